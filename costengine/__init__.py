@@ -1,0 +1,18 @@
+"""costengine: API, cloud or on-premises? The cost model behind the Excel functions, workbooks and CLI.
+
+Pure calculation: no Excel, no file writes. See PRODUCT.md for the model.
+
+>>> from costengine import Scenario, monthly_cost, breakeven
+>>> s = Scenario(requests_per_month=1_000_000, seconds_per_request=2)
+"""
+
+from .catalogs import GPU, Catalog, OpenModel, TokenPrice, load_catalog, token_price
+from .engine import OPTIONS, breakeven, cheapest, compare, cost_per_request, curve, monthly_cost, plan_for, sweep
+from .errors import CostModelError
+from .scenario import SCENARIO_KEYS, Scenario, key_info
+
+__all__ = [
+    "Scenario", "SCENARIO_KEYS", "key_info", "CostModelError", "OPTIONS",
+    "monthly_cost", "cost_per_request", "breakeven", "cheapest", "compare", "curve", "sweep", "plan_for",
+    "Catalog", "GPU", "OpenModel", "TokenPrice", "load_catalog", "token_price",
+]

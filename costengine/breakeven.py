@@ -1,0 +1,123 @@
+"""Exact break-even volumes between two piecewise-linear cost functions, vectorised over scenarios.
+
+Each option costs ``F + V*R + S*max(m, ceil(R/c))`` per month at volume R (c = capacity / peak, the
+volume one replica serves; see :mod:`costengine.plan`). The difference of two options is linear on
+each segment between replica steps, so the first crossing is found exactly: on a segment by solving
+the line, or at a step when the difference jumps across zero there.
+
+The walk over segments jumps over stretches where a bound on the difference shows it cannot change
+sign: with ``n(R) in [R/c, R/c + 1]`` past the minimum-replica region,
+``diff(R)`` lies between ``(F' - S_b) + w*R`` and ``(F' + S_a) + w*R`` with
+``w = V' + S_a/c_a - S_b/c_b``. So only the few segments near the crossing are visited.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .plan import OptionCost
+
+__all__ = ["MAX_VOLUME", "breakeven_arrays"]
+
+#: Volumes above this [requests/month] are not searched: no crossing up to it means "none".
+MAX_VOLUME = 1e12
+
+
+def _per_replica_volume(opt: OptionCost, peak: np.ndarray) -> np.ndarray:
+    """Volume one replica serves [requests/month] (inf when the option has no replicas that cost)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        c = opt.capacity / peak
+    return np.where(opt.step != 0, c, np.inf)
+
+
+def breakeven_arrays(a: OptionCost, b: OptionCost, peak: np.ndarray, max_volume: float = MAX_VOLUME,
+                     max_iterations: int = 10_000_000) -> np.ndarray:
+    """Smallest R > 0 [requests/month] where the costs of ``a`` and ``b`` cross; NaN when none up to ``max_volume``.
+
+    Returns 0 where the two costs are equal on the whole first segment (from the lowest volumes).
+    """
+    n = len(peak)
+    ca, cb = _per_replica_volume(a, peak), _per_replica_volume(b, peak)
+    sa, sb = a.step.astype(float), b.step.astype(float)
+    ma = np.where(np.isfinite(ca), np.maximum(a.min_replicas, 1.0), 0.0)
+    mb = np.where(np.isfinite(cb), np.maximum(b.min_replicas, 1.0), 0.0)
+    # replicas on the first segment (R -> 0+): max(m, 1)
+    c0 = (a.fixed - b.fixed) + sa * ma - sb * mb
+    v = a.variable - b.variable
+    sign = np.sign(c0)
+    sign = np.where(sign == 0, np.sign(v), sign)
+    result = np.full(n, np.nan)
+    result[sign == 0] = 0.0  # equal on the whole first segment
+
+    # normalise so that g = sign * diff > 0 at the start; find the first R with g <= 0
+    flip = sign < 0
+    F = np.where(flip, -(a.fixed - b.fixed), a.fixed - b.fixed)
+    V = np.where(flip, -v, v)
+    SA = np.where(flip, sb, sa)   # the option whose replicas add to g
+    SB = np.where(flip, sa, sb)   # the option whose replicas subtract from g
+    CA = np.where(flip, cb, ca)
+    CB = np.where(flip, ca, cb)
+    MA = np.where(flip, mb, ma)
+    MB = np.where(flip, ma, mb)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        W = V + np.where(np.isfinite(CA), SA / CA, 0.0) - np.where(np.isfinite(CB), SB / CB, 0.0)
+        past_min = np.maximum(np.where(np.isfinite(CA), MA * CA, 0.0), np.where(np.isfinite(CB), MB * CB, 0.0))
+
+    active = np.flatnonzero(sign != 0)
+    r_cur = np.zeros(n)
+    na, nb = MA.copy(), MB.copy()
+    first = np.ones(n, dtype=bool)
+    it = 0
+    while len(active) and it < max_iterations:
+        it += 1
+        i = active
+        R = r_cur[i]
+        # --- jump where a bound proves g > 0 -------------------------------------------------------
+        past = R >= past_min[i]
+        if past.any():
+            w = W[i]
+            lo0 = F[i] - SB[i]  # g(R) >= lo0 + w R  (each stepping option contributes its slope S/c)
+            never = past & (w >= 0) & (lo0 + w * R > 0)
+            result[i[never]] = np.nan
+            with np.errstate(divide="ignore", invalid="ignore"):
+                r_safe = np.where(w < 0, lo0 / -w, R)
+            jump = past & (w < 0) & (r_safe > R)
+            if jump.any():
+                j = i[jump]
+                rj = r_safe[jump]
+                r_cur[j] = rj
+                with np.errstate(invalid="ignore"):
+                    na[j] = np.where(np.isfinite(CA[j]), np.maximum(MA[j], np.floor(rj / CA[j]) + 1), 0.0)
+                    nb[j] = np.where(np.isfinite(CB[j]), np.maximum(MB[j], np.floor(rj / CB[j]) + 1), 0.0)
+                first[j] = False
+            keep = ~never
+            i = i[keep]
+            R = r_cur[i]
+        # --- the current segment (R, end]: replica counts constant, g linear ---------------------------
+        with np.errstate(invalid="ignore"):
+            end_a = np.where(np.isfinite(CA[i]), na[i] * CA[i], np.inf)
+            end_b = np.where(np.isfinite(CB[i]), nb[i] * CB[i], np.inf)
+        end = np.minimum(end_a, end_b)
+        c_seg = F[i] + SA[i] * na[i] - SB[i] * nb[i]
+        g0 = c_seg + V[i] * R
+        cross_step = (g0 < 0) | ((g0 == 0) & ~first[i])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r_line = np.where(V[i] < 0, -c_seg / V[i], np.inf)
+        cross_line = ~cross_step & (r_line <= end) & (r_line > R)
+        done = cross_step | cross_line
+        result[i[cross_step]] = R[cross_step]
+        result[i[cross_line]] = r_line[cross_line]
+        # --- advance to the next step --------------------------------------------------------------
+        adv = ~done
+        ia = i[adv]
+        e = end[adv]
+        na[ia] += (end_a[adv] == e)
+        nb[ia] += (end_b[adv] == e)
+        r_cur[ia] = e
+        first[ia] = False
+        beyond = ~np.isfinite(e) | (e >= max_volume)
+        active = ia[~beyond]
+    if len(active):
+        raise RuntimeError(f"break-even search did not finish in {max_iterations} steps")
+    result[result > max_volume] = np.nan
+    return result

@@ -1,0 +1,287 @@
+"""Catalogs: GPUs, open models (dated CSV files under ``templates/``) and token prices (genai-prices).
+
+All reading of data happens here. The loaders return immutable objects; the engine receives them
+as arguments. Ids are matched case-insensitively; an unknown id raises
+:class:`~costengine.errors.CostModelError` listing the closest ids.
+
+Token prices come from the ``genai-prices`` package's bundled snapshot (no network access);
+no price is copied into this project.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import functools
+import io
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from datetime import datetime, timezone
+from importlib import resources
+from types import MappingProxyType
+from typing import Any
+
+from .errors import CostModelError, closest
+
+__all__ = [
+    "GPU", "OpenModel", "TokenPrice", "Catalog", "load_catalog", "HARDWARE_COLUMNS", "MODEL_COLUMNS",
+    "token_price", "token_price_table", "token_prices_version",
+]
+
+
+@dataclass(frozen=True)
+class GPU:
+    """One GPU of the hardware catalog.
+
+    Attributes: memory_gb [GB], bandwidth_tbps [TB/s], bf16_tflops and fp8_tflops [dense TFLOP/s],
+    tdp_w [W], price_usd [USD], cloud_price_per_hour_usd [USD/GPU-h], sources and date (as_of).
+    """
+
+    id: str
+    name: str
+    vendor: str
+    memory_gb: float
+    bandwidth_tbps: float
+    bf16_tflops: float
+    fp8_tflops: float
+    tdp_w: float
+    price_usd: float
+    cloud_price_per_hour_usd: float
+    spec_source: str
+    price_source: str
+    cloud_price_source: str
+    as_of: str
+    notes: str = ""
+
+    def __post_init__(self) -> None:
+        _check_row(self, ("memory_gb", "bandwidth_tbps", "bf16_tflops", "fp8_tflops", "tdp_w", "price_usd",
+                          "cloud_price_per_hour_usd"), ("spec_source", "price_source", "cloud_price_source"))
+
+
+@dataclass(frozen=True)
+class OpenModel:
+    """One open model of the model catalog (architecture from its config.json or paper).
+
+    ``kv_heads`` and ``head_dim`` are such that 2 * kv_heads * head_dim values are cached per layer
+    and token (for multi-head latent attention the latent width, see the row's notes).
+    """
+
+    id: str
+    name: str
+    params_billion: float
+    active_params_billion: float
+    layers: int
+    attention_heads: int
+    kv_heads: int
+    head_dim: int
+    hidden_size: int
+    context_length: int
+    license: str
+    source: str
+    as_of: str
+    notes: str = ""
+
+    def __post_init__(self) -> None:
+        _check_row(self, ("params_billion", "active_params_billion", "layers", "attention_heads", "kv_heads",
+                          "head_dim", "hidden_size", "context_length"), ("source", "license"))
+        if self.active_params_billion > self.params_billion:
+            raise CostModelError(self.id, "active parameters exceed total parameters")
+
+    def kv_bytes_per_token(self, kv_bytes: float = 2.0) -> float:
+        """KV-cache bytes per token [B] = 2 * layers * kv_heads * head_dim * kv_bytes."""
+        return 2.0 * self.layers * self.kv_heads * self.head_dim * kv_bytes
+
+
+def _check_row(row: Any, positive: tuple[str, ...], required_text: tuple[str, ...]) -> None:
+    for name in positive:
+        v = getattr(row, name)
+        if not (isinstance(v, (int, float)) and math.isfinite(v) and v > 0):
+            raise CostModelError(row.id, f"{name} must be a positive number (got {v!r})")
+    for name in required_text + ("as_of",):
+        if not str(getattr(row, name)).strip():
+            raise CostModelError(row.id, f"{name} is empty")
+    try:
+        datetime.strptime(row.as_of, "%Y-%m-%d")
+    except ValueError:
+        raise CostModelError(row.id, f"as_of must be a date YYYY-MM-DD (got {row.as_of!r})") from None
+
+
+#: The CSV columns, fixed here so the file format cannot drift.
+HARDWARE_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(GPU))
+MODEL_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(OpenModel))
+
+
+def _read_rows(filename: str, cls: type, columns: tuple[str, ...]) -> Mapping[str, Any]:
+    text = resources.files("templates").joinpath(filename).read_text(encoding="utf-8")
+    reader = csv.DictReader(io.StringIO(text))
+    if tuple(reader.fieldnames or ()) != columns:
+        raise CostModelError(filename, f"columns must be {', '.join(columns)} (got {reader.fieldnames})")
+    types = {f.name: f.type for f in fields(cls)}
+    out: dict[str, Any] = {}
+    for line, raw in enumerate(reader, start=2):
+        values: dict[str, Any] = {}
+        for name in columns:
+            cell = (raw[name] or "").strip()
+            try:
+                values[name] = int(cell) if types[name] == "int" else float(cell) if types[name] == "float" else cell
+            except ValueError:
+                raise CostModelError(f"{filename} line {line}", f"{name} must be a number (got {cell!r})") from None
+        row = cls(**values)
+        key = row.id.lower()
+        if key in out:
+            raise CostModelError(f"{filename} line {line}", f"duplicate id {row.id!r}")
+        out[key] = row
+    return MappingProxyType(out)
+
+
+@dataclass(frozen=True, eq=False)
+class Catalog:
+    """The hardware and open-model catalogs (immutable; hashed by identity)."""
+
+    gpus: Mapping[str, GPU]
+    models: Mapping[str, OpenModel]
+
+    def gpu(self, gpu_id: str, key: str = "gpu") -> GPU:
+        """The GPU with this id (case-insensitive); ``key`` names the input in the error."""
+        return _lookup(self.gpus, gpu_id, key, "GPU")
+
+    def model(self, model_id: str, key: str = "model") -> OpenModel:
+        """The open model with this id (case-insensitive); ``key`` names the input in the error."""
+        return _lookup(self.models, model_id, key, "model")
+
+
+def _lookup(table: Mapping[str, Any], wanted: Any, key: str, what: str) -> Any:
+    if not isinstance(wanted, str) or not wanted.strip():
+        raise CostModelError(key, f"must be a {what} id (got {wanted!r})")
+    row = table.get(wanted.strip().lower())
+    if row is None:
+        ids = [r.id for r in table.values()]
+        near = closest(wanted, ids)
+        hint = f"closest: {', '.join(near)}" if near else f"known: {', '.join(ids)}"
+        raise CostModelError(key, f"unknown {what} {wanted!r}; {hint}")
+    return row
+
+
+@functools.cache
+def load_catalog() -> Catalog:
+    """The shipped catalogs (read once; immutable)."""
+    return Catalog(gpus=_read_rows("hardware.csv", GPU, HARDWARE_COLUMNS),
+                   models=_read_rows("models.csv", OpenModel, MODEL_COLUMNS))
+
+
+# --- token prices (genai-prices) -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TokenPrice:
+    """Token prices of one closed model [USD/MTok], from genai-prices.
+
+    ``cache_read`` falls back to ``input`` and ``cache_write`` to ``input`` when the catalog has none;
+    ``batch_discount`` is derived from the catalog's batch price variant when it has one.
+    """
+
+    provider: str
+    model: str
+    name: str
+    input: float
+    output: float
+    cache_read: float
+    cache_write: float
+    batch_discount: float | None
+    context_window: int | None
+
+
+def _snapshot() -> Any:
+    from genai_prices.data_snapshot import get_snapshot
+
+    return get_snapshot()
+
+
+def token_prices_version() -> str:
+    """The genai-prices version the token prices come from."""
+    import genai_prices
+
+    return str(getattr(genai_prices, "__version__", "unknown"))
+
+
+def _price_at(value: Any, prompt_tokens: float) -> float | None:
+    """A price [USD/MTok] from a plain or tiered genai-prices value, the tier chosen by prompt size."""
+    if value is None:
+        return None
+    tiers = getattr(value, "tiers", None)
+    if tiers is None:
+        return float(value)
+    price = float(value.base)
+    for tier in tiers:
+        if prompt_tokens >= tier.start:
+            price = float(tier.price)
+    return price
+
+
+def _from_model_info(provider: Any, info: Any, prompt_tokens: float, when: datetime) -> TokenPrice | None:
+    prices = info.get_prices(when)
+    pin = _price_at(getattr(prices, "input_mtok", None), prompt_tokens)
+    pout = _price_at(getattr(prices, "output_mtok", None), prompt_tokens)
+    if pin is None or pout is None:
+        return None
+    cache_read = _price_at(getattr(prices, "cache_read_mtok", None), prompt_tokens)
+    cache_write = _price_at(getattr(prices, "cache_write_mtok", None), prompt_tokens)
+    discount = None
+    batch = info.get_prices(when, {"processing": "batch"})
+    bin_ = _price_at(getattr(batch, "input_mtok", None), prompt_tokens)
+    if bin_ is not None and pin > 0 and bin_ < pin:
+        discount = round(1.0 - bin_ / pin, 6)
+    return TokenPrice(provider=provider.id, model=info.id, name=info.name or info.id, input=pin, output=pout,
+                      cache_read=pin if cache_read is None else cache_read,
+                      cache_write=pin if cache_write is None else cache_write,
+                      batch_discount=discount, context_window=info.context_window)
+
+
+@functools.lru_cache(maxsize=4096)
+def token_price(model: str, provider: str | None = None, prompt_tokens: float = 0.0,
+                key: str = "api_model") -> TokenPrice:
+    """Current token prices of ``model`` (optionally at ``provider``) from genai-prices.
+
+    Raises :class:`CostModelError` naming ``key`` with the closest model ids when it is unknown.
+    """
+    if not isinstance(model, str) or not model.strip():
+        raise CostModelError(key, f"must be a model id of the token-price catalog (got {model!r})")
+    snap = _snapshot()
+    when = datetime.now(timezone.utc)
+    try:
+        prov, info = snap.find_provider_model(model.strip(), None, provider.strip() if provider else None, None)
+    except LookupError:
+        if provider:
+            ids = [p.id for p in snap.providers]
+            if provider.strip().lower() not in ids:
+                near = closest(provider, ids)
+                raise CostModelError("provider", f"unknown provider {provider!r}; closest: {', '.join(near)}") \
+                    from None
+        ids = sorted({m.id for p in snap.providers for m in p.models})
+        near = closest(model, ids)
+        raise CostModelError(key, f"unknown model {model!r} in the token-price catalog"
+                             + (f"; closest: {', '.join(near)}" if near else "")) from None
+    price = _from_model_info(prov, info, prompt_tokens, when)
+    if price is None:
+        raise CostModelError(key, f"{model!r} has no per-token input and output price in the catalog")
+    return price
+
+
+@functools.cache
+def token_price_table() -> tuple[TokenPrice, ...]:
+    """Every text model of the token-price catalog with an input and output price, by provider and id."""
+    snap = _snapshot()
+    when = datetime.now(timezone.utc)
+    rows = []
+    for prov in snap.providers:
+        for info in prov.models:
+            price = _from_model_info(prov, info, 0.0, when)
+            if price is not None:
+                rows.append(price)
+    rows.sort(key=lambda r: (r.provider, r.model))
+    return tuple(rows)
+
+
+def as_dict(row: Any) -> dict[str, Any]:
+    """A catalog row as a plain dict."""
+    return dataclasses.asdict(row)

@@ -1,0 +1,286 @@
+"""The public calculation API: monthly cost, cost per request, break-even, cheapest, compare, curve, sweep.
+
+All of them resolve the scenario once (:func:`plan_for`) and evaluate the piecewise-linear cost
+functions of :mod:`costengine.plan`. ``sweep`` does the same for a DataFrame of scenarios with numpy
+over columns.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .breakeven import MAX_VOLUME, breakeven_arrays
+from .catalogs import Catalog, load_catalog
+from .errors import CostModelError
+from .plan import OPTIONS, Plan, cost_at, replicas_at, resolve
+from .scenario import SCENARIO_KEYS, Scenario
+
+__all__ = ["OPTIONS", "TEXT_KEYS", "plan_for", "monthly_cost", "cost_per_request", "breakeven", "cheapest",
+           "compare", "curve", "sweep", "check_option", "scenario_columns", "PAIRS"]
+
+#: Keys whose values are text.
+TEXT_KEYS: frozenset[str] = frozenset({"currency", "api_model", "model", "precision", "cloud_billing", "cloud_gpu",
+                                       "onprem_gpu"})
+#: The option pairs of the break-even columns, in order.
+PAIRS: tuple[tuple[str, str], ...] = (("api", "cloud"), ("api", "onprem"), ("cloud", "onprem"))
+
+
+def check_option(option: Any, key: str = "option") -> str:
+    """The option name (``api``, ``cloud`` or ``onprem``), case-insensitive; raises naming ``key``."""
+    name = option.strip().lower().replace("-", "").replace("_", "") if isinstance(option, str) else None
+    aliases = {"api": "api", "cloud": "cloud", "onprem": "onprem", "onpremises": "onprem", "onpremise": "onprem"}
+    if name not in aliases:
+        raise CostModelError(key, f"must be one of api, cloud, onprem (got {option!r})")
+    return aliases[name]
+
+
+def scenario_columns(s: Scenario) -> dict[str, np.ndarray]:
+    """A scenario as one-row columns (NaN for blank numbers)."""
+    cols: dict[str, np.ndarray] = {}
+    for k, v in s.model_dump().items():
+        if k in TEXT_KEYS:
+            cols[k] = np.array([v], dtype=object)
+        else:
+            cols[k] = np.array([np.nan if v is None else v], dtype=float)
+    return cols
+
+
+@functools.lru_cache(maxsize=2048)
+def _cached_plan(s: Scenario, catalog: Catalog) -> Plan:
+    return resolve(scenario_columns(s), catalog)
+
+
+def plan_for(s: Scenario | dict, catalog: Catalog | None = None) -> Plan:
+    """The resolved plan of one scenario (cached: scenarios are immutable)."""
+    s = Scenario.parse(s)
+    return _cached_plan(s, catalog or load_catalog())
+
+
+def _volume(s: Scenario, requests_per_month: float | None) -> float:
+    if requests_per_month is None:
+        return float(s.requests_per_month)
+    try:
+        r = float(requests_per_month)
+    except (TypeError, ValueError):
+        raise CostModelError("requests_per_month", f"must be a number (got {requests_per_month!r})") from None
+    if not np.isfinite(r) or r < 0:
+        raise CostModelError("requests_per_month", f"must be a finite number >= 0 (got {requests_per_month!r})")
+    return r
+
+
+def monthly_cost(s: Scenario | dict, option: str, requests_per_month: float | None = None,
+                 catalog: Catalog | None = None) -> float:
+    """Monthly cost [money/month] of ``option`` at the scenario's volume (or ``requests_per_month``).
+
+    Notes
+    -----
+    ``cost = fixed + variable * R + step * max(min_replicas, ceil(R * peak / capacity))``, with the
+    coefficients of each option given in :mod:`costengine.plan` (PRODUCT.md, "The cost model").
+
+    Examples
+    --------
+    >>> s = Scenario(api_input_price_per_mtok=25, api_output_price_per_mtok=25, api_batch_share=0)
+    >>> round(monthly_cost(s, "api", 1_000_000), 2)   # seed 000: 0.0375 per request
+    37500.0
+    """
+    s = Scenario.parse(s)
+    opt = check_option(option)
+    plan = plan_for(s, catalog)
+    return float(cost_at(plan.options[opt], plan.peak, _volume(s, requests_per_month))[0])
+
+
+def cost_per_request(s: Scenario | dict, option: str, requests_per_month: float | None = None,
+                     catalog: Catalog | None = None) -> float:
+    """Cost per request [money/request] = monthly cost / R (NaN at R = 0)."""
+    s = Scenario.parse(s)
+    r = _volume(s, requests_per_month)
+    cost = monthly_cost(s, option, r, catalog)
+    return cost / r if r > 0 else float("nan")
+
+
+def breakeven(s: Scenario | dict, option_a: str, option_b: str, catalog: Catalog | None = None) -> float | None:
+    """Smallest volume R > 0 [requests/month] at which the two options' monthly costs cross.
+
+    Exact on the piecewise-linear cost functions (a crossing can happen on a replica step).
+    Returns ``None`` when they never cross up to 1e12 requests/month, and 0.0 when the two costs
+    are equal from the lowest volumes.
+    """
+    a, b = check_option(option_a, "option_a"), check_option(option_b, "option_b")
+    if a == b:
+        raise CostModelError("option_b", f"must differ from option_a (both {a!r})")
+    plan = plan_for(s, catalog)
+    r = breakeven_arrays(plan.options[a], plan.options[b], plan.peak)[0]
+    return None if np.isnan(r) else float(r)
+
+
+def _costs(plan: Plan, requests) -> np.ndarray:
+    """Monthly costs, shape (3, n) in OPTIONS order."""
+    return np.vstack([cost_at(plan.options[o], plan.peak, requests) for o in OPTIONS])
+
+
+def _cheapest_names(costs: np.ndarray) -> np.ndarray:
+    # ties go to the first option in OPTIONS order (the simpler one to run)
+    return np.array(OPTIONS, dtype=object)[np.argmin(costs, axis=0)]
+
+
+def cheapest(s: Scenario | dict, requests_per_month: float | None = None, catalog: Catalog | None = None) -> str:
+    """The cheapest option at the volume: ``"api"``, ``"cloud"`` or ``"onprem"`` (ties: in that order)."""
+    s = Scenario.parse(s)
+    plan = plan_for(s, catalog)
+    return str(_cheapest_names(_costs(plan, _volume(s, requests_per_month)))[0])
+
+
+def compare(s: Scenario | dict, requests_per_month: float | None = None,
+            catalog: Catalog | None = None) -> pd.DataFrame:
+    """One row per option (index ``option``) with columns:
+
+    ``monthly_cost`` [money/month], ``cost_per_request`` [money], ``cost_per_mtok`` [money/MTok of
+    prompt + output], ``gpus`` (total) [count], ``replicas`` [count], ``utilization`` [0..1: average
+    busy share of the replicas paid for; NaN for the API].
+    """
+    s = Scenario.parse(s)
+    plan = plan_for(s, catalog)
+    r = _volume(s, requests_per_month)
+    rows = []
+    for name in OPTIONS:
+        opt = plan.options[name]
+        cost = float(cost_at(opt, plan.peak, r)[0])
+        reps = float(replicas_at(opt, plan.peak, r)[0])
+        gpus = reps * float(opt.gpus_per_replica[0])
+        busy = r * float(opt.seconds_per_request[0]) / (float(plan.hours[0]) * 3600.0)
+        mtok = r * float(plan.tokens[0]) / 1e6
+        rows.append({"option": name, "monthly_cost": cost,
+                     "cost_per_request": cost / r if r > 0 else np.nan,
+                     "cost_per_mtok": cost / mtok if mtok > 0 else np.nan,
+                     "gpus": gpus, "replicas": reps,
+                     "utilization": busy / reps if reps > 0 else np.nan})
+    return pd.DataFrame(rows).set_index("option")
+
+
+def curve(s: Scenario | dict, start: float = 1e3, stop: float = 1e8, points: int = 50,
+          catalog: Catalog | None = None) -> pd.DataFrame:
+    """Monthly cost of each option at ``points`` log-spaced volumes from ``start`` to ``stop``.
+
+    Columns: ``requests_per_month``, ``api``, ``cloud``, ``onprem`` [money/month].
+    """
+    if not (np.isfinite(start) and start > 0):
+        raise CostModelError("from", f"must be a number > 0 (got {start!r})")
+    if not (np.isfinite(stop) and stop > start):
+        raise CostModelError("to", f"must be a number > from ({start:g}) (got {stop!r})")
+    if int(points) != points or not 2 <= points <= 10_000:
+        raise CostModelError("points", f"must be a whole number from 2 to 10000 (got {points!r})")
+    plan = plan_for(s, catalog)
+    vols = np.logspace(np.log10(start), np.log10(stop), int(points))
+    out = {"requests_per_month": vols}
+    for name in OPTIONS:
+        out[name] = cost_at(plan.options[name], plan.peak[0], vols)
+    return pd.DataFrame(out)
+
+
+# --- sweep ----------------------------------------------------------------------------------------
+
+def _sweep_columns(df: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Validate a DataFrame of scenarios column by column (vectorised) into resolution columns."""
+    unknown = [c for c in df.columns if str(c).strip().lower() not in SCENARIO_KEYS and str(c) != "name"]
+    if unknown:
+        Scenario.parse({unknown[0]: None})  # raises with the closest key
+    n = len(df)
+    fields = Scenario.model_fields
+    cols: dict[str, np.ndarray] = {}
+    for key in SCENARIO_KEYS:
+        default = fields[key].default
+        series = df[key] if key in df.columns else None
+        if key in TEXT_KEYS:
+            if series is None:
+                cols[key] = np.full(n, default, dtype=object)
+                continue
+            vals = series.to_numpy(dtype=object)
+            blank = pd.isna(series).to_numpy() | np.array([isinstance(v, str) and not v.strip() for v in vals])
+            vals = np.where(blank, default, vals)
+            cols[key] = _check_text(key, vals)
+            continue
+        if series is None:
+            cols[key] = np.full(n, np.nan if default is None else float(default))
+            continue
+        num = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
+        bad_text = np.isnan(num) & ~pd.isna(series).to_numpy()
+        if bad_text.any():
+            txt = series.to_numpy(dtype=object)
+            blank_txt = np.array([isinstance(v, str) and not v.strip() for v in txt])
+            bad_text &= ~blank_txt
+            if bad_text.any():
+                j = int(np.flatnonzero(bad_text)[0])
+                raise CostModelError(key, f"must be a number (got {txt[j]!r}) (row {j + 1})")
+        if default is not None:
+            num = np.where(np.isnan(num), float(default), num)
+        _check_bounds(key, num)
+        cols[key] = num
+    return cols
+
+
+def _check_bounds(key: str, num: np.ndarray) -> None:
+    finite = ~np.isnan(num)
+    if np.isinf(num).any():
+        j = int(np.flatnonzero(np.isinf(num))[0])
+        raise CostModelError(key, f"must be a finite number (got {num[j]}) (row {j + 1})")
+    for meta in Scenario.model_fields[key].metadata:
+        for attr, op, test in (("ge", ">=", np.less), ("gt", ">", np.less_equal),
+                               ("le", "<=", np.greater), ("lt", "<", np.greater_equal)):
+            bound = getattr(meta, attr, None)
+            if bound is not None:
+                bad = finite & test(num, bound)
+                if bad.any():
+                    j = int(np.flatnonzero(bad)[0])
+                    raise CostModelError(key, f"must be {op} {bound:g} (got {num[j]:g}) (row {j + 1})")
+    if Scenario.model_fields[key].annotation in (int, int | None):
+        frac = finite & (num != np.floor(num))
+        if frac.any():
+            j = int(np.flatnonzero(frac)[0])
+            raise CostModelError(key, f"must be a whole number (got {num[j]:g}) (row {j + 1})")
+
+
+def _check_text(key: str, vals: np.ndarray) -> np.ndarray:
+    codes, uniques = pd.factorize(vals)
+    canon = []
+    for u in uniques:
+        try:
+            canon.append(getattr(Scenario(**{key: u}), key))
+        except CostModelError as exc:
+            j = int(np.flatnonzero(vals == u)[0])
+            raise CostModelError(key, f"{exc.problem} (row {j + 1})") from None
+    return np.asarray(canon, dtype=object)[codes]
+
+
+def sweep(df: pd.DataFrame, catalog: Catalog | None = None) -> pd.DataFrame:
+    """Evaluate many scenarios at once, vectorised over columns.
+
+    ``df`` has one scenario per row, columns = scenario keys (missing columns and blank cells take the
+    defaults; an optional ``name`` column is carried through). Returns the same rows plus
+    ``api_monthly_cost``, ``cloud_monthly_cost``, ``onprem_monthly_cost`` [money/month], ``cheapest``,
+    and ``breakeven_api_cloud``, ``breakeven_api_onprem``, ``breakeven_cloud_onprem``
+    [requests/month; NaN where they never cross up to 1e12]. Agrees with the scalar functions.
+
+    Raises :class:`CostModelError` naming the key and the first bad row (1-based).
+    """
+    if not isinstance(df, pd.DataFrame):
+        raise CostModelError("scenarios", f"must be a pandas DataFrame (got {type(df).__name__})")
+    df = df.rename(columns=lambda c: str(c).strip().lower() if str(c).strip().lower() in SCENARIO_KEYS else c)
+    out = df.copy()
+    if len(df) == 0:
+        for col in ("api_monthly_cost", "cloud_monthly_cost", "onprem_monthly_cost", "cheapest",
+                    *(f"breakeven_{a}_{b}" for a, b in PAIRS)):
+            out[col] = pd.Series(dtype=object if col == "cheapest" else float)
+        return out
+    cols = _sweep_columns(df)
+    plan = resolve(cols, catalog or load_catalog(), rows=np.arange(1, len(df) + 1))
+    costs = _costs(plan, plan.requests)
+    for k, name in enumerate(OPTIONS):
+        out[f"{name}_monthly_cost"] = costs[k]
+    out["cheapest"] = _cheapest_names(costs)
+    for a, b in PAIRS:
+        out[f"breakeven_{a}_{b}"] = breakeven_arrays(plan.options[a], plan.options[b], plan.peak, MAX_VOLUME)
+    return out

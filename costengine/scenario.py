@@ -1,0 +1,267 @@
+"""The scenario: every input of the cost model, validated by one pydantic model.
+
+A scenario is a set of ``key -> value`` pairs. Every key has a default; a blank value (``None`` or an
+empty string, as an empty Excel cell or CSV field arrives) means "use the default", and for the keys
+whose default is blank it means "derive it" (from the catalogs or the sizing model).
+Money is in the scenario's currency; catalog prices (USD) are converted with ``usd_to_currency``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .errors import CostModelError, closest
+
+__all__ = ["Scenario", "SCENARIO_KEYS", "PRECISION_BYTES", "parse_precision", "key_info"]
+
+#: Bytes per parameter of each serving precision.
+PRECISION_BYTES: dict[str, float] = {"fp32": 4.0, "bf16": 2.0, "fp16": 2.0, "fp8": 1.0, "int8": 1.0, "int4": 0.5}
+_BYTES_TO_PRECISION = {4.0: "fp32", 2.0: "bf16", 1.0: "fp8", 0.5: "int4"}
+
+Precision = Literal["fp32", "bf16", "fp16", "fp8", "int8", "int4"]
+Billing = Literal["per_second", "reserved"]
+
+
+def _f(default: Any, unit: str, meaning: str, source: str = "", **bounds: Any) -> Any:
+    """A scenario field with its unit, meaning and the source of its default."""
+    return Field(default, description=meaning, json_schema_extra={"unit": unit, "source": source}, **bounds)
+
+
+class Scenario(BaseModel):
+    """One scenario of the cost model (see PRODUCT.md, "Scenario keys").
+
+    Unknown keys and bad values raise :class:`~costengine.errors.CostModelError` naming the key.
+    Use :meth:`Scenario.parse` for untrusted mappings (CSV rows, Excel ranges); the constructor
+    validates the same way.
+
+    Examples
+    --------
+    >>> s = Scenario(requests_per_month=1_000_000, prompt_tokens=1000, output_tokens=500)
+    >>> s.requests_per_month
+    1000000.0
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, validate_default=False)
+
+    # --- volume and traffic ---------------------------------------------------------------------
+    requests_per_month: float = _f(1_000_000, "requests/month", "volume of requests per month",
+                                   "seed 000 worked example (1M requests/month)", ge=0)
+    prompt_tokens: float = _f(1000, "tokens/request", "average prompt (input) tokens per request",
+                              "seed 000 worked example (1000 prompt tokens)", ge=0)
+    output_tokens: float = _f(500, "tokens/request", "average output tokens per request",
+                              "seed 000 worked example (500 output tokens)", ge=0)
+    peak_to_average: float = _f(2.0, "ratio >= 1", "peak load over average load",
+                                "rule of thumb for business-hours traffic (busy hours carry about twice the mean)", ge=1)
+    # --- money ----------------------------------------------------------------------------------
+    currency: str = _f("USD", "text", "label of the scenario's money (USD, EUR, ...)", "catalog prices are USD",
+                       min_length=1, max_length=12)
+    usd_to_currency: float = _f(1.0, "ratio", "converts catalog prices (USD) into the scenario's currency",
+                                "1 for USD", gt=0)
+    # --- API --------------------------------------------------------------------------------------
+    api_model: str = _f("gpt-5-mini", "text", "model id in the token-price catalog (genai-prices)",
+                        "a current mid-priced closed model", min_length=1)
+    api_input_price_per_mtok: float | None = _f(None, "money/MTok", "input price; blank = from api_model", ge=0)
+    api_output_price_per_mtok: float | None = _f(None, "money/MTok", "output price; blank = from api_model", ge=0)
+    api_cached_input_share: float = _f(0.0, "0..1", "share of prompt tokens read from the prompt cache", ge=0, le=1)
+    api_cached_input_price_per_mtok: float | None = _f(None, "money/MTok",
+                                                       "cached-input price; blank = from api_model", ge=0)
+    api_batch_share: float = _f(0.0, "0..1", "share of traffic sent through a batch API", ge=0, le=1)
+    api_batch_discount: float = _f(0.5, "0..1", "discount of the batch API",
+                                   "OpenAI and Anthropic batch APIs: 50% off", ge=0, le=1)
+    api_monthly_fixed: float = _f(0.0, "money/month", "platform fee, support plan", ge=0)
+    # --- open model -------------------------------------------------------------------------------
+    model: str = _f("llama-3.3-70b", "text", "open model id in the model catalog", "a current 70B open model",
+                    min_length=1)
+    model_params_billion: float | None = _f(None, "billions", "parameters; blank = from model", gt=0)
+    precision: Precision = _f("bf16", "fp32|bf16|fp16|fp8|int8|int4", "serving precision of the weights",
+                              "the precision open models are released in")
+    memory_overhead: float = _f(1.2, "ratio", "serving memory / weights (KV cache, activations)",
+                                "common sizing rule: weights + 20%", ge=1)
+    seconds_per_request: float | None = _f(None, "s", "replica-seconds per request at saturation; blank = derive",
+                                           gt=0)
+    target_utilization: float = _f(0.7, "0..1", "planned load / capacity",
+                                   "headroom commonly planned for latency-sensitive serving", gt=0, le=1)
+    min_replicas: int = _f(2, "count", "redundancy floor (2 = one spare)", "seed 004: keep a redundant replica",
+                           ge=1, le=100_000)
+    hours_per_month: float = _f(730.0, "h", "hours in a month", "8760 h / 12", gt=0, le=744)
+    staff_monthly: float = _f(4000.0, "money/month", "people running the self-hosted stack (cloud and onprem)",
+                              "about a quarter of an engineer; seed 004 puts talent + upkeep at 200-250k$/year",
+                              ge=0)
+    # --- cloud ------------------------------------------------------------------------------------
+    cloud_gpu: str = _f("H100-SXM", "text", "GPU id in the hardware catalog", min_length=1)
+    cloud_price_per_gpu_hour: float | None = _f(None, "money/GPU-h", "rental price; blank = from cloud_gpu", ge=0)
+    cloud_gpus_per_replica: int | None = _f(None, "count", "GPUs per replica; blank = from memory", ge=1, le=1024)
+    cloud_billing: Billing = _f("reserved", "per_second|reserved", "per_second: pay busy time; reserved: always on")
+    cloud_monthly_overhead: float = _f(500.0, "money/month", "storage, egress, admin",
+                                       "seed 000 uses 2000 EUR; a lean deployment needs less", ge=0)
+    # --- on-premises ------------------------------------------------------------------------------
+    onprem_gpu: str = _f("H100-SXM", "text", "GPU id in the hardware catalog", min_length=1)
+    onprem_gpus_per_server: int | None = _f(None, "count", "GPUs per server; blank = from memory", ge=1, le=1024)
+    onprem_capex_per_server: float | None = _f(None, "money", "purchase price of one server; "
+                                               "blank = GPUs x catalog price x 1.15",
+                                               "seed 000: non-GPU parts add ~15% to the GPUs' price", ge=0)
+    onprem_amortization_months: int = _f(36, "months", "straight-line or annuity period; 0 = capex excluded",
+                                         "three-year depreciation of servers", ge=0, le=600)
+    onprem_interest_rate: float = _f(0.0, "per year", "financing rate; 0 = straight line", ge=0, le=1)
+    onprem_maintenance_monthly: float = _f(600.0, "money/month/server", "maintenance and support per server",
+                                           "about 8%/year of a 2-GPU server's price", ge=0)
+    onprem_power_kw: float | None = _f(None, "kW/server", "typical draw; blank = GPU TDP x GPUs + 0.5 kW", gt=0)
+    onprem_pue: float = _f(1.56, "ratio", "data-centre overhead on power",
+                           "Uptime Institute Global Data Center Survey 2024: average PUE 1.56", ge=1, le=5)
+    onprem_price_per_kwh: float = _f(0.13, "money/kWh", "electricity price",
+                                     "US EIA Electric Power Monthly 2025: average commercial price ~0.13 $/kWh",
+                                     ge=0)
+    # --- decision analysis ------------------------------------------------------------------------
+    growth_rate_monthly: float = _f(0.0, "fraction/month", "volume growth per month", ge=-0.99, le=10)
+    horizon_months: int = _f(36, "months", "projection horizon", ge=1, le=600)
+    discount_rate_annual: float = _f(0.08, "per year", "discount rate for net present value",
+                                     "a typical corporate cost of capital", ge=0, le=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _blanks_mean_default(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            return {k: v for k, v in data.items() if not _is_blank(v)}
+        return data
+
+    @field_validator("precision", mode="before")
+    @classmethod
+    def _precision(cls, v: Any) -> Any:
+        return parse_precision(v, strict=False)
+
+    @field_validator("cloud_billing", mode="before")
+    @classmethod
+    def _billing(cls, v: Any) -> Any:
+        if isinstance(v, str):
+            return v.strip().lower().replace("-", "_").replace(" ", "_")
+        return v
+
+    @field_validator("currency", "api_model", "model", "cloud_gpu", "onprem_gpu", mode="before")
+    @classmethod
+    def _text(cls, v: Any) -> Any:
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            raise ValueError(f"must be text (got {v!r})")
+        return v.strip() if isinstance(v, str) else v
+
+    def __init__(self, **data: Any) -> None:
+        try:
+            super().__init__(**data)
+        except ValidationError as exc:
+            raise _to_cost_model_error(exc, data) from None
+
+    @classmethod
+    def parse(cls, data: Any) -> "Scenario":
+        """A scenario from a mapping of key -> value (keys are matched case-insensitively, trimmed)."""
+        if isinstance(data, Scenario):
+            return data
+        if not hasattr(data, "items"):
+            raise CostModelError("scenario", f"must be a mapping of key -> value (got {type(data).__name__})")
+        clean: dict[str, Any] = {}
+        for k, v in data.items():
+            key = str(k).strip().lower()
+            if key in clean:
+                raise CostModelError(key, "is given twice")
+            clean[key] = v
+        return cls(**clean)
+
+    def replace(self, **changes: Any) -> "Scenario":
+        """A copy with some keys changed, validated again."""
+        return Scenario(**{**self.model_dump(), **changes})
+
+
+def _is_blank(v: Any) -> bool:
+    if v is None:
+        return True
+    if isinstance(v, str) and v.strip() == "":
+        return True
+    return False
+
+
+def parse_precision(v: Any, strict: bool = True) -> Any:
+    """The precision name for a name (case-insensitive) or a number of bytes per parameter.
+
+    ``2`` -> ``"bf16"``, ``1`` -> ``"fp8"``, ``0.5`` -> ``"int4"``, ``4`` -> ``"fp32"``.
+    With ``strict`` an unknown value raises :class:`CostModelError`; otherwise it is returned as is
+    for pydantic to report.
+    """
+    if isinstance(v, str):
+        name = v.strip().lower()
+        if name in PRECISION_BYTES:
+            return name
+        try:
+            v = float(name)
+        except ValueError:
+            if strict:
+                raise CostModelError("precision", f"must be one of {', '.join(PRECISION_BYTES)} "
+                                     f"or bytes per parameter 4, 2, 1, 0.5 (got {v!r})") from None
+            return v
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        if float(v) in _BYTES_TO_PRECISION:
+            return _BYTES_TO_PRECISION[float(v)]
+        if strict:
+            raise CostModelError("precision", f"bytes per parameter must be 4, 2, 1 or 0.5 (got {v!r})")
+    elif strict:
+        raise CostModelError("precision", f"must be one of {', '.join(PRECISION_BYTES)} (got {v!r})")
+    return v
+
+
+def _fmt(v: Any) -> str:
+    if isinstance(v, float) and math.isfinite(v) and v == int(v) and abs(v) < 1e15:
+        return str(int(v))
+    return repr(v) if isinstance(v, str) else str(v)
+
+
+def _message(err: dict[str, Any]) -> str:
+    t, ctx, got = err["type"], err.get("ctx", {}), err.get("input")
+    simple = {"greater_than_equal": (">=", "ge"), "greater_than": (">", "gt"),
+              "less_than_equal": ("<=", "le"), "less_than": ("<", "lt")}
+    if t in simple:
+        op, name = simple[t]
+        return f"must be {op} {_fmt(ctx[name])} (got {_fmt(got)})"
+    if t == "literal_error":
+        return f"must be one of {ctx['expected'].replace(chr(39), '')} (got {_fmt(got)})"
+    if t in ("float_parsing", "int_parsing", "float_type", "int_type"):
+        return f"must be a number (got {_fmt(got)})"
+    if t == "int_from_float":
+        return f"must be a whole number (got {_fmt(got)})"
+    if t == "finite_number":
+        return f"must be a finite number (got {_fmt(got)})"
+    if t in ("string_type",):
+        return f"must be text (got {_fmt(got)})"
+    if t == "string_too_short":
+        return "must not be empty"
+    if t == "string_too_long":
+        return f"must be at most {ctx['max_length']} characters"
+    msg = str(err.get("msg", t))
+    return msg.removeprefix("Value error, ")
+
+
+def _to_cost_model_error(exc: ValidationError, data: dict[str, Any]) -> CostModelError:
+    problems: list[tuple[str | None, str]] = []
+    for err in exc.errors():
+        key = str(err["loc"][0]) if err["loc"] else None
+        if err["type"] == "extra_forbidden":
+            near = closest(key or "", Scenario.model_fields, n=1)
+            hint = f"; did you mean {near[0]}?" if near else "; see LLM_SCENARIO_KEYS() for the keys"
+            problems.append((key, f"unknown key{hint}"))
+        else:
+            problems.append((key, _message(err)))
+    key, problem = problems[0]
+    return CostModelError(key, problem, problems)
+
+
+def key_info() -> list[dict[str, Any]]:
+    """One dict per scenario key: key, default, unit, meaning, source (in the model's order)."""
+    rows = []
+    for name, f in Scenario.model_fields.items():
+        extra = f.json_schema_extra or {}
+        rows.append({"key": name, "default": f.default, "unit": extra.get("unit", ""),
+                     "meaning": f.description or "", "source": extra.get("source", "")})
+    return rows
+
+
+#: The scenario keys, in order.
+SCENARIO_KEYS: tuple[str, ...] = tuple(Scenario.model_fields)
