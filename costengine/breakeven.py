@@ -80,7 +80,7 @@ def breakeven_arrays(a: OptionCost, b: OptionCost, peak: np.ndarray, max_volume:
             never = past & (w >= 0) & (lo0 + w * R > 0)
             result[i[never]] = np.nan
             with np.errstate(divide="ignore", invalid="ignore"):
-                r_safe = np.where(w < 0, lo0 / -w, R)
+                r_safe = np.where(w < 0, lo0 / -w * (1 - 1e-12), R)
             jump = past & (w < 0) & (r_safe > R)
             if jump.any():
                 j = i[jump]
@@ -103,7 +103,7 @@ def breakeven_arrays(a: OptionCost, b: OptionCost, peak: np.ndarray, max_volume:
         cross_step = (g0 < 0) | ((g0 == 0) & ~first[i])
         with np.errstate(divide="ignore", invalid="ignore"):
             r_line = np.where(V[i] < 0, -c_seg / V[i], np.inf)
-        cross_line = ~cross_step & (r_line <= end) & (r_line > R)
+        cross_line = ~cross_step & (r_line <= end) & (r_line >= R)
         done = cross_step | cross_line
         result[i[cross_step]] = R[cross_step]
         result[i[cross_line]] = r_line[cross_line]

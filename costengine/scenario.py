@@ -124,7 +124,7 @@ class Scenario(BaseModel):
     @classmethod
     def _blanks_mean_default(cls, data: Any) -> Any:
         if isinstance(data, dict):
-            return {k: v for k, v in data.items() if not _is_blank(v)}
+            return {k: v for k, v in data.items() if not (_is_blank(v) and k in cls.model_fields)}
         return data
 
     @field_validator("precision", mode="before")

@@ -33,7 +33,7 @@ MAX_BATCH = 256
 def weights_gb(params_billion, bytes_per_param):
     """Weights [GB] = params [billions] * bytes per parameter.
 
-    >>> weights_gb(70, 2)   # seed 004: Llama 2 70B in bfloat16
+    >>> float(weights_gb(70, 2))   # seed 004: Llama 2 70B in bfloat16
     140.0
     """
     return np.multiply(params_billion, bytes_per_param) * 1.0
@@ -56,7 +56,7 @@ def kv_bytes_per_token(layers, kv_heads, head_dim, kv_bytes=2.0):
 
     Grouped-query attention aware: ``kv_heads`` is the number of key/value heads, not attention heads.
 
-    >>> kv_bytes_per_token(80, 8, 128, 2)   # Llama 3.1 70B at 16 bits
+    >>> float(kv_bytes_per_token(80, 8, 128, 2))   # Llama 3.1 70B at 16 bits
     327680.0
     """
     return 2.0 * np.multiply(np.multiply(np.multiply(layers, kv_heads), head_dim), kv_bytes)

@@ -1,0 +1,116 @@
+"""Break-even against an independent brute-force search over every replica step.
+
+The reference enumerates all segment boundaries (replica steps of both options) up to a limit, finds
+the first segment on which the cost difference changes sign using only the public ``monthly_cost``,
+and solves that segment's line. It is slow and simple, so it only runs on scenarios with few steps.
+"""
+
+import math
+
+import numpy as np
+import pytest
+
+from conftest import MADE_UP
+from costengine import Scenario, breakeven, monthly_cost, plan_for
+
+
+def _steps(s: Scenario, option: str, limit: float) -> list[float]:
+    opt = plan_for(s).options[option]
+    if opt.step[0] == 0:
+        return []
+    per_replica = float(opt.capacity[0] / plan_for(s).peak[0])
+    m = max(int(opt.min_replicas[0]), 1)
+    return [j * per_replica for j in range(m, int(limit / per_replica) + 2)]
+
+
+def reference_breakeven(s: Scenario, a: str, b: str, limit: float) -> float | None:
+    def diff(r):
+        return monthly_cost(s, a, r) - monthly_cost(s, b, r)
+
+    points = sorted({x for x in _steps(s, a, limit) + _steps(s, b, limit) if 0 < x < limit} | {limit})
+    eps = 1e-9
+    start = diff(1e-6)
+    if start == 0:
+        start = diff(points[0] * 0.5)
+    sign = np.sign(start)
+    lo = 0.0
+    for hi in points:
+        right_of_lo = diff(lo * (1 + eps) + 1e-6) if lo > 0 else start
+        if np.sign(right_of_lo) != sign and lo > 0:
+            return lo  # crossing on the step at lo
+        end = diff(hi * (1 - 1e-9))  # the step at hi itself may already show (float rounding)
+        if np.sign(end) != sign or end == 0:
+            # linear on (lo, hi]: solve from two interior points
+            x1, x2 = lo + (hi - lo) * 0.25, lo + (hi - lo) * 0.75
+            y1, y2 = diff(x1), diff(x2)
+            slope = (y2 - y1) / (x2 - x1)
+            return x1 - y1 / slope
+        lo = hi
+    return None
+
+
+def random_scenarios(n: int, seed: int):
+    rng = np.random.default_rng(seed)
+    for _ in range(n):
+        yield Scenario(**{
+            **MADE_UP,
+            "requests_per_month": 1e6,
+            "api_input_price_per_mtok": float(rng.uniform(0.1, 40)),
+            "api_output_price_per_mtok": float(rng.uniform(0.1, 80)),
+            "api_monthly_fixed": float(rng.uniform(0, 5000)),
+            "seconds_per_request": float(rng.uniform(0.5, 20)),
+            "target_utilization": float(rng.uniform(0.3, 1)),
+            "min_replicas": int(rng.integers(1, 4)),
+            "peak_to_average": float(rng.uniform(1, 3)),
+            "cloud_billing": str(rng.choice(["reserved", "per_second"])),
+            "cloud_price_per_gpu_hour": float(rng.uniform(0.5, 8)),
+            "cloud_gpus_per_replica": int(rng.integers(1, 9)),
+            "cloud_monthly_overhead": float(rng.uniform(0, 3000)),
+            "onprem_capex_per_server": float(rng.uniform(1e4, 4e5)),
+            "onprem_maintenance_monthly": float(rng.uniform(0, 3000)),
+            "staff_monthly": float(rng.uniform(0, 10000)),
+        })
+
+
+@pytest.mark.parametrize("a, b", [("api", "cloud"), ("api", "onprem"), ("cloud", "onprem")])
+def test_matches_brute_force_on_random_scenarios(a, b):
+    limit = 3e7
+    checked = found = 0
+    for s in random_scenarios(60, seed=len(a) * 10 + len(b)):
+        ref = reference_breakeven(s, a, b, limit)
+        got = breakeven(s, a, b)
+        checked += 1
+        if ref is None:
+            assert got is None or got >= limit * (1 - 1e-9)
+        else:
+            found += 1
+            assert got == pytest.approx(ref, rel=1e-6), (s, a, b)
+    assert found >= 5  # the random cases do exercise crossings
+
+
+def test_both_stepping_at_different_capacities():
+    # cloud reserved on L4s and on-prem on H100s: seconds_per_request is derived per GPU, so the replicas
+    # step at different volumes; cloud starts cheaper but costs more per request at scale.
+    s = Scenario(**{**MADE_UP, "seconds_per_request": None, "model": "llama-3.1-8b", "precision": "bf16",
+                    "cloud_gpu": "L4", "onprem_gpu": "H100-SXM", "cloud_gpus_per_replica": 1,
+                    "onprem_gpus_per_server": 1, "cloud_price_per_gpu_hour": 0.8, "onprem_capex_per_server": 300_000,
+                    "staff_monthly": 0, "cloud_monthly_overhead": 0, "min_replicas": 1})
+    cap_c = plan_for(s).options["cloud"].capacity[0]
+    cap_o = plan_for(s).options["onprem"].capacity[0]
+    assert not math.isclose(cap_c, cap_o)
+    limit = 60 * max(cap_c, cap_o)
+    ref = reference_breakeven(s, "cloud", "onprem", limit)
+    got = breakeven(s, "cloud", "onprem")
+    assert ref is not None
+    assert got == pytest.approx(ref, rel=1e-6)
+
+
+def test_equal_costs_from_the_start_is_zero():
+    s = Scenario(**{**MADE_UP, "cloud_billing": "per_second", "staff_monthly": 0, "cloud_monthly_overhead": 0,
+                    "api_monthly_fixed": 0})
+    # make the API cost per request equal to the per-second cloud's: s * g * price / 3600
+    per_request = 1.5 * 2 * 2.5 / 3600
+    s = s.replace(api_input_price_per_mtok=0, api_cached_input_price_per_mtok=0, api_batch_share=0,
+                  api_output_price_per_mtok=per_request / 400 * 1e6)
+    assert monthly_cost(s, "api", 1e6) == pytest.approx(monthly_cost(s, "cloud", 1e6), rel=1e-12)
+    assert breakeven(s, "api", "cloud") in (0.0, None)
