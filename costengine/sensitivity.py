@@ -60,6 +60,13 @@ _API_PRICE = {"api_input_price_per_mtok": "input", "api_output_price_per_mtok": 
               "api_cached_input_price_per_mtok": "cache_read"}
 
 
+_COLUMNS = ["input", "key", "base", "low", "high",
+            *(f"{n}_cost_{side}" for n in OPTIONS for side in ("low", "high")),
+            *(f"{n}_change_{side}" for n in OPTIONS for side in ("low", "high")),
+            *(f"breakeven_{a}_{b}_{side}" for a, b in PAIRS for side in ("low", "high")),
+            "cheapest_low", "cheapest_high", "flips_cheapest", "size", "note"]
+
+
 def resolved_value(s: Scenario | dict, key: str, catalog: Catalog | None = None) -> float | None:
     """The value the model uses for ``key``: as given, or as derived when blank [the key's unit].
 
@@ -261,7 +268,7 @@ def sensitivity(s: Scenario | dict, swing: float = DEFAULT_SWING, ranges: Any = 
             if value is None or not math.isfinite(value):
                 continue
             rows.append(_row(s, cat, key, label, scale_opts, value, sw, given.get(key), base_plan, base))
-    df = pd.DataFrame(rows)
+    df = pd.DataFrame(rows, columns=_COLUMNS)
     if len(df):
         df = df.sort_values("size", ascending=False, kind="stable", na_position="last").reset_index(drop=True)
     df.attrs["base"] = base
@@ -277,7 +284,7 @@ def _row(s: Scenario, cat: Catalog, key: str, label: str, scale_opts: tuple[str,
     else:
         lo, n_lo = _swung(key, base_value, base_value * (1.0 - sw))
         hi, n_hi = _swung(key, base_value, base_value * (1.0 + sw))
-        notes += [f"low {n_lo}" for _ in [0] if n_lo] + [f"high {n_hi}" for _ in [0] if n_hi]
+        notes += [f"{side} {n}" for side, n in (("low", n_lo), ("high", n_hi)) if n]
     row: dict[str, Any] = {"input": label, "key": key, "base": base_value, "low": lo, "high": hi}
     for side, value in (("low", lo), ("high", hi)):
         try:
