@@ -1,0 +1,243 @@
+"""The worksheet functions' bodies: check the Excel values, call the engine, shape the result for a cell.
+
+Each function here takes the arguments exactly as Excel hands them over (see :mod:`addin.cells`) and
+returns a float, a text or a table (list of rows with a header). Errors are raised as
+:class:`~costengine.CostModelError`; :mod:`addin.udfs` turns them into the ``#LLM!`` cell text.
+The arithmetic lives in :mod:`costengine`; nothing is computed here that the engine computes.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import numpy as np
+
+from costengine import CostModelError, Scenario, engine, finetune, key_info, load_catalog, sizing, token_price
+from costengine.breakeven import MAX_VOLUME, breakeven_arrays
+from costengine.catalogs import HARDWARE_COLUMNS, MODEL_COLUMNS
+from costengine.plan import OptionCost
+from costengine.scenario import PRECISION_BYTES, parse_precision
+
+from . import cells
+from .cells import number, option, out, table, text
+
+__all__ = ["NONE", "cost", "cost_per_request", "breakeven", "cheapest", "compare", "curve", "scenario_keys",
+           "api_cost", "breakeven_linear", "weights_gb", "gpus_needed", "kv_cache_gb", "throughput",
+           "finetune_memory_gb", "tokens_from_words", "price", "gpu", "model"]
+
+NONE = "none"  #: what LLM_BREAKEVEN and LLM_PAYBACK_MONTH show when there is no crossing
+COMPARE_HEADER = ["option", "monthly_cost", "cost_per_request", "cost_per_mtok", "gpus", "replicas", "utilization"]
+CURVE_HEADER = ["requests_per_month", "api", "cloud", "onprem"]
+KEYS_HEADER = ["key", "default", "unit", "meaning"]
+PROJECTION_HEADER = ["month", "requests", "api", "cloud", "onprem", "cumulative_api", "cumulative_cloud",
+                     "cumulative_onprem"]
+PRICE_KINDS = ("input", "output", "cache_read", "cache_write")
+#: Short field names of PRODUCT.md mapped to the catalog's column names.
+GPU_FIELD_ALIASES = {"price": "price_usd", "cloud_price_per_hour": "cloud_price_per_hour_usd"}
+_DEFAULTS = {k: f.default for k, f in Scenario.model_fields.items()}
+
+
+def _volume(value: Any) -> float | None:
+    return number(value, "requests_per_month", None, ge=0)
+
+
+def _precision(value: Any, name: str = "precision") -> str:
+    value = cells._scalar(value, name)
+    if cells._blank(value):
+        return "bf16"
+    if isinstance(value, bool):
+        raise CostModelError(name, f"must be one of {', '.join(PRECISION_BYTES)} or bytes 4, 2, 1, 0.5 "
+                             f"(got {cells.fmt(value)})")
+    return parse_precision(value)
+
+
+# --- scenario functions ----------------------------------------------------------------------------
+
+def cost(scenario: Any, option_name: Any, requests_per_month: Any = None) -> float:
+    """Monthly cost [money/month] of one option."""
+    s = cells.scenario(scenario)
+    return out(engine.monthly_cost(s, option(option_name, "option_name"), _volume(requests_per_month)))
+
+
+def cost_per_request(scenario: Any, option_name: Any, requests_per_month: Any = None) -> Any:
+    """Cost per request [money/request]; ``""`` at 0 requests (undefined)."""
+    s = cells.scenario(scenario)
+    return out(engine.cost_per_request(s, option(option_name, "option_name"), _volume(requests_per_month)))
+
+
+def breakeven(scenario: Any, option_a: Any, option_b: Any) -> Any:
+    """Break-even volume [requests/month] or ``"none"``."""
+    s = cells.scenario(scenario)
+    r = engine.breakeven(s, option(option_a, "option_a"), option(option_b, "option_b"))
+    return NONE if r is None else out(r)
+
+
+def cheapest(scenario: Any, requests_per_month: Any = None) -> str:
+    """Name of the cheapest option."""
+    return engine.cheapest(cells.scenario(scenario), _volume(requests_per_month))
+
+
+def compare(scenario: Any, requests_per_month: Any = None) -> list[list[Any]]:
+    """Table of :func:`costengine.compare` with a header row."""
+    df = engine.compare(cells.scenario(scenario), _volume(requests_per_month))
+    return table(COMPARE_HEADER, [[name, *df.loc[name, COMPARE_HEADER[1:]].tolist()] for name in df.index])
+
+
+def curve(scenario: Any, from_requests: Any = None, to_requests: Any = None, points: Any = None) -> list[list[Any]]:
+    """Table of :func:`costengine.curve` (log-spaced volumes) with a header row."""
+    s = cells.scenario(scenario)
+    start = number(from_requests, "from_requests", 1e3, gt=0)
+    stop = number(to_requests, "to_requests", max(1e8, start * 10), gt=start)
+    n = number(points, "points", 50.0, ge=2, le=10_000, whole=True)
+    df = engine.curve(s, start, stop, int(n))
+    return table(CURVE_HEADER, df[CURVE_HEADER].to_numpy().tolist())
+
+
+@functools.cache
+def _keys_table() -> tuple[tuple[Any, ...], ...]:
+    rows = [[r["key"], "" if r["default"] is None else r["default"], r["unit"], r["meaning"]] for r in key_info()]
+    return tuple(tuple(r) for r in table(KEYS_HEADER, rows))
+
+
+def scenario_keys() -> list[list[Any]]:
+    """Table of the scenario keys: key, default, unit, meaning."""
+    return [list(r) for r in _keys_table()]
+
+
+# --- formulas without a scenario -------------------------------------------------------------------
+
+def api_cost(requests_per_month: Any, prompt_tokens: Any, output_tokens: Any, input_price_per_mtok: Any,
+             output_price_per_mtok: Any, cached_share: Any = None, cached_price_per_mtok: Any = None) -> float:
+    """Monthly API cost [money/month], by the engine's API formula (no batch share, no fixed fee)."""
+    r = number(requests_per_month, "requests_per_month", ge=0)
+    p = number(prompt_tokens, "prompt_tokens", ge=0)
+    o = number(output_tokens, "output_tokens", ge=0)
+    pin = number(input_price_per_mtok, "input_price_per_mtok", ge=0)
+    pout = number(output_price_per_mtok, "output_price_per_mtok", ge=0)
+    c = number(cached_share, "cached_share", 0.0, ge=0, le=1)
+    pc = number(cached_price_per_mtok, "cached_price_per_mtok", pin, ge=0)
+    # Every self-hosted input is given, so resolving this scenario looks nothing up in the catalogs;
+    # only the API option of it is read.
+    s = Scenario(requests_per_month=r, prompt_tokens=p, output_tokens=o, api_input_price_per_mtok=pin,
+                 api_output_price_per_mtok=pout, api_cached_input_share=c, api_cached_input_price_per_mtok=pc,
+                 api_batch_share=0.0, api_monthly_fixed=0.0, seconds_per_request=1.0, model_params_billion=1.0,
+                 cloud_gpus_per_replica=1, cloud_price_per_gpu_hour=0.0, onprem_gpus_per_server=1,
+                 onprem_capex_per_server=0.0, onprem_power_kw=1.0)
+    return out(engine.monthly_cost(s, "api"))
+
+
+def breakeven_linear(fixed_a: Any, per_request_a: Any, fixed_b: Any, per_request_b: Any) -> Any:
+    """Volume [requests/month] where ``fixed_a + per_request_a*R = fixed_b + per_request_b*R``; ``"none"``."""
+    names = ("fixed_a", "per_request_a", "fixed_b", "per_request_b")
+    fa, va, fb, vb = (number(v, n, ge=0) for v, n in zip((fixed_a, per_request_a, fixed_b, per_request_b), names))
+    one = np.ones(1)
+
+    def line(fixed: float, variable: float) -> OptionCost:
+        return OptionCost(fixed=fixed * one, variable=variable * one, step=0 * one, capacity=np.inf * one,
+                          min_replicas=0 * one, gpus_per_replica=0 * one, seconds_per_request=np.nan * one)
+
+    r = float(breakeven_arrays(line(fa, va), line(fb, vb), one, MAX_VOLUME)[0])
+    return NONE if np.isnan(r) else out(r)
+
+
+def weights_gb(params_billion: Any, precision: Any = None) -> float:
+    """Weights [GB] = params [billions] * bytes per parameter."""
+    params = number(params_billion, "params_billion", gt=0)
+    return out(sizing.weights_gb(params, PRECISION_BYTES[_precision(precision)]))
+
+
+def gpus_needed(params_billion: Any, gpu_memory_gb: Any, precision: Any = None, memory_overhead: Any = None) -> float:
+    """GPUs for one replica = ceil(weights * overhead / GPU memory); ``gpu_memory_gb`` may be a GPU id."""
+    params = number(params_billion, "params_billion", gt=0)
+    mem = cells._scalar(gpu_memory_gb, "gpu_memory_gb")
+    if isinstance(mem, str) and not cells._blank(mem):
+        try:
+            float(mem)
+        except ValueError:
+            mem = load_catalog().gpu(mem, "gpu_memory_gb").memory_gb
+    mem = number(mem, "gpu_memory_gb", gt=0)
+    overhead = number(memory_overhead, "memory_overhead", _DEFAULTS["memory_overhead"], ge=1)
+    return out(sizing.gpus_needed(params, mem, PRECISION_BYTES[_precision(precision)], overhead))
+
+
+def kv_cache_gb(model: Any, tokens: Any, precision: Any = None) -> float:
+    """KV cache [GB] of ``tokens`` tokens of ``model`` (catalog architecture)."""
+    m = load_catalog().model(text(model, "model"), "model")
+    n = number(tokens, "tokens", ge=0)
+    kv = sizing.kv_bytes_for(_precision(precision))
+    return out(sizing.kv_cache_gb(m.layers, m.kv_heads, m.head_dim, n, kv))
+
+
+def throughput(model: Any, gpu: Any, gpus: Any = None, precision: Any = None, concurrency: Any = None,
+               prompt_tokens: Any = None, output_tokens: Any = None) -> float:
+    """Output tokens/s of one replica, from the engine's roofline estimate."""
+    catalog = load_catalog()
+    m = catalog.model(text(model, "model"), "model")
+    g = catalog.gpu(text(gpu, "gpu"), "gpu")
+    prec = _precision(precision)
+    bpp = PRECISION_BYTES[prec]
+    n = number(gpus, "gpus", None, ge=1, le=1024, whole=True)
+    if n is None:
+        n = float(sizing.gpus_needed(m.params_billion, g.memory_gb, bpp, _DEFAULTS["memory_overhead"]))
+    batch = number(concurrency, "concurrency", None, ge=1, whole=True)
+    p = number(prompt_tokens, "prompt_tokens", float(_DEFAULTS["prompt_tokens"]), ge=0)
+    o = number(output_tokens, "output_tokens", float(_DEFAULTS["output_tokens"]), gt=0)
+    kv = m.kv_bytes_per_token(sizing.kv_bytes_for(prec))
+    res = sizing.roofline(n_gpus=n, gpu_memory_gb=g.memory_gb, bandwidth_tbps=g.bandwidth_tbps,
+                          peak_flops=sizing.flops_for(prec, g.bf16_tflops, g.fp8_tflops),
+                          params_billion=m.params_billion, active_params_billion=m.active_params_billion,
+                          bytes_per_param=bpp, kv_per_token=kv, prompt_tokens=p, output_tokens=o, batch=batch)
+    sizing.check_fits(float(res["max_batch"]), key="gpus", n_gpus=n, gpu_memory_gb=g.memory_gb,
+                      weight_gb=m.params_billion * bpp, kv_gb_per_sequence=kv * (p + o) / 1e9, gpu_id=g.id)
+    return out(res["output_tokens_per_s"])
+
+
+def finetune_memory_gb(params_billion: Any, trainable_fraction: Any = None, precision: Any = None,
+                       optimizer_factor: Any = None) -> float:
+    """Memory to fine-tune with LoRA [GB] (:func:`costengine.finetune.finetune_memory_gb`)."""
+    return out(finetune.finetune_memory_gb(
+        number(params_billion, "params_billion"),
+        number(trainable_fraction, "trainable_fraction", finetune.LORA_FRACTION),
+        PRECISION_BYTES[_precision(precision)],
+        number(optimizer_factor, "optimizer_factor", finetune.OPTIMIZER_FACTOR)))
+
+
+def tokens_from_words(words: Any, tokens_per_word: Any = None) -> float:
+    """Tokens = words * tokens per word (:func:`costengine.finetune.tokens_from_words`)."""
+    return out(finetune.tokens_from_words(number(words, "words"),
+                                          number(tokens_per_word, "tokens_per_word", finetune.TOKENS_PER_WORD)))
+
+
+# --- catalogs --------------------------------------------------------------------------------------
+
+def price(model: Any, kind: Any = None, provider: Any = None) -> float:
+    """Token price [USD/MTok] from genai-prices; kind input, output, cache_read or cache_write."""
+    which = text(kind, "kind", "input").lower().replace(" ", "_").replace("-", "_")
+    if which not in PRICE_KINDS:
+        raise CostModelError("kind", f"must be one of {', '.join(PRICE_KINDS)} (got {cells.fmt(kind)})")
+    tp = token_price(text(model, "model"), text(provider, "provider", None), 0.0, "model")
+    return out(getattr(tp, which))
+
+
+def _field(row: Any, field: Any, columns: tuple[str, ...], aliases: dict[str, str]) -> Any:
+    name = text(field, "field").lower().replace(" ", "_")
+    name = aliases.get(name, name)
+    if name not in columns:
+        raise CostModelError("field", f"must be one of {', '.join(columns)} (got {cells.fmt(field)})")
+    value = getattr(row, name)
+    return value if isinstance(value, str) else out(value)
+
+
+def gpu(gpu_id: Any, field: Any) -> Any:
+    """A hardware catalog value (number or text)."""
+    row = load_catalog().gpu(text(gpu_id, "gpu"), "gpu")
+    return _field(row, field, HARDWARE_COLUMNS, GPU_FIELD_ALIASES)
+
+
+def model(model_id: Any, field: Any) -> Any:
+    """A model catalog value (number or text)."""
+    row = load_catalog().model(text(model_id, "model"), "model")
+    return _field(row, field, MODEL_COLUMNS, {})
+
+

@@ -1,0 +1,245 @@
+"""Excel cell values -> checked Python values, and results / errors -> cell values.
+
+What arrives from Excel through xlwings (classic UDFs on Windows): numbers as ``float``, empty cells as
+``None``, text as ``str``, TRUE/FALSE as ``bool``, dates as ``datetime``, error cells as their text
+(``"#N/A"``, with ``err_to_str=True``), a multi-cell range as a list (of lists with ``ndim=2``).
+xlwings Lite / Server deliver whole numbers as ``int`` and dates as serial numbers; both are accepted.
+
+Every problem raises :class:`~costengine.CostModelError` naming the argument or scenario key; the
+function :func:`message` turns it into the one-line cell text ``#LLM! <name> <problem>``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import math
+from collections.abc import Callable
+from numbers import Real
+from typing import Any
+
+from costengine import CostModelError, Scenario
+from costengine.engine import check_option
+
+__all__ = ["PREFIX", "EXCEL_ERRORS", "REQUIRED", "message", "run", "number", "text", "option", "scenario",
+           "out", "table", "fmt"]
+
+#: Start of every error text a function returns into a cell.
+PREFIX = "#LLM!"
+#: Excel error values, as xlwings hands them over with ``err_to_str=True``.
+EXCEL_ERRORS = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#SPILL!",
+                          "#CALC!", "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"})
+#: Marks an argument without a default.
+REQUIRED: Any = object()
+_VERBS = ("must", "is", "has", "needs", "should", "cannot", "does")
+
+
+def fmt(v: Any) -> str:
+    """A cell value as a user would recognise it in a message (-5.0 -> -5, True -> TRUE)."""
+    if isinstance(v, bool):
+        return "TRUE" if v else "FALSE"
+    if isinstance(v, float) and math.isfinite(v) and v == int(v) and abs(v) < 1e15:
+        return str(int(v))
+    if isinstance(v, (dt.datetime, dt.date)):
+        return f"the date {v:%Y-%m-%d}"
+    if isinstance(v, str):
+        return repr(v)
+    return str(v)
+
+
+def message(exc: CostModelError) -> str:
+    """The one-line cell text of an engine error: ``#LLM! requests_per_month must be >= 0 (got -5)``."""
+    key, problem = exc.problems[0]
+    if not key:
+        body = problem
+    elif problem.split(" ", 1)[0] in _VERBS:
+        body = f"{key} {problem}"
+    else:
+        body = f"{key}: {problem}"
+    more = len(exc.problems) - 1
+    if more:
+        body += f" (and {more} more problem{'s' if more > 1 else ''})"
+    return f"{PREFIX} " + " ".join(body.split())
+
+
+def run(fn: Callable[..., Any], *args: Any) -> Any:
+    """``fn(*args)``, with a :class:`CostModelError` turned into its cell message (other errors propagate)."""
+    try:
+        return fn(*args)
+    except CostModelError as exc:
+        return message(exc)
+
+
+# --- single values ---------------------------------------------------------------------------------
+
+def _scalar(value: Any, name: str) -> Any:
+    """The one value of a cell argument; a range of several cells is an error, a 1x1 range is unwrapped."""
+    while isinstance(value, (list, tuple)):
+        if len(value) != 1:
+            raise CostModelError(name, f"must be a single value, not a range ({_shape(value)})")
+        value = value[0]
+    if isinstance(value, str) and value.strip() in EXCEL_ERRORS:
+        raise CostModelError(name, f"refers to a cell showing {value.strip()}")
+    return value
+
+
+def _shape(value: Any) -> str:
+    rows = len(value)
+    cols = len(value[0]) if rows and isinstance(value[0], (list, tuple)) else 1
+    return f"{rows}x{cols} cells" if rows else "empty"
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def number(value: Any, name: str, default: Any = REQUIRED, *, ge: float | None = None, gt: float | None = None,
+           le: float | None = None, whole: bool = False) -> float:
+    """A finite number from a cell (numeric text accepted); blank gives ``default``.
+
+    Raises :class:`CostModelError` naming ``name`` for text, TRUE/FALSE, dates, error cells, ranges,
+    NaN/infinity and values outside ``ge``/``gt``/``le``.
+    """
+    value = _scalar(value, name)
+    if _blank(value):
+        if default is REQUIRED:
+            raise CostModelError(name, "is required (the argument or cell is empty)")
+        return default
+    if isinstance(value, bool) or isinstance(value, (dt.date, dt.datetime)):
+        raise CostModelError(name, f"must be a number (got {fmt(value)})")
+    if isinstance(value, str):
+        try:
+            if "_" in value:  # float() would read "1_000"; Excel does not
+                raise ValueError(value)
+            x = float(value.strip())  # numbers stored as text: "1000", "1e6"
+        except ValueError:
+            raise CostModelError(name, f"must be a number (got {fmt(value)})") from None
+    elif isinstance(value, Real):
+        x = float(value)
+    else:
+        raise CostModelError(name, f"must be a number (got {type(value).__name__})")
+    if not math.isfinite(x):
+        raise CostModelError(name, f"must be a finite number (got {fmt(value)})")
+    if ge is not None and x < ge:
+        raise CostModelError(name, f"must be >= {fmt(float(ge))} (got {fmt(x)})")
+    if gt is not None and x <= gt:
+        raise CostModelError(name, f"must be > {fmt(float(gt))} (got {fmt(x)})")
+    if le is not None and x > le:
+        raise CostModelError(name, f"must be <= {fmt(float(le))} (got {fmt(x)})")
+    if whole and x != math.floor(x):
+        raise CostModelError(name, f"must be a whole number (got {fmt(x)})")
+    return x
+
+
+def text(value: Any, name: str, default: Any = REQUIRED) -> Any:
+    """Trimmed text from a cell; blank gives ``default``; numbers, TRUE/FALSE and dates are errors."""
+    value = _scalar(value, name)
+    if _blank(value):
+        if default is REQUIRED:
+            raise CostModelError(name, "is required (the argument or cell is empty)")
+        return default
+    if not isinstance(value, str):
+        raise CostModelError(name, f"must be text (got {fmt(value)})")
+    return value.strip()
+
+
+def option(value: Any, name: str, default: Any = REQUIRED) -> str:
+    """An option name: ``api``, ``cloud`` or ``onprem`` (case-insensitive)."""
+    value = _scalar(value, name)
+    if _blank(value) and default is not REQUIRED:
+        return default
+    return check_option(value, name)
+
+
+# --- the scenario range ----------------------------------------------------------------------------
+
+def _rows(value: Any) -> list:
+    """A scenario argument as a list of rows (a 2-D range; a single cell or a 1-D list is one row)."""
+    if not isinstance(value, (list, tuple)):
+        return [[value]]
+    if value and not any(isinstance(r, (list, tuple)) for r in value):
+        return [list(value)]
+    return [r if isinstance(r, (list, tuple)) else [r] for r in value]
+
+
+def _cell(v: Any, key: str, row: int) -> Any:
+    where = f" (scenario row {row})"
+    if v is None or isinstance(v, str) or (isinstance(v, (int, float)) and not isinstance(v, bool)):
+        if isinstance(v, str) and v.strip() in EXCEL_ERRORS:
+            raise CostModelError(key, f"the value cell shows {v.strip()}{where}")
+        if isinstance(v, float) and not math.isfinite(v):
+            raise CostModelError(key, f"must be a finite number (got {fmt(v)}){where}")
+        return v
+    if isinstance(v, Real) and not isinstance(v, bool):  # numpy numbers
+        return _cell(float(v), key, row)
+    kind = "a date" if isinstance(v, (dt.date, dt.datetime)) else fmt(v) if isinstance(v, bool) else "a range"
+    raise CostModelError(key, f"must be a number or text, not {kind}{where}")
+
+
+def scenario(value: Any, name: str = "scenario") -> Scenario:
+    """The scenario of a key | value [| ignored ...] range.
+
+    Blank rows are skipped, as is a first row whose key is ``key`` (a header); a value without a key,
+    a key that is not text, error cells and dates are errors naming the row (1-based, within the
+    range). Validated scenarios are cached on the (key, value) cells, so recalculating many formulas
+    that share one range parses it once.
+    """
+    rows = _rows(value)
+    if not rows or not isinstance(rows[0], (list, tuple)) or max(len(r) for r in rows) < 2:
+        raise CostModelError(name, "must be a range of 2 or more columns: key | value (| unit | note ...)")
+    pairs: list[tuple[str, Any]] = []
+    where: dict[str, int] = {}
+    header_done = False
+    for i, r in enumerate(rows, start=1):
+        k = r[0] if len(r) else None
+        v = r[1] if len(r) > 1 else None
+        if _blank(k):
+            if not _blank(v) and not isinstance(v, (list, tuple)):
+                raise CostModelError(name, f"row {i} has the value {fmt(v)} but no key")
+            continue
+        if not isinstance(k, str):
+            got = "a range" if isinstance(k, (list, tuple)) else fmt(k)
+            raise CostModelError(name, f"row {i}: a key must be text (got {got})")
+        key = k.strip().lower()
+        if not header_done and key == "key":
+            header_done = True
+            continue
+        header_done = True
+        pairs.append((key, _cell(v, key, i)))
+        where.setdefault(key, i)
+    try:
+        return _parse(tuple(pairs))
+    except CostModelError as exc:
+        rows_of = [(k, f"{p} (scenario row {where[k]})" if k in where else p) for k, p in exc.problems]
+        raise CostModelError(rows_of[0][0], rows_of[0][1], rows_of) from None
+
+
+@functools.lru_cache(maxsize=1024)
+def _parse(pairs: tuple[tuple[str, Any], ...]) -> Scenario:
+    data: dict[str, Any] = {}
+    for k, v in pairs:
+        if k in data:
+            raise CostModelError(k, "is given twice")
+        data[k] = v
+    return Scenario.parse(data)
+
+
+# --- results ---------------------------------------------------------------------------------------
+
+def out(x: Any, name: str = "result") -> Any:
+    """A number for a cell: ``float``; NaN becomes ``""`` (an empty-looking cell); infinity is an error."""
+    if x is None:
+        return ""
+    if isinstance(x, str):
+        return x
+    f = float(x)
+    if math.isnan(f):
+        return ""
+    if math.isinf(f):
+        raise CostModelError(name, "is too large to compute (overflow): check the inputs' magnitudes")
+    return f
+
+
+def table(header: list[str], rows: list[list[Any]]) -> list[list[Any]]:
+    """A header row plus data rows, numbers as ``float`` and NaN as ``""`` (spills as a dynamic array)."""
+    return [list(header)] + [[v if isinstance(v, str) else out(v) for v in r] for r in rows]
