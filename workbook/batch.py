@@ -1,0 +1,253 @@
+"""``llmcost batch``: one workbook per scenario of a CSV/YAML file, and ``summary.csv`` with the answers.
+
+How it keeps its promises:
+
+- **memory does not grow with the file**: rows are streamed (:func:`~workbook.scenario_files.iter_rows`),
+  at most ``4 * jobs`` scenarios are in flight, and each result is appended to the summary as soon as
+  it (and every row before it) is done. The only per-row state kept is the set of file names used, to
+  make duplicates unique (tens of bytes per scenario).
+- **a killed batch leaves only complete workbooks**: each workbook is written by
+  :func:`workbook.builder.write_workbook` to a temporary file renamed into place; ``summary.csv`` is
+  written to a hidden temporary file in the output folder and renamed at the end. The worker processes
+  die with the batch (Linux: ``PR_SET_PDEATHSIG``).
+- **bad rows do not stop good ones**: a row whose values the engine rejects is reported with its row
+  number, line and key, recorded in the summary with ``status=error`` and skipped.
+"""
+
+from __future__ import annotations
+
+import csv
+import multiprocessing
+import os
+import re
+import sys
+import tempfile
+import unicodedata
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from costengine import CostModelError, Scenario
+
+from .report import SUMMARY_ANSWERS, answers, summary_values
+from .scenario_files import Row, count_rows, iter_rows
+
+__all__ = ["Task", "BatchOutcome", "run_batch", "safe_name", "NameRegistry", "SUMMARY_COLUMNS", "build_one",
+           "failure_line", "run_batch_with_progress"]
+
+#: The columns of summary.csv, in order.
+SUMMARY_COLUMNS: tuple[str, ...] = ("row", "line", "name", "file", "status", "errors", "currency", *SUMMARY_ANSWERS)
+#: Tasks in flight per worker process (bounds memory while keeping the workers busy).
+IN_FLIGHT_PER_JOB = 4
+_WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
+                     *(f"lpt{i}" for i in range(1, 10))}
+_MAX_NAME = 80
+
+
+@dataclass(frozen=True)
+class Task:
+    """One scenario to build: its row, the raw values and the workbook path."""
+
+    number: int
+    line: int
+    name: str | None
+    values: dict[str, Any]
+    path: str
+    force: bool
+
+
+@dataclass
+class BatchOutcome:
+    """What a batch did: rows read, workbooks written, rows failed, and where the summary is."""
+
+    total: int
+    written: int = 0
+    failed: int = 0
+    summary: Path | None = None
+
+
+def safe_name(raw: str | None, number: int) -> str:
+    """A file stem that is safe on Windows, macOS and Linux for the scenario ``raw`` (row ``number``).
+
+    Letters, digits, ``_``, ``-`` and ``.`` are kept; any run of other characters (``/``, ``..``, spaces,
+    control characters) becomes ``-``; leading dots and dashes are dropped; names reserved by Windows
+    get a trailing ``_``; at most 80 characters. A blank name becomes ``scenario-<row>``.
+    """
+    text = unicodedata.normalize("NFKC", raw or "")
+    stem = re.sub(r"[^\w.-]+", "-", text).strip(".- ")
+    stem = re.sub(r"\.{2,}", ".", stem)[:_MAX_NAME].rstrip(".- ")
+    if not stem:
+        return f"scenario-{number}"
+    if stem.split(".")[0].lower() in _WINDOWS_RESERVED:
+        stem += "_"
+    return stem
+
+
+class NameRegistry:
+    """Makes file stems unique, ignoring case (``a``, ``A`` -> ``a``, ``A-2``)."""
+
+    def __init__(self) -> None:
+        self._used: set[str] = set()
+
+    def claim(self, stem: str) -> str:
+        """``stem``, or ``stem-2``, ``stem-3``, ... whichever is free first."""
+        candidate, k = stem, 1
+        while candidate.lower() in self._used:
+            k += 1
+            candidate = f"{stem}-{k}"
+        self._used.add(candidate.lower())
+        return candidate
+
+
+def build_one(task: Task) -> dict[str, Any]:
+    """Validate one scenario, compute its answers and write its workbook; a summary row either way.
+
+    Runs in a worker process. Only the engine's own errors and an existing file (without ``force``)
+    are turned into an error row; anything else is a bug and propagates.
+    """
+    row: dict[str, Any] = {"row": task.number, "line": task.line, "name": task.name or "",
+                           "file": Path(task.path).name, "status": "ok", "errors": "", "currency": ""}
+    try:
+        s = Scenario.parse(task.values)
+        row["currency"] = s.currency
+        row.update(summary_values(answers(s)))
+        from .builder import write_workbook
+
+        write_workbook(task.path, s, force=task.force)
+    except CostModelError as exc:
+        row.update(status="error", errors="; ".join(exc.lines()), file="")
+        row.update({k: "" for k in SUMMARY_ANSWERS})
+    except FileExistsError:
+        row.update(status="error", errors=f"{Path(task.path).name}: exists; use --force to overwrite", file="")
+        row.update({k: "" for k in SUMMARY_ANSWERS})
+    return row
+
+
+def _die_with_parent() -> None:
+    """Worker initializer: on Linux ask the kernel to kill this worker when its parent dies."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """A fork server (workers start clean, modules loaded once) where there is one, else spawn."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["workbook.batch", "workbook.builder"])
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
+def _results(tasks: Iterable[Task], jobs: int) -> Iterator[dict[str, Any]]:
+    """Summary rows in input order, computed in ``jobs`` processes with a bounded window of tasks."""
+    if jobs == 1:
+        yield from map(build_one, tasks)
+        return
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_context(), initializer=_die_with_parent)
+    window: deque = deque()
+    try:
+        for task in tasks:
+            window.append(pool.submit(build_one, task))
+            if len(window) >= IN_FLIGHT_PER_JOB * jobs:
+                yield window.popleft().result()
+        while window:
+            yield window.popleft().result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _tasks(rows: Iterable[Row], out_dir: Path, force: bool) -> Iterator[Task]:
+    names = NameRegistry()
+    for row in rows:
+        stem = names.claim(safe_name(row.name, row.number))
+        yield Task(row.number, row.line, row.name, row.values, str(out_dir / f"{stem}.xlsx"), force)
+
+
+def failure_line(result: dict[str, Any]) -> str:
+    """``row 3 (line 4, 'acme'): key: problem; ...`` for an error row of the summary."""
+    name = f", {result['name']!r}" if result["name"] else ""
+    return f"row {result['row']} (line {result['line']}{name}): {result['errors']}"
+
+
+def run_batch(scenarios: str | Path, out_dir: str | Path, *, jobs: int | None = None, force: bool = False,
+              on_start: Callable[[int], None] | None = None,
+              on_result: Callable[[dict[str, Any]], None] | None = None) -> BatchOutcome:
+    """Build one workbook per scenario of ``scenarios`` into ``out_dir`` and write ``summary.csv``.
+
+    ``on_start(total)`` is called once the file has been checked, ``on_result(row)`` after each scenario
+    (in input order). Raises :class:`CostModelError` before writing anything when the file is malformed,
+    holds no scenario, or ``summary.csv`` exists without ``force``.
+    """
+    src, out = Path(scenarios), Path(out_dir)
+    jobs = (os.cpu_count() or 1) if jobs is None else jobs
+    if jobs < 1:
+        raise CostModelError("--jobs", f"must be at least 1 (got {jobs})")
+    total = count_rows(src)
+    if total == 0:
+        raise CostModelError(str(src), "holds no scenario")
+    if out.exists() and not out.is_dir():
+        raise CostModelError(str(out), "exists and is not a folder")
+    summary = out / "summary.csv"
+    if summary.exists() and not force:
+        raise CostModelError(str(summary), "exists; use --force to overwrite (workbooks too)")
+    out.mkdir(parents=True, exist_ok=True)
+    outcome = BatchOutcome(total=total)
+    if on_start:
+        on_start(total)
+    fd, tmp = tempfile.mkstemp(dir=out, prefix=".summary.csv.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            writer = csv.DictWriter(fh, fieldnames=SUMMARY_COLUMNS, lineterminator="\n")
+            writer.writeheader()
+            for result in _results(_tasks(iter_rows(src), out, force), min(jobs, total)):
+                writer.writerow({k: _csv_value(result.get(k)) for k in SUMMARY_COLUMNS})
+                if result["status"] == "ok":
+                    outcome.written += 1
+                else:
+                    outcome.failed += 1
+                if on_result:
+                    on_result(result)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, summary)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    outcome.summary = summary
+    return outcome
+
+
+def _csv_value(v: Any) -> Any:
+    """Numbers at full precision; a missing break-even (``None``) as an empty cell."""
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        return repr(v) if v == v else ""
+    return v
+
+
+def run_batch_with_progress(console: Any, scenarios: str | Path, out_dir: str | Path, *, jobs: int | None = None,
+                            force: bool = False) -> BatchOutcome:
+    """:func:`run_batch` with a rich progress bar on ``console``; bad rows are printed as they come."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    columns = (TextColumn("building workbooks"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=console, transient=True) as progress:
+        task_id = progress.add_task("batch", total=None)
+
+        def started(total: int) -> None:
+            progress.update(task_id, total=total)
+
+        def done(result: dict[str, Any]) -> None:
+            if result["status"] != "ok":
+                progress.console.print(failure_line(result), markup=False, highlight=False)
+            progress.advance(task_id)
+
+        return run_batch(scenarios, out_dir, jobs=jobs, force=force, on_start=started, on_result=done)

@@ -1,0 +1,119 @@
+"""``llmcost catalog``: the GPU, open-model, token-price and scenario-key catalogs as searchable tables.
+
+Each catalog is described once in :data:`VIEWS` (its rows, the columns shown and the text searched),
+so adding a catalog is adding an entry, not a branch.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+
+from costengine import CostModelError, key_info, load_catalog
+from costengine.catalogs import as_dict, token_price_table, token_prices_version
+
+__all__ = ["View", "VIEWS", "search", "render", "as_json"]
+
+
+@dataclass(frozen=True)
+class View:
+    """One catalog: ``rows()`` gives dicts; ``columns`` are (field, heading) pairs; ``searched`` the fields
+    matched by SEARCH; ``source`` a line saying where the data comes from."""
+
+    title: str
+    rows: Callable[[], Iterable[dict[str, Any]]]
+    columns: tuple[tuple[str, str], ...]
+    searched: tuple[str, ...]
+    source: Callable[[], str]
+
+
+def _gpus() -> list[dict[str, Any]]:
+    return [as_dict(g) for g in load_catalog().gpus.values()]
+
+
+def _models() -> list[dict[str, Any]]:
+    return [as_dict(m) for m in load_catalog().models.values()]
+
+
+def _prices() -> list[dict[str, Any]]:
+    return [as_dict(p) for p in token_price_table()]
+
+
+def _keys() -> list[dict[str, Any]]:
+    return [{**k, "default": "(blank)" if k["default"] is None else k["default"]} for k in key_info()]
+
+
+VIEWS: dict[str, View] = {
+    "gpus": View("GPUs", _gpus,
+                 (("id", "id"), ("memory_gb", "GB"), ("bandwidth_tbps", "TB/s"), ("bf16_tflops", "bf16 TF/s"),
+                  ("fp8_tflops", "fp8 TF/s"), ("tdp_w", "TDP W"), ("price_usd", "USD"),
+                  ("cloud_price_per_hour_usd", "cloud USD/h"), ("as_of", "as of")),
+                 ("id", "name", "vendor"), lambda: "templates/hardware.csv (sources per row: see the file)"),
+    "models": View("Open models", _models,
+                   (("id", "id"), ("params_billion", "params B"), ("active_params_billion", "active B"),
+                    ("layers", "layers"), ("kv_heads", "KV heads"), ("head_dim", "head dim"),
+                    ("context_length", "context")),
+                   ("id", "name", "license"), lambda: "templates/models.csv (sources per row: see the file)"),
+    "prices": View("Token prices (USD per million tokens)", _prices,
+                   (("provider", "provider"), ("model", "model"), ("input", "input"), ("output", "output"),
+                    ("cache_read", "cached"), ("batch_discount", "batch off"), ("context_window", "context")),
+                   ("provider", "model", "name"), lambda: f"genai-prices {token_prices_version()}"),
+    "keys": View("Scenario keys", _keys,
+                 (("key", "key"), ("default", "default"), ("unit", "unit"), ("meaning", "meaning")),
+                 ("key", "meaning", "unit"), lambda: "costengine.Scenario (PRODUCT.md, 'Scenario keys')"),
+}
+
+
+def search(kind: str, words: Sequence[str] = ()) -> list[dict[str, Any]]:
+    """The rows of catalog ``kind`` whose searched fields contain every word (case-insensitive)."""
+    view = VIEWS[kind]
+    wanted = [w.lower() for w in words if w.strip()]
+    out = []
+    for row in view.rows():
+        text = " ".join(str(row.get(f, "")) for f in view.searched).lower()
+        if all(w in text for w in wanted):
+            out.append(row)
+    if not out and wanted:
+        raise CostModelError(" ".join(words), f"matches nothing in the {kind} catalog; "
+                             f"run `llmcost catalog {kind}` to list it")
+    return out
+
+
+def _cell(v: Any) -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "-"
+    if isinstance(v, float):
+        return f"{v:,.4g}" if abs(v) < 1e4 else f"{v:,.0f}"
+    if isinstance(v, int) and not isinstance(v, bool):
+        return f"{v:,}"
+    return str(v)
+
+
+def render(console: Console, kind: str, rows: list[dict[str, Any]], limit: int | None) -> None:
+    """Print ``rows`` of catalog ``kind`` as a table (at most ``limit`` rows; ``None`` = all)."""
+    view = VIEWS[kind]
+    shown = rows if limit is None else rows[:limit]
+    table = Table(title=view.title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    cells = [[_cell(row.get(field)) for field, _ in view.columns] for row in shown]
+    for k, (field, heading) in enumerate(view.columns):
+        numeric = any(isinstance(r.get(field), (int, float)) for r in shown)
+        width = max((len(c[k]) for c in cells), default=1) if field != "meaning" else None
+        table.add_column(heading, justify="right" if numeric else "left", min_width=width)
+    for row in cells:
+        table.add_row(*row)
+    console.print(table)
+    more = f"; showing {len(shown)}, use --limit 0 for all or SEARCH to narrow" if len(shown) < len(rows) else ""
+    console.print(f"{len(rows)} rows from {view.source()}{more}")
+
+
+def as_json(rows: list[dict[str, Any]]) -> str:
+    """The rows as a JSON list (NaN -> null)."""
+    clean = [{k: None if isinstance(v, float) and math.isnan(v) else v for k, v in r.items()} for r in rows]
+    return json.dumps(clean, indent=2, default=str)

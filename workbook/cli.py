@@ -1,0 +1,177 @@
+"""``llmcost``: the command line. Parses arguments and calls the library; no logic lives here.
+
+Errors of the engine (:class:`~costengine.CostModelError`) become one ``key: problem`` line per problem
+on stderr and exit code 1; usage errors are typer's (exit code 2).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+
+from costengine import CostModelError
+
+app = typer.Typer(name="llmcost", no_args_is_help=True, add_completion=False, pretty_exceptions_show_locals=False,
+                  help="API, cloud GPUs or on-premises? LLM hosting cost model: templates, batches, comparisons.")
+#: Output for people. When piped (not a terminal) the tables are laid out 120 columns wide, not 80.
+out = Console(highlight=False, width=None if sys.stdout.isatty() or "COLUMNS" in os.environ else 120)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+DEFAULT_TEMPLATE = "llm-cost-model.xlsx"
+ScenarioOpt = Annotated[Optional[Path], typer.Option("--scenario", "-s", metavar="FILE",
+                        help="One scenario: YAML mapping, CSV with one row, or key,value CSV.")]
+SetOpt = Annotated[Optional[list[str]], typer.Option("--set", metavar="KEY=VALUE",
+                   help="Override one scenario key (repeatable), e.g. --set requests_per_month=5e6.")]
+ForceOpt = Annotated[bool, typer.Option("--force", "-f", help="Overwrite existing files.")]
+RequestsOpt = Annotated[Optional[float], typer.Option("--requests", "-r", min=0, metavar="N",
+                        help="Requests per month to compare at (default: the scenario's).")]
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+
+
+class Kind(str, Enum):
+    gpus = "gpus"
+    models = "models"
+    prices = "prices"
+    keys = "keys"
+
+
+@contextmanager
+def _reported() -> Iterator[None]:
+    """Turn the engine's errors and output-file errors into lines on stderr and exit code 1."""
+    try:
+        yield
+    except CostModelError as exc:
+        for line in exc.lines():
+            err.print(line, markup=False)
+        raise typer.Exit(1) from None
+    except FileExistsError as exc:
+        err.print(f"{exc.filename or exc}: exists; use --force to overwrite", markup=False)
+        raise typer.Exit(1) from None
+    except OSError as exc:
+        err.print(f"{exc.filename or ''}: {exc.strerror or exc}", markup=False)
+        raise typer.Exit(1) from None
+
+
+@app.command()
+def template(path: Annotated[Path, typer.Argument(help="Workbook to write (or a folder for it).")]
+             = Path(DEFAULT_TEMPLATE),
+             scenario: ScenarioOpt = None, set_: SetOpt = None, force: ForceOpt = False) -> None:
+    """Write a template workbook (the default scenario unless told otherwise)."""
+    from .builder import write_workbook
+    from .scenario_files import scenario_from
+
+    with _reported():
+        target = path / DEFAULT_TEMPLATE if path.is_dir() else path
+        if target.suffix.lower() != ".xlsx":
+            raise CostModelError(str(path), "must end in .xlsx (Excel opens workbooks by their extension)")
+        written = write_workbook(target, scenario_from(scenario, set_), force=force)
+    out.print(f"wrote {written}")
+
+
+@app.command()
+def batch(scenarios: Annotated[Path, typer.Argument(help="CSV (one scenario per row, optional name column) "
+                                                         "or YAML list of scenarios.")],
+          output: Annotated[Path, typer.Option("--output", "-o", metavar="DIR", help="Folder for the workbooks "
+                                               "and summary.csv.")],
+          jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Worker processes "
+                                                      "(default: the number of cores).")] = None,
+          force: ForceOpt = False) -> None:
+    """One workbook per scenario, and DIR/summary.csv with each scenario's answers or errors."""
+    from .batch import run_batch_with_progress
+
+    with _reported():
+        done = run_batch_with_progress(err, scenarios, output, jobs=jobs, force=force)
+    out.print(f"wrote {done.written} of {done.total} workbooks and {done.summary}"
+              + (f"; {done.failed} rows failed (see above and summary.csv)" if done.failed else ""))
+    if done.failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def compare(scenario: ScenarioOpt = None, set_: SetOpt = None, requests: RequestsOpt = None,
+            format: Annotated[Format, typer.Option("--format", help="table for people, json for scripts.")]
+            = Format.table) -> None:
+    """Compare API, cloud and on-premises: monthly cost, GPUs, break-even volumes, cheapest option."""
+    from .report import answers, answers_json, render_answers
+    from .scenario_files import scenario_from
+
+    with _reported():
+        ans = answers(scenario_from(scenario, set_), requests)
+    if format is Format.json:
+        print(answers_json(ans))
+    else:
+        render_answers(out, ans)
+
+
+@app.command()
+def evaluate(workbook: Annotated[Path, typer.Argument(help="A filled template (.xlsx).")],
+             requests: RequestsOpt = None,
+             format: Annotated[Format, typer.Option("--format", help="table or json.")] = Format.table) -> None:
+    """Read the Inputs sheet of a filled template, recompute with the engine, print the answers."""
+    from .evaluate import evaluate as run
+    from .report import answers_json, render_answers
+
+    with _reported():
+        ev = run(workbook, requests)
+    if format is Format.json:
+        doc = {"workbook": str(workbook), "inputs": ev.inputs.values, "cheapest": ev.answers.cheapest,
+               "breakevens": {f"{a}_{b}": v for (a, b), v in ev.answers.breakevens.items()},
+               "options": json.loads(answers_json(ev.answers)), "unusual": list(ev.unusual)}
+        print(json.dumps(doc, indent=2))
+        return
+    out.print(f"{workbook}: {len(ev.inputs.values)} inputs read from the Inputs sheet (blank ones use the "
+              "defaults or are derived)")
+    render_answers(out, ev.answers)
+    for line in ev.unusual:
+        out.print(f"[yellow]unusual[/yellow] {line}", highlight=False)
+
+
+@app.command()
+def catalog(kind: Annotated[Kind, typer.Argument(help="Which catalog.")],
+            search: Annotated[Optional[list[str]], typer.Argument(help="Words that must all appear "
+                                                                  "(case-insensitive).")] = None,
+            limit: Annotated[int, typer.Option("--limit", "-n", min=0, help="Rows shown (0 = all).")] = 50,
+            format: Annotated[Format, typer.Option("--format", help="table or json.")] = Format.table) -> None:
+    """List and search the catalogs: gpus, models, prices (token prices), keys (scenario keys)."""
+    from .catalog_view import as_json, render
+    from .catalog_view import search as find
+
+    with _reported():
+        rows = find(kind.value, search or ())
+    if format is Format.json:
+        print(as_json(rows))
+    else:
+        render(out, kind.value, rows, limit or None)
+
+
+@app.command()
+def addin() -> None:
+    """Print what Excel needs to use the LLM_ worksheet functions."""
+    try:
+        from addin.install import instructions
+    except ImportError:
+        out.print("The LLM_ worksheet functions need the xlwings add-in: see docs/excel-addin.md.")
+        return
+    out.print(instructions(), markup=False)
+
+
+def main() -> None:
+    """Entry point of the ``llmcost`` console script."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

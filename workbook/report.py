@@ -1,0 +1,114 @@
+"""The answers of one scenario, for the terminal (rich tables) and for scripts (JSON).
+
+:func:`answers` asks the engine once; :func:`render_answers` and :func:`answers_json` only format.
+Used by ``llmcost compare`` and ``llmcost evaluate``; :func:`summary_values` gives the same answers as
+the flat columns of ``summary.csv`` in ``llmcost batch``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from rich.console import Console
+from rich.table import Table
+
+from costengine import OPTIONS, Scenario, breakeven, cheapest, compare
+from costengine.engine import PAIRS
+
+__all__ = ["Answers", "answers", "render_answers", "answers_json", "summary_values", "SUMMARY_ANSWERS",
+           "fmt_volume"]
+
+#: The answer columns of summary.csv (and the workbook's defined names of the same answers).
+SUMMARY_ANSWERS: tuple[str, ...] = (*(f"{o}_monthly_cost" for o in OPTIONS), "cheapest_option",
+                                    *(f"breakeven_{a}_{b}" for a, b in PAIRS))
+
+
+@dataclass(frozen=True)
+class Answers:
+    """What the engine says about one scenario at one volume.
+
+    ``table`` is :func:`costengine.compare` (index ``option``); ``breakevens`` maps ``(a, b)`` to the
+    break-even volume [requests/month] or ``None`` when the two options never cross up to 1e12.
+    """
+
+    scenario: Scenario
+    requests_per_month: float
+    table: pd.DataFrame
+    cheapest: str
+    breakevens: dict[tuple[str, str], float | None]
+
+
+def answers(s: Scenario, requests_per_month: float | None = None) -> Answers:
+    """The comparison, cheapest option and break-even volumes of ``s`` (at ``requests_per_month``
+    [requests/month] when given, else at the scenario's volume)."""
+    r = float(s.requests_per_month if requests_per_month is None else requests_per_month)
+    return Answers(scenario=s, requests_per_month=r, table=compare(s, r), cheapest=cheapest(s, r),
+                   breakevens={(a, b): breakeven(s, a, b) for a, b in PAIRS})
+
+
+def summary_values(ans: Answers) -> dict[str, Any]:
+    """The answers as flat values: monthly costs [money/month], cheapest option, break-evens
+    [requests/month; ``None`` where there is none]."""
+    out: dict[str, Any] = {f"{o}_monthly_cost": float(ans.table.loc[o, "monthly_cost"]) for o in OPTIONS}
+    out["cheapest_option"] = ans.cheapest
+    for (a, b), v in ans.breakevens.items():
+        out[f"breakeven_{a}_{b}"] = v
+    return out
+
+
+def _clean(v: Any) -> Any:
+    """A JSON-safe number: NaN and infinities become ``None``, whole floats stay floats."""
+    if isinstance(v, float) and not math.isfinite(v):
+        return None
+    return v
+
+
+def answers_json(ans: Answers) -> str:
+    """A JSON list with one object per option: ``option`` plus the ``compare()`` columns (NaN -> null)."""
+    rows = []
+    for option, rec in ans.table.iterrows():
+        rows.append({"option": str(option), **{k: _clean(float(v)) for k, v in rec.items()}})
+    return json.dumps(rows, indent=2, allow_nan=False)
+
+
+def fmt_volume(v: float | None) -> str:
+    """A volume [requests/month] for people: ``1,234,567``; ``None`` -> ``never (up to 1e12)``."""
+    if v is None:
+        return "never (up to 1e12)"
+    return f"{v:,.0f}"
+
+
+def _money(v: float, digits: int = 2) -> str:
+    return "-" if not math.isfinite(v) else f"{v:,.{digits}f}"
+
+
+def _count(v: float) -> str:
+    return "-" if not math.isfinite(v) else f"{v:,.0f}"
+
+
+def _share(v: float) -> str:
+    return "-" if not math.isfinite(v) else f"{v:.1%}"
+
+
+def render_answers(console: Console, ans: Answers, title: str | None = None) -> None:
+    """Print the comparison table, the cheapest option and the break-even volumes."""
+    cur = ans.scenario.currency
+    table = Table(title=title or f"Monthly cost at {fmt_volume(ans.requests_per_month)} requests/month",
+                  title_justify="left")
+    table.add_column("option")
+    for head in (f"{cur}/month", f"{cur}/request", f"{cur}/MTok", "GPUs", "replicas", "utilisation"):
+        table.add_column(head, justify="right")
+    for option, rec in ans.table.iterrows():
+        mark = " *" if option == ans.cheapest else ""
+        table.add_row(f"{option}{mark}", _money(rec["monthly_cost"]), _money(rec["cost_per_request"], 6),
+                      _money(rec["cost_per_mtok"], 3), _count(rec["gpus"]), _count(rec["replicas"]),
+                      _share(rec["utilization"]))
+    console.print(table)
+    console.print(f"cheapest: [bold]{ans.cheapest}[/bold] (*)")
+    console.print("break-even (requests/month):")
+    for (a, b), v in ans.breakevens.items():
+        console.print(f"  {a} = {b}: {fmt_volume(v)}")
