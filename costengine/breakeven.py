@@ -63,61 +63,57 @@ def breakeven_arrays(a: OptionCost, b: OptionCost, peak: np.ndarray, max_volume:
         W = V + np.where(np.isfinite(CA), SA / CA, 0.0) - np.where(np.isfinite(CB), SB / CB, 0.0)
         past_min = np.maximum(np.where(np.isfinite(CA), MA * CA, 0.0), np.where(np.isfinite(CB), MB * CB, 0.0))
 
-    active = np.flatnonzero(sign != 0)
-    r_cur = np.zeros(n)
+    # the walk works on compacted arrays of the rows still searching; ``where`` maps them back
+    live = sign != 0
+    where = np.flatnonzero(live)
+    F, V, SA, SB, CA, CB, MA, MB, W, past_min = (x[live] for x in (F, V, SA, SB, CA, CB, MA, MB, W, past_min))
+    R = np.zeros(len(where))
     na, nb = MA.copy(), MB.copy()
-    first = np.ones(n, dtype=bool)
+    first = np.ones(len(where), dtype=bool)
     it = 0
-    while len(active) and it < max_iterations:
+    while len(where) and it < max_iterations:
         it += 1
-        i = active
-        R = r_cur[i]
         # --- jump where a bound proves g > 0 -------------------------------------------------------
-        past = R >= past_min[i]
+        past = R >= past_min
         if past.any():
-            w = W[i]
-            lo0 = F[i] - SB[i]  # g(R) >= lo0 + w R  (each stepping option contributes its slope S/c)
-            never = past & (w >= 0) & (lo0 + w * R > 0)
-            result[i[never]] = np.nan
+            lo0 = F - SB  # g(R) >= lo0 + W R  (each stepping option contributes its slope S/c)
+            never = past & (W >= 0) & (lo0 + W * R > 0)
             with np.errstate(divide="ignore", invalid="ignore"):
-                r_safe = np.where(w < 0, lo0 / -w * (1 - 1e-12), R)
-            jump = past & (w < 0) & (r_safe > R)
+                r_safe = np.where(W < 0, lo0 / -W * (1 - 1e-12), R)
+            jump = past & (W < 0) & (r_safe > R)
             if jump.any():
-                j = i[jump]
                 rj = r_safe[jump]
-                r_cur[j] = rj
+                R[jump] = rj
                 with np.errstate(invalid="ignore"):
-                    na[j] = np.where(np.isfinite(CA[j]), np.maximum(MA[j], np.floor(rj / CA[j]) + 1), 0.0)
-                    nb[j] = np.where(np.isfinite(CB[j]), np.maximum(MB[j], np.floor(rj / CB[j]) + 1), 0.0)
-                first[j] = False
-            keep = ~never
-            i = i[keep]
-            R = r_cur[i]
+                    na[jump] = np.where(np.isfinite(CA[jump]), np.maximum(MA[jump], np.floor(rj / CA[jump]) + 1), 0.0)
+                    nb[jump] = np.where(np.isfinite(CB[jump]), np.maximum(MB[jump], np.floor(rj / CB[jump]) + 1), 0.0)
+                first[jump] = False
+        else:
+            never = np.zeros(len(where), dtype=bool)
         # --- the current segment (R, end]: replica counts constant, g linear ---------------------------
         with np.errstate(invalid="ignore"):
-            end_a = np.where(np.isfinite(CA[i]), na[i] * CA[i], np.inf)
-            end_b = np.where(np.isfinite(CB[i]), nb[i] * CB[i], np.inf)
+            end_a = np.where(np.isfinite(CA), na * CA, np.inf)
+            end_b = np.where(np.isfinite(CB), nb * CB, np.inf)
         end = np.minimum(end_a, end_b)
-        c_seg = F[i] + SA[i] * na[i] - SB[i] * nb[i]
-        g0 = c_seg + V[i] * R
-        cross_step = (g0 < 0) | ((g0 == 0) & ~first[i])
+        c_seg = F + SA * na - SB * nb
+        g0 = c_seg + V * R
+        cross_step = ~never & ((g0 < 0) | ((g0 == 0) & ~first))
         with np.errstate(divide="ignore", invalid="ignore"):
-            r_line = np.where(V[i] < 0, -c_seg / V[i], np.inf)
-        cross_line = ~cross_step & (r_line <= end) & (r_line >= R)
-        done = cross_step | cross_line
-        result[i[cross_step]] = R[cross_step]
-        result[i[cross_line]] = r_line[cross_line]
+            r_line = np.where(V < 0, -c_seg / V, np.inf)
+        cross_line = ~never & ~cross_step & (r_line <= end) & (r_line >= R)
+        result[where[cross_step]] = R[cross_step]
+        result[where[cross_line]] = r_line[cross_line]
         # --- advance to the next step --------------------------------------------------------------
-        adv = ~done
-        ia = i[adv]
-        e = end[adv]
-        na[ia] += (end_a[adv] == e)
-        nb[ia] += (end_b[adv] == e)
-        r_cur[ia] = e
-        first[ia] = False
-        beyond = ~np.isfinite(e) | (e >= max_volume)
-        active = ia[~beyond]
-    if len(active):
+        na += end_a == end
+        nb += end_b == end
+        R = end
+        first[:] = False
+        keep = ~(never | cross_step | cross_line) & np.isfinite(end) & (end < max_volume)
+        if not keep.all():
+            where = where[keep]
+            F, V, SA, SB, CA, CB, MA, MB, W, past_min, R, na, nb, first = (
+                x[keep] for x in (F, V, SA, SB, CA, CB, MA, MB, W, past_min, R, na, nb, first))
+    if len(where):
         raise RuntimeError(f"break-even search did not finish in {max_iterations} steps")
     result[result > max_volume] = np.nan
     return result

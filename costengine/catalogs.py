@@ -26,7 +26,7 @@ from .errors import CostModelError, closest
 
 __all__ = [
     "GPU", "OpenModel", "TokenPrice", "Catalog", "load_catalog", "HARDWARE_COLUMNS", "MODEL_COLUMNS",
-    "token_price", "token_price_table", "token_prices_version",
+    "token_price", "token_price_table", "token_prices_version", "tier_starts",
 ]
 
 
@@ -265,6 +265,16 @@ def token_price(model: str, provider: str | None = None, prompt_tokens: float = 
     if price is None:
         raise CostModelError(key, f"{model!r} has no per-token input and output price in the catalog")
     return price
+
+
+@functools.lru_cache(maxsize=4096)
+def tier_starts(model: str, provider: str | None = None) -> tuple[float, ...]:
+    """Prompt sizes [tokens] at which the model's tiered prices change (empty when it has no tiers)."""
+    token_price(model, provider)  # raises the engine's error for an unknown model
+    _, info = _snapshot().find_provider_model(model.strip(), None, provider, None)
+    prices = info.get_prices(datetime.now(timezone.utc))
+    starts = {float(t.start) for v in vars(prices).values() for t in (getattr(v, "tiers", None) or [])}
+    return tuple(sorted(starts))
 
 
 @functools.cache

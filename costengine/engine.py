@@ -195,26 +195,18 @@ def _sweep_columns(df: pd.DataFrame) -> dict[str, np.ndarray]:
         default = fields[key].default
         series = df[key] if key in df.columns else None
         if key in TEXT_KEYS:
-            if series is None:
-                cols[key] = np.full(n, default, dtype=object)
-                continue
-            vals = series.to_numpy(dtype=object)
-            blank = pd.isna(series).to_numpy() | np.array([isinstance(v, str) and not v.strip() for v in vals])
-            vals = np.where(blank, default, vals)
-            cols[key] = _check_text(key, vals)
+            cols[key] = (pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=[default])
+                         if series is None else _check_text(key, series, default))
             continue
         if series is None:
             cols[key] = np.full(n, np.nan if default is None else float(default))
             continue
         num = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
-        bad_text = np.isnan(num) & ~pd.isna(series).to_numpy()
-        if bad_text.any():
-            txt = series.to_numpy(dtype=object)
-            blank_txt = np.array([isinstance(v, str) and not v.strip() for v in txt])
-            bad_text &= ~blank_txt
-            if bad_text.any():
-                j = int(np.flatnonzero(bad_text)[0])
-                raise CostModelError(key, f"must be a number (got {txt[j]!r}) (row {j + 1})")
+        suspects = np.flatnonzero(np.isnan(num) & ~pd.isna(series).to_numpy())
+        for j in suspects:
+            v = series.iloc[j]
+            if not (isinstance(v, str) and not v.strip()):
+                raise CostModelError(key, f"must be a number (got {v!r}) (row {j + 1})")
         if default is not None:
             num = np.where(np.isnan(num), float(default), num)
         _check_bounds(key, num)
@@ -243,16 +235,23 @@ def _check_bounds(key: str, num: np.ndarray) -> None:
             raise CostModelError(key, f"must be a whole number (got {num[j]:g}) (row {j + 1})")
 
 
-def _check_text(key: str, vals: np.ndarray) -> np.ndarray:
-    codes, uniques = pd.factorize(vals)
+def _check_text(key: str, series: pd.Series, default: str) -> np.ndarray:
+    """Validate a text column once per distinct value; blanks take the default."""
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
     canon = []
-    for u in uniques:
+    for u_i, u in enumerate(uniques):
+        if isinstance(u, str) and not u.strip():
+            canon.append(default)
+            continue
         try:
             canon.append(getattr(Scenario(**{key: u}), key))
         except CostModelError as exc:
-            j = int(np.flatnonzero(vals == u)[0])
+            j = int(np.flatnonzero(codes == u_i)[0])
             raise CostModelError(key, f"{exc.problem} (row {j + 1})") from None
-    return np.asarray(canon, dtype=object)[codes]
+    # a categorical keeps one copy per distinct value: later lookups factorize it for free
+    canon.append(default)
+    cat_codes, categories = pd.factorize(np.asarray(canon, dtype=object))
+    return pd.Categorical.from_codes(cat_codes[codes], categories=categories)
 
 
 def sweep(df: pd.DataFrame, catalog: Catalog | None = None) -> pd.DataFrame:

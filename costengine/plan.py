@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from . import sizing
-from .catalogs import Catalog, token_price
+from .catalogs import Catalog, tier_starts, token_price
 from .errors import CostModelError
 from .scenario import PRECISION_BYTES
 
@@ -102,35 +102,54 @@ def capital_per_month(capex, months, annual_rate):
 Columns = Mapping[str, np.ndarray]
 
 
-def _lookup(values: np.ndarray, need: np.ndarray, fn: Callable[[Any], Any], rows: np.ndarray | None) -> list:
-    """Apply ``fn`` to each distinct value among the rows that ``need`` it; None elsewhere.
+class Lookup:
+    """Catalog rows looked up once per distinct value: ``codes[i]`` indexes ``results`` (-1 = not looked up)."""
+
+    def __init__(self, codes: np.ndarray, results: list):
+        self.codes = codes
+        self.results = results
+
+    def attr(self, name: str) -> np.ndarray:
+        """One float per row: the attribute of the row's catalog entry (NaN where not looked up)."""
+        table = np.array([getattr(r, name) for r in self.results] + [np.nan], dtype=float)
+        return table[self.codes]  # code -1 picks the trailing NaN
+
+    def row(self, i: int) -> Any:
+        return self.results[self.codes[i]] if self.codes[i] >= 0 else None
+
+    def take(self, idx: np.ndarray) -> "Lookup":
+        return Lookup(self.codes[idx], self.results)
+
+
+def factorize(values: np.ndarray) -> tuple[np.ndarray, list]:
+    """Integer codes and distinct values (first-seen order); fast for millions of rows."""
+    if len(values) == 1:
+        return np.zeros(1, dtype=np.intp), [values[0]]
+    codes, uniques = pd.factorize(values)
+    return codes, list(uniques)
+
+
+def _lookup(values: np.ndarray, need: np.ndarray, fn: Callable[[Any], Any], rows: np.ndarray | None) -> Lookup:
+    """Apply ``fn`` to each distinct value among the rows that ``need`` it.
 
     A :class:`CostModelError` names the first row (1-based) with the bad value when ``rows`` is given.
     """
-    out: list[Any] = [None] * len(values)
+    codes = np.full(len(values), -1, dtype=np.intp)
     idx = np.flatnonzero(need)
     if len(idx) == 0:
-        return out
-    if len(values) == 1:
-        codes, uniques = np.zeros(1, dtype=int), [values[0]]
-    else:
-        codes, uniques = pd.factorize(values[idx])
+        return Lookup(codes, [])
+    sub, uniques = factorize(values[idx])
     results = []
     for u_i, u in enumerate(uniques):
         try:
             results.append(fn(u))
         except CostModelError as exc:
             if rows is not None:
-                first = int(rows[idx[np.flatnonzero(codes == u_i)[0]]])
+                first = int(rows[idx[np.flatnonzero(sub == u_i)[0]]])
                 raise CostModelError(exc.key, f"{exc.problem} (row {first})") from None
             raise
-    for j, c in zip(idx, codes if len(values) > 1 else [0]):
-        out[j] = results[c]
-    return out
-
-
-def _attr(objs: list, name: str) -> np.ndarray:
-    return np.array([getattr(o, name) if o is not None else np.nan for o in objs], dtype=float)
+    codes[idx] = sub
+    return Lookup(codes, results)
 
 
 def _blank(a: np.ndarray) -> np.ndarray:
@@ -153,14 +172,8 @@ def resolve(cols: Columns, catalog: Catalog, rows: np.ndarray | None = None) -> 
                                                 "api_cached_input_price_per_mtok"))
     need = _blank(pin) | _blank(pout) | _blank(pcache)
     if need.any():
-        # prices can depend on prompt size (tiers); look up per distinct (model, prompt size)
-        key = np.array([f"{m}\x00{t}" for m, t in zip(f["api_model"], p)], dtype=object) if n > 1 else \
-            np.array([f"{f['api_model'][0]}\x00{p[0]}"], dtype=object)
-        prices = _lookup(key, need, lambda k: token_price(k.split("\x00")[0], None, float(k.split("\x00")[1])),
-                         rows)
         for arr, name in ((pin, "input"), (pout, "output"), (pcache, "cache_read")):
-            fill = _attr(prices, name) * usd
-            np.copyto(arr, fill, where=_blank(arr))
+            np.copyto(arr, _token_prices(f["api_model"], p, need, name, rows) * usd, where=_blank(arr))
     c, b, d = f["api_cached_input_share"], f["api_batch_share"], f["api_batch_discount"]
     api_per_request = (p * ((1 - c) * pin + c * pcache) + o * pout) / 1e6 * (1 - b * d)
     inf = np.full(n, np.inf)
@@ -171,18 +184,17 @@ def resolve(cols: Columns, catalog: Catalog, rows: np.ndarray | None = None) -> 
     s_given = f["seconds_per_request"]
     params = f["model_params_billion"].copy()
     prec = f["precision"]
-    bpp = np.array([PRECISION_BYTES[x] for x in prec], dtype=float) if n < 64 else \
-        pd.Series(prec).map(PRECISION_BYTES).to_numpy(dtype=float)
+    bpp = sizing.per_precision(prec, PRECISION_BYTES)
     need_model = _blank(params) | _blank(s_given)
     models = _lookup(f["model"], need_model, lambda m: catalog.model(m, "model"), rows)
-    np.copyto(params, _attr(models, "params_billion"), where=_blank(params))
+    np.copyto(params, models.attr("params_billion"), where=_blank(params))
     weights_gb = sizing.weights_gb(params, bpp)
     serving_gb = weights_gb * f["memory_overhead"]
     hours = f["hours_per_month"]
     util = f["target_utilization"]
     peak = f["peak_to_average"]
 
-    def self_hosted(prefix: str, gpus_key: str) -> tuple[np.ndarray, np.ndarray, list]:
+    def self_hosted(prefix: str, gpus_key: str) -> tuple[np.ndarray, np.ndarray, Lookup]:
         gpus = f[gpus_key].copy()
         gpu_key = f"{prefix}_gpu"
         need_gpu = _blank(gpus) | _blank(s_given)
@@ -191,7 +203,7 @@ def resolve(cols: Columns, catalog: Catalog, rows: np.ndarray | None = None) -> 
         else:
             need_gpu |= _blank(f["onprem_capex_per_server"]) | _blank(f["onprem_power_kw"])
         hw = _lookup(f[gpu_key], need_gpu, lambda g: catalog.gpu(g, gpu_key), rows)
-        mem = _attr(hw, "memory_gb")
+        mem = hw.attr("memory_gb")
         np.copyto(gpus, sizing.gpus_needed(params, mem, bpp, f["memory_overhead"]), where=_blank(gpus))
         s = s_given.copy()
         need_s = _blank(s)
@@ -206,8 +218,8 @@ def resolve(cols: Columns, catalog: Catalog, rows: np.ndarray | None = None) -> 
     # --- cloud -----------------------------------------------------------------------------------
     g_c, s_c, hw_c = self_hosted("cloud", "cloud_gpus_per_replica")
     price_c = f["cloud_price_per_gpu_hour"].copy()
-    np.copyto(price_c, _attr(hw_c, "cloud_price_per_hour_usd") * usd, where=_blank(price_c))
-    per_second = np.array([x == "per_second" for x in f["cloud_billing"]], dtype=bool)
+    np.copyto(price_c, hw_c.attr("cloud_price_per_hour_usd") * usd, where=_blank(price_c))
+    per_second = np.asarray(f["cloud_billing"] == "per_second", dtype=bool)
     fixed_c = f["cloud_monthly_overhead"] + f["staff_monthly"]
     cloud = OptionCost(
         fixed=fixed_c,
@@ -218,9 +230,9 @@ def resolve(cols: Columns, catalog: Catalog, rows: np.ndarray | None = None) -> 
     # --- on-premises ------------------------------------------------------------------------------
     g_o, s_o, hw_o = self_hosted("onprem", "onprem_gpus_per_server")
     capex = f["onprem_capex_per_server"].copy()
-    np.copyto(capex, g_o * _attr(hw_o, "price_usd") * CAPEX_HOST_FACTOR * usd, where=_blank(capex))
+    np.copyto(capex, g_o * hw_o.attr("price_usd") * CAPEX_HOST_FACTOR * usd, where=_blank(capex))
     power = f["onprem_power_kw"].copy()
-    np.copyto(power, _attr(hw_o, "tdp_w") * g_o / 1000.0 + HOST_POWER_KW, where=_blank(power))
+    np.copyto(power, hw_o.attr("tdp_w") * g_o / 1000.0 + HOST_POWER_KW, where=_blank(power))
     capital = capital_per_month(capex, f["onprem_amortization_months"], f["onprem_interest_rate"])
     energy = power * f["onprem_pue"] * hours * f["onprem_price_per_kwh"]
     onprem = OptionCost(
@@ -231,37 +243,57 @@ def resolve(cols: Columns, catalog: Catalog, rows: np.ndarray | None = None) -> 
                 options={"api": api, "cloud": cloud, "onprem": onprem})
 
 
-def _derive_seconds(need: np.ndarray, gpus, hw, models, params, bpp, prec, p, o, key: str,
+def _token_prices(models: np.ndarray, prompt: np.ndarray, need: np.ndarray, kind: str,
+                  rows: np.ndarray | None) -> np.ndarray:
+    """Catalog token price [USD/MTok] of ``kind`` per row (NaN where not needed); the tier follows the prompt size."""
+    out = np.full(len(models), np.nan)
+    idx = np.flatnonzero(need)
+    codes, uniques = factorize(models[idx])
+    for u_i, model in enumerate(uniques):
+        sel = idx[codes == u_i]
+        try:
+            starts = (0.0,) + tier_starts(model)
+            tier = np.searchsorted(np.array(starts), prompt[sel], side="right") - 1
+            for t in np.unique(tier):
+                out[sel[tier == t]] = getattr(token_price(model, None, starts[t]), kind)
+        except CostModelError as exc:
+            if rows is not None:
+                raise CostModelError(exc.key, f"{exc.problem} (row {int(rows[sel[0]])})") from None
+            raise
+    return out
+
+
+def _derive_seconds(need: np.ndarray, gpus, hw: Lookup, models: Lookup, params, bpp, prec, p, o, key: str,
                     rows: np.ndarray | None) -> np.ndarray:
     """seconds_per_request from the roofline model, for the rows that left it blank."""
     idx = np.flatnonzero(need)
-    hw_i = [hw[i] for i in idx]
-    md_i = [models[i] for i in idx]
-    prec_i = [prec[i] for i in idx]
+    hw_i, md_i = hw.take(idx), models.take(idx)
+    prec_i = prec[idx]
     tokens = p[idx] + o[idx]
     bad = np.flatnonzero(tokens <= 0)
     if len(bad):
         where = f" (row {int(rows[idx[bad[0]]])})" if rows is not None else ""
         raise CostModelError("seconds_per_request", "is blank and prompt_tokens + output_tokens is 0: give "
                              f"seconds_per_request or a token count{where}")
-    kv = sizing.kv_bytes_per_token(_attr(md_i, "layers"), _attr(md_i, "kv_heads"), _attr(md_i, "head_dim"),
+    kv = sizing.kv_bytes_per_token(md_i.attr("layers"), md_i.attr("kv_heads"), md_i.attr("head_dim"),
                                    sizing.kv_bytes_for(prec_i))
     # the model's own parameter count scales active parameters when the user overrides the total
-    active = _attr(md_i, "active_params_billion") / _attr(md_i, "params_billion") * params[idx]
+    active = md_i.attr("active_params_billion") / md_i.attr("params_billion") * params[idx]
     res = sizing.roofline(
-        n_gpus=gpus[idx], gpu_memory_gb=_attr(hw_i, "memory_gb"), bandwidth_tbps=_attr(hw_i, "bandwidth_tbps"),
-        peak_flops=sizing.flops_for(prec_i, _attr(hw_i, "bf16_tflops"), _attr(hw_i, "fp8_tflops")),
+        n_gpus=gpus[idx], gpu_memory_gb=hw_i.attr("memory_gb"), bandwidth_tbps=hw_i.attr("bandwidth_tbps"),
+        peak_flops=sizing.flops_for(prec_i, hw_i.attr("bf16_tflops"), hw_i.attr("fp8_tflops")),
         params_billion=params[idx], active_params_billion=active, bytes_per_param=bpp[idx], kv_per_token=kv,
         prompt_tokens=p[idx], output_tokens=o[idx])
     bmax = res["max_batch"]
     lacking = np.flatnonzero(bmax < 1)
     if len(lacking):
         j = lacking[0]
+        gpu = hw_i.row(j)
         try:
             sizing.check_fits(float(bmax[j]), key=key, n_gpus=float(gpus[idx][j]),
-                              gpu_memory_gb=float(hw_i[j].memory_gb),
+                              gpu_memory_gb=float(gpu.memory_gb),
                               weight_gb=float(params[idx][j] * bpp[idx][j]),
-                              kv_gb_per_sequence=float(kv[j] * tokens[j] / 1e9), gpu_id=hw_i[j].id)
+                              kv_gb_per_sequence=float(kv[j] * tokens[j] / 1e9), gpu_id=gpu.id)
         except CostModelError as exc:
             where = f" (row {int(rows[idx[j]])})" if rows is not None else ""
             raise CostModelError(exc.key, exc.problem + where) from None

@@ -10,6 +10,7 @@ measurements); a measured ``seconds_per_request`` always overrides it.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from .errors import CostModelError
 from .scenario import PRECISION_BYTES
@@ -45,10 +46,15 @@ def kv_bytes_for(precision):
     The KV cache is kept at 16 bits unless the weights are 8-bit (fp8/int8 engines cache in 8 bits);
     fp32 serving caches at 32 bits; int4 weight-only quantisation keeps a 16-bit cache.
     """
-    table = {"fp32": 4.0, "bf16": 2.0, "fp16": 2.0, "fp8": 1.0, "int8": 1.0, "int4": 2.0}
+    return per_precision(precision, {"fp32": 4.0, "bf16": 2.0, "fp16": 2.0, "fp8": 1.0, "int8": 1.0, "int4": 2.0})
+
+
+def per_precision(precision, table):
+    """``table[precision]`` for a name, or an array of it for an array of names (looked up once per name)."""
     if isinstance(precision, str):
         return table[precision]
-    return np.array([table[p] for p in precision], dtype=float)
+    codes, uniques = pd.factorize(precision if hasattr(precision, "dtype") else np.asarray(precision, dtype=object))
+    return np.array([table[u] for u in uniques], dtype=float)[codes]
 
 
 def kv_bytes_per_token(layers, kv_heads, head_dim, kv_bytes=2.0):
@@ -91,12 +97,9 @@ def flops_for(precision, bf16_tflops, fp8_tflops):
     """
     factor = {"fp32": ("bf16", 0.5), "bf16": ("bf16", 1.0), "fp16": ("bf16", 1.0), "fp8": ("fp8", 1.0),
               "int8": ("fp8", 1.0), "int4": ("bf16", 1.0)}
-    if isinstance(precision, str):
-        which, f = factor[precision]
-        return (bf16_tflops if which == "bf16" else fp8_tflops) * f * 1e12
-    which = np.array([factor[p][0] == "fp8" for p in precision])
-    f = np.array([factor[p][1] for p in precision])
-    return np.where(which, fp8_tflops, bf16_tflops) * f * 1e12
+    eight = per_precision(precision, {k: float(v[0] == "fp8") for k, v in factor.items()})
+    f = per_precision(precision, {k: v[1] for k, v in factor.items()})
+    return np.where(eight == 1.0, fp8_tflops, bf16_tflops) * f * 1e12
 
 
 def max_batch(n_gpus, gpu_memory_gb, weight_bytes, kv_per_token, context_tokens,

@@ -20,3 +20,13 @@ MADE_UP = dict(
 @pytest.fixture
 def made_up() -> Scenario:
     return Scenario(**MADE_UP)
+
+
+def pytest_sessionstart(session):
+    """In CI (LLMCOST_REQUIRE_LIBREOFFICE=1) LibreOffice must be there: its tests may not skip."""
+    import os
+    import shutil
+
+    if os.environ.get("LLMCOST_REQUIRE_LIBREOFFICE") == "1" and shutil.which("soffice") is None:
+        raise pytest.UsageError("LLMCOST_REQUIRE_LIBREOFFICE=1 but soffice is not on PATH: install "
+                                "libreoffice-calc-nogui (see .ci/run)")
