@@ -18,11 +18,13 @@ from collections.abc import Callable
 from numbers import Real
 from typing import Any
 
+import numpy as np
+
 from costengine import CostModelError, Scenario
 from costengine.engine import check_option
 
 __all__ = ["PREFIX", "EXCEL_ERRORS", "REQUIRED", "message", "run", "number", "text", "option", "scenario",
-           "out", "table", "fmt"]
+           "ranges_cell", "out", "table", "fmt"]
 
 #: Start of every error text a function returns into a cell.
 PREFIX = "#LLM!"
@@ -31,7 +33,7 @@ EXCEL_ERRORS = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!
                           "#CALC!", "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"})
 #: Marks an argument without a default.
 REQUIRED: Any = object()
-_VERBS = ("must", "is", "has", "needs", "should", "cannot", "does")
+_VERBS = ("must", "is", "has", "needs", "should", "cannot", "does", "refers")
 
 
 def fmt(v: Any) -> str:
@@ -162,8 +164,9 @@ def _rows(value: Any) -> list:
     return [r if isinstance(r, (list, tuple)) else [r] for r in value]
 
 
-def _cell(v: Any, key: str, row: int) -> Any:
-    where = f" (scenario row {row})"
+def _cell(v: Any, key: str, row: int, table_name: str = "scenario") -> Any:
+    """A value cell of a key | value table: number, text or blank; anything else names the key and row."""
+    where = f" ({table_name} row {row})"
     if v is None or isinstance(v, str) or (isinstance(v, (int, float)) and not isinstance(v, bool)):
         if isinstance(v, str) and v.strip() in EXCEL_ERRORS:
             raise CostModelError(key, f"the value cell shows {v.strip()}{where}")
@@ -171,9 +174,14 @@ def _cell(v: Any, key: str, row: int) -> Any:
             raise CostModelError(key, f"must be a finite number (got {fmt(v)}){where}")
         return v
     if isinstance(v, Real) and not isinstance(v, bool):  # numpy numbers
-        return _cell(float(v), key, row)
+        return _cell(float(v), key, row, table_name)
     kind = "a date" if isinstance(v, (dt.date, dt.datetime)) else fmt(v) if isinstance(v, bool) else "a range"
     raise CostModelError(key, f"must be a number or text, not {kind}{where}")
+
+
+def ranges_cell(v: Any, key: str, row: int) -> Any:
+    """A value cell of a ranges table (key | low | likely | high), checked like a scenario value."""
+    return _cell(v, key, row, "ranges")
 
 
 def scenario(value: Any, name: str = "scenario") -> Scenario:
@@ -241,5 +249,13 @@ def out(x: Any, name: str = "result") -> Any:
 
 
 def table(header: list[str], rows: list[list[Any]]) -> list[list[Any]]:
-    """A header row plus data rows, numbers as ``float`` and NaN as ``""`` (spills as a dynamic array)."""
-    return [list(header)] + [[v if isinstance(v, str) else out(v) for v in r] for r in rows]
+    """A header row plus data rows: numbers as ``float``, NaN and None as ``""``, text and TRUE/FALSE as they are."""
+    return [list(header)] + [[_value(v) for v in r] for r in rows]
+
+
+def _value(v: Any) -> Any:
+    if isinstance(v, str):
+        return v
+    if isinstance(v, (bool, np.bool_)):
+        return bool(v)
+    return out(v)

@@ -1,6 +1,7 @@
-"""Bodies of the decision-analysis worksheet functions (projection, payback; see :mod:`addin.adapters`).
+"""Bodies of the decision-analysis worksheet functions (see :mod:`addin.adapters` for the conventions).
 
-The engine is :mod:`costengine.projection`; this module only checks the Excel values and shapes tables.
+The engine is :mod:`costengine.projection`, :mod:`costengine.sensitivity` and :mod:`costengine.uncertainty`;
+this module only checks the Excel values and shapes the tables.
 """
 
 from __future__ import annotations
@@ -9,12 +10,23 @@ from typing import Any
 
 from costengine import CostModelError
 from costengine import projection as proj
+from costengine import sensitivity as sens
+from costengine import uncertainty as unc
 
 from . import cells
 from .adapters import NONE, PROJECTION_HEADER
-from .cells import option, out, table, text
+from .cells import number, option, out, table, text
 
-__all__ = ["projection", "payback_month"]
+__all__ = ["projection", "payback_month", "sensitivity", "prob_cheapest", "SENSITIVITY_HEADER", "MAX_CELL_DRAWS"]
+
+#: Most draws one LLM_PROB_CHEAPEST cell may ask for (about a quarter of a second and 100 MB; the Python API
+#: allows :data:`costengine.uncertainty.MAX_DRAWS`).
+MAX_CELL_DRAWS = 100_000
+
+#: Columns of LLM_SENSITIVITY: the input, its base, low and high values [the key's unit], the change of each
+#: option's monthly cost at low and high [money/month], whether the cheapest option changes, and notes.
+SENSITIVITY_HEADER = ["input", "base", "low", "high", "api_change_low", "api_change_high", "cloud_change_low",
+                      "cloud_change_high", "onprem_change_low", "onprem_change_high", "flips_cheapest", "note"]
 
 
 def _view(value: Any) -> str:
@@ -43,3 +55,33 @@ def payback_month(scenario: Any, option_name: Any, versus: Any = None, view: Any
         raise CostModelError("versus", f"must differ from option_name (both {a!r})")
     month = proj.payback_month(s, a, b, _view(view))
     return NONE if month is None else out(month)
+
+
+def sensitivity(scenario: Any, swing: Any = None) -> list[list[Any]]:
+    """One-at-a-time sensitivity table, largest effect first (:func:`costengine.sensitivity.sensitivity`)."""
+    s = cells.scenario(scenario)
+    sw = number(swing, "swing", sens.DEFAULT_SWING, ge=0)
+    df = sens.sensitivity(s, sw)
+    return table(SENSITIVITY_HEADER, [list(r) for r in df[SENSITIVITY_HEADER].itertuples(index=False)])
+
+
+def _range_rows(value: Any) -> list[tuple[Any, ...]]:
+    """The rows of a key | low | likely | high range (further columns ignored), cells checked as in a scenario."""
+    if not isinstance(value, (list, tuple)) or not value or not isinstance(value[0], (list, tuple)) \
+            or max(len(r) for r in value) < 4:
+        raise CostModelError("ranges", "must be a range of 4 columns: key | low | likely | high")
+    rows = []
+    for i, r in enumerate(value, start=1):
+        key = r[0]
+        label = key.strip().lower() if isinstance(key, str) and key.strip() else "ranges"
+        rows.append((key, *(cells.ranges_cell(v, label, i) for v in r[1:4])))
+    return rows
+
+
+def prob_cheapest(scenario: Any, ranges: Any, option_name: Any, draws: Any = None) -> float:
+    """Probability [0..1] that the option is cheapest over draws of the ranges (seed 0: reproducible)."""
+    s = cells.scenario(scenario)
+    rows = _range_rows(ranges)
+    opt = option(option_name, "option_name")
+    n = number(draws, "draws", float(unc.DEFAULT_DRAWS), ge=1, le=MAX_CELL_DRAWS, whole=True)
+    return out(unc.prob_cheapest(s, rows, opt, int(n)))

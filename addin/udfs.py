@@ -25,6 +25,12 @@ from . import adapters as a
 from . import decision as d
 from .cells import run
 
+__all__ = ["LLM_COST", "LLM_COST_PER_REQUEST", "LLM_BREAKEVEN", "LLM_CHEAPEST", "LLM_COMPARE", "LLM_CURVE",
+           "LLM_SCENARIO_KEYS", "LLM_PROJECTION", "LLM_PAYBACK_MONTH", "LLM_SENSITIVITY", "LLM_PROB_CHEAPEST",
+           "LLM_API_COST", "LLM_BREAKEVEN_LINEAR", "LLM_WEIGHTS_GB", "LLM_GPUS_NEEDED", "LLM_KV_CACHE_GB",
+           "LLM_THROUGHPUT", "LLM_FINETUNE_MEMORY_GB", "LLM_TOKENS_FROM_WORDS", "LLM_PRICE", "LLM_GPU", "LLM_MODEL"]
+
+#: The Excel function category of every function (classic xlwings; Lite and Server do not use categories).
 CATEGORY = "LLM Cost"
 
 SCENARIO = ("Range of 2+ columns: key | value (| unit | note, ignored). Blank rows are skipped, blank values take "
@@ -124,6 +130,24 @@ def LLM_PROJECTION(scenario, view=None):
 def LLM_PAYBACK_MONTH(scenario, option_name, versus=None, view=None):
     """First month (1 = first) in which the option's cumulative cost is at most that of versus; "none" when that does not happen within horizon_months."""
     return run(d.payback_month, scenario, option_name, versus, view)
+
+
+@xw.func(category=CATEGORY)
+@_scenario
+@_args(swing="Relative swing of each input, 0 to below 1; blank = 0.25 (low = base x 0.75, high = base x 1.25).")
+def LLM_SENSITIVITY(scenario, swing=None):
+    """Table (spills): each input's base, low and high values, the change of each option's monthly cost [money/month] at low and high, and whether the cheapest option flips. Largest effect first."""
+    return run(d.sensitivity, scenario, swing)
+
+
+@xw.func(category=CATEGORY)
+@_scenario
+@xw.arg("ranges", ndim=2, err_to_str=True,
+        doc="Range of 4 columns: key | low | likely | high (a header row and blank rows are skipped).")
+@_args(option_name=OPTION, draws="Number of draws, 1 to 100,000; blank = 10,000.")
+def LLM_PROB_CHEAPEST(scenario, ranges, option_name, draws=None):
+    """Probability [0..1] that the option is the cheapest when the inputs of ranges vary (triangular draws, reproducible)."""
+    return run(d.prob_cheapest, scenario, ranges, option_name, draws)
 
 
 # --- formulas without a scenario -------------------------------------------------------------------
