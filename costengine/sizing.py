@@ -18,7 +18,7 @@ from .scenario import PRECISION_BYTES
 __all__ = [
     "EFF_BANDWIDTH", "EFF_COMPUTE", "KV_MEMORY_FRACTION", "MAX_BATCH",
     "weights_gb", "kv_bytes_per_token", "kv_cache_gb", "serving_memory_gb", "gpus_needed", "kv_bytes_for",
-    "flops_for", "max_batch", "roofline",
+    "flops_for", "max_batch", "roofline", "replica_throughput", "check_fits", "per_precision",
 ]
 
 #: Achieved share of peak memory bandwidth in decode (vLLM / TensorRT-LLM reach 70-85%).
@@ -188,3 +188,28 @@ def check_fits(b_max: float, *, key: str, n_gpus: float, gpu_memory_gb: float, w
 def bytes_per_param(precision: str) -> float:
     """Bytes per parameter of a precision name."""
     return PRECISION_BYTES[precision]
+
+
+def replica_throughput(model, gpu, n_gpus=None, precision="bf16", prompt_tokens=1000, output_tokens=500,
+                       batch=None, memory_overhead=1.2, **efficiencies):
+    """Roofline estimate for one replica of catalog rows ``model`` (OpenModel) on ``gpu`` (GPU).
+
+    ``n_gpus`` defaults to the GPUs that hold the weights (:func:`gpus_needed`); ``batch`` to the largest
+    that fits, capped at :data:`MAX_BATCH`. Returns the dict of :func:`roofline` as floats plus ``n_gpus``.
+    Raises :class:`CostModelError` (key ``gpus``) when not one sequence fits, saying how much memory is needed.
+    """
+    bpp = PRECISION_BYTES[precision]
+    n = float(gpus_needed(model.params_billion, gpu.memory_gb, bpp, memory_overhead)) if n_gpus is None \
+        else float(n_gpus)
+    kv = float(kv_bytes_per_token(model.layers, model.kv_heads, model.head_dim, kv_bytes_for(precision)))
+    res = roofline(n_gpus=n, gpu_memory_gb=gpu.memory_gb, bandwidth_tbps=gpu.bandwidth_tbps,
+                   peak_flops=flops_for(precision, gpu.bf16_tflops, gpu.fp8_tflops),
+                   params_billion=model.params_billion, active_params_billion=model.active_params_billion,
+                   bytes_per_param=bpp, kv_per_token=kv, prompt_tokens=prompt_tokens, output_tokens=output_tokens,
+                   batch=batch, **efficiencies)
+    check_fits(float(res["max_batch"]), key="gpus", n_gpus=n, gpu_memory_gb=gpu.memory_gb,
+               weight_gb=model.params_billion * bpp, kv_gb_per_sequence=kv * (prompt_tokens + output_tokens) / 1e9,
+               gpu_id=gpu.id)
+    out = {k: float(v) for k, v in res.items()}
+    out["n_gpus"] = n
+    return out
