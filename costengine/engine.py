@@ -8,6 +8,8 @@ over columns.
 from __future__ import annotations
 
 import functools
+import os
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -199,7 +201,8 @@ def _sweep_columns(df: pd.DataFrame) -> dict[str, np.ndarray]:
                          if series is None else _check_text(key, series, default))
             continue
         if series is None:
-            cols[key] = np.full(n, np.nan if default is None else float(default))
+            # a read-only broadcast: no memory per row for a column the frame does not have
+            cols[key] = np.broadcast_to(np.float64(np.nan if default is None else default), (n,))
             continue
         num = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
         suspects = np.flatnonzero(np.isnan(num) & ~pd.isna(series).to_numpy())
@@ -275,11 +278,33 @@ def sweep(df: pd.DataFrame, catalog: Catalog | None = None) -> pd.DataFrame:
             out[col] = pd.Series(dtype=object if col == "cheapest" else float)
         return out
     cols = _sweep_columns(df)
-    plan = resolve(cols, catalog or load_catalog(), rows=np.arange(1, len(df) + 1))
-    costs = _costs(plan, plan.requests)
+    catalog = catalog or load_catalog()
+    n = len(df)
+    # numpy releases the GIL on large arrays: evaluate chunks of rows on the machine's cores
+    chunks = min(os.cpu_count() or 1, 8) if n >= _CHUNK_ROWS else 1
+    bounds = np.linspace(0, n, chunks + 1).astype(int)
+    parts = [(lo, hi) for lo, hi in zip(bounds[:-1], bounds[1:]) if hi > lo]
+    if len(parts) == 1:
+        results = [_evaluate(cols, catalog, 0, n)]
+    else:
+        with ThreadPoolExecutor(len(parts)) as pool:
+            futures = [pool.submit(_evaluate, cols, catalog, lo, hi) for lo, hi in parts]
+            results = [f.result() for f in futures]  # in row order: the first bad row's error is raised
     for k, name in enumerate(OPTIONS):
-        out[f"{name}_monthly_cost"] = costs[k]
-    out["cheapest"] = _cheapest_names(costs)
-    for a, b in PAIRS:
-        out[f"breakeven_{a}_{b}"] = breakeven_arrays(plan.options[a], plan.options[b], plan.peak, MAX_VOLUME)
+        out[f"{name}_monthly_cost"] = np.concatenate([r[0][k] for r in results])
+    out["cheapest"] = _cheapest_names(np.hstack([r[0] for r in results]))
+    for j, (a, b) in enumerate(PAIRS):
+        out[f"breakeven_{a}_{b}"] = np.concatenate([r[1][j] for r in results])
     return out
+
+
+#: Sweeps of at least this many rows are split over the cores.
+_CHUNK_ROWS = 100_000
+
+
+def _evaluate(cols: dict[str, Any], catalog: Catalog, lo: int, hi: int) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Costs (3, rows) and the break-evens of each pair for rows lo..hi-1 of the validated columns."""
+    part = {k: v[lo:hi] for k, v in cols.items()}
+    plan = resolve(part, catalog, rows=np.arange(lo + 1, hi + 1))
+    costs = _costs(plan, plan.requests)
+    return costs, [breakeven_arrays(plan.options[a], plan.options[b], plan.peak, MAX_VOLUME) for a, b in PAIRS]

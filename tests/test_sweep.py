@@ -61,3 +61,17 @@ def test_bad_columns_name_key_and_row(column, values, words):
 def test_empty_frame():
     out = sweep(pd.DataFrame({"requests_per_month": []}))
     assert len(out) == 0 and "cheapest" in out.columns
+
+
+def test_chunked_sweep_equals_single_chunk_and_reports_global_rows(monkeypatch):
+    import costengine.engine as engine
+
+    df = _frame(list(random_scenarios(30, seed=11)))
+    whole = sweep(df)
+    monkeypatch.setattr(engine, "_CHUNK_ROWS", 5)
+    monkeypatch.setattr(engine.os, "cpu_count", lambda: 3)
+    chunked = sweep(df)
+    pd.testing.assert_frame_equal(whole, chunked)
+    bad = df.assign(cloud_gpu=["H100-SXM"] * 25 + ["NOPE"] * 5, cloud_price_per_gpu_hour=np.nan)
+    with pytest.raises(CostModelError, match=r"unknown GPU 'NOPE'.*\(row 26\)"):
+        sweep(bad)
