@@ -58,7 +58,7 @@ def _reported() -> Iterator[None]:
             err.print(line, markup=False)
         raise typer.Exit(1) from None
     except FileExistsError as exc:
-        err.print(f"{exc.filename or exc}: exists; use --force to overwrite", markup=False)
+        err.print(f"{exc.filename}: exists; use --force to overwrite" if exc.filename else str(exc), markup=False)
         raise typer.Exit(1) from None
     except OSError as exc:
         err.print(f"{exc.filename or ''}: {exc.strerror or exc}", markup=False)
@@ -157,15 +157,30 @@ def catalog(kind: Annotated[Kind, typer.Argument(help="Which catalog.")],
         render(out, kind.value, rows, limit or None)
 
 
+class Target(str, Enum):
+    all = "all"
+    windows = "windows"
+    lite = "lite"
+    server = "server"
+
+
 @app.command()
-def addin() -> None:
+def addin(target: Annotated[Target, typer.Option("--target", help="Which way of running the functions.")]
+          = Target.all,
+          write_conf: Annotated[Optional[Path], typer.Option("--write-conf", metavar="FOLDER",
+                                help="Also write xlwings.conf (the add-in settings) into FOLDER.")] = None,
+          force: ForceOpt = False) -> None:
     """Print what Excel needs to use the LLM_ worksheet functions."""
     try:
-        from addin.install import instructions
+        from addin.install import addin_instructions, write_conf as write
     except ImportError:
         out.print("The LLM_ worksheet functions need the xlwings add-in: see docs/excel-addin.md.")
         return
-    out.print(instructions(), markup=False)
+    if write_conf is not None:
+        with _reported():
+            written = write(write_conf, force=force)
+        out.print(f"wrote {written}")
+    out.print(addin_instructions(target.value), markup=False, soft_wrap=True)
 
 
 def main() -> None:

@@ -283,7 +283,7 @@ def read_inputs(path: str | Path) -> InputCells:
             continue
         value, problem = _cell_value(el, strings)
         if problem:
-            problems.append((key, f"cell {refs[key]} {problem}"))
+            problems.append((key, problem))
         elif value is not None and not (isinstance(value, str) and not value.strip()):
             values[key] = value
     missing = tuple(k for k in SCENARIO_KEYS if k not in where)
