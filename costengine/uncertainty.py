@@ -224,6 +224,9 @@ def uncertainty(s: Scenario | dict, ranges: Any, draws: int = DEFAULT_DRAWS,
 
 def prob_cheapest(s: Scenario | dict, ranges: Any, option: str, draws: int = DEFAULT_DRAWS,
                   seed: int | np.random.Generator | None = 0, catalog: Catalog | None = None) -> float:
-    """Probability [0..1] that ``option`` is the cheapest over ``draws`` draws of ``ranges`` (see :func:`uncertainty`)."""
+    """Probability [0..1] that ``option`` is the cheapest over ``draws`` draws of ``ranges``.
+
+    See :func:`uncertainty` for the arguments; ``option`` is ``"api"``, ``"cloud"`` or ``"onprem"``.
+    """
     opt = check_option(option)
     return float(uncertainty(s, ranges, draws, seed, catalog).loc[opt, "prob_cheapest"])

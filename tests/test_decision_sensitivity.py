@@ -118,11 +118,11 @@ def test_bounds_are_respected_and_reported():
 @given(swing=st.floats(0, 0.99))
 def test_swung_values_are_valid_inputs(swing):
     df = sensitivity(Scenario(**{**HAND, "target_utilization": 0.8, "api_batch_share": 0.5}), swing=swing)
+    counts = {"min_replicas", "onprem_amortization_months", "cloud_gpus_per_replica", "onprem_gpus_per_server"}
     for key, lo, hi in zip(df["key"], df["low"], df["high"]):
         for v in (lo, hi):
-            Scenario(**{key: int(v) if float(v).is_integer() and key in ("min_replicas", "onprem_amortization_months",
-                                                                           "cloud_gpus_per_replica",
-                                                                           "onprem_gpus_per_server") else v})
+            assert key not in counts or float(v).is_integer(), (key, v)
+            Scenario(**{key: int(v) if key in counts else v})  # raises CostModelError when out of bounds
 
 
 def test_explicit_ranges_override_the_swing():
@@ -180,7 +180,8 @@ def test_base_matches_the_single_month_answers():
 @pytest.mark.parametrize("kwargs, key", [
     ({"swing": 1.0}, "swing"), ({"swing": -0.1}, "swing"), ({"swing": "a lot"}, "swing"),
     ({"ranges": [("not_a_key", 1, 2)]}, "not_a_key"), ({"ranges": [("model", 1, 2)]}, "model"),
-    ({"ranges": [("staff_monthly", 5, 2)]}, "staff_monthly"), ({"ranges": [("api_batch_share", 0, 2)]}, "api_batch_share"),
+    ({"ranges": [("staff_monthly", 5, 2)]}, "staff_monthly"),
+    ({"ranges": [("api_batch_share", 0, 2)]}, "api_batch_share"),
     ({"keys": ["horizon_months"]}, "horizon_months"),
 ])
 def test_bad_arguments_name_the_key(kwargs, key):
