@@ -127,7 +127,12 @@ def projection(s: Scenario | dict, catalog: Catalog | None = None) -> pd.DataFra
     s = Scenario.parse(s)
     plan = plan_for(s, catalog)
     months = np.arange(1, s.horizon_months + 1)
-    requests = s.requests_per_month * (1.0 + s.growth_rate_monthly) ** (months - 1)
+    with np.errstate(over="ignore"):
+        requests = s.requests_per_month * (1.0 + s.growth_rate_monthly) ** (months - 1)
+    if not np.isfinite(requests[-1]):
+        raise CostModelError("growth_rate_monthly", f"makes the volume overflow within {s.horizon_months} months "
+                             f"({s.requests_per_month:g} x (1 + {s.growth_rate_monthly:g})^{s.horizon_months - 1}); "
+                             "lower it or shorten horizon_months")
     out: dict[str, np.ndarray] = {"month": months, "requests": requests}
     for name in OPTIONS:
         if name != "onprem":

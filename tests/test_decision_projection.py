@@ -180,6 +180,12 @@ def test_bad_arguments_name_the_argument(hand, kwargs, key):
     assert err.value.key == key
 
 
+def test_overflowing_growth_names_the_key(hand):
+    with pytest.raises(CostModelError) as err:
+        projection(hand.replace(growth_rate_monthly=10, horizon_months=600))  # 11^599 > 1e308
+    assert err.value.key == "growth_rate_monthly"
+
+
 @settings(max_examples=40, deadline=None)
 @given(growth=st.floats(-0.5, 0.5), volume=st.floats(0, 2e7), horizon=st.integers(1, 60),
        peak=st.floats(1, 4))
