@@ -65,9 +65,13 @@ def message(exc: CostModelError) -> str:
 
 
 def run(fn: Callable[..., Any], *args: Any) -> Any:
-    """``fn(*args)``, with a :class:`CostModelError` turned into its cell message (other errors propagate)."""
+    """``fn(*args)``, with a :class:`CostModelError` turned into its cell message (other errors propagate).
+
+    numpy's overflow warnings are silenced: an infinite result becomes a message in :func:`out`.
+    """
     try:
-        return fn(*args)
+        with np.errstate(over="ignore"):
+            return fn(*args)
     except CostModelError as exc:
         return message(exc)
 
