@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .errors import CostModelError
 from .plan import OptionCost
 
 __all__ = ["MAX_VOLUME", "breakeven_arrays"]
@@ -31,7 +32,7 @@ def _per_replica_volume(opt: OptionCost, peak: np.ndarray) -> np.ndarray:
 
 
 def breakeven_arrays(a: OptionCost, b: OptionCost, peak: np.ndarray, max_volume: float = MAX_VOLUME,
-                     max_iterations: int = 10_000_000) -> np.ndarray:
+                     max_iterations: int = 200_000) -> np.ndarray:
     """Smallest R > 0 [requests/month] where the costs of ``a`` and ``b`` cross; NaN when none up to ``max_volume``.
 
     Returns 0 where the two costs are equal on the whole first segment (from the lowest volumes).
@@ -67,6 +68,7 @@ def breakeven_arrays(a: OptionCost, b: OptionCost, peak: np.ndarray, max_volume:
     live = sign != 0
     where = np.flatnonzero(live)
     F, V, SA, SB, CA, CB, MA, MB, W, past_min = (x[live] for x in (F, V, SA, SB, CA, CB, MA, MB, W, past_min))
+    same = (CA == CB) & (MA == MB) & np.isfinite(CA)
     R = np.zeros(len(where))
     na, nb = MA.copy(), MB.copy()
     first = np.ones(len(where), dtype=bool)
@@ -77,6 +79,8 @@ def breakeven_arrays(a: OptionCost, b: OptionCost, peak: np.ndarray, max_volume:
         past = R >= past_min
         if past.any():
             lo0 = F - SB  # g(R) >= lo0 + W R  (each stepping option contributes its slope S/c)
+            # options that step at the same volumes have the same count n: (SA - SB) n >= (SA - SB) R/c + min(SA - SB, 0)
+            lo0 = np.where(same, F + np.minimum(SA - SB, 0.0), lo0)
             never = past & (W >= 0) & (lo0 + W * R > 0)
             with np.errstate(divide="ignore", invalid="ignore"):
                 r_safe = np.where(W < 0, lo0 / -W * (1 - 1e-12), R)
@@ -111,9 +115,10 @@ def breakeven_arrays(a: OptionCost, b: OptionCost, peak: np.ndarray, max_volume:
         keep = ~(never | cross_step | cross_line) & np.isfinite(end) & (end < max_volume)
         if not keep.all():
             where = where[keep]
-            F, V, SA, SB, CA, CB, MA, MB, W, past_min, R, na, nb, first = (
-                x[keep] for x in (F, V, SA, SB, CA, CB, MA, MB, W, past_min, R, na, nb, first))
+            F, V, SA, SB, CA, CB, MA, MB, W, past_min, R, na, nb, first, same = (
+                x[keep] for x in (F, V, SA, SB, CA, CB, MA, MB, W, past_min, R, na, nb, first, same))
     if len(where):
-        raise RuntimeError(f"break-even search did not finish in {max_iterations} steps")
+        raise CostModelError("breakeven", f"the two costs stay within one replica's cost of each other over "
+                             f"{max_iterations:,} replica steps; the crossing cannot be located exactly")
     result[result > max_volume] = np.nan
     return result

@@ -114,3 +114,22 @@ def test_equal_costs_from_the_start_is_zero():
                   api_output_price_per_mtok=per_request / 400 * 1e6)
     assert monthly_cost(s, "api", 1e6) == pytest.approx(monthly_cost(s, "cloud", 1e6), rel=1e-12)
     assert breakeven(s, "api", "cloud") in (0.0, None)
+
+
+def test_same_grid_with_nearly_equal_replica_costs_is_fast_and_exact():
+    # regression: with seconds_per_request typed, cloud and on-prem add replicas at the same volumes; when their
+    # per-replica costs were nearly equal the search walked replica by replica up to 1e12.
+    base = {**MADE_UP, "cloud_billing": "reserved", "staff_monthly": 0, "cloud_monthly_overhead": 0,
+            "onprem_maintenance_monthly": 0, "onprem_price_per_kwh": 0, "onprem_amortization_months": 36,
+            "min_replicas": 1, "seconds_per_request": 0.01}
+    per_replica_cloud = 2 * 2.5 * 730
+    s = Scenario(**{**base, "onprem_capex_per_server": per_replica_cloud * 36 * (1 + 1e-9)})
+    assert breakeven(s, "cloud", "onprem") is None  # on-prem is always a hair dearer: never cross
+    # cloud starts dearer by 1; on-prem's replica costs delta more, so they cross when n * delta >= 1,
+    # on the step from n* - 1 to n* replicas: R = (n* - 1) x volume per replica
+    s2 = Scenario(**{**base, "cloud_monthly_overhead": 1.0, "onprem_capex_per_server": per_replica_cloud * 36 * 1.0001})
+    plan = plan_for(s2)
+    delta = plan.options["onprem"].step[0] - plan.options["cloud"].step[0]
+    per_replica_volume = plan.options["cloud"].capacity[0] / plan.peak[0]
+    n_star = math.ceil(1 / delta)
+    assert breakeven(s2, "cloud", "onprem") == pytest.approx((n_star - 1) * per_replica_volume, rel=1e-9)
