@@ -95,6 +95,10 @@ def _shape(value: Any) -> str:
     return f"{rows}x{cols} cells" if rows else "empty"
 
 
+def _what(value: Any) -> str:
+    return "a range" if isinstance(value, (list, tuple)) else fmt(value)
+
+
 def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
@@ -203,22 +207,31 @@ def scenario(value: Any, name: str = "scenario") -> Scenario:
     where: dict[str, int] = {}
     header_done = False
     for i, r in enumerate(rows, start=1):
-        k = r[0] if len(r) else None
-        v = r[1] if len(r) > 1 else None
-        if _blank(k):
-            if not _blank(v) and not isinstance(v, (list, tuple)):
-                raise CostModelError(name, f"row {i} has the value {fmt(v)} but no key")
+        n = len(r)
+        k = r[0] if n else None
+        v = r[1] if n > 1 else None
+        if type(k) is str:
+            key = k.strip().lower()
+        elif k is None:
+            key = ""
+        else:
+            raise CostModelError(name, f"row {i}: a key must be text (got {_what(k)})")
+        if not key:
+            if not _blank(v):
+                raise CostModelError(name, f"row {i} has the value {_what(v)} but no key")
             continue
-        if not isinstance(k, str):
-            got = "a range" if isinstance(k, (list, tuple)) else fmt(k)
-            raise CostModelError(name, f"row {i}: a key must be text (got {got})")
-        key = k.strip().lower()
-        if not header_done and key == "key":
+        if not header_done:
             header_done = True
-            continue
-        header_done = True
-        pairs.append((key, _cell(v, key, i)))
-        where.setdefault(key, i)
+            if key == "key":
+                continue
+        # fast path for the usual cells (plain numbers, text, blanks); anything else is checked by _cell
+        t = type(v)
+        if (t is float and v - v == 0) or v is None or t is int or (t is str and v[:1] != "#"):
+            pairs.append((key, v))
+        else:
+            pairs.append((key, _cell(v, key, i)))
+        if key not in where:
+            where[key] = i
     try:
         return _parse(tuple(pairs))
     except CostModelError as exc:

@@ -68,13 +68,14 @@ def sensitivity(scenario: Any, swing: Any = None) -> list[list[Any]]:
 def _range_rows(value: Any) -> list[tuple[Any, ...]]:
     """The rows of a key | low | likely | high range (further columns ignored), cells checked as in a scenario."""
     if not isinstance(value, (list, tuple)) or not value or not isinstance(value[0], (list, tuple)) \
-            or max(len(r) for r in value) < 4:
+            or max(len(r) if isinstance(r, (list, tuple)) else 1 for r in value) < 4:
         raise CostModelError("ranges", "must be a range of 4 columns: key | low | likely | high")
     rows = []
     for i, r in enumerate(value, start=1):
-        key = r[0]
+        cells_ = (list(r) if isinstance(r, (list, tuple)) else [r]) + [None] * 4
+        key = cells_[0]
         label = key.strip().lower() if isinstance(key, str) and key.strip() else "ranges"
-        rows.append((key, *(cells.ranges_cell(v, label, i) for v in r[1:4])))
+        rows.append((key, *(cells.ranges_cell(v, label, i) for v in cells_[1:4])))
     return rows
 
 
