@@ -12,8 +12,8 @@ Conventions (PRODUCT.md, "Excel functions"):
   engine's :class:`~costengine.CostModelError` is caught, so real bugs still surface;
 - numbers are returned as floats; tables as a header row plus rows, which spill as dynamic arrays.
 
-The function's docstring is its description in Excel's function wizard (first 255 characters), each
-``doc=`` the description of an argument. ``@xw.func`` must stay the outermost decorator (``xw.arg``
+The function's docstring is its description in Excel's function wizard (255 characters at most; one line,
+because xlwings passes it on as written), each ``doc=`` the description of an argument. ``@xw.func`` must stay the outermost decorator (``xw.arg``
 resets the category otherwise), and no argument may be named after a VBA keyword (``option``, ``to``).
 """
 
@@ -37,7 +37,8 @@ SCENARIO = ("Range of 2+ columns: key | value (| unit | note, ignored). Blank ro
             "the defaults. Keys: see LLM_SCENARIO_KEYS().")
 OPTION = 'Option: "api", "cloud" or "onprem".'
 VOLUME = "Requests per month [requests/month]; blank = the scenario's requests_per_month."
-PRECISION = 'Precision: "fp32", "bf16", "fp16", "fp8", "int8", "int4" or bytes per parameter 4, 2, 1, 0.5; blank = bf16.'
+PRECISION = ('Precision: "fp32", "bf16", "fp16", "fp8", "int8", "int4" or bytes per parameter 4, 2, 1, 0.5; '
+             "blank = bf16.")
 PARAMS = "Model size [billions of parameters], e.g. 70."
 VIEW = 'On-prem cost view: "cash" (capex in the month servers are bought; default) or "amortised".'
 
