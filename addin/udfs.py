@@ -101,7 +101,7 @@ def LLM_COMPARE(scenario, requests_per_month=None):
 @xw.func(category=CATEGORY)
 @_scenario
 @_args(from_requests="First volume [requests/month] > 0; blank = 1000.",
-       to_requests="Last volume [requests/month]; blank = 1e8.",
+       to_requests="Last volume [requests/month]; blank = 1e8 (or 10 x from_requests when that is larger).",
        points="Number of log-spaced volumes, 2 to 10000; blank = 50.")
 def LLM_CURVE(scenario, from_requests=None, to_requests=None, points=None):
     """Table (spills): requests_per_month (log-spaced) and the monthly cost [money/month] of api, cloud and onprem."""
