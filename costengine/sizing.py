@@ -53,6 +53,8 @@ def per_precision(precision, table):
     """``table[precision]`` for a name, or an array of it for an array of names (looked up once per name)."""
     if isinstance(precision, str):
         return table[precision]
+    if len(precision) == 1:  # one scenario (every worksheet call): no need to factorize
+        return np.array([table[precision[0]]], dtype=float)
     codes, uniques = pd.factorize(precision if hasattr(precision, "dtype") else np.asarray(precision, dtype=object))
     return np.array([table[u] for u in uniques], dtype=float)[codes]
 
