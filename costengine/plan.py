@@ -172,8 +172,9 @@ def resolve(cols: Columns, catalog: Catalog, rows: np.ndarray | None = None) -> 
                                                 "api_cached_input_price_per_mtok"))
     need = _blank(pin) | _blank(pout) | _blank(pcache)
     if need.any():
+        catalog_prices = _token_prices(f["api_model"], p, need, rows)
         for arr, name in ((pin, "input"), (pout, "output"), (pcache, "cache_read")):
-            np.copyto(arr, _token_prices(f["api_model"], p, need, name, rows) * usd, where=_blank(arr))
+            np.copyto(arr, catalog_prices[name] * usd, where=_blank(arr))
     c, b, d = f["api_cached_input_share"], f["api_batch_share"], f["api_batch_discount"]
     api_per_request = (p * ((1 - c) * pin + c * pcache) + o * pout) / 1e6 * (1 - b * d)
     inf = np.full(n, np.inf)
@@ -243,10 +244,13 @@ def resolve(cols: Columns, catalog: Catalog, rows: np.ndarray | None = None) -> 
                 options={"api": api, "cloud": cloud, "onprem": onprem})
 
 
-def _token_prices(models: np.ndarray, prompt: np.ndarray, need: np.ndarray, kind: str,
-                  rows: np.ndarray | None) -> np.ndarray:
-    """Catalog token price [USD/MTok] of ``kind`` per row (NaN where not needed); the tier follows the prompt size."""
-    out = np.full(len(models), np.nan)
+_PRICE_KINDS = ("input", "output", "cache_read")
+
+
+def _token_prices(models: np.ndarray, prompt: np.ndarray, need: np.ndarray,
+                  rows: np.ndarray | None) -> dict[str, np.ndarray]:
+    """Catalog token prices [USD/MTok] per row by kind (NaN where not needed); the tier follows the prompt size."""
+    out = {kind: np.full(len(models), np.nan) for kind in _PRICE_KINDS}
     idx = np.flatnonzero(need)
     codes, uniques = factorize(models[idx])
     for u_i, model in enumerate(uniques):
@@ -254,8 +258,10 @@ def _token_prices(models: np.ndarray, prompt: np.ndarray, need: np.ndarray, kind
         try:
             starts = (0.0,) + tier_starts(model)
             tier = np.searchsorted(np.array(starts), prompt[sel], side="right") - 1
-            for t in np.unique(tier):
-                out[sel[tier == t]] = getattr(token_price(model, None, starts[t]), kind)
+            for t in (np.unique(tier) if len(tier) > 1 else tier):
+                price = token_price(model, None, starts[t])
+                for kind in _PRICE_KINDS:
+                    out[kind][sel[tier == t]] = getattr(price, kind)
         except CostModelError as exc:
             if rows is not None:
                 raise CostModelError(exc.key, f"{exc.problem} (row {int(rows[sel[0]])})") from None
