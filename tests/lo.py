@@ -1,0 +1,96 @@
+"""LibreOffice helpers for tests: recalculate workbooks headless and render them to PDF and PNG.
+
+A private LibreOffice profile (one per test process) sets Calc's "recalculation on file load" options
+to *always*, so every formula of a workbook written by openpyxl (which stores no cached values) is
+computed when LibreOffice opens it; converting it back to xlsx stores the values, which openpyxl reads
+with ``data_only=True``. Many files are converted in one ``soffice`` run to keep start-up cost low.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+__all__ = ["soffice", "profile_dir", "recalc", "to_pdf", "to_png"]
+
+_REGISTRY = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema"
+ xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+"""
+
+_PROFILE: Path | None = None
+
+
+def soffice() -> str | None:
+    """Path of the ``soffice`` executable, or None when LibreOffice is not installed."""
+    return shutil.which("soffice")
+
+
+def profile_dir() -> Path:
+    """A LibreOffice user profile (created once per process) that recalculates every file on load."""
+    global _PROFILE
+    if _PROFILE is None:
+        root = Path(tempfile.mkdtemp(prefix="llmcost-lo-profile-"))
+        (root / "user").mkdir()
+        (root / "user" / "registrymodifications.xcu").write_text(_REGISTRY, encoding="utf-8")
+        _PROFILE = root
+    return _PROFILE
+
+
+def _convert(paths: Sequence[Path], target: str, outdir: Path, timeout_s: float) -> list[Path]:
+    exe = soffice()
+    if exe is None:
+        raise RuntimeError("soffice (LibreOffice) is not on PATH")
+    outdir.mkdir(parents=True, exist_ok=True)
+    cmd = [exe, f"-env:UserInstallation={profile_dir().as_uri()}", "--headless", "--norestore",
+           "--convert-to", target, "--outdir", str(outdir), *map(str, paths)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout_s)
+    ext = target.split(":")[0]
+    out = [outdir / f"{Path(p).stem}.{ext}" for p in paths]
+    missing = [str(p) for p in out if not p.exists()]
+    if proc.returncode != 0 or missing:
+        raise RuntimeError(f"soffice failed (exit {proc.returncode}); missing {missing}\n"
+                           f"stdout: {proc.stdout[-2000:]}\nstderr: {proc.stderr[-2000:]}")
+    return out
+
+
+def recalc(paths: Iterable[Path | str], outdir: Path | str | None = None, timeout_s: float = 600) -> list[Path]:
+    """Open each workbook in LibreOffice, recalculate every formula and save it as xlsx in ``outdir``.
+
+    Returns the recalculated copies (same stems, in ``outdir``; a temporary folder when not given),
+    in the order of ``paths``. Read them with ``openpyxl.load_workbook(p, data_only=True)``.
+    """
+    paths = [Path(p) for p in paths]
+    out = Path(outdir) if outdir is not None else Path(tempfile.mkdtemp(prefix="llmcost-recalc-"))
+    if any(p.parent.resolve() == out.resolve() for p in paths):
+        raise ValueError("outdir must differ from the workbooks' folder (the copies have the same names)")
+    return _convert(paths, "xlsx:Calc MS Excel 2007 XML", out, timeout_s)
+
+
+def to_pdf(paths: Iterable[Path | str], outdir: Path | str, timeout_s: float = 600) -> list[Path]:
+    """Recalculate and print each workbook (every sheet, with its print setup) to a PDF in ``outdir``."""
+    return _convert([Path(p) for p in paths], "pdf:calc_pdf_Export", Path(outdir), timeout_s)
+
+
+def to_png(pdf: Path | str, outdir: Path | str, dpi: int = 70, first: int | None = None,
+           last: int | None = None) -> list[Path]:
+    """Render the pages of a PDF to PNG files (``pdftoppm``); returns them in page order."""
+    exe = shutil.which("pdftoppm")
+    if exe is None:
+        raise RuntimeError("pdftoppm (poppler-utils) is not on PATH")
+    pdf, outdir = Path(pdf), Path(outdir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    cmd = [exe, "-png", "-r", str(dpi)]
+    if first is not None:
+        cmd += ["-f", str(first)]
+    if last is not None:
+        cmd += ["-l", str(last)]
+    prefix = outdir / pdf.stem
+    subprocess.run([*cmd, str(pdf), str(prefix)], check=True, capture_output=True, timeout=300)
+    return sorted(outdir.glob(f"{pdf.stem}-*.png"))

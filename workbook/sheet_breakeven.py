@@ -1,0 +1,191 @@
+"""The Break-even sheet: the smallest volume at which two options' monthly costs cross, exactly as
+``costengine.breakeven.breakeven_arrays`` finds it, in formulas.
+
+With ``g(R) = sign x (cost_a(R) - cost_b(R))`` normalised so that g > 0 at the lowest volumes, the
+break-even is the first R where g <= 0 (on a segment between replica steps, or at a step where g jumps
+across zero). Three ways, by case:
+
+- neither option steps (the API against per-second cloud billing): g is a line, ``R = -F / V``;
+- one option steps, or both step at the same volumes (same capacity and minimum replicas): on segment
+  ``j`` (j replicas) g goes from ``F + D j + V (j-1) c`` to ``F + D j + V j c``; both ends are linear in j,
+  so the first segment whose end (or start) is <= 0 is a ceiling of a ratio: a closed form;
+- both step at different capacities (reserved cloud against on-premises on other GPUs or another
+  seconds per request): the segment table replays the engine's walk, one step per row, starting with
+  the engine's bound-based jump. When the crossing is not reached within the table's rows the sheet
+  says so instead of showing a number.
+"""
+
+from __future__ import annotations
+
+from .layout import Book, Rows, header_row, put, put_text, setup_sheet
+from .sheet_constants import SEGMENT_ROWS
+
+__all__ = ["SHEET", "PAIRS", "build_breakeven"]
+
+SHEET = "Break-even"
+PAIRS = (("api", "cloud"), ("api", "onprem"), ("cloud", "onprem"))
+_NOT_IN_TABLE = ('"not computable in formulas: the crossing is more than "&c_segment_rows&" replica steps away; '
+                 'use =LLM_BREAKEVEN() or llmcost compare"')
+
+
+def _g(expr: str) -> str:
+    return f'=IF([ok],{expr},"n/a")'
+
+
+def _closed(expr: str) -> str:
+    return f'=IF(AND([ok],[method]="closed form"),{expr},"")'
+
+
+def build_breakeven(book: Book) -> None:
+    ws = book.sheet(SHEET)
+    put_text(ws, "A1", "Break-even volumes", "title")
+    put_text(ws, "A2", "The smallest volume at which two options' monthly costs cross (a crossing can be on a "
+             "replica step); none = they do not cross up to 1e12 requests per month.", "subtitle")
+    header_row(ws, 4, ["pair", "break-even [requests/month]", "method"], height=30)
+    x = Rows(book, ws, 11, value_cols=("C", "D", "E"), note_col="F")
+    header_row(ws, 10, ["quantity", "unit", *(f"{a} / {b}" for a, b in PAIRS), "note"])
+    x.add("opt_a", "option a", "id", [a for a, _ in PAIRS], kind="const")
+    x.add("opt_b", "option b", "id", [b for _, b in PAIRS], kind="const")
+    x.add("ia", "column of a (Comparison)", "index", "=MATCH([opt_a],list_options,0)", fmt="int")
+    x.add("ib", "column of b (Comparison)", "index", "=MATCH([opt_b],list_options,0)", fmt="int")
+    for side, idx in (("a", "ia"), ("b", "ib")):
+        x.add(f"F{side}", f"fixed cost of {side}", "money/month", f"=INDEX(cmp_fixed,[{idx}])", kind="link",
+              fmt="money")
+        x.add(f"V{side}", f"variable cost of {side}", "money/request", f"=INDEX(cmp_variable,[{idx}])",
+              kind="link", fmt="money_small")
+        x.add(f"S{side}", f"cost per replica of {side}", "money/month", f"=INDEX(cmp_step,[{idx}])", kind="link",
+              fmt="money")
+        x.add(f"cap{side}", f"capacity of one replica of {side}", "requests/month",
+              f"=INDEX(cmp_capacity,[{idx}])", kind="link", fmt="volume")
+    x.add("ok", "costs available", "yes/no", "=AND(input_problems=0,ISNUMBER([Fa]),ISNUMBER([Va]),ISNUMBER([Sa]),ISNUMBER([Fb]),ISNUMBER([Vb]),ISNUMBER([Sb]))")
+    for side in ("a", "b"):
+        x.add(f"steps_{side}", f"{side} steps up with replicas", "yes/no", _g(f"[S{side}]<>0"))
+        x.add(f"c{side}", f"volume one replica of {side} serves", "requests/month",
+              _g(f'IF([steps_{side}],[cap{side}]/peak_to_average_used,"none")'), fmt="volume",
+              note="capacity / peak-to-average")
+        x.add(f"m{side}", f"first replica count of {side}", "count",
+              _g(f"IF([steps_{side}],MAX(min_replicas_used,1),0)"), fmt="int")
+    x.add("c0", "cost difference at the lowest volumes", "money/month",
+          _g("([Fa]-[Fb])+[Sa]*[ma]-[Sb]*[mb]"), fmt="money", note="a - b with the first replica counts")
+    x.add("v", "difference of variable costs", "money/request", _g("[Va]-[Vb]"), fmt="money_small")
+    x.add("sign", "sign", "+1/-1", _g("IF([c0]<>0,SIGN([c0]),SIGN([v]))"), fmt="int",
+          note="g = sign x (a - b) starts above zero")
+    x.add("F", "F: fixed part of g", "money/month", _g("IF([sign]<0,-([Fa]-[Fb]),[Fa]-[Fb])"), fmt="money")
+    x.add("V", "V: slope of g", "money/request", _g("IF([sign]<0,-[v],[v])"), fmt="money_small")
+    for p, q in (("SA", ("Sb", "Sa")), ("SB", ("Sa", "Sb")), ("stA", ("steps_b", "steps_a")),
+                 ("stB", ("steps_a", "steps_b")), ("CA", ("cb", "ca")), ("CB", ("ca", "cb")),
+                 ("MA", ("mb", "ma")), ("MB", ("ma", "mb"))):
+        fmt = "money" if p.startswith("S") and not p.startswith("st") else "volume" if p.startswith("C") else None
+        label = {"SA": "cost per replica adding to g", "SB": "cost per replica taken from g",
+                 "stA": "the adding option steps", "stB": "the subtracting option steps",
+                 "CA": "volume per replica (adding)", "CB": "volume per replica (subtracting)",
+                 "MA": "first replicas (adding)", "MB": "first replicas (subtracting)"}[p]
+        x.add(p, label, "", _g(f"IF([sign]<0,[{q[0]}],[{q[1]}])"), fmt=fmt or "General")
+    x.add("W", "average slope of g past the minimum", "money/request",
+          _g("[V]+IF([stA],[SA]/[CA],0)-IF([stB],[SB]/[CB],0)"), fmt="money_small")
+    x.add("past_min", "end of the minimum-replica region", "requests/month",
+          _g("MAX(IF([stA],[MA]*[CA],0),IF([stB],[MB]*[CB],0))"), fmt="volume")
+    x.add("lo0", "lower bound of g at R = 0", "money/month", _g("[F]-[SB]"), fmt="money",
+          note="g(R) >= lo0 + W x R past the minimum region")
+    x.add("method", "method", "",
+          _g('IF([sign]=0,"equal",IF(AND([stA],[stB]),IF(OR([CA]<>[CB],[MA]<>[MB]),"segment table",'
+             '"closed form"),IF(OR([stA],[stB]),"closed form","linear")))'))
+
+    x.section("Closed form (one option steps, or both at the same volumes)")
+    x.add("D", "D: change of g per replica", "money/month", _closed("IF([stA],[SA],0)-IF([stB],[SB],0)"),
+          fmt="money")
+    x.add("c", "c: volume per replica", "requests/month", _closed("IF([stA],[CA],[CB])"), fmt="volume")
+    x.add("m", "m: first replica count", "count", _closed("IF([stA],[MA],[MB])"), fmt="int")
+    x.add("w", "w: change of g per segment", "money/month", _closed("[D]+[V]*[c]"), fmt="money",
+          note="D + V x c")
+    x.add("gEm", "g at the end of the first segment", "money/month", _closed("[F]+[D]*[m]+[V]*[m]*[c]"),
+          fmt="money")
+    x.add("gSm1", "g just after the first step", "money/month", _closed("[F]+[D]*([m]+1)+[V]*[m]*[c]"),
+          fmt="money")
+    x.add("je", "first segment whose end has g <= 0", "replicas",
+          _closed('IF([gEm]<=0,[m],IF([w]<0,MAX([m]+1,ROUNDUP([F]/(-[w]),0)),"none"))'), fmt="count",
+          note="F + j w <= 0")
+    x.add("js", "first step after which g <= 0", "replicas",
+          _closed('IF([gSm1]<=0,[m]+1,IF([w]<0,MAX([m]+2,ROUNDUP(([F]-[V]*[c])/(-[w]),0)),"none"))'), fmt="count",
+          note="F - V c + j w <= 0")
+    x.add("at_step", "crossing on a step", "yes/no",
+          _closed("AND(ISNUMBER([js]),OR(NOT(ISNUMBER([je])),[js]<=[je]))"))
+    x.add("closed", "break-even (closed form)", "requests/month",
+          _closed('IF(AND(NOT(ISNUMBER([je])),NOT(ISNUMBER([js]))),"none",IF([at_step],([js]-1)*[c],'
+                  '-([F]+[D]*[je])/[V]))'), fmt="volume",
+          note="on a step: (js - 1) c; inside segment je: where its line reaches zero")
+    x.add("linear", "break-even (no steps)", "requests/month", _g('IF([V]<0,-[F]/[V],"none")'), fmt="volume")
+
+    x.section("Result")
+    table_row = x.row
+    x.add("table", "break-even (segment table)", "requests/month", ["n/a", "n/a", None], kind="link",
+          fmt="volume", note="below; the API never steps, so only cloud / onprem may need it")
+    x.add("raw", "break-even by the method", "requests/month",
+          _g('IF([method]="equal",0,IF([method]="linear",[linear],IF([method]="closed form",[closed],[table])))'),
+          fmt="volume")
+    result = x.add("result", "break-even", "requests/month",
+                   f'=IF(NOT([ok]),"check Inputs",IF(AND([method]="segment table",[table]=""),{_NOT_IN_TABLE},'
+                   f'IF(ISNUMBER([raw]),IF([raw]>c_max_volume,"none",[raw]),"none")))', kind="answer",
+                   fmt="volume", names=[f"breakeven_{a}_{b}" for a, b in PAIRS])
+
+    for i, (a, b) in enumerate(PAIRS):
+        r = 5 + i
+        col = "CDE"[i]
+        put_text(ws, f"A{r}", f"{a} / {b}", "bold")
+        put(ws, f"B{r}", f"={col}{result}", "answer", "volume")
+        put(ws, f"C{r}", f"={col}{x.at['method']}", "link")
+    put_text(ws, "A8", "Workings below: each pair's cost coefficients (from the Comparison sheet), normalised so "
+             "that g > 0 at the lowest volumes.", "note")
+
+    last = _segment_table(ws, x, x.row + 2)
+    put(ws, f"E{table_row}", f"=V{last}", "link", "volume")
+    setup_sheet(ws, widths={"A": 38, "B": 18, "C": 16, "D": 16, "E": 16, "F": 46, "G": 12, "H": 7, "I": 14,
+                            "J": 7, "K": 9, "L": 9, "M": 14, "N": 14, "O": 14, "P": 14, "Q": 14, "R": 8, "S": 14,
+                            "T": 8, "U": 14, "V": 16},
+                freeze="A5", print_area=f"A1:F{x.row - 1}", landscape=False)
+
+
+def _segment_table(ws, x: Rows, top: int) -> int:
+    """The engine's walk for the cloud / onprem pair, one loop iteration per row (columns A..V)."""
+    e = {k: x.ref(k, "E", absolute_ref=True) for k in x.at}
+    put_text(ws, f"A{top}", "Segment table (cloud / onprem when both step at different volumes): the engine's walk, "
+             "one step per row", "section")
+    heads = ["step", "start R", "a replicas in", "b replicas in", "past minimum", "never crosses", "jump target",
+             "jump", "R", "first", "a replicas", "b replicas", "g offset", "a segment end", "b segment end",
+             "segment end", "g at R", "crosses at R", "line root", "crosses on line", "outcome", "break-even so far"]
+    header_row(ws, top + 1, heads, height=45)
+    on = f'AND({e["ok"]},{e["stA"]},{e["stB"]})'
+    first = top + 2
+    for k in range(1, SEGMENT_ROWS + 1):
+        r, p = first + k - 1, first + k - 2
+        cells = {
+            "A": k,
+            "B": 0 if k == 1 else f"P{p}",
+            "C": e["MA"] if k == 1 else f"K{p}+IF(N{p}=P{p},1,0)",
+            "D": e["MB"] if k == 1 else f"L{p}+IF(O{p}=P{p},1,0)",
+            "E": f"B{r}>={e['past_min']}",
+            "F": f"AND(E{r},{e['W']}>=0,{e['lo0']}+{e['W']}*B{r}>0)",
+            "G": f"IF({e['W']}<0,{e['lo0']}/(-{e['W']})*(1-c_jump_margin),B{r})",
+            "H": f"AND(E{r},{e['W']}<0,G{r}>B{r})",
+            "I": f"IF(H{r},G{r},B{r})",
+            "J": f"AND(A{r}=1,NOT(H{r}))",
+            "K": f"IF(H{r},MAX({e['MA']},INT(G{r}/{e['CA']})+1),C{r})",
+            "L": f"IF(H{r},MAX({e['MB']},INT(G{r}/{e['CB']})+1),D{r})",
+            "M": f"{e['F']}+{e['SA']}*K{r}-{e['SB']}*L{r}",
+            "N": f"K{r}*{e['CA']}",
+            "O": f"L{r}*{e['CB']}",
+            "P": f"MIN(N{r},O{r})",
+            "Q": f"M{r}+{e['V']}*I{r}",
+            "R": f"AND(NOT(F{r}),OR(Q{r}<0,AND(Q{r}=0,NOT(J{r}))))",
+            "S": f'IF({e["V"]}<0,-M{r}/{e["V"]},"none")',
+            "T": f"AND(NOT(F{r}),NOT(R{r}),ISNUMBER(S{r}),S{r}<=P{r},S{r}>=I{r})",
+            "U": f'IF(F{r},"none",IF(R{r},I{r},IF(T{r},S{r},IF(P{r}>=c_max_volume,"none",""))))',
+        }
+        for col, expr in cells.items():
+            if col == "A":
+                put(ws, f"A{r}", k, "const", "int")
+                continue
+            fmt = "int" if col in "CDKL" else "volume" if col in "BGINOPSU" else "money" if col in "MQ" else None
+            put(ws, f"{col}{r}", f'=IF({on},{expr},"")', "calc", fmt)
+        put(ws, f"V{r}", f"=U{r}" if k == 1 else f'=IF(V{p}<>"",V{p},U{r})', "calc", "volume")
+    return first + SEGMENT_ROWS - 1

@@ -1,0 +1,85 @@
+"""The Curve sheet: each option's monthly cost at log-spaced volumes, and a chart of it (log-log axes).
+
+The volumes are ``exp(ln(from) + k (ln(to) - ln(from)) / (points - 1))`` for k = 0 .. points-1, the
+log-spaced volumes of ``costengine.curve`` (numpy.logspace); from and to are inputs on this sheet.
+"""
+
+from __future__ import annotations
+
+from openpyxl.chart import Reference, ScatterChart, Series
+from openpyxl.chart.layout import Layout, ManualLayout
+from openpyxl.chart.shapes import GraphicalProperties
+from openpyxl.drawing.line import LineProperties
+
+from costengine.plan import OPTIONS
+
+from .layout import Book, header_row, put, put_text, setup_sheet
+
+__all__ = ["SHEET", "POINTS", "FROM", "TO", "build_curve"]
+
+SHEET = "Curve"
+POINTS = 50
+FROM, TO = 1e3, 1e8
+_FIRST = 8
+_COLOURS = {"api": "2E75B6", "cloud": "C55A11", "onprem": "548235"}
+
+
+def build_curve(book: Book) -> None:
+    ws = book.sheet(SHEET)
+    put_text(ws, "A1", "Monthly cost against volume", "title")
+    put(ws, "A2", '="Each option\'s monthly cost ["&currency_used&"/month] at log-spaced volumes; replicas '
+        'step up as volume grows."', "subtitle")
+    put_text(ws, "A3", "from", "label")
+    put(ws, "B3", FROM, "input", "volume")
+    put_text(ws, "C3", "requests/month", "unit")
+    put_text(ws, "A4", "to", "label")
+    put(ws, "B4", TO, "input", "volume")
+    put_text(ws, "C4", "requests/month", "unit")
+    put_text(ws, "A5", "points", "label")
+    put(ws, "B5", POINTS, "const", "int")
+    put(ws, "D3", '=IF(AND(ISNUMBER(B3),ISNUMBER(B4),B3>0,B4>B3),"","from must be > 0 and to > from")', "check")
+    book.names_many([("curve_from", SHEET, "B3"), ("curve_to", SHEET, "B4"), ("curve_points", SHEET, "B5")])
+    put(ws, f"C{_FIRST - 2}", '="monthly cost ["&currency_used&"/month]"', "bold")
+    header_row(ws, _FIRST - 1, ["point", "requests per month", *OPTIONS])
+    last = _FIRST + POINTS - 1
+    ok = "AND(input_problems=0,LEN($D$3)=0)"
+    for k in range(POINTS):
+        r = _FIRST + k
+        put(ws, f"A{r}", k, "const", "int")
+        put(ws, f"B{r}", f'=IF(LEN($D$3)=0,EXP(LN(curve_from)+A{r}*(LN(curve_to)-LN(curve_from))'
+            f'/(curve_points-1)),"n/a")', "calc", "volume")
+        for col in ("C", "D", "E"):
+            opt = f"INDEX(cmp_{{}},MATCH({col}${_FIRST - 1},list_options,0))"
+            cost = (f"{opt.format('fixed')}+{opt.format('variable')}*$B{r}+{opt.format('step')}*"
+                    f"IF(ISNUMBER({opt.format('capacity')}),MAX({opt.format('min_rep')},"
+                    f"ROUNDUP($B{r}*peak_to_average_used/{opt.format('capacity')},0)),0)")
+            put(ws, f"{col}{r}", f'=IF({ok},{cost},"n/a")', "calc", "money0")
+    _chart(ws, last)
+    setup_sheet(ws, widths={"A": 9, "B": 19, "C": 17, "D": 17, "E": 17, "F": 3}, freeze=f"A{_FIRST}",
+                print_area=f"A1:Q{last}", landscape=True, title_rows=f"{_FIRST - 1}:{_FIRST - 1}")
+
+
+def _chart(ws, last: int) -> None:
+    chart = ScatterChart()
+    chart.title = "Monthly cost by option"
+    chart.style = 2
+    chart.height, chart.width = 14, 22
+    chart.x_axis.title = "requests per month (log scale)"
+    chart.y_axis.title = "monthly cost (log scale)"
+    chart.x_axis.scaling.logBase = 10
+    chart.y_axis.scaling.logBase = 10
+    chart.x_axis.number_format = "#,##0"
+    chart.y_axis.number_format = "#,##0"
+    chart.x_axis.majorTickMark = chart.y_axis.majorTickMark = "out"
+    chart.x_axis.delete = chart.y_axis.delete = False
+    chart.legend.position = "b"
+    xs = Reference(ws, min_col=2, min_row=_FIRST, max_row=last)
+    for j, opt in enumerate(OPTIONS):
+        ys = Reference(ws, min_col=3 + j, min_row=_FIRST - 1, max_row=last)
+        s = Series(ys, xs, title_from_data=True)
+        s.marker.symbol = "none"
+        s.smooth = False
+        s.graphicalProperties = GraphicalProperties(ln=LineProperties(solidFill=_COLOURS[opt], w=28575))
+        chart.series.append(s)
+    chart.layout = Layout(ManualLayout(x=0.02, y=0.02, w=0.96, h=0.96))
+    ws.add_chart(chart, "G3")

@@ -1,0 +1,162 @@
+"""The README (cover) sheet and the ``xlwings.conf`` sheet.
+
+The cover says what the workbook is, how to use it, what the colours mean, where the catalogs come from
+and how old they are, and shows the main answers. The ``xlwings.conf`` sheet tells the xlwings add-in,
+where it is installed, to load the LLM_ worksheet functions from ``addin.udfs``; the workbook does not
+need them (every calculation is a native formula).
+"""
+
+from __future__ import annotations
+
+from addin.install import CONF_NAME, UDF_MODULE, conf_sheet_rows
+from costengine import load_catalog
+from costengine.catalogs import token_price_table, token_prices_version
+
+from openpyxl.styles import Alignment, Protection
+
+from .layout import Book, put, put_text, setup_sheet, wrap_rows
+from .sheet_inputs import FIRST_ROW, SCENARIO_KEYS
+
+__all__ = ["SHEET", "build_readme", "build_xlwings_conf", "catalog_dates"]
+
+SHEET = "README"
+
+_SHEETS = (
+    ("Inputs", "the scenario: one row per key (key | value | unit | note), with defaults, the values used and checks"),
+    ("Comparison", "monthly cost, cost per request and per million tokens, GPUs, replicas and utilisation per "
+                   "option; the workings of each option's costs"),
+    ("Break-even", "the volumes at which two options cost the same, exact on the replica steps"),
+    ("Curve", "monthly cost of each option at 50 volumes, and its chart"),
+    ("Sizing", "weights, serving memory, GPUs per replica and the roofline throughput estimate"),
+    ("Fine-tuning", "LoRA fine-tuning memory and cost against an API's fine-tuning price (seed article 004)"),
+    ("Token Pricing", "API token prices from genai-prices, and the api_model list the Inputs dropdown uses"),
+    ("Hardware", "the GPU catalog: memory, bandwidth, TFLOP/s, TDP, prices, each with source and date"),
+    ("Models", "the open-model catalog: parameters and attention shape, each with source and date"),
+    ("Constants", "the fixed numbers the formulas use, the precision table and the input rules"),
+    (CONF_NAME, f"settings for the optional xlwings add-in (UDF Modules = {UDF_MODULE})"),
+)
+
+_STEPS = (
+    "Type your numbers into the yellow cells of the Inputs sheet (column B). Leave a cell blank to use the default "
+    "(column E) or, for the keys marked 'derived', to fill it from the catalogs and the sizing model.",
+    "Pick GPUs, open models, the API model, the precision and the billing from the dropdowns.",
+    "Read the answer on the Comparison sheet (cheapest option, cost per option) and on the Break-even sheet.",
+    "Check the Inputs sheet's column G and the status box: while an input is invalid the answers say "
+    "'check Inputs' rather than show a number.",
+    "See how the answer moves with volume on the Curve sheet (change 'from' and 'to' there).",
+)
+
+_LEGEND = (("input", "an input: type here (unlocked)"), ("calc", "a calculation (locked)"),
+           ("link", "a link to another sheet or a catalog value"), ("const", "a fixed number or label"),
+           ("data", "catalog data"), ("answer", "a key answer"), ("check", "a check message (empty when fine)"))
+
+
+def catalog_dates() -> dict[str, str]:
+    """The date ranges of the shipped catalogs and the genai-prices version (for the cover)."""
+    cat = load_catalog()
+    hw = sorted(g.as_of for g in cat.gpus.values())
+    md = sorted(m.as_of for m in cat.models.values())
+    return {"hardware": f"{hw[0]} to {hw[-1]}", "models": f"{md[0]} to {md[-1]}",
+            "prices": token_prices_version(), "hardware_rows": str(len(hw)), "model_rows": str(len(md)),
+            "price_rows": str(len(token_price_table()))}
+
+
+_TEXT_WIDTH = 108  # columns B:C, merged for the running text
+
+
+def _text(ws, r: int, text: str) -> None:
+    """Running text in B:C (merged, wrapped, with a row height that fits it)."""
+    put_text(ws, f"B{r}", text, "note")
+    ws.merge_cells(f"B{r}:C{r}")
+    wrap_rows(ws, [r], ["B"], {"B": _TEXT_WIDTH})
+    ws[f"A{r}"].alignment = Alignment(vertical="top")
+
+
+def build_readme(book: Book) -> None:
+    ws = book.sheet(SHEET)
+    put_text(ws, "A1", "LLM hosting cost model: API, cloud GPUs or on-premises servers?", "title")
+    put_text(ws, "A2", "Should you pay a closed model's API per token, rent GPUs in a cloud and serve an open model, "
+             "or buy servers? This workbook answers it for your scenario with native Excel formulas.", "subtitle")
+    r = 4
+    put_text(ws, f"A{r}", "At a glance", "section")
+    glance = (("cheapest option", "=cheapest_option", None),
+              ("API, monthly cost", "=api_monthly_cost", "money"),
+              ("cloud, monthly cost", "=cloud_monthly_cost", "money"),
+              ("on-premises, monthly cost", "=onprem_monthly_cost", "money"),
+              ("break-even api / cloud [requests/month]", "=breakeven_api_cloud", "volume"),
+              ("break-even api / onprem [requests/month]", "=breakeven_api_onprem", "volume"),
+              ("break-even cloud / onprem [requests/month]", "=breakeven_cloud_onprem", "volume"))
+    put(ws, f"A{r + 1}", '="at "&TEXT(requests_per_month_used,"#,##0")&" requests per month, money in "&currency_used',
+        "note")
+    for i, (label, formula, fmt) in enumerate(glance):
+        put_text(ws, f"A{r + 2 + i}", label, "label")
+        put(ws, f"B{r + 2 + i}", formula, "answer_r", fmt)
+    r += 2 + len(glance) + 1
+
+    put_text(ws, f"A{r}", "How to use", "section")
+    for i, step in enumerate(_STEPS, start=1):
+        put_text(ws, f"A{r + i}", f"{i}.", "label")
+        _text(ws, r + i, step)
+    r += len(_STEPS) + 2
+
+    put_text(ws, f"A{r}", "Colours", "section")
+    for i, (kind, meaning) in enumerate(_LEGEND, start=1):
+        cell = put_text(ws, f"A{r + i}", "1,234.56" if kind != "check" else "must be >= 0", kind)
+        cell.protection = Protection(locked=True)  # a sample, not an input
+        _text(ws, r + i, meaning)
+    r += len(_LEGEND) + 2
+
+    put_text(ws, f"A{r}", "Sheets", "section")
+    for i, (name, what) in enumerate(_SHEETS, start=1):
+        put_text(ws, f"A{r + i}", name, "bold")
+        _text(ws, r + i, what)
+    r += len(_SHEETS) + 2
+
+    dates = catalog_dates()
+    put_text(ws, f"A{r}", "Catalogs (dates and sources)", "section")
+    rows = (("GPUs", f"{dates['hardware_rows']} GPUs; specifications, prices and cloud prices as of {dates['hardware']}"
+                     " (templates/hardware.csv: each row names its sources)"),
+            ("Open models", f"{dates['model_rows']} models; architectures from their config.json as of "
+                            f"{dates['models']} (templates/models.csv)"),
+            ("Token prices", f"{dates['price_rows']} priced models from genai-prices {dates['prices']} (the pydantic "
+                             "team's price data, bundled with the package; USD per million tokens)"),
+            ("Currency", "catalog prices are USD and are converted with usd_to_currency; numbers you type are "
+                         "taken as given"))
+    for i, (what, text) in enumerate(rows, start=1):
+        put_text(ws, f"A{r + i}", what, "bold")
+        _text(ws, r + i, text)
+    r += len(rows) + 2
+
+    put_text(ws, f"A{r}", "Good to know", "section")
+    notes = (
+        "The throughput behind a blank seconds_per_request is a roofline estimate; a measured figure always wins.",
+        "Token prices follow the prompt size where a model has tiers; the api_model list holds the ids the cost "
+        "engine resolves by itself: with another id, type the three api prices.",
+        "Break-evens are exact; when both cloud and on-premises step at different volumes the Break-even sheet "
+        "replays the engine's walk in a table, and says so when the crossing lies beyond it.",
+        "The same numbers come from Python (costengine), the LLM_ worksheet functions (xlwings add-in) and the "
+        "llmcost command line: llmcost evaluate WORKBOOK re-reads the Inputs sheet and prints the answers.",
+    )
+    for i, text in enumerate(notes, start=1):
+        put_text(ws, f"A{r + i}", "-", "label")
+        _text(ws, r + i, text)
+    r += len(notes)
+    setup_sheet(ws, widths={"A": 40, "B": 18, "C": 90}, freeze=None, print_area=f"A1:C{r}", landscape=False)
+
+
+def build_xlwings_conf(book: Book) -> None:
+    """Column A: setting, column B: value, from A1 down (the add-in reads until the first empty cell)."""
+    ws = book.sheet(CONF_NAME)
+    rows = conf_sheet_rows(interpreter="")  # no machine-specific path: the user's add-in setting applies
+    for i, (key, value) in enumerate(rows, start=1):
+        put_text(ws, f"A{i}", key, "bold")
+        put_text(ws, f"B{i}", value, "input")
+    r = len(rows) + 2
+    lines = ("Settings for the xlwings add-in (read from A1 down to the first empty row).",
+             f"Where the add-in is installed, 'Import Functions' loads the LLM_ worksheet functions from {UDF_MODULE},",
+             f"e.g. =LLM_BREAKEVEN(Inputs!A{FIRST_ROW}:B{FIRST_ROW + len(SCENARIO_KEYS) - 1}, \"api\", \"onprem\"). "
+             "This workbook does not need them.",
+             "See docs/excel-addin.md or run: llmcost addin")
+    for i, line in enumerate(lines):
+        put_text(ws, f"A{r + i}", line, "note")
+    setup_sheet(ws, widths={"A": 20, "B": 30}, freeze=None, print_area=f"A1:B{r + len(lines) - 1}", protect=False)
