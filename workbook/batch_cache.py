@@ -1,0 +1,146 @@
+"""Many workbooks fast: build the template once per process, then rebuild only the Inputs sheet.
+
+Only the Inputs sheet of the template depends on the scenario (the other sheets are formulas over it
+and catalog tables). Building a whole template takes about a second, nearly all of it for the
+scenario-independent sheets (the Token Pricing sheet alone has some 18,000 cells); rebuilding the
+Inputs sheet with the builder's own :func:`~workbook.sheet_inputs.build_inputs` and splicing its XML
+into the cached archive takes about 50 ms. The result is byte-identical to
+:func:`workbook.builder.workbook_bytes` for the same scenario:
+
+- the cell style indices in the Inputs XML are those of the full workbook, because the sheet is rebuilt
+  inside the cached workbook object (the style tables are shared); if a scenario ever adds a style the
+  cached workbook lacks, the style tables would change, so that scenario takes the full build;
+- on start, one probe scenario (every key given, no default left) is built both ways and compared; if
+  the bytes differ (the builder changed what depends on the scenario) the cache switches itself off and
+  every workbook takes the full build.
+
+The file is written like :func:`workbook.builder.write_workbook`: to a hidden temporary file in the
+same folder, flushed to disk and renamed into place.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+import zipfile
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.worksheet._writer import WorksheetWriter
+from openpyxl.writer.excel import ExcelWriter
+
+from costengine import Scenario
+
+from .builder import _FixedDateZip, build_workbook, workbook_bytes
+from .layout import Book
+from .sheet_constants import build_constants
+from .sheet_inputs import SHEET, build_inputs
+
+__all__ = ["TemplateCache", "PROBE", "write_bytes_atomically"]
+
+#: A scenario that gives every key a value different from its default (text keys included).
+PROBE = Scenario(
+    requests_per_month=2_345_678, prompt_tokens=1234, output_tokens=321, peak_to_average=1.7, currency="EUR",
+    usd_to_currency=0.9, api_model="gpt-4o-mini", api_input_price_per_mtok=0.7, api_output_price_per_mtok=2.9,
+    api_cached_input_share=0.2, api_cached_input_price_per_mtok=0.07, api_batch_share=0.1,
+    api_batch_discount=0.4, api_monthly_fixed=50, model="llama-3.1-8b", model_params_billion=8, precision="fp8",
+    memory_overhead=1.3, seconds_per_request=0.8, target_utilization=0.6, min_replicas=3, hours_per_month=720,
+    staff_monthly=1500, cloud_gpu="L40S", cloud_price_per_gpu_hour=1.2, cloud_gpus_per_replica=1,
+    cloud_billing="per_second", cloud_monthly_overhead=250, onprem_gpu="A100-80GB", onprem_gpus_per_server=2,
+    onprem_capex_per_server=40_000, onprem_amortization_months=48, onprem_interest_rate=0.05,
+    onprem_maintenance_monthly=300, onprem_power_kw=1.5, onprem_pue=1.3, onprem_price_per_kwh=0.2,
+    growth_rate_monthly=0.02, horizon_months=24, discount_rate_annual=0.1)
+
+_STYLE_TABLES = ("_cell_styles", "_fonts", "_fills", "_borders", "_number_formats", "_protections", "_alignments",
+                 "_named_styles")
+
+
+class TemplateCache:
+    """The template built once; :meth:`workbook_bytes` gives any scenario's file from it.
+
+    ``fast`` is False when the start-up probe found a difference with the full build (then every call
+    takes the full build); ``full_builds`` counts the calls that took it.
+    """
+
+    def __init__(self) -> None:
+        self._wb = build_workbook(Scenario())
+        self._members = _archive_members(self._archive(self._wb))
+        self._part = f"xl/worksheets/sheet{self._wb.sheetnames.index(SHEET) + 1}.xml"
+        self._constants = build_constants(Book(Workbook()))
+        self._sizes = self._style_sizes()
+        self.full_builds = 0
+        self.fast = True
+        self.fast = self.workbook_bytes(PROBE) == workbook_bytes(PROBE)
+        self.full_builds = 0
+
+    @staticmethod
+    def _archive(wb: Workbook) -> bytes:
+        buf = io.BytesIO()
+        with _FixedDateZip(buf, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+            ExcelWriter(wb, archive).write_data()
+        return buf.getvalue()
+
+    def _style_sizes(self) -> tuple[int, ...]:
+        wb = self._wb
+        return (*(len(getattr(wb, name)) for name in _STYLE_TABLES), len(wb._differential_styles.dxf))
+
+    def _inputs_xml(self, s: Scenario) -> bytes | None:
+        """The Inputs sheet's XML for ``s``, or None when it needed a style the template lacks."""
+        wb = self._wb
+        old = wb[SHEET]
+        index = wb._sheets.index(old)
+        wb.remove(old)
+        build_inputs(Book(wb), s, self._constants)
+        ws = wb[SHEET]
+        wb._sheets.remove(ws)
+        wb._sheets.insert(index, ws)
+        ws._id = index + 1
+        writer = WorksheetWriter(ws)
+        writer.write()
+        xml = writer.read()
+        writer.cleanup()
+        if self._style_sizes() != self._sizes:  # the tables grew: restore them with a fresh template
+            self._wb = build_workbook(Scenario())
+            return None
+        return xml
+
+    def workbook_bytes(self, s: Scenario) -> bytes:
+        """The ``.xlsx`` bytes of the template for ``s`` (equal to :func:`workbook.builder.workbook_bytes`)."""
+        xml = self._inputs_xml(s) if self.fast else None
+        if xml is None:
+            self.full_builds += 1
+            return workbook_bytes(s)
+        buf = io.BytesIO()
+        with _FixedDateZip(buf, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+            for name, data in self._members:
+                archive.writestr(name, xml if name == self._part else data)
+        return buf.getvalue()
+
+    def write(self, path: str | os.PathLike[str], s: Scenario, *, force: bool = False) -> Path:
+        """Write the workbook of ``s`` to ``path`` atomically; an existing file needs ``force``."""
+        target = Path(path)
+        if target.exists() and not force:
+            raise FileExistsError(f"{target} exists; use --force to overwrite")
+        return write_bytes_atomically(target, self.workbook_bytes(s))
+
+
+def _archive_members(data: bytes) -> list[tuple[str, bytes]]:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return [(info.filename, z.read(info)) for info in z.infolist()]
+
+
+def write_bytes_atomically(target: Path, data: bytes) -> Path:
+    """Write ``data`` to a hidden temporary file next to ``target``, flush it to disk, rename it into place."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
