@@ -7,6 +7,7 @@ bytes, a CSV renamed to .xlsx, a huge file, foreign workbooks. None may print a 
 """
 
 import os
+import shutil
 import struct
 import zipfile
 from pathlib import Path
@@ -253,3 +254,36 @@ def test_missing_file_and_folder(tmp_path):
     assert _one_line_error(tmp_path / "nope.xlsx").endswith("no such file")
     (tmp_path / "dir.xlsx").mkdir()
     assert _one_line_error(tmp_path / "dir.xlsx").endswith("is not a file")
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_template_filled_and_saved_by_a_spreadsheet_reads_back(tmp_path):
+    # the template as `llmcost template` writes it, numbers typed into column B, then opened and saved by
+    # LibreOffice Calc (shared strings, cached values, its own XML): evaluate must read the typed numbers
+    from lo import recalc
+
+    from workbook.sheet_inputs import key_row
+
+    template = tmp_path / "in" / "model.xlsx"
+    template.parent.mkdir()
+    assert runner.invoke(app, ["template", str(template)]).exit_code == 0
+    wb = openpyxl.load_workbook(template)
+    for key, value in MADE_UP.items():
+        wb["Inputs"][f"B{key_row(key)}"] = value
+    wb.save(template)
+    saved = recalc([template], tmp_path / "saved")[0]
+    result = _evaluate(saved, "--format", "json")
+    assert result.exit_code == 0, result.output
+    import json
+
+    doc = json.loads(result.stdout)
+    typed = {k: doc["inputs"][k] for k in MADE_UP}
+    assert typed == pytest.approx({k: v if isinstance(v, str) else float(v) for k, v in MADE_UP.items()})
+    by = {o["option"]: o["monthly_cost"] for o in doc["options"]}
+    assert by == pytest.approx({"api": 12_088.0, "cloud": 14_350.0, "onprem": 12_393.0667}, rel=1e-6)
+    # and the spreadsheet's own formulas agree with the engine
+    cached = openpyxl.load_workbook(saved, data_only=True)
+    for option in ("api", "cloud", "onprem"):
+        dest = list(cached.defined_names[f"{option}_monthly_cost"].destinations)[0]
+        assert cached[dest[0]][dest[1].replace("$", "")].value == pytest.approx(by[option], rel=1e-9)

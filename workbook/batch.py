@@ -263,16 +263,19 @@ def run_batch_with_progress(console: Any, scenarios: str | Path, out_dir: str | 
     """:func:`run_batch` with a rich progress bar on ``console``; bad rows are printed as they come."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+    def report(result: dict[str, Any]) -> None:
+        if result["status"] != "ok":
+            console.print(failure_line(result), markup=False, highlight=False, soft_wrap=True)
+
+    if not console.is_terminal:  # no bar in logs and pipes: only the failures
+        return run_batch(scenarios, out_dir, jobs=jobs, force=force, on_result=report)
     columns = (TextColumn("building workbooks"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=console, transient=True) as progress:
         task_id = progress.add_task("batch", total=None)
 
-        def started(total: int) -> None:
-            progress.update(task_id, total=total)
-
         def done(result: dict[str, Any]) -> None:
-            if result["status"] != "ok":
-                progress.console.print(failure_line(result), markup=False, highlight=False)
+            report(result)
             progress.advance(task_id)
 
-        return run_batch(scenarios, out_dir, jobs=jobs, force=force, on_start=started, on_result=done)
+        return run_batch(scenarios, out_dir, jobs=jobs, force=force,
+                         on_start=lambda total: progress.update(task_id, total=total), on_result=done)

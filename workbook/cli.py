@@ -77,6 +77,8 @@ def template(path: Annotated[Path, typer.Argument(help="Workbook to write (or a 
         target = path / DEFAULT_TEMPLATE if path.is_dir() else path
         if target.suffix.lower() != ".xlsx":
             raise CostModelError(str(path), "must end in .xlsx (Excel opens workbooks by their extension)")
+        if target.exists() and not force:
+            raise CostModelError(str(target), "exists; use --force to overwrite")
         written = write_workbook(target, scenario_from(scenario, set_), force=force)
     out.print(f"wrote {written}")
 
