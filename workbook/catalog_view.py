@@ -104,8 +104,10 @@ def render(console: Console, kind: str, rows: list[dict[str, Any]], limit: int |
     cells = [[_cell(row.get(field)) for field, _ in view.columns] for row in shown]
     for k, (field, heading) in enumerate(view.columns):
         numeric = any(isinstance(r.get(field), (int, float)) for r in shown)
-        width = max((len(c[k]) for c in cells), default=1) if field != "meaning" else None
-        table.add_column(heading, justify="right" if numeric else "left", min_width=width)
+        width = max((len(c[k]) for c in cells), default=1)
+        # numbers never wrap; long text (model ids, meanings) folds when the terminal is narrow
+        table.add_column(heading, justify="right" if numeric else "left", overflow="fold",
+                         min_width=width if numeric else min(width, 9 if field == "as_of" else 20))
     for row in cells:
         table.add_row(*row)
     console.print(table)
