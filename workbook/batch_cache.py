@@ -7,9 +7,10 @@ Inputs sheet with the builder's own :func:`~workbook.sheet_inputs.build_inputs` 
 into the cached archive takes about 50 ms. The result is byte-identical to
 :func:`workbook.builder.workbook_bytes` for the same scenario:
 
-- the cell style indices in the Inputs XML are those of the full workbook, because the sheet is rebuilt
-  inside the cached workbook object (the style tables are shared); if a scenario ever adds a style the
-  cached workbook lacks, the style tables would change, so that scenario takes the full build;
+- the Inputs sheet is rebuilt inside the cached workbook object and written by the builder's own writer
+  (:func:`workbook.xlsx_writer.xlsx_bytes`), so its cell style indices are those of the full workbook;
+  if a scenario ever adds a style the cached workbook lacks, the style tables would change, so that
+  scenario takes the full build;
 - on start, one probe scenario (every key given, no default left) is built both ways and compared; if
   the bytes differ (the builder changed what depends on the scenario) the cache switches itself off and
   every workbook takes the full build.
@@ -27,15 +28,14 @@ import zipfile
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.worksheet._writer import WorksheetWriter
-from openpyxl.writer.excel import ExcelWriter
 
 from costengine import Scenario
 
-from .builder import _FixedDateZip, build_workbook, workbook_bytes
+from .builder import build_workbook, workbook_bytes
 from .layout import Book
 from .sheet_constants import build_constants
 from .sheet_inputs import SHEET, build_inputs
+from .xlsx_writer import xlsx_bytes
 
 __all__ = ["TemplateCache", "PROBE", "write_bytes_atomically"]
 
@@ -65,7 +65,7 @@ class TemplateCache:
 
     def __init__(self) -> None:
         self._wb = build_workbook(Scenario())
-        self._members = _archive_members(self._archive(self._wb))
+        self._infos, self._members = _archive_members(xlsx_bytes(self._wb))
         self._part = f"xl/worksheets/sheet{self._wb.sheetnames.index(SHEET) + 1}.xml"
         self._constants = build_constants(Book(Workbook()))
         self._sizes = self._style_sizes()
@@ -74,36 +74,33 @@ class TemplateCache:
         self.fast = self.workbook_bytes(PROBE) == workbook_bytes(PROBE)
         self.full_builds = 0
 
-    @staticmethod
-    def _archive(wb: Workbook) -> bytes:
-        buf = io.BytesIO()
-        with _FixedDateZip(buf, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
-            ExcelWriter(wb, archive).write_data()
-        return buf.getvalue()
-
     def _style_sizes(self) -> tuple[int, ...]:
         wb = self._wb
         return (*(len(getattr(wb, name)) for name in _STYLE_TABLES), len(wb._differential_styles.dxf))
 
     def _inputs_xml(self, s: Scenario) -> bytes | None:
-        """The Inputs sheet's XML for ``s``, or None when it needed a style the template lacks."""
+        """The Inputs sheet's XML for ``s``, or None when it needed a style the template lacks.
+
+        The sheet is rebuilt inside the cached workbook (so it shares its style tables) and written by the
+        builder's own writer with the workbook reduced to that one sheet for the moment.
+        """
         wb = self._wb
-        old = wb[SHEET]
-        index = wb._sheets.index(old)
-        wb.remove(old)
+        index = wb.sheetnames.index(SHEET)
+        wb.remove(wb[SHEET])
         build_inputs(Book(wb), s, self._constants)
         ws = wb[SHEET]
-        wb._sheets.remove(ws)
-        wb._sheets.insert(index, ws)
-        ws._id = index + 1
-        writer = WorksheetWriter(ws)
-        writer.write()
-        xml = writer.read()
-        writer.cleanup()
-        if self._style_sizes() != self._sizes:  # the tables grew: restore them with a fresh template
+        sheets, active = wb._sheets, wb._active_sheet_index
+        wb._sheets = [ws]
+        try:
+            _, alone = _archive_members(xlsx_bytes(wb))
+        finally:
+            sheets.remove(ws)
+            sheets.insert(index, ws)
+            wb._sheets, wb._active_sheet_index = sheets, active
+        if self._style_sizes() != self._sizes:  # the tables grew: start again from a fresh template
             self._wb = build_workbook(Scenario())
             return None
-        return xml
+        return alone["xl/worksheets/sheet1.xml"]
 
     def workbook_bytes(self, s: Scenario) -> bytes:
         """The ``.xlsx`` bytes of the template for ``s`` (equal to :func:`workbook.builder.workbook_bytes`)."""
@@ -112,9 +109,10 @@ class TemplateCache:
             self.full_builds += 1
             return workbook_bytes(s)
         buf = io.BytesIO()
-        with _FixedDateZip(buf, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
-            for name, data in self._members:
-                archive.writestr(name, xml if name == self._part else data)
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+            for info in self._infos:
+                archive.writestr(_copy_info(info), xml if info.filename == self._part
+                                 else self._members[info.filename])
         return buf.getvalue()
 
     def write(self, path: str | os.PathLike[str], s: Scenario, *, force: bool = False) -> Path:
@@ -125,9 +123,20 @@ class TemplateCache:
         return write_bytes_atomically(target, self.workbook_bytes(s))
 
 
-def _archive_members(data: bytes) -> list[tuple[str, bytes]]:
+def _archive_members(data: bytes) -> tuple[list[zipfile.ZipInfo], dict[str, bytes]]:
+    """The entries of an archive (in order) and their uncompressed contents."""
     with zipfile.ZipFile(io.BytesIO(data)) as z:
-        return [(info.filename, z.read(info)) for info in z.infolist()]
+        infos = z.infolist()
+        return infos, {info.filename: z.read(info) for info in infos}
+
+
+def _copy_info(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
+    """A fresh entry header with the name, date, permissions and compression of ``info``."""
+    new = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+    new.compress_type = info.compress_type
+    new.external_attr = info.external_attr
+    new.create_system = info.create_system
+    return new
 
 
 def write_bytes_atomically(target: Path, data: bytes) -> Path:

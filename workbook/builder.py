@@ -8,21 +8,17 @@
 The workbook computes everything with native formulas (INDEX/MATCH and functions that Excel 2010 and
 LibreOffice 7.4 both know), so it works without Python; see PRODUCT.md, "The template workbook".
 The same scenario gives a byte-identical file: the document timestamps and the zip entries' dates are
-fixed, names are written in sorted order and nothing random is used.
+fixed, names are written in sorted order and nothing random is used (see :mod:`workbook.xlsx_writer`).
 """
 
 from __future__ import annotations
 
-import io
 import os
 import tempfile
-import zipfile
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.writer.excel import ExcelWriter
 
 from costengine import Scenario, load_catalog
 
@@ -36,14 +32,13 @@ from .sheet_finetune import build_finetune
 from .sheet_inputs import build_inputs
 from .sheet_readme import build_readme, build_xlwings_conf
 from .sheet_sizing import build_sizing
+from .xlsx_writer import xlsx_bytes
 
 __all__ = ["build_workbook", "write_workbook", "workbook_bytes", "SHEET_ORDER"]
 
 #: The order of the sheets (tabs).
 SHEET_ORDER = ("README", "Inputs", "Comparison", "Break-even", "Curve", "Sizing", "Fine-tuning", "Token Pricing",
                "Hardware", "Models", "Constants", "xlwings.conf")
-#: Zip entries carry this date (the earliest a zip file can hold), so files do not depend on the clock.
-_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 
 def _document_date() -> datetime:
@@ -96,31 +91,9 @@ def build_workbook(scenario: Scenario | None = None) -> Workbook:
     return wb
 
 
-class _FixedDateZip(zipfile.ZipFile):
-    """A zip archive whose entries all carry the same date (openpyxl adds files with the current time)."""
-
-    def writestr(self, zinfo_or_arcname: Any, data: Any, compress_type: int | None = None,
-                 compresslevel: int | None = None) -> None:
-        if not isinstance(zinfo_or_arcname, zipfile.ZipInfo):
-            info = zipfile.ZipInfo(str(zinfo_or_arcname), date_time=_ZIP_DATE)
-            info.compress_type = self.compression
-            info.external_attr = 0o600 << 16
-            zinfo_or_arcname = info
-        super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
-
-    def write(self, filename: Any, arcname: Any = None, compress_type: int | None = None,
-              compresslevel: int | None = None) -> None:
-        with open(filename, "rb") as f:
-            self.writestr(arcname or os.path.basename(filename), f.read(), compress_type, compresslevel)
-
-
 def workbook_bytes(scenario: Scenario | None = None) -> bytes:
     """The ``.xlsx`` file of :func:`build_workbook` as bytes (deterministic)."""
-    wb = build_workbook(scenario)
-    buf = io.BytesIO()
-    with _FixedDateZip(buf, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
-        ExcelWriter(wb, archive).write_data()
-    return buf.getvalue()
+    return xlsx_bytes(build_workbook(scenario))
 
 
 def write_workbook(path: str | os.PathLike[str], scenario: Scenario | None = None, *, force: bool = False) -> Path:

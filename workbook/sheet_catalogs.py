@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -82,8 +83,8 @@ def write_table(ws: Worksheet, top: int, columns: Sequence[tuple[str, str | None
         for j, v in enumerate(values):
             if v is None or v == "":
                 continue
-            if isinstance(v, str) and v.startswith(FORMULA_LEADS):
-                put_text(ws, f"{get_column_letter(first_col + j)}{r}", v, kind)
+            if isinstance(v, str) and (v.startswith(FORMULA_LEADS) or ILLEGAL_CHARACTERS_RE.search(v)):
+                put_text(ws, f"{get_column_letter(first_col + j)}{r}", v, kind)  # text stays text, cleaned
                 continue
             cell = ws.cell(row=r, column=first_col + j, value=v)
             style_cell(cell, kind, fmts[j] if not isinstance(v, str) else None)
