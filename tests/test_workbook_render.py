@@ -1,0 +1,60 @@
+"""The template workbook printed by LibreOffice (PDF, then PNG): every sheet prints, numbers are formatted
+and no column is too narrow for its numbers ("###")."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import pytest
+
+from costengine import Scenario, compare
+from workbook.builder import write_workbook
+
+from lo import to_pdf, to_png
+
+pytestmark = [pytest.mark.libreoffice,
+              pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")]
+
+TITLES = ("LLM hosting cost model", "Comparison: API, cloud GPUs", "Break-even volumes", "Monthly cost against volume",
+          "Sizing: memory, GPUs", "Fine-tuning with LoRA", "Constants, lists and input rules", "UDF Modules")
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("print")
+    s = Scenario()
+    book = write_workbook(folder / "template.xlsx", s)
+    pdf, = to_pdf([book], folder / "pdf")
+    pages = int(next(line.split()[-1] for line in subprocess.run(
+        ["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout.splitlines()
+        if line.startswith("Pages:")))
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    return s, pdf, pages, text
+
+
+def test_every_sheet_prints(printed):
+    _, _, pages, text = printed
+    assert pages >= 12
+    for title in TITLES:
+        assert title in text, title
+    for header in ("key", "provider", "memory", "params"):
+        assert header in text
+
+
+def test_numbers_are_formatted_not_raw(printed):
+    s, _, _, text = printed
+    table = compare(s)
+    for option in ("api", "cloud", "onprem"):
+        assert f"{table.loc[option, 'monthly_cost']:,.2f}" in text, option  # thousands separators, 2 decimals
+    assert "###" not in text  # a column too narrow for its number prints as ###
+    for error in ("#NAME?", "#VALUE!", "#REF!", "#DIV/0!", "#N/A", "#NUM!", "Err:"):
+        assert error not in text
+
+
+def test_pages_render_to_png(printed, tmp_path):
+    _, pdf, _, _ = printed
+    pngs = to_png(pdf, tmp_path, dpi=40, first=1, last=7)
+    assert len(pngs) == 7
+    assert all(p.stat().st_size > 5_000 for p in pngs)
