@@ -166,7 +166,7 @@ def put_unit(ws: Worksheet, ref: str, unit: str):
 
 
 def wrap_rows(ws: Worksheet, rows: Iterable[int], cols: Sequence[str], widths: dict[str, float],
-              line_height: float = 15.0) -> None:
+              line_height: float = 15.0, chars_per_width: float = 1.25) -> None:
     """Wrap the text of ``cols`` and make each row tall enough for it (LibreOffice does not refit on load).
 
     Cells of a taller row are aligned to the top, so labels and values stay level with the text.
@@ -178,7 +178,7 @@ def wrap_rows(ws: Worksheet, rows: Iterable[int], cols: Sequence[str], widths: d
             cell = ws[f"{col}{r}"]
             if isinstance(cell.value, str) and not cell.value.startswith("="):
                 cell.alignment = wrap
-                per_line = max(1, int(widths[col] * 1.4))
+                per_line = max(1, int(widths[col] * chars_per_width))
                 lines = max(lines, sum(-(-max(len(part), 1) // per_line) for part in cell.value.split("\n")))
         if lines > 1:
             ws.row_dimensions[r].height = line_height * lines

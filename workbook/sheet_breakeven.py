@@ -132,13 +132,13 @@ def build_breakeven(book: Book) -> None:
         r = 5 + i
         col = "CDE"[i]
         put_text(ws, f"A{r}", f"{a} / {b}", "bold")
-        put(ws, f"B{r}", f"={col}{result}", "answer", "volume")
+        put(ws, f"B{r}", f"={col}{result}", "answer_r", "volume")
         put(ws, f"C{r}", f"={col}{x.at['method']}", "link")
     put_text(ws, "A8", "Workings below: each pair's cost coefficients (from the Comparison sheet), normalised so "
              "that g > 0 at the lowest volumes.", "note")
 
     last = _segment_table(ws, x, x.row + 2)
-    put(ws, f"E{table_row}", f"=V{last}", "link", "volume")
+    put(ws, f"E{table_row}", f"=V{last}", "link_r", "volume")
     setup_sheet(ws, widths={"A": 38, "B": 18, "C": 16, "D": 16, "E": 16, "F": 46, "G": 12, "H": 7, "I": 14,
                             "J": 7, "K": 9, "L": 9, "M": 14, "N": 14, "O": 14, "P": 14, "Q": 14, "R": 8, "S": 14,
                             "T": 8, "U": 14, "V": 16},

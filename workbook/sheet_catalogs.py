@@ -160,7 +160,7 @@ def _catalog_sheet(book: Book, title: str, columns: tuple[str, ...], rows: list,
     ws.row_dimensions[1].height = 45
     wrapped = [get_column_letter(j + 1) for j, c in enumerate(columns)
                if c in ("spec_source", "price_source", "cloud_price_source", "notes", "source", "name")]
-    wrap_rows(ws, range(2, last + 1), wrapped, widths)
+    wrap_rows(ws, range(2, last + 1), wrapped, widths, chars_per_width=1.05)  # URLs break late
     ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{last}"
 
 

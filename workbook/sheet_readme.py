@@ -68,7 +68,7 @@ def _text(ws, r: int, text: str) -> None:
     """Running text in B:C (merged, wrapped, with a row height that fits it)."""
     put_text(ws, f"B{r}", text, "note")
     ws.merge_cells(f"B{r}:C{r}")
-    wrap_rows(ws, [r], ["B"], {"B": _TEXT_WIDTH})
+    wrap_rows(ws, [r], ["B"], {"B": _TEXT_WIDTH}, chars_per_width=1.15)
     ws[f"A{r}"].alignment = Alignment(vertical="top")
 
 
