@@ -6,7 +6,6 @@ on stderr and exit code 1; usage errors are typer's (exit code 2).
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Iterator
@@ -124,15 +123,13 @@ def evaluate(workbook: Annotated[Path, typer.Argument(help="A filled template (.
              format: Annotated[Format, typer.Option("--format", help="table or json.")] = Format.table) -> None:
     """Read the Inputs sheet of a filled template, recompute with the engine, print the answers."""
     from .evaluate import evaluate as run
-    from .report import answers_json, render_answers
+    from .evaluate import evaluation_json
+    from .report import render_answers
 
     with _reported():
         ev = run(workbook, requests)
     if format is Format.json:
-        doc = {"workbook": str(workbook), "inputs": ev.inputs.values, "cheapest": ev.answers.cheapest,
-               "breakevens": {f"{a}_{b}": v for (a, b), v in ev.answers.breakevens.items()},
-               "options": json.loads(answers_json(ev.answers)), "unusual": list(ev.unusual)}
-        print(json.dumps(doc, indent=2))
+        print(evaluation_json(ev))
         return
     out.print(f"{workbook}: {len(ev.inputs.values)} inputs read from the Inputs sheet (blank ones use the "
               "defaults or are derived)")

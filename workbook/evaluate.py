@@ -10,15 +10,16 @@ Two kinds of problem are told apart:
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from costengine import CostModelError, Scenario
 
 from .reader import InputCells, read_inputs
-from .report import Answers, answers
+from .report import Answers, answers, answers_json
 
-__all__ = ["Evaluation", "evaluate", "unusual_inputs", "USUAL_RANGES", "MONEY_KEYS"]
+__all__ = ["Evaluation", "evaluate", "unusual_inputs", "USUAL_RANGES", "MONEY_KEYS", "evaluation_json"]
 
 #: Usual range (low, high) of numeric inputs, in USD for money keys (scaled by usd_to_currency).
 #: Wider than any realistic deployment, so that a value outside it is worth a second look.
@@ -109,3 +110,12 @@ def evaluate(path: str | Path, requests_per_month: float | None = None) -> Evalu
         raise CostModelError(named[0][0], named[0][1], named) from None
     return Evaluation(path=path, inputs=inputs, answers=ans,
                       unusual=tuple(unusual_inputs(s, set(inputs.values), inputs.cells)))
+
+
+def evaluation_json(ev: Evaluation) -> str:
+    """The evaluation for scripts: workbook, inputs read, cheapest option, break-evens [requests/month or
+    null], one object per option (as ``llmcost compare --format json``) and the unusual-input notes."""
+    doc = {"workbook": str(ev.path), "inputs": ev.inputs.values, "cheapest": ev.answers.cheapest,
+           "breakevens": {f"{a}_{b}": v for (a, b), v in ev.answers.breakevens.items()},
+           "options": json.loads(answers_json(ev.answers)), "unusual": list(ev.unusual)}
+    return json.dumps(doc, indent=2)
