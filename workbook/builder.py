@@ -80,7 +80,7 @@ def build_workbook(scenario: Scenario | None = None) -> Workbook:
     build_models(book)
     build_xlwings_conf(book)
     book.finish()
-    wb._sheets.sort(key=lambda ws: SHEET_ORDER.index(ws.title))
+    wb._sheets.sort(key=lambda ws: SHEET_ORDER.index(ws.title))  # tab order; formulas refer across sheets by name
     wb.active = 0
     when = _document_date()
     props = wb.properties

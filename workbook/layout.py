@@ -22,8 +22,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.worksheet import Worksheet
 
-__all__ = ["FMT", "Book", "put", "put_text", "put_unit", "wrap_rows", "style_cell", "quote_sheet", "absolute", "header_row", "setup_sheet",
-           "escape_lookup"]
+__all__ = ["FMT", "Book", "Rows", "put", "put_text", "put_unit", "wrap_rows", "style_cell", "quote_sheet", "absolute",
+           "header_row", "setup_sheet", "escape_lookup"]
 
 # --- number formats -------------------------------------------------------------------------------
 FMT = {
@@ -70,8 +70,8 @@ STYLE: dict[str, dict[str, Any]] = {
     "bold": dict(font=Font(name=_FONT, bold=True)),
 }
 
-for _k in ("calc", "link", "const", "answer", "check", "bold"):
-    STYLE[f"{_k}_r"] = {**STYLE[_k], "alignment": Alignment(horizontal="right")}
+STYLE.update({f"{k}_r": {**STYLE[k], "alignment": Alignment(horizontal="right")}  # right-aligned variants
+              for k in ("calc", "link", "const", "answer", "check", "bold")})
 
 #: Characters that make Excel (or LibreOffice) read typed text as a formula.
 FORMULA_LEADS = ("=", "+", "-", "@")

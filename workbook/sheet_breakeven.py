@@ -57,7 +57,8 @@ def build_breakeven(book: Book) -> None:
               fmt="money")
         x.add(f"cap{side}", f"capacity of one replica of {side}", "requests/month",
               f"=INDEX(cmp_capacity,[{idx}])", kind="link", fmt="volume")
-    x.add("ok", "costs available", "yes/no", "=AND(input_problems=0,ISNUMBER([Fa]),ISNUMBER([Va]),ISNUMBER([Sa]),ISNUMBER([Fb]),ISNUMBER([Vb]),ISNUMBER([Sb]))")
+    x.add("ok", "costs available", "yes/no",
+          "=AND(input_problems=0," + ",".join(f"ISNUMBER([{k}])" for k in ("Fa", "Va", "Sa", "Fb", "Vb", "Sb")) + ")")
     for side in ("a", "b"):
         x.add(f"steps_{side}", f"{side} steps up with replicas", "yes/no", _g(f"[S{side}]<>0"))
         x.add(f"c{side}", f"volume one replica of {side} serves", "requests/month",

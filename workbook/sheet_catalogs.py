@@ -127,7 +127,8 @@ def build_token_pricing(book: Book) -> TierColumns:
     for name, col in zip(names, letters):
         book.name(name, TOKEN_SHEET, f"{col}2:{col}{max(llast, 2)}")
     book.name("list_api_models", TOKEN_SHEET, f"{letters[0]}2:{letters[0]}{max(llast, 2)}")
-    widths = {"A": 14, "B": 44, "C": 36, "D": 11, "E": 11, "F": 11, "G": 11, "H": 12, get_column_letter(len(cols) + 1): 3}
+    widths = {"A": 14, "B": 44, "C": 36, "D": 11, "E": 11, "F": 11, "G": 11, "H": 12,
+              get_column_letter(len(cols) + 1): 3}
     for j, col in enumerate(letters):
         widths[col] = 30 if j == 0 else 14 if j < 3 else 12
     setup_sheet(ws, widths=widths, freeze="C2", print_area=f"A1:H{last}", landscape=False, title_rows="1:1")

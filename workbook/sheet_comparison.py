@@ -88,7 +88,8 @@ def build_comparison(book: Book, tiers: TierColumns) -> None:
           '[cost])', fmt="price", note="prompt + output tokens")
     m.add("gpus", "GPUs in use", "count", '=IF(ISNUMBER([cost]),[replicas]*[gpr],"n/a")', fmt="count")
     m.add("util", "utilisation", "share",
-          '=IF(AND(ISNUMBER([seconds]),[replicas]>0),[R]*[seconds]/(hours_per_month_used*c_seconds_per_hour)/[replicas],'
+          '=IF(AND(ISNUMBER([seconds]),[replicas]>0),'
+          '[R]*[seconds]/(hours_per_month_used*c_seconds_per_hour)/[replicas],'
           '"n/a")', fmt="share", note="average busy share of the replicas paid for")
     m.add("mark", "", "", '=IF(cheapest_option=[option],"cheapest","")', kind="bold")
     book.names_many([("comparison_options", SHEET, f"C{m.at['option']}:E{m.at['option']}")]
@@ -117,7 +118,8 @@ def build_comparison(book: Book, tiers: TierColumns) -> None:
               f'=IF(LEN(TRIM({given}))=0,IF(ISNUMBER([{src}]),[{src}]*usd_to_currency_used,"n/a"),{given})',
               fmt="price", names=f"{given}_used", note=f"typed {given}, or catalog x usd_to_currency")
     w.add("api_var", "cost per request", "money/request",
-          '=IF(AND(ISNUMBER([pin]),ISNUMBER([pout]),ISNUMBER([pcache])),(prompt_tokens_used*((1-api_cached_input_share_used)*[pin]'
+          '=IF(AND(ISNUMBER([pin]),ISNUMBER([pout]),ISNUMBER([pcache])),'
+          '(prompt_tokens_used*((1-api_cached_input_share_used)*[pin]'
           '+api_cached_input_share_used*[pcache])+output_tokens_used*[pout])/c_tokens_per_mtok'
           '*(1-api_batch_share_used*api_batch_discount_used),"n/a")', fmt="money_small", names="api_variable",
           note="(p x ((1-c) x input + c x cached) + o x output) / 1e6 x (1 - batch share x discount)")
@@ -161,7 +163,8 @@ def build_comparison(book: Book, tiers: TierColumns) -> None:
           fmt="money0", names="onprem_capex_per_server_used",
           note="typed, or GPUs x GPU price x host factor x usd_to_currency")
     w.add("o_power", "power per server used", "kW",
-          '=IF(LEN(TRIM(onprem_power_kw))=0,IF(AND(ISNUMBER([o_gpus]),ISNUMBER([o_tdp])),[o_tdp]*[o_gpus]/c_watts_per_kw'
+          '=IF(LEN(TRIM(onprem_power_kw))=0,IF(AND(ISNUMBER([o_gpus]),ISNUMBER([o_tdp])),'
+          '[o_tdp]*[o_gpus]/c_watts_per_kw'
           '+c_host_power_kw,"n/a"),onprem_power_kw)', fmt="ratio", names="onprem_power_kw_used",
           note="typed, or TDP x GPUs / 1000 + host power")
     w.add("o_rate", "monthly interest rate", "per month", "=onprem_interest_rate_used/c_months_per_year",

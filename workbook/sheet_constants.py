@@ -76,6 +76,8 @@ def _bounds(key: str) -> dict[str, float | None]:
             value = getattr(meta, attr, None)
             if value is not None:
                 out[attr] = value
+    if out["lt"] is not None:
+        raise NotImplementedError(f"{key}: a strict upper bound has no column in the input rules")
     return out
 
 

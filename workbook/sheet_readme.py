@@ -153,7 +153,8 @@ def build_xlwings_conf(book: Book) -> None:
         put_text(ws, f"B{i}", value, "input")
     r = len(rows) + 2
     lines = ("Settings for the xlwings add-in (read from A1 down to the first empty row).",
-             f"Where the add-in is installed, 'Import Functions' loads the LLM_ worksheet functions from {UDF_MODULE},",
+             f"Where the add-in is installed, 'Import Functions' (in a macro-enabled copy, .xlsm) loads the LLM_ "
+             f"worksheet functions from {UDF_MODULE},",
              f"e.g. =LLM_BREAKEVEN(Inputs!A{FIRST_ROW}:B{FIRST_ROW + len(SCENARIO_KEYS) - 1}, \"api\", \"onprem\"). "
              "This workbook does not need them.",
              "See docs/excel-addin.md or run: llmcost addin")

@@ -120,7 +120,8 @@ def build_sizing(book: Book) -> None:
           note="capped at the serving engine's maximum")
     fits = "AND([ok],[batch]>=1)"
     x.add("decode", "decode step", "s",
-          f'=IF({fits},MAX(([w_bytes]+[batch]*[$kv_per_token]*(prompt_tokens_used+output_tokens_used*c_output_in_cache))'
+          f'=IF({fits},MAX(([w_bytes]+[batch]*[$kv_per_token]*(prompt_tokens_used'
+          f'+output_tokens_used*c_output_in_cache))'
           f'/[bw_s],c_flops_per_param*([$active]*c_per_billion)*[batch]/[flops_s]),"n/a")', fmt="seconds",
           note="max(memory time, compute time) per step")
     x.add("prefill", "prefill per request", "s",
