@@ -104,17 +104,39 @@ def batch(scenarios: Annotated[Path, typer.Argument(help="CSV (one scenario per 
 @app.command()
 def compare(scenario: ScenarioOpt = None, set_: SetOpt = None, requests: RequestsOpt = None,
             format: Annotated[Format, typer.Option("--format", help="table for people, json for scripts.")]
-            = Format.table) -> None:
+            = Format.table,
+            projection: Annotated[bool, typer.Option("--projection", help="Also the month-by-month projection: "
+                                  "growth, cumulative costs, payback month, NPV.")] = False,
+            sensitivity: Annotated[bool, typer.Option("--sensitivity", help="Also the one-at-a-time sensitivity "
+                                   "of each input (tornado table).")] = False,
+            swing: Annotated[float, typer.Option("--swing", min=0.0, max=0.99, help="Low/high swing of each "
+                             "input for --sensitivity (0.25 = -25%/+25%).")] = 0.25) -> None:
     """Compare API, cloud and on-premises: monthly cost, GPUs, break-even volumes, cheapest option."""
+    import json
+
     from .report import answers, answers_json, render_answers
+    from .report_decision import projection_records, render_projection, render_sensitivity, sensitivity_records
     from .scenario_files import scenario_from
 
     with _reported():
-        ans = answers(scenario_from(scenario, set_), requests)
-    if format is Format.json:
-        print(answers_json(ans))
-    else:
+        s = scenario_from(scenario, set_)
+        ans = answers(s, requests)
+        if format is Format.json:
+            if not (projection or sensitivity):
+                print(answers_json(ans))
+                return
+            doc: dict = {"comparison": json.loads(answers_json(ans))}
+            if projection:
+                doc["projection"] = projection_records(s)
+            if sensitivity:
+                doc["sensitivity"] = sensitivity_records(s, swing)
+            print(json.dumps(doc, indent=2, allow_nan=False))
+            return
         render_answers(out, ans)
+        if projection:
+            render_projection(out, s)
+        if sensitivity:
+            render_sensitivity(out, s, swing)
 
 
 @app.command()

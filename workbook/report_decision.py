@@ -1,0 +1,92 @@
+"""Decision analysis in the terminal: ``llmcost compare --projection`` and ``--sensitivity``.
+
+Formatting only: the figures come from :mod:`costengine.projection` and :mod:`costengine.sensitivity`.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+from rich.console import Console
+from rich.table import Table
+
+from costengine import OPTIONS, Scenario, decision_summary
+from costengine.projection import projection
+from costengine.sensitivity import sensitivity
+
+from .report import _clean, _money, fmt_volume
+
+__all__ = ["render_projection", "render_sensitivity", "projection_records", "sensitivity_records",
+           "SENSITIVITY_ROWS"]
+
+#: Inputs shown in the terminal's sensitivity table (the largest swings first); JSON has them all.
+SENSITIVITY_ROWS = 15
+
+
+def _shown_months(horizon: int) -> list[int]:
+    """Every month up to 24; beyond that every 12th month and the last (0-based row positions)."""
+    if horizon <= 24:
+        return list(range(horizon))
+    rows = sorted(set(range(11, horizon, 12)) | {0, horizon - 1})
+    return rows
+
+
+def render_projection(console: Console, s: Scenario) -> None:
+    """Month-by-month costs (cash view for on-prem), cumulative costs, payback months and NPVs."""
+    df = projection(s)
+    cur = s.currency
+    table = Table(title=f"Projection over {s.horizon_months} months, volume growing "
+                        f"{s.growth_rate_monthly:.1%}/month (on-prem: cash view, capex when servers are bought)",
+                  title_justify="left")
+    for head in ("month", "requests/month", f"api {cur}", f"cloud {cur}", f"onprem {cur}", "servers",
+                 f"cum. api {cur}", f"cum. cloud {cur}", f"cum. onprem {cur}"):
+        table.add_column(head, justify="right")
+    for i in _shown_months(len(df)):
+        r = df.iloc[i]
+        table.add_row(str(int(r["month"])), fmt_volume(r["requests"]), _money(r["api"], 0), _money(r["cloud"], 0),
+                      _money(r["onprem_cash"], 0), f"{int(r['onprem_servers'])}", _money(r["cumulative_api"], 0),
+                      _money(r["cumulative_cloud"], 0), _money(r["cumulative_onprem_cash"], 0))
+    console.print(table)
+    summary = decision_summary(s)
+    console.print(f"net present value at {s.discount_rate_annual:.1%}/year (cash view):")
+    for option in OPTIONS:
+        console.print(f"  {option}: {_money(summary.loc[option, 'npv_cash'], 0)} {cur}")
+    for option in ("cloud", "onprem"):
+        month = summary.loc[option, "payback_month_vs_api"]
+        said = f"month {int(month)}" if not math.isnan(month) else f"not within {s.horizon_months} months"
+        console.print(f"{option} pays back against the API: {said}")
+
+
+def render_sensitivity(console: Console, s: Scenario, swing: float) -> None:
+    """The inputs whose low/high swing moves the costs most, and whether they flip the cheapest option."""
+    df = sensitivity(s, swing=swing)
+    cur = s.currency
+    table = Table(title=f"Sensitivity: each input at -{swing:.0%} / +{swing:.0%}, the others unchanged "
+                        f"(change in monthly cost, {cur}; largest first)", title_justify="left")
+    table.add_column("input")
+    for head in ("base", "low", "high", "api low/high", "cloud low/high", "onprem low/high", "cheapest low/high"):
+        table.add_column(head, justify="right")
+    for _, r in df.head(SENSITIVITY_ROWS).iterrows():
+        cells = [f"{r[f'{o}_change_low']:+,.0f} / {r[f'{o}_change_high']:+,.0f}" for o in OPTIONS]
+        flip = f"{r['cheapest_low']} / {r['cheapest_high']}" + (" !" if r["flips_cheapest"] else "")
+        table.add_row(str(r["input"]), f"{r['base']:,.4g}", f"{r['low']:,.4g}", f"{r['high']:,.4g}", *cells, flip)
+    console.print(table)
+    flips = df.loc[df["flips_cheapest"], "input"].tolist()
+    console.print("inputs that flip the cheapest option (!): " + (", ".join(flips) if flips else "none"))
+
+
+def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    return [{k: _clean(v) for k, v in rec.items()} for rec in df.to_dict("records")]
+
+
+def projection_records(s: Scenario) -> dict[str, Any]:
+    """The projection for JSON: ``months`` (one object per month) and ``summary`` (per option)."""
+    summary = decision_summary(s).reset_index()
+    return {"months": _records(projection(s)), "summary": _records(summary)}
+
+
+def sensitivity_records(s: Scenario, swing: float) -> list[dict[str, Any]]:
+    """The sensitivity table for JSON, one object per input (largest swing first)."""
+    return _records(sensitivity(s, swing=swing))
