@@ -76,7 +76,8 @@ def build_comparison(book: Book, tiers: TierColumns) -> None:
     m.add("gpr", "GPUs per replica", "count", [0, "=cloud_gpus_per_replica_used", "=onprem_gpus_per_server_used"],
           kind="link", fmt="int")
     m.add("replicas", "replicas", "count",
-          '=IF(ISNUMBER([capacity]),MAX([min_rep],ROUNDUP([R]*peak_to_average_used/[capacity],0)),0)', fmt="int",
+          '=IF(ISNUMBER([capacity]),IF(ISNUMBER([R]),MAX([min_rep],ROUNDUP([R]*peak_to_average_used/[capacity],0)),'
+          '"n/a"),0)', fmt="int",
           note="max(minimum, ceil(R x peak-to-average / capacity))")
     m.add("cost", "monthly cost", "money/month",
           '=IF(input_problems>0,"check Inputs",[fixed]+[variable]*[R]+[step]*[replicas])', kind="answer",
@@ -88,9 +89,9 @@ def build_comparison(book: Book, tiers: TierColumns) -> None:
           '[cost])', fmt="price", note="prompt + output tokens")
     m.add("gpus", "GPUs in use", "count", '=IF(ISNUMBER([cost]),[replicas]*[gpr],"n/a")', fmt="count")
     m.add("util", "utilisation", "share",
-          '=IF(AND(ISNUMBER([seconds]),[replicas]>0),'
-          '[R]*[seconds]/(hours_per_month_used*c_seconds_per_hour)/[replicas],'
-          '"n/a")', fmt="share", note="average busy share of the replicas paid for")
+          '=IF(AND(ISNUMBER([seconds]),ISNUMBER([R]),ISNUMBER([replicas])),IF([replicas]>0,'
+          '[R]*[seconds]/(hours_per_month_used*c_seconds_per_hour)/[replicas],"n/a"),"n/a")', fmt="share",
+          note="average busy share of the replicas paid for")
     m.add("mark", "", "", '=IF(cheapest_option=[option],"cheapest","")', kind="bold")
     book.names_many([("comparison_options", SHEET, f"C{m.at['option']}:E{m.at['option']}")]
                     + [(f"cmp_{k}", SHEET, f"C{m.at[k]}:E{m.at[k]}")
@@ -176,7 +177,7 @@ def build_comparison(book: Book, tiers: TierColumns) -> None:
           note="straight line capex / months, or the annuity payment when a rate is given; 0 when months = 0")
     w.add("o_energy", "energy per server", "money/month",
           '=IF(ISNUMBER([o_power]),[o_power]*onprem_pue_used*hours_per_month_used*onprem_price_per_kwh_used,"n/a")',
-          fmt="money", note="kW x PUE x hours x price per kWh")
+          fmt="money", names="onprem_energy_per_server", note="kW x PUE x hours x price per kWh")
     w.add("o_maint", "maintenance per server", "money/month", "=onprem_maintenance_monthly_used", kind="link",
           fmt="money")
     w.add("o_step", "cost per replica", "money/month/replica",

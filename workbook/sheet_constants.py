@@ -7,6 +7,7 @@ The values come from the engine's own constants (``costengine.plan``, ``costengi
 
 from __future__ import annotations
 
+import math
 import sys
 import typing
 from dataclasses import dataclass
@@ -20,13 +21,15 @@ from .layout import Book, header_row, put, put_text, setup_sheet
 
 _breakeven = sys.modules["costengine.breakeven"]  # the package re-exports a function under that name
 
-__all__ = ["SHEET", "SEGMENT_ROWS", "JUMP_MARGIN", "ConstantsLayout", "build_constants", "PRECISION_ALIASES"]
+__all__ = ["SHEET", "SEGMENT_ROWS", "JUMP_MARGIN", "LN_MAX_NUMBER", "ConstantsLayout", "build_constants", "PRECISION_ALIASES"]
 
 SHEET = "Constants"
 #: Rows of the Break-even sheet's segment table (the engine's walk, one step per row).
 SEGMENT_ROWS = 120
 #: The engine's break-even walk jumps to ``bound * (1 - margin)``, just short of the bound (breakeven.py).
 JUMP_MARGIN = 1e-12
+#: ln(9.99e307), Excel's largest number: a grown volume above it would overflow (the engine raises then).
+LN_MAX_NUMBER = math.log(9.99e307)
 #: Numbers the engine accepts for a precision (bytes per parameter), with the name they stand for.
 PRECISION_ALIASES: dict[float, str] = {4.0: "fp32", 2.0: "bf16", 1.0: "fp8", 0.5: "int4"}
 
@@ -58,6 +61,8 @@ CONSTANTS: tuple[tuple[str, float, str, str], ...] = (
     ("c_max_volume", _breakeven.MAX_VOLUME, "requests/month", "break-evens are searched up to this volume"),
     ("c_jump_margin", JUMP_MARGIN, "share", "the break-even walk jumps to just short of the proven bound"),
     ("c_segment_rows", SEGMENT_ROWS, "rows", "steps of the Break-even sheet's segment table"),
+    ("c_ln_max_number", LN_MAX_NUMBER, "ln", "natural log of the largest number a spreadsheet holds "
+     "(9.99E+307): the Projection's volume must stay below it"),
 )
 
 

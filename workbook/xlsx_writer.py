@@ -93,21 +93,28 @@ def sheet_data(ws) -> str:
     for r in ws.row_dimensions.keys() - rows.keys():
         rows[r] = []
     out = ["<sheetData>"]
+    style_ids: dict[bytes, int] = {}  # a style's index, looked up once per distinct style (same order as before)
     for r, cells in sorted(rows.items()):
         attrs = {"r": str(r)}
         attrs.update(ws.row_dimensions.get(r, {}))
         out.append("<row" + "".join(f" {k}={quoteattr(str(v))}" for k, v in attrs.items()) + ">")
         for cell in cells:
-            out.append(_cell(cell))
+            out.append(_cell(cell, style_ids))
         out.append("</row>")
     out.append("</sheetData>")
     return "".join(out)
 
 
-def _cell(cell) -> str:
+def _cell(cell, style_ids: dict[bytes, int]) -> str:
     if cell._comment is not None or cell.hyperlink is not None:
         raise ValueError(f"{cell.coordinate}: comments and hyperlinks are not supported")
-    head = f'<c r="{cell.coordinate}"' + (f' s="{cell.style_id}"' if cell.has_style else "")
+    head = f'<c r="{cell.coordinate}"'
+    if cell.has_style:
+        key = cell._style.tobytes()
+        sid = style_ids.get(key)
+        if sid is None:
+            sid = style_ids[key] = cell.style_id  # registers the style in the workbook's table
+        head += f' s="{sid}"'
     value, kind = cell._value, cell.data_type
     if value is None or value == "":
         return head + "/>"

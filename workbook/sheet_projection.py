@@ -1,0 +1,288 @@
+"""The Projection sheet: each option's cost month by month as volume grows, cumulative cost, the payback
+month of self-hosting against the API and each option's net present value, in native formulas.
+
+The formulas are those of :mod:`costengine.projection` (see docs/decision-analysis.md), on the per-option
+coefficients of the Comparison sheet (``api_fixed``, ``cloud_variable``, ``onprem_step``, ``cloud_capacity``,
+``min_replicas_used``, ...), which are not recomputed here. Month t = 1 .. ``horizon_months``:
+
+- volume ``R_t = requests_per_month * (1 + growth_rate_monthly) ^ (t - 1)``;
+- api ``fixed + variable R_t``; cloud ``fixed + variable R_t + step replicas_t`` with rented replicas
+  following demand, ``replicas_t = max(min_replicas, ceil(R_t peak_to_average / capacity))``;
+- on-premises servers installed ``N_t = max(N_{t-1}, servers needed at R_t)`` (``N_0 = 0``, so month 1
+  buys the first servers); amortised view ``fixed + variable R_t + step N_t``; cash view
+  ``capex (N_t - N_{t-1}) + fixed + variable R_t + (energy + maintenance) N_t``;
+- payback month: the first month whose cumulative cost is at most the API's ("none" within the horizon);
+- NPV ``sum_t C_t / (1 + i)^t`` with ``i = (1 + discount_rate_annual)^(1/12) - 1`` (end of month t).
+
+The table has a row for every month up to the largest horizon a scenario may have (600); rows past the
+scenario's horizon show nothing. The chart reads hidden helper columns that repeat the last month past
+the horizon, so it always spans exactly the horizon (blank or text cells would plot as zeros in Excel).
+"""
+
+from __future__ import annotations
+
+from openpyxl.chart import Reference, ScatterChart, Series
+from openpyxl.chart.layout import Layout, ManualLayout
+from openpyxl.chart.shapes import GraphicalProperties
+from openpyxl.drawing.line import LineProperties
+from openpyxl.utils import column_index_from_string, get_column_letter
+
+from costengine import Scenario
+
+from .layout import Book, cell_span_anchor, header_row, put, put_formulas, put_text, put_unit, setup_sheet
+
+__all__ = ["SHEET", "MAX_MONTHS", "HEADER_ROW", "FIRST_ROW", "LAST_ROW", "COLUMNS", "build_projection"]
+
+SHEET = "Projection"
+#: Rows of the monthly table: the largest ``horizon_months`` the scenario accepts.
+MAX_MONTHS = int(next(m.le for m in Scenario.model_fields["horizon_months"].metadata if getattr(m, "le", None)))
+HEADER_ROW = 35
+FIRST_ROW = HEADER_ROW + 1
+LAST_ROW = FIRST_ROW + MAX_MONTHS - 1
+#: Months in the print area (all 600 rows would print pages of empty rows past a short horizon).
+PRINT_MONTHS = 96
+#: Column of each quantity of the monthly table (the answers above use C:F for the same four views).
+COLUMNS = {"month": "A", "requests": "B", "api": "C", "cloud": "D", "onprem_cash": "E", "onprem": "F",
+           "cloud_replicas": "G", "onprem_servers": "H", "onprem_capex": "I", "cumulative_api": "J",
+           "cumulative_cloud": "K", "cumulative_onprem_cash": "L", "cumulative_onprem": "M",
+           "discount_factor": "N", "paid_back_cloud": "O", "paid_back_onprem_cash": "P",
+           "paid_back_onprem": "Q"}
+_CHART_COLS = ("S", "T", "U", "V")  # hidden: month, cumulative api, cloud, on-prem cash (last month repeated)
+_VIEWS = (("api", "api", "cumulative_api", None, "API"),
+          ("cloud", "cloud", "cumulative_cloud", "paid_back_cloud", "cloud"),
+          ("onprem", "onprem_cash", "cumulative_onprem_cash", "paid_back_onprem_cash", "on-prem (cash)"),
+          ("onprem_amortised", "onprem", "cumulative_onprem", "paid_back_onprem", "on-prem (amortised)"))
+_COLOURS = {"api": "2E75B6", "cloud": "C55A11", "onprem": "548235"}
+_WIDTHS = {"A": 8, "B": 18, "C": 15, "D": 15, "E": 15, "F": 15, "G": 10, "H": 10, "I": 14, "J": 16, "K": 16,
+           "L": 16, "M": 16, "N": 10, "O": 10, "P": 10, "Q": 10}
+
+
+def _rng(key: str) -> str:
+    col = COLUMNS[key]
+    return f"${col}${FIRST_ROW}:${col}${LAST_ROW}"
+
+
+def _label(ws, r: int, text: str, kind: str = "label") -> None:
+    """A row label in A:B (merged: the table's narrow month column sits below)."""
+    put(ws, f"A{r}", text, kind)
+    ws.merge_cells(f"A{r}:B{r}")
+
+
+def build_projection(book: Book) -> None:
+    ws = book.sheet(SHEET)
+    put_text(ws, "A1", "Projection: each option's cost month by month as volume grows", "title")
+    put(ws, "A2", '="From "&TEXT(requests_per_month_used,"#,##0")&" requests in month 1, growing "&'
+        'TEXT(growth_rate_monthly_used,"0.0%")&" a month, over "&horizon_months_used&" months; money in "&'
+        'currency_used&". Servers are bought when capacity runs out and kept; cloud replicas follow demand."',
+        "subtitle")
+    _settings(book, ws)
+    _answers(book, ws)
+    _coefficients(book, ws)
+    _table(ws)
+    _chart_data(ws)
+    _chart(ws)
+    setup_sheet(ws, widths=_WIDTHS, freeze=None, print_area=f"A1:Q{FIRST_ROW + PRINT_MONTHS - 1}", landscape=True,
+                title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
+    for col in ("R", *_CHART_COLS):
+        ws.column_dimensions[col].hidden = True
+
+
+def _settings(book: Book, ws) -> None:
+    put_text(ws, "A11", "Settings (Inputs sheet)", "section")
+    rows = (
+        ("month-1 volume", "=requests_per_month_used", "volume", "requests/month", None, "link"),
+        ("growth per month", "=growth_rate_monthly_used", "share", "fraction/month", None, "link"),
+        ("horizon", "=horizon_months_used", "int", "months", None, "link"),
+        ("discount rate", "=discount_rate_annual_used", "share", "per year", None, "link"),
+        ("monthly discount rate", "=(1+discount_rate_annual_used)^(1/c_months_per_year)-1", "0.0000%", "per month",
+         "pj_monthly_rate", "calc"),
+        ("volume in the last month", '=IF(input_problems>0,"check Inputs",IF(pj_overflow,"overflows",'
+         'requests_per_month_used*(1+growth_rate_monthly_used)^(horizon_months_used-1)))', "volume",
+         "requests/month", None, "calc"),
+        ("volume overflows", "=IF(input_problems>0,FALSE,LN(MAX(requests_per_month_used,1))+(horizon_months_used-1)*"
+         "LN(1+growth_rate_monthly_used)>=c_ln_max_number)", None, "yes/no", "pj_overflow", "calc"),
+        ("projection computable", "=AND(input_problems=0,NOT(pj_overflow),ISNUMBER(api_variable),"
+         "ISNUMBER(cloud_variable),ISNUMBER(cloud_step),ISNUMBER(cloud_capacity),ISNUMBER(onprem_step),"
+         "ISNUMBER(onprem_capacity),ISNUMBER(onprem_capex_per_server_used),ISNUMBER(onprem_running_per_server))",
+         None, "yes/no", "pj_ok", "calc"),
+        ("status", '=IF(pj_ok,"ok",IF(input_problems>0,"check Inputs",IF(pj_overflow,"volume overflows","n/a")))',
+         None, "", "pj_status", "calc"),
+    )
+    for i, (label, formula, fmt, unit, name, kind) in enumerate(rows):
+        r = 12 + i
+        _label(ws, r, label)
+        put(ws, f"C{r}", formula, f"{kind}_r", fmt)
+        if unit:
+            put_unit(ws, f"D{r}", unit)
+        if name:
+            book.name(name, SHEET, f"C{r}")
+    put(ws, "A3", '=IF(pj_ok,"",IF(input_problems>0,"Check Inputs: an input is invalid (Inputs sheet, column G).",'
+        'IF(pj_overflow,"growth_rate_monthly makes the volume overflow within horizon_months: lower it or shorten '
+        'the horizon.","A cost coefficient is not available: see the Comparison sheet.")))', "check")
+
+
+def _answers(book: Book, ws) -> None:
+    header_row(ws, 5, ["over the horizon", "", *(v[4] for v in _VIEWS), "note"], height=30)
+    ws.merge_cells("A5:B5")
+    fail = "pj_status"
+    total = [f"=IF(pj_ok,INDEX({_rng(cum)},horizon_months_used),{fail})" for _, _, cum, _, _ in _VIEWS]
+    npv = [f"=IF(pj_ok,SUMPRODUCT({_rng(col)},{_rng('discount_factor')}),{fail})" for _, col, _, _, _ in _VIEWS]
+    payback = [None if flag is None else
+               f'=IF(pj_ok,IF(COUNT({_rng(flag)})=0,"none",MIN({_rng(flag)})),{fail})'
+               for _, _, _, flag, _ in _VIEWS]
+    last = [None, f"=IF(pj_ok,INDEX({_rng('cloud_replicas')},horizon_months_used),{fail})",
+            *[f"=IF(pj_ok,INDEX({_rng('onprem_servers')},horizon_months_used),{fail})"] * 2]
+    rows = (
+        ('="total cost ["&currency_used&"]"', total, "money0", "total_cost",
+         "the months' costs added up (the cumulative cost of the last month)"),
+        ('="net present value ["&currency_used&"]"', npv, "money0", "npv",
+         "month t discounted by (1 + monthly rate)^t: paid at the end of the month"),
+        ("payback month vs the API", payback, "int", "payback_month",
+         "first month whose cumulative cost is at most the API's; none = not within the horizon"),
+        ("replicas, last month", last, "int", None,
+         "cloud: rented for the month; on-premises: installed (never sold)"),
+    )
+    for i, (label, formulas, fmt, prefix, note) in enumerate(rows):
+        r = 6 + i
+        _label(ws, r, label)
+        for j, formula in enumerate(formulas):
+            if formula is None:
+                continue
+            ref = f"{get_column_letter(3 + j)}{r}"
+            put(ws, ref, formula, "answer_r" if prefix else "calc_r", fmt)
+            if prefix:
+                book.name(f"{prefix}_{_VIEWS[j][0]}", SHEET, ref)
+        put_text(ws, f"G{r}", note, "note")
+
+
+def _coefficients(book: Book, ws) -> None:
+    r0 = 22
+    put_text(ws, f"A{r0}", "Cost coefficients (Comparison sheet)", "section")
+    header_row(ws, r0 + 1, ["per option", "", "api", "cloud", "on-premises", "unit"])
+    ws.merge_cells(f"A{r0 + 1}:B{r0 + 1}")
+    rows = (
+        ("fixed cost", ["=api_fixed", "=cloud_fixed", "=onprem_fixed"], "money", "money/month"),
+        ("variable cost", ["=api_variable", "=cloud_variable", "=onprem_variable"], "money_small", "money/request"),
+        ("cost per replica", ["=api_step", "=cloud_step", "=onprem_step"], "money",
+         "money/month/replica"),
+        ("capacity of one replica", [None, "=cloud_capacity", "=onprem_capacity"], "volume", "requests/month"),
+        ("minimum replicas", [None, "=min_replicas_used", "=min_replicas_used"], "int", "count"),
+        ("capex per server (cash)", [None, None, "=onprem_capex_per_server_used"], "money0", "money"),
+        ("energy per server", [None, None, "=onprem_energy_per_server"], "money", "money/month/server"),
+        ("maintenance per server", [None, None, "=onprem_maintenance_monthly_used"], "money", "money/month/server"),
+    )
+    r = r0 + 2
+    for label, formulas, fmt, unit in rows:
+        _label(ws, r, label)
+        for col, formula in zip("CDE", formulas):
+            if formula is not None:
+                put(ws, f"{col}{r}", formula, "link_r", fmt)
+        put_unit(ws, f"F{r}", unit)
+        r += 1
+    _label(ws, r, "running per server (cash)")
+    put(ws, f"E{r}", f"=IF(ISNUMBER(E{r - 2}),E{r - 2}+E{r - 1},\"n/a\")", "calc_r", "money")
+    put_unit(ws, f"F{r}", "money/month/server")
+    book.name("onprem_running_per_server", SHEET, f"E{r}")
+
+
+def _table(ws) -> None:
+    cur = '"&currency_used&"'
+    headers = {"month": "month", "requests": "requests [requests/month]",
+               "api": f'="API [{cur}/month]"', "cloud": f'="cloud [{cur}/month]"',
+               "onprem_cash": f'="on-prem, cash [{cur}/month]"', "onprem": f'="on-prem, amortised [{cur}/month]"',
+               "cloud_replicas": "cloud replicas [count]", "onprem_servers": "servers installed [count]",
+               "onprem_capex": f'="capex paid [{cur}]"', "cumulative_api": f'="cumulative API [{cur}]"',
+               "cumulative_cloud": f'="cumulative cloud [{cur}]"',
+               "cumulative_onprem_cash": f'="cumulative on-prem, cash [{cur}]"',
+               "cumulative_onprem": f'="cumulative on-prem, amortised [{cur}]"',
+               "discount_factor": "discount factor [ratio]", "paid_back_cloud": "paid back: cloud [month]",
+               "paid_back_onprem_cash": "paid back: on-prem, cash [month]",
+               "paid_back_onprem": "paid back: on-prem, amortised [month]"}
+    for key, text in headers.items():
+        put(ws, f"{COLUMNS[key]}{HEADER_ROW}", text, "header")
+    ws.row_dimensions[HEADER_ROW].height = 60
+    put_text(ws, f"A{HEADER_ROW - 1}", "Month by month (rows past the horizon stay empty)", "section")
+    for r, rows in ((FIRST_ROW, _templates(first=True)), (FIRST_ROW + 1, _templates(first=False))):
+        for key, (template, fmt) in rows.items():
+            col = column_index_from_string(COLUMNS.get(key) or key)
+            stop = r + 1 if r == FIRST_ROW else LAST_ROW + 1  # one formula per row, from a template
+            put_formulas(ws, col, ((row, template.format(r=row, p=row - 1)) for row in range(r, stop)), "calc", fmt)
+
+
+_FORMATS = {"month": "int", "requests": "volume", "cloud_replicas": "int", "onprem_servers": "int",
+            "discount_factor": "0.000000", "paid_back_cloud": "int", "paid_back_onprem_cash": "int",
+            "paid_back_onprem": "int"}
+
+
+def _templates(first: bool) -> dict[str, tuple[str, str | None]]:
+    """Each table column's formula as a template of the row ``{r}`` and the row above ``{p}``, and its format.
+
+    Also the hidden chart columns (keyed by their letters): the month and three cumulative costs, each
+    repeating the row above past the horizon.
+    """
+    cell = {k: f"{col}{{r}}" for k, col in COLUMNS.items()}
+    prev = {k: f"{col}{{p}}" for k, col in COLUMNS.items()}
+    t, R = "$A{r}", "$B{r}"
+    need = "MAX(min_replicas_used,ROUNDUP(" + R + "*peak_to_average_used/{cap},0))"
+    servers = need.replace("{cap}", "onprem_capacity")
+    f = {
+        "requests": f"requests_per_month_used*(1+growth_rate_monthly_used)^({t}-1)",
+        "api": f"api_fixed+api_variable*{R}",
+        "cloud_replicas": need.replace("{cap}", "cloud_capacity"),
+        "cloud": f"cloud_fixed+cloud_variable*{R}+cloud_step*{cell['cloud_replicas']}",
+        "onprem_servers": servers if first else f"MAX({prev['onprem_servers']},{servers})",
+        "onprem": f"onprem_fixed+onprem_variable*{R}+onprem_step*{cell['onprem_servers']}",
+        "onprem_capex": "onprem_capex_per_server_used*" + (cell["onprem_servers"] if first else
+                                                           f"({cell['onprem_servers']}-{prev['onprem_servers']})"),
+        "onprem_cash": f"{cell['onprem_capex']}+(onprem_fixed+onprem_variable*{R}"
+                       f"+onprem_running_per_server*{cell['onprem_servers']})",
+        "discount_factor": f"1/(1+pj_monthly_rate)^{t}",
+    }
+    for cum, col in (("cumulative_api", "api"), ("cumulative_cloud", "cloud"),
+                     ("cumulative_onprem_cash", "onprem_cash"), ("cumulative_onprem", "onprem")):
+        f[cum] = cell[col] if first else f"{prev[cum]}+{cell[col]}"
+    for flag, cum in (("paid_back_cloud", "cumulative_cloud"), ("paid_back_onprem_cash", "cumulative_onprem_cash"),
+                      ("paid_back_onprem", "cumulative_onprem")):
+        f[flag] = f'IF({cell[cum]}<={cell["cumulative_api"]},{t},"")'
+    out = {k: (f'=IF(ISNUMBER({t}),{expr},"")', _FORMATS.get(k, "money0")) for k, expr in f.items()}
+    out["month"] = ('=IF(pj_ok,1,"")' if first else
+                    f'=IF(AND(ISNUMBER({prev["month"]}),{prev["month"]}<horizon_months_used),{prev["month"]}+1,"")',
+                    "int")
+    for col, src in zip(_CHART_COLS, ("month", "cumulative_api", "cumulative_cloud", "cumulative_onprem_cash")):
+        out[col] = (f"={cell[src]}" if first else f"=IF(ISNUMBER({t}),{cell[src]},{col}{{p}})", None)
+    return out
+
+
+def _chart_data(ws) -> None:
+    """Headers of the hidden chart columns (month and cumulative costs, the last month repeated past the
+    horizon: a chart over all rows then spans exactly the horizon)."""
+    for col, label in zip(_CHART_COLS, ("chart: month", "cumulative API", "cumulative cloud",
+                                        "cumulative on-prem, cash")):
+        put_text(ws, f"{col}{HEADER_ROW}", label, "header")
+
+
+def _chart(ws) -> None:
+    chart = ScatterChart()
+    chart.title = "Cumulative cost"
+    chart.style = 2
+    chart.x_axis.title = "month"
+    chart.y_axis.title = "cumulative cost"
+    chart.x_axis.number_format = "0"
+    chart.y_axis.number_format = "#,##0"
+    chart.x_axis.scaling.min = 0
+    chart.x_axis.majorTickMark = chart.y_axis.majorTickMark = "out"
+    chart.x_axis.delete = chart.y_axis.delete = False
+    chart.legend.position = "b"
+    chart.visible_cells_only = False  # the data columns are hidden
+    col = {c: i + 1 for i, c in enumerate(map(get_column_letter, range(1, 30)))}
+    xs = Reference(ws, min_col=col[_CHART_COLS[0]], min_row=FIRST_ROW, max_row=LAST_ROW)
+    for key, src, title in (("api", _CHART_COLS[1], "API"), ("cloud", _CHART_COLS[2], "cloud"),
+                            ("onprem", _CHART_COLS[3], "on-premises (cash)")):
+        ys = Reference(ws, min_col=col[src], min_row=FIRST_ROW, max_row=LAST_ROW)
+        s = Series(ys, xs, title=title)
+        s.marker.symbol = "none"
+        s.smooth = False
+        s.graphicalProperties = GraphicalProperties(ln=LineProperties(solidFill=_COLOURS[key], w=28575))
+        chart.series.append(s)
+    chart.layout = Layout(ManualLayout(x=0.02, y=0.02, w=0.96, h=0.96))
+    ws.add_chart(chart, cell_span_anchor("H11", f"Q{HEADER_ROW - 3}"))
