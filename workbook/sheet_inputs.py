@@ -4,17 +4,20 @@ the value the formulas use and a check of each value against the engine's rules.
 Contract (the reader and the add-in rely on it): row 1 is the header ``key | value | unit | note``;
 from row 2 one row per key in ``costengine.SCENARIO_KEYS`` order; values in column B, blanks left
 empty ("use the default" or "derive"); each key is a workbook-level name pointing at its B cell.
+Hidden columns L:AL hold the sensitivity table computed for the scenario (:mod:`workbook.sensitivity_data`):
+the only scenario-dependent values outside column B, kept here so that this stays the one sheet that
+depends on the scenario.
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from costengine import SCENARIO_KEYS, Scenario, key_info
 
 from .layout import Book, header_row, put, put_text, setup_sheet, wrap_rows
+from .sensitivity_data import snapshot_value as _value
+from .sensitivity_data import write_sensitivity_block
 from .sheet_constants import SHEET as CONSTANTS, ConstantsLayout, literal_choices
 
 __all__ = ["SHEET", "FIRST_ROW", "DERIVED", "build_inputs", "key_row", "blank"]
@@ -58,12 +61,6 @@ def key_row(key: str) -> int:
 def blank(key: str) -> str:
     """An Excel test for "this input is blank" (empty or only spaces), as the engine reads it."""
     return f"LEN(TRIM({key}))=0"
-
-
-def _value(v: Any) -> Any:
-    if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
-        return int(v)
-    return v
 
 
 def _check_formula(key: str, b: str, rules: int) -> str:
@@ -170,5 +167,6 @@ def build_inputs(book: Book, scenario: Scenario, constants: ConstantsLayout) -> 
     for i, line in enumerate(lines):
         put_text(ws, f"I{6 + i}", line, "note")
     widths = {"A": 31, "B": 16, "C": 26, "D": 64, "E": 13, "F": 16, "G": 40, "H": 2, "I": 20, "J": 40}
+    write_sensitivity_block(ws, scenario, FIRST_ROW)  # hidden columns L:AL, shown on the Sensitivity sheet
     wrap_rows(ws, range(FIRST_ROW, last + 1), ["D"], widths)
     setup_sheet(ws, widths=widths, freeze="B2", print_area=f"A1:G{last}", title_rows="1:1")

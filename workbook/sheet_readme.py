@@ -27,6 +27,11 @@ _SHEETS = (
                    "option; the workings of each option's costs"),
     ("Break-even", "the volumes at which two options cost the same, exact on the replica steps"),
     ("Curve", "monthly cost of each option at 50 volumes, and its chart"),
+    ("Projection", "each option's cost month by month as volume grows (growth_rate_monthly, horizon_months), "
+                   "cumulative cost and its chart, the payback month of self-hosting against the API and each "
+                   "option's net present value at discount_rate_annual"),
+    ("Sensitivity", "which inputs move the answer: each input at its low and high value, with a tornado chart; "
+                    "values computed by Python when the workbook was written (llmcost refresh recomputes them)"),
     ("Sizing", "weights, serving memory, GPUs per replica and the roofline throughput estimate"),
     ("Fine-tuning", "LoRA fine-tuning memory and cost against an API's fine-tuning price (seed article 004)"),
     ("Token Pricing", "API token prices from genai-prices, and the api_model list the Inputs dropdown uses"),
@@ -43,7 +48,27 @@ _STEPS = (
     "Read the answer on the Comparison sheet (cheapest option, cost per option) and on the Break-even sheet.",
     "Check the Inputs sheet's column G and the status box: while an input is invalid the answers say "
     "'check Inputs' rather than show a number.",
-    "See how the answer moves with volume on the Curve sheet (change 'from' and 'to' there).",
+    "See how the answer moves with volume on the Curve sheet (change 'from' and 'to' there), over time as volume "
+    "grows on the Projection sheet, and with each input on the Sensitivity sheet (after changing inputs, run "
+    "llmcost refresh WORKBOOK.xlsx to update it).",
+)
+
+#: The decision-analysis names (Projection and Sensitivity sheets), for the user's own formulas.
+_NAMES = (
+    ("payback_month_onprem", "first month in which on-premises' cumulative cost, capex paid in cash when servers "
+                             "are bought, is at most the API's; \"none\" within horizon_months"),
+    ("payback_month_onprem_amortised", "the same with on-premises in the amortised view (capex spread over "
+                                       "onprem_amortization_months)"),
+    ("payback_month_cloud", "first month in which cloud's cumulative cost is at most the API's; \"none\" within the "
+                            "horizon"),
+    ("npv_api, npv_cloud", "net present value of each option's costs over the horizon at discount_rate_annual "
+                           "(month t discounted by (1 + i)^t, i = (1 + rate)^(1/12) - 1)"),
+    ("npv_onprem, npv_onprem_amortised", "the same for on-premises, cash view (capex when spent) and amortised view"),
+    ("total_cost_api, total_cost_cloud", "each option's costs over the horizon, added up (not discounted)"),
+    ("total_cost_onprem", "the same for on-premises, cash view"),
+    ("total_cost_onprem_amortised", "the same for on-premises, amortised view"),
+    ("sensitivity_inputs_changed", "inputs changed since the Sensitivity sheet was computed (0 = up to date; growth, "
+                                   "horizon and discount rate do not count: the sheet does not use them)"),
 )
 
 _LEGEND = (("input", "an input: type here (unlocked)"), ("calc", "a calculation (locked)"),
@@ -85,7 +110,9 @@ def build_readme(book: Book) -> None:
               ("on-premises, monthly cost", "=onprem_monthly_cost", "money"),
               ("break-even api / cloud [requests/month]", "=breakeven_api_cloud", "volume"),
               ("break-even api / onprem [requests/month]", "=breakeven_api_onprem", "volume"),
-              ("break-even cloud / onprem [requests/month]", "=breakeven_cloud_onprem", "volume"))
+              ("break-even cloud / onprem [requests/month]", "=breakeven_cloud_onprem", "volume"),
+              ("on-premises pays back against the API in month", "=payback_month_onprem", "int"),
+              ("cloud pays back against the API in month", "=payback_month_cloud", "int"))
     put(ws, f"A{r + 1}", '="at "&TEXT(requests_per_month_used,"#,##0")&" requests per month, money in "&currency_used',
         "note")
     for i, (label, formula, fmt) in enumerate(glance):
@@ -113,6 +140,12 @@ def build_readme(book: Book) -> None:
     r += len(_SHEETS) + 2
 
     dates = catalog_dates()
+    put_text(ws, f"A{r}", "Decision-analysis names (use them in your own formulas)", "section")
+    for i, (name, what) in enumerate(_NAMES, start=1):
+        put_text(ws, f"A{r + i}", name, "bold")
+        _text(ws, r + i, what)
+    r += len(_NAMES) + 2
+
     put_text(ws, f"A{r}", "Catalogs (dates and sources)", "section")
     rows = (("GPUs", f"{dates['hardware_rows']} GPUs; specifications, prices and cloud prices as of {dates['hardware']}"
                      " (templates/hardware.csv: each row names its sources)"),
