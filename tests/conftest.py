@@ -30,3 +30,11 @@ def pytest_sessionstart(session):
     if os.environ.get("LLMCOST_REQUIRE_LIBREOFFICE") == "1" and shutil.which("soffice") is None:
         raise pytest.UsageError("LLMCOST_REQUIRE_LIBREOFFICE=1 but soffice is not on PATH: install "
                                 "libreoffice-calc-nogui (see .ci/run)")
+
+
+@pytest.fixture(scope="session")
+def recalculated_books(tmp_path_factory):
+    """Every workbook of tests/recalc_cases.py recalculated by LibreOffice, in one soffice run per session."""
+    from recalc_cases import recalculate_all
+
+    return recalculate_all(tmp_path_factory)

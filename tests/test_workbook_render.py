@@ -9,7 +9,9 @@ import subprocess
 import pytest
 
 from costengine import Scenario, compare
+from costengine.projection import npv
 from workbook.builder import write_workbook
+from workbook.sensitivity_data import sensitivity_rows
 
 from lo import to_pdf, to_png
 
@@ -17,6 +19,7 @@ pytestmark = [pytest.mark.libreoffice,
               pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")]
 
 TITLES = ("LLM hosting cost model", "Comparison: API, cloud GPUs", "Break-even volumes", "Monthly cost against volume",
+          "Projection: each option's cost month by month", "Sensitivity: which inputs could change the answer",
           "Sizing: memory, GPUs", "Fine-tuning with LoRA", "Constants, lists and input rules", "UDF Modules")
 
 
@@ -58,3 +61,16 @@ def test_pages_render_to_png(printed, tmp_path):
     pngs = to_png(pdf, tmp_path, dpi=40, first=1, last=7)
     assert len(pngs) == 7
     assert all(p.stat().st_size > 5_000 for p in pngs)
+
+
+def test_projection_and_sensitivity_print_one_page_wide(printed):
+    s, _, _, text = printed
+    pages = text.split("\f")
+    projection, = [p for p in pages if "Projection: each option's cost" in p]
+    # the last column (paid back) and the chart are on the first page, beside the answers
+    assert "paid back:" in projection and "Cumulative cost" in projection
+    assert f"{npv(s, 'api'):,.0f}" in projection  # NPV formatted with thousands separators
+    sensitivity, = [p for p in pages if "Sensitivity: which inputs" in p]
+    rows, _ = sensitivity_rows(s)
+    assert rows[0]["chart_label"] in sensitivity  # the tornado's first bar is labelled
+    assert "llmcost refresh" in sensitivity and "up to date" in sensitivity

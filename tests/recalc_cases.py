@@ -1,0 +1,248 @@
+"""The template workbooks that the LibreOffice tests recalculate, and the one soffice run that does it.
+
+Every test module that needs recalculated workbooks (test_workbook_recalc.py, test_workbook_decision.py)
+takes them from the session fixture ``recalculated_books`` (conftest.py), which calls
+:func:`recalculate_all` once: one ``soffice`` start for all of them keeps CI time low.
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+
+from costengine import CostModelError, Scenario, load_catalog, plan_for
+from workbook.builder import build_workbook, write_workbook
+from workbook.sheet_catalogs import api_model_list
+from workbook.sheet_projection import FIRST_ROW as PROJECTION_FIRST_ROW
+
+from lo import recalc
+from test_decision_projection import HAND
+
+N_RANDOM = 32
+N_RANDOM_GROWTH = 5
+#: Sheets that hold catalog data only (no formula: nothing to recalculate); read for one workbook.
+DATA_SHEETS = ("Token Pricing", "Hardware", "Models")
+
+# Seed 000 (Spanish article): 1M requests/month of 1000 + 500 tokens; API 25 EUR/MTok on every token;
+# on-prem 2,500 EUR/month of maintenance and electricity with capex left out; cloud 6 EUR/GPU-hour,
+# 2 s per request, 2,000 EUR/month of overhead.
+SEED_000 = dict(
+    currency="EUR", requests_per_month=1_000_000, prompt_tokens=1000, output_tokens=500,
+    api_input_price_per_mtok=25, api_output_price_per_mtok=25, api_batch_share=0, api_cached_input_share=0,
+    seconds_per_request=2, peak_to_average=1, target_utilization=1, min_replicas=1, staff_monthly=0,
+    cloud_billing="per_second", cloud_price_per_gpu_hour=6.0, cloud_gpus_per_replica=1, cloud_monthly_overhead=2000,
+    onprem_capex_per_server=45_000, onprem_amortization_months=0, onprem_maintenance_monthly=2500,
+    onprem_price_per_kwh=0, onprem_gpus_per_server=2, onprem_power_kw=1.0,
+)
+
+
+def random_scenario(rng: np.random.Generator) -> Scenario:
+    """A scenario over the whole input space (catalog ids, derived and typed values, both billings)."""
+    cat = load_catalog()
+    d = dict(requests_per_month=float(10 ** rng.uniform(3, 9)), prompt_tokens=float(rng.integers(50, 8000)),
+             output_tokens=float(rng.integers(10, 2000)), peak_to_average=float(rng.uniform(1, 4)),
+             model=str(rng.choice(list(cat.models))), precision=str(rng.choice(["bf16", "fp8", "int4", "fp16", "int8",
+                                                                                 "fp32"])),
+             cloud_gpu=str(rng.choice(list(cat.gpus))), onprem_gpu=str(rng.choice(list(cat.gpus))),
+             min_replicas=int(rng.integers(1, 4)), target_utilization=float(rng.uniform(0.3, 1)),
+             staff_monthly=float(rng.uniform(0, 20000)), cloud_monthly_overhead=float(rng.uniform(0, 3000)),
+             onprem_maintenance_monthly=float(rng.uniform(0, 2000)),
+             cloud_billing=str(rng.choice(["reserved", "per_second"])),
+             api_model=str(rng.choice([a.ref for a in api_model_list()])),
+             usd_to_currency=float(rng.choice([1.0, rng.uniform(0.5, 1.5)])),
+             api_cached_input_share=float(rng.uniform(0, 0.9)), api_batch_share=float(rng.uniform(0, 1)),
+             onprem_interest_rate=float(rng.choice([0.0, rng.uniform(0, 0.2)])),
+             onprem_amortization_months=int(rng.choice([0, 24, 36, 60])),
+             api_monthly_fixed=float(rng.choice([0.0, rng.uniform(0, 2000)])),
+             hours_per_month=float(rng.uniform(600, 744)), memory_overhead=float(rng.uniform(1, 1.6)))
+    optional = {"seconds_per_request": lambda: float(rng.uniform(0.01, 3)),
+                "cloud_price_per_gpu_hour": lambda: float(rng.uniform(0.5, 6)),
+                "onprem_capex_per_server": lambda: float(rng.uniform(5000, 400000)),
+                "onprem_power_kw": lambda: float(rng.uniform(0.5, 12)),
+                "api_input_price_per_mtok": lambda: float(rng.uniform(0.05, 20)),
+                "model_params_billion": lambda: float(rng.uniform(1, 200)),
+                "cloud_gpus_per_replica": lambda: int(rng.integers(1, 9)),
+                "onprem_gpus_per_server": lambda: int(rng.integers(1, 9))}
+    for key, draw in optional.items():
+        if rng.random() < 0.25:
+            d[key] = draw()
+    return Scenario(**d)
+
+
+def long_walk_scenario() -> Scenario:
+    """Reserved cloud against on-premises on other GPUs with almost equal cost per request at full load and
+    a large fixed difference: the crossing lies hundreds of replica steps past the bound-based jump."""
+    base = Scenario(model="llama-3.1-8b", cloud_gpu="H100-SXM", onprem_gpu="A100-80GB", cloud_billing="reserved",
+                    cloud_gpus_per_replica=1, onprem_gpus_per_server=1, cloud_price_per_gpu_hour=2.0,
+                    onprem_capex_per_server=10_000, onprem_power_kw=1.0, onprem_price_per_kwh=0.1,
+                    onprem_maintenance_monthly=0, cloud_monthly_overhead=5000, requests_per_month=1e6)
+    p = plan_for(base)
+    c, o = p.options["cloud"], p.options["onprem"]
+    cc, co = c.capacity[0] / p.peak[0], o.capacity[0] / p.peak[0]
+    target = c.step[0] / cc * co * (1 + 1e-4)  # on-premises a little dearer per request at full load
+    assert target > o.step[0]
+    return base.replace(onprem_maintenance_monthly=target - o.step[0])
+
+
+def steps_between(s: Scenario, lo: float, hi: float) -> int:
+    """Replica steps of cloud and on-premises between two volumes (independent of the walk)."""
+    p = plan_for(s)
+    n = 0
+    for option in ("cloud", "onprem"):
+        c = p.options[option].capacity[0] / p.peak[0]
+        n += math.floor(hi / c) - math.floor(lo / c)
+    return n
+
+
+@dataclass
+class Book:
+    """A recalculated workbook's values: ``values[sheet][(row, col)]`` and its names."""
+
+    scenario: Scenario
+    values: dict
+    names: dict
+
+    def name(self, name: str):
+        sheet, row, col = self.names[name]
+        return self.values[sheet].get((row, col))
+
+    def row_of(self, sheet: str, label: str, col: int = 1) -> int:
+        rows = [r for (r, c), v in self.values[sheet].items() if c == col and v == label]
+        assert rows, f"{label!r} not found in column {col} of {sheet}"
+        return rows[0]
+
+    def at(self, sheet: str, row: int, col: int):
+        return self.values[sheet].get((row, col))
+
+
+def _load(path: Path, scenario: Scenario, data_sheets: bool) -> Book:
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    values = {}
+    for ws in wb.worksheets:
+        if ws.title in DATA_SHEETS and not data_sheets:
+            continue
+        # the Projection's rows past the horizon (up to 600) are read only two deep: they are empty
+        last = PROJECTION_FIRST_ROW + scenario.horizon_months + 1 if ws.title == "Projection" else None
+        values[ws.title] = {(c.row, c.column): c.value for row in ws.iter_rows(max_row=last) for c in row
+                            if c.value is not None}
+    names = {}
+    for name, dn in wb.defined_names.items():
+        (sheet, ref), = dn.destinations
+        if ":" not in ref:
+            cell = openpyxl.utils.cell.coordinate_from_string(ref.replace("$", ""))
+            names[name] = (sheet, cell[1], openpyxl.utils.cell.column_index_from_string(cell[0]))
+    wb.close()
+    return Book(scenario, values, names)
+
+
+def _cases() -> dict[str, Scenario]:
+    cases = {"default": Scenario(), "seed_000": Scenario(**SEED_000),
+             "seed_004": Scenario(seconds_per_request=10, cloud_billing="reserved", cloud_price_per_gpu_hour=3.70,
+                                  cloud_gpus_per_replica=1, min_replicas=2, cloud_monthly_overhead=0, staff_monthly=0,
+                                  requests_per_month=1000, hours_per_month=730),
+             "table": Scenario(cloud_gpu="H100-SXM", onprem_gpu="L40S", model="llama-3.1-8b", requests_per_month=3e8,
+                               cloud_billing="reserved"),
+             "long_walk": long_walk_scenario(),
+             # equal from the lowest volumes: same fixed cost, 1.0 per request each (exact in binary)
+             "equal": Scenario(api_input_price_per_mtok=1000, api_output_price_per_mtok=1,
+                               api_cached_input_price_per_mtok=1,
+                               prompt_tokens=1000, output_tokens=0, api_monthly_fixed=4500, seconds_per_request=1,
+                               cloud_billing="per_second", cloud_gpus_per_replica=1, cloud_price_per_gpu_hour=3600),
+             "formula_text": Scenario(api_model="=1+1", api_input_price_per_mtok=2, api_output_price_per_mtok=8,
+                                      api_cached_input_price_per_mtok=0.5, currency="+EUR")}
+    tiered = [a for a in api_model_list() if a.tiers]
+    if tiered:
+        a = tiered[0]
+        start = a.tiers[0][0]
+        for label, prompt in (("tier_below", start - 1), ("tier_above", start + 1000)):
+            cases[label] = Scenario(api_model=a.ref, prompt_tokens=prompt, seconds_per_request=5)
+    rng = np.random.default_rng(20261125)
+    while len(cases) < N_RANDOM + 9:
+        try:
+            s = random_scenario(rng)
+            plan_for(s)
+        except CostModelError:  # e.g. the model does not fit on the GPUs drawn
+            continue
+        cases[f"random_{len(cases):02d}"] = s
+    return cases
+
+
+def decision_cases() -> dict[str, Scenario]:
+    """Scenarios with volume growth for the Projection sheet (the other cases have none)."""
+    cases = {"hand_growth": Scenario(**HAND).replace(growth_rate_monthly=0.1, horizon_months=24),
+             "hand_flat": Scenario(**HAND),
+             "shrinking": Scenario(growth_rate_monthly=-0.04, horizon_months=30, min_replicas=1,
+                                   requests_per_month=3e7),
+             "full_horizon": Scenario(growth_rate_monthly=0.01, horizon_months=600),
+             "overflow": Scenario(growth_rate_monthly=10, horizon_months=600)}
+    rng = np.random.default_rng(20261126)
+    while len(cases) < 5 + N_RANDOM_GROWTH:
+        try:
+            s = random_scenario(rng)
+            plan_for(s)
+        except CostModelError:
+            continue
+        growth = float(rng.uniform(0.005, 0.15) if len(cases) % 3 else rng.uniform(-0.05, 0))  # mostly up
+        cases[f"growth_{len(cases):02d}"] = s.replace(growth_rate_monthly=growth,
+                                                     horizon_months=int(rng.integers(6, 121)),
+                                                     discount_rate_annual=float(rng.uniform(0, 0.2)))
+    return cases
+
+
+def all_cases() -> dict[str, Scenario]:
+    return {**_cases(), **decision_cases()}
+
+
+_BOOKS: dict[str, Book] | None = None
+
+
+def _write(job: tuple[Path, Scenario]) -> Path:
+    return write_workbook(*job)
+
+
+def _write_all(jobs: list[tuple[Path, Scenario]]) -> list[Path]:
+    """Write the workbooks, on two processes where fork is available (each takes about half a second)."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return [_write(job) for job in jobs]
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork")) as pool:
+        return list(pool.map(_write, jobs))
+
+
+def recalculate_all(tmp_path_factory) -> dict[str, Book]:
+    """Write every case, plus a workbook with bad inputs typed over, and recalculate them in one soffice run.
+
+    The result is kept for the session (the first caller pays for it).
+    """
+    global _BOOKS
+    if _BOOKS is not None:
+        return _BOOKS
+    src = tmp_path_factory.mktemp("workbooks")
+    cases = all_cases()
+    paths = _write_all([(src / f"{name}.xlsx", s) for name, s in cases.items()])
+    # a filled-in workbook with bad inputs: typed over the template, as a user would
+    wb = build_workbook()
+    ws = wb["Inputs"]
+    rows = {ws.cell(r, 1).value: r for r in range(2, ws.max_row + 1)}
+    ws.cell(rows["requests_per_month"], 2).value = -5
+    ws.cell(rows["cloud_gpu"], 2).value = "no-such-gpu"
+    wb.save(src / "bad_inputs.xlsx")
+    paths.append(src / "bad_inputs.xlsx")
+    cases["bad_inputs"] = Scenario()
+    # text typed into number cells (the checks flag them; no formula may show an error value)
+    wb = build_workbook()
+    ws = wb["Inputs"]
+    ws.cell(rows["requests_per_month"], 2).value = "lots"
+    ws.cell(rows["horizon_months"], 2).value = "three years"
+    ws.cell(rows["growth_rate_monthly"], 2).value = "5%"
+    wb.save(src / "bad_text.xlsx")
+    paths.append(src / "bad_text.xlsx")
+    cases["bad_text"] = Scenario()
+    out = recalc(paths, tmp_path_factory.mktemp("recalculated"))
+    _BOOKS = {name: _load(p, cases[name], name == "default") for name, p in zip(cases, out)}
+    return _BOOKS
