@@ -53,3 +53,22 @@ def test_tables_in_the_terminal():
 def test_bad_swing_is_a_usage_error():
     result = runner.invoke(app, ["compare", "--sensitivity", "--swing", "2"])
     assert result.exit_code == 2
+
+
+def test_refresh_rewrites_a_template_and_refuses_to_overwrite_another_file(tmp_path):
+    from openpyxl import load_workbook
+
+    from workbook.builder import write_workbook
+
+    src = write_workbook(tmp_path / "filled.xlsx", Scenario(**MADE_UP))
+    other = tmp_path / "other.xlsx"
+    result = runner.invoke(app, ["refresh", str(src), "--output", str(other)])
+    assert result.exit_code == 0, result.output
+    assert other.exists() and f"wrote {other}" in result.stdout
+    values = {r[0]: r[1] for r in load_workbook(other, read_only=True)["Inputs"].iter_rows(min_row=2, max_col=2,
+                                                                                          values_only=True)}
+    assert values["requests_per_month"] == MADE_UP["requests_per_month"]
+    again = runner.invoke(app, ["refresh", str(src), "--output", str(other)])
+    assert again.exit_code == 1 and "exists" in again.stderr
+    missing = runner.invoke(app, ["refresh", str(tmp_path / "nope.xlsx")])
+    assert missing.exit_code == 1

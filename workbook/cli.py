@@ -161,6 +161,19 @@ def evaluate(workbook: Annotated[Path, typer.Argument(help="A filled template (.
 
 
 @app.command()
+def refresh(workbook: Annotated[Path, typer.Argument(help="A filled template (.xlsx) to write again.")],
+            output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE",
+                              help="Write here instead of replacing WORKBOOK.")] = None,
+            force: ForceOpt = False) -> None:
+    """Write a filled template again for the inputs it holds (recomputes the Sensitivity sheet)."""
+    from .refresh import refresh_workbook
+
+    with _reported():
+        written = refresh_workbook(workbook, output=output, force=force)
+    out.print(f"wrote {written}", highlight=False)
+
+
+@app.command()
 def catalog(kind: Annotated[Kind, typer.Argument(help="Which catalog.")],
             search: Annotated[Optional[list[str]], typer.Argument(help="Words that must all appear "
                                                                   "(case-insensitive).")] = None,
