@@ -290,12 +290,12 @@ def test_template_into_a_folder(tmp_path):
 
 def test_interrupted_write_leaves_no_file(tmp_path, monkeypatch):
     # the process dies after the bytes are written but before the rename: no workbook, no temporary file
-    from workbook import batch_cache
+    from workbook import files
 
     def die(fd):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(batch_cache.os, "fsync", die)
+    monkeypatch.setattr(files.os, "fsync", die)
     with pytest.raises(KeyboardInterrupt):
-        batch_cache.write_bytes_atomically(tmp_path / "a.xlsx", b"PK" + bytes(100_000))
+        files.write_bytes_atomically(tmp_path / "a.xlsx", b"PK" + bytes(100_000))
     assert list(tmp_path.iterdir()) == []

@@ -23,7 +23,6 @@ import multiprocessing
 import os
 import re
 import sys
-import tempfile
 import unicodedata
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -34,6 +33,7 @@ from typing import Any
 
 from costengine import CostModelError, Scenario
 
+from .files import atomic_open
 from .report import SUMMARY_ANSWERS, answers, summary_values
 from .scenario_files import Row, count_rows, iter_rows
 
@@ -223,28 +223,19 @@ def run_batch(scenarios: str | Path, out_dir: str | Path, *, jobs: int | None = 
     outcome = BatchOutcome(total=total)
     if on_start:
         on_start(total)
-    fd, tmp = tempfile.mkstemp(dir=out, prefix=".summary.csv.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            writer = csv.DictWriter(fh, fieldnames=SUMMARY_COLUMNS, lineterminator="\n")
-            writer.writeheader()
-            jobs = min(jobs, total)
-            fast = total >= CACHE_MIN_PER_JOB * jobs
-            for result in _results(_tasks(iter_rows(src), out, force, fast), jobs):
-                writer.writerow({k: _csv_value(result.get(k)) for k in SUMMARY_COLUMNS})
-                if result["status"] == "ok":
-                    outcome.written += 1
-                else:
-                    outcome.failed += 1
-                if on_result:
-                    on_result(result)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, summary)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_open(summary, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=SUMMARY_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        jobs = min(jobs, total)
+        fast = total >= CACHE_MIN_PER_JOB * jobs
+        for result in _results(_tasks(iter_rows(src), out, force, fast), jobs):
+            writer.writerow({k: _csv_value(result.get(k)) for k in SUMMARY_COLUMNS})
+            if result["status"] == "ok":
+                outcome.written += 1
+            else:
+                outcome.failed += 1
+            if on_result:
+                on_result(result)
     outcome.summary = summary
     return outcome
 

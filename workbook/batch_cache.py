@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import io
 import os
-import tempfile
 import zipfile
 from pathlib import Path
 
@@ -31,13 +30,14 @@ from openpyxl import Workbook
 
 from costengine import Scenario
 
+from .files import write_bytes_atomically
 from .builder import build_workbook, workbook_bytes
 from .layout import Book
 from .sheet_constants import build_constants
 from .sheet_inputs import SHEET, build_inputs
 from .xlsx_writer import xlsx_bytes
 
-__all__ = ["TemplateCache", "PROBE", "write_bytes_atomically"]
+__all__ = ["TemplateCache", "PROBE"]
 
 #: A scenario that gives every key a value different from its default (text keys included).
 PROBE = Scenario(
@@ -137,19 +137,3 @@ def _copy_info(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
     new.external_attr = info.external_attr
     new.create_system = info.create_system
     return new
-
-
-def write_bytes_atomically(target: Path, data: bytes) -> Path:
-    """Write ``data`` to a hidden temporary file next to ``target``, flush it to disk, rename it into place."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target

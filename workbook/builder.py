@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
-import tempfile
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -25,6 +24,7 @@ from openpyxl import Workbook
 
 from costengine import Scenario, load_catalog
 
+from .files import write_bytes_atomically
 from .layout import Book
 from .sheet_breakeven import build_breakeven
 from .sheet_catalogs import build_hardware, build_models, build_token_pricing
@@ -146,15 +146,4 @@ def write_workbook(path: str | os.PathLike[str], scenario: Scenario | None = Non
     if not folder.is_dir():
         raise FileNotFoundError(f"{folder} is not a folder: create it first")
     data = workbook_bytes(scenario)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+    return write_bytes_atomically(target, data)
