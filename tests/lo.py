@@ -8,6 +8,7 @@ with ``data_only=True``. Many files are converted in one ``soffice`` run to keep
 
 from __future__ import annotations
 
+import atexit
 import shutil
 import subprocess
 import tempfile
@@ -37,6 +38,7 @@ def profile_dir() -> Path:
     global _PROFILE
     if _PROFILE is None:
         root = Path(tempfile.mkdtemp(prefix="llmcost-lo-profile-"))
+        atexit.register(shutil.rmtree, root, ignore_errors=True)
         (root / "user").mkdir()
         (root / "user" / "registrymodifications.xcu").write_text(_REGISTRY, encoding="utf-8")
         _PROFILE = root

@@ -29,17 +29,8 @@ N_RANDOM_GROWTH = 5
 #: Sheets that hold catalog data only (no formula: nothing to recalculate); read for one workbook.
 DATA_SHEETS = ("Token Pricing", "Hardware", "Models")
 
-# Seed 000 (Spanish article): 1M requests/month of 1000 + 500 tokens; API 25 EUR/MTok on every token;
-# on-prem 2,500 EUR/month of maintenance and electricity with capex left out; cloud 6 EUR/GPU-hour,
-# 2 s per request, 2,000 EUR/month of overhead.
-SEED_000 = dict(
-    currency="EUR", requests_per_month=1_000_000, prompt_tokens=1000, output_tokens=500,
-    api_input_price_per_mtok=25, api_output_price_per_mtok=25, api_batch_share=0, api_cached_input_share=0,
-    seconds_per_request=2, peak_to_average=1, target_utilization=1, min_replicas=1, staff_monthly=0,
-    cloud_billing="per_second", cloud_price_per_gpu_hour=6.0, cloud_gpus_per_replica=1, cloud_monthly_overhead=2000,
-    onprem_capex_per_server=45_000, onprem_amortization_months=0, onprem_maintenance_monthly=2500,
-    onprem_price_per_kwh=0, onprem_gpus_per_server=2, onprem_power_kw=1.0,
-)
+# Seed 000's worked example (the Spanish article), as in tests/test_worked_examples.py
+from test_worked_examples import SEED_000  # noqa: E402
 
 
 def random_scenario(rng: np.random.Generator) -> Scenario:
