@@ -6,7 +6,9 @@ The numbers of both sheets recalculated: test_workbook_decision.py.
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 
 import openpyxl
 import pytest
@@ -20,6 +22,7 @@ from workbook.refresh import refresh_workbook
 from workbook.sensitivity_data import DATA_COLS, FIRST_DATA_ROW, NOT_SWUNG, SNAPSHOT_COL, sensitivity_rows
 from workbook.sheet_projection import FIRST_ROW, LAST_ROW, MAX_MONTHS
 from workbook.sheet_sensitivity import TOP
+from workbook.xlsx_writer import xlsx_bytes
 
 NAMES = ("payback_month_onprem", "payback_month_cloud", "payback_month_onprem_amortised", "npv_api", "npv_cloud",
          "npv_onprem", "npv_onprem_amortised", "total_cost_api", "total_cost_cloud", "total_cost_onprem",
@@ -67,6 +70,18 @@ def test_projection_table_has_a_row_for_the_longest_horizon(wb):
     assert ws.cell(FIRST_ROW, 1).value == '=IF(pj_ok,1,"")'
     assert ws.cell(LAST_ROW, 1).value.startswith(f"=IF(AND(ISNUMBER(A{LAST_ROW - 1}),")
     assert ws.cell(LAST_ROW + 1, 1).value is None
+
+
+def test_projection_formulas_read_back_from_the_file_as_built(wb):
+    # each filled-down column is stored once, as a shared formula; a reader derives every row's formula
+    data = xlsx_bytes(wb)
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        xml = z.read(f"xl/worksheets/sheet{wb.sheetnames.index('Projection') + 1}.xml").decode()
+    assert xml.count('t="shared" ref=') >= 20 and f'ref="B{FIRST_ROW + 1}:B{LAST_ROW}"' in xml
+    back = openpyxl.load_workbook(io.BytesIO(data))["Projection"]
+    built = [(c.coordinate, c.value) for row in wb["Projection"].iter_rows() for c in row if c.data_type == "f"]
+    assert len(built) > 20 * MAX_MONTHS
+    assert [(ref, back[ref].value) for ref, _ in built] == built
 
 
 def test_charts_cover_the_horizon_and_the_top_inputs(wb):

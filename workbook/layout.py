@@ -24,8 +24,10 @@ from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.worksheet import Worksheet
 
+from .xlsx_writer import share_formulas
+
 __all__ = ["FMT", "Book", "Rows", "put", "put_text", "put_unit", "wrap_rows", "style_cell", "quote_sheet", "absolute",
-           "header_row", "setup_sheet", "escape_lookup", "cell_span_anchor", "put_formulas"]
+           "header_row", "setup_sheet", "escape_lookup", "cell_span_anchor", "put_formula_column"]
 
 # --- number formats -------------------------------------------------------------------------------
 FMT = {
@@ -158,26 +160,32 @@ def put(ws: Worksheet, ref: str, value: Any, kind: str | None = None, fmt: str |
     return cell
 
 
-def put_formulas(ws: Worksheet, column: int, cells: Iterable[tuple[int, str]], kind: str | None = None,
-                 fmt: str | None = None) -> None:
-    """:func:`put` of many formulas (written by this package) into one column, for large tables.
+def put_formula_column(ws: Worksheet, column: int, first_row: int, last_row: int, template: str,
+                       kind: str | None = None, fmt: str | None = None) -> None:
+    """One formula per row of ``column`` from ``first_row`` to ``last_row``, for large tables.
 
-    ``cells`` gives (row, formula) pairs; every cell gets the same kind and format. The same cells as
-    ``put`` would write, without parsing references or checking value types: several times faster for
-    the thousands of cells of the Projection sheet.
+    ``template`` is the formula of row ``{r}``, with ``{p}`` for the row above (``"=B{r}+C{p}"``); every
+    cell gets the same kind and format. The cells are those :func:`put` would write, made without parsing
+    references or checking types, and the file stores them as one *shared formula* (as Excel does for a
+    filled-down column: :func:`workbook.xlsx_writer.share_formulas`), which keeps the Projection sheet's
+    thousands of formulas small on disk.
     """
-    style = None
-    for row, formula in cells:
-        if not formula.startswith("="):
-            raise ValueError(f"not a formula: {formula!r}")
-        if style is None or (row, column) in ws._cells:
-            cell = ws.cell(row=row, column=column)
-            style_cell(cell, kind, fmt)
-            style = cell._style
+    if not template.startswith("="):
+        raise ValueError(f"not a formula: {template!r}")
+    cell = ws.cell(row=first_row, column=column)
+    style_cell(cell, kind, fmt)
+    style = cell._style
+    cells = ws._cells
+    for row in range(first_row, last_row + 1):
+        cell = cells.get((row, column))
+        if cell is None:
+            cell = cells[(row, column)] = Cell(ws, row=row, column=column, style_array=StyleArray(style))
         else:
-            cell = ws._cells[(row, column)] = Cell(ws, row=row, column=column, style_array=StyleArray(style))
-        cell._value = formula
+            style_cell(cell, kind, fmt)
+        cell._value = template.format(r=row, p=row - 1)
         cell.data_type = "f"
+    if last_row > first_row:
+        share_formulas(ws, column, first_row, last_row)
 
 
 def put_unit(ws: Worksheet, ref: str, unit: str):

@@ -167,6 +167,6 @@ def build_inputs(book: Book, scenario: Scenario, constants: ConstantsLayout) -> 
     for i, line in enumerate(lines):
         put_text(ws, f"I{6 + i}", line, "note")
     widths = {"A": 31, "B": 16, "C": 26, "D": 64, "E": 13, "F": 16, "G": 40, "H": 2, "I": 20, "J": 40}
-    write_sensitivity_block(ws, scenario, FIRST_ROW)  # hidden columns L:AL, shown on the Sensitivity sheet
     wrap_rows(ws, range(FIRST_ROW, last + 1), ["D"], widths)
+    write_sensitivity_block(ws, scenario, FIRST_ROW)  # hidden columns L:AL, shown on the Sensitivity sheet
     setup_sheet(ws, widths=widths, freeze="B2", print_area=f"A1:G{last}", title_rows="1:1")

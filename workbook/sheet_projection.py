@@ -29,7 +29,7 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 
 from costengine import Scenario
 
-from .layout import Book, cell_span_anchor, header_row, put, put_formulas, put_text, put_unit, setup_sheet
+from .layout import Book, cell_span_anchor, header_row, put, put_formula_column, put_text, put_unit, setup_sheet
 
 __all__ = ["SHEET", "MAX_MONTHS", "HEADER_ROW", "FIRST_ROW", "LAST_ROW", "COLUMNS", "build_projection"]
 
@@ -202,11 +202,11 @@ def _table(ws) -> None:
         put(ws, f"{COLUMNS[key]}{HEADER_ROW}", text, "header")
     ws.row_dimensions[HEADER_ROW].height = 60
     put_text(ws, f"A{HEADER_ROW - 1}", "Month by month (rows past the horizon stay empty)", "section")
-    for r, rows in ((FIRST_ROW, _templates(first=True)), (FIRST_ROW + 1, _templates(first=False))):
-        for key, (template, fmt) in rows.items():
-            col = column_index_from_string(COLUMNS.get(key) or key)
-            stop = r + 1 if r == FIRST_ROW else LAST_ROW + 1  # one formula per row, from a template
-            put_formulas(ws, col, ((row, template.format(r=row, p=row - 1)) for row in range(r, stop)), "calc", fmt)
+    for first, last, rows in ((FIRST_ROW, FIRST_ROW, _templates(first=True)),
+                              (FIRST_ROW + 1, LAST_ROW, _templates(first=False))):
+        for key, (template, fmt) in rows.items():  # one formula per row, from a template
+            put_formula_column(ws, column_index_from_string(COLUMNS.get(key) or key), first, last, template,
+                               "calc", fmt)
 
 
 _FORMATS = {"month": "int", "requests": "volume", "cloud_replicas": "int", "onprem_servers": "int",

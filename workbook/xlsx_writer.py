@@ -6,8 +6,9 @@ sheet (``<sheetData>``) is written as text in one pass, everything else (styles,
 setup, validations, charts) by openpyxl as usual. Zip entries carry a fixed date, so the same
 workbook gives the same bytes.
 
-Only what the template uses is supported: numbers, booleans, text and formulas without cached values;
-no comments, hyperlinks, dates or rich text (they raise ``ValueError``).
+Only what the template uses is supported: numbers, booleans, text and formulas without cached values
+(a filled-down column registered with :func:`share_formulas` is stored as one shared formula, as Excel
+stores it); no comments, hyperlinks, dates or rich text (they raise ``ValueError``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import io
 import math
 import os
+import weakref
 import zipfile
 from collections import defaultdict
 from typing import Any
@@ -22,14 +24,27 @@ from xml.sax.saxutils import escape, quoteattr
 
 from openpyxl import Workbook
 from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.writer.excel import ExcelWriter
 
-__all__ = ["xlsx_bytes", "ZIP_DATE"]
+__all__ = ["xlsx_bytes", "ZIP_DATE", "share_formulas"]
 
 #: The date of every zip entry (the earliest a zip file can hold), so files do not depend on the clock.
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 _MARK = "llmcost-sheet-data"
+#: Per worksheet: the column ranges (column, first row, last row) written as one shared formula each.
+_SHARED: "weakref.WeakKeyDictionary[Any, list[tuple[int, int, int]]]" = weakref.WeakKeyDictionary()
+
+
+def share_formulas(ws, column: int, first_row: int, last_row: int) -> None:
+    """Store ``column``'s formulas from ``first_row`` to ``last_row`` as one shared formula.
+
+    The caller guarantees that each cell's formula is the first one with its relative row references moved
+    down by the cell's distance from the first row (a filled-down formula); the file then holds the first
+    formula once and a reference to it in the other cells, as Excel writes such columns.
+    """
+    _SHARED.setdefault(ws, []).append((column, first_row, last_row))
 _PLACEHOLDER = f"<sheetData>{_MARK}</sheetData>".encode()
 
 
@@ -93,19 +108,25 @@ def sheet_data(ws) -> str:
     for r in ws.row_dimensions.keys() - rows.keys():
         rows[r] = []
     out = ["<sheetData>"]
+    shared: dict[tuple[int, int], tuple[int, str | None]] = {}  # (row, column) -> (index, range of the first)
+    for si, (col, first, last) in enumerate(sorted(_SHARED.get(ws, ()))):
+        letter = get_column_letter(col)
+        shared[(first, col)] = (si, f"{letter}{first}:{letter}{last}")
+        for r in range(first + 1, last + 1):
+            shared[(r, col)] = (si, None)
     style_ids: dict[bytes, int] = {}  # a style's index, looked up once per distinct style (same order as before)
     for r, cells in sorted(rows.items()):
         attrs = {"r": str(r)}
         attrs.update(ws.row_dimensions.get(r, {}))
         out.append("<row" + "".join(f" {k}={quoteattr(str(v))}" for k, v in attrs.items()) + ">")
         for cell in cells:
-            out.append(_cell(cell, style_ids))
+            out.append(_cell(cell, style_ids, shared))
         out.append("</row>")
     out.append("</sheetData>")
     return "".join(out)
 
 
-def _cell(cell, style_ids: dict[bytes, int]) -> str:
+def _cell(cell, style_ids: dict[bytes, int], shared: dict[tuple[int, int], tuple[int, str | None]]) -> str:
     if cell._comment is not None or cell.hyperlink is not None:
         raise ValueError(f"{cell.coordinate}: comments and hyperlinks are not supported")
     head = f'<c r="{cell.coordinate}"'
@@ -121,7 +142,13 @@ def _cell(cell, style_ids: dict[bytes, int]) -> str:
     if kind == "f":
         if not isinstance(value, str):
             raise ValueError(f"{cell.coordinate}: only plain formulas are supported")
-        return f"{head}><f>{escape(value[1:])}</f><v></v></c>"
+        share = shared.get((cell.row, cell.column))
+        if share is None:
+            return f"{head}><f>{escape(value[1:])}</f><v></v></c>"
+        si, ref = share
+        if ref is None:  # Excel derives this cell's formula from the first cell of the range
+            return f'{head}><f t="shared" si="{si}"/><v></v></c>'
+        return f'{head}><f t="shared" ref="{ref}" si="{si}">{escape(value[1:])}</f><v></v></c>'
     if kind == "s":
         if not isinstance(value, str):
             raise ValueError(f"{cell.coordinate}: rich text is not supported")
