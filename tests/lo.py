@@ -22,6 +22,7 @@ _REGISTRY = """<?xml version="1.0" encoding="UTF-8"?>
  xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
 <item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
 <item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Formula/Calculation"><prop oor:name="UseThreadedCalculationForFormulaGroups" oor:op="fuse"><value>false</value></prop></item>
 </oor:items>
 """
 
@@ -50,13 +51,18 @@ def _convert(paths: Sequence[Path], target: str, outdir: Path, timeout_s: float)
     if exe is None:
         raise RuntimeError("soffice (LibreOffice) is not on PATH")
     outdir.mkdir(parents=True, exist_ok=True)
-    cmd = [exe, f"-env:UserInstallation={profile_dir().as_uri()}", "--headless", "--norestore",
-           "--convert-to", target, "--outdir", str(outdir), *map(str, paths)]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout_s)
     ext = target.split(":")[0]
     out = [outdir / f"{Path(p).stem}.{ext}" for p in paths]
-    missing = [str(p) for p in out if not p.exists()]
-    if proc.returncode != 0 or missing:
+    todo = list(paths)
+    for _attempt in range(2):  # LibreOffice itself sometimes crashes (signal 11) on a loaded machine: once more
+        cmd = [exe, f"-env:UserInstallation={profile_dir().as_uri()}", "--headless", "--norestore",
+               "--convert-to", target, "--outdir", str(outdir), *map(str, todo)]
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout_s)
+        todo = [p for p, o in zip(paths, out) if not o.exists()]
+        if not todo:
+            break
+    missing = [str(o) for o in out if not o.exists()]
+    if missing:
         raise RuntimeError(f"soffice failed (exit {proc.returncode}); missing {missing}\n"
                            f"stdout: {proc.stdout[-2000:]}\nstderr: {proc.stderr[-2000:]}")
     return out
