@@ -15,6 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.chart import Series
+from openpyxl.chart.shapes import GraphicalProperties
+from openpyxl.drawing.line import LineProperties
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, TwoCellAnchor
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
@@ -377,3 +380,17 @@ def _col_index(col: str) -> int:
     from openpyxl.utils import column_index_from_string
 
     return column_index_from_string(col)
+
+
+#: Line colour of each option in every chart of the workbook.
+OPTION_COLOURS = {"api": "2E75B6", "cloud": "C55A11", "onprem": "548235"}
+
+
+def option_line(ys, xs, option: str, title: str | None = None) -> Series:
+    """A plain line series (no markers, not smoothed) in ``option``'s colour; titled from the data when no title."""
+    s = Series(ys, xs, title=title, title_from_data=title is None)
+    s.marker.symbol = "none"
+    s.smooth = False
+    s.graphicalProperties = GraphicalProperties(ln=LineProperties(solidFill=OPTION_COLOURS[option], w=28575))
+    return s
+

@@ -6,14 +6,12 @@ log-spaced volumes of ``costengine.curve`` (numpy.logspace); from and to are inp
 
 from __future__ import annotations
 
-from openpyxl.chart import Reference, ScatterChart, Series
+from openpyxl.chart import Reference, ScatterChart
 from openpyxl.chart.layout import Layout, ManualLayout
-from openpyxl.chart.shapes import GraphicalProperties
-from openpyxl.drawing.line import LineProperties
 
 from costengine.plan import OPTIONS
 
-from .layout import Book, header_row, put, put_text, setup_sheet
+from .layout import Book, header_row, option_line, put, put_text, setup_sheet
 
 __all__ = ["SHEET", "POINTS", "FROM", "TO", "build_curve"]
 
@@ -21,7 +19,6 @@ SHEET = "Curve"
 POINTS = 50
 FROM, TO = 1e3, 1e8
 _FIRST = 8
-_COLOURS = {"api": "2E75B6", "cloud": "C55A11", "onprem": "548235"}
 
 
 def build_curve(book: Book) -> None:
@@ -76,10 +73,6 @@ def _chart(ws, last: int) -> None:
     xs = Reference(ws, min_col=2, min_row=_FIRST, max_row=last)
     for j, opt in enumerate(OPTIONS):
         ys = Reference(ws, min_col=3 + j, min_row=_FIRST - 1, max_row=last)
-        s = Series(ys, xs, title_from_data=True)
-        s.marker.symbol = "none"
-        s.smooth = False
-        s.graphicalProperties = GraphicalProperties(ln=LineProperties(solidFill=_COLOURS[opt], w=28575))
-        chart.series.append(s)
+        chart.series.append(option_line(ys, xs, opt))
     chart.layout = Layout(ManualLayout(x=0.02, y=0.02, w=0.96, h=0.96))
     ws.add_chart(chart, "G3")

@@ -21,15 +21,14 @@ the horizon, so it always spans exactly the horizon (blank or text cells would p
 
 from __future__ import annotations
 
-from openpyxl.chart import Reference, ScatterChart, Series
+from openpyxl.chart import Reference, ScatterChart
 from openpyxl.chart.layout import Layout, ManualLayout
-from openpyxl.chart.shapes import GraphicalProperties
-from openpyxl.drawing.line import LineProperties
 from openpyxl.utils import column_index_from_string, get_column_letter
 
 from costengine import Scenario
 
-from .layout import Book, cell_span_anchor, header_row, put, put_formula_column, put_text, put_unit, setup_sheet
+from .layout import (Book, cell_span_anchor, header_row, option_line, put, put_formula_column,
+                     put_text, put_unit, setup_sheet)
 
 __all__ = ["SHEET", "MAX_MONTHS", "HEADER_ROW", "FIRST_ROW", "LAST_ROW", "COLUMNS", "build_projection"]
 
@@ -52,7 +51,6 @@ _VIEWS = (("api", "api", "cumulative_api", None, "API"),
           ("cloud", "cloud", "cumulative_cloud", "paid_back_cloud", "cloud"),
           ("onprem", "onprem_cash", "cumulative_onprem_cash", "paid_back_onprem_cash", "on-prem (cash)"),
           ("onprem_amortised", "onprem", "cumulative_onprem", "paid_back_onprem", "on-prem (amortised)"))
-_COLOURS = {"api": "2E75B6", "cloud": "C55A11", "onprem": "548235"}
 _WIDTHS = {"A": 8, "B": 18, "C": 15, "D": 15, "E": 15, "F": 15, "G": 10, "H": 10, "I": 14, "J": 16, "K": 16,
            "L": 16, "M": 16, "N": 10, "O": 10, "P": 10, "Q": 10}
 
@@ -279,10 +277,6 @@ def _chart(ws) -> None:
     for key, src, title in (("api", _CHART_COLS[1], "API"), ("cloud", _CHART_COLS[2], "cloud"),
                             ("onprem", _CHART_COLS[3], "on-premises (cash)")):
         ys = Reference(ws, min_col=col[src], min_row=FIRST_ROW, max_row=LAST_ROW)
-        s = Series(ys, xs, title=title)
-        s.marker.symbol = "none"
-        s.smooth = False
-        s.graphicalProperties = GraphicalProperties(ln=LineProperties(solidFill=_COLOURS[key], w=28575))
-        chart.series.append(s)
+        chart.series.append(option_line(ys, xs, key, title))
     chart.layout = Layout(ManualLayout(x=0.02, y=0.02, w=0.96, h=0.96))
     ws.add_chart(chart, cell_span_anchor("H11", f"Q{HEADER_ROW - 3}"))
