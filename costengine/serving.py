@@ -1,0 +1,386 @@
+"""Serving capacity of one replica: layouts engines run, the batch latency targets allow, throughput.
+
+PRODUCT.md "Serving an open model yourself" and "Throughput model". Every function works on numpy arrays
+(one element per scenario, or per scenario and candidate layout), so one implementation serves a worksheet
+call and a sweep of millions.
+
+Notation: n GPUs per replica as ``tp`` (tensor-parallel size) x ``pp`` (pipeline stages), B sequences in the
+batch, p prompt and o output tokens per request, W weight bytes, k KV-cache bytes per token. Per GPU:
+BW memory bandwidth, F dense peak FLOP/s at the compute precision. All times in seconds.
+
+The model is an *estimate*, validated against published measurements in ``docs/validation.md``; a measured
+``seconds_per_request`` always overrides it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = [
+    "Efficiencies", "DEFAULT_EFFICIENCIES", "TP_SIZES", "ALLREDUCE_LATENCY_S", "ReplicaModel", "step_times",
+    "largest_batch", "memory_batch", "tp_for_count", "INTERCONNECT_CODES", "Layout", "choose_layouts",
+    "WEIGHT_BYTES", "KV_BYTES", "COMPUTE", "replica_from_rows", "estimate",
+]
+
+#: Tensor-parallel sizes serving engines run inside one node (vLLM and TensorRT-LLM need the attention heads
+#: to divide evenly; 1, 2, 4 and 8 are the sizes that boards of 1, 2, 4 and 8 GPUs offer).
+TP_SIZES: tuple[int, ...] = (1, 2, 4, 8)
+
+#: Interconnect codes used in arrays (the hardware catalog's ``interconnect`` column).
+INTERCONNECT_CODES: dict[str, int] = {"nvlink": 0, "xgmi": 1, "pcie": 2}
+
+#: Latency of one small all-reduce [s] by interconnect, the part of a tensor-parallel all-reduce that does not
+#: shrink with the message (NCCL/RCCL ring/tree start-up). Named parameters of the model; see docs/validation.md.
+ALLREDUCE_LATENCY_S: dict[str, float] = {"nvlink": 10e-6, "xgmi": 15e-6, "pcie": 30e-6}
+
+
+@dataclass(frozen=True)
+class Efficiencies:
+    """Named parameters of the throughput model, each with its evidence in ``docs/validation.md``.
+
+    bandwidth : achieved share of peak memory bandwidth in decode. [ratio]
+    compute : achieved share of dense peak FLOP/s (prefill, compute-bound decode). [ratio]
+    moe_compute : grouped expert GEMMs relative to dense GEMMs. [ratio]
+    kv_memory_fraction : share of GPU memory the engine may use for weights, activations and KV cache. [ratio]
+    activation_gb_per_gpu : memory an engine reserves per GPU for activations and CUDA graphs. [GB]
+    max_batch : most concurrent sequences of one replica (vLLM's default ``max_num_seqs``). [sequences]
+    prefill_chunk_tokens : prompt tokens processed per engine step (chunked prefill). [tokens]
+    step_overhead_s : fixed time of one engine step (scheduling, kernel launches). [s]
+    pp_hop_s : time to hand a micro-batch from one pipeline stage (node) to the next. [s]
+    tp_exponent : per-GPU work time grows as tp**tp_exponent (smaller GEMMs per GPU, synchronisation: the
+        per-GPU throughput published runs lose as tensor parallelism widens, beyond the all-reduce itself). [1]
+    """
+
+    bandwidth: float = 0.9
+    compute: float = 0.4
+    moe_compute: float = 0.5
+    kv_memory_fraction: float = 0.9
+    activation_gb_per_gpu: float = 1.0
+    max_batch: float = 256.0
+    prefill_chunk_tokens: float = 2048.0
+    step_overhead_s: float = 0.0
+    pp_hop_s: float = 50e-6
+    tp_exponent: float = 0.45
+
+
+DEFAULT_EFFICIENCIES = Efficiencies()
+
+
+@dataclass(frozen=True)
+class ReplicaModel:
+    """Everything the step-time model needs, as arrays that broadcast against each other.
+
+    Hardware (per GPU): ``bw`` [B/s], ``flops`` [FLOP/s at the compute precision], ``link`` [B/s per
+    direction], ``allreduce_s`` [s], ``sw_eff`` [ratio]. Layout: ``tp``, ``pp`` [count].
+    Model: ``w_bytes`` [B, all weights], ``w_expert_bytes`` [B, routed experts], ``experts``, ``top_k``
+    [count; 0 for dense], ``active`` [parameters computed per token], ``kv`` [B/token], ``layers``,
+    ``hidden``, ``attn_width`` (attention heads x head dim). Work: ``p``, ``o`` [tokens], ``util`` [0..1].
+    """
+
+    bw: np.ndarray
+    flops: np.ndarray
+    link: np.ndarray
+    allreduce_s: np.ndarray
+    sw_eff: np.ndarray
+    tp: np.ndarray
+    pp: np.ndarray
+    w_bytes: np.ndarray
+    w_expert_bytes: np.ndarray
+    experts: np.ndarray
+    top_k: np.ndarray
+    active: np.ndarray
+    kv: np.ndarray
+    layers: np.ndarray
+    hidden: np.ndarray
+    attn_width: np.ndarray
+    p: np.ndarray
+    o: np.ndarray
+    util: np.ndarray
+    compute_eff: np.ndarray  # compute efficiency including the MoE factor [ratio]
+
+
+def prefill_s(m: ReplicaModel) -> np.ndarray:
+    """Prefill compute of one request [s] = (2*active*p + 2*layers*p^2*attn_width) / (n*F*eff_f*sw_eff).
+
+    The second term is causal attention over the prompt (QK^T and AV, half of the p x p pairs).
+    """
+    n = m.tp * m.pp
+    work = 2.0 * m.active * m.p + 2.0 * m.layers * m.p * m.p * m.attn_width
+    return work / (n * m.flops * m.compute_eff * m.sw_eff)
+
+
+def step_times(m: ReplicaModel, batch, eff: Efficiencies = DEFAULT_EFFICIENCIES) -> dict[str, np.ndarray]:
+    """Decode step, TPOT, TTFT and throughput of a replica at ``batch`` sequences.
+
+    Notes
+    -----
+    With micro-batch b = B/pp (pipeline stages hold B/pp sequences each), context c = p + o/2::
+
+        expert share touched  x = 1 - (1 - top_k/experts)^b                    (uniform routing; 1 for dense)
+        memory time           = (W - W_exp + W_exp*x + b*k*c) / (tp*BW*eff_bw)
+        compute time          = 2*active*b / (tp*F*eff_f)
+        all-reduce time       = 2*layers*(latency + 2*(tp-1)/tp * b*hidden*2 B / link)   (tp > 1)
+        decode step           = max(memory, compute) / sw_eff + all-reduce + (pp-1)*hop + step overhead
+        TPOT                  = decode step + (B/o) * prefill            (prefill interleaved with decode)
+        requests/s            = B / (o * TPOT)
+        TTFT                  = queue + prefill + ceil(p/chunk) * decode step
+        queue                 = rho/(2(1-rho)) * prefill,  rho = util * B*prefill / (o*TPOT)   (M/D/1)
+
+    A sequence gets one token per pass of its micro-batch through all stages, so TPOT is the pass time.
+    Every term grows with B, so TPOT and TTFT rise with the batch (the batch search relies on it).
+    """
+    b_total = np.asarray(batch, dtype=float)
+    b = b_total / m.pp
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(m.experts > 0, 1.0 - (1.0 - m.top_k / np.where(m.experts > 0, m.experts, 1.0)) ** b, 1.0)
+    w_read = m.w_bytes - m.w_expert_bytes + m.w_expert_bytes * share
+    ctx = m.p + m.o / 2.0
+    mem_t = (w_read + b * m.kv * ctx) / (m.tp * m.bw * eff.bandwidth)
+    cmp_t = 2.0 * m.active * b / (m.tp * m.flops * m.compute_eff)
+    ar = np.where(m.tp > 1, 2.0 * m.layers * (m.allreduce_s + 2.0 * (m.tp - 1) / m.tp * b * m.hidden * 2.0 / m.link),
+                  0.0)
+    step = np.maximum(mem_t, cmp_t) * m.tp ** eff.tp_exponent / m.sw_eff + ar + (m.pp - 1) * eff.pp_hop_s + eff.step_overhead_s
+    pf = prefill_s(m)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        tpot = step + b_total / m.o * pf
+        rps = b_total / (m.o * tpot)
+        rho = np.clip(m.util * b_total * pf / (m.o * tpot), 0.0, 0.999999)
+    queue = rho / (2.0 * (1.0 - rho)) * pf
+    chunks = np.ceil(m.p / eff.prefill_chunk_tokens)
+    ttft = queue + pf + chunks * step
+    return {"decode_step_s": step, "prefill_s": pf * np.ones_like(step), "tpot_s": tpot, "ttft_s": ttft,
+            "requests_per_s": rps}
+
+
+def memory_batch(n_gpus, gpu_memory_gb, w_bytes, kv, p, o, eff: Efficiencies = DEFAULT_EFFICIENCIES) -> np.ndarray:
+    """Largest batch whose KV cache fits [sequences].
+
+    ``floor((n*memory*fraction - W - n*activations) / (k*(p + o/2)))``: engines give the KV cache what is left of
+    their share of memory after weights and activations, allocated page by page, so a batch of sequences at
+    every stage of their output holds on average p + o/2 tokens each. 0 when not one sequence fits.
+    """
+    n = np.asarray(n_gpus, dtype=float)
+    free = n * np.asarray(gpu_memory_gb, dtype=float) * 1e9 * eff.kv_memory_fraction - w_bytes \
+        - n * eff.activation_gb_per_gpu * 1e9
+    per_seq = np.asarray(kv, dtype=float) * (np.asarray(p, dtype=float) + np.asarray(o, dtype=float) / 2.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        b = np.where(per_seq > 0, np.floor(free / np.where(per_seq > 0, per_seq, 1.0)), np.inf)
+    return np.maximum(np.where(free <= 0, 0.0, b), 0.0)
+
+
+def largest_batch(m: ReplicaModel, b_max, tpot_max_s, ttft_max_s,
+                  eff: Efficiencies = DEFAULT_EFFICIENCIES) -> np.ndarray:
+    """Largest whole batch in [1, b_max] whose TPOT and TTFT meet the targets; 0 where none does.
+
+    ``tpot_max_s`` and ``ttft_max_s`` are arrays with inf for "no target". Exact for the model of
+    :func:`step_times` (both latencies rise with the batch): a bisection over whole numbers.
+    """
+    hi = np.floor(np.asarray(b_max, dtype=float))
+    hi = np.where(np.isfinite(hi), hi, eff.max_batch)
+    lo = np.zeros_like(hi)
+    no_target = ~np.isfinite(tpot_max_s) & ~np.isfinite(ttft_max_s)
+    if no_target.all():
+        return hi
+
+    def ok(bb):
+        t = step_times(m, bb, eff)
+        return (t["tpot_s"] <= tpot_max_s) & (t["ttft_s"] <= ttft_max_s)
+
+    lo = np.where(no_target, hi, lo)
+    live = hi > lo
+    while live.any():
+        mid = np.where(live, np.floor((lo + hi + 1.0) / 2.0), lo)
+        good = ok(np.maximum(mid, 1.0))
+        lo = np.where(live & good, mid, lo)
+        hi = np.where(live & ~good, mid - 1.0, hi)
+        live = hi > lo
+    return lo
+
+
+def tp_for_count(n_gpus, heads, node_gpus) -> np.ndarray:
+    """Tensor-parallel size for a typed GPU count: the largest of 1, 2, 4, 8 that divides the count and the
+    attention heads and fits in a node; the rest of the count runs as pipeline stages (pp = n / tp)."""
+    n = np.asarray(n_gpus, dtype=float)
+    out = np.ones_like(n * 1.0)
+    for t in TP_SIZES[1:]:
+        fits = (np.mod(n, t) == 0) & (np.mod(heads, t) == 0) & (t <= node_gpus)
+        out = np.where(fits, float(t), out)
+    return out
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The chosen layout of one replica per scenario (arrays): GPUs ``n`` = ``tp`` x ``pp``, ``batch``
+    [sequences], ``ttft_s`` [s], ``tpot_s`` [s], ``requests_per_s`` [1/s], ``seconds_per_request`` [replica-s],
+    and ``status``: 0 = ok, 1 = does not fit in memory, 2 = fits but no batch meets the targets.
+    ``best_tpot_s`` / ``best_ttft_s`` are the lowest latencies any candidate reaches (batch 1), for errors."""
+
+    n: np.ndarray
+    tp: np.ndarray
+    pp: np.ndarray
+    batch: np.ndarray
+    ttft_s: np.ndarray
+    tpot_s: np.ndarray
+    requests_per_s: np.ndarray
+    seconds_per_request: np.ndarray
+    status: np.ndarray
+    best_tpot_s: np.ndarray
+    best_ttft_s: np.ndarray
+    need_gb: np.ndarray
+
+
+def _take(arr, idx):
+    return arr[idx] if np.ndim(arr) else arr
+
+
+def choose_layouts(hw: dict[str, np.ndarray], md: dict[str, np.ndarray], *, p, o, util, node_gpus, typed_n,
+                   w_bytes, w_expert_bytes, compute_eff, kv, tpot_max_s, ttft_max_s, memory_floor,
+                   eff: Efficiencies = DEFAULT_EFFICIENCIES) -> Layout:
+    """The layout with the lowest cost per request that fits and meets the targets, per scenario.
+
+    Candidates: tensor-parallel sizes of :data:`TP_SIZES` that divide the attention heads and fit in a node of
+    ``node_gpus``; when no single node holds the model, whole nodes with pipeline stages across them (the
+    fewest nodes that hold it). A typed count (``typed_n`` not NaN) is the only candidate, split by
+    :func:`tp_for_count`. Derived candidates must also have ``memory_floor`` bytes of usable memory (weights x
+    ``memory_overhead``). Within a node every candidate packs whole replicas, so the lowest cost per request
+    is the highest throughput per GPU; ties go to fewer GPUs.
+
+    ``hw`` holds per-GPU arrays ``memory_gb``, ``bw`` [B/s], ``flops``, ``link`` [B/s], ``allreduce_s``,
+    ``sw_eff``; ``md`` holds ``heads``, ``layers``, ``hidden``, ``attn_width``, ``experts``, ``top_k``,
+    ``active``. Everything is an array of the scenarios' length.
+    """
+    rows = len(np.atleast_1d(p))
+    node = np.asarray(node_gpus, dtype=float)
+    heads = md["heads"]
+    # --- candidate layouts: (C, rows) ------------------------------------------------------------------
+    tp_c, pp_c, valid = [], [], []
+    usable_per_gpu = hw["memory_gb"] * 1e9 * eff.kv_memory_fraction
+    for t in TP_SIZES:
+        tp_c.append(np.full(rows, float(t)))
+        pp_c.append(np.ones(rows))
+        valid.append((t <= node) & (np.mod(heads, t) == 0) & (t * usable_per_gpu >= memory_floor))
+    # whole nodes: the widest valid tensor-parallel size inside the node, pipeline stages for the rest
+    t_max = np.ones(rows)
+    for t in TP_SIZES[1:]:
+        t_max = np.where((t <= node) & (np.mod(heads, t) == 0), float(t), t_max)
+    nodes = np.maximum(np.ceil(memory_floor / (node * usable_per_gpu)), 1.0)
+    with np.errstate(invalid="ignore"):
+        need_more = nodes >= 2
+    multi_n = nodes * node
+    tp_c.append(t_max)
+    pp_c.append(multi_n / t_max)
+    valid.append(need_more)
+    typed = ~np.isnan(np.asarray(typed_n, dtype=float))
+    if typed.any():
+        tn = np.where(typed, typed_n, 1.0)
+        t_typed = tp_for_count(tn, heads, node)
+        tp_c.append(t_typed)
+        pp_c.append(tn / t_typed)
+        valid.append(typed)
+        valid = [np.where(typed, False, v) for v in valid[:-1]] + [valid[-1]]
+    TP, PP, VALID = np.vstack(tp_c), np.vstack(pp_c), np.vstack(valid)
+    N = TP * PP
+    b_mem = memory_batch(N, hw["memory_gb"], w_bytes, kv, p, o, eff)
+    b_max = np.minimum(b_mem, eff.max_batch)
+    fits = VALID & (b_max >= 1)
+    m = ReplicaModel(bw=hw["bw"], flops=hw["flops"], link=hw["link"], allreduce_s=hw["allreduce_s"],
+                     sw_eff=hw["sw_eff"], tp=TP, pp=PP, w_bytes=w_bytes, w_expert_bytes=w_expert_bytes,
+                     experts=md["experts"], top_k=md["top_k"], active=md["active"], kv=kv, layers=md["layers"],
+                     hidden=md["hidden"], attn_width=md["attn_width"], p=p, o=o, util=util, compute_eff=compute_eff)
+    b = largest_batch(m, np.where(fits, b_max, 0.0), tpot_max_s, ttft_max_s, eff)
+    ok = fits & (b >= 1)
+    t = step_times(m, np.maximum(b, 1.0), eff)
+    first = step_times(m, np.ones_like(N), eff)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        per_gpu = np.where(ok, t["requests_per_s"] / N, -np.inf)
+    best = np.argmax(per_gpu, axis=0)  # first maximum = fewest GPUs (candidates are in rising order)
+    col = np.arange(rows)
+    any_fit = fits.any(axis=0)
+    any_ok = ok.any(axis=0)
+    status = np.where(any_ok, 0, np.where(any_fit, 2, 1))
+    inf = np.inf
+    best_tpot = np.where(fits, first["tpot_s"], inf).min(axis=0)
+    best_ttft = np.where(fits, first["ttft_s"], inf).min(axis=0)
+    # memory a replica needs for one sequence, on the largest candidate (for the "does not fit" message)
+    need = (w_bytes + kv * (p + o / 2.0)) / eff.kv_memory_fraction / 1e9
+    pick = lambda a: a[best, col]  # noqa: E731
+    rps = np.where(status == 0, pick(t["requests_per_s"]), np.nan)
+    return Layout(n=pick(N), tp=pick(TP), pp=pick(PP), batch=np.where(status == 0, pick(b), np.nan),
+                  ttft_s=np.where(status == 0, pick(t["ttft_s"]), np.nan),
+                  tpot_s=np.where(status == 0, pick(t["tpot_s"]), np.nan), requests_per_s=rps,
+                  seconds_per_request=1.0 / rps, status=status, best_tpot_s=best_tpot, best_ttft_s=best_ttft,
+                  need_gb=need * np.ones(rows))
+
+
+# --- one replica from catalog rows ---------------------------------------------------------------------
+
+#: Bytes per parameter of each serving precision (fp4 covers MXFP4 and NVFP4; block scales add ~6%, not counted).
+WEIGHT_BYTES: dict[str, float] = {"fp32": 4.0, "bf16": 2.0, "fp16": 2.0, "fp8": 1.0, "int8": 1.0, "fp4": 0.5,
+                                  "int4": 0.5}
+#: Bytes per cached K/V value: 8-bit engines cache in 8 bits; 4-bit weights keep a 16-bit cache (vLLM's default).
+KV_BYTES: dict[str, float] = {"fp32": 4.0, "bf16": 2.0, "fp16": 2.0, "fp8": 1.0, "int8": 1.0, "fp4": 2.0, "int4": 2.0}
+#: Tensor-core precision each serving precision computes in (int4 is weight-only: 16-bit activations).
+COMPUTE: dict[str, str] = {"fp32": "bf16", "bf16": "bf16", "fp16": "bf16", "fp8": "fp8", "int8": "fp8",
+                           "fp4": "fp4", "int4": "bf16"}
+
+
+def replica_from_rows(model, gpu, *, tp: float, pp: float = 1.0, precision: str | None = None,
+                      prompt_tokens: float = 1000, output_tokens: float = 500, util: float = 0.7,
+                      eff: Efficiencies = DEFAULT_EFFICIENCIES) -> tuple[ReplicaModel, float]:
+    """The :class:`ReplicaModel` of one replica of catalog rows ``model`` on ``gpu``, and its memory batch.
+
+    ``precision`` blank = the model's native format. 4-bit MoE checkpoints (MXFP4, NVFP4) quantise the routed
+    experts and keep the rest at 16 bits (gpt-oss); otherwise every weight is at ``precision``. A precision
+    the GPU has no tensor cores for computes at the bf16 rate (:meth:`GPU.tflops`); fp32 at half of it.
+    """
+    prec = precision or model.native_precision
+    bpp = WEIGHT_BYTES[prec]
+    expert = model.expert_params_billion * 1e9
+    w_expert = expert * bpp
+    if bpp == 0.5 and model.experts > 0:
+        w = w_expert + (model.params_billion * 1e9 - expert) * 2.0
+    else:
+        w = model.params_billion * 1e9 * bpp
+    flops = gpu.tflops(COMPUTE[prec]) * 1e12 * (0.5 if prec == "fp32" else 1.0)
+    kv = 2.0 * model.layers * model.kv_heads * model.head_dim * KV_BYTES[prec]
+    moe = model.experts > 0
+    a = lambda v: np.array([float(v)])  # noqa: E731
+    m = ReplicaModel(bw=a(gpu.bandwidth_tbps * 1e12), flops=a(flops), link=a(gpu.interconnect_gbps * 1e9),
+                     allreduce_s=a(ALLREDUCE_LATENCY_S[gpu.interconnect]), sw_eff=a(gpu.serving_efficiency),
+                     tp=a(tp), pp=a(pp), w_bytes=a(w), w_expert_bytes=a(w_expert), experts=a(model.experts),
+                     top_k=a(model.experts_per_token), active=a(model.active_params_billion * 1e9), kv=a(kv),
+                     layers=a(model.layers), hidden=a(model.hidden_size),
+                     attn_width=a(model.attention_heads * model.head_dim), p=a(prompt_tokens), o=a(output_tokens),
+                     util=a(util), compute_eff=a(eff.compute * (eff.moe_compute if moe else 1.0)))
+    b_mem = float(memory_batch(tp * pp, gpu.memory_gb, w, kv, prompt_tokens, output_tokens, eff))
+    return m, b_mem
+
+
+def estimate(model, gpu, *, tp: float, pp: float = 1.0, precision: str | None = None, prompt_tokens: float = 1000,
+             output_tokens: float = 500, batch: float | None = None, max_tpot_ms: float | None = None,
+             max_ttft_s: float | None = None, util: float = 0.7,
+             eff: Efficiencies = DEFAULT_EFFICIENCIES) -> dict[str, float]:
+    """Serving estimate of one replica at ``batch`` (default: the largest that fits, capped at ``max_batch``, and
+    meets the targets). Returns floats: ``batch``, ``max_batch`` (memory), ``output_tokens_per_s``,
+    ``requests_per_s``, ``seconds_per_request``, ``tpot_ms``, ``ttft_s``, ``decode_step_s``; NaN throughputs
+    when no batch fits or meets the targets."""
+    m, b_mem = replica_from_rows(model, gpu, tp=tp, pp=pp, precision=precision, prompt_tokens=prompt_tokens,
+                                 output_tokens=output_tokens, util=util, eff=eff)
+    cap = min(b_mem, eff.max_batch)
+    if batch is None:
+        tpot = np.inf if max_tpot_ms is None else max_tpot_ms / 1000.0
+        ttft = np.inf if max_ttft_s is None else max_ttft_s
+        b = float(largest_batch(m, np.array([cap]), np.array([tpot]), np.array([ttft]), eff)[0])
+    else:
+        b = min(float(batch), b_mem)
+    if b < 1:
+        nan = float("nan")
+        return {"batch": 0.0, "max_batch": b_mem, "output_tokens_per_s": nan, "requests_per_s": nan,
+                "seconds_per_request": nan, "tpot_ms": nan, "ttft_s": nan, "decode_step_s": nan}
+    t = step_times(m, np.array([b]), eff)
+    rps = float(t["requests_per_s"][0])
+    return {"batch": b, "max_batch": b_mem, "output_tokens_per_s": rps * output_tokens, "requests_per_s": rps,
+            "seconds_per_request": 1.0 / rps, "tpot_ms": float(t["tpot_s"][0]) * 1000.0,
+            "ttft_s": float(t["ttft_s"][0]), "decode_step_s": float(t["decode_step_s"][0])}
