@@ -19,7 +19,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from typer.testing import CliRunner
 
 from costengine import SCENARIO_KEYS, CostModelError
-from workbook import reader
+from workbook.xlsx import reader
 from workbook.cli import app
 
 runner = CliRunner()
@@ -263,7 +263,7 @@ def test_template_filled_and_saved_by_a_spreadsheet_reads_back(tmp_path):
     # LibreOffice Calc (shared strings, cached values, its own XML): evaluate must read the typed numbers
     from lo import recalc
 
-    from workbook.sheet_inputs import key_row
+    from workbook.sheets.inputs import key_row
 
     template = tmp_path / "in" / "model.xlsx"
     template.parent.mkdir()

@@ -3,7 +3,7 @@
 import pytest
 
 from costengine import CostModelError, Scenario
-from workbook.scenario_files import count_rows, iter_rows, load_scenario, parse_sets
+from workbook.cli.scenario_files import count_rows, iter_rows, load_scenario, parse_sets
 
 
 def _error(fn, *args) -> str:
@@ -84,6 +84,6 @@ def test_parse_sets_keeps_last_and_names_unknown_keys():
 
 
 def test_blank_set_value_means_default():
-    from workbook.scenario_files import scenario_from
+    from workbook.cli.scenario_files import scenario_from
 
     assert scenario_from(None, ["cloud_price_per_gpu_hour="]) == Scenario()

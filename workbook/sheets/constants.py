@@ -17,11 +17,11 @@ from costengine import plan as _plan
 from costengine import sizing as _sizing
 from costengine.scenario import PRECISION_BYTES
 
-from .layout import Book, header_row, put, put_text, setup_sheet
+from ..kit import Book, header_row, put, put_text, setup_sheet
 
 _breakeven = sys.modules["costengine.breakeven"]  # the package re-exports a function under that name
 
-__all__ = ["SHEET", "SEGMENT_ROWS", "JUMP_MARGIN", "LN_MAX_NUMBER", "ConstantsLayout", "build_constants", "PRECISION_ALIASES"]
+__all__ = ["SHEET", "SEGMENT_ROWS", "JUMP_MARGIN", "LN_MAX_NUMBER", "ConstantsLayout", "build", "PRECISION_ALIASES"]
 
 SHEET = "Constants"
 #: Rows of the Break-even sheet's segment table (the engine's walk, one step per row).
@@ -97,7 +97,7 @@ def literal_choices(key: str) -> tuple[str, ...]:
     return tuple(typing.get_args(ann)) if typing.get_origin(ann) is typing.Literal else ()
 
 
-def build_constants(book: Book) -> ConstantsLayout:
+def build(book: Book) -> ConstantsLayout:
     ws = book.sheet(SHEET)
     put_text(ws, "A1", "Constants, lists and input rules", "title")
     put_text(ws, "A2", "Numbers the formulas use that are not scenario inputs; taken from the cost engine "

@@ -69,7 +69,7 @@ def template(path: Annotated[Path, typer.Argument(help="Workbook to write (or a 
              = Path(DEFAULT_TEMPLATE),
              scenario: ScenarioOpt = None, set_: SetOpt = None, force: ForceOpt = False) -> None:
     """Write a template workbook (the default scenario unless told otherwise)."""
-    from .builder import write_workbook
+    from ..builder import write_workbook
     from .scenario_files import scenario_from
 
     with _reported():
@@ -205,11 +205,8 @@ def addin(target: Annotated[Target, typer.Option("--target", help="Which way of 
                                 help="Also write xlwings.conf (the add-in settings) into FOLDER.")] = None,
           force: ForceOpt = False) -> None:
     """Print what Excel needs to use the LLM_ worksheet functions."""
-    try:
-        from addin.install import addin_instructions, write_conf as write
-    except ImportError:
-        out.print("The LLM_ worksheet functions need the xlwings add-in: see docs/excel-addin.md.")
-        return
+    from ..xlwings_setup import addin_instructions, write_conf as write
+
     if write_conf is not None:
         with _reported():
             written = write(write_conf, force=force)

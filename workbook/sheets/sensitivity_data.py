@@ -38,7 +38,7 @@ from costengine import SCENARIO_KEYS, CostModelError, Scenario, key_info
 from costengine.engine import OPTIONS, PAIRS, TEXT_KEYS
 from costengine.sensitivity import DEFAULT_SWING, SENSITIVITY_KEYS, sensitivity
 
-from .layout import put, put_text
+from ..kit import put, put_text
 
 __all__ = ["SNAPSHOT_COL", "DATA_COLS", "FIRST_DATA_ROW", "MAX_ROWS", "META", "NOT_SWUNG", "data_ref", "meta_ref",
            "sensitivity_rows", "write_sensitivity_block", "snapshot_value"]

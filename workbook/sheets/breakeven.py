@@ -17,10 +17,10 @@ across zero). Three ways, by case:
 
 from __future__ import annotations
 
-from .layout import Book, Rows, header_row, put, put_text, setup_sheet
-from .sheet_constants import SEGMENT_ROWS
+from ..kit import Book, Rows, header_row, put, put_text, setup_sheet
+from .constants import SEGMENT_ROWS
 
-__all__ = ["SHEET", "PAIRS", "build_breakeven"]
+__all__ = ["SHEET", "PAIRS", "build"]
 
 SHEET = "Break-even"
 PAIRS = (("api", "cloud"), ("api", "onprem"), ("cloud", "onprem"))
@@ -36,7 +36,7 @@ def _closed(expr: str) -> str:
     return f'=IF(AND([ok],[method]="closed form"),{expr},"")'
 
 
-def build_breakeven(book: Book) -> None:
+def build(book: Book) -> None:
     ws = book.sheet(SHEET)
     put_text(ws, "A1", "Break-even volumes", "title")
     put_text(ws, "A2", "The smallest volume at which two options' monthly costs cross (a crossing can be on a "

@@ -22,11 +22,11 @@ from openpyxl.utils import get_column_letter
 from costengine import SCENARIO_KEYS
 from costengine.engine import PAIRS
 
-from .layout import Book, cell_span_anchor, header_row, put, put_text, put_unit, setup_sheet
+from ..kit import Book, cell_span_anchor, header_row, put, put_text, put_unit, setup_sheet
 from .sensitivity_data import DATA_COLS, MAX_ROWS, SNAPSHOT_COL, data_ref, meta_ref
-from .sheet_inputs import FIRST_ROW as INPUT_ROW, SHEET as INPUTS
+from .inputs import FIRST_ROW as INPUT_ROW, SHEET as INPUTS
 
-__all__ = ["SHEET", "TOP", "TABLE_ROW", "BREAKEVEN_ROW", "build_sensitivity"]
+__all__ = ["SHEET", "TOP", "TABLE_ROW", "BREAKEVEN_ROW", "build"]
 
 SHEET = "Sensitivity"
 #: Inputs drawn in the tornado chart (the largest effects).
@@ -63,7 +63,7 @@ def _link(ref: str) -> str:
     return f'=IF(LEN({_src(ref)})=0,"",{_src(ref)})'
 
 
-def build_sensitivity(book: Book) -> None:
+def build(book: Book) -> None:
     ws = book.sheet(SHEET)
     put_text(ws, "A1", "Sensitivity: which inputs could change the answer", "title")
     put(ws, "A2", f'="Each input in turn at its low and its high value (the base -/+ "&TEXT({_src(meta_ref("swing"))},'

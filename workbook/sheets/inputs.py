@@ -15,12 +15,12 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from costengine import SCENARIO_KEYS, Scenario, key_info
 
-from .layout import Book, header_row, put, put_text, setup_sheet, wrap_rows
+from ..kit import Book, header_row, put, put_text, setup_sheet, wrap_rows
 from .sensitivity_data import snapshot_value as _value
 from .sensitivity_data import write_sensitivity_block
-from .sheet_constants import SHEET as CONSTANTS, ConstantsLayout, literal_choices
+from .constants import SHEET as CONSTANTS, ConstantsLayout, literal_choices
 
-__all__ = ["SHEET", "FIRST_ROW", "DERIVED", "build_inputs", "key_row", "blank"]
+__all__ = ["SHEET", "FIRST_ROW", "DERIVED", "build", "key_row", "blank"]
 
 SHEET = "Inputs"
 FIRST_ROW = 2
@@ -107,7 +107,7 @@ def _used_formula(key: str, b: str, e: str) -> str:
     return f"=IF(LEN(TRIM({b}))=0,{e},{b})"
 
 
-def build_inputs(book: Book, scenario: Scenario, constants: ConstantsLayout) -> None:
+def build(book: Book, scenario: Scenario, constants: ConstantsLayout) -> None:
     ws = book.sheet(SHEET)
     header_row(ws, 1, ["key", "value", "unit", "note", "default", "value used", "check"])
     values = scenario.model_dump()

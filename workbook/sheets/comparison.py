@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from costengine.plan import OPTIONS
 
-from .layout import Book, Rows, escape_lookup, header_row, put, put_text, setup_sheet
-from .sheet_catalogs import TierColumns
+from ..kit import Book, Rows, escape_lookup, header_row, put, put_text, setup_sheet
+from .token_pricing import TierColumns
 
-__all__ = ["SHEET", "build_comparison"]
+__all__ = ["SHEET", "build"]
 
 SHEET = "Comparison"
 _COLS = ("C", "D", "E")
@@ -37,7 +37,7 @@ def _tier_start(tiers: int) -> str:
     return f'=IF(ISNUMBER([row]),{expr},"n/a")'
 
 
-def build_comparison(book: Book, tiers: TierColumns) -> None:
+def build(book: Book, tiers: TierColumns) -> None:
     ws = book.sheet(SHEET)
     put_text(ws, "A1", "Comparison: API, cloud GPUs or on-premises servers", "title")
     put(ws, "A2", '="At "&TEXT(requests_per_month_used,"#,##0")&" requests per month of "&TEXT(prompt_tokens_used,'

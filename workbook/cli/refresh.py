@@ -21,8 +21,8 @@ from pathlib import Path
 
 from costengine import CostModelError, Scenario
 
-from .builder import write_workbook
-from .reader import read_inputs
+from ..builder import write_workbook
+from ..xlsx.reader import read_inputs
 
 __all__ = ["refresh_workbook", "scenario_of"]
 

@@ -11,9 +11,9 @@ from openpyxl.chart.layout import Layout, ManualLayout
 
 from costengine.plan import OPTIONS
 
-from .layout import Book, header_row, option_line, put, put_text, setup_sheet
+from ..kit import Book, header_row, option_line, put, put_text, setup_sheet
 
-__all__ = ["SHEET", "POINTS", "FROM", "TO", "build_curve"]
+__all__ = ["SHEET", "POINTS", "FROM", "TO", "build"]
 
 SHEET = "Curve"
 POINTS = 50
@@ -21,7 +21,7 @@ FROM, TO = 1e3, 1e8
 _FIRST = 8
 
 
-def build_curve(book: Book) -> None:
+def build(book: Book) -> None:
     ws = book.sheet(SHEET)
     put_text(ws, "A1", "Monthly cost against volume", "title")
     put(ws, "A2", '="Each option\'s monthly cost ["&currency_used&"/month] at log-spaced volumes; replicas '
