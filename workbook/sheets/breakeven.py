@@ -1,5 +1,5 @@
 """The Break-even sheet: the smallest volume at which two options' monthly costs cross, exactly as
-``costengine.breakeven.breakeven_arrays`` finds it, in formulas.
+``costengine.crossing.breakeven_arrays`` finds it, in formulas.
 
 With ``g(R) = sign x (cost_a(R) - cost_b(R))`` normalised so that g > 0 at the lowest volumes, the
 break-even is the first R where g <= 0 (on a segment between replica steps, or at a step where g jumps
@@ -17,13 +17,14 @@ across zero). Three ways, by case:
 
 from __future__ import annotations
 
+from costengine.engine import PAIRS
+
 from ..kit import Book, Rows, header_row, put, put_text, setup_sheet
 from .constants import SEGMENT_ROWS
 
-__all__ = ["SHEET", "PAIRS", "build"]
+__all__ = ["SHEET", "build"]
 
 SHEET = "Break-even"
-PAIRS = (("api", "cloud"), ("api", "onprem"), ("cloud", "onprem"))
 _NOT_IN_TABLE = ('"not computable in formulas: the crossing is more than "&c_segment_rows&" replica steps away; '
                  'use =LLM_BREAKEVEN() or llmcost compare"')
 

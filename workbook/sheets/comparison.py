@@ -9,6 +9,7 @@ option's fixed, variable and step costs, one quantity per row.
 
 from __future__ import annotations
 
+from costengine.engine import PAIRS
 from costengine.plan import OPTIONS
 
 from ..kit import Book, Rows, escape_lookup, header_row, put, put_text, setup_sheet
@@ -50,7 +51,7 @@ def build(book: Book, tiers: TierColumns) -> None:
           '=IF(input_problems>0,"check Inputs",INDEX(list_options,MATCH(MIN(cmp_cost),cmp_cost,0)))',
           kind="answer", names="cheapest_option",
           note="ties go to the first of api, cloud, onprem")
-    for pair in (("api", "cloud"), ("api", "onprem"), ("cloud", "onprem")):
+    for pair in PAIRS:
         a.add(f"be_{pair[0]}_{pair[1]}", f"break-even {pair[0]} / {pair[1]}", "requests/month",
               f"=breakeven_{pair[0]}_{pair[1]}", kind="link", fmt="volume",
               note="volume where the two monthly costs cross (Break-even sheet); none = they never cross")
