@@ -20,6 +20,7 @@ from typer.testing import CliRunner
 
 from costengine import SCENARIO_KEYS, CostModelError
 from workbook.xlsx import reader
+from workbook.xlsx.reader import WorkbookFileError
 from workbook.cli import app
 
 runner = CliRunner()
@@ -207,7 +208,7 @@ def test_billion_laughs_in_a_sheet_is_refused(tmp_path):
 
 
 def test_entities_without_dtd_check_still_refused():
-    with pytest.raises(CostModelError, match="entities|DTD"):
+    with pytest.raises(WorkbookFileError, match="entities|DTD"):
         reader._parse_xml(b'<!DOCTYPE x [<!ENTITY a "b">]><x>&a;</x>', Path("w.xlsx"), "xl/workbook.xml")
 
 

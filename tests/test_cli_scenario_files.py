@@ -3,11 +3,12 @@
 import pytest
 
 from costengine import CostModelError, Scenario
+from workbook.cli.errors import CliError
 from workbook.cli.scenario_files import count_rows, iter_rows, load_scenario, parse_sets
 
 
 def _error(fn, *args) -> str:
-    with pytest.raises(CostModelError) as info:
+    with pytest.raises((CostModelError, CliError)) as info:  # file problems are the CLI's, bad keys the engine's
         fn(*args)
     assert len(info.value.lines()) == 1
     return info.value.lines()[0]

@@ -17,7 +17,7 @@ from openpyxl.chart import BarChart, ScatterChart
 
 from costengine import SCENARIO_KEYS, CostModelError, Scenario
 from workbook.builder import build_workbook, workbook_bytes, write_workbook
-from workbook.xlsx.reader import read_inputs
+from workbook.xlsx.reader import WorkbookFileError, read_inputs
 from workbook.cli.refresh import refresh_workbook
 from workbook.sheets.sensitivity_data import DATA_COLS, FIRST_DATA_ROW, NOT_SWUNG, SNAPSHOT_COL, sensitivity_rows
 from workbook.sheets.projection import FIRST_ROW, LAST_ROW, MAX_MONTHS
@@ -186,6 +186,6 @@ def test_refresh_refuses_invalid_inputs_and_leaves_the_file(tmp_path):
 def test_refresh_refuses_a_file_that_is_not_a_template(tmp_path):
     path = tmp_path / "notes.xlsx"
     path.write_text("not a workbook")
-    with pytest.raises(CostModelError, match="not an .xlsx workbook"):
+    with pytest.raises(WorkbookFileError, match="not an .xlsx workbook"):
         refresh_workbook(path)
     assert path.read_text() == "not a workbook"

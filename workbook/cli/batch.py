@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 from costengine import CostModelError, Scenario
 
 from ..xlsx.files import atomic_open
+from .errors import CliError
 from .report import SUMMARY_ANSWERS, answers, summary_values
 from .scenario_files import Row, count_rows, iter_rows
 
@@ -208,21 +209,21 @@ def run_batch(scenarios: str | Path, out_dir: str | Path, *, jobs: int | None = 
     """Build one workbook per scenario of ``scenarios`` into ``out_dir`` and write ``summary.csv``.
 
     ``on_start(total)`` is called once the file has been checked, ``on_result(row)`` after each scenario
-    (in input order). Raises :class:`CostModelError` before writing anything when the file is malformed,
+    (in input order). Raises :class:`~workbook.cli.errors.CliError` before writing anything when the file is malformed,
     holds no scenario, or ``summary.csv`` exists without ``force``.
     """
     src, out = Path(scenarios), Path(out_dir)
     jobs = (os.cpu_count() or 1) if jobs is None else jobs
     if jobs < 1:
-        raise CostModelError("--jobs", f"must be at least 1 (got {jobs})")
+        raise CliError("--jobs", f"must be at least 1 (got {jobs})")
     total = count_rows(src)
     if total == 0:
-        raise CostModelError(str(src), "holds no scenario")
+        raise CliError(str(src), "holds no scenario")
     if out.exists() and not out.is_dir():
-        raise CostModelError(str(out), "exists and is not a folder")
+        raise CliError(str(out), "exists and is not a folder")
     summary = out / "summary.csv"
     if summary.exists() and not force:
-        raise CostModelError(str(summary), "exists; use --force to overwrite (workbooks too)")
+        raise CliError(str(summary), "exists; use --force to overwrite (workbooks too)")
     out.mkdir(parents=True, exist_ok=True)
     outcome = BatchOutcome(total=total)
     if on_start:

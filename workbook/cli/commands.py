@@ -1,7 +1,8 @@
 """``llmcost``: the command line. Parses arguments and calls the library; no logic lives here.
 
-Errors of the engine (:class:`~costengine.CostModelError`) become one ``key: problem`` line per problem
-on stderr and exit code 1; usage errors are typer's (exit code 2).
+Errors of the engine (:class:`~costengine.CostModelError`), the CLI's own file and usage errors
+(:class:`~workbook.cli.errors.CliError`) and unreadable workbooks (:class:`~workbook.xlsx.reader.WorkbookFileError`)
+become one ``subject: problem`` line per problem on stderr and exit code 1; typer's usage errors exit with 2.
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ import typer
 from rich.console import Console
 
 from costengine import CostModelError
+
+from ..xlsx.reader import WorkbookFileError
+from .errors import CliError
 
 app = typer.Typer(name="llmcost", no_args_is_help=True, add_completion=False, pretty_exceptions_show_locals=False,
                   help="API, cloud GPUs or on-premises? LLM hosting cost model: templates, batches, comparisons.")
@@ -49,10 +53,11 @@ class Kind(str, Enum):
 
 @contextmanager
 def _reported() -> Iterator[None]:
-    """Turn the engine's errors and output-file errors into lines on stderr and exit code 1."""
+    """Turn the engine's errors, the CLI's file and usage errors and output-file errors into lines on stderr
+    and exit code 1."""
     try:
         yield
-    except CostModelError as exc:
+    except (CostModelError, CliError, WorkbookFileError) as exc:
         for line in exc.lines():
             err.print(line, markup=False)
         raise typer.Exit(1) from None
@@ -75,9 +80,9 @@ def template(path: Annotated[Path, typer.Argument(help="Workbook to write (or a 
     with _reported():
         target = path / DEFAULT_TEMPLATE if path.is_dir() else path
         if target.suffix.lower() != ".xlsx":
-            raise CostModelError(str(path), "must end in .xlsx (Excel opens workbooks by their extension)")
+            raise CliError(str(path), "must end in .xlsx (Excel opens workbooks by their extension)")
         if target.exists() and not force:
-            raise CostModelError(str(target), "exists; use --force to overwrite")
+            raise CliError(str(target), "exists; use --force to overwrite")
         written = write_workbook(target, scenario_from(scenario, set_), force=force)
     out.print(f"wrote {written}")
 
