@@ -1,8 +1,9 @@
 """``llmcost``: the command line. Parses arguments and calls the library; no logic lives here.
 
 Errors of the engine (:class:`~costengine.CostModelError`), the CLI's own file and usage errors
-(:class:`~workbook.cli.errors.CliError`) and unreadable workbooks (:class:`~workbook.xlsx.reader.WorkbookFileError`)
-become one ``subject: problem`` line per problem on stderr and exit code 1; typer's usage errors exit with 2.
+(:class:`~workbook.cli.errors.CliError`) and unreadable workbooks (:class:`~workbook.xlsx.reader.WorkbookFileError`;
+both are :class:`~workbook.xlsx.files.FileProblem`) become one ``subject: problem`` line per problem on stderr
+and exit code 1; typer's usage errors exit with 2.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from rich.console import Console
 
 from costengine import CostModelError
 
-from ..xlsx.reader import WorkbookFileError
+from ..xlsx.files import FileProblem
 from .errors import CliError
 
 app = typer.Typer(name="llmcost", no_args_is_help=True, add_completion=False, pretty_exceptions_show_locals=False,
@@ -57,7 +58,7 @@ def _reported() -> Iterator[None]:
     and exit code 1."""
     try:
         yield
-    except (CostModelError, CliError, WorkbookFileError) as exc:
+    except (CostModelError, FileProblem) as exc:
         for line in exc.lines():
             err.print(line, markup=False)
         raise typer.Exit(1) from None

@@ -27,6 +27,8 @@ import defusedxml.ElementTree as SafeET
 
 from costengine import SCENARIO_KEYS
 
+from .files import FileProblem
+
 __all__ = ["InputCells", "WorkbookFileError", "read_inputs", "MAX_FILE_BYTES", "MAX_PART_BYTES", "MAX_TOTAL_BYTES", "MAX_RATIO",
            "MAX_MEMBERS", "INPUTS_SHEET"]
 
@@ -67,17 +69,8 @@ class InputCells:
     problems: tuple[tuple[str, str], ...]
 
 
-class WorkbookFileError(ValueError):
-    """A file that is not a readable llmcost template (``path: problem``); a file problem, not the engine's."""
-
-    def __init__(self, path: str, problem: str):
-        self.path = path
-        self.problem = problem
-        super().__init__(self.lines()[0])
-
-    def lines(self) -> list[str]:
-        """The one ``path: problem`` line."""
-        return [f"{self.path}: {self.problem}"]
+class WorkbookFileError(FileProblem):
+    """A file that is not a readable llmcost template (``path: problem``): a file problem, not the engine's."""
 
 
 def _fail(path: Path, problem: str) -> WorkbookFileError:
