@@ -18,7 +18,7 @@ from conftest import MADE_UP
 from openpyxl.workbook.defined_name import DefinedName
 from typer.testing import CliRunner
 
-from costengine import SCENARIO_KEYS, CostModelError
+from costengine import SCENARIO_KEYS
 from workbook.xlsx import reader
 from workbook.xlsx.reader import WorkbookFileError
 from workbook.cli import app

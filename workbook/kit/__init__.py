@@ -8,9 +8,9 @@ from .cells import FORMULA_LEADS, absolute, escape_lookup, put, put_formula_colu
     style_cell
 from .charts import OPTION_COLOURS, cell_span_anchor, option_line
 from .page import setup_sheet
-from .rows import Rows, header_row, wrap_rows
+from .rows import Rows, header_row, heading, wrap_rows
 from .styles import FMT, STYLE
 
 __all__ = ["Book", "Sheet", "FMT", "STYLE", "FORMULA_LEADS", "Rows", "put", "put_text", "put_unit",
-           "put_formula_column", "style_cell", "wrap_rows", "quote_sheet", "absolute", "header_row", "setup_sheet",
+           "put_formula_column", "style_cell", "wrap_rows", "heading", "quote_sheet", "absolute", "header_row", "setup_sheet",
            "escape_lookup", "cell_span_anchor", "option_line", "OPTION_COLOURS"]

@@ -14,7 +14,7 @@ from .book import Book
 from .cells import put, put_text, put_unit
 from .styles import STYLE
 
-__all__ = ["Rows", "header_row", "wrap_rows"]
+__all__ = ["Rows", "header_row", "heading", "wrap_rows"]
 
 
 def wrap_rows(ws: Worksheet, rows: Iterable[int], cols: Sequence[str], widths: dict[str, float],
@@ -116,3 +116,9 @@ class Rows:
                     self.book.name(name, self.ws.title, f"{col}{r}")
         self.row += 1
         return r
+
+
+def heading(ws: Worksheet, title: str, subtitle: str) -> None:
+    """The sheet's title in A1 and its subtitle in A2 (text, or a formula starting with ``=``)."""
+    put_text(ws, "A1", title, "title")
+    put(ws, "A2", subtitle, "subtitle")

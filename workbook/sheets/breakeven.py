@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from costengine.engine import PAIRS
 
-from ..kit import Book, Rows, header_row, put, put_text, setup_sheet
+from ..kit import Book, Rows, header_row, heading, put, put_text, setup_sheet
 from .constants import SEGMENT_ROWS
 
 __all__ = ["SHEET", "build"]
@@ -39,9 +39,9 @@ def _closed(expr: str) -> str:
 
 def build(book: Book) -> None:
     ws = book.sheet(SHEET)
-    put_text(ws, "A1", "Break-even volumes", "title")
-    put_text(ws, "A2", "The smallest volume at which two options' monthly costs cross (a crossing can be on a "
-             "replica step); none = they do not cross up to 1e12 requests per month.", "subtitle")
+    heading(ws, "Break-even volumes",
+            "The smallest volume at which two options' monthly costs cross (a crossing can be on a "
+             "replica step); none = they do not cross up to 1e12 requests per month.")
     header_row(ws, 4, ["pair", "break-even [requests/month]", "method"], height=30)
     x = Rows(book, ws, 11, value_cols=("C", "D", "E"), note_col="F")
     header_row(ws, 10, ["quantity", "unit", *(f"{a} / {b}" for a, b in PAIRS), "note"])

@@ -12,7 +12,7 @@ from __future__ import annotations
 from costengine.engine import PAIRS
 from costengine.plan import OPTIONS
 
-from ..kit import Book, Rows, escape_lookup, header_row, put, put_text, setup_sheet
+from ..kit import Book, Rows, escape_lookup, header_row, heading, setup_sheet
 from .token_pricing import TierColumns
 
 __all__ = ["SHEET", "build"]
@@ -40,9 +40,9 @@ def _tier_start(tiers: int) -> str:
 
 def build(book: Book, tiers: TierColumns) -> None:
     ws = book.sheet(SHEET)
-    put_text(ws, "A1", "Comparison: API, cloud GPUs or on-premises servers", "title")
-    put(ws, "A2", '="At "&TEXT(requests_per_month_used,"#,##0")&" requests per month of "&TEXT(prompt_tokens_used,'
-        '"#,##0")&" + "&TEXT(output_tokens_used,"#,##0")&" tokens; money in "&currency_used&"."', "subtitle")
+    heading(ws, "Comparison: API, cloud GPUs or on-premises servers",
+            '="At "&TEXT(requests_per_month_used,"#,##0")&" requests per month of "&TEXT(prompt_tokens_used,'
+        '"#,##0")&" + "&TEXT(output_tokens_used,"#,##0")&" tokens; money in "&currency_used&"."')
 
     # --- the answers ---------------------------------------------------------------------------------
     a = Rows(book, ws, 3, value_cols=("C",), note_col="D")

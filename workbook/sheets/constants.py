@@ -18,7 +18,7 @@ from costengine.crossing import MAX_VOLUME
 from costengine.rules import PRECISION_BY_BYTES, is_whole, key_bounds
 from costengine.scenario import PRECISION_BYTES
 
-from ..kit import Book, header_row, put, put_text, setup_sheet
+from ..kit import Book, header_row, heading, put, put_text, setup_sheet
 
 __all__ = ["SHEET", "SEGMENT_ROWS", "JUMP_MARGIN", "LN_MAX_NUMBER", "ConstantsLayout", "build", "literal_choices"]
 
@@ -87,9 +87,9 @@ def literal_choices(key: str) -> tuple[str, ...]:
 
 def build(book: Book) -> ConstantsLayout:
     ws = book.sheet(SHEET)
-    put_text(ws, "A1", "Constants, lists and input rules", "title")
-    put_text(ws, "A2", "Numbers the formulas use that are not scenario inputs; taken from the cost engine "
-             "(costengine/plan.py, sizing.py, breakeven.py).", "subtitle")
+    heading(ws, "Constants, lists and input rules",
+            "Numbers the formulas use that are not scenario inputs; taken from the cost engine "
+             "(costengine/plan.py, sizing.py, breakeven.py).")
     header_row(ws, 4, ["name", "value", "unit", "meaning / source"])
     r = 5
     for name, value, unit, meaning in CONSTANTS:

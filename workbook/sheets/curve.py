@@ -11,7 +11,7 @@ from openpyxl.chart.layout import Layout, ManualLayout
 
 from costengine.plan import OPTIONS
 
-from ..kit import Book, header_row, option_line, put, put_text, setup_sheet
+from ..kit import Book, header_row, heading, option_line, put, put_text, setup_sheet
 
 __all__ = ["SHEET", "POINTS", "FROM", "TO", "build"]
 
@@ -23,9 +23,9 @@ _FIRST = 8
 
 def build(book: Book) -> None:
     ws = book.sheet(SHEET)
-    put_text(ws, "A1", "Monthly cost against volume", "title")
-    put(ws, "A2", '="Each option\'s monthly cost ["&currency_used&"/month] at log-spaced volumes; replicas '
-        'step up as volume grows."', "subtitle")
+    heading(ws, "Monthly cost against volume",
+            '="Each option\'s monthly cost ["&currency_used&"/month] at log-spaced volumes; replicas '
+        'step up as volume grows."')
     put_text(ws, "A3", "from", "label")
     put(ws, "B3", FROM, "input", "volume")
     put_text(ws, "C3", "requests/month", "unit")

@@ -11,9 +11,8 @@ from openpyxl.styles import Alignment, Protection
 from costengine import load_catalog
 from costengine.catalogs import token_price_table, token_prices_version
 
-from ..kit import Book, put, put_text, setup_sheet, wrap_rows
+from ..kit import Book, heading, put, put_text, setup_sheet, wrap_rows
 from ..xlwings_setup import CONF_NAME, UDF_MODULE
-from .inputs import FIRST_ROW, SCENARIO_KEYS
 
 __all__ = ["SHEET", "build", "catalog_dates"]
 
@@ -97,9 +96,9 @@ def _text(ws, r: int, text: str) -> None:
 
 def build(book: Book) -> None:
     ws = book.sheet(SHEET)
-    put_text(ws, "A1", "LLM hosting cost model: API, cloud GPUs or on-premises servers?", "title")
-    put_text(ws, "A2", "Should you pay a closed model's API per token, rent GPUs in a cloud and serve an open model, "
-             "or buy servers? This workbook answers it for your scenario with native Excel formulas.", "subtitle")
+    heading(ws, "LLM hosting cost model: API, cloud GPUs or on-premises servers?",
+            "Should you pay a closed model's API per token, rent GPUs in a cloud and serve an open model, "
+             "or buy servers? This workbook answers it for your scenario with native Excel formulas.")
     r = 4
     put_text(ws, f"A{r}", "At a glance", "section")
     glance = (("cheapest option", "=cheapest_option", None),

@@ -22,7 +22,7 @@ from openpyxl.utils import get_column_letter
 from costengine import SCENARIO_KEYS
 from costengine.engine import PAIRS
 
-from ..kit import Book, cell_span_anchor, header_row, put, put_text, put_unit, setup_sheet
+from ..kit import Book, cell_span_anchor, header_row, heading, put, put_text, put_unit, setup_sheet
 from .sensitivity_data import DATA_COLS, MAX_ROWS, SNAPSHOT_COL, data_ref, meta_ref
 from .inputs import FIRST_ROW as INPUT_ROW, SHEET as INPUTS
 
@@ -65,10 +65,9 @@ def _link(ref: str) -> str:
 
 def build(book: Book) -> None:
     ws = book.sheet(SHEET)
-    put_text(ws, "A1", "Sensitivity: which inputs could change the answer", "title")
-    put(ws, "A2", f'="Each input in turn at its low and its high value (the base -/+ "&TEXT({_src(meta_ref("swing"))},'
-        '"0%")&"), every other input at the base; each option\'s monthly cost at the scenario\'s volume."',
-        "subtitle")
+    heading(ws, "Sensitivity: which inputs could change the answer",
+            f'="Each input in turn at its low and its high value (the base -/+ "&TEXT({_src(meta_ref("swing"))},'
+            '"0%")&"), every other input at the base; each option\'s monthly cost at the scenario\'s volume."')
     for r, text in enumerate(_STALE_NOTE, start=3):
         put_text(ws, f"A{r}", text, "bold")
     _base_block(book, ws)
