@@ -4,7 +4,7 @@ the value the formulas use and a check of each value against the engine's rules.
 Contract (the reader and the add-in rely on it): row 1 is the header ``key | value | unit | note``;
 from row 2 one row per key in ``costengine.SCENARIO_KEYS`` order; values in column B, blanks left
 empty ("use the default" or "derive"); each key is a workbook-level name pointing at its B cell.
-Hidden columns L:AL hold the sensitivity table computed for the scenario (:mod:`workbook.sensitivity_data`):
+Hidden columns L:AL hold the sensitivity table computed for the scenario (:mod:`workbook.sheets.sensitivity_data`):
 the only scenario-dependent values outside column B, kept here so that this stays the one sheet that
 depends on the scenario.
 """

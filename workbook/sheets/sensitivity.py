@@ -4,7 +4,7 @@ Each input in turn is set to a low and a high value (the base -/+ 25%) with ever
 (:func:`costengine.sensitivity.sensitivity`). The table gives the change in each option's monthly cost,
 the cheapest option at each end, whether it flips, and the break-even volumes. The tornado chart shows,
 for the inputs with the largest effect, how much each moves the *lead* of the cheapest option over the
-next best (:mod:`workbook.sensitivity_data`): a bar below ``-lead`` means another option becomes cheaper.
+next best (:mod:`workbook.sheets.sensitivity_data`): a bar below ``-lead`` means another option becomes cheaper.
 
 The numbers are values computed when the workbook was written and kept in hidden columns of the Inputs
 sheet; this sheet shows them through formulas, says so at the top, and counts the inputs changed since
