@@ -146,3 +146,16 @@ def test_modules_stay_small():
     for path in _py_files("costengine", "addin", "workbook"):
         lines = len(path.read_text(encoding="utf-8").splitlines())
         assert lines <= 420, f"{path.relative_to(ROOT)} has {lines} lines"
+
+
+def test_every_sheet_module_names_its_sheet_and_has_one_build():
+    import importlib
+
+    from workbook.builder import SHEET_ORDER, TABS
+
+    helpers = {"__init__", "catalog_table", "sensitivity_data"}  # shared by several sheets, not sheets
+    names = {p.stem for p in (ROOT / "workbook" / "sheets").glob("*.py")} - helpers
+    assert {m.__name__.rsplit(".", 1)[1] for m in TABS} == names
+    for name in names:
+        module = importlib.import_module(f"workbook.sheets.{name}")
+        assert callable(module.build) and module.SHEET in SHEET_ORDER, name

@@ -33,9 +33,11 @@ from .xlsx.writer import xlsx_bytes
 
 __all__ = ["build_workbook", "build_book", "write_workbook", "workbook_bytes", "SHEET_ORDER"]
 
+#: The sheet modules in tab order (each names its sheet ``SHEET`` and fills it with ``build``).
+TABS = (readme, inputs, comparison, breakeven, curve, projection, sensitivity, sizing, finetune, token_pricing,
+        hardware, models, constants, xlwings_conf)
 #: The order of the sheets (tabs).
-SHEET_ORDER = ("README", "Inputs", "Comparison", "Break-even", "Curve", "Projection", "Sensitivity", "Sizing",
-               "Fine-tuning", "Token Pricing", "Hardware", "Models", "Constants", "xlwings.conf")
+SHEET_ORDER = tuple(tab.SHEET for tab in TABS)
 
 
 def _document_date() -> datetime:
