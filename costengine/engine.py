@@ -15,8 +15,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .crossing import MAX_VOLUME, breakeven_arrays
 from .catalogs import Catalog, load_catalog
+from .crossing import MAX_VOLUME, breakeven_arrays
 from .errors import CostModelError
 from .plan import OPTIONS, Plan, cost_at, replicas_at, resolve
 from .rules import check_column

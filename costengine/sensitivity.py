@@ -40,8 +40,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .crossing import breakeven_arrays
 from .catalogs import Catalog, load_catalog, token_price
+from .crossing import breakeven_arrays
 from .engine import OPTIONS, PAIRS, TEXT_KEYS, plan_for
 from .errors import CostModelError, closest
 from .plan import HOST_POWER_KW, Plan, cost_at
