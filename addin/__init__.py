@@ -1,4 +1,5 @@
-"""The Excel front end: worksheet functions for xlwings (:mod:`addin.udfs`) and their setup (:mod:`addin.install`).
+"""The Excel front end: worksheet functions for xlwings (:mod:`addin.udfs`), thin hand-offs to costengine.
 
-Importing this package imports nothing else, so ``addin.install`` stays cheap for the CLI.
+Imports only costengine. The setup text (``llmcost addin``, the ``xlwings.conf`` sheet) is
+:mod:`workbook.xlwings_setup`, so this package does not depend on the workbook builder and vice versa.
 """

@@ -11,12 +11,9 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-import numpy as np
-
 from costengine import CostModelError, Scenario, engine, finetune, key_info, load_catalog, sizing, token_price
-from costengine.breakeven import MAX_VOLUME, breakeven_arrays
 from costengine.catalogs import HARDWARE_COLUMNS, MODEL_COLUMNS
-from costengine.plan import OptionCost
+from costengine.rules import linear_breakeven
 from costengine.scenario import PRECISION_BYTES, parse_precision
 
 from . import cells
@@ -131,14 +128,8 @@ def breakeven_linear(fixed_a: Any, per_request_a: Any, fixed_b: Any, per_request
     """Volume [requests/month] where ``fixed_a + per_request_a*R = fixed_b + per_request_b*R``; ``"none"``."""
     names = ("fixed_a", "per_request_a", "fixed_b", "per_request_b")
     fa, va, fb, vb = (number(v, n, ge=0) for v, n in zip((fixed_a, per_request_a, fixed_b, per_request_b), names))
-    one = np.ones(1)
-
-    def line(fixed: float, variable: float) -> OptionCost:
-        return OptionCost(fixed=fixed * one, variable=variable * one, step=0 * one, capacity=np.inf * one,
-                          min_replicas=0 * one, gpus_per_replica=0 * one, seconds_per_request=np.nan * one)
-
-    r = float(breakeven_arrays(line(fa, va), line(fb, vb), one, MAX_VOLUME)[0])
-    return NONE if np.isnan(r) else out(r)
+    r = linear_breakeven(fa, va, fb, vb)
+    return NONE if r is None else out(r)
 
 
 def weights_gb(params_billion: Any, precision: Any = None) -> float:
@@ -176,20 +167,11 @@ def throughput(model: Any, gpu: Any, gpus: Any = None, precision: Any = None, co
     m = catalog.model(text(model, "model"), "model")
     g = catalog.gpu(text(gpu, "gpu"), "gpu")
     prec = _precision(precision)
-    bpp = PRECISION_BYTES[prec]
     n = number(gpus, "gpus", None, ge=1, le=1024, whole=True)
-    if n is None:
-        n = float(sizing.gpus_needed(m.params_billion, g.memory_gb, bpp, _DEFAULTS["memory_overhead"]))
     batch = number(concurrency, "concurrency", None, ge=1, whole=True)
     p = number(prompt_tokens, "prompt_tokens", float(_DEFAULTS["prompt_tokens"]), ge=0)
     o = number(output_tokens, "output_tokens", float(_DEFAULTS["output_tokens"]), gt=0)
-    kv = m.kv_bytes_per_token(sizing.kv_bytes_for(prec))
-    res = sizing.roofline(n_gpus=n, gpu_memory_gb=g.memory_gb, bandwidth_tbps=g.bandwidth_tbps,
-                          peak_flops=sizing.flops_for(prec, g.bf16_tflops, g.fp8_tflops),
-                          params_billion=m.params_billion, active_params_billion=m.active_params_billion,
-                          bytes_per_param=bpp, kv_per_token=kv, prompt_tokens=p, output_tokens=o, batch=batch)
-    sizing.check_fits(float(res["max_batch"]), key="gpus", n_gpus=n, gpu_memory_gb=g.memory_gb,
-                      weight_gb=m.params_billion * bpp, kv_gb_per_sequence=kv * (p + o) / 1e9, gpu_id=g.id)
+    res = sizing.replica_throughput(m, g, n, prec, p, o, batch, memory_overhead=_DEFAULTS["memory_overhead"])
     return out(res["output_tokens_per_s"])
 
 

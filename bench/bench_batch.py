@@ -16,7 +16,7 @@ Target (issue 6): 1,000 workbooks in under 2 minutes on a 2-core machine.
 Measured on the 2-core development machine (Python 3.11, 2026-11-25, other jobs mostly idle): 1,000
 workbooks in 63 s with 1 job and 39 s with 2 jobs (26 workbooks/s); peak memory 112 MB at both 200 and
 1,000 scenarios (2 jobs), 128 MB with 1 job (no workers: the main process builds). A workbook takes about
-65 ms from the template cache (:mod:`workbook.batch_cache`) against about 0.6 s for a full build.
+65 ms from the template cache (:mod:`workbook.xlsx.template_cache`) against about 0.6 s for a full build.
 """
 
 from __future__ import annotations

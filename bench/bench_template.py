@@ -23,7 +23,7 @@ def main(repeats: int = 10) -> int:
     folder = Path(tempfile.mkdtemp(prefix="bench-template-"))
     t0 = time.perf_counter()
     from workbook.builder import build_workbook, write_workbook
-    from workbook.xlsx_writer import xlsx_bytes
+    from workbook.xlsx.writer import xlsx_bytes
 
     write_workbook(folder / "cold.xlsx")
     cold = time.perf_counter() - t0

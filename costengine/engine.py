@@ -15,10 +15,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .breakeven import MAX_VOLUME, breakeven_arrays
 from .catalogs import Catalog, load_catalog
+from .crossing import MAX_VOLUME, breakeven_arrays
 from .errors import CostModelError
 from .plan import OPTIONS, Plan, cost_at, replicas_at, resolve
+from .rules import check_column
 from .scenario import SCENARIO_KEYS, Scenario
 
 __all__ = ["OPTIONS", "TEXT_KEYS", "plan_for", "monthly_cost", "cost_per_request", "breakeven", "cheapest",
@@ -212,30 +213,9 @@ def _sweep_columns(df: pd.DataFrame) -> dict[str, np.ndarray]:
                 raise CostModelError(key, f"must be a number (got {v!r}) (row {j + 1})")
         if default is not None:
             num = np.where(np.isnan(num), float(default), num)
-        _check_bounds(key, num)
+        check_column(key, num)
         cols[key] = num
     return cols
-
-
-def _check_bounds(key: str, num: np.ndarray) -> None:
-    finite = ~np.isnan(num)
-    if np.isinf(num).any():
-        j = int(np.flatnonzero(np.isinf(num))[0])
-        raise CostModelError(key, f"must be a finite number (got {num[j]}) (row {j + 1})")
-    for meta in Scenario.model_fields[key].metadata:
-        for attr, op, test in (("ge", ">=", np.less), ("gt", ">", np.less_equal),
-                               ("le", "<=", np.greater), ("lt", "<", np.greater_equal)):
-            bound = getattr(meta, attr, None)
-            if bound is not None:
-                bad = finite & test(num, bound)
-                if bad.any():
-                    j = int(np.flatnonzero(bad)[0])
-                    raise CostModelError(key, f"must be {op} {bound:g} (got {num[j]:g}) (row {j + 1})")
-    if Scenario.model_fields[key].annotation in (int, int | None):
-        frac = finite & (num != np.floor(num))
-        if frac.any():
-            j = int(np.flatnonzero(frac)[0])
-            raise CostModelError(key, f"must be a whole number (got {num[j]:g}) (row {j + 1})")
 
 
 def _check_text(key: str, series: pd.Series, default: str) -> np.ndarray:

@@ -11,9 +11,8 @@ import numpy as np
 
 from .errors import CostModelError
 
-__all__ = ["finetune_memory_gb", "finetune_cost", "tokens_from_words", "api_finetune_cost",
-           "finetune_breakeven_words_per_day", "TOKENS_PER_WORD", "LORA_FRACTION", "OPTIMIZER_FACTOR",
-           "FULL_FINETUNE_FACTOR"]
+__all__ = ["finetune_memory_gb", "finetune_cost", "tokens_from_words",
+           "finetune_breakeven_words_per_day", "TOKENS_PER_WORD", "LORA_FRACTION", "OPTIMIZER_FACTOR"]
 
 #: A common rule of thumb for English text (the seed article uses 2).
 TOKENS_PER_WORD = 1.33
@@ -22,9 +21,6 @@ LORA_FRACTION = 0.001
 #: Memory of the trainable parameters' gradients, optimiser state and buffers, as a multiple of their size
 #: (seed 004: "about five times").
 OPTIMIZER_FACTOR = 5.0
-#: Bytes per parameter of full fine-tuning with Adam in mixed precision: 2 (weights) + 2 (gradients)
-#: + 4 (fp32 master) + 8 (two Adam moments) = 16.
-FULL_FINETUNE_FACTOR = 16.0
 
 
 def _check(name: str, value, low: float = 0.0, high: float | None = None, strict: bool = False) -> None:
@@ -80,13 +76,6 @@ def tokens_from_words(words, tokens_per_word=TOKENS_PER_WORD):
     _check("words", words)
     _check("tokens_per_word", tokens_per_word, strict=True)
     return np.multiply(words, tokens_per_word) * 1.0
-
-
-def api_finetune_cost(training_tokens, price_per_mtok):
-    """API fine-tuning cost [money] = training tokens / 1e6 * price per MTok of training data."""
-    _check("training_tokens", training_tokens)
-    _check("price_per_mtok", price_per_mtok)
-    return np.multiply(training_tokens, price_per_mtok) / 1e6
 
 
 def finetune_breakeven_words_per_day(self_hosted_cost_per_day, api_price_per_mtok,

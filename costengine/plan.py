@@ -190,7 +190,6 @@ def resolve(cols: Columns, catalog: Catalog, rows: np.ndarray | None = None) -> 
     models = _lookup(f["model"], need_model, lambda m: catalog.model(m, "model"), rows)
     np.copyto(params, models.attr("params_billion"), where=_blank(params))
     weights_gb = sizing.weights_gb(params, bpp)
-    serving_gb = weights_gb * f["memory_overhead"]
     hours = f["hours_per_month"]
     util = f["target_utilization"]
     peak = f["peak_to_average"]

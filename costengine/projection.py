@@ -37,6 +37,7 @@ from .catalogs import Catalog
 from .engine import OPTIONS, check_option, plan_for
 from .errors import CostModelError
 from .plan import cost_at, replicas_at
+from .rules import payback_month_of
 from .scenario import Scenario
 
 __all__ = ["VIEWS", "PROJECTION_UNITS", "projection", "payback_month", "npv", "decision_summary",
@@ -197,8 +198,7 @@ def payback_month(s: Scenario | dict, option: str, versus: str = "api", view: st
     df = projection(s, catalog)
     ca = np.cumsum(df[_monthly_column(a, v)].to_numpy())
     cb = np.cumsum(df[_monthly_column(b, v)].to_numpy())
-    hit = np.flatnonzero(ca <= cb)
-    return int(df["month"].iloc[hit[0]]) if len(hit) else None
+    return payback_month_of(ca, cb)
 
 
 def npv(s: Scenario | dict, option: str, view: str = "cash", catalog: Catalog | None = None) -> float:
@@ -237,7 +237,7 @@ def decision_summary(s: Scenario | dict, catalog: Catalog | None = None) -> pd.D
                 row[f"payback_month_vs_api{suffix}"] = np.nan
                 continue
             ca = df[f"cumulative_{name}" + ("_cash" if name == "onprem" and view == "cash" else "")].to_numpy()
-            hit = np.flatnonzero(ca <= df["cumulative_api"].to_numpy())
-            row[f"payback_month_vs_api{suffix}"] = float(hit[0] + 1) if len(hit) else np.nan
+            month = payback_month_of(ca, df["cumulative_api"].to_numpy())
+            row[f"payback_month_vs_api{suffix}"] = np.nan if month is None else float(month)
         rows.append(row)
     return pd.DataFrame(rows).set_index("option")

@@ -40,12 +40,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .breakeven import breakeven_arrays
 from .catalogs import Catalog, load_catalog, token_price
+from .crossing import breakeven_arrays
 from .engine import OPTIONS, PAIRS, TEXT_KEYS, plan_for
 from .errors import CostModelError, closest
 from .plan import HOST_POWER_KW, Plan, cost_at
 from .projection import onprem_cash_terms
+from .rules import check_value
+from .rules import is_whole as _is_count
+from .rules import numeric_bounds as _bounds
 from .scenario import SCENARIO_KEYS, Scenario
 
 __all__ = ["DEFAULT_SWING", "SENSITIVITY_KEYS", "sensitivity", "resolved_value"]
@@ -96,19 +99,6 @@ def resolved_value(s: Scenario | dict, key: str, catalog: Catalog | None = None)
         sc, so = float(opts["cloud"].seconds_per_request[0]), float(opts["onprem"].seconds_per_request[0])
         return sc if math.isclose(sc, so, rel_tol=1e-12) else None
     return None
-
-
-def _bounds(key: str) -> dict[str, float]:
-    out: dict[str, float] = {}
-    for meta in Scenario.model_fields[key].metadata:
-        for attr in ("ge", "gt", "le", "lt"):
-            if getattr(meta, attr, None) is not None:
-                out[attr] = float(getattr(meta, attr))
-    return out
-
-
-def _is_count(key: str) -> bool:
-    return Scenario.model_fields[key].annotation in (int, int | None)
 
 
 def _swung(key: str, base: float, raw: float) -> tuple[float, str]:
@@ -162,7 +152,7 @@ def _parse_ranges(ranges: Any) -> dict[str, tuple[float, float]]:
         if not (math.isfinite(lo) and math.isfinite(hi)) or lo > hi:
             raise CostModelError(key, f"needs finite low <= high (got {lo:g}, {hi:g})")
         for v in (lo, hi):
-            Scenario(**{key: int(v) if _is_count(key) and v == int(v) else v})  # raises naming the key
+            check_value(key, v)  # raises naming the key
         if key in out:
             raise CostModelError(key, "is given twice in ranges")
         out[key] = (lo, hi)

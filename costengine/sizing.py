@@ -187,11 +187,6 @@ def check_fits(b_max: float, *, key: str, n_gpus: float, gpu_memory_gb: float, w
                          f"{KV_MEMORY_FRACTION:.0%} usable) but {n_gpus:g} x {gpu_id} have {have:,.0f} GB")
 
 
-def bytes_per_param(precision: str) -> float:
-    """Bytes per parameter of a precision name."""
-    return PRECISION_BYTES[precision]
-
-
 def replica_throughput(model, gpu, n_gpus=None, precision="bf16", prompt_tokens=1000, output_tokens=500,
                        batch=None, memory_overhead=1.2, **efficiencies):
     """Roofline estimate for one replica of catalog rows ``model`` (OpenModel) on ``gpu`` (GPU).

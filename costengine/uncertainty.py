@@ -27,6 +27,8 @@ import pandas as pd
 from .catalogs import Catalog
 from .engine import OPTIONS, TEXT_KEYS, check_option, sweep
 from .errors import CostModelError, closest
+from .rules import check_value
+from .rules import is_whole as _is_count
 from .scenario import SCENARIO_KEYS, Scenario
 
 __all__ = ["DEFAULT_DRAWS", "MAX_DRAWS", "RANGE_COLUMNS", "parse_ranges", "triangular", "draw_scenarios",
@@ -38,10 +40,6 @@ DEFAULT_DRAWS = 10_000
 MAX_DRAWS = 1_000_000
 #: Columns of a ranges table.
 RANGE_COLUMNS: tuple[str, ...] = ("key", "low", "likely", "high")
-
-
-def _is_count(key: str) -> bool:
-    return Scenario.model_fields[key].annotation in (int, int | None)
 
 
 def _range_rows(ranges: Any) -> list[tuple[Any, ...]]:
@@ -102,7 +100,7 @@ def parse_ranges(ranges: Any) -> list[tuple[str, float, float, float]]:
         if likely > hi:
             raise CostModelError(key, f"likely must be <= high (got likely {likely:g} > high {hi:g})")
         for x in (lo, hi):
-            Scenario(**{key: int(x) if _is_count(key) and x == int(x) else x})  # bounds; raises naming the key
+            check_value(key, x)  # bounds; raises naming the key
         if key in seen:
             raise CostModelError(key, "is given twice in ranges")
         seen.add(key)

@@ -18,8 +18,8 @@ import openpyxl
 
 from costengine import CostModelError, Scenario, load_catalog, plan_for
 from workbook.builder import build_workbook, write_workbook
-from workbook.sheet_catalogs import api_model_list
-from workbook.sheet_projection import FIRST_ROW as PROJECTION_FIRST_ROW
+from workbook.sheets.token_pricing import api_model_list
+from workbook.sheets.projection import FIRST_ROW as PROJECTION_FIRST_ROW
 
 from lo import recalc
 from test_decision_projection import HAND

@@ -1,4 +1,4 @@
-"""Setup help for Excel (addin.install): the text ``llmcost addin`` prints and the xlwings.conf it writes."""
+"""Setup help for Excel (workbook.xlwings_setup): the text ``llmcost addin`` prints and the xlwings.conf it writes."""
 
 import re
 import subprocess
@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from addin import install
+from workbook import xlwings_setup as install
 
 
 def parse_conf(text):
@@ -84,7 +84,7 @@ def test_star_import_gives_exactly_the_functions():
 
 def test_install_module_stays_light():
     """``llmcost addin`` must not pay for importing xlwings, pandas or the engine."""
-    code = ("import sys, addin.install; "
+    code = ("import sys, workbook.xlwings_setup; "
             "print(sorted(m for m in ('xlwings', 'pandas', 'numpy', 'costengine') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

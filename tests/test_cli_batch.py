@@ -18,11 +18,11 @@ from conftest import MADE_UP
 from typer.testing import CliRunner
 
 from costengine import Scenario, sweep
-from workbook import batch
-from workbook.batch_cache import TemplateCache
+from workbook.cli import batch
+from workbook.xlsx.template_cache import TemplateCache
 from workbook.builder import workbook_bytes
 from workbook.cli import app
-from workbook.reader import read_inputs
+from workbook.xlsx.reader import read_inputs
 
 runner = CliRunner()
 
@@ -94,7 +94,7 @@ def test_summary_agrees_with_the_vectorised_sweep(tmp_path):
 
 def test_yaml_scenarios_and_the_example_files_agree(tmp_path):
     examples = Path(__file__).resolve().parents[1] / "templates" / "examples"
-    from workbook.scenario_files import iter_rows
+    from workbook.cli.scenario_files import iter_rows
 
     from_csv = [(r.name, Scenario.parse(r.values)) for r in iter_rows(examples / "scenarios.csv")]
     from_yaml = [(r.name, Scenario.parse(r.values)) for r in iter_rows(examples / "scenarios.yaml")]
@@ -115,7 +115,8 @@ def test_workbooks_are_the_builders_and_read_back(tmp_path):
     out = tmp_path / "out"
     result = runner.invoke(app, ["batch", str(write_csv(tmp_path / "s.csv", rows)), "-o", str(out), "-j", "1"])
     assert result.exit_code == 0, result.output
-    assert batch._CACHE is not None and batch._CACHE.fast and batch._CACHE.full_builds == 0
+    built = batch._template_cache.cache_info().currsize == 1  # this process's cache, built by the batch
+    assert built and batch._template_cache().fast and batch._template_cache().full_builds == 0
     for row in rows:
         values = {k: v for k, v in row.items() if k != "name"}
         s = Scenario.parse(values)
@@ -125,7 +126,7 @@ def test_workbooks_are_the_builders_and_read_back(tmp_path):
 
 
 def test_template_cache_matches_the_builder_for_varied_scenarios():
-    cache = batch._CACHE or TemplateCache()  # the batch tests' cache when they ran first
+    cache = batch._template_cache() if batch._template_cache.cache_info().currsize else TemplateCache()  # the batch tests' cache when they ran first
     assert cache.fast  # the start-up probe agreed byte for byte
     for s in (Scenario(), Scenario(**MADE_UP), Scenario(precision="int4", cloud_billing="per_second", currency="JPY",
                                                         usd_to_currency=150, api_model="claude-sonnet-4-5")):
@@ -290,7 +291,7 @@ def test_template_into_a_folder(tmp_path):
 
 def test_interrupted_write_leaves_no_file(tmp_path, monkeypatch):
     # the process dies after the bytes are written but before the rename: no workbook, no temporary file
-    from workbook import files
+    from workbook.xlsx import files
 
     def die(fd):
         raise KeyboardInterrupt

@@ -18,8 +18,9 @@ from conftest import MADE_UP
 from openpyxl.workbook.defined_name import DefinedName
 from typer.testing import CliRunner
 
-from costengine import SCENARIO_KEYS, CostModelError
-from workbook import reader
+from costengine import SCENARIO_KEYS
+from workbook.xlsx import reader
+from workbook.xlsx.reader import WorkbookFileError
 from workbook.cli import app
 
 runner = CliRunner()
@@ -207,7 +208,7 @@ def test_billion_laughs_in_a_sheet_is_refused(tmp_path):
 
 
 def test_entities_without_dtd_check_still_refused():
-    with pytest.raises(CostModelError, match="entities|DTD"):
+    with pytest.raises(WorkbookFileError, match="entities|DTD"):
         reader._parse_xml(b'<!DOCTYPE x [<!ENTITY a "b">]><x>&a;</x>', Path("w.xlsx"), "xl/workbook.xml")
 
 
@@ -263,7 +264,7 @@ def test_template_filled_and_saved_by_a_spreadsheet_reads_back(tmp_path):
     # LibreOffice Calc (shared strings, cached values, its own XML): evaluate must read the typed numbers
     from lo import recalc
 
-    from workbook.sheet_inputs import key_row
+    from workbook.sheets.inputs import key_row
 
     template = tmp_path / "in" / "model.xlsx"
     template.parent.mkdir()

@@ -3,11 +3,12 @@
 import pytest
 
 from costengine import CostModelError, Scenario
-from workbook.scenario_files import count_rows, iter_rows, load_scenario, parse_sets
+from workbook.cli.errors import CliError
+from workbook.cli.scenario_files import count_rows, iter_rows, load_scenario, parse_sets
 
 
 def _error(fn, *args) -> str:
-    with pytest.raises(CostModelError) as info:
+    with pytest.raises((CostModelError, CliError)) as info:  # file problems are the CLI's, bad keys the engine's
         fn(*args)
     assert len(info.value.lines()) == 1
     return info.value.lines()[0]
@@ -84,6 +85,6 @@ def test_parse_sets_keeps_last_and_names_unknown_keys():
 
 
 def test_blank_set_value_means_default():
-    from workbook.scenario_files import scenario_from
+    from workbook.cli.scenario_files import scenario_from
 
     assert scenario_from(None, ["cloud_price_per_gpu_hour="]) == Scenario()

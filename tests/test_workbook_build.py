@@ -12,7 +12,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from costengine import SCENARIO_KEYS, Scenario
 from workbook.builder import SHEET_ORDER, build_workbook, workbook_bytes, write_workbook
-from workbook.layout import put_text
+from workbook.kit import put_text
 
 #: Functions that Excel 2010 and LibreOffice 7.4 both have (the workbook may use no other).
 EXCEL_2010 = {"AND", "COUNT", "EXP", "IF", "INDEX", "INT", "ISNA", "ISNUMBER", "LEN", "LN", "LOWER", "MATCH", "MAX",

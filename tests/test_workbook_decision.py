@@ -19,9 +19,9 @@ import pytest
 from costengine import CostModelError, compare
 from costengine.projection import decision_summary, npv, payback_month, projection
 from costengine.sensitivity import sensitivity
-from workbook.sensitivity_data import MAX_ROWS
-from workbook.sheet_projection import COLUMNS, FIRST_ROW, LAST_ROW
-from workbook.sheet_sensitivity import BREAKEVEN_ROW, TABLE_ROW
+from workbook.sheets.sensitivity_data import MAX_ROWS
+from workbook.sheets.projection import COLUMNS, FIRST_ROW, LAST_ROW
+from workbook.sheets.sensitivity import BREAKEVEN_ROW, TABLE_ROW
 
 pytestmark = [pytest.mark.libreoffice,
               pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")]

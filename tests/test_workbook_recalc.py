@@ -15,8 +15,8 @@ import shutil
 import pytest
 
 from costengine import Scenario, breakeven, cheapest, compare, curve, finetune, plan_for
-from workbook.sheet_catalogs import api_model_list
-from workbook.sheet_constants import SEGMENT_ROWS
+from workbook.sheets.token_pricing import api_model_list
+from workbook.sheets.constants import SEGMENT_ROWS
 
 from recalc_cases import DATA_SHEETS, N_RANDOM, Book, steps_between
 

@@ -17,12 +17,12 @@ from openpyxl.chart import BarChart, ScatterChart
 
 from costengine import SCENARIO_KEYS, CostModelError, Scenario
 from workbook.builder import build_workbook, workbook_bytes, write_workbook
-from workbook.reader import read_inputs
-from workbook.refresh import refresh_workbook
-from workbook.sensitivity_data import DATA_COLS, FIRST_DATA_ROW, NOT_SWUNG, SNAPSHOT_COL, sensitivity_rows
-from workbook.sheet_projection import FIRST_ROW, LAST_ROW, MAX_MONTHS
-from workbook.sheet_sensitivity import TOP
-from workbook.xlsx_writer import xlsx_bytes
+from workbook.xlsx.reader import WorkbookFileError, read_inputs
+from workbook.cli.refresh import refresh_workbook
+from workbook.sheets.sensitivity_data import DATA_COLS, FIRST_DATA_ROW, NOT_SWUNG, SNAPSHOT_COL, sensitivity_rows
+from workbook.sheets.projection import FIRST_ROW, LAST_ROW, MAX_MONTHS
+from workbook.sheets.sensitivity import TOP
+from workbook.xlsx.writer import xlsx_bytes
 
 NAMES = ("payback_month_onprem", "payback_month_cloud", "payback_month_onprem_amortised", "npv_api", "npv_cloud",
          "npv_onprem", "npv_onprem_amortised", "total_cost_api", "total_cost_cloud", "total_cost_onprem",
@@ -186,6 +186,6 @@ def test_refresh_refuses_invalid_inputs_and_leaves_the_file(tmp_path):
 def test_refresh_refuses_a_file_that_is_not_a_template(tmp_path):
     path = tmp_path / "notes.xlsx"
     path.write_text("not a workbook")
-    with pytest.raises(CostModelError, match="not an .xlsx workbook"):
+    with pytest.raises(WorkbookFileError, match="not an .xlsx workbook"):
         refresh_workbook(path)
     assert path.read_text() == "not a workbook"

@@ -11,7 +11,7 @@ import pytest
 from costengine import Scenario, compare
 from costengine.projection import npv
 from workbook.builder import write_workbook
-from workbook.sensitivity_data import sensitivity_rows
+from workbook.sheets.sensitivity_data import sensitivity_rows
 
 from lo import to_pdf, to_png
 

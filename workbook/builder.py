@@ -8,7 +8,8 @@
 The workbook computes everything with native formulas (INDEX/MATCH and functions that Excel 2010 and
 LibreOffice 7.4 both know), so it works without Python; see PRODUCT.md, "The template workbook".
 The same scenario gives a byte-identical file: the document timestamps and the zip entries' dates are
-fixed, names are written in sorted order and nothing random is used (see :mod:`workbook.xlsx_writer`).
+fixed, names are written in sorted order and nothing random is used (see :mod:`workbook.xlsx.writer`).
+The sheets are created in their final (tab) order first, then filled one by one (:mod:`workbook.sheets`).
 """
 
 from __future__ import annotations
@@ -24,26 +25,19 @@ from openpyxl import Workbook
 
 from costengine import Scenario, load_catalog
 
-from .files import write_bytes_atomically
-from .layout import Book
-from .sheet_breakeven import build_breakeven
-from .sheet_catalogs import build_hardware, build_models, build_token_pricing
-from .sheet_comparison import build_comparison
-from .sheet_constants import build_constants
-from .sheet_curve import build_curve
-from .sheet_finetune import build_finetune
-from .sheet_inputs import build_inputs
-from .sheet_projection import build_projection
-from .sheet_readme import build_readme, build_xlwings_conf
-from .sheet_sensitivity import build_sensitivity
-from .sheet_sizing import build_sizing
-from .xlsx_writer import xlsx_bytes
+from .kit import Book
+from .sheets import (breakeven, comparison, constants, curve, finetune, hardware, inputs, models, projection, readme,
+                     sensitivity, sizing, token_pricing, xlwings_conf)
+from .xlsx.files import write_bytes_atomically
+from .xlsx.writer import xlsx_bytes
 
-__all__ = ["build_workbook", "write_workbook", "workbook_bytes", "SHEET_ORDER"]
+__all__ = ["build_workbook", "build_book", "write_workbook", "workbook_bytes", "SHEET_ORDER"]
 
+#: The sheet modules in tab order (each names its sheet ``SHEET`` and fills it with ``build``).
+TABS = (readme, inputs, comparison, breakeven, curve, projection, sensitivity, sizing, finetune, token_pricing,
+        hardware, models, constants, xlwings_conf)
 #: The order of the sheets (tabs).
-SHEET_ORDER = ("README", "Inputs", "Comparison", "Break-even", "Curve", "Projection", "Sensitivity", "Sizing",
-               "Fine-tuning", "Token Pricing", "Hardware", "Models", "Constants", "xlwings.conf")
+SHEET_ORDER = tuple(tab.SHEET for tab in TABS)
 
 
 def _document_date() -> datetime:
@@ -86,33 +80,32 @@ def build_workbook(scenario: Scenario | None = None) -> Workbook:
         ``breakeven_api_onprem``, ``breakeven_cloud_onprem``) are workbook-level defined names, and so are
         the decision-analysis answers (``payback_month_onprem``, ``payback_month_cloud``, ``npv_api``,
         ``npv_cloud``, ``npv_onprem``, ... on the Projection sheet). The Sensitivity sheet's numbers are
-        computed here by the engine, for ``scenario`` (:mod:`workbook.sensitivity_data`).
+        computed here by the engine, for ``scenario`` (:mod:`workbook.sheets.sensitivity_data`).
     """
     scenario = Scenario() if scenario is None else Scenario.parse(scenario)
     with _collector_paused():
-        return _build(scenario)
+        return build_book(scenario).wb
 
 
-def _build(scenario: Scenario) -> Workbook:
-    wb = Workbook()
-    wb.remove(wb.active)
-    book = Book(wb)
-    build_readme(book)
-    constants = build_constants(book)
-    build_inputs(book, scenario, constants)
-    tiers = build_token_pricing(book)
-    build_comparison(book, tiers)
-    build_breakeven(book)
-    build_curve(book)
-    build_projection(book)
-    build_sensitivity(book)
-    build_sizing(book)
-    build_finetune(book)
-    build_hardware(book)
-    build_models(book)
-    build_xlwings_conf(book)
+def build_book(scenario: Scenario) -> Book:
+    """The :class:`~workbook.kit.Book` of the template for a validated ``scenario`` (collector not paused)."""
+    book = Book.new(SHEET_ORDER)
+    readme.build(book)
+    layout = constants.build(book)
+    inputs.build(book, scenario, layout)
+    tiers = token_pricing.build(book)
+    comparison.build(book, tiers)
+    breakeven.build(book)
+    curve.build(book)
+    projection.build(book)
+    sensitivity.build(book)
+    sizing.build(book)
+    finetune.build(book)
+    hardware.build(book)
+    models.build(book)
+    xlwings_conf.build(book)
     book.finish()
-    wb._sheets.sort(key=lambda ws: SHEET_ORDER.index(ws.title))  # tab order; formulas refer across sheets by name
+    wb = book.wb
     wb.active = 0
     when = _document_date()
     props = wb.properties
@@ -120,7 +113,7 @@ def _build(scenario: Scenario) -> Workbook:
     props.lastModifiedBy = None
     props.created = props.modified = when
     props.title = "LLM hosting cost model"
-    return wb
+    return book
 
 
 def workbook_bytes(scenario: Scenario | None = None) -> bytes:

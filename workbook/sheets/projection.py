@@ -27,10 +27,10 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 
 from costengine import Scenario
 
-from .layout import (Book, cell_span_anchor, header_row, option_line, put, put_formula_column,
+from ..kit import (Book, cell_span_anchor, header_row, heading, option_line, put, put_formula_column,
                      put_text, put_unit, setup_sheet)
 
-__all__ = ["SHEET", "MAX_MONTHS", "HEADER_ROW", "FIRST_ROW", "LAST_ROW", "COLUMNS", "build_projection"]
+__all__ = ["SHEET", "MAX_MONTHS", "HEADER_ROW", "FIRST_ROW", "LAST_ROW", "COLUMNS", "build"]
 
 SHEET = "Projection"
 #: Rows of the monthly table: the largest ``horizon_months`` the scenario accepts.
@@ -66,13 +66,12 @@ def _label(ws, r: int, text: str, kind: str = "label") -> None:
     ws.merge_cells(f"A{r}:B{r}")
 
 
-def build_projection(book: Book) -> None:
+def build(book: Book) -> None:
     ws = book.sheet(SHEET)
-    put_text(ws, "A1", "Projection: each option's cost month by month as volume grows", "title")
-    put(ws, "A2", '="From "&TEXT(requests_per_month_used,"#,##0")&" requests in month 1, growing "&'
-        'TEXT(growth_rate_monthly_used,"0.0%")&" a month, over "&horizon_months_used&" months; money in "&'
-        'currency_used&". Servers are bought when capacity runs out and kept; cloud replicas follow demand."',
-        "subtitle")
+    heading(ws, "Projection: each option's cost month by month as volume grows",
+            '="From "&TEXT(requests_per_month_used,"#,##0")&" requests in month 1, growing "&'
+            'TEXT(growth_rate_monthly_used,"0.0%")&" a month, over "&horizon_months_used&" months; money in "&'
+            'currency_used&". Servers are bought when capacity runs out and kept; cloud replicas follow demand."')
     _settings(book, ws)
     _answers(book, ws)
     _coefficients(book, ws)

@@ -9,12 +9,13 @@ option's fixed, variable and step costs, one quantity per row.
 
 from __future__ import annotations
 
+from costengine.engine import PAIRS
 from costengine.plan import OPTIONS
 
-from .layout import Book, Rows, escape_lookup, header_row, put, put_text, setup_sheet
-from .sheet_catalogs import TierColumns
+from ..kit import Book, Rows, escape_lookup, header_row, heading, setup_sheet
+from .token_pricing import TierColumns
 
-__all__ = ["SHEET", "build_comparison"]
+__all__ = ["SHEET", "build"]
 
 SHEET = "Comparison"
 _COLS = ("C", "D", "E")
@@ -37,11 +38,11 @@ def _tier_start(tiers: int) -> str:
     return f'=IF(ISNUMBER([row]),{expr},"n/a")'
 
 
-def build_comparison(book: Book, tiers: TierColumns) -> None:
+def build(book: Book, tiers: TierColumns) -> None:
     ws = book.sheet(SHEET)
-    put_text(ws, "A1", "Comparison: API, cloud GPUs or on-premises servers", "title")
-    put(ws, "A2", '="At "&TEXT(requests_per_month_used,"#,##0")&" requests per month of "&TEXT(prompt_tokens_used,'
-        '"#,##0")&" + "&TEXT(output_tokens_used,"#,##0")&" tokens; money in "&currency_used&"."', "subtitle")
+    heading(ws, "Comparison: API, cloud GPUs or on-premises servers",
+            '="At "&TEXT(requests_per_month_used,"#,##0")&" requests per month of "&TEXT(prompt_tokens_used,'
+        '"#,##0")&" + "&TEXT(output_tokens_used,"#,##0")&" tokens; money in "&currency_used&"."')
 
     # --- the answers ---------------------------------------------------------------------------------
     a = Rows(book, ws, 3, value_cols=("C",), note_col="D")
@@ -50,7 +51,7 @@ def build_comparison(book: Book, tiers: TierColumns) -> None:
           '=IF(input_problems>0,"check Inputs",INDEX(list_options,MATCH(MIN(cmp_cost),cmp_cost,0)))',
           kind="answer", names="cheapest_option",
           note="ties go to the first of api, cloud, onprem")
-    for pair in (("api", "cloud"), ("api", "onprem"), ("cloud", "onprem")):
+    for pair in PAIRS:
         a.add(f"be_{pair[0]}_{pair[1]}", f"break-even {pair[0]} / {pair[1]}", "requests/month",
               f"=breakeven_{pair[0]}_{pair[1]}", kind="link", fmt="volume",
               note="volume where the two monthly costs cross (Break-even sheet); none = they never cross")

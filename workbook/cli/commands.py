@@ -1,7 +1,9 @@
 """``llmcost``: the command line. Parses arguments and calls the library; no logic lives here.
 
-Errors of the engine (:class:`~costengine.CostModelError`) become one ``key: problem`` line per problem
-on stderr and exit code 1; usage errors are typer's (exit code 2).
+Errors of the engine (:class:`~costengine.CostModelError`), the CLI's own file and usage errors
+(:class:`~workbook.cli.errors.CliError`) and unreadable workbooks (:class:`~workbook.xlsx.reader.WorkbookFileError`;
+both are :class:`~workbook.xlsx.files.FileProblem`) become one ``subject: problem`` line per problem on stderr
+and exit code 1; typer's usage errors exit with 2.
 """
 
 from __future__ import annotations
@@ -18,6 +20,9 @@ import typer
 from rich.console import Console
 
 from costengine import CostModelError
+
+from ..xlsx.files import FileProblem
+from .errors import CliError
 
 app = typer.Typer(name="llmcost", no_args_is_help=True, add_completion=False, pretty_exceptions_show_locals=False,
                   help="API, cloud GPUs or on-premises? LLM hosting cost model: templates, batches, comparisons.")
@@ -49,10 +54,11 @@ class Kind(str, Enum):
 
 @contextmanager
 def _reported() -> Iterator[None]:
-    """Turn the engine's errors and output-file errors into lines on stderr and exit code 1."""
+    """Turn the engine's errors, the CLI's file and usage errors and output-file errors into lines on stderr
+    and exit code 1."""
     try:
         yield
-    except CostModelError as exc:
+    except (CostModelError, FileProblem) as exc:
         for line in exc.lines():
             err.print(line, markup=False)
         raise typer.Exit(1) from None
@@ -69,15 +75,15 @@ def template(path: Annotated[Path, typer.Argument(help="Workbook to write (or a 
              = Path(DEFAULT_TEMPLATE),
              scenario: ScenarioOpt = None, set_: SetOpt = None, force: ForceOpt = False) -> None:
     """Write a template workbook (the default scenario unless told otherwise)."""
-    from .builder import write_workbook
+    from ..builder import write_workbook
     from .scenario_files import scenario_from
 
     with _reported():
         target = path / DEFAULT_TEMPLATE if path.is_dir() else path
         if target.suffix.lower() != ".xlsx":
-            raise CostModelError(str(path), "must end in .xlsx (Excel opens workbooks by their extension)")
+            raise CliError(str(path), "must end in .xlsx (Excel opens workbooks by their extension)")
         if target.exists() and not force:
-            raise CostModelError(str(target), "exists; use --force to overwrite")
+            raise CliError(str(target), "exists; use --force to overwrite")
         written = write_workbook(target, scenario_from(scenario, set_), force=force)
     out.print(f"wrote {written}")
 
@@ -205,11 +211,8 @@ def addin(target: Annotated[Target, typer.Option("--target", help="Which way of 
                                 help="Also write xlwings.conf (the add-in settings) into FOLDER.")] = None,
           force: ForceOpt = False) -> None:
     """Print what Excel needs to use the LLM_ worksheet functions."""
-    try:
-        from addin.install import addin_instructions, write_conf as write
-    except ImportError:
-        out.print("The LLM_ worksheet functions need the xlwings add-in: see docs/excel-addin.md.")
-        return
+    from ..xlwings_setup import addin_instructions, write_conf as write
+
     if write_conf is not None:
         with _reported():
             written = write(write_conf, force=force)

@@ -2,36 +2,33 @@
 the lists behind the dropdowns and the rules the Inputs checks apply.
 
 The values come from the engine's own constants (``costengine.plan``, ``costengine.sizing``,
-``costengine.breakeven``) so the workbook and the engine cannot drift apart silently.
+``costengine.crossing``, ``costengine.rules``) so the workbook and the engine cannot drift apart silently.
 """
 
 from __future__ import annotations
 
 import math
-import sys
 import typing
 from dataclasses import dataclass
 
 from costengine import SCENARIO_KEYS, Scenario
 from costengine import plan as _plan
 from costengine import sizing as _sizing
+from costengine.crossing import MAX_VOLUME
+from costengine.rules import PRECISION_BY_BYTES, is_whole, key_bounds
 from costengine.scenario import PRECISION_BYTES
 
-from .layout import Book, header_row, put, put_text, setup_sheet
+from ..kit import Book, header_row, heading, put, put_text, setup_sheet
 
-_breakeven = sys.modules["costengine.breakeven"]  # the package re-exports a function under that name
-
-__all__ = ["SHEET", "SEGMENT_ROWS", "JUMP_MARGIN", "LN_MAX_NUMBER", "ConstantsLayout", "build_constants", "PRECISION_ALIASES"]
+__all__ = ["SHEET", "SEGMENT_ROWS", "JUMP_MARGIN", "LN_MAX_NUMBER", "ConstantsLayout", "build", "literal_choices"]
 
 SHEET = "Constants"
 #: Rows of the Break-even sheet's segment table (the engine's walk, one step per row).
 SEGMENT_ROWS = 120
-#: The engine's break-even walk jumps to ``bound * (1 - margin)``, just short of the bound (breakeven.py).
+#: The engine's break-even walk jumps to ``bound * (1 - margin)``, just short of the bound (costengine/crossing.py).
 JUMP_MARGIN = 1e-12
 #: ln(9.99e307), Excel's largest number: a grown volume above it would overflow (the engine raises then).
 LN_MAX_NUMBER = math.log(9.99e307)
-#: Numbers the engine accepts for a precision (bytes per parameter), with the name they stand for.
-PRECISION_ALIASES: dict[float, str] = {4.0: "fp32", 2.0: "bf16", 1.0: "fp8", 0.5: "int4"}
 
 #: name, value, unit, meaning and source
 CONSTANTS: tuple[tuple[str, float, str, str], ...] = (
@@ -58,7 +55,7 @@ CONSTANTS: tuple[tuple[str, float, str, str], ...] = (
     ("c_flops_per_param", 2, "FLOP/param/token", "a multiply and an add per parameter and token"),
     ("c_output_in_cache", 0.5, "share", "on average half the output is in the KV cache during decode"),
     ("c_gpu_round_digits", 9, "digits", "GPUs per replica: rounding away float noise before the ceiling"),
-    ("c_max_volume", _breakeven.MAX_VOLUME, "requests/month", "break-evens are searched up to this volume"),
+    ("c_max_volume", MAX_VOLUME, "requests/month", "break-evens are searched up to this volume"),
     ("c_jump_margin", JUMP_MARGIN, "share", "the break-even walk jumps to just short of the proven bound"),
     ("c_segment_rows", SEGMENT_ROWS, "rows", "steps of the Break-even sheet's segment table"),
     ("c_ln_max_number", LN_MAX_NUMBER, "ln", "natural log of the largest number a spreadsheet holds "
@@ -74,21 +71,12 @@ class ConstantsLayout:
 
 
 def _bounds(key: str) -> dict[str, float | None]:
-    field = Scenario.model_fields[key]
+    """The key's limits with a column each in the input rules (None = no such limit)."""
     out: dict[str, float | None] = {"ge": None, "gt": None, "le": None, "lt": None, "max_length": None}
-    for meta in field.metadata:
-        for attr in out:
-            value = getattr(meta, attr, None)
-            if value is not None:
-                out[attr] = value
+    out.update(key_bounds(key))
     if out["lt"] is not None:
         raise NotImplementedError(f"{key}: a strict upper bound has no column in the input rules")
     return out
-
-
-def is_whole(key: str) -> bool:
-    """True for the keys that take whole numbers."""
-    return Scenario.model_fields[key].annotation in (int, int | None)
 
 
 def literal_choices(key: str) -> tuple[str, ...]:
@@ -97,11 +85,11 @@ def literal_choices(key: str) -> tuple[str, ...]:
     return tuple(typing.get_args(ann)) if typing.get_origin(ann) is typing.Literal else ()
 
 
-def build_constants(book: Book) -> ConstantsLayout:
+def build(book: Book) -> ConstantsLayout:
     ws = book.sheet(SHEET)
-    put_text(ws, "A1", "Constants, lists and input rules", "title")
-    put_text(ws, "A2", "Numbers the formulas use that are not scenario inputs; taken from the cost engine "
-             "(costengine/plan.py, sizing.py, breakeven.py).", "subtitle")
+    heading(ws, "Constants, lists and input rules",
+            "Numbers the formulas use that are not scenario inputs; taken from the cost engine "
+             "(costengine/plan.py, sizing.py, breakeven.py).")
     header_row(ws, 4, ["name", "value", "unit", "meaning / source"])
     r = 5
     for name, value, unit, meaning in CONSTANTS:
@@ -119,7 +107,7 @@ def build_constants(book: Book) -> ConstantsLayout:
     header_row(ws, r, ["precision (as typed)", "precision", "bytes per parameter [B]", "KV-cache bytes per value [B]",
                        "bf16 peak weight", "fp8 peak weight"], height=30)
     first = r + 1
-    entries = [(p, p) for p in PRECISION_BYTES] + [(b, p) for b, p in PRECISION_ALIASES.items()]
+    entries = [(p, p) for p in PRECISION_BYTES] + [(b, p) for b, p in PRECISION_BY_BYTES.items()]
     for typed, canon in entries:
         r += 1
         put(ws, f"A{r}", typed, "const")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from costengine import CostModelError, Scenario
 
-from .reader import InputCells, read_inputs
+from ..xlsx.reader import InputCells, read_inputs
 from .report import Answers, answers, answers_json
 
 __all__ = ["Evaluation", "evaluate", "unusual_inputs", "USUAL_RANGES", "MONEY_KEYS", "evaluation_json"]

@@ -1,4 +1,5 @@
-"""Atomic file writes: a temporary file in the target's folder, flushed to disk, renamed into place.
+"""Files: atomic writes (a temporary file in the target's folder, flushed to disk, renamed into place) and
+the error type of file problems.
 
 A killed run leaves the old file or the new one, never half of one (the hidden ``.NAME.*.tmp`` file of an
 interrupted write is never a ``.xlsx`` or ``.csv`` that a user would open).
@@ -13,7 +14,28 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
-__all__ = ["atomic_open", "write_bytes_atomically"]
+__all__ = ["atomic_open", "write_bytes_atomically", "FileProblem"]
+
+
+class FileProblem(ValueError):
+    """A problem with a file or an option of the front ends, not with the scenario: ``subject: problem``.
+
+    Parameters
+    ----------
+    subject : str
+        The file (path as given) or option at fault.
+    problem : str
+        What is wrong and what to do, in one line.
+    """
+
+    def __init__(self, subject: str, problem: str):
+        self.subject = subject
+        self.problem = problem
+        super().__init__(self.lines()[0])
+
+    def lines(self) -> list[str]:
+        """The one ``subject: problem`` line."""
+        return [f"{self.subject}: {self.problem}"]
 
 
 @contextmanager

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from costengine import finetune
 
-from .layout import Book, Rows, header_row, put_text, setup_sheet
+from ..kit import Book, Rows, header_row, heading, put_text, setup_sheet
 
-__all__ = ["SHEET", "build_finetune", "ARTICLE"]
+__all__ = ["SHEET", "build", "ARTICLE"]
 
 SHEET = "Fine-tuning"
 #: The seed article's worked example (seed 004): the inputs the sheet starts with.
@@ -23,11 +23,11 @@ ARTICLE = {
 }
 
 
-def build_finetune(book: Book) -> None:
+def build(book: Book) -> None:
     ws = book.sheet(SHEET)
-    put_text(ws, "A1", "Fine-tuning with LoRA: self-hosted or an API?", "title")
-    put_text(ws, "A2", "Seed article 004's calculation; the yellow cells start at its worked example (Llama 2 70B). "
-             "Type your own.", "subtitle")
+    heading(ws, "Fine-tuning with LoRA: self-hosted or an API?",
+            "Seed article 004's calculation; the yellow cells start at its worked example (Llama 2 70B). "
+             "Type your own.")
     header_row(ws, 4, ["quantity", "unit", "value", "note"])
     x = Rows(book, ws, 4, value_cols=("C",), note_col="D")
 

@@ -3,12 +3,12 @@
 Only the Inputs sheet of the template depends on the scenario (the other sheets are formulas over it
 and catalog tables). Building a whole template takes about a second, nearly all of it for the
 scenario-independent sheets (the Token Pricing sheet alone has some 18,000 cells); rebuilding the
-Inputs sheet with the builder's own :func:`~workbook.sheet_inputs.build_inputs` and splicing its XML
+Inputs sheet with the builder's own :func:`workbook.sheets.inputs.build` and splicing its XML
 into the cached archive takes about 50 ms. The result is byte-identical to
 :func:`workbook.builder.workbook_bytes` for the same scenario:
 
 - the Inputs sheet is rebuilt inside the cached workbook object and written by the builder's own writer
-  (:func:`workbook.xlsx_writer.xlsx_bytes`), so its cell style indices are those of the full workbook;
+  (:func:`workbook.xlsx.writer.xlsx_bytes`), so its cell style indices are those of the full workbook;
   if a scenario ever adds a style the cached workbook lacks, the style tables would change, so that
   scenario takes the full build;
 - on start, one probe scenario (every key given, no default left) is built both ways and compared; if
@@ -26,16 +26,14 @@ import os
 import zipfile
 from pathlib import Path
 
-from openpyxl import Workbook
-
 from costengine import Scenario
 
+from ..builder import build_book, workbook_bytes
+from ..kit import Book
+from ..sheets import constants, inputs
+from ..sheets.inputs import SHEET
 from .files import write_bytes_atomically
-from .builder import build_workbook, workbook_bytes
-from .layout import Book
-from .sheet_constants import build_constants
-from .sheet_inputs import SHEET, build_inputs
-from .xlsx_writer import xlsx_bytes
+from .writer import xlsx_bytes
 
 __all__ = ["TemplateCache", "PROBE"]
 
@@ -64,10 +62,10 @@ class TemplateCache:
     """
 
     def __init__(self) -> None:
-        self._wb = build_workbook(Scenario())
-        self._infos, self._members = _archive_members(xlsx_bytes(self._wb))
-        self._part = f"xl/worksheets/sheet{self._wb.sheetnames.index(SHEET) + 1}.xml"
-        self._constants = build_constants(Book(Workbook()))
+        self._book = build_book(Scenario())
+        self._infos, self._members = _archive_members(xlsx_bytes(self._book.wb))
+        self._part = f"xl/worksheets/sheet{self._book.wb.sheetnames.index(SHEET) + 1}.xml"
+        self._constants = constants.build(Book.new([constants.SHEET]))
         self._sizes = self._style_sizes()
         self.full_builds = 0
         self.fast = True
@@ -75,7 +73,7 @@ class TemplateCache:
         self.full_builds = 0
 
     def _style_sizes(self) -> tuple[int, ...]:
-        wb = self._wb
+        wb = self._book.wb
         return (*(len(getattr(wb, name)) for name in _STYLE_TABLES), len(wb._differential_styles.dxf))
 
     def _inputs_xml(self, s: Scenario) -> bytes | None:
@@ -84,21 +82,19 @@ class TemplateCache:
         The sheet is rebuilt inside the cached workbook (so it shares its style tables) and written by the
         builder's own writer with the workbook reduced to that one sheet for the moment.
         """
-        wb = self._wb
+        wb = self._book.wb
         index = wb.sheetnames.index(SHEET)
-        wb.remove(wb[SHEET])
-        build_inputs(Book(wb), s, self._constants)
-        ws = wb[SHEET]
+        ws = self._book.replace_sheet(SHEET)
+        inputs.build(self._book, s, self._constants)
         sheets, active = wb._sheets, wb._active_sheet_index
         wb._sheets = [ws]
         try:
             _, alone = _archive_members(xlsx_bytes(wb))
         finally:
-            sheets.remove(ws)
-            sheets.insert(index, ws)
             wb._sheets, wb._active_sheet_index = sheets, active
+        assert wb.sheetnames.index(SHEET) == index
         if self._style_sizes() != self._sizes:  # the tables grew: start again from a fresh template
-            self._wb = build_workbook(Scenario())
+            self._book = build_book(Scenario())
             return None
         return alone["xl/worksheets/sheet1.xml"]
 

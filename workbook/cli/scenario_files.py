@@ -1,8 +1,8 @@
 """Scenario files for the command line: CSV (one scenario per row) or YAML (a list of mappings).
 
 Rows are streamed one at a time (:func:`iter_rows`), so a file of a million scenarios is never held in
-memory. A file that is not CSV/YAML, or is malformed, raises :class:`~costengine.CostModelError` whose
-key names the file and line (``scenarios.csv line 7: ...``). A bad *value* is not a file error: it is
+memory. A file that is not CSV/YAML, or is malformed, raises :class:`~workbook.cli.errors.CliError` that
+names the file and line (``scenarios.csv line 7: ...``). A bad *value* is not a file error: it is
 reported by the engine when the row is validated, so that good rows can still be used.
 
 Also here: ``--set KEY=VALUE`` overrides and the one-scenario ``--scenario FILE`` of ``compare`` and
@@ -21,6 +21,8 @@ import yaml
 
 from costengine import SCENARIO_KEYS, CostModelError, Scenario
 from costengine.errors import closest
+
+from .errors import CliError
 
 __all__ = ["Row", "iter_rows", "count_rows", "load_scenario", "parse_sets", "scenario_from", "file_kind",
            "NAME_COLUMN"]
@@ -49,18 +51,18 @@ def file_kind(path: str | Path) -> str:
     p = Path(path)
     kind = _SUFFIXES.get(p.suffix.lower())
     if kind is None:
-        raise CostModelError(str(path), "must be a .csv, .yaml or .yml scenario file "
+        raise CliError(str(path), "must be a .csv, .yaml or .yml scenario file "
                              f"(got {p.suffix or 'no suffix'!r})")
     if not p.is_file():
-        raise CostModelError(str(path), "no such file" if not p.exists() else "is not a file")
+        raise CliError(str(path), "no such file" if not p.exists() else "is not a file")
     return kind
 
 
 def iter_rows(path: str | Path) -> Iterator[Row]:
     """Stream the scenarios of a CSV or YAML file, one :class:`Row` at a time.
 
-    Raises :class:`CostModelError` (key ``"<file> line <n>"``) for malformed files: bad CSV quoting,
-    unknown or duplicate columns, text that is not UTF-8, YAML syntax errors, YAML items that are not
+    Raises :class:`~workbook.cli.errors.CliError` (subject ``"<file> line <n>"``) for malformed files: bad
+    CSV quoting, unnamed or duplicate columns (:class:`CostModelError` for a column that is not a key), text that is not UTF-8, YAML syntax errors, YAML items that are not
     mappings.
     """
     kind = file_kind(path)
@@ -80,9 +82,9 @@ def _check_header(header: Sequence[str], label: str) -> list[str]:
     for c, raw in zip(columns, header):
         where = f"{label} line 1"
         if not c:
-            raise CostModelError(where, "a column has no name in the header")
+            raise CliError(where, "a column has no name in the header")
         if c in seen:
-            raise CostModelError(where, f"column {raw.strip()!r} appears twice")
+            raise CliError(where, f"column {raw.strip()!r} appears twice")
         seen.add(c)
         if c != NAME_COLUMN and c not in SCENARIO_KEYS:
             near = closest(c, SCENARIO_KEYS, n=1)
@@ -107,7 +109,7 @@ def _csv_rows(path: Path, label: str) -> Iterator[Row]:
             reader = csv.reader(fh, delimiter=_delimiter(first), strict=True)
             header = next(reader)
             if [c.strip().lower() for c in header[:2]] == ["key", "value"]:
-                raise CostModelError(f"{label} line 1", "is a key,value file (one scenario); "
+                raise CliError(f"{label} line 1", "is a key,value file (one scenario); "
                                      "use it with --scenario, or put one scenario per row for batch")
             columns = _check_header(header, label)
             number = 0
@@ -118,39 +120,39 @@ def _csv_rows(path: Path, label: str) -> Iterator[Row]:
                     continue
                 if len(cells) > len(columns):
                     extra = ", ".join(repr(c) for c in cells[len(columns):] if c.strip())
-                    raise CostModelError(f"{label} line {start}", f"has {len(cells)} fields but the header has "
+                    raise CliError(f"{label} line {start}", f"has {len(cells)} fields but the header has "
                                          f"{len(columns)} columns (extra: {extra or 'empty fields'})")
                 number += 1
                 values = dict(zip(columns, cells))
                 name = values.pop(NAME_COLUMN, "").strip() or None
                 yield Row(number, start, name, values)
     except csv.Error as exc:
-        raise CostModelError(f"{label} line {line}", f"malformed CSV ({exc})") from None
+        raise CliError(f"{label} line {line}", f"malformed CSV ({exc})") from None
     except UnicodeDecodeError as exc:
-        raise CostModelError(f"{label} line {line}", f"is not UTF-8 text ({exc.reason} at byte {exc.start} "
+        raise CliError(f"{label} line {line}", f"is not UTF-8 text ({exc.reason} at byte {exc.start} "
                              "of the block read); save the file as CSV UTF-8") from None
 
 
 # --- YAML -----------------------------------------------------------------------------------------
 
-def _yaml_error(label: str, exc: yaml.YAMLError) -> CostModelError:
+def _yaml_error(label: str, exc: yaml.YAMLError) -> CliError:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
     where = f"{label} line {mark.line + 1}" if mark is not None else label
-    return CostModelError(where, f"malformed YAML ({problem})")
+    return CliError(where, f"malformed YAML ({problem})")
 
 
 def _yaml_item(label: str, number: int, node: yaml.Node, data: Any) -> Row:
     line = node.start_mark.line + 1
     if not isinstance(data, dict):
-        raise CostModelError(f"{label} line {line}", f"scenario {number} must be a mapping of key: value "
+        raise CliError(f"{label} line {line}", f"scenario {number} must be a mapping of key: value "
                              f"(got {type(data).__name__})")
     values: dict[str, Any] = {}
     name = None
     for k, v in data.items():
         key = str(k).strip().lower()
         if key in values or (key == NAME_COLUMN and name is not None):
-            raise CostModelError(f"{label} line {line}", f"key {key!r} is given twice in scenario {number}")
+            raise CliError(f"{label} line {line}", f"key {key!r} is given twice in scenario {number}")
         if key == NAME_COLUMN:
             name = None if v is None else str(v).strip() or None
         else:
@@ -181,19 +183,19 @@ def _yaml_rows(path: Path, label: str) -> Iterator[Row]:
                     yield _yaml_item(label, 1, node, loader.construct_document(node))
                 elif not loader.check_event(yaml.DocumentEndEvent):
                     event = loader.peek_event()
-                    raise CostModelError(f"{label} line {event.start_mark.line + 1}",
+                    raise CliError(f"{label} line {event.start_mark.line + 1}",
                                          "must be a YAML list of scenarios (mappings of key: value)")
                 loader.get_event()  # document end
                 if not loader.check_event(yaml.StreamEndEvent):
                     event = loader.peek_event()
-                    raise CostModelError(f"{label} line {event.start_mark.line + 1}",
+                    raise CliError(f"{label} line {event.start_mark.line + 1}",
                                          "holds more than one YAML document; put the scenarios in one list")
             finally:
                 loader.dispose()
     except yaml.YAMLError as exc:
         raise _yaml_error(label, exc) from None
     except UnicodeDecodeError as exc:
-        raise CostModelError(label, f"is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+        raise CliError(label, f"is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
 
 
 # --- one scenario: --scenario FILE and --set KEY=VALUE ----------------------------------------------
@@ -213,7 +215,7 @@ def _key_value_csv(path: Path, label: str) -> dict[str, Any] | None:
                 continue
             key = cells[0].strip().lower()
             if key in out:
-                raise CostModelError(f"{label} line {reader.line_num}", f"key {key!r} is given twice")
+                raise CliError(f"{label} line {reader.line_num}", f"key {key!r} is given twice")
             out[key] = cells[1] if len(cells) > 1 else ""
         return out
 
@@ -228,17 +230,17 @@ def load_scenario(path: str | Path) -> dict[str, Any]:
         try:
             kv = _key_value_csv(Path(path), label)
         except (csv.Error, UnicodeDecodeError) as exc:
-            raise CostModelError(label, f"malformed CSV ({exc})") from None
+            raise CliError(label, f"malformed CSV ({exc})") from None
         if kv is not None:
             return kv
     rows = []
     for row in iter_rows(path):
         rows.append(row)
         if len(rows) > 1:
-            raise CostModelError(f"{label} line {row.line}", "holds more than one scenario; --scenario takes one "
+            raise CliError(f"{label} line {row.line}", "holds more than one scenario; --scenario takes one "
                                  "(use `llmcost batch` for many)")
     if not rows:
-        raise CostModelError(label, "holds no scenario")
+        raise CliError(label, "holds no scenario")
     return rows[0].values
 
 
@@ -249,7 +251,7 @@ def parse_sets(items: Sequence[str] | None) -> dict[str, str]:
         key, sep, value = item.partition("=")
         key = key.strip().lower()
         if not sep or not key:
-            raise CostModelError("--set", f"must be KEY=VALUE (got {item!r})")
+            raise CliError("--set", f"must be KEY=VALUE (got {item!r})")
         if key not in SCENARIO_KEYS:
             near = closest(key, SCENARIO_KEYS, n=1)
             hint = f"; did you mean {near[0]}?" if near else ""

@@ -2,7 +2,7 @@
 
 A template's Sensitivity sheet holds values computed by Python when the file was written; they go stale
 when the user changes the Inputs sheet. Refreshing reads the inputs back with
-:func:`workbook.reader.read_inputs` (which treats the file as untrusted), validates them with the engine and
+:func:`workbook.xlsx.reader.read_inputs` (which treats the file as untrusted), validates them with the engine and
 writes the whole workbook again with :func:`workbook.builder.write_workbook`, which builds it in memory,
 writes a temporary file in the same folder and renames it over the target (a killed run leaves the old
 file or the new one, never half of one).
@@ -21,8 +21,8 @@ from pathlib import Path
 
 from costengine import CostModelError, Scenario
 
-from .builder import write_workbook
-from .reader import read_inputs
+from ..builder import write_workbook
+from ..xlsx.reader import read_inputs
 
 __all__ = ["refresh_workbook", "scenario_of"]
 

@@ -8,8 +8,8 @@ DTDs, entity declarations (billion laughs) and external references. Only four pa
 ``xl/workbook.xml`` (sheets and defined names), its relationships, ``xl/sharedStrings.xml`` and the
 Inputs sheet. Nothing is written.
 
-Every problem raises :class:`~costengine.CostModelError` whose key is the file name, so the CLI prints
-one line and exits 1.
+Every problem raises :class:`WorkbookFileError` naming the file (a file problem, not the engine's), so the
+CLI prints one line and exits 1.
 """
 
 from __future__ import annotations
@@ -25,9 +25,11 @@ from xml.etree.ElementTree import Element, ParseError
 import defusedxml
 import defusedxml.ElementTree as SafeET
 
-from costengine import SCENARIO_KEYS, CostModelError
+from costengine import SCENARIO_KEYS
 
-__all__ = ["InputCells", "read_inputs", "MAX_FILE_BYTES", "MAX_PART_BYTES", "MAX_TOTAL_BYTES", "MAX_RATIO",
+from .files import FileProblem
+
+__all__ = ["InputCells", "WorkbookFileError", "read_inputs", "MAX_FILE_BYTES", "MAX_PART_BYTES", "MAX_TOTAL_BYTES", "MAX_RATIO",
            "MAX_MEMBERS", "INPUTS_SHEET"]
 
 #: Largest workbook accepted [bytes]; a filled template is well under 1 MB.
@@ -67,8 +69,12 @@ class InputCells:
     problems: tuple[tuple[str, str], ...]
 
 
-def _fail(path: Path, problem: str) -> CostModelError:
-    return CostModelError(str(path), problem)
+class WorkbookFileError(FileProblem):
+    """A file that is not a readable llmcost template (``path: problem``): a file problem, not the engine's."""
+
+
+def _fail(path: Path, problem: str) -> WorkbookFileError:
+    return WorkbookFileError(str(path), problem)
 
 
 def _open_archive(path: Path) -> zipfile.ZipFile:

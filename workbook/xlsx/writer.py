@@ -7,8 +7,9 @@ setup, validations, charts) by openpyxl as usual. Zip entries carry a fixed date
 workbook gives the same bytes.
 
 Only what the template uses is supported: numbers, booleans, text and formulas without cached values
-(a filled-down column registered with :func:`share_formulas` is stored as one shared formula, as Excel
-stores it); no comments, hyperlinks, dates or rich text (they raise ``ValueError``).
+(a sheet's ``shared_formulas``, the (column, first row, last row) ranges of its filled-down columns
+that :meth:`workbook.kit.Book.share_formulas` registered, are stored as one shared formula each, as Excel
+stores them); no comments, hyperlinks, dates or rich text (they raise ``ValueError``).
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from __future__ import annotations
 import io
 import math
 import os
-import weakref
 import zipfile
 from collections import defaultdict
 from typing import Any
@@ -28,23 +28,11 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.writer.excel import ExcelWriter
 
-__all__ = ["xlsx_bytes", "ZIP_DATE", "share_formulas"]
+__all__ = ["xlsx_bytes", "ZIP_DATE"]
 
 #: The date of every zip entry (the earliest a zip file can hold), so files do not depend on the clock.
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 _MARK = "llmcost-sheet-data"
-#: Per worksheet: the column ranges (column, first row, last row) written as one shared formula each.
-_SHARED: "weakref.WeakKeyDictionary[Any, list[tuple[int, int, int]]]" = weakref.WeakKeyDictionary()
-
-
-def share_formulas(ws, column: int, first_row: int, last_row: int) -> None:
-    """Store ``column``'s formulas from ``first_row`` to ``last_row`` as one shared formula.
-
-    The caller guarantees that each cell's formula is the first one with its relative row references moved
-    down by the cell's distance from the first row (a filled-down formula); the file then holds the first
-    formula once and a reference to it in the other cells, as Excel writes such columns.
-    """
-    _SHARED.setdefault(ws, []).append((column, first_row, last_row))
 _PLACEHOLDER = f"<sheetData>{_MARK}</sheetData>".encode()
 
 
@@ -109,7 +97,7 @@ def sheet_data(ws) -> str:
         rows[r] = []
     out = ["<sheetData>"]
     shared: dict[tuple[int, int], tuple[int, str | None]] = {}  # (row, column) -> (index, range of the first)
-    for si, (col, first, last) in enumerate(sorted(_SHARED.get(ws, ()))):
+    for si, (col, first, last) in enumerate(sorted(getattr(ws, "shared_formulas", ()))):
         letter = get_column_letter(col)
         shared[(first, col)] = (si, f"{letter}{first}:{letter}{last}")
         for r in range(first + 1, last + 1):

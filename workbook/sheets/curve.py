@@ -11,9 +11,9 @@ from openpyxl.chart.layout import Layout, ManualLayout
 
 from costengine.plan import OPTIONS
 
-from .layout import Book, header_row, option_line, put, put_text, setup_sheet
+from ..kit import Book, header_row, heading, option_line, put, put_text, setup_sheet
 
-__all__ = ["SHEET", "POINTS", "FROM", "TO", "build_curve"]
+__all__ = ["SHEET", "POINTS", "FROM", "TO", "build"]
 
 SHEET = "Curve"
 POINTS = 50
@@ -21,11 +21,11 @@ FROM, TO = 1e3, 1e8
 _FIRST = 8
 
 
-def build_curve(book: Book) -> None:
+def build(book: Book) -> None:
     ws = book.sheet(SHEET)
-    put_text(ws, "A1", "Monthly cost against volume", "title")
-    put(ws, "A2", '="Each option\'s monthly cost ["&currency_used&"/month] at log-spaced volumes; replicas '
-        'step up as volume grows."', "subtitle")
+    heading(ws, "Monthly cost against volume",
+            '="Each option\'s monthly cost ["&currency_used&"/month] at log-spaced volumes; replicas '
+        'step up as volume grows."')
     put_text(ws, "A3", "from", "label")
     put(ws, "B3", FROM, "input", "volume")
     put_text(ws, "C3", "requests/month", "unit")

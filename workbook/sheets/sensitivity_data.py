@@ -4,11 +4,11 @@ block of the Inputs sheet that holds it.
 Why Python: a one-at-a-time swing needs the whole model (catalog lookups, sizing, roofline throughput,
 coefficients) recomputed for each input and side, some 60 times; :func:`costengine.sensitivity.sensitivity`
 does that in ~60 ms. The workbook holds the result as values, which go stale when the Inputs change; the
-Sensitivity sheet says so, and ``llmcost refresh WORKBOOK`` (:func:`workbook.refresh.refresh_workbook`)
+Sensitivity sheet says so, and ``llmcost refresh WORKBOOK`` (:func:`workbook.cli.refresh.refresh_workbook`)
 writes the workbook again for the inputs it holds.
 
 Why on the Inputs sheet (hidden columns L:AL): the Inputs sheet is the one part of a generated workbook
-that depends on the scenario; :mod:`workbook.batch_cache` builds every other sheet once and rebuilds only
+that depends on the scenario; :mod:`workbook.xlsx.template_cache` builds every other sheet once and rebuilds only
 this one per scenario. Keeping the scenario's values here keeps that true. The Sensitivity sheet shows the
 block through formulas and draws its tornado chart from them.
 
@@ -38,7 +38,7 @@ from costengine import SCENARIO_KEYS, CostModelError, Scenario, key_info
 from costengine.engine import OPTIONS, PAIRS, TEXT_KEYS
 from costengine.sensitivity import DEFAULT_SWING, SENSITIVITY_KEYS, sensitivity
 
-from .layout import put, put_text
+from ..kit import put, put_text
 
 __all__ = ["SNAPSHOT_COL", "DATA_COLS", "FIRST_DATA_ROW", "MAX_ROWS", "META", "NOT_SWUNG", "data_ref", "meta_ref",
            "sensitivity_rows", "write_sensitivity_block", "snapshot_value"]

@@ -4,7 +4,7 @@ the value the formulas use and a check of each value against the engine's rules.
 Contract (the reader and the add-in rely on it): row 1 is the header ``key | value | unit | note``;
 from row 2 one row per key in ``costengine.SCENARIO_KEYS`` order; values in column B, blanks left
 empty ("use the default" or "derive"); each key is a workbook-level name pointing at its B cell.
-Hidden columns L:AL hold the sensitivity table computed for the scenario (:mod:`workbook.sensitivity_data`):
+Hidden columns L:AL hold the sensitivity table computed for the scenario (:mod:`workbook.sheets.sensitivity_data`):
 the only scenario-dependent values outside column B, kept here so that this stays the one sheet that
 depends on the scenario.
 """
@@ -15,12 +15,12 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from costengine import SCENARIO_KEYS, Scenario, key_info
 
-from .layout import Book, header_row, put, put_text, setup_sheet, wrap_rows
+from ..kit import Book, header_row, put, put_text, setup_sheet, wrap_rows
 from .sensitivity_data import snapshot_value as _value
 from .sensitivity_data import write_sensitivity_block
-from .sheet_constants import SHEET as CONSTANTS, ConstantsLayout, literal_choices
+from .constants import SHEET as CONSTANTS, ConstantsLayout, literal_choices
 
-__all__ = ["SHEET", "FIRST_ROW", "DERIVED", "build_inputs", "key_row", "blank"]
+__all__ = ["SHEET", "FIRST_ROW", "DERIVED", "build", "key_row", "blank"]
 
 SHEET = "Inputs"
 FIRST_ROW = 2
@@ -107,7 +107,7 @@ def _used_formula(key: str, b: str, e: str) -> str:
     return f"=IF(LEN(TRIM({b}))=0,{e},{b})"
 
 
-def build_inputs(book: Book, scenario: Scenario, constants: ConstantsLayout) -> None:
+def build(book: Book, scenario: Scenario, constants: ConstantsLayout) -> None:
     ws = book.sheet(SHEET)
     header_row(ws, 1, ["key", "value", "unit", "note", "default", "value used", "check"])
     values = scenario.model_dump()

@@ -1,5 +1,5 @@
 """The Break-even sheet: the smallest volume at which two options' monthly costs cross, exactly as
-``costengine.breakeven.breakeven_arrays`` finds it, in formulas.
+``costengine.crossing.breakeven_arrays`` finds it, in formulas.
 
 With ``g(R) = sign x (cost_a(R) - cost_b(R))`` normalised so that g > 0 at the lowest volumes, the
 break-even is the first R where g <= 0 (on a segment between replica steps, or at a step where g jumps
@@ -17,13 +17,14 @@ across zero). Three ways, by case:
 
 from __future__ import annotations
 
-from .layout import Book, Rows, header_row, put, put_text, setup_sheet
-from .sheet_constants import SEGMENT_ROWS
+from costengine.engine import PAIRS
 
-__all__ = ["SHEET", "PAIRS", "build_breakeven"]
+from ..kit import Book, Rows, header_row, heading, put, put_text, setup_sheet
+from .constants import SEGMENT_ROWS
+
+__all__ = ["SHEET", "build"]
 
 SHEET = "Break-even"
-PAIRS = (("api", "cloud"), ("api", "onprem"), ("cloud", "onprem"))
 _NOT_IN_TABLE = ('"not computable in formulas: the crossing is more than "&c_segment_rows&" replica steps away; '
                  'use =LLM_BREAKEVEN() or llmcost compare"')
 
@@ -36,11 +37,11 @@ def _closed(expr: str) -> str:
     return f'=IF(AND([ok],[method]="closed form"),{expr},"")'
 
 
-def build_breakeven(book: Book) -> None:
+def build(book: Book) -> None:
     ws = book.sheet(SHEET)
-    put_text(ws, "A1", "Break-even volumes", "title")
-    put_text(ws, "A2", "The smallest volume at which two options' monthly costs cross (a crossing can be on a "
-             "replica step); none = they do not cross up to 1e12 requests per month.", "subtitle")
+    heading(ws, "Break-even volumes",
+            "The smallest volume at which two options' monthly costs cross (a crossing can be on a "
+             "replica step); none = they do not cross up to 1e12 requests per month.")
     header_row(ws, 4, ["pair", "break-even [requests/month]", "method"], height=30)
     x = Rows(book, ws, 11, value_cols=("C", "D", "E"), note_col="F")
     header_row(ws, 10, ["quantity", "unit", *(f"{a} / {b}" for a, b in PAIRS), "note"])

@@ -3,8 +3,8 @@
 How it keeps its promises:
 
 - **speed**: for batches of more than a few scenarios per worker, each worker builds the template once
-  and then only the Inputs sheet per scenario (:mod:`workbook.batch_cache`, byte-identical output).
-- **memory does not grow with the file**: rows are streamed (:func:`~workbook.scenario_files.iter_rows`),
+  and then only the Inputs sheet per scenario (:mod:`workbook.xlsx.template_cache`, byte-identical output).
+- **memory does not grow with the file**: rows are streamed (:func:`~workbook.cli.scenario_files.iter_rows`),
   at most ``4 * jobs`` scenarios are in flight, and each result is appended to the summary as soon as
   it (and every row before it) is done. The only per-row state kept is the set of file names used, to
   make duplicates unique (tens of bytes per scenario).
@@ -19,6 +19,7 @@ How it keeps its promises:
 from __future__ import annotations
 
 import csv
+import functools
 import multiprocessing
 import os
 import re
@@ -29,13 +30,17 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from costengine import CostModelError, Scenario
 
-from .files import atomic_open
+from ..xlsx.files import atomic_open
+from .errors import CliError
 from .report import SUMMARY_ANSWERS, answers, summary_values
 from .scenario_files import Row, count_rows, iter_rows
+
+if TYPE_CHECKING:
+    from ..xlsx.template_cache import TemplateCache
 
 __all__ = ["Task", "BatchOutcome", "run_batch", "safe_name", "NameRegistry", "SUMMARY_COLUMNS", "build_one",
            "failure_line", "run_batch_with_progress"]
@@ -130,22 +135,22 @@ def build_one(task: Task) -> dict[str, Any]:
     return row
 
 
-_CACHE = None
-
-
 def _writer(fast: bool) -> Callable[..., Path]:
-    """The workbook writer: the per-process :class:`~workbook.batch_cache.TemplateCache` (built on first
-    use, about 3 s) for long batches, else :func:`workbook.builder.write_workbook` (about 1 s a workbook)."""
-    global _CACHE
+    """The workbook writer: the per-process :class:`~workbook.xlsx.template_cache.TemplateCache` (built on
+    first use, about 3 s) for long batches, else :func:`workbook.builder.write_workbook` (about 1 s a workbook)."""
     if not fast:
-        from .builder import write_workbook
+        from ..builder import write_workbook
 
         return write_workbook
-    if _CACHE is None:
-        from .batch_cache import TemplateCache
+    return _template_cache().write
 
-        _CACHE = TemplateCache()
-    return _CACHE.write
+
+@functools.cache
+def _template_cache() -> TemplateCache:
+    """This process's template cache, built on first use and kept for the process's life."""
+    from ..xlsx.template_cache import TemplateCache
+
+    return TemplateCache()
 
 
 def _die_with_parent() -> None:
@@ -162,7 +167,7 @@ def _context() -> multiprocessing.context.BaseContext:
     """A fork server (workers start clean, modules loaded once) where there is one, else spawn."""
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["workbook.batch", "workbook.builder", "workbook.batch_cache"])
+        ctx.set_forkserver_preload(["workbook.cli.batch", "workbook.builder", "workbook.xlsx.template_cache"])
         return ctx
     return multiprocessing.get_context("spawn")
 
@@ -204,21 +209,21 @@ def run_batch(scenarios: str | Path, out_dir: str | Path, *, jobs: int | None = 
     """Build one workbook per scenario of ``scenarios`` into ``out_dir`` and write ``summary.csv``.
 
     ``on_start(total)`` is called once the file has been checked, ``on_result(row)`` after each scenario
-    (in input order). Raises :class:`CostModelError` before writing anything when the file is malformed,
+    (in input order). Raises :class:`~workbook.cli.errors.CliError` before writing anything when the file is malformed,
     holds no scenario, or ``summary.csv`` exists without ``force``.
     """
     src, out = Path(scenarios), Path(out_dir)
     jobs = (os.cpu_count() or 1) if jobs is None else jobs
     if jobs < 1:
-        raise CostModelError("--jobs", f"must be at least 1 (got {jobs})")
+        raise CliError("--jobs", f"must be at least 1 (got {jobs})")
     total = count_rows(src)
     if total == 0:
-        raise CostModelError(str(src), "holds no scenario")
+        raise CliError(str(src), "holds no scenario")
     if out.exists() and not out.is_dir():
-        raise CostModelError(str(out), "exists and is not a folder")
+        raise CliError(str(out), "exists and is not a folder")
     summary = out / "summary.csv"
     if summary.exists() and not force:
-        raise CostModelError(str(summary), "exists; use --force to overwrite (workbooks too)")
+        raise CliError(str(summary), "exists; use --force to overwrite (workbooks too)")
     out.mkdir(parents=True, exist_ok=True)
     outcome = BatchOutcome(total=total)
     if on_start:

@@ -4,7 +4,7 @@ Each input in turn is set to a low and a high value (the base -/+ 25%) with ever
 (:func:`costengine.sensitivity.sensitivity`). The table gives the change in each option's monthly cost,
 the cheapest option at each end, whether it flips, and the break-even volumes. The tornado chart shows,
 for the inputs with the largest effect, how much each moves the *lead* of the cheapest option over the
-next best (:mod:`workbook.sensitivity_data`): a bar below ``-lead`` means another option becomes cheaper.
+next best (:mod:`workbook.sheets.sensitivity_data`): a bar below ``-lead`` means another option becomes cheaper.
 
 The numbers are values computed when the workbook was written and kept in hidden columns of the Inputs
 sheet; this sheet shows them through formulas, says so at the top, and counts the inputs changed since
@@ -22,11 +22,11 @@ from openpyxl.utils import get_column_letter
 from costengine import SCENARIO_KEYS
 from costengine.engine import PAIRS
 
-from .layout import Book, cell_span_anchor, header_row, put, put_text, put_unit, setup_sheet
+from ..kit import Book, cell_span_anchor, header_row, heading, put, put_text, put_unit, setup_sheet
 from .sensitivity_data import DATA_COLS, MAX_ROWS, SNAPSHOT_COL, data_ref, meta_ref
-from .sheet_inputs import FIRST_ROW as INPUT_ROW, SHEET as INPUTS
+from .inputs import FIRST_ROW as INPUT_ROW, SHEET as INPUTS
 
-__all__ = ["SHEET", "TOP", "TABLE_ROW", "BREAKEVEN_ROW", "build_sensitivity"]
+__all__ = ["SHEET", "TOP", "TABLE_ROW", "BREAKEVEN_ROW", "build"]
 
 SHEET = "Sensitivity"
 #: Inputs drawn in the tornado chart (the largest effects).
@@ -63,12 +63,11 @@ def _link(ref: str) -> str:
     return f'=IF(LEN({_src(ref)})=0,"",{_src(ref)})'
 
 
-def build_sensitivity(book: Book) -> None:
+def build(book: Book) -> None:
     ws = book.sheet(SHEET)
-    put_text(ws, "A1", "Sensitivity: which inputs could change the answer", "title")
-    put(ws, "A2", f'="Each input in turn at its low and its high value (the base -/+ "&TEXT({_src(meta_ref("swing"))},'
-        '"0%")&"), every other input at the base; each option\'s monthly cost at the scenario\'s volume."',
-        "subtitle")
+    heading(ws, "Sensitivity: which inputs could change the answer",
+            f'="Each input in turn at its low and its high value (the base -/+ "&TEXT({_src(meta_ref("swing"))},'
+            '"0%")&"), every other input at the base; each option\'s monthly cost at the scenario\'s volume."')
     for r, text in enumerate(_STALE_NOTE, start=3):
         put_text(ws, f"A{r}", text, "bold")
     _base_block(book, ws)

@@ -8,9 +8,9 @@ columns. Rows whose catalog data is missing show "n/a" (the Inputs check says wh
 
 from __future__ import annotations
 
-from .layout import Book, Rows, escape_lookup, header_row, put_text, setup_sheet
+from ..kit import Book, Rows, escape_lookup, header_row, heading, setup_sheet
 
-__all__ = ["SHEET", "build_sizing"]
+__all__ = ["SHEET", "build"]
 
 SHEET = "Sizing"
 
@@ -24,11 +24,11 @@ def _gated(expr: str, *cells: str) -> str:
     return f'=IF(AND({",".join(f"ISNUMBER({c})" for c in cells)}),{expr},"n/a")'
 
 
-def build_sizing(book: Book) -> None:
+def build(book: Book) -> None:
     ws = book.sheet(SHEET)
-    put_text(ws, "A1", "Sizing: memory, GPUs per replica and throughput", "title")
-    put_text(ws, "A2", "Roofline estimate of one replica (costengine.sizing.roofline); a measured "
-             "seconds_per_request on the Inputs sheet overrides it.", "subtitle")
+    heading(ws, "Sizing: memory, GPUs per replica and throughput",
+            "Roofline estimate of one replica (costengine.sizing.roofline); a measured "
+             "seconds_per_request on the Inputs sheet overrides it.")
     header_row(ws, 4, ["quantity", "unit", "cloud", "on-premises", "note"])
     x = Rows(book, ws, 4, value_cols=("C", "D"), note_col="E")
     one = lambda f: [f, None]  # noqa: E731 - model rows have one value (column C)

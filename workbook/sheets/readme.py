@@ -1,23 +1,20 @@
-"""The README (cover) sheet and the ``xlwings.conf`` sheet.
+"""The README (cover) sheet.
 
 The cover says what the workbook is, how to use it, what the colours mean, where the catalogs come from
-and how old they are, and shows the main answers. The ``xlwings.conf`` sheet tells the xlwings add-in,
-where it is installed, to load the LLM_ worksheet functions from ``addin.udfs``; the workbook does not
-need them (every calculation is a native formula).
+and how old they are, and shows the main answers.
 """
 
 from __future__ import annotations
 
-from addin.install import CONF_NAME, UDF_MODULE, conf_sheet_rows
+from openpyxl.styles import Alignment, Protection
+
 from costengine import load_catalog
 from costengine.catalogs import token_price_table, token_prices_version
 
-from openpyxl.styles import Alignment, Protection
+from ..kit import Book, heading, put, put_text, setup_sheet, wrap_rows
+from ..xlwings_setup import CONF_NAME, UDF_MODULE
 
-from .layout import Book, put, put_text, setup_sheet, wrap_rows
-from .sheet_inputs import FIRST_ROW, SCENARIO_KEYS
-
-__all__ = ["SHEET", "build_readme", "build_xlwings_conf", "catalog_dates"]
+__all__ = ["SHEET", "build", "catalog_dates"]
 
 SHEET = "README"
 
@@ -97,11 +94,11 @@ def _text(ws, r: int, text: str) -> None:
     ws[f"A{r}"].alignment = Alignment(vertical="top")
 
 
-def build_readme(book: Book) -> None:
+def build(book: Book) -> None:
     ws = book.sheet(SHEET)
-    put_text(ws, "A1", "LLM hosting cost model: API, cloud GPUs or on-premises servers?", "title")
-    put_text(ws, "A2", "Should you pay a closed model's API per token, rent GPUs in a cloud and serve an open model, "
-             "or buy servers? This workbook answers it for your scenario with native Excel formulas.", "subtitle")
+    heading(ws, "LLM hosting cost model: API, cloud GPUs or on-premises servers?",
+            "Should you pay a closed model's API per token, rent GPUs in a cloud and serve an open model, "
+             "or buy servers? This workbook answers it for your scenario with native Excel formulas.")
     r = 4
     put_text(ws, f"A{r}", "At a glance", "section")
     glance = (("cheapest option", "=cheapest_option", None),
@@ -175,22 +172,3 @@ def build_readme(book: Book) -> None:
         _text(ws, r + i, text)
     r += len(notes)
     setup_sheet(ws, widths={"A": 40, "B": 18, "C": 90}, freeze=None, print_area=f"A1:C{r}", landscape=False)
-
-
-def build_xlwings_conf(book: Book) -> None:
-    """Column A: setting, column B: value, from A1 down (the add-in reads until the first empty cell)."""
-    ws = book.sheet(CONF_NAME)
-    rows = conf_sheet_rows(interpreter="")  # no machine-specific path: the user's add-in setting applies
-    for i, (key, value) in enumerate(rows, start=1):
-        put_text(ws, f"A{i}", key, "bold")
-        put_text(ws, f"B{i}", value, "input")
-    r = len(rows) + 2
-    lines = ("Settings for the xlwings add-in (read from A1 down to the first empty row).",
-             f"Where the add-in is installed, 'Import Functions' (in a macro-enabled copy, .xlsm) loads the LLM_ "
-             f"worksheet functions from {UDF_MODULE},",
-             f"e.g. =LLM_BREAKEVEN(Inputs!A{FIRST_ROW}:B{FIRST_ROW + len(SCENARIO_KEYS) - 1}, \"api\", \"onprem\"). "
-             "This workbook does not need them.",
-             "See docs/excel-addin.md or run: llmcost addin")
-    for i, line in enumerate(lines):
-        put_text(ws, f"A{r + i}", line, "note")
-    setup_sheet(ws, widths={"A": 20, "B": 30}, freeze=None, print_area=f"A1:B{r + len(lines) - 1}", protect=False)

@@ -1,0 +1,111 @@
+"""The build's whole state: the workbook, its sheets, defined names, style ids and shared-formula ranges.
+
+A :class:`Book` is created with the titles of its sheets in their final (tab) order; each sheet builder then
+fills its sheet (:meth:`Book.sheet`). Cell writers reach the Book through the sheet (``ws.book``), so no
+state lives outside it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from openpyxl import Workbook
+from openpyxl.styles.cell_style import StyleArray
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..xlsx.sheets import add_sheet
+from .cells import absolute
+
+__all__ = ["Book", "Sheet"]
+
+_CELL_LIKE = re.compile(r"^([A-Za-z]{1,3}\d+|[RrCc]\d*|[Rr]\d*[Cc]\d*)$")
+_NAME_OK = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+class Sheet(Worksheet):
+    """A worksheet that knows the :class:`Book` it belongs to (``ws.book``)."""
+
+    def __init__(self, book: Book, title: str) -> None:
+        super().__init__(book.wb, title)
+        self.book = book
+
+    @property
+    def shared_formulas(self) -> list[tuple[int, int, int]]:
+        """The (column, first row, last row) ranges stored as one shared formula each (read by the serialiser)."""
+        return self.book.shared.get(self.title, [])
+
+
+@dataclass
+class Book:
+    """The workbook being built and what the build remembers about it.
+
+    ``names``: the workbook-level defined names (written at the end, in a fixed order); ``style_ids``: the
+    style indices of each (kind, number format) already applied; ``shared``: per sheet title, the column
+    ranges (column, first row, last row) stored as one shared formula each.
+    """
+
+    wb: Workbook
+    names: dict[str, str] = field(default_factory=dict)
+    style_ids: dict[tuple[str | None, str | None], StyleArray] = field(default_factory=dict)
+    shared: dict[str, list[tuple[int, int, int]]] = field(default_factory=dict)
+
+    @classmethod
+    def new(cls, titles: Iterable[str]) -> Book:
+        """A new workbook holding one empty :class:`Sheet` per title, in that order."""
+        wb = Workbook()
+        wb.remove(wb.active)
+        book = cls(wb)
+        for title in titles:
+            book.add_sheet(title)
+        return book
+
+    def add_sheet(self, title: str, index: int | None = None) -> Sheet:
+        """Add an empty sheet at ``index`` (the end when None)."""
+        return add_sheet(self.wb, Sheet(self, title), index)
+
+    def sheet(self, title: str) -> Sheet:
+        """The sheet ``title`` (created by :meth:`new`)."""
+        return self.wb[title]
+
+    def replace_sheet(self, title: str) -> Sheet:
+        """An empty sheet in place of the sheet ``title`` (same tab position), to be built again.
+
+        The Book forgets the sheet's shared formulas and the names that point into it (its builder defines
+        them again); the workbook's defined names, written by :meth:`finish`, stay as they are.
+        """
+        index = self.wb.sheetnames.index(title)
+        self.wb.remove(self.wb[title])
+        self.shared.pop(title, None)
+        prefix = absolute(title, "A1").split("!")[0] + "!"
+        self.names = {k: v for k, v in self.names.items() if not v.startswith(prefix)}
+        return self.add_sheet(title, index)
+
+    def share_formulas(self, title: str, column: int, first_row: int, last_row: int) -> None:
+        """Store ``column``'s formulas from ``first_row`` to ``last_row`` of sheet ``title`` as one shared formula.
+
+        The caller guarantees that each cell's formula is the first one with its relative row references moved
+        down by the cell's distance from the first row (a filled-down formula); the file then holds the first
+        formula once and a reference to it in the other cells, as Excel writes such columns.
+        """
+        self.shared.setdefault(title, []).append((column, first_row, last_row))
+
+    def name(self, name: str, sheet: str, ref: str) -> str:
+        """Define the workbook-level name ``name`` -> ``sheet!ref`` (absolute); returns the name."""
+        if not _NAME_OK.match(name) or _CELL_LIKE.match(name) or len(name) > 255:
+            raise ValueError(f"not a valid Excel name: {name!r}")
+        if name in self.names:
+            raise ValueError(f"name defined twice: {name!r}")
+        self.names[name] = absolute(sheet, ref)
+        return name
+
+    def names_many(self, pairs: Iterable[tuple[str, str, str]]) -> None:
+        for name, sheet, ref in pairs:
+            self.name(name, sheet, ref)
+
+    def finish(self) -> None:
+        """Write the defined names into the workbook (sorted, so the file does not depend on build order)."""
+        for name in sorted(self.names, key=str.lower):
+            self.wb.defined_names[name] = DefinedName(name, attr_text=self.names[name])

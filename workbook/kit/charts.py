@@ -1,0 +1,24 @@
+"""Chart pieces shared by the Curve, Projection and Sensitivity sheets."""
+
+from __future__ import annotations
+
+from openpyxl.chart import Series
+from openpyxl.chart.shapes import GraphicalProperties
+from openpyxl.drawing.line import LineProperties
+
+from ..xlsx.anchors import cell_span_anchor
+
+__all__ = ["OPTION_COLOURS", "option_line", "cell_span_anchor"]
+
+#: Line colour of each option in every chart of the workbook.
+OPTION_COLOURS = {"api": "2E75B6", "cloud": "C55A11", "onprem": "548235"}
+
+
+def option_line(ys, xs, option: str, title: str | None = None) -> Series:
+    """A plain line series (no markers, not smoothed) in ``option``'s colour; titled from the data when no title."""
+    s = Series(ys, xs, title=title, title_from_data=title is None)
+    s.marker.symbol = "none"
+    s.smooth = False
+    s.graphicalProperties = GraphicalProperties(ln=LineProperties(solidFill=OPTION_COLOURS[option], w=28575))
+    return s
+
