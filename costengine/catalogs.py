@@ -259,7 +259,8 @@ SERVER_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(Server))
 
 
 def _read_rows(filename: str, cls: type, columns: tuple[str, ...]) -> Mapping[str, Any]:
-    text = resources.files("templates").joinpath(filename).read_text(encoding="utf-8")
+    # costengine.data is the templates/ folder (mapped in pyproject.toml, for the wheel and the editable install)
+    text = resources.files("costengine.data").joinpath(filename).read_text(encoding="utf-8")
     reader = csv.DictReader(io.StringIO(text))
     if tuple(reader.fieldnames or ()) != columns:
         raise CostModelError(filename, f"columns must be {', '.join(columns)} (got {reader.fieldnames})")

@@ -1,8 +1,9 @@
 """Exact break-even volumes between two piecewise-linear cost functions, vectorised over scenarios.
 
-Each option costs ``F + V*R + S*max(m, ceil(R/c))`` per month at volume R (c = capacity / peak, the
+Each option costs ``F + V*max(0, R - f) + S*max(m, ceil(R/c))`` per month at volume R (c = capacity / peak, the
 volume one replica serves; see :mod:`costengine.plan`). The difference of two options is linear on
-each segment between replica steps, so the first crossing is found exactly: on a segment by solving
+each segment between unit steps and free-volume kinks (f: the volume warm per-second replicas serve
+before their variable cost starts), so the first crossing is found exactly: on a segment by solving
 the line, or at a step when the difference jumps across zero there.
 
 The walk over segments jumps over stretches where a bound on the difference shows it cannot change
@@ -40,11 +41,12 @@ def breakeven_arrays(a: OptionCost, b: OptionCost, peak: np.ndarray, max_volume:
     n = len(peak)
     ca, cb = _per_replica_volume(a, peak), _per_replica_volume(b, peak)
     sa, sb = a.step.astype(float), b.step.astype(float)
-    ma = np.where(np.isfinite(ca), np.maximum(a.min_replicas, 1.0), 0.0)
-    mb = np.where(np.isfinite(cb), np.maximum(b.min_replicas, 1.0), 0.0)
+    ma = np.where(np.isfinite(ca), np.maximum(a.min_units, 1.0), 0.0)
+    mb = np.where(np.isfinite(cb), np.maximum(b.min_units, 1.0), 0.0)
     # replicas on the first segment (R -> 0+): max(m, 1)
     c0 = (a.fixed - b.fixed) + sa * ma - sb * mb
-    v = a.variable - b.variable
+    fa, fb = a.free_volume.astype(float), b.free_volume.astype(float)
+    v = a.variable * (fa <= 0) - b.variable * (fb <= 0)  # slope just above R = 0
     sign = np.sign(c0)
     sign = np.where(sign == 0, np.sign(v), sign)
     result = np.full(n, np.nan)
@@ -53,7 +55,12 @@ def breakeven_arrays(a: OptionCost, b: OptionCost, peak: np.ndarray, max_volume:
     # normalise so that g = sign * diff > 0 at the start; find the first R with g <= 0
     flip = sign < 0
     F = np.where(flip, -(a.fixed - b.fixed), a.fixed - b.fixed)
-    V = np.where(flip, -v, v)
+    VA = np.where(flip, b.variable, a.variable)  # variable cost adding to g past its free volume FA
+    VB = np.where(flip, a.variable, b.variable)
+    FA = np.where(flip, fb, fa)
+    FB = np.where(flip, fa, fb)
+    F_past = F - VA * FA + VB * FB              # g's constant once R is past both free volumes
+    V = VA - VB
     SA = np.where(flip, sb, sa)   # the option whose replicas add to g
     SB = np.where(flip, sa, sb)   # the option whose replicas subtract from g
     CA = np.where(flip, cb, ca)
@@ -63,11 +70,13 @@ def breakeven_arrays(a: OptionCost, b: OptionCost, peak: np.ndarray, max_volume:
     with np.errstate(divide="ignore", invalid="ignore"):
         W = V + np.where(np.isfinite(CA), SA / CA, 0.0) - np.where(np.isfinite(CB), SB / CB, 0.0)
         past_min = np.maximum(np.where(np.isfinite(CA), MA * CA, 0.0), np.where(np.isfinite(CB), MB * CB, 0.0))
+        past_min = np.maximum(past_min, np.maximum(FA, FB))
 
     # the walk works on compacted arrays of the rows still searching; ``where`` maps them back
     live = sign != 0
     where = np.flatnonzero(live)
-    F, V, SA, SB, CA, CB, MA, MB, W, past_min = (x[live] for x in (F, V, SA, SB, CA, CB, MA, MB, W, past_min))
+    F, V, SA, SB, CA, CB, MA, MB, W, past_min, VA, VB, FA, FB, F_past = (
+        x[live] for x in (F, V, SA, SB, CA, CB, MA, MB, W, past_min, VA, VB, FA, FB, F_past))
     same = (CA == CB) & (MA == MB) & np.isfinite(CA)
     R = np.zeros(len(where))
     na, nb = MA.copy(), MB.copy()
@@ -78,9 +87,9 @@ def breakeven_arrays(a: OptionCost, b: OptionCost, peak: np.ndarray, max_volume:
         # --- jump where a bound proves g > 0 -------------------------------------------------------
         past = R >= past_min
         if past.any():
-            lo0 = F - SB  # g(R) >= lo0 + W R  (each stepping option contributes its slope S/c)
+            lo0 = F_past - SB  # g(R) >= lo0 + W R  (each stepping option contributes its slope S/c)
             # options that step at the same volumes have the same count n: (SA - SB) n >= (SA - SB) R/c + min(SA - SB, 0)
-            lo0 = np.where(same, F + np.minimum(SA - SB, 0.0), lo0)
+            lo0 = np.where(same, F_past + np.minimum(SA - SB, 0.0), lo0)
             never = past & (W >= 0) & (lo0 + W * R > 0)
             with np.errstate(divide="ignore", invalid="ignore"):
                 r_safe = np.where(W < 0, lo0 / -W * (1 - 1e-12), R)
@@ -98,25 +107,29 @@ def breakeven_arrays(a: OptionCost, b: OptionCost, peak: np.ndarray, max_volume:
         with np.errstate(invalid="ignore"):
             end_a = np.where(np.isfinite(CA), na * CA, np.inf)
             end_b = np.where(np.isfinite(CB), nb * CB, np.inf)
-        end = np.minimum(end_a, end_b)
-        c_seg = F + SA * na - SB * nb
-        g0 = c_seg + V * R
+        kink = np.minimum(np.where(FA > R, FA, np.inf), np.where(FB > R, FB, np.inf))
+        end = np.minimum(np.minimum(end_a, end_b), kink)
+        on_a, on_b = R >= FA, R >= FB  # past a free volume, that option's variable cost runs
+        slope = VA * on_a - VB * on_b
+        c_seg = F + SA * na - SB * nb - VA * FA * on_a + VB * FB * on_b
+        g0 = c_seg + slope * R
         cross_step = ~never & ((g0 < 0) | ((g0 == 0) & ~first))
         with np.errstate(divide="ignore", invalid="ignore"):
-            r_line = np.where(V < 0, -c_seg / V, np.inf)
+            r_line = np.where(slope < 0, -c_seg / slope, np.inf)
         cross_line = ~never & ~cross_step & (r_line <= end) & (r_line >= R)
         result[where[cross_step]] = R[cross_step]
         result[where[cross_line]] = r_line[cross_line]
         # --- advance to the next step --------------------------------------------------------------
-        na += end_a == end
-        nb += end_b == end
+        na += (end_a == end) & (end < kink)
+        nb += (end_b == end) & (end < kink)
         R = end
         first[:] = False
         keep = ~(never | cross_step | cross_line) & np.isfinite(end) & (end < max_volume)
         if not keep.all():
             where = where[keep]
-            F, V, SA, SB, CA, CB, MA, MB, W, past_min, R, na, nb, first, same = (
-                x[keep] for x in (F, V, SA, SB, CA, CB, MA, MB, W, past_min, R, na, nb, first, same))
+            F, V, SA, SB, CA, CB, MA, MB, W, past_min, R, na, nb, first, same, VA, VB, FA, FB, F_past = (
+                x[keep] for x in (F, V, SA, SB, CA, CB, MA, MB, W, past_min, R, na, nb, first, same, VA, VB, FA,
+                                  FB, F_past))
     if len(where):
         raise CostModelError("breakeven", f"the two costs stay within one replica's cost of each other over "
                              f"{max_iterations:,} replica steps; the crossing cannot be located exactly")

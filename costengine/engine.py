@@ -18,7 +18,7 @@ import pandas as pd
 from .catalogs import Catalog, load_catalog
 from .crossing import MAX_VOLUME, breakeven_arrays
 from .errors import CostModelError
-from .plan import OPTIONS, Plan, cost_at, replicas_at, resolve
+from .plan import OPTIONS, Plan, cost_at, replicas_at, resolve, units_at
 from .rules import check_column
 from .scenario import SCENARIO_KEYS, Scenario
 
@@ -27,7 +27,7 @@ __all__ = ["OPTIONS", "TEXT_KEYS", "plan_for", "monthly_cost", "cost_per_request
 
 #: Keys whose values are text.
 TEXT_KEYS: frozenset[str] = frozenset({"currency", "api_model", "model", "precision", "cloud_billing", "cloud_gpu",
-                                       "onprem_gpu"})
+                                       "onprem_gpu", "cloud_offer", "cloud_pricing", "onprem_server"})
 #: The option pairs of the break-even columns, in order.
 PAIRS: tuple[tuple[str, str], ...] = (("api", "cloud"), ("api", "onprem"), ("cloud", "onprem"))
 
@@ -41,12 +41,18 @@ def check_option(option: Any, key: str = "option") -> str:
     return aliases[name]
 
 
+#: Latency targets: "none" (0 in a Scenario) is +inf in columns (NaN would mean "blank, take the default").
+TARGET_KEYS: frozenset[str] = frozenset({"max_ttft_s", "max_tpot_ms"})
+
+
 def scenario_columns(s: Scenario) -> dict[str, np.ndarray]:
-    """A scenario as one-row columns (NaN for blank numbers)."""
+    """A scenario as one-row columns (NaN for blank numbers, "" for blank text, inf for no latency target)."""
     cols: dict[str, np.ndarray] = {}
     for k, v in s.model_dump().items():
         if k in TEXT_KEYS:
-            cols[k] = np.array([v], dtype=object)
+            cols[k] = np.array(["" if v is None else v], dtype=object)
+        elif k in TARGET_KEYS:
+            cols[k] = np.array([np.inf if not v else v], dtype=float)
         else:
             cols[k] = np.array([np.nan if v is None else v], dtype=float)
     return cols
@@ -142,8 +148,10 @@ def compare(s: Scenario | dict, requests_per_month: float | None = None,
     """One row per option (index ``option``) with columns:
 
     ``monthly_cost`` [money/month], ``cost_per_request`` [money], ``cost_per_mtok`` [money/MTok of
-    prompt + output], ``gpus`` (total) [count], ``replicas`` [count], ``utilization`` [0..1: average
-    busy share of the replicas paid for; NaN for the API].
+    prompt + output], ``gpus`` (paid for) [count], ``replicas`` [count], ``utilization`` [0..1: busy share of the
+    GPUs paid for; NaN for the API], ``gpus_per_replica`` [count], ``units`` (instances or servers bought; 0 for
+    per-second billing) [count], ``batch`` [sequences], ``ttft_s`` [s], ``tpot_ms`` [ms/token] (NaN where
+    seconds_per_request was typed), ``offer`` (cloud offer or server id; "" when priced from typed inputs).
     """
     s = Scenario.parse(s)
     plan = plan_for(s, catalog)
@@ -153,14 +161,19 @@ def compare(s: Scenario | dict, requests_per_month: float | None = None,
         opt = plan.options[name]
         cost = float(cost_at(opt, plan.peak, r)[0])
         reps = float(replicas_at(opt, plan.peak, r)[0])
-        gpus = reps * float(opt.gpus_per_replica[0])
-        busy = r * float(opt.seconds_per_request[0]) / (float(plan.hours[0]) * 3600.0)
+        units = float(units_at(opt, plan.peak, r)[0])
+        g = float(opt.gpus_per_replica[0])
+        gpus = units * float(opt.gpus_per_unit[0]) if np.isfinite(opt.capacity[0]) else reps * g
+        busy = r * float(opt.seconds_per_request[0]) * g / (float(plan.hours[0]) * 3600.0)
         mtok = r * float(plan.tokens[0]) / 1e6
         rows.append({"option": name, "monthly_cost": cost,
                      "cost_per_request": cost / r if r > 0 else np.nan,
                      "cost_per_mtok": cost / mtok if mtok > 0 else np.nan,
                      "gpus": gpus, "replicas": reps,
-                     "utilization": busy / reps if reps > 0 else np.nan})
+                     "utilization": busy / gpus if gpus > 0 else np.nan,
+                     "gpus_per_replica": g if name != "api" else np.nan, "units": units,
+                     "batch": float(opt.batch[0]), "ttft_s": float(opt.ttft_s[0]),
+                     "tpot_ms": float(opt.tpot_s[0]) * 1000.0, "offer": str(opt.source[0])})
     return pd.DataFrame(rows).set_index("option")
 
 
@@ -198,9 +211,13 @@ def _sweep_columns(df: pd.DataFrame) -> dict[str, np.ndarray]:
         default = fields[key].default
         series = df[key] if key in df.columns else None
         if key in TEXT_KEYS:
-            cols[key] = (pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=[default])
-                         if series is None else _check_text(key, series, default))
+            blank = "" if default is None else default
+            cols[key] = (pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=[blank])
+                         if series is None else _check_text(key, series, blank))
             continue
+        if key in TARGET_KEYS and series is not None:  # "none" = no target, kept as 0 like a Scenario does
+            text = series.astype(str).str.strip().str.lower()
+            series = series.where(~text.isin(["none", "no", "off"]), 0.0)
         if series is None:
             # a read-only broadcast: no memory per row for a column the frame does not have
             cols[key] = np.broadcast_to(np.float64(np.nan if default is None else default), (n,))
@@ -214,7 +231,7 @@ def _sweep_columns(df: pd.DataFrame) -> dict[str, np.ndarray]:
         if default is not None:
             num = np.where(np.isnan(num), float(default), num)
         check_column(key, num)
-        cols[key] = num
+        cols[key] = np.where(num == 0, np.inf, num) if key in TARGET_KEYS else num
     return cols
 
 
@@ -227,7 +244,8 @@ def _check_text(key: str, series: pd.Series, default: str) -> np.ndarray:
             canon.append(default)
             continue
         try:
-            canon.append(getattr(Scenario(**{key: u}), key))
+            value = getattr(Scenario(**{key: u}), key)
+            canon.append(default if value is None else value)
         except CostModelError as exc:
             j = int(np.flatnonzero(codes == u_i)[0])
             raise CostModelError(key, f"{exc.problem} (row {j + 1})") from None

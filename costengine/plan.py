@@ -2,55 +2,86 @@
 
 Every option's monthly cost is a piecewise-linear function of the volume R [requests/month]::
 
-    cost(R) = fixed + variable * R + step * replicas(R)
-    replicas(R) = max(min_replicas, ceil(R * peak_to_average / capacity))
-    capacity = hours_per_month * 3600 / seconds_per_request * target_utilization   [requests/month/replica]
+    cost(R) = fixed + variable * max(0, R - free_volume) + step * units(R)
+    units(R) = max(min_units, ceil(R * peak_to_average / capacity))
 
-- API: fixed = monthly fee; variable = cost per request; step = 0.
-- Cloud, per-second billing: fixed = overhead + staff; variable = s * GPUs * price per GPU-hour / 3600; step = 0.
-- Cloud, reserved: fixed = overhead + staff; variable = 0; step = GPUs * price per GPU-hour * hours per month.
-- On-premises: fixed = staff; variable = 0; step = capital + energy + maintenance per server and month.
+A unit is what is bought: an instance or server holding ``replicas_per_unit`` replicas, or the instances or
+servers of one replica that spans several (see :mod:`costengine.billing`); ``capacity`` is what one unit
+serves [requests/month] at the target utilisation, ``hours_per_month * 3600 / seconds_per_request *
+target_utilization`` per replica.
 
-Blank inputs are filled here from the catalogs and the sizing model. One implementation serves one
-scenario (arrays of length 1) and a vectorised sweep of millions.
+- API: fixed = monthly fee; variable = cost per request; no units.
+- Cloud, always on: fixed = overhead + staff; step = the unit's instances x price per instance-hour x hours.
+- Cloud, per second (serverless): fixed = overhead + staff + min_replicas warm all month; variable = busy
+  GPU-seconds per request x the per-second rate, for the requests above the warm replicas' capacity
+  (``free_volume``); no units.
+- On-premises: fixed = staff; step = capital + energy + colocation + support per server and month.
+
+Blank inputs are filled here from the catalogs, the serving model (:mod:`costengine.serving`) and the
+billing rules. One implementation serves one scenario (arrays of length 1) and a vectorised sweep of millions.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from . import sizing
+from . import billing, serving, sizing
 from .catalogs import Catalog, tier_starts, token_price
 from .errors import CostModelError
 from .scenario import PRECISION_BYTES
 
-__all__ = ["OPTIONS", "OptionCost", "Plan", "resolve", "replicas_at", "cost_at", "capital_per_month",
-           "CAPEX_HOST_FACTOR", "HOST_POWER_KW"]
+__all__ = ["OPTIONS", "OptionCost", "Plan", "resolve", "replicas_at", "units_at", "cost_at", "capital_per_month"]
 
 OPTIONS: tuple[str, ...] = ("api", "cloud", "onprem")
-#: Server price = GPUs x GPU price x this factor when onprem_capex_per_server is blank (seed 000: ~15% for
-#: CPU, board, RAM and other parts on top of the GPUs).
-CAPEX_HOST_FACTOR = 1.15
-#: Power of a server's non-GPU parts [kW] when onprem_power_kw is blank.
-HOST_POWER_KW = 0.5
+#: GPUs one serverless worker may hold (Modal's containers take up to 8 GPUs, https://modal.com/docs/guide/gpu).
+SERVERLESS_MAX_GPUS = 8
+
+
+def _nan_like(a: np.ndarray) -> np.ndarray:
+    return np.full(np.shape(a), np.nan)
 
 
 @dataclass(frozen=True)
 class OptionCost:
-    """Coefficients of one option's monthly cost, one array element per scenario (see module doc)."""
+    """Coefficients of one option's monthly cost, one array element per scenario (see module doc),
+    and the serving layout behind them (NaN or empty where the option has none)."""
 
     fixed: np.ndarray             # [money/month]
     variable: np.ndarray          # [money/request]
-    step: np.ndarray              # [money/month/replica]
-    capacity: np.ndarray          # [requests/month/replica], at target utilisation
-    min_replicas: np.ndarray      # [count]
+    step: np.ndarray              # [money/month/unit]
+    capacity: np.ndarray          # [requests/month/unit], at target utilisation
+    min_units: np.ndarray         # [count]
     gpus_per_replica: np.ndarray  # [count]
     seconds_per_request: np.ndarray  # [replica-s/request]
+    free_volume: np.ndarray = None  # [requests/month] served before ``variable`` applies (warm replicas)
+    replica_capacity: np.ndarray = None  # [requests/month/replica]
+    min_replicas: np.ndarray = None  # [count]
+    replicas_per_unit: np.ndarray = None  # [count]
+    nodes_per_unit: np.ndarray = None  # instances or servers in one unit [count]
+    gpus_per_unit: np.ndarray = None  # GPUs paid per unit [count]
+    tp: np.ndarray = None         # tensor-parallel size [count]
+    pp: np.ndarray = None         # pipeline stages [count]
+    batch: np.ndarray = None      # planned batch [sequences]
+    ttft_s: np.ndarray = None     # [s]
+    tpot_s: np.ndarray = None     # [s/token]
+    source: np.ndarray = None     # offer or server id (object array; "" when priced from typed inputs)
+    estimated: np.ndarray = None  # text naming catalog figures that are estimates ("" when none)
+
+    def __post_init__(self) -> None:
+        n = np.shape(self.fixed)
+        defaults = {"free_volume": np.zeros(n), "replica_capacity": self.capacity, "min_replicas": self.min_units,
+                    "replicas_per_unit": np.ones(n), "nodes_per_unit": np.ones(n),
+                    "gpus_per_unit": self.gpus_per_replica, "tp": _nan_like(self.fixed), "pp": _nan_like(self.fixed),
+                    "batch": _nan_like(self.fixed), "ttft_s": _nan_like(self.fixed), "tpot_s": _nan_like(self.fixed),
+                    "source": np.full(n, "", dtype=object), "estimated": np.full(n, "", dtype=object)}
+        for name, value in defaults.items():
+            if getattr(self, name) is None:
+                object.__setattr__(self, name, value)
 
 
 @dataclass(frozen=True)
@@ -67,18 +98,26 @@ class Plan:
         return len(self.requests)
 
 
-def replicas_at(opt: OptionCost, peak: np.ndarray, requests) -> np.ndarray:
-    """Replicas [count] = max(min_replicas, ceil(R * peak_to_average / capacity)); 0 for the API."""
+def units_at(opt: OptionCost, peak: np.ndarray, requests) -> np.ndarray:
+    """Units bought [count] = max(min_units, ceil(R * peak_to_average / capacity)); 0 without units."""
     r = np.asarray(requests, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         load = np.ceil(r * peak / opt.capacity)
-    return np.where(np.isfinite(opt.capacity), np.maximum(opt.min_replicas, load), 0.0)
+    return np.where(np.isfinite(opt.capacity), np.maximum(opt.min_units, load), 0.0)
+
+
+def replicas_at(opt: OptionCost, peak: np.ndarray, requests) -> np.ndarray:
+    """Replicas serving the volume [count] = max(min_replicas, ceil(R * peak / replica capacity)); 0 for the API."""
+    r = np.asarray(requests, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        load = np.ceil(r * peak / opt.replica_capacity)
+    return np.where(np.isfinite(opt.replica_capacity), np.maximum(opt.min_replicas, load), 0.0)
 
 
 def cost_at(opt: OptionCost, peak: np.ndarray, requests) -> np.ndarray:
-    """Monthly cost [money/month] = fixed + variable * R + step * replicas(R)."""
+    """Monthly cost [money/month] = fixed + variable * max(0, R - free_volume) + step * units(R)."""
     r = np.asarray(requests, dtype=float)
-    return opt.fixed + opt.variable * r + opt.step * replicas_at(opt, peak, r)
+    return opt.fixed + opt.variable * np.maximum(r - opt.free_volume, 0.0) + opt.step * units_at(opt, peak, r)
 
 
 def capital_per_month(capex, months, annual_rate):
@@ -157,7 +196,7 @@ def _blank(a: np.ndarray) -> np.ndarray:
 
 
 def resolve(cols: Columns, catalog: Catalog, rows: np.ndarray | None = None) -> Plan:
-    """Fill blanks from the catalogs and the sizing model; compute each option's cost coefficients.
+    """Fill blanks from the catalogs, the serving model and the billing rules; compute each option's coefficients.
 
     ``cols`` maps every scenario key to an array (floats, NaN for blank; objects for text keys).
     ``rows`` (1-based row numbers) makes errors name the row they come from.
@@ -179,68 +218,296 @@ def resolve(cols: Columns, catalog: Catalog, rows: np.ndarray | None = None) -> 
     api_per_request = (p * ((1 - c) * pin + c * pcache) + o * pout) / 1e6 * (1 - b * d)
     inf = np.full(n, np.inf)
     api = OptionCost(fixed=f["api_monthly_fixed"], variable=api_per_request, step=np.zeros(n), capacity=inf,
-                     min_replicas=np.zeros(n), gpus_per_replica=np.zeros(n), seconds_per_request=np.full(n, np.nan))
+                     min_units=np.zeros(n), gpus_per_replica=np.zeros(n), seconds_per_request=np.full(n, np.nan),
+                     replica_capacity=inf, min_replicas=np.zeros(n))
 
     # --- the open model --------------------------------------------------------------------------
-    s_given = f["seconds_per_request"]
-    params = f["model_params_billion"].copy()
-    prec = f["precision"]
-    bpp = sizing.per_precision(prec, PRECISION_BYTES)
-    need_model = _blank(params) | _blank(s_given)
-    models = _lookup(f["model"], need_model, lambda m: catalog.model(m, "model"), rows)
-    np.copyto(params, models.attr("params_billion"), where=_blank(params))
-    weights_gb = sizing.weights_gb(params, bpp)
-    hours = f["hours_per_month"]
-    util = f["target_utilization"]
-    peak = f["peak_to_average"]
+    model = _ModelColumns(f, catalog, rows)
+    staff_c = billing.staff_monthly(f["staff_monthly"], f["cloud_staff_fte"], f["staff_cost_per_fte_year"])
+    staff_o = billing.staff_monthly(f["staff_monthly"], f["onprem_staff_fte"], f["staff_cost_per_fte_year"])
+    cloud = _cloud(f, catalog, model, staff_c, rows)
+    onprem = _onprem(f, catalog, model, staff_o, rows)
+    return Plan(requests=f["requests_per_month"], tokens=p + o, peak=f["peak_to_average"], hours=f["hours_per_month"],
+                options={"api": api, "cloud": cloud, "onprem": onprem})
 
-    def self_hosted(prefix: str, gpus_key: str) -> tuple[np.ndarray, np.ndarray, Lookup]:
-        gpus = f[gpus_key].copy()
-        gpu_key = f"{prefix}_gpu"
-        need_gpu = _blank(gpus) | _blank(s_given)
-        if prefix == "cloud":
-            need_gpu |= _blank(f["cloud_price_per_gpu_hour"])
-        else:
-            need_gpu |= _blank(f["onprem_capex_per_server"]) | _blank(f["onprem_power_kw"])
-        hw = _lookup(f[gpu_key], need_gpu, lambda g: catalog.gpu(g, gpu_key), rows)
-        mem = hw.attr("memory_gb")
-        np.copyto(gpus, sizing.gpus_needed(params, mem, bpp, f["memory_overhead"]), where=_blank(gpus))
-        s = s_given.copy()
-        need_s = _blank(s)
-        if need_s.any():
-            s_est = _derive_seconds(need_s, gpus, hw, models, params, bpp, prec, p, o, gpus_key, rows)
-            np.copyto(s, s_est, where=need_s)
-        return gpus, s, hw
 
-    def capacity(s: np.ndarray) -> np.ndarray:
-        return hours * 3600.0 / s * util
+def _text_blank(values) -> np.ndarray:
+    """Blank text cells ("" or None) of an object column."""
+    if isinstance(values, pd.Categorical):
+        cats = np.array([c == "" or c is None for c in values.categories] + [True])
+        return cats[values.codes]
+    return np.array([v is None or v == "" or (isinstance(v, float) and np.isnan(v)) for v in values], dtype=bool)
 
-    # --- cloud -----------------------------------------------------------------------------------
-    g_c, s_c, hw_c = self_hosted("cloud", "cloud_gpus_per_replica")
-    price_c = f["cloud_price_per_gpu_hour"].copy()
-    np.copyto(price_c, hw_c.attr("cloud_price_per_hour_usd") * usd, where=_blank(price_c))
+
+def _where(rows: np.ndarray | None, i: int) -> str:
+    return f" (row {int(rows[i])})" if rows is not None else ""
+
+
+_COMPUTE_CODES = {"bf16": 0, "fp8": 1, "fp4": 2}
+
+
+class _ModelColumns:
+    """The open model's columns: parameters, precision, weight bytes and architecture, per row."""
+
+    def __init__(self, f: Columns, catalog: Catalog, rows: np.ndarray | None):
+        n = len(f["requests_per_month"])
+        self.f, self.rows = f, rows
+        prec = np.asarray(f["precision"], dtype=object)
+        prec_blank = _text_blank(prec)
+        self.params = f["model_params_billion"].copy()
+        need = (_blank(self.params) | _blank(f["seconds_per_request"]) | prec_blank
+                | _blank(f["cloud_gpus_per_replica"]) | _blank(f["onprem_gpus_per_replica"]))
+        self.lookup = _lookup(np.asarray(f["model"], dtype=object), need, lambda m: catalog.model(m, "model"), rows)
+        m = self.lookup
+        np.copyto(self.params, m.attr("params_billion"), where=_blank(self.params))
+        if prec_blank.any():
+            native = np.array([r.native_precision for r in m.results] + ["bf16"], dtype=object)[m.codes]
+            prec = np.where(prec_blank, native, prec)
+        self.precision = prec
+        self.bpp = sizing.per_precision(prec, PRECISION_BYTES)
+        scale = self.params / m.attr("params_billion")  # a typed parameter count scales the catalog's
+        self.found = ~np.isnan(m.attr("params_billion"))
+        self.experts = np.nan_to_num(m.attr("experts"))
+        self.top_k = np.nan_to_num(m.attr("experts_per_token"))
+        expert_params = np.nan_to_num(m.attr("expert_params_billion") * scale)
+        four_bit = sizing.per_precision(prec, {k: float(v == 0.5) for k, v in PRECISION_BYTES.items()}) == 1.0
+        # 4-bit MoE checkpoints (MXFP4, NVFP4) quantise the experts; attention and the rest stay at 16 bits
+        keep16 = four_bit & (self.experts > 0)
+        self.w_expert_bytes = expert_params * 1e9 * self.bpp
+        self.w_bytes = np.where(keep16, self.w_expert_bytes + (self.params - expert_params) * 1e9 * 2.0,
+                                self.params * 1e9 * self.bpp)
+        self.active = m.attr("active_params_billion") * scale * 1e9
+        self.kv = sizing.kv_bytes_per_token(m.attr("layers"), m.attr("kv_heads"), m.attr("head_dim"),
+                                            sizing.per_precision(prec, serving.KV_BYTES))
+        self.md = {"heads": m.attr("attention_heads"), "layers": m.attr("layers"), "hidden": m.attr("hidden_size"),
+                   "attn_width": m.attr("attention_heads") * m.attr("head_dim"), "experts": self.experts,
+                   "top_k": self.top_k, "active": self.active}
+        self.compute = sizing.per_precision(prec, {k: float(_COMPUTE_CODES[v]) for k, v in serving.COMPUTE.items()})
+        self.fp32 = sizing.per_precision(prec, {k: float(k == "fp32") for k in PRECISION_BYTES}) == 1.0
+        ctx = m.attr("context_length")
+        over = np.flatnonzero(need & ((f["prompt_tokens"] + f["output_tokens"]) > ctx))
+        if len(over):
+            i = over[0]
+            raise CostModelError("prompt_tokens", f"prompt_tokens + output_tokens = "
+                                 f"{f['prompt_tokens'][i] + f['output_tokens'][i]:,.0f} exceeds the context window of "
+                                 f"{m.row(i).id} ({ctx[i]:,.0f} tokens){_where(rows, i)}")
+
+    def hardware(self, hw: Lookup) -> dict[str, np.ndarray]:
+        """Per-row GPU arrays for :func:`costengine.serving.choose_layouts`."""
+        # a precision without tensor cores on the GPU computes at the bf16 rate (GPU.tflops); fp32 at half of it
+        peaks = [np.array([r.tflops(c) for r in hw.results] + [np.nan])[hw.codes] for c in _COMPUTE_CODES]
+        peak = np.choose(self.compute.astype(int), peaks) * np.where(self.fp32, 0.5, 1.0)
+        codes = np.array([serving.INTERCONNECT_CODES.get(r.interconnect, 2) for r in hw.results] + [2])[hw.codes]
+        latency = np.array([serving.ALLREDUCE_LATENCY_S[k] for k in serving.INTERCONNECT_CODES])[codes]
+        return {"memory_gb": hw.attr("memory_gb"), "bw": hw.attr("bandwidth_tbps") * 1e12, "flops": peak * 1e12,
+                "link": hw.attr("interconnect_gbps") * 1e9, "allreduce_s": latency,
+                "sw_eff": hw.attr("serving_efficiency")}
+
+    def memory_floor(self) -> np.ndarray:
+        """Usable memory a derived layout needs [B] = weights x memory_overhead."""
+        return self.w_bytes * self.f["memory_overhead"]
+
+    def min_tp(self, hw: Lookup, node: np.ndarray, idx: np.ndarray | None = None) -> np.ndarray:
+        """Fewest GPUs of a valid single-node layout that holds the model, for the rows ``idx`` (all rows when
+        None; ``hw`` and ``node`` are then full length too); NaN where it needs more than one node."""
+        idx = np.arange(len(self.w_bytes)) if idx is None else idx
+        usable = hw.attr("memory_gb")[idx] * 1e9 * serving.DEFAULT_EFFICIENCIES.kv_memory_fraction
+        node = np.asarray(node, dtype=float)[idx] if np.ndim(node) else node
+        out = np.full(len(idx), np.nan)
+        floor = self.memory_floor()[idx]
+        heads = self.md["heads"][idx]
+        for t in reversed(serving.TP_SIZES):
+            ok = (t <= node) & (np.mod(heads, t) == 0) & (t * usable >= floor)
+            out = np.where(ok, float(t), out)
+        return out
+
+    def serving_args(self, hw: Lookup, idx: np.ndarray) -> dict[str, Any]:
+        """Keyword arguments of :func:`costengine.serving.choose_layouts` for the rows ``idx`` (targets aside)."""
+        f = self.f
+        md = {k: v[idx] for k, v in self.md.items()}
+        eff = serving.DEFAULT_EFFICIENCIES
+        return dict(hw={k: v[idx] for k, v in self.hardware(hw).items()}, md=md, p=f["prompt_tokens"][idx],
+                    o=f["output_tokens"][idx], util=f["target_utilization"][idx], w_bytes=self.w_bytes[idx],
+                    w_expert_bytes=self.w_expert_bytes[idx], kv=self.kv[idx],
+                    compute_eff=np.where(md["experts"] > 0, eff.compute * eff.moe_compute, eff.compute),
+                    memory_floor=self.memory_floor()[idx])
+
+    def layouts(self, hw: Lookup, node: np.ndarray, typed_n: np.ndarray, idx: np.ndarray, prefix: str,
+                gpus_key: str) -> serving.Layout:
+        """Chosen layouts for the rows ``idx`` (that derive seconds_per_request); errors name the key."""
+        f = self.f
+        eff = serving.DEFAULT_EFFICIENCIES
+        tokens = f["prompt_tokens"][idx] + f["output_tokens"][idx]
+        bad = np.flatnonzero(tokens <= 0)
+        if len(bad):
+            raise CostModelError("seconds_per_request", "is blank and prompt_tokens + output_tokens is 0: give "
+                                 f"seconds_per_request or a token count{_where(self.rows, idx[bad[0]])}")
+        tpot = f["max_tpot_ms"][idx] / 1000.0
+        ttft = f["max_ttft_s"][idx]
+        lay = serving.choose_layouts(**self.serving_args(hw, idx), node_gpus=node[idx], typed_n=typed_n[idx],
+                                     tpot_max_s=np.where(np.isnan(tpot) | (tpot <= 0), np.inf, tpot),
+                                     ttft_max_s=np.where(np.isnan(ttft) | (ttft <= 0), np.inf, ttft))
+        for code in (1, 2):
+            hit = np.flatnonzero(lay.status == code)
+            if not len(hit):
+                continue
+            j = hit[0]
+            where = _where(self.rows, idx[j])
+            gpu = hw.row(idx[j])
+            if code == 1:
+                key = gpus_key if not np.isnan(typed_n[idx[j]]) else f"{prefix}_gpu"
+                raise CostModelError(key, f"the model does not fit: one replica needs {lay.need_gb[j]:,.1f} GB "
+                                     f"(weights + one sequence's KV cache, at "
+                                     f"{eff.kv_memory_fraction:.0%} usable) on {gpu.id}{where}")
+            t_ms, t_s = lay.best_tpot_s[j] * 1000.0, lay.best_ttft_s[j]
+            key = "max_tpot_ms" if t_ms > tpot[j] else "max_ttft_s"
+            raise CostModelError(key, f"no {prefix} layout on {gpu.id} meets the latency targets: the best "
+                                 f"reachable is TPOT {t_ms:,.1f} ms and TTFT {t_s:,.2f} s{where}")
+        return lay
+
+
+def _derive(f: Columns, model: _ModelColumns, hw: Lookup, node: np.ndarray, typed_n: np.ndarray, prefix: str,
+            gpus_key: str) -> dict[str, np.ndarray]:
+    """GPUs per replica, seconds per request and the layout columns of a self-hosted option."""
+    n_rows = len(node)
+    s = f["seconds_per_request"].copy()
+    gpus = typed_n.copy()
+    out = {k: np.full(n_rows, np.nan) for k in ("tp", "pp", "batch", "ttft_s", "tpot_s")}
+    need_s = np.flatnonzero(_blank(s))
+    if len(need_s):
+        lay = model.layouts(hw, node, typed_n, need_s, prefix, gpus_key)
+        s[need_s] = lay.seconds_per_request
+        gpus[need_s] = lay.n
+        for k in out:
+            out[k][need_s] = getattr(lay, k)
+    memory_only = np.flatnonzero(_blank(gpus))
+    if len(memory_only):  # seconds typed, GPUs blank: the fewest GPUs of a valid layout that holds the model
+        t = model.min_tp(hw, node, memory_only)
+        usable = hw.attr("memory_gb")[memory_only] * 1e9 * serving.DEFAULT_EFFICIENCIES.kv_memory_fraction
+        nodes = np.maximum(np.ceil(model.memory_floor()[memory_only] / (node[memory_only] * usable)), 1.0)
+        gpus[memory_only] = np.where(np.isnan(t), nodes * node[memory_only], t)
+    out["gpus"], out["seconds_per_request"] = gpus, s
+    return out
+
+
+def _cloud(f: Columns, catalog: Catalog, model: _ModelColumns, staff: np.ndarray, rows) -> OptionCost:
+    n = len(staff)
+    hours, util = f["hours_per_month"], f["target_utilization"]
+    price_typed = ~_blank(f["cloud_price_per_gpu_hour"])
+    need_hw = _blank(f["cloud_gpus_per_replica"]) | _blank(f["seconds_per_request"]) | ~price_typed
+    hw = _lookup(np.asarray(f["cloud_gpu"], dtype=object), need_hw, lambda g: catalog.gpu(g, "cloud_gpu"), rows)
     per_second = np.asarray(f["cloud_billing"] == "per_second", dtype=bool)
-    fixed_c = f["cloud_monthly_overhead"] + f["staff_monthly"]
-    cloud = OptionCost(
-        fixed=fixed_c,
-        variable=np.where(per_second, s_c * g_c * price_c / 3600.0, 0.0),
-        step=np.where(per_second, 0.0, g_c * price_c * hours),
-        capacity=capacity(s_c), min_replicas=f["min_replicas"], gpus_per_replica=g_c, seconds_per_request=s_c)
+    pricing = np.asarray(f["cloud_pricing"], dtype=object)
+    typed_n = f["cloud_gpus_per_replica"].astype(float)
+    # --- the offer (rows without a typed price) ----------------------------------------------------
+    node = np.full(n, float(max(serving.TP_SIZES)))  # a typed per-GPU price: GPUs one by one, up to 8 per node
+    offer_rows = ~price_typed
+    n_min = np.where(np.isnan(typed_n), model.min_tp(hw, np.full(n, 1e9)), typed_n)  # memory only, any node
+    n_min = np.where(np.isnan(n_min), max(serving.TP_SIZES), n_min)
+    offer_id = np.asarray(f["cloud_offer"], dtype=object)
+    keys = np.array([f"{g}|{t}|{int(ps)}|{m:g}|{oid}" for g, t, ps, m, oid in
+                     zip(f["cloud_gpu"], pricing, per_second, n_min, offer_id)], dtype=object) \
+        if offer_rows.any() else np.full(n, "", dtype=object)
 
-    # --- on-premises ------------------------------------------------------------------------------
-    g_o, s_o, hw_o = self_hosted("onprem", "onprem_gpus_per_server")
-    capex = f["onprem_capex_per_server"].copy()
-    np.copyto(capex, g_o * hw_o.attr("price_usd") * CAPEX_HOST_FACTOR * usd, where=_blank(capex))
-    power = f["onprem_power_kw"].copy()
-    np.copyto(power, hw_o.attr("tdp_w") * g_o / 1000.0 + HOST_POWER_KW, where=_blank(power))
+    def pick(key: str):
+        g, t, ps, m, oid = key.split("|")
+        return billing.choose_offer(catalog, g, t, ps == "1", float(m), oid or None)
+
+    offers = _lookup(keys, offer_rows, pick, rows)
+    np.copyto(node, offers.attr("gpus_per_instance"), where=offer_rows)
+    # serverless offers are priced per GPU; a worker may hold up to 8 GPUs (Modal: up to 8 per container)
+    node = np.where(offer_rows & per_second, float(SERVERLESS_MAX_GPUS), node)
+    spot = offer_rows & (pricing == "spot")
+    bad = np.flatnonzero(per_second & (pricing != "on_demand"))
+    if len(bad):
+        raise CostModelError("cloud_pricing", f"per-second (serverless) billing has no {pricing[bad[0]]} term: use "
+                             f"on_demand{_where(rows, bad[0])}")
+    lay = _derive(f, model, hw, node, typed_n, "cloud", "cloud_gpus_per_replica")
+    g, s = lay["gpus"], lay["seconds_per_request"]
+    # --- prices ---------------------------------------------------------------------------------------
+    term_price = np.full(n, np.nan)
+    for term in ("on_demand", "commit_1y", "commit_3y", "spot"):
+        col = offers.attr({"on_demand": "on_demand_per_hour_usd", "commit_1y": "commit_1y_per_hour_usd",
+                           "commit_3y": "commit_3y_per_hour_usd", "spot": "spot_per_hour_usd"}[term])
+        np.copyto(term_price, col, where=pricing == term)
+    usd = f["usd_to_currency"]
+    per_gpu_hour = np.where(price_typed, f["cloud_price_per_gpu_hour"],
+                            np.where(per_second, offers.attr("per_second_usd") * 3600.0, term_price) * usd / node)
+    replica_cap = hours * 3600.0 / s * util / np.where(spot, 1.0 + f["cloud_spot_spare"], 1.0)
+    per_unit, nodes = billing.packing(g, node)
+    per_unit = np.where(price_typed | per_second, 1.0, per_unit)
+    nodes = np.where(price_typed | per_second, 1.0, nodes)
+    gpus_per_unit = np.where(price_typed | per_second, g, nodes * node)
+    m_rep = f["min_replicas"]
+    warm = np.where(per_second, m_rep * g * per_gpu_hour * hours, 0.0)
+    source = np.array([r.id for r in offers.results] + [""], dtype=object)[offers.codes]
+    return OptionCost(
+        fixed=f["cloud_monthly_overhead"] + staff + warm,
+        variable=np.where(per_second, s * g * per_gpu_hour / 3600.0, 0.0),
+        step=np.where(per_second, 0.0, gpus_per_unit * per_gpu_hour * hours),
+        capacity=np.where(per_second, np.inf, replica_cap * per_unit),
+        min_units=np.where(per_second, 0.0, np.ceil(m_rep / per_unit)), gpus_per_replica=g, seconds_per_request=s,
+        free_volume=np.where(per_second, m_rep * replica_cap, 0.0), replica_capacity=replica_cap, min_replicas=m_rep,
+        replicas_per_unit=per_unit, nodes_per_unit=nodes, gpus_per_unit=gpus_per_unit, tp=lay["tp"], pp=lay["pp"],
+        batch=lay["batch"], ttft_s=lay["ttft_s"], tpot_s=lay["tpot_s"], source=source)
+
+
+def _onprem(f: Columns, catalog: Catalog, model: _ModelColumns, staff: np.ndarray, rows) -> OptionCost:
+    n = len(staff)
+    hours, util, usd = f["hours_per_month"], f["target_utilization"], f["usd_to_currency"]
+    typed = {k: ~_blank(f[k]) for k in ("onprem_gpus_per_server", "onprem_capex_per_server", "onprem_power_kw",
+                                         "onprem_maintenance_monthly")}
+    need_server = ~(typed["onprem_gpus_per_server"] & typed["onprem_capex_per_server"] & typed["onprem_power_kw"]
+                    & typed["onprem_maintenance_monthly"])
+    need_hw = need_server | _blank(f["seconds_per_request"]) | _blank(f["onprem_gpus_per_replica"])
+    hw = _lookup(np.asarray(f["onprem_gpu"], dtype=object), need_hw, lambda g: catalog.gpu(g, "onprem_gpu"), rows)
+    keys = np.array([f"{g}|{sid}" for g, sid in zip(f["onprem_gpu"], f["onprem_server"])], dtype=object)
+
+    def pick(key: str):
+        g, sid = key.split("|")
+        server = billing.server_for(catalog, g, sid or None)
+        gpu = catalog.gpu(g, "onprem_gpu")
+        return _ServerTerms(server, billing.server_terms(server, gpu.price_usd, gpu.tdp_w))
+
+    servers = _lookup(keys, need_server, pick, rows)
+    node = np.where(typed["onprem_gpus_per_server"], f["onprem_gpus_per_server"], servers.attr("gpus_per_server"))
+    typed_n = f["onprem_gpus_per_replica"].astype(float)
+    # the seed articles' servers: a typed server size with a typed seconds_per_request is one replica per server
+    seed = typed["onprem_gpus_per_server"] & ~_blank(f["seconds_per_request"]) & np.isnan(typed_n)
+    typed_n = np.where(seed, node, typed_n)
+    lay = _derive(f, model, hw, node, typed_n, "onprem", "onprem_gpus_per_replica")
+    g, s = lay["gpus"], lay["seconds_per_request"]
+    capex = np.where(typed["onprem_capex_per_server"], f["onprem_capex_per_server"], servers.attr("price_usd") * usd)
+    power = np.where(typed["onprem_power_kw"], f["onprem_power_kw"], servers.attr("typical_kw"))
+    max_kw = np.where(typed["onprem_power_kw"], f["onprem_power_kw"], servers.attr("max_kw"))
+    support = np.where(typed["onprem_maintenance_monthly"], f["onprem_maintenance_monthly"],
+                       servers.attr("support_per_year_usd") * usd / 12.0)
+    per_unit, nodes = billing.packing(g, node)
     capital = capital_per_month(capex, f["onprem_amortization_months"], f["onprem_interest_rate"])
     energy = power * f["onprem_pue"] * hours * f["onprem_price_per_kwh"]
-    onprem = OptionCost(
-        fixed=f["staff_monthly"], variable=np.zeros(n), step=capital + energy + f["onprem_maintenance_monthly"],
-        capacity=capacity(s_o), min_replicas=f["min_replicas"], gpus_per_replica=g_o, seconds_per_request=s_o)
+    colo = max_kw * f["onprem_colo_per_kw_month"]
+    replica_cap = hours * 3600.0 / s * util
+    m_rep = f["min_replicas"]
+    source = np.array([r.id for r in servers.results] + [""], dtype=object)[servers.codes]
+    estimated = np.array([r.estimated for r in servers.results] + [""], dtype=object)[servers.codes]
+    return OptionCost(
+        fixed=staff, variable=np.zeros(n), step=nodes * (capital + energy + colo + support),
+        capacity=replica_cap * per_unit, min_units=np.ceil(m_rep / per_unit), gpus_per_replica=g,
+        seconds_per_request=s, replica_capacity=replica_cap, min_replicas=m_rep, replicas_per_unit=per_unit,
+        nodes_per_unit=nodes, gpus_per_unit=nodes * node, tp=lay["tp"], pp=lay["pp"], batch=lay["batch"],
+        ttft_s=lay["ttft_s"], tpot_s=lay["tpot_s"], source=source, estimated=estimated)
 
-    return Plan(requests=f["requests_per_month"], tokens=p + o, peak=peak, hours=hours,
-                options={"api": api, "cloud": cloud, "onprem": onprem})
+
+class _ServerTerms:
+    """A server row with its (possibly estimated) terms, as attributes for :class:`Lookup`."""
+
+    def __init__(self, server: Any, terms: dict[str, Any]):
+        self.id = server.id
+        self.gpus_per_server = server.gpus_per_server
+        for k, v in terms.items():
+            setattr(self, k, v)
+        self.estimated = ", ".join(k.removesuffix("_estimated") for k, v in terms.items()
+                                   if k.endswith("_estimated") and v)
 
 
 _PRICE_KINDS = ("input", "output", "cache_read")
@@ -265,43 +532,4 @@ def _token_prices(models: np.ndarray, prompt: np.ndarray, need: np.ndarray,
             if rows is not None:
                 raise CostModelError(exc.key, f"{exc.problem} (row {int(rows[sel[0]])})") from None
             raise
-    return out
-
-
-def _derive_seconds(need: np.ndarray, gpus, hw: Lookup, models: Lookup, params, bpp, prec, p, o, key: str,
-                    rows: np.ndarray | None) -> np.ndarray:
-    """seconds_per_request from the roofline model, for the rows that left it blank."""
-    idx = np.flatnonzero(need)
-    hw_i, md_i = hw.take(idx), models.take(idx)
-    prec_i = prec[idx]
-    tokens = p[idx] + o[idx]
-    bad = np.flatnonzero(tokens <= 0)
-    if len(bad):
-        where = f" (row {int(rows[idx[bad[0]]])})" if rows is not None else ""
-        raise CostModelError("seconds_per_request", "is blank and prompt_tokens + output_tokens is 0: give "
-                             f"seconds_per_request or a token count{where}")
-    kv = sizing.kv_bytes_per_token(md_i.attr("layers"), md_i.attr("kv_heads"), md_i.attr("head_dim"),
-                                   sizing.kv_bytes_for(prec_i))
-    # the model's own parameter count scales active parameters when the user overrides the total
-    active = md_i.attr("active_params_billion") / md_i.attr("params_billion") * params[idx]
-    res = sizing.roofline(
-        n_gpus=gpus[idx], gpu_memory_gb=hw_i.attr("memory_gb"), bandwidth_tbps=hw_i.attr("bandwidth_tbps"),
-        peak_flops=sizing.flops_for(prec_i, hw_i.attr("bf16_tflops"), hw_i.attr("fp8_tflops")),
-        params_billion=params[idx], active_params_billion=active, bytes_per_param=bpp[idx], kv_per_token=kv,
-        prompt_tokens=p[idx], output_tokens=o[idx])
-    bmax = res["max_batch"]
-    lacking = np.flatnonzero(bmax < 1)
-    if len(lacking):
-        j = lacking[0]
-        gpu = hw_i.row(j)
-        try:
-            sizing.check_fits(float(bmax[j]), key=key, n_gpus=float(gpus[idx][j]),
-                              gpu_memory_gb=float(gpu.memory_gb),
-                              weight_gb=float(params[idx][j] * bpp[idx][j]),
-                              kv_gb_per_sequence=float(kv[j] * tokens[j] / 1e9), gpu_id=gpu.id)
-        except CostModelError as exc:
-            where = f" (row {int(rows[idx[j]])})" if rows is not None else ""
-            raise CostModelError(exc.key, exc.problem + where) from None
-    out = np.full(len(need), np.nan)
-    out[idx] = res["seconds_per_request"]
     return out

@@ -36,7 +36,7 @@ import pandas as pd
 from .catalogs import Catalog
 from .engine import OPTIONS, check_option, plan_for
 from .errors import CostModelError
-from .plan import cost_at, replicas_at
+from .plan import cost_at, replicas_at, units_at
 from .rules import payback_month_of
 from .scenario import Scenario
 
@@ -84,11 +84,12 @@ def onprem_cash_terms(s: Scenario | dict, catalog: Catalog | None = None) -> tup
     is used as given.
     """
     s = Scenario.parse(s)
-    running = float(plan_for(s.replace(onprem_amortization_months=0), catalog).options["onprem"].step[0])
+    zero = plan_for(s.replace(onprem_amortization_months=0), catalog).options["onprem"]
+    running = float(zero.step[0] / zero.nodes_per_unit[0])  # per server (a unit may span several servers)
     if s.onprem_capex_per_server is not None:
         return float(s.onprem_capex_per_server), running
-    one = plan_for(s.replace(onprem_amortization_months=1, onprem_interest_rate=0.0), catalog)
-    return float(one.options["onprem"].step[0]) - running, running
+    one = plan_for(s.replace(onprem_amortization_months=1, onprem_interest_rate=0.0), catalog).options["onprem"]
+    return float(one.step[0] / one.nodes_per_unit[0]) - running, running
 
 
 def projection(s: Scenario | dict, catalog: Catalog | None = None) -> pd.DataFrame:
@@ -141,10 +142,11 @@ def projection(s: Scenario | dict, catalog: Catalog | None = None) -> pd.DataFra
     out["cloud_replicas"] = replicas_at(plan.options["cloud"], plan.peak, requests)
 
     onp = plan.options["onprem"]
-    installed = np.maximum.accumulate(replicas_at(onp, plan.peak, requests))
+    units = np.maximum.accumulate(units_at(onp, plan.peak, requests))
+    installed = units * onp.nodes_per_unit[0]  # servers
     added = np.diff(installed, prepend=0.0)
     capex, running = onprem_cash_terms(s, catalog)
-    out["onprem"] = onp.fixed[0] + onp.variable[0] * requests + onp.step[0] * installed
+    out["onprem"] = onp.fixed[0] + onp.variable[0] * requests + onp.step[0] * units
     out["onprem_servers"] = installed
     out["onprem_servers_added"] = added
     out["onprem_capex"] = capex * added

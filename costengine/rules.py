@@ -105,7 +105,7 @@ def linear_breakeven(fixed_a: float, per_request_a: float, fixed_b: float, per_r
 
     def line(fixed: float, variable: float) -> OptionCost:
         return OptionCost(fixed=fixed * one, variable=variable * one, step=0 * one, capacity=np.inf * one,
-                          min_replicas=0 * one, gpus_per_replica=0 * one, seconds_per_request=np.nan * one)
+                          min_units=0 * one, gpus_per_replica=0 * one, seconds_per_request=np.nan * one)
 
     r = float(breakeven_arrays(line(fixed_a, per_request_a), line(fixed_b, per_request_b), one, MAX_VOLUME)[0])
     return None if np.isnan(r) else r

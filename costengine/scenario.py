@@ -18,11 +18,31 @@ from .errors import CostModelError, closest
 __all__ = ["Scenario", "SCENARIO_KEYS", "PRECISION_BYTES", "parse_precision", "key_info"]
 
 #: Bytes per parameter of each serving precision.
-PRECISION_BYTES: dict[str, float] = {"fp32": 4.0, "bf16": 2.0, "fp16": 2.0, "fp8": 1.0, "int8": 1.0, "int4": 0.5}
-_BYTES_TO_PRECISION = {4.0: "fp32", 2.0: "bf16", 1.0: "fp8", 0.5: "int4"}
+#: fp4 covers MXFP4 and NVFP4 (4-bit floats with a shared scale per block; the scales add ~6%, not counted).
+PRECISION_BYTES: dict[str, float] = {"fp32": 4.0, "bf16": 2.0, "fp16": 2.0, "fp8": 1.0, "int8": 1.0, "fp4": 0.5,
+                                     "int4": 0.5}
+_BYTES_TO_PRECISION = {4.0: "fp32", 2.0: "bf16", 1.0: "fp8", 0.5: "fp4"}
 
-Precision = Literal["fp32", "bf16", "fp16", "fp8", "int8", "int4"]
-Billing = Literal["per_second", "reserved"]
+Precision = Literal["fp32", "bf16", "fp16", "fp8", "int8", "fp4", "int4"]
+Billing = Literal["always_on", "per_second"]
+Pricing = Literal["on_demand", "commit_1y", "commit_3y", "spot"]
+#: Old spellings kept working: ``reserved`` was the name of always-on billing.
+BILLING_ALIASES = {"reserved": "always_on", "always": "always_on", "alwayson": "always_on", "persecond": "per_second",
+                   "serverless": "per_second"}
+#: MLPerf Inference v5.0 Llama-2-70B "Interactive" scenario latency constraints (TTFT <= 450 ms, TPOT <= 40 ms).
+INTERACTIVE_SOURCE = ("MLPerf Inference v5.0 Llama-2-70B Interactive scenario: TTFT <= 450 ms, TPOT <= 40 ms "
+                      "(github.com/mlcommons/inference, language/llama2-70b README); 'none' = no target")
+
+
+#: Staff defaults [value, source]; see docs/pricing.md.
+STAFF_DEFAULTS: dict[str, tuple[float, str]] = {
+    "cloud_staff_fte": (1.0, "one engineer-equivalent for a rented GPU stack: a 24/7 on-call rotation needs at "
+                        "least 5-8 people sharing it (Google SRE book, ch. 11), part-time on this service"),
+    "onprem_staff_fte": (2.0, "the cloud's engineer plus hardware, network and data-centre work; seed 004 puts "
+                         "talent and upkeep at 200-250k USD a year"),
+    "staff_cost_per_fte_year": (200_000.0, "loaded cost of a US infrastructure/ML engineer: BLS OES 2024 "
+                                "software developers median ~133k USD x ~1.45 benefits and overhead (BLS ECEC)"),
+}
 
 
 def _f(default: Any, unit: str, meaning: str, source: str = "", **bounds: Any) -> Any:
@@ -76,39 +96,71 @@ class Scenario(BaseModel):
     model: str = _f("llama-3.3-70b", "text", "open model id in the model catalog", "a current 70B open model",
                     min_length=1)
     model_params_billion: float | None = _f(None, "billions", "parameters; blank = from model", gt=0)
-    precision: Precision = _f("bf16", "fp32|bf16|fp16|fp8|int8|int4", "serving precision of the weights",
-                              "the precision open models are released in")
-    memory_overhead: float = _f(1.2, "ratio", "serving memory / weights (KV cache, activations)",
+    precision: Precision | None = _f(None, "fp32|bf16|fp16|fp8|int8|fp4|int4",
+                                     "serving precision of the weights; blank = the model's native format",
+                                     "the model catalog's native_precision (bf16 for most, fp8 for DeepSeek-V3, "
+                                     "fp4 (MXFP4 experts) for gpt-oss)")
+    memory_overhead: float = _f(1.2, "ratio", "smallest serving memory / weights a derived layout may have "
+                                "(room for KV cache and activations); typed GPU counts are taken as given",
                                 "common sizing rule: weights + 20%", ge=1)
     seconds_per_request: float | None = _f(None, "s", "replica-seconds per request at saturation; blank = derive",
                                            gt=0)
     target_utilization: float = _f(0.7, "0..1", "planned load / capacity",
                                    "headroom commonly planned for latency-sensitive serving", gt=0, le=1)
-    min_replicas: int = _f(2, "count", "redundancy floor (2 = one spare)", "seed 004: keep a redundant replica",
-                           ge=1, le=100_000)
+    min_replicas: int = _f(2, "count", "redundancy floor (2 = one spare; 0 = scale to zero)",
+                           "seed 004: keep a redundant replica", ge=0, le=100_000)
     hours_per_month: float = _f(730.0, "h", "hours in a month", "8760 h / 12", gt=0, le=744)
-    staff_monthly: float = _f(4000.0, "money/month", "people running the self-hosted stack (cloud and onprem)",
-                              "about a quarter of an engineer; seed 004 puts talent + upkeep at 200-250k$/year",
-                              ge=0)
+    max_ttft_s: float = _f(0.45, "s", "latency target: time to first token (none or 0 = no target)",
+                           INTERACTIVE_SOURCE, ge=0)
+    max_tpot_ms: float = _f(40.0, "ms/token", "latency target: time per output token of one user "
+                            "(none or 0 = no target)", INTERACTIVE_SOURCE, ge=0)
+    staff_monthly: float | None = _f(None, "money/month", "people running the self-hosted stack; typed, it "
+                                     "overrides the FTE keys for both cloud and onprem", ge=0)
+    cloud_staff_fte: float = _f(STAFF_DEFAULTS["cloud_staff_fte"][0], "FTE", "people running the cloud stack, "
+                                "24/7 on call included", STAFF_DEFAULTS["cloud_staff_fte"][1], ge=0, le=10_000)
+    onprem_staff_fte: float = _f(STAFF_DEFAULTS["onprem_staff_fte"][0], "FTE", "people running the on-premises "
+                                 "stack (hardware included), 24/7 on call included",
+                                 STAFF_DEFAULTS["onprem_staff_fte"][1], ge=0, le=10_000)
+    staff_cost_per_fte_year: float = _f(STAFF_DEFAULTS["staff_cost_per_fte_year"][0], "money/year",
+                                        "loaded cost of one person (salary, benefits, overhead)",
+                                        STAFF_DEFAULTS["staff_cost_per_fte_year"][1], ge=0)
     # --- cloud ------------------------------------------------------------------------------------
     cloud_gpu: str = _f("H100-SXM", "text", "GPU id in the hardware catalog", min_length=1)
-    cloud_price_per_gpu_hour: float | None = _f(None, "money/GPU-h", "rental price; blank = from cloud_gpu", ge=0)
-    cloud_gpus_per_replica: int | None = _f(None, "count", "GPUs per replica; blank = from memory", ge=1, le=1024)
-    cloud_billing: Billing = _f("reserved", "per_second|reserved", "per_second: pay busy time; reserved: always on")
+    cloud_offer: str | None = _f(None, "text", "offer id in the cloud-offer catalog; blank = the cheapest offer "
+                                 "for cloud_gpu at cloud_pricing")
+    cloud_pricing: Pricing = _f("on_demand", "on_demand|commit_1y|commit_3y|spot", "price term of the offer",
+                                "list prices without a commitment")
+    cloud_spot_spare: float = _f(0.2, "0..1", "extra capacity kept to ride out spot interruptions "
+                                 "(spot pricing only)", "assumption sized on AWS Spot Instance Advisor's "
+                                 "interruption-frequency bands (<5% to >20% per month)", ge=0, le=5)
+    cloud_price_per_gpu_hour: float | None = _f(None, "money/GPU-h", "rental price per GPU; typed, GPUs are "
+                                                "priced one by one (no offer, no packing)", ge=0)
+    cloud_gpus_per_replica: int | None = _f(None, "count", "GPUs per replica; blank = the cheapest valid layout",
+                                            ge=1, le=1024)
+    cloud_billing: Billing = _f("always_on", "always_on|per_second", "always_on: instances run all month "
+                                "(reserved means this); per_second: serverless, warm min_replicas all month and "
+                                "busy seconds above them")
     cloud_monthly_overhead: float = _f(500.0, "money/month", "storage, egress, admin",
                                        "seed 000 uses 2000 EUR; a lean deployment needs less", ge=0)
     # --- on-premises ------------------------------------------------------------------------------
     onprem_gpu: str = _f("H100-SXM", "text", "GPU id in the hardware catalog", min_length=1)
-    onprem_gpus_per_server: int | None = _f(None, "count", "GPUs per server; blank = from memory", ge=1, le=1024)
+    onprem_server: str | None = _f(None, "text", "server id in the server catalog; blank = the standard server "
+                                   "for onprem_gpu")
+    onprem_gpus_per_replica: int | None = _f(None, "count", "GPUs per replica; blank = the cheapest valid layout",
+                                             ge=1, le=1024)
+    onprem_gpus_per_server: int | None = _f(None, "count", "GPUs per server; blank = from the server catalog",
+                                            ge=1, le=1024)
     onprem_capex_per_server: float | None = _f(None, "money", "purchase price of one server; "
-                                               "blank = GPUs x catalog price x 1.15",
-                                               "seed 000: non-GPU parts add ~15% to the GPUs' price", ge=0)
+                                               "blank = from the server catalog", ge=0)
     onprem_amortization_months: int = _f(36, "months", "straight-line or annuity period; 0 = capex excluded",
                                          "three-year depreciation of servers", ge=0, le=600)
     onprem_interest_rate: float = _f(0.0, "per year", "financing rate; 0 = straight line", ge=0, le=1)
-    onprem_maintenance_monthly: float = _f(600.0, "money/month/server", "maintenance and support per server",
-                                           "about 8%/year of a 2-GPU server's price", ge=0)
-    onprem_power_kw: float | None = _f(None, "kW/server", "typical draw; blank = GPU TDP x GPUs + 0.5 kW", gt=0)
+    onprem_maintenance_monthly: float | None = _f(None, "money/month/server", "vendor support and maintenance "
+                                                  "per server; blank = the server catalog's support per year / 12",
+                                                  ge=0)
+    onprem_power_kw: float | None = _f(None, "kW/server", "typical draw; blank = from the server catalog", gt=0)
+    onprem_colo_per_kw_month: float = _f(0.0, "money/kW/month", "rented rack space and cooling per kW of the "
+                                         "servers' maximum power (0 = own data centre)", ge=0)
     onprem_pue: float = _f(1.56, "ratio", "data-centre overhead on power",
                            "Uptime Institute Global Data Center Survey 2024: average PUE 1.56", ge=1, le=5)
     onprem_price_per_kwh: float = _f(0.13, "money/kWh", "electricity price",
@@ -132,14 +184,24 @@ class Scenario(BaseModel):
     def _precision(cls, v: Any) -> Any:
         return parse_precision(v, strict=False)
 
-    @field_validator("cloud_billing", mode="before")
+    @field_validator("cloud_billing", "cloud_pricing", mode="before")
     @classmethod
-    def _billing(cls, v: Any) -> Any:
+    def _choice(cls, v: Any) -> Any:
         if isinstance(v, str):
-            return v.strip().lower().replace("-", "_").replace(" ", "_")
+            name = v.strip().lower().replace("-", "_").replace(" ", "_")
+            return BILLING_ALIASES.get(name.replace("_", ""), BILLING_ALIASES.get(name, name))
         return v
 
-    @field_validator("currency", "api_model", "model", "cloud_gpu", "onprem_gpu", mode="before")
+    @field_validator("max_ttft_s", "max_tpot_ms", mode="before")
+    @classmethod
+    def _target(cls, v: Any) -> Any:
+        # "none" (kept as 0) means no target; blank means the default target
+        if isinstance(v, str) and v.strip().lower() in ("none", "no", "off"):
+            return 0.0
+        return v
+
+    @field_validator("currency", "api_model", "model", "cloud_gpu", "onprem_gpu", "cloud_offer", "onprem_server",
+                     mode="before")
     @classmethod
     def _text(cls, v: Any) -> Any:
         if isinstance(v, (int, float)) and not isinstance(v, bool):

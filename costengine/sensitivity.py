@@ -44,7 +44,8 @@ from .catalogs import Catalog, load_catalog, token_price
 from .crossing import breakeven_arrays
 from .engine import OPTIONS, PAIRS, TEXT_KEYS, plan_for
 from .errors import CostModelError, closest
-from .plan import HOST_POWER_KW, Plan, cost_at
+from . import billing
+from .plan import Plan, cost_at
 from .projection import onprem_cash_terms
 from .rules import check_value
 from .rules import is_whole as _is_count
@@ -88,12 +89,13 @@ def resolved_value(s: Scenario | dict, key: str, catalog: Catalog | None = None)
     if key == "model_params_billion":
         return float(cat.model(s.model, "model").params_billion)
     if key == "cloud_price_per_gpu_hour":
-        return float(cat.gpu(s.cloud_gpu, "cloud_gpu").cloud_price_per_hour_usd) * s.usd_to_currency
+        return None  # blank: the cloud offer's instance price (typing a per-GPU price drops the offer's packing)
     if key == "onprem_capex_per_server":
         return onprem_cash_terms(s, cat)[0]
     if key == "onprem_power_kw":
-        gpus = float(plan_for(s, cat).options["onprem"].gpus_per_replica[0])
-        return float(cat.gpu(s.onprem_gpu, "onprem_gpu").tdp_w) * gpus / 1000.0 + HOST_POWER_KW
+        gpu = cat.gpu(s.onprem_gpu, "onprem_gpu")
+        server = billing.server_for(cat, s.onprem_gpu, s.onprem_server)
+        return float(billing.server_terms(server, gpu.price_usd, gpu.tdp_w)["typical_kw"])
     if key == "seconds_per_request":
         opts = plan_for(s, cat).options
         sc, so = float(opts["cloud"].seconds_per_request[0]), float(opts["onprem"].seconds_per_request[0])
@@ -166,7 +168,9 @@ def _scaled(plan: Plan, options: tuple[str, ...], factor: float) -> Plan:
     for name in options:
         o = opts[name]
         opts[name] = dataclasses.replace(o, capacity=o.capacity / factor, variable=o.variable * factor,
-                                         seconds_per_request=o.seconds_per_request * factor)
+                                         seconds_per_request=o.seconds_per_request * factor,
+                                         replica_capacity=o.replica_capacity / factor,
+                                         free_volume=o.free_volume / factor)
     return dataclasses.replace(plan, options=opts)
 
 

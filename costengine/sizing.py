@@ -187,26 +187,11 @@ def check_fits(b_max: float, *, key: str, n_gpus: float, gpu_memory_gb: float, w
                          f"{KV_MEMORY_FRACTION:.0%} usable) but {n_gpus:g} x {gpu_id} have {have:,.0f} GB")
 
 
-def replica_throughput(model, gpu, n_gpus=None, precision="bf16", prompt_tokens=1000, output_tokens=500,
-                       batch=None, memory_overhead=1.2, **efficiencies):
-    """Roofline estimate for one replica of catalog rows ``model`` (OpenModel) on ``gpu`` (GPU).
+def replica_throughput(model, gpu, n_gpus=None, precision=None, prompt_tokens=1000, output_tokens=500,
+                       batch=None, max_ttft_s=None, max_tpot_ms=None, **options):
+    """Serving estimate of one replica of catalog rows ``model`` on ``gpu``: see
+    :func:`costengine.throughput.replica_throughput` (layouts, latency targets, the serving model)."""
+    from .throughput import replica_throughput as estimate
 
-    ``n_gpus`` defaults to the GPUs that hold the weights (:func:`gpus_needed`); ``batch`` to the largest
-    that fits, capped at :data:`MAX_BATCH`. Returns the dict of :func:`roofline` as floats plus ``n_gpus``.
-    Raises :class:`CostModelError` (key ``gpus``) when not one sequence fits, saying how much memory is needed.
-    """
-    bpp = PRECISION_BYTES[precision]
-    n = float(gpus_needed(model.params_billion, gpu.memory_gb, bpp, memory_overhead)) if n_gpus is None \
-        else float(n_gpus)
-    kv = float(kv_bytes_per_token(model.layers, model.kv_heads, model.head_dim, kv_bytes_for(precision)))
-    res = roofline(n_gpus=n, gpu_memory_gb=gpu.memory_gb, bandwidth_tbps=gpu.bandwidth_tbps,
-                   peak_flops=flops_for(precision, gpu.bf16_tflops, gpu.fp8_tflops),
-                   params_billion=model.params_billion, active_params_billion=model.active_params_billion,
-                   bytes_per_param=bpp, kv_per_token=kv, prompt_tokens=prompt_tokens, output_tokens=output_tokens,
-                   batch=batch, **efficiencies)
-    check_fits(float(res["max_batch"]), key="gpus", n_gpus=n, gpu_memory_gb=gpu.memory_gb,
-               weight_gb=model.params_billion * bpp, kv_gb_per_sequence=kv * (prompt_tokens + output_tokens) / 1e9,
-               gpu_id=gpu.id)
-    out = {k: float(v) for k, v in res.items()}
-    out["n_gpus"] = n
-    return out
+    return estimate(model, gpu, n_gpus, precision, prompt_tokens, output_tokens, batch, max_ttft_s, max_tpot_ms,
+                    **options)

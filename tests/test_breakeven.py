@@ -15,12 +15,14 @@ from costengine import Scenario, breakeven, monthly_cost, plan_for
 
 
 def _steps(s: Scenario, option: str, limit: float) -> list[float]:
+    """Volumes where the option's cost changes slope or jumps: unit steps and the free-volume kink."""
     opt = plan_for(s).options[option]
+    kinks = [float(opt.free_volume[0])] if opt.free_volume[0] > 0 else []
     if opt.step[0] == 0:
-        return []
-    per_replica = float(opt.capacity[0] / plan_for(s).peak[0])
-    m = max(int(opt.min_replicas[0]), 1)
-    return [j * per_replica for j in range(m, int(limit / per_replica) + 2)]
+        return kinks
+    per_unit = float(opt.capacity[0] / plan_for(s).peak[0])
+    m = max(int(opt.min_units[0]), 1)
+    return kinks + [j * per_unit for j in range(m, int(limit / per_unit) + 2)]
 
 
 def reference_breakeven(s: Scenario, a: str, b: str, limit: float) -> float | None:
@@ -60,7 +62,7 @@ def random_scenarios(n: int, seed: int):
             "api_monthly_fixed": float(rng.uniform(0, 5000)),
             "seconds_per_request": float(rng.uniform(0.5, 20)),
             "target_utilization": float(rng.uniform(0.3, 1)),
-            "min_replicas": int(rng.integers(1, 4)),
+            "min_replicas": int(rng.integers(0, 4)),
             "peak_to_average": float(rng.uniform(1, 3)),
             "cloud_billing": str(rng.choice(["reserved", "per_second"])),
             "cloud_price_per_gpu_hour": float(rng.uniform(0.5, 8)),
@@ -94,7 +96,8 @@ def test_both_stepping_at_different_capacities():
     s = Scenario(**{**MADE_UP, "seconds_per_request": None, "model": "llama-3.1-8b", "precision": "bf16",
                     "cloud_gpu": "L4", "onprem_gpu": "H100-SXM", "cloud_gpus_per_replica": 1,
                     "onprem_gpus_per_server": 1, "cloud_price_per_gpu_hour": 0.8, "onprem_capex_per_server": 300_000,
-                    "staff_monthly": 0, "cloud_monthly_overhead": 0, "min_replicas": 1})
+                    "staff_monthly": 0, "cloud_monthly_overhead": 0, "min_replicas": 1,
+                    "max_tpot_ms": "none", "max_ttft_s": "none"})
     cap_c = plan_for(s).options["cloud"].capacity[0]
     cap_o = plan_for(s).options["onprem"].capacity[0]
     assert not math.isclose(cap_c, cap_o)
@@ -107,7 +110,7 @@ def test_both_stepping_at_different_capacities():
 
 def test_equal_costs_from_the_start_is_zero():
     s = Scenario(**{**MADE_UP, "cloud_billing": "per_second", "staff_monthly": 0, "cloud_monthly_overhead": 0,
-                    "api_monthly_fixed": 0})
+                    "api_monthly_fixed": 0, "min_replicas": 0})
     # make the API cost per request equal to the per-second cloud's: s * g * price / 3600
     per_request = 1.5 * 2 * 2.5 / 3600
     s = s.replace(api_input_price_per_mtok=0, api_cached_input_price_per_mtok=0, api_batch_share=0,

@@ -16,7 +16,7 @@ MODEL_IDS = ["llama-3.1-8b", "llama-3.1-70b", "llama-3.3-70b", "llama-3.1-405b",
 
 
 def _raw(name):
-    return list(csv.DictReader(resources.files("templates").joinpath(name).open(encoding="utf-8")))
+    return list(csv.DictReader(resources.files("costengine.data").joinpath(name).open(encoding="utf-8")))
 
 
 def test_files_have_the_fixed_columns():

@@ -21,7 +21,7 @@ GPU_CLOUDS = {"Lambda", "CoreWeave", "RunPod", "Nebius"}
 
 
 def _raw(name):
-    return list(csv.DictReader(resources.files("templates").joinpath(name).open(encoding="utf-8")))
+    return list(csv.DictReader(resources.files("costengine.data").joinpath(name).open(encoding="utf-8")))
 
 
 def _date(text):

@@ -28,9 +28,20 @@ def test_cloud_reserved_formula(made_up):
 
 
 def test_cloud_per_second_formula(made_up):
-    s = made_up.replace(cloud_billing="per_second")
+    # scale to zero: busy GPU-seconds only
+    s = made_up.replace(cloud_billing="per_second", min_replicas=0)
     expected = 2e6 * 1.5 * 2 * 2.5 / 3600 + 400 + 3000
     assert monthly_cost(s, "cloud") == pytest.approx(expected, rel=1e-12)
+
+
+def test_per_second_bills_the_warm_minimum(made_up):
+    # 2 warm replicas x 2 GPUs x 2.5 /GPU-h x 730 h = 7,300 a month; they serve 2 x 1,051,200 requests at the
+    # target utilisation, so 2M requests pay nothing more, 3M pay the busy seconds of the 897,600 above them
+    s = made_up.replace(cloud_billing="per_second")
+    warm = 2 * 2 * 2.5 * 730
+    assert monthly_cost(s, "cloud") == pytest.approx(warm + 3400, rel=1e-12)
+    over = 3e6 - 2 * (730 * 3600 / 1.5 * 0.6)
+    assert monthly_cost(s, "cloud", 3e6) == pytest.approx(warm + over * 1.5 * 2 * 2.5 / 3600 + 3400, rel=1e-12)
 
 
 def test_onprem_formula(made_up):
@@ -48,19 +59,24 @@ def test_onprem_capex_excluded_and_annuity(made_up):
     assert payment == pytest.approx(2433.75, abs=0.01)  # spreadsheet PMT(0.5%, 36, -80000)
 
 
-def test_blank_power_from_tdp(made_up):
+def test_blank_power_from_the_server_catalog(made_up):
     from costengine.catalogs import load_catalog
-    gpu = load_catalog().gpu(made_up.onprem_gpu)
+    server = load_catalog().standard_server(made_up.onprem_gpu)
     s = made_up.replace(onprem_power_kw=None)
-    energy_per_server = (gpu.tdp_w * 2 / 1000 + 0.5) * 1.4 * 730 * 0.2
+    energy_per_server = server.typical_kw * 1.4 * 730 * 0.2
     assert monthly_cost(s, "onprem") == pytest.approx(3 * (80_000 / 36 + energy_per_server + 500) + 3000, rel=1e-12)
 
 
 def test_currency_conversion_applies_to_catalog_prices_only(made_up):
+    from costengine import compare
     from costengine.catalogs import load_catalog
-    gpu = load_catalog().gpu(made_up.cloud_gpu)
     s = made_up.replace(cloud_price_per_gpu_hour=None, usd_to_currency=0.9)
-    assert monthly_cost(s, "cloud") == pytest.approx(3 * 2 * gpu.cloud_price_per_hour_usd * 0.9 * 730 + 3400,
+    row = compare(s).loc["cloud"]
+    offer = load_catalog().offer(row["offer"])
+    # 3 replicas of 2 GPUs packed into instances of the offer, each at its on-demand price x 0.9
+    instances = math.ceil(3 / (offer.gpus_per_instance // 2)) if offer.gpus_per_instance >= 2 else 3 * 2
+    assert row["units"] == instances
+    assert monthly_cost(s, "cloud") == pytest.approx(instances * offer.on_demand_per_hour_usd * 0.9 * 730 + 3400,
                                                      rel=1e-12)
     # a typed price is taken as given
     assert monthly_cost(made_up.replace(usd_to_currency=0.9), "cloud") == monthly_cost(made_up, "cloud")

@@ -7,7 +7,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from costengine import CostModelError, Scenario, load_catalog, monthly_cost, plan_for
-from costengine.plan import CAPEX_HOST_FACTOR
 from costengine.projection import (decision_summary, monthly_discount_rate, npv, onprem_cash_terms, payback_month,
                                    projection)
 
@@ -147,10 +146,10 @@ def test_servers_are_never_sold_when_volume_falls(hand):
 def test_capex_blank_is_resolved_like_the_single_month_model():
     s = Scenario(onprem_gpu="H100-SXM", onprem_amortization_months=24, staff_monthly=0)
     capex, running = onprem_cash_terms(s)
-    gpu = load_catalog().gpu("H100-SXM")
-    gpus = plan_for(s).options["onprem"].gpus_per_replica[0]
-    assert capex == pytest.approx(gpus * gpu.price_usd * CAPEX_HOST_FACTOR, rel=1e-12)
-    assert capex / 24 + running == pytest.approx(plan_for(s).options["onprem"].step[0], rel=1e-12)
+    server = load_catalog().standard_server("H100-SXM")
+    assert capex == pytest.approx(server.price_usd, rel=1e-12)   # the server catalog's price
+    onp = plan_for(s).options["onprem"]
+    assert capex / 24 + running == pytest.approx(onp.step[0] / onp.nodes_per_unit[0], rel=1e-12)
 
 
 def test_decision_summary_agrees_with_the_projection(hand):

@@ -7,7 +7,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from costengine import CostModelError, Scenario, breakeven, cheapest, load_catalog, monthly_cost, plan_for
-from costengine.plan import CAPEX_HOST_FACTOR, HOST_POWER_KW
 from costengine.sensitivity import SENSITIVITY_KEYS, resolved_value, sensitivity
 
 from test_decision_projection import HAND
@@ -143,11 +142,11 @@ def test_keys_restricts_the_rows():
 def test_blank_inputs_swing_their_resolved_values():
     s = Scenario(onprem_gpu="H100-SXM", cloud_gpu="H100-SXM")
     cat = load_catalog()
-    gpu = cat.gpu("H100-SXM")
-    gpus = plan_for(s).options["onprem"].gpus_per_replica[0]
-    assert resolved_value(s, "onprem_capex_per_server") == pytest.approx(gpus * gpu.price_usd * CAPEX_HOST_FACTOR)
-    assert resolved_value(s, "onprem_power_kw") == pytest.approx(gpu.tdp_w * gpus / 1000 + HOST_POWER_KW)
-    assert resolved_value(s, "cloud_price_per_gpu_hour") == pytest.approx(gpu.cloud_price_per_hour_usd)
+    server = cat.standard_server("H100-SXM")
+    assert resolved_value(s, "onprem_capex_per_server") == pytest.approx(server.price_usd)
+    assert resolved_value(s, "onprem_power_kw") == pytest.approx(server.typical_kw)
+    # the cloud price comes from an offer's instance price: typing a per-GPU price would drop the packing
+    assert resolved_value(s, "cloud_price_per_gpu_hour") is None
     assert resolved_value(s, "model_params_billion") == cat.model(s.model).params_billion
     df = sensitivity(s).set_index("input")
     # same GPU on both sides: one seconds_per_request row, its base the roofline estimate
@@ -157,8 +156,12 @@ def test_blank_inputs_swing_their_resolved_values():
 
 def test_split_seconds_per_request_rows_equal_typing_the_value():
     # different GPUs: each option has its own derived seconds_per_request and its own row; swinging the
-    # cloud row is the same as typing that value (cloud's cost depends on cloud's value only)
-    s = Scenario(onprem_gpu="H200", cloud_gpu="H100-SXM", requests_per_month=5e7, cloud_billing="per_second")
+    # cloud row is the same as typing that value with the derived layout kept (cloud's cost depends on cloud's
+    # value only)
+    s0 = Scenario(onprem_gpu="H200", cloud_gpu="H100-SXM", requests_per_month=5e7, cloud_billing="per_second")
+    opts = plan_for(s0).options
+    s = s0.replace(cloud_gpus_per_replica=int(opts["cloud"].gpus_per_replica[0]),
+                   onprem_gpus_per_replica=int(opts["onprem"].gpus_per_replica[0]))
     df = sensitivity(s).set_index("input")
     assert {"seconds_per_request (cloud)", "seconds_per_request (onprem)"} <= set(df.index)
     r = df.loc["seconds_per_request (cloud)"]

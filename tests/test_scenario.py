@@ -13,11 +13,15 @@ api_batch_share api_batch_discount api_monthly_fixed model model_params_billion 
 seconds_per_request target_utilization min_replicas hours_per_month staff_monthly cloud_gpu cloud_price_per_gpu_hour
 cloud_gpus_per_replica cloud_billing cloud_monthly_overhead onprem_gpu onprem_gpus_per_server onprem_capex_per_server
 onprem_amortization_months onprem_interest_rate onprem_maintenance_monthly onprem_power_kw onprem_pue
-onprem_price_per_kwh growth_rate_monthly horizon_months discount_rate_annual""".split()
+onprem_price_per_kwh growth_rate_monthly horizon_months discount_rate_annual max_ttft_s max_tpot_ms cloud_staff_fte
+onprem_staff_fte staff_cost_per_fte_year cloud_offer cloud_pricing onprem_server onprem_colo_per_kw_month
+onprem_gpus_per_replica""".split()
+#: Keys PRODUCT.md describes in prose rather than in its table: spot's spare capacity ("Cloud").
+PROSE_KEYS = ["cloud_spot_spare"]
 
 
 def test_every_product_key_and_no_other():
-    assert sorted(SCENARIO_KEYS) == sorted(PRODUCT_KEYS)
+    assert sorted(SCENARIO_KEYS) == sorted(PRODUCT_KEYS + PROSE_KEYS)
 
 
 def test_every_key_has_unit_and_meaning():
@@ -34,8 +38,8 @@ def test_every_key_has_unit_and_meaning():
     ("target_utilization", 0, "must be > 0"),
     ("target_utilization", 1.01, "must be <= 1"),
     ("peak_to_average", 0.5, "must be >= 1"),
-    ("precision", "fp9", "must be one of fp32, bf16, fp16, fp8, int8 or int4"),
-    ("cloud_billing", "monthly", "must be one of per_second or reserved"),
+    ("precision", "fp9", "must be one of fp32, bf16, fp16, fp8, int8, fp4 or int4"),
+    ("cloud_billing", "monthly", "must be one of always_on or per_second"),
     ("min_replicas", 2.5, "must be a whole number"),
     ("prompt_tokens", "many", "must be a number (got 'many')"),
     ("requests_per_month", math.nan, "must be a finite number"),
@@ -89,3 +93,13 @@ def test_scenario_is_immutable_and_hashable():
         s.requests_per_month = 5  # type: ignore[misc]
     assert hash(s) == hash(Scenario())
     assert s.replace(requests_per_month=5).requests_per_month == 5
+
+
+def test_old_billing_name_and_no_target():
+    assert Scenario(cloud_billing="reserved").cloud_billing == "always_on"
+    assert Scenario(cloud_billing="Per-Second").cloud_billing == "per_second"
+    s = Scenario(max_tpot_ms="none", max_ttft_s=0)
+    assert s.max_tpot_ms == 0 and s.max_ttft_s == 0                         # 0 = no target
+    assert s.replace(min_replicas=1).max_tpot_ms == 0                        # kept through a copy
+    assert Scenario().max_tpot_ms == 40 and Scenario().max_ttft_s == 0.45   # MLPerf interactive, the default
+    assert Scenario(min_replicas=0).min_replicas == 0                       # scale to zero

@@ -56,19 +56,21 @@ def test_moe_keeps_all_parameters_in_memory_but_computes_active_ones():
     assert moe["prefill_s"] < dense["prefill_s"] / 3         # 12.9B active of 46.7B
 
 
-def test_roofline_by_hand():
-    # toy 10B in bf16 on one 100 GB GPU, p = 1000, o = 200
-    r = replica_throughput(TOY_MODEL, TOY_GPU, 1, "bf16", 1000, 200)
-    w = 10e9 * 2
-    k = 2 * 40 * 8 * 128 * 2
-    b = min(math.floor((100e9 * 0.9 - w) / (k * 1200)), 256)
-    assert r["batch"] == b == 256
-    decode = max((w + b * k * (1000 + 100)) / (2e12 * 0.8), 2 * 10e9 * b / (500e12 * 0.5))
-    prefill = 2 * 10e9 * 1000 / (500e12 * 0.5)
-    rps = b / (b * prefill + 200 * decode)
+def test_serving_estimate_by_hand():
+    # toy 10B in bf16 on one 100 GB GPU (no interconnect needed at TP1), p = 1000, o = 200, batch 64
+    from costengine.serving import DEFAULT_EFFICIENCIES as E
+    r = replica_throughput(TOY_MODEL, TOY_GPU, 1, "bf16", 1000, 200, batch=64)
+    w, k, b = 10e9 * 2, 2 * 40 * 8 * 128 * 2, 64
+    decode = max((w + b * k * (1000 + 100)) / (2e12 * E.bandwidth), 2 * 10e9 * b / (500e12 * E.compute))
+    prefill = (2 * 10e9 * 1000 + 2 * 40 * 1000**2 * 32 * 128) / (500e12 * E.compute)
+    tpot = decode + b / 200 * prefill                     # prefill interleaved with the decode steps
+    rps = b / (200 * tpot)
+    assert r["tpot_ms"] == pytest.approx(tpot * 1000, rel=1e-12)
     assert r["requests_per_s"] == pytest.approx(rps, rel=1e-12)
     assert r["seconds_per_request"] == pytest.approx(1 / rps, rel=1e-12)
     assert r["output_tokens_per_s"] == pytest.approx(200 * rps, rel=1e-12)
+    # the memory batch: (100 GB x 0.9 - 20 GB - 1 GB of activations) / (k x (1000 + 200/2))
+    assert r["max_batch"] == min(math.floor((100e9 * 0.9 - w - 1e9) / (k * 1100)), 256)
 
 
 def test_model_that_does_not_fit_says_how_much_memory_it_needs():
@@ -76,8 +78,8 @@ def test_model_that_does_not_fit_says_how_much_memory_it_needs():
     with pytest.raises(CostModelError) as err:
         replica_throughput(cat.model("llama-3.1-405b"), cat.gpu("L4"), 2, "bf16", 1000, 500)
     msg = str(err.value)
-    assert msg.startswith("gpus: the model does not fit: it needs")
-    assert "811.8 GB of weights" in msg and "2 x L4 have 48 GB" in msg
+    assert msg.startswith("gpus: the model does not fit: one replica needs")
+    assert "on L4" in msg
 
 
 def test_scenario_with_blank_seconds_gives_costs_for_all_three_options():
@@ -103,12 +105,12 @@ def test_unknown_model_or_gpu_in_a_scenario_names_the_closest():
 
 def test_forced_gpu_count_too_small_is_reported_with_the_key():
     s = Scenario(model="llama-3.1-70b", precision="bf16", cloud_gpu="H100-SXM", cloud_gpus_per_replica=1)
-    with pytest.raises(CostModelError, match=r"^cloud_gpus_per_replica: the model does not fit: it needs"):
+    with pytest.raises(CostModelError, match=r"^cloud_gpus_per_replica: the model does not fit: one replica needs"):
         monthly_cost(s, "cloud")
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.integers(1, 8), st.integers(1, 8), st.integers(16, 8000), st.integers(16, 4000))
+@given(st.sampled_from([1, 2, 4, 8]), st.sampled_from([1, 2, 4, 8]), st.integers(16, 4000), st.integers(16, 4000))
 def test_more_gpus_never_lower_throughput(n1, n2, p, o):
     lo, hi = sorted((n1, n2))
     a = replica_throughput(TOY_MODEL, TOY_GPU, lo, "bf16", p, o)["output_tokens_per_s"]
@@ -117,7 +119,7 @@ def test_more_gpus_never_lower_throughput(n1, n2, p, o):
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.integers(1, 4), st.integers(16, 8000), st.integers(16, 8000), st.integers(16, 2000))
+@given(st.integers(1, 4), st.integers(16, 6000), st.integers(16, 6000), st.integers(16, 2000))
 def test_longer_prompts_never_raise_throughput(n, p1, p2, o):
     lo, hi = sorted((p1, p2))
     a = replica_throughput(TOY_MODEL, TOY_GPU, n, "bf16", lo, o)["output_tokens_per_s"]

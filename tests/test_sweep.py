@@ -17,7 +17,11 @@ def test_sweep_agrees_with_scalar_functions():
     scenarios = list(random_scenarios(60, seed=7))
     # mix in rows that derive seconds_per_request and prices from the catalogs
     scenarios += [Scenario(), Scenario(model="llama-3.1-8b", cloud_gpu="L4", onprem_gpu="A100-80GB",
-                                       cloud_billing="per_second", requests_per_month=3e5)]
+                                       cloud_billing="per_second", requests_per_month=3e5, max_tpot_ms=100),
+                  Scenario(model="mixtral-8x7b", cloud_gpu="A100-80GB", onprem_gpu="MI300X", max_tpot_ms="none",
+                           max_ttft_s="none", cloud_pricing="commit_1y", onprem_colo_per_kw_month=190),
+                  Scenario(model="gpt-oss-120b", cloud_gpu="H100-SXM", cloud_pricing="spot", min_replicas=1,
+                           requests_per_month=5e7)]
     out = sweep(_frame(scenarios))
     for i, s in enumerate(scenarios):
         for option in ("api", "cloud", "onprem"):

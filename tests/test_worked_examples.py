@@ -4,7 +4,8 @@ Seed 000 (Spanish, "Alojar tu propio modelo abierto o utilizar modelos cerrados 
 1M requests/month of 1000 prompt + 500 output tokens.
 - API: 0.0375 EUR per request (average of 0.045 and 0.03) -> 25 EUR/MTok on every token.
 - On-prem: 45,000 EUR server, 2,500 EUR/month maintenance and electricity, capex left out of the monthly figure.
-- Cloud: 0.10 EUR per GPU-minute (6 EUR/h), 2 s per request, 2,000 EUR/month of storage and admin.
+- Cloud: 0.10 EUR per GPU-minute (6 EUR/h), 2 s per request, 2,000 EUR/month of storage and admin, pay per use
+  (per-second billing with no warm replica: min_replicas = 0).
 Seed 004 (French, on self-hosting Llama 2 70B): 140 GB of weights in bf16; a serving instance at about
 3.70 $/h is ~2,700 $/month, 5,400 $/month with a redundant replica.
 """
@@ -17,7 +18,7 @@ from costengine.sizing import weights_gb
 SEED_000 = dict(
     currency="EUR", requests_per_month=1_000_000, prompt_tokens=1000, output_tokens=500,
     api_input_price_per_mtok=25, api_output_price_per_mtok=25, api_batch_share=0, api_cached_input_share=0,
-    seconds_per_request=2, peak_to_average=1, target_utilization=1, min_replicas=1, staff_monthly=0,
+    seconds_per_request=2, peak_to_average=1, target_utilization=1, min_replicas=0, staff_monthly=0,
     cloud_billing="per_second", cloud_price_per_gpu_hour=6.0, cloud_gpus_per_replica=1, cloud_monthly_overhead=2000,
     onprem_capex_per_server=45_000, onprem_amortization_months=0, onprem_maintenance_monthly=2500,
     onprem_price_per_kwh=0, onprem_gpus_per_server=2, onprem_power_kw=1.0,
@@ -62,7 +63,7 @@ def test_compare_table_has_product_columns():
     table = compare(Scenario(**SEED_000))
     assert list(table.index) == ["api", "cloud", "onprem"]
     assert list(table.columns) == ["monthly_cost", "cost_per_request", "cost_per_mtok", "gpus", "replicas",
-                                   "utilization"]
+                                   "utilization", "gpus_per_replica", "units", "batch", "ttft_s", "tpot_ms", "offer"]
     # cost per MTok of the API equals the 25 EUR/MTok list price when every token costs the same
     assert table.loc["api", "cost_per_mtok"] == pytest.approx(25, rel=1e-12)
     # 1M requests x 2 s = 2e6 replica-seconds of 730 h x 3600 s = 76.1% busy on one replica

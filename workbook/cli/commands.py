@@ -45,6 +45,12 @@ class Format(str, Enum):
     json = "json"
 
 
+class CalibrateFormat(str, Enum):
+    table = "table"
+    json = "json"
+    set = "set"
+
+
 class Kind(str, Enum):
     gpus = "gpus"
     models = "models"
@@ -195,6 +201,51 @@ def catalog(kind: Annotated[Kind, typer.Argument(help="Which catalog.")],
         print(as_json(rows))
     else:
         render(out, kind.value, rows, limit or None)
+
+
+@app.command()
+def calibrate(results: Annotated[list[Path], typer.Argument(metavar="RESULT...", help="Result JSON of `vllm bench "
+                                "serve --save-result`, GenAI-Perf or AIPerf (profile export), or GuideLLM; several "
+                                "files (or a GuideLLM sweep) are a throughput-latency curve.")],
+              format: Annotated[CalibrateFormat, typer.Option("--format", help="table for people, json for scripts, "
+                                "set for KEY=VALUE lines to pass to --set.")] = CalibrateFormat.table,
+              scenario: Annotated[Optional[Path], typer.Option("--scenario", "-s", metavar="FILE", help="A YAML/CSV "
+                                  "scenario: its latency targets choose among several results, and the keys are "
+                                  "written into it (in place, other keys kept; created if missing).")] = None,
+              force: Annotated[bool, typer.Option("--force", "-f", help="Write into --scenario FILE even when the "
+                               "chosen result has warnings (failed requests, a rate-driven or cancelled run).")]
+              = False) -> None:
+    """Scenario keys (seconds_per_request, prompt_tokens, output_tokens) from a serving benchmark's results."""
+    from .calibrate import Targets, choose, read_results
+    from .calibrate_view import calibration_json, render_calibration, set_lines
+    from .scenario_files import scenario_from
+    from .scenario_update import check_scenario_path, update_scenario_file
+
+    with _reported():
+        if scenario is not None:
+            check_scenario_path(scenario)
+        found = read_results(results)
+        s = scenario_from(scenario if scenario is not None and scenario.exists() else None, None)
+        cal = choose(found, Targets(s.max_ttft_s, s.max_tpot_ms))
+        for line in cal.notes():
+            err.print(line, markup=False)
+        if format is CalibrateFormat.json:
+            print(calibration_json(cal))
+        elif format is CalibrateFormat.set and cal.chosen is not None:
+            print("\n".join(set_lines(cal)))
+        elif format is CalibrateFormat.table:
+            render_calibration(out, cal)
+        if cal.chosen is None:
+            raise cal.no_fit(str(scenario) if scenario is not None else "default targets")
+        if scenario is not None:
+            if cal.chosen.warnings and not force:
+                raise CliError(str(scenario), "not written: the chosen result has warnings (above); check the run, "
+                                              "or use --force to write its keys anyway")
+            keys = dict(line.split("=", 1) for line in set_lines(cal))
+            created = update_scenario_file(scenario, keys)
+            (out if format is CalibrateFormat.table else err).print(
+                f"{'wrote' if created else 'updated'} {scenario}: {', '.join(set_lines(cal))}"
+                + ("" if created else " (other keys kept)"), markup=False, highlight=False)
 
 
 class Target(str, Enum):

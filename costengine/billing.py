@@ -1,0 +1,132 @@
+"""How self-hosting is billed: cloud offers and price terms, servers, packing replicas, staff in people.
+
+PRODUCT.md "Cloud", "On-premises" and "Staff". Pure functions of catalog rows and numbers.
+
+Packing: a replica of n GPUs on instances (or servers) of G GPUs takes ``floor(G / n)`` replicas per instance
+when n <= G, and ``ceil(n / G)`` whole instances per replica when n > G. The unit that is bought is then
+one instance (n <= G) or the instances of one replica (n > G), so every option keeps the form
+``fixed + variable * R + step * units(R)`` with ``units(R) = max(min units, ceil(R * peak / unit capacity))``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .catalogs import PRICE_TERMS, Catalog, CloudOffer, Server
+from .errors import CostModelError
+
+__all__ = ["choose_offer", "server_for", "packing", "staff_monthly", "SUPPORT_SHARE_PER_YEAR",
+           "CAPEX_HOST_FACTOR", "SERVER_POWER_PER_GPU_TDP", "server_terms"]
+
+#: Vendor support per year as a share of the server price, where the catalog has no support figure:
+#: NVIDIA's DGX H100 support (the server catalog's dgx-h100 row, 20% of the base price a year).
+SUPPORT_SHARE_PER_YEAR = 0.20
+#: Server price = GPUs x GPU price x this factor where the catalog has no published price (seed 000: the
+#: non-GPU parts add about 15% to the GPUs' price). Such prices are marked as estimates.
+CAPEX_HOST_FACTOR = 1.15
+#: Typical server draw [kW] per kW of GPU TDP where the catalog has no typical power: DGX H100, 7.5 kW typical
+#: (midpoint of the published 6.5-8.5 kW) for 8 x 700 W of GPUs.
+SERVER_POWER_PER_GPU_TDP = 7.5 / 5.6
+
+
+def choose_offer(catalog: Catalog, gpu_id: str, pricing: str, per_second: bool, n_min: float,
+                 offer_id: str | None = None) -> CloudOffer:
+    """The offer a scenario uses.
+
+    A typed ``offer_id`` is checked against the GPU, the billing and the term. Blank: among the offers for
+    ``gpu_id`` that have a price at the term (per-second offers for per-second billing), the cheapest per GPU-hour
+    whose instance holds a replica of ``n_min`` GPUs; when none holds it, the one with the most GPUs.
+    """
+    if offer_id is not None:
+        offer = catalog.offer(offer_id)
+        if offer.gpu.lower() != gpu_id.lower():
+            raise CostModelError("cloud_offer", f"offer {offer.id!r} has {offer.gpu} GPUs, not cloud_gpu {gpu_id}")
+        if per_second and not offer.per_second:
+            raise CostModelError("cloud_billing", f"offer {offer.id!r} is not billed per second; choose a "
+                                 "serverless offer or always_on")
+        if not per_second and math.isnan(offer.price_per_hour(pricing)):
+            have = [t for t in PRICE_TERMS if not math.isnan(offer.price_per_hour(t))]
+            raise CostModelError("cloud_pricing", f"offer {offer.id!r} publishes no {pricing} price "
+                                 f"(it has: {', '.join(have) or 'per-second only'})")
+        return offer
+    offers = catalog.offers_for(gpu_id)
+    if per_second:
+        cands = [o for o in offers if o.per_second]
+        what = "per-second (serverless)"
+    else:
+        cands = [o for o in offers if not math.isnan(o.price_per_hour(pricing))]
+        what = pricing
+    if not cands:
+        raise CostModelError("cloud_offer", f"the cloud-offer catalog has no {what} offer for {gpu_id}; choose "
+                             "another GPU, pricing or billing, or type cloud_price_per_gpu_hour")
+
+    def per_gpu_hour(o: CloudOffer) -> float:
+        return (o.per_second_usd * 3600.0 if per_second else o.price_per_hour(pricing)) / o.gpus_per_instance
+
+    holding = [o for o in cands if o.gpus_per_instance >= n_min]
+    if holding:
+        return min(holding, key=lambda o: (per_gpu_hour(o), o.id))
+    return max(cands, key=lambda o: (o.gpus_per_instance, -per_gpu_hour(o), o.id))
+
+
+def server_for(catalog: Catalog, gpu_id: str, server_id: str | None = None) -> Server:
+    """The typed server (checked against the GPU) or the standard server of ``gpu_id``."""
+    if server_id is not None:
+        server = catalog.server(server_id)
+        if server.gpu.lower() != gpu_id.lower():
+            raise CostModelError("onprem_server", f"server {server.id!r} has {server.gpu} GPUs, not onprem_gpu "
+                                 f"{gpu_id}")
+        return server
+    return catalog.standard_server(gpu_id)
+
+
+def server_terms(server: Server, gpu_price_usd: float, gpu_tdp_w: float) -> dict[str, float | bool]:
+    """A server's price [USD], typical and maximum power [kW] and support [USD/year], with estimate flags.
+
+    Blank catalog figures are estimated from sourced ratios: price = GPUs x GPU price x
+    :data:`CAPEX_HOST_FACTOR`; typical power = GPUs x TDP x :data:`SERVER_POWER_PER_GPU_TDP` (maximum power
+    when typical is blank and maximum is not); support = :data:`SUPPORT_SHARE_PER_YEAR` x price.
+    """
+    g = server.gpus_per_server
+    price, est_price = server.price_usd, math.isnan(server.price_usd)
+    if est_price:
+        price = g * gpu_price_usd * CAPEX_HOST_FACTOR
+    typical, est_power = server.typical_kw, math.isnan(server.typical_kw)
+    if est_power:
+        typical = g * gpu_tdp_w / 1000.0 * SERVER_POWER_PER_GPU_TDP
+        if not math.isnan(server.max_kw):
+            typical = min(typical, server.max_kw)
+    max_kw = typical if math.isnan(server.max_kw) else server.max_kw
+    support, est_support = server.support_per_year_usd, math.isnan(server.support_per_year_usd)
+    if est_support:
+        support = SUPPORT_SHARE_PER_YEAR * price
+    return {"price_usd": price, "typical_kw": typical, "max_kw": max_kw, "support_per_year_usd": support,
+            "price_estimated": est_price, "power_estimated": est_power, "support_estimated": est_support}
+
+
+def packing(n_gpus, node_gpus):
+    """Replicas per unit and instances (servers) per unit for replicas of ``n_gpus`` on nodes of ``node_gpus``.
+
+    >>> packing(4, 8)     # two 4-GPU replicas share an 8-GPU instance
+    (2.0, 1.0)
+    >>> packing(16, 8)    # a 16-GPU replica takes two whole instances
+    (1.0, 2.0)
+    """
+    n, g = np.asarray(n_gpus, dtype=float), np.asarray(node_gpus, dtype=float)
+    per_unit = np.where(n <= g, np.floor(g / n), 1.0)
+    nodes = np.where(n <= g, 1.0, np.ceil(n / g))
+    if per_unit.ndim == 0:
+        return float(per_unit), float(nodes)
+    return per_unit, nodes
+
+
+def staff_monthly(typed, fte, cost_per_fte_year):
+    """Staff cost [money/month] = FTE x loaded cost per FTE-year / 12, or the typed ``staff_monthly``.
+
+    >>> float(staff_monthly(np.nan, 1.5, 240_000))
+    30000.0
+    """
+    typed = np.asarray(typed, dtype=float)
+    return np.where(np.isnan(typed), np.asarray(fte, dtype=float) * cost_per_fte_year / 12.0, typed)
