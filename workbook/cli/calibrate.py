@@ -44,8 +44,8 @@ def _documents(text: str, label: str) -> list[Any]:
                 i += 1
     except json.JSONDecodeError as exc:
         if exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string"):
-            raise CliError(label, f"the JSON ends before it is complete (truncated at line {text.count(chr(10)) + 1}"
-                                  "?); the benchmark may not have finished writing it") from None
+            raise CliError(label, f"the JSON stops before it is complete (at line {text.count(chr(10)) + 1}): "
+                                  "truncated? the benchmark may not have finished writing it") from None
         raise CliError(label, f"is not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from None
     return docs
 

@@ -356,5 +356,5 @@ def read_document(doc: Any, label: str) -> list[Measurement]:
     if fmt is None:
         what = (f"its top-level keys: {', '.join(list(doc)[:6])}{', ...' if len(doc) > 6 else ''}"
                 if isinstance(doc, dict) else f"a JSON {type(doc).__name__.replace('dict', 'object')}")
-        raise CliError(label, f"is not a result file of {', '.join(TOOLS.values())} ({what})")
+        raise CliError(label, f"is not a result file of vLLM bench serve, GenAI-Perf, AIPerf or GuideLLM ({what})")
     return _READERS[fmt](_Fields(label, doc), label)
