@@ -48,12 +48,12 @@ def render_calibration(console: Console, cal: Calibration) -> None:
                       _num(m.tpot_mean_ms, 2), _num(m.tpot_p99_ms, 2), _meets(cal, m))
     console.print(table)
     console.print("conc: concurrency; s/req: 1 / req/s; prompt, output: mean tokens/request; TTFT [s] and TPOT "
-                  "[ms/token]: mean, then p99; ok: the means meet the latency targets", markup=False)
+                  "[ms/token]: mean, then p99; ok: the means meet the latency targets", markup=False, soft_wrap=True)
     console.print(f"latency targets: {cal.targets.describe()}", markup=False)
     if cal.chosen is None:
         return
     if len(cal.measurements) > 1:
-        console.print(chosen_line(cal), markup=False)
+        console.print(chosen_line(cal), markup=False, soft_wrap=True)
     console.print("scenario keys (use with --set, or --scenario FILE to write them):")
     for line in set_lines(cal):
         console.print(f"  {line}", markup=False, highlight=False)

@@ -245,7 +245,7 @@ def calibrate(results: Annotated[list[Path], typer.Argument(metavar="RESULT...",
             created = update_scenario_file(scenario, keys)
             (out if format is CalibrateFormat.table else err).print(
                 f"{'wrote' if created else 'updated'} {scenario}: {', '.join(set_lines(cal))}"
-                + ("" if created else " (other keys kept)"), markup=False, highlight=False)
+                + ("" if created else " (other keys kept)"), markup=False, highlight=False, soft_wrap=True)
 
 
 class Target(str, Enum):
