@@ -6,14 +6,25 @@ What arrives from Excel through xlwings (classic UDFs on Windows): numbers as ``
 xlwings Lite / Server deliver whole numbers as ``int`` and dates as serial numbers; both are accepted.
 
 Every problem raises :class:`~costengine.CostModelError` naming the argument or scenario key; the
-function :func:`message` turns it into the one-line cell text ``#LLM! <name> <problem>``.
+function :func:`message` turns it into the one-line text ``#LLM! <name> <problem>`` (at most
+:data:`MAX_MESSAGE` characters, long user text shortened), and :func:`run` returns it into the cell in the
+form the platform allows (:func:`error_mode`): the text itself (classic xlwings: COM cannot carry a message with
+an error value), or Excel's ``#VALUE!`` error value, which IFERROR/ISERROR catch, with the message logged
+(xlwings Lite and xlwings Server, where Office.js turns ``"#VALUE!"`` into a real error).
+
+Whole-column ranges (``A:B``, 1,048,576 rows) are trimmed to the last row with a key or value before they are
+read (:func:`used_rows`), without a Python loop over the blank tail.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import logging
 import math
+import os
+import re
+import sys
 from collections.abc import Callable
 from numbers import Real
 from typing import Any
@@ -23,8 +34,8 @@ import numpy as np
 from costengine import CostModelError, Scenario
 from costengine.engine import check_option
 
-__all__ = ["PREFIX", "EXCEL_ERRORS", "REQUIRED", "message", "run", "number", "text", "option", "scenario",
-           "ranges_cell", "out", "table", "fmt"]
+__all__ = ["PREFIX", "EXCEL_ERRORS", "REQUIRED", "MAX_MESSAGE", "ERROR_MODES", "ERROR_VALUE", "message", "run",
+           "error_mode", "used_rows", "number", "text", "option", "scenario", "ranges_cell", "out", "table", "fmt"]
 
 #: Start of every error text a function returns into a cell.
 PREFIX = "#LLM!"
@@ -33,6 +44,18 @@ EXCEL_ERRORS = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!
                           "#CALC!", "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"})
 #: Marks an argument without a default.
 REQUIRED: Any = object()
+#: Longest message a cell gets [characters]: Excel's limit for a formula's text result and for the function
+#: wizard is 255; long user text inside a message is shortened first (:data:`_QUOTED_MAX`).
+MAX_MESSAGE = 254
+#: ``text``: the cell shows ``#LLM! ...``; ``error``: the cell shows Excel's ``#VALUE!``, the message is logged.
+ERROR_MODES = ("text", "error")
+#: What a function returns in ``error`` mode; xlwings' Office.js engine turns it into Excel's error value.
+ERROR_VALUE = "#VALUE!"
+#: Environment variable that chooses the error mode (``text`` or ``error``); unset = by platform.
+ERROR_MODE_VARIABLE = "LLMCOST_ERRORS"
+_QUOTED_MAX = 40  # longest quoted user text kept whole in a message [characters]
+_QUOTED = re.compile(r"'[^']{%d,}'" % (_QUOTED_MAX + 1))
+logger = logging.getLogger("llmcost")
 _VERBS = ("must", "is", "has", "needs", "should", "cannot", "does", "refers")
 
 
@@ -45,13 +68,22 @@ def fmt(v: Any) -> str:
     if isinstance(v, (dt.datetime, dt.date)):
         return f"the date {v:%Y-%m-%d}"
     if isinstance(v, str):
-        return repr(v)
+        return repr(v) if len(v) <= _QUOTED_MAX else repr(v[:_QUOTED_MAX - 3]) + "..."
     return str(v)
+
+
+def _short(body: str) -> str:
+    """A message body with quoted text over 40 characters shortened and the whole cut to :data:`MAX_MESSAGE`."""
+    body = _QUOTED.sub(lambda m: m.group(0)[:_QUOTED_MAX - 2] + "...'", body)
+    room = MAX_MESSAGE - len(PREFIX) - 1
+    return body if len(body) <= room else body[:room - 3] + "..."
 
 
 def message(exc: CostModelError) -> str:
     """The one-line cell text of an engine error: ``#LLM! requests_per_month must be >= 0 (got -5)``."""
     key, problem = exc.problems[0]
+    if key and len(key) > _QUOTED_MAX:  # a long unknown key, as typed
+        key = key[:_QUOTED_MAX - 3] + "..."
     if not key:
         body = problem
     elif problem.split(" ", 1)[0] in _VERBS:
@@ -61,19 +93,40 @@ def message(exc: CostModelError) -> str:
     more = len(exc.problems) - 1
     if more:
         body += f" (and {more} more problem{'s' if more > 1 else ''})"
-    return f"{PREFIX} " + " ".join(body.split())
+    return f"{PREFIX} " + _short(" ".join(body.split()))
+
+
+def error_mode() -> str:
+    """How an error reaches the cell: ``"text"`` or ``"error"`` (see :data:`ERROR_MODES`).
+
+    ``LLMCOST_ERRORS=text|error`` chooses; unset, it is ``error`` where the functions run through Office.js
+    (xlwings Lite: Pyodide, ``sys.platform == "emscripten"``; xlwings Server: ``XLWINGS_ON_SERVER=true``, which
+    it sets before importing xlwings) and ``text`` elsewhere (classic xlwings on Windows).
+    """
+    mode = os.environ.get(ERROR_MODE_VARIABLE, "").strip().lower()
+    if mode in ERROR_MODES:
+        return mode
+    officejs = sys.platform == "emscripten" or os.environ.get("XLWINGS_ON_SERVER") == "true"
+    return "error" if officejs else "text"
 
 
 def run(fn: Callable[..., Any], *args: Any) -> Any:
-    """``fn(*args)``, with a :class:`CostModelError` turned into its cell message (other errors propagate).
+    """``fn(*args)``, with a :class:`CostModelError` turned into the cell's error (other errors propagate).
 
-    numpy's overflow warnings are silenced: an infinite result becomes a message in :func:`out`.
+    In ``text`` mode the cell gets :func:`message`; in ``error`` mode :data:`ERROR_VALUE` (Excel's ``#VALUE!``
+    once xlwings' Office.js engine has converted it), and the message goes to the ``llmcost`` logger (in xlwings
+    Lite: the output pane). numpy's overflow warnings are silenced: an infinite result becomes a message in
+    :func:`out`.
     """
     try:
         with np.errstate(over="ignore"):
             return fn(*args)
     except CostModelError as exc:
-        return message(exc)
+        text_ = message(exc)
+        if error_mode() == "error":
+            logger.warning("%s: %s", getattr(fn, "__name__", "function"), text_)
+            return ERROR_VALUE
+        return text_
 
 
 # --- single values ---------------------------------------------------------------------------------
@@ -163,10 +216,48 @@ def option(value: Any, name: str, default: Any = REQUIRED) -> str:
 
 # --- the scenario range ----------------------------------------------------------------------------
 
+def _blank_tail(rows: list, blank: Any) -> int:
+    """How many rows at the end of ``rows`` equal ``blank``, counted by ``list.count`` on slices (C loops).
+
+    Usually every blank row is in the tail (a used range, then empty rows to the end of the column): one count
+    over all rows and one over the tail. Otherwise an exponential then binary search, still O(rows) in C.
+    """
+    n = len(rows)
+    total = rows.count(blank)
+    if not total or rows[n - total:].count(blank) == total:
+        return total
+    lo, hi = 0, 1  # the last lo rows are blank; hi: first size that may not be
+    while hi <= n and rows[n - hi:n - lo].count(blank) == hi - lo:
+        lo, hi = hi, hi * 2
+    hi = min(hi, n)
+    while hi - lo > 1:  # only the rows between lo and mid are compared
+        mid = (lo + hi) // 2
+        if rows[n - mid:n - lo].count(blank) == mid - lo:
+            lo = mid
+        else:
+            hi = mid
+    return lo
+
+
+def used_rows(rows: Any) -> Any:
+    """``rows`` without its trailing empty rows (every cell ``None``), for whole-column references.
+
+    ``=LLM_COST(A:B, ...)`` arrives as 1,048,576 rows; this cuts it to the used range in about 20 ms (no Python
+    loop over the empty rows). Anything that is not a list of equally long rows is returned as it is.
+    """
+    if not isinstance(rows, list) or len(rows) < 64 or type(rows[-1]) not in (list, tuple):
+        return rows
+    blank = type(rows[-1])([None] * len(rows[-1]))
+    if rows[-1] != blank:
+        return rows
+    return rows[:len(rows) - _blank_tail(rows, blank)]
+
+
 def _rows(value: Any) -> list:
     """A scenario argument as a list of rows (a 2-D range; a single cell or a 1-D list is one row)."""
     if not isinstance(value, (list, tuple)):
         return [[value]]
+    value = used_rows(value)
     if value and not any(isinstance(r, (list, tuple)) for r in value):
         return [list(value)]
     return [r if isinstance(r, (list, tuple)) else [r] for r in value]

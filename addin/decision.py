@@ -71,7 +71,7 @@ def _range_rows(value: Any) -> list[tuple[Any, ...]]:
             or max(len(r) if isinstance(r, (list, tuple)) else 1 for r in value) < 4:
         raise CostModelError("ranges", "must be a range of 4 columns: key | low | likely | high")
     rows = []
-    for i, r in enumerate(value, start=1):
+    for i, r in enumerate(cells.used_rows(value), start=1):  # a whole-column reference: its used rows
         cells_ = (list(r) if isinstance(r, (list, tuple)) else [r]) + [None] * 4
         key = cells_[0]
         label = key.strip().lower() if isinstance(key, str) and key.strip() else "ranges"

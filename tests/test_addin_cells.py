@@ -138,3 +138,52 @@ def test_results_for_cells():
     got = cells.table(["a", "b", "c"], [[np.float64(1), np.nan, np.True_], ["x", None, False]])
     assert got == [["a", "b", "c"], [1.0, "", True], ["x", "", False]]
     assert type(got[1][2]) is bool
+
+
+def test_messages_stay_under_255_characters_and_shorten_long_user_text():
+    """Regression: a 300-character bad argument was echoed in full (336 characters in one cell)."""
+    from addin import udfs
+
+    long_text = "x" * 300
+    for got in (udfs.LLM_COST([["requests_per_month", 1]], long_text), udfs.LLM_COST([[long_text, 1]], "api"),
+                udfs.LLM_GPU(long_text, "memory_gb"), udfs.LLM_PRICE(long_text), udfs.LLM_WEIGHTS_GB(long_text)):
+        assert got.startswith(cells.PREFIX) and len(got) <= cells.MAX_MESSAGE, got
+        assert "x" * 41 not in got
+    many = CostModelError("key", "problem " * 60)
+    assert len(cells.message(many)) == cells.MAX_MESSAGE and cells.message(many).endswith("...")
+
+
+def test_error_mode_by_platform_and_by_variable(monkeypatch):
+    from addin import udfs
+
+    monkeypatch.delenv("LLMCOST_ERRORS", raising=False)
+    monkeypatch.delenv("XLWINGS_ON_SERVER", raising=False)
+    assert cells.error_mode() == "text"
+    assert udfs.LLM_WEIGHTS_GB(-1).startswith("#LLM! params_billion")
+    monkeypatch.setenv("XLWINGS_ON_SERVER", "true")  # what xlwings Server sets before importing xlwings
+    assert cells.error_mode() == "error"
+    assert udfs.LLM_WEIGHTS_GB(-1) == "#VALUE!"
+    monkeypatch.setenv("LLMCOST_ERRORS", "text")
+    assert udfs.LLM_WEIGHTS_GB(-1).startswith("#LLM!")
+    monkeypatch.delenv("XLWINGS_ON_SERVER")
+    monkeypatch.setattr(cells.sys, "platform", "emscripten")  # xlwings Lite (Pyodide)
+    monkeypatch.setenv("LLMCOST_ERRORS", "")
+    assert cells.error_mode() == "error"
+
+
+def test_whole_column_ranges_are_trimmed_fast():
+    """Regression: ``=LLM_COST(A:B, ...)`` spent over a second of Python on 1,048,576 mostly empty rows."""
+    import time
+
+    rows = [["key", "value"], ["requests_per_month", 1e6], ["prompt_tokens", 1000.0]]
+    rows += [[None, None] for _ in range(1_048_576 - len(rows))]
+    rows[10] = [None, None]  # a blank row inside the used range stays a blank row
+    start = time.perf_counter()
+    trimmed = cells.used_rows(rows)
+    elapsed = time.perf_counter() - start
+    assert len(trimmed) == 3
+    assert elapsed < 0.5  # about 20 ms on the 2-core development machine
+    assert cells.scenario(rows) == cells.scenario(rows[:3])
+    gap = [["a", 1.0]] + [[None, None]] * 100 + [["b", 2.0]] + [[None, None]] * 100
+    assert len(cells.used_rows(gap)) == 102
+    assert cells.used_rows([["a", 1.0], [None, None]]) == [["a", 1.0], [None, None]]  # short ranges: as they are

@@ -65,7 +65,7 @@ def test_conf_sheet_rows():
 def test_instructions_cover_windows_lite_and_server():
     text = install.addin_instructions(interpreter=r"C:\Py\pythonw.exe")
     for needle in ("xlwings addin install", "Trust access to the VBA project object model", "UDF Modules = addin.udfs",
-                   '"UDF MODULES","addin.udfs"', "Import Functions", "=LLM_COST(", "do not run on macOS",
+                   '"UDF MODULES","addin.udfs"', "Import Functions", "=LLM_COST(", "Not on macOS",
                    "xlwings Lite", "requirements.txt", "from addin.udfs import *", "xlwings Server",
                    "custom_functions.py", "licence key", "docs/excel-addin.md", r"Interpreter = C:\Py\pythonw.exe"):
         assert needle in text, needle
@@ -88,3 +88,30 @@ def test_install_module_stays_light():
             "print(sorted(m for m in ('xlwings', 'pandas', 'numpy', 'costengine') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_conf_is_written_in_the_code_page_the_add_in_reads(tmp_path):
+    """Regression: written as UTF-8, C:\\Users\\José\\ came back through VBA's ``Input #`` as JosÃ© (not found)."""
+    interpreter = r"C:\Users\José\venv\Scripts\pythonw.exe"
+    path = install.write_conf(tmp_path, interpreter=interpreter)
+    raw = path.read_bytes()
+    assert "é".encode("cp1252") in raw and "é".encode("utf-8") not in raw
+    assert parse_conf(raw.decode(install.CONF_ENCODING))["INTERPRETER_WIN"] == interpreter
+
+
+def test_a_path_the_code_page_cannot_hold_is_refused(tmp_path):
+    with pytest.raises(ValueError, match="code page.*cp1252"):
+        install.write_conf(tmp_path, interpreter=r"C:\Users\Łukasz\venv\Scripts\pythonw.exe")
+    assert not list(tmp_path.iterdir())
+
+
+def test_instructions_for_each_platform():
+    windows = install.addin_instructions("windows", interpreter="")
+    assert "pip install llmcost-excel" in windows and "Not on macOS" in windows and "ISNUMBER" in windows
+    lite = install.addin_instructions("lite")
+    assert "requirements.txt" in lite and install.wheel_name() in lite and "pip wheel . --no-deps" in lite
+    assert "CORS" in lite and "from addin.udfs import *" in lite and "#VALUE!" in lite
+    assert install.wheel_name().startswith("llmcost_excel-") and install.wheel_name().endswith("-py3-none-any.whl")
+    server = install.addin_instructions("server")
+    assert "custom_functions/__init__.py" in server and "XLWINGS.LLM_COST" in server
+    assert "XLWINGS_FUNCTIONS_NAMESPACE" in server and "#NAME?" in server
