@@ -24,7 +24,10 @@ __all__ = ["NONE", "cost", "cost_per_request", "breakeven", "cheapest", "compare
            "finetune_memory_gb", "tokens_from_words", "price", "gpu", "model"]
 
 NONE = "none"  #: what LLM_BREAKEVEN and LLM_PAYBACK_MONTH show when there is no crossing
-COMPARE_HEADER = ["option", "monthly_cost", "cost_per_request", "cost_per_mtok", "gpus", "replicas", "utilization"]
+COMPARE_HEADER = ["option", "monthly_cost", "cost_per_request", "cost_per_mtok", "gpus", "replicas", "utilization",
+                  "gpus_per_replica", "units", "batch", "ttft_s", "tpot_ms", "offer"]
+LAYOUT_HEADER = ["gpus_per_replica", "tensor_parallel", "pipeline_stages", "replicas", "instances_or_servers", "batch",
+                 "ttft_s", "tpot_ms", "offer_or_server"]
 CURVE_HEADER = ["requests_per_month", "api", "cloud", "onprem"]
 KEYS_HEADER = ["key", "default", "unit", "meaning"]
 PROJECTION_HEADER = ["month", "requests", "api", "cloud", "onprem", "cumulative_api", "cumulative_cloud",
@@ -161,18 +164,34 @@ def kv_cache_gb(model: Any, tokens: Any, precision: Any = None) -> float:
 
 
 def throughput(model: Any, gpu: Any, gpus: Any = None, precision: Any = None, concurrency: Any = None,
-               prompt_tokens: Any = None, output_tokens: Any = None) -> float:
-    """Output tokens/s of one replica, from the engine's roofline estimate."""
+               prompt_tokens: Any = None, output_tokens: Any = None, max_ttft_s: Any = None,
+               max_tpot_ms: Any = None) -> float:
+    """Output tokens/s of one replica (:func:`costengine.sizing.replica_throughput`)."""
     catalog = load_catalog()
     m = catalog.model(text(model, "model"), "model")
     g = catalog.gpu(text(gpu, "gpu"), "gpu")
-    prec = _precision(precision)
+    prec = None if cells._blank(cells._scalar(precision, "precision")) else _precision(precision)
     n = number(gpus, "gpus", None, ge=1, le=1024, whole=True)
     batch = number(concurrency, "concurrency", None, ge=1, whole=True)
     p = number(prompt_tokens, "prompt_tokens", float(_DEFAULTS["prompt_tokens"]), ge=0)
     o = number(output_tokens, "output_tokens", float(_DEFAULTS["output_tokens"]), gt=0)
-    res = sizing.replica_throughput(m, g, n, prec, p, o, batch, memory_overhead=_DEFAULTS["memory_overhead"])
+    ttft = number(max_ttft_s, "max_ttft_s", None, gt=0)
+    tpot = number(max_tpot_ms, "max_tpot_ms", None, gt=0)
+    res = sizing.replica_throughput(m, g, n, prec, p, o, batch, ttft, tpot, memory_overhead=_DEFAULTS["memory_overhead"])
     return out(res["output_tokens_per_s"])
+
+
+def layout(scenario: Any, option_name: Any) -> list[list[Any]]:
+    """The serving layout of a self-hosted option at the scenario's volume, with a header row."""
+    s = cells.scenario(scenario)
+    opt = engine.check_option(option_name, "option_name")
+    if opt == "api":
+        raise CostModelError("option_name", "must be cloud or onprem (the API has no layout)")
+    o = engine.plan_for(s).options[opt]
+    row = engine.compare(s).loc[opt]
+    values = [row["gpus_per_replica"], float(o.tp[0]), float(o.pp[0]), row["replicas"], row["units"], row["batch"],
+              row["ttft_s"], row["tpot_ms"], row["offer"]]
+    return table(LAYOUT_HEADER, [values])
 
 
 def finetune_memory_gb(params_billion: Any, trainable_fraction: Any = None, precision: Any = None,

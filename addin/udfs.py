@@ -28,7 +28,7 @@ from .cells import run
 __all__ = ["LLM_COST", "LLM_COST_PER_REQUEST", "LLM_BREAKEVEN", "LLM_CHEAPEST", "LLM_COMPARE", "LLM_CURVE",
            "LLM_SCENARIO_KEYS", "LLM_PROJECTION", "LLM_PAYBACK_MONTH", "LLM_SENSITIVITY", "LLM_PROB_CHEAPEST",
            "LLM_API_COST", "LLM_BREAKEVEN_LINEAR", "LLM_WEIGHTS_GB", "LLM_GPUS_NEEDED", "LLM_KV_CACHE_GB",
-           "LLM_THROUGHPUT", "LLM_FINETUNE_MEMORY_GB", "LLM_TOKENS_FROM_WORDS", "LLM_PRICE", "LLM_GPU", "LLM_MODEL"]
+           "LLM_THROUGHPUT", "LLM_LAYOUT", "LLM_FINETUNE_MEMORY_GB", "LLM_TOKENS_FROM_WORDS", "LLM_PRICE", "LLM_GPU", "LLM_MODEL"]
 
 #: The Excel function category of every function (classic xlwings; Lite and Server do not use categories).
 CATEGORY = "LLM Cost"
@@ -37,8 +37,8 @@ SCENARIO = ("Range of 2+ columns: key | value (| unit | note, ignored). Blank ro
             "the defaults. Keys: see LLM_SCENARIO_KEYS().")
 OPTION = 'Option: "api", "cloud" or "onprem".'
 VOLUME = "Requests per month [requests/month]; blank = the scenario's requests_per_month."
-PRECISION = ('Precision: "fp32", "bf16", "fp16", "fp8", "int8", "int4" or bytes per parameter 4, 2, 1, 0.5; '
-             "blank = bf16.")
+PRECISION = ('Precision: "fp32", "bf16", "fp16", "fp8", "int8", "fp4", "int4" or bytes per parameter 4, 2, 1, 0.5; '
+             "blank = bf16 (LLM_THROUGHPUT: the model's native format).")
 PARAMS = "Model size [billions of parameters], e.g. 70."
 VIEW = 'On-prem cost view: "cash" (capex in the month servers are bought; default) or "amortised".'
 
@@ -94,7 +94,7 @@ def LLM_CHEAPEST(scenario, requests_per_month=None):
 @_scenario
 @_args(requests_per_month=VOLUME)
 def LLM_COMPARE(scenario, requests_per_month=None):
-    """Table (spills): option, monthly_cost [money/month], cost_per_request, cost_per_mtok [money/MTok], gpus, replicas, utilization [0..1]."""
+    """Table (spills): option, monthly cost, cost per request and per MTok, GPUs, replicas, utilisation, GPUs per replica, units, batch, TTFT, TPOT, offer."""
     return run(a.compare, scenario, requests_per_month)
 
 
@@ -201,12 +201,25 @@ def LLM_KV_CACHE_GB(model, tokens, precision=None):
 
 @xw.func(category=CATEGORY)
 @_args(model="Open model id of the catalog, e.g. llama-3.1-70b.", gpu="GPU id of the catalog, e.g. H100-SXM.",
-       gpus="GPUs in the replica; blank = enough for the weights x 1.2.", precision=PRECISION,
-       concurrency="Concurrent sequences; blank = as many as fit (at most 256).",
-       prompt_tokens="Prompt tokens per request; blank = 1000.", output_tokens="Output tokens per request; blank = 500.")
-def LLM_THROUGHPUT(model, gpu, gpus=None, precision=None, concurrency=None, prompt_tokens=None, output_tokens=None):
-    """Output tokens/s of one replica: roofline estimate (memory bandwidth and compute bound); a measured figure is better."""
-    return run(a.throughput, model, gpu, gpus, precision, concurrency, prompt_tokens, output_tokens)
+       gpus="GPUs in the replica (1, 2, 4, 8 or whole nodes); blank = the layout with the most throughput per GPU.",
+       precision=PRECISION,
+       concurrency="Concurrent sequences; blank = the largest batch that fits (at most 256) and meets the targets.",
+       prompt_tokens="Prompt tokens per request; blank = 1000.", output_tokens="Output tokens per request; blank = 500.",
+       max_ttft_s="Time-to-first-token target [s]; blank = none.",
+       max_tpot_ms="Time-per-output-token target [ms]; blank = none.")
+def LLM_THROUGHPUT(model, gpu, gpus=None, precision=None, concurrency=None, prompt_tokens=None, output_tokens=None,
+                   max_ttft_s=None, max_tpot_ms=None):
+    """Output tokens/s of one replica at the largest batch meeting the latency targets (serving estimate)."""
+    return run(a.throughput, model, gpu, gpus, precision, concurrency, prompt_tokens, output_tokens, max_ttft_s,
+               max_tpot_ms)
+
+
+@xw.func(category=CATEGORY)
+@_scenario
+@_args(option_name='Option: "cloud" or "onprem".')
+def LLM_LAYOUT(scenario, option_name):
+    """Table (spills): GPUs per replica, tensor/pipeline split, replicas, instances or servers, batch, TTFT s, TPOT ms, offer or server."""
+    return run(a.layout, scenario, option_name)
 
 
 @xw.func(category=CATEGORY)

@@ -65,10 +65,11 @@ def choose_offer(catalog: Catalog, gpu_id: str, pricing: str, per_second: bool, 
     def per_gpu_hour(o: CloudOffer) -> float:
         return (o.per_second_usd * 3600.0 if per_second else o.price_per_hour(pricing)) / o.gpus_per_instance
 
+    # ties go to the first offer in catalog order (min and max keep the first of equal keys), as in the workbook
     holding = [o for o in cands if o.gpus_per_instance >= n_min]
     if holding:
-        return min(holding, key=lambda o: (per_gpu_hour(o), o.id))
-    return max(cands, key=lambda o: (o.gpus_per_instance, -per_gpu_hour(o), o.id))
+        return min(holding, key=per_gpu_hour)
+    return max(cands, key=lambda o: (o.gpus_per_instance, -per_gpu_hour(o)))
 
 
 def server_for(catalog: Catalog, gpu_id: str, server_id: str | None = None) -> Server:

@@ -432,7 +432,8 @@ def _cloud(f: Columns, catalog: Catalog, model: _ModelColumns, staff: np.ndarray
         np.copyto(term_price, col, where=pricing == term)
     usd = f["usd_to_currency"]
     per_gpu_hour = np.where(price_typed, f["cloud_price_per_gpu_hour"],
-                            np.where(per_second, offers.attr("per_second_usd") * 3600.0, term_price) * usd / node)
+                            np.where(per_second, offers.attr("per_second_usd") * 3600.0, term_price) * usd
+                            / offers.attr("gpus_per_instance"))
     replica_cap = hours * 3600.0 / s * util / np.where(spot, 1.0 + f["cloud_spot_spare"], 1.0)
     per_unit, nodes = billing.packing(g, node)
     per_unit = np.where(price_typed | per_second, 1.0, per_unit)

@@ -43,7 +43,7 @@ def replica_throughput(model: OpenModel, gpu: GPU, n_gpus: float | None = None, 
     hw = _lookup(np.asarray(cols["cloud_gpu"], dtype=object), np.ones(1, dtype=bool), lambda g: cat.gpu(g), None)
     node = np.array([float(node_gpus)])
     typed_n = cols["cloud_gpus_per_replica"].astype(float)
-    lay = _derive(cols, mc, hw, node, typed_n, "cloud", "gpus")
+    lay = _derive(cols, mc, hw, node, typed_n, "replica", "gpus")
     n, tp, pp = float(lay["gpus"][0]), float(lay["tp"][0]), float(lay["pp"][0])
     args = mc.serving_args(hw, np.array([0]))
     m = serving.ReplicaModel(bw=args["hw"]["bw"], flops=args["hw"]["flops"], link=args["hw"]["link"],

@@ -26,8 +26,8 @@ from openpyxl import Workbook
 from costengine import Scenario, load_catalog
 
 from .kit import Book
-from .sheets import (breakeven, comparison, constants, curve, finetune, hardware, inputs, models, projection, readme,
-                     sensitivity, sizing, token_pricing, xlwings_conf)
+from .sheets import (breakeven, comparison, constants, curve, finetune, hardware, inputs, models, offers, projection,
+                     readme, sensitivity, servers, sizing, token_pricing, xlwings_conf)
 from .xlsx.files import write_bytes_atomically
 from .xlsx.writer import xlsx_bytes
 
@@ -35,7 +35,7 @@ __all__ = ["build_workbook", "build_book", "write_workbook", "workbook_bytes", "
 
 #: The sheet modules in tab order (each names its sheet ``SHEET`` and fills it with ``build``).
 TABS = (readme, inputs, comparison, breakeven, curve, projection, sensitivity, sizing, finetune, token_pricing,
-        hardware, models, constants, xlwings_conf)
+        hardware, models, offers, servers, constants, xlwings_conf)
 #: The order of the sheets (tabs).
 SHEET_ORDER = tuple(tab.SHEET for tab in TABS)
 
@@ -103,6 +103,8 @@ def build_book(scenario: Scenario) -> Book:
     finetune.build(book)
     hardware.build(book)
     models.build(book)
+    offers.build(book)
+    servers.build(book)
     xlwings_conf.build(book)
     book.finish()
     wb = book.wb

@@ -71,7 +71,8 @@ def answers_json(ans: Answers) -> str:
     """A JSON list with one object per option: ``option`` plus the ``compare()`` columns (NaN -> null)."""
     rows = []
     for option, rec in ans.table.iterrows():
-        rows.append({"option": str(option), **{k: _clean(float(v)) for k, v in rec.items()}})
+        rows.append({"option": str(option), **{k: v if isinstance(v, str) else _clean(float(v))
+                                               for k, v in rec.items()}})
     return json.dumps(rows, indent=2, allow_nan=False)
 
 
@@ -100,14 +101,20 @@ def render_answers(console: Console, ans: Answers, title: str | None = None) -> 
     table = Table(title=title or f"Monthly cost at {fmt_volume(ans.requests_per_month)} requests/month",
                   title_justify="left")
     table.add_column("option")
-    for head in (f"{cur}/month", f"{cur}/request", f"{cur}/MTok", "GPUs", "replicas", "utilisation"):
+    for head in (f"{cur}/month", f"{cur}/request", f"{cur}/MTok", "GPUs", "replicas", "utilisation",
+                 "GPUs/replica", "batch", "TTFT s", "TPOT ms"):
         table.add_column(head, justify="right")
     for option, rec in ans.table.iterrows():
         mark = " *" if option == ans.cheapest else ""
         table.add_row(f"{option}{mark}", _money(rec["monthly_cost"]), _money(rec["cost_per_request"], 6),
                       _money(rec["cost_per_mtok"], 3), _count(rec["gpus"]), _count(rec["replicas"]),
-                      _share(rec["utilization"]))
+                      _share(rec["utilization"]), _count(rec["gpus_per_replica"]), _count(rec["batch"]),
+                      _money(rec["ttft_s"], 2), _money(rec["tpot_ms"], 1))
     console.print(table)
+    for option, rec in ans.table.iterrows():
+        if rec["offer"]:
+            what = "cloud offer" if option == "cloud" else "server"
+            console.print(f"{option}: {what} {rec['offer']}")
     console.print(f"cheapest: [bold]{ans.cheapest}[/bold] (*)")
     console.print("break-even (requests/month):")
     for (a, b), v in ans.breakevens.items():

@@ -56,8 +56,12 @@ def build(book: Book) -> None:
               kind="link", fmt="money_small")
         x.add(f"S{side}", f"cost per replica of {side}", "money/month", f"=INDEX(cmp_step,[{idx}])", kind="link",
               fmt="money")
-        x.add(f"cap{side}", f"capacity of one replica of {side}", "requests/month",
+        x.add(f"cap{side}", f"capacity of one unit of {side}", "requests/month",
               f"=INDEX(cmp_capacity,[{idx}])", kind="link", fmt="volume")
+        x.add(f"mu{side}", f"minimum units of {side}", "count", f"=INDEX(cmp_min_units,[{idx}])", kind="link",
+              fmt="int")
+        x.add(f"f{side}", f"volume before the variable cost of {side}", "requests/month",
+              f"=INDEX(cmp_free,[{idx}])", kind="link", fmt="volume", note="per-second billing's warm minimum")
     x.add("ok", "costs available", "yes/no",
           "=AND(input_problems=0," + ",".join(f"ISNUMBER([{k}])" for k in ("Fa", "Va", "Sa", "Fb", "Vb", "Sb")) + ")")
     for side in ("a", "b"):
@@ -65,15 +69,24 @@ def build(book: Book) -> None:
         x.add(f"c{side}", f"volume one replica of {side} serves", "requests/month",
               _g(f'IF([steps_{side}],[cap{side}]/peak_to_average_used,"none")'), fmt="volume",
               note="capacity / peak-to-average")
-        x.add(f"m{side}", f"first replica count of {side}", "count",
-              _g(f"IF([steps_{side}],MAX(min_replicas_used,1),0)"), fmt="int")
+        x.add(f"m{side}", f"first unit count of {side}", "count",
+              _g(f"IF([steps_{side}],MAX([mu{side}],1),0)"), fmt="int")
     x.add("c0", "cost difference at the lowest volumes", "money/month",
           _g("([Fa]-[Fb])+[Sa]*[ma]-[Sb]*[mb]"), fmt="money", note="a - b with the first replica counts")
-    x.add("v", "difference of variable costs", "money/request", _g("[Va]-[Vb]"), fmt="money_small")
+    x.add("v", "difference of variable costs at the lowest volumes", "money/request",
+          _g("[Va]*([fa]<=0)-[Vb]*([fb]<=0)"), fmt="money_small", note="a variable cost counts past its free volume")
     x.add("sign", "sign", "+1/-1", _g("IF([c0]<>0,SIGN([c0]),SIGN([v]))"), fmt="int",
           note="g = sign x (a - b) starts above zero")
     x.add("F", "F: fixed part of g", "money/month", _g("IF([sign]<0,-([Fa]-[Fb]),[Fa]-[Fb])"), fmt="money")
-    x.add("V", "V: slope of g", "money/request", _g("IF([sign]<0,-[v],[v])"), fmt="money_small")
+    x.add("VA", "variable cost adding to g", "money/request", _g("IF([sign]<0,[Vb],[Va])"), fmt="money_small")
+    x.add("VB", "variable cost taken from g", "money/request", _g("IF([sign]<0,[Va],[Vb])"), fmt="money_small")
+    x.add("FA", "free volume (adding)", "requests/month", _g("IF([sign]<0,[fb],[fa])"), fmt="volume")
+    x.add("FB", "free volume (subtracting)", "requests/month", _g("IF([sign]<0,[fa],[fb])"), fmt="volume")
+    x.add("V", "V: slope of g past the free volumes", "money/request", _g("[VA]-[VB]"), fmt="money_small")
+    x.add("Fp", "fixed part of g past the free volumes", "money/month", _g("[F]-[VA]*[FA]+[VB]*[FB]"), fmt="money")
+    x.add("kink", "a free volume bends g", "yes/no", _g("OR([FA]>0,[FB]>0)"))
+    x.add("V1", "slope of g below the free volume", "money/request", _g("[VA]*([FA]<=0)-[VB]*([FB]<=0)"),
+          fmt="money_small")
     for p, q in (("SA", ("Sb", "Sa")), ("SB", ("Sa", "Sb")), ("stA", ("steps_b", "steps_a")),
                  ("stB", ("steps_a", "steps_b")), ("CA", ("cb", "ca")), ("CB", ("ca", "cb")),
                  ("MA", ("mb", "ma")), ("MB", ("ma", "mb"))):
@@ -86,12 +99,13 @@ def build(book: Book) -> None:
     x.add("W", "average slope of g past the minimum", "money/request",
           _g("[V]+IF([stA],[SA]/[CA],0)-IF([stB],[SB]/[CB],0)"), fmt="money_small")
     x.add("past_min", "end of the minimum-replica region", "requests/month",
-          _g("MAX(IF([stA],[MA]*[CA],0),IF([stB],[MB]*[CB],0))"), fmt="volume")
-    x.add("lo0", "lower bound of g at R = 0", "money/month", _g("[F]-[SB]"), fmt="money",
+          _g("MAX(IF([stA],[MA]*[CA],0),IF([stB],[MB]*[CB],0),[FA],[FB])"), fmt="volume")
+    x.add("lo0", "lower bound of g at R = 0", "money/month", _g("[Fp]-[SB]"), fmt="money",
           note="g(R) >= lo0 + W x R past the minimum region")
     x.add("method", "method", "",
-          _g('IF([sign]=0,"equal",IF(AND([stA],[stB]),IF(OR([CA]<>[CB],[MA]<>[MB]),"segment table",'
-             '"closed form"),IF(OR([stA],[stB]),"closed form","linear")))'))
+          _g('IF([sign]=0,"equal",IF([kink],IF(OR([stA],[stB]),"segment table","bent line"),'
+             'IF(AND([stA],[stB]),IF(OR([CA]<>[CB],[MA]<>[MB]),"segment table",'
+             '"closed form"),IF(OR([stA],[stB]),"closed form","linear"))))'))
 
     x.section("Closed form (one option steps, or both at the same volumes)")
     x.add("D", "D: change of g per replica", "money/month", _closed("IF([stA],[SA],0)-IF([stB],[SB],0)"),
@@ -117,13 +131,19 @@ def build(book: Book) -> None:
                   '-([F]+[D]*[je])/[V]))'), fmt="volume",
           note="on a step: (js - 1) c; inside segment je: where its line reaches zero")
     x.add("linear", "break-even (no steps)", "requests/month", _g('IF([V]<0,-[F]/[V],"none")'), fmt="volume")
+    x.add("K", "where the line bends", "requests/month", _g("MAX([FA],[FB])"), fmt="volume",
+          note="one option bills per second above its warm minimum")
+    x.add("bent", "break-even (bent line)", "requests/month",
+          _g('IF(AND([V1]<0,-[F]/[V1]<=[K]),-[F]/[V1],IF([V]<0,-[Fp]/[V],"none"))'), fmt="volume",
+          note="below the bend F + V1 R; above it Fp + V R")
 
     x.section("Result")
     table_row = x.row
     x.add("table", "break-even (segment table)", "requests/month", ["n/a", "n/a", None], kind="link",
           fmt="volume", note="below; the API never steps, so only cloud / onprem may need it")
     x.add("raw", "break-even by the method", "requests/month",
-          _g('IF([method]="equal",0,IF([method]="linear",[linear],IF([method]="closed form",[closed],[table])))'),
+          _g('IF([method]="equal",0,IF([method]="linear",[linear],IF([method]="bent line",[bent],'
+             'IF([method]="closed form",[closed],[table]))))'),
           fmt="volume")
     result = x.add("result", "break-even", "requests/month",
                    f'=IF(NOT([ok]),"check Inputs",IF(AND([method]="segment table",[table]=""),{_NOT_IN_TABLE},'
@@ -154,32 +174,36 @@ def _segment_table(ws, x: Rows, top: int) -> int:
              "one step per row", "section")
     heads = ["step", "start R", "a replicas in", "b replicas in", "past minimum", "never crosses", "jump target",
              "jump", "R", "first", "a replicas", "b replicas", "g offset", "a segment end", "b segment end",
-             "segment end", "g at R", "crosses at R", "line root", "crosses on line", "outcome", "break-even so far"]
+             "segment end", "g at R", "crosses at R", "line root", "crosses on line", "outcome", "break-even so far",
+             "free-volume end", "slope of g"]
     header_row(ws, top + 1, heads, height=45)
-    on = f'AND({e["ok"]},{e["stA"]},{e["stB"]})'
+    on = f'AND({e["ok"]},{e["method"]}="segment table")'
     first = top + 2
     for k in range(1, SEGMENT_ROWS + 1):
         r, p = first + k - 1, first + k - 2
         cells = {
             "A": k,
             "B": 0 if k == 1 else f"P{p}",
-            "C": e["MA"] if k == 1 else f"K{p}+IF(N{p}=P{p},1,0)",
-            "D": e["MB"] if k == 1 else f"L{p}+IF(O{p}=P{p},1,0)",
+            "C": e["MA"] if k == 1 else f"K{p}+IF(AND(N{p}=P{p},P{p}<W{p}),1,0)",
+            "D": e["MB"] if k == 1 else f"L{p}+IF(AND(O{p}=P{p},P{p}<W{p}),1,0)",
             "E": f"B{r}>={e['past_min']}",
             "F": f"AND(E{r},{e['W']}>=0,{e['lo0']}+{e['W']}*B{r}>0)",
             "G": f"IF({e['W']}<0,{e['lo0']}/(-{e['W']})*(1-c_jump_margin),B{r})",
             "H": f"AND(E{r},{e['W']}<0,G{r}>B{r})",
             "I": f"IF(H{r},G{r},B{r})",
             "J": f"AND(A{r}=1,NOT(H{r}))",
-            "K": f"IF(H{r},MAX({e['MA']},INT(G{r}/{e['CA']})+1),C{r})",
-            "L": f"IF(H{r},MAX({e['MB']},INT(G{r}/{e['CB']})+1),D{r})",
-            "M": f"{e['F']}+{e['SA']}*K{r}-{e['SB']}*L{r}",
-            "N": f"K{r}*{e['CA']}",
-            "O": f"L{r}*{e['CB']}",
-            "P": f"MIN(N{r},O{r})",
-            "Q": f"M{r}+{e['V']}*I{r}",
+            "K": f"IF(H{r},IF({e['stA']},MAX({e['MA']},INT(G{r}/{e['CA']})+1),0),C{r})",
+            "L": f"IF(H{r},IF({e['stB']},MAX({e['MB']},INT(G{r}/{e['CB']})+1),0),D{r})",
+            "M": f"{e['F']}+{e['SA']}*K{r}-{e['SB']}*L{r}-{e['VA']}*{e['FA']}*(I{r}>={e['FA']})"
+                 f"+{e['VB']}*{e['FB']}*(I{r}>={e['FB']})",
+            "N": f"IF({e['stA']},K{r}*{e['CA']},c_beyond_volume)",
+            "O": f"IF({e['stB']},L{r}*{e['CB']},c_beyond_volume)",
+            "W": f"MIN(IF({e['FA']}>I{r},{e['FA']},c_beyond_volume),IF({e['FB']}>I{r},{e['FB']},c_beyond_volume))",
+            "X": f"{e['VA']}*(I{r}>={e['FA']})-{e['VB']}*(I{r}>={e['FB']})",
+            "P": f"MIN(N{r},O{r},W{r})",
+            "Q": f"M{r}+X{r}*I{r}",
             "R": f"AND(NOT(F{r}),OR(Q{r}<0,AND(Q{r}=0,NOT(J{r}))))",
-            "S": f'IF({e["V"]}<0,-M{r}/{e["V"]},"none")',
+            "S": f'IF(X{r}<0,-M{r}/X{r},"none")',
             "T": f"AND(NOT(F{r}),NOT(R{r}),ISNUMBER(S{r}),S{r}<=P{r},S{r}>=I{r})",
             "U": f'IF(F{r},"none",IF(R{r},I{r},IF(T{r},S{r},IF(P{r}>=c_max_volume,"none",""))))',
         }
@@ -187,7 +211,8 @@ def _segment_table(ws, x: Rows, top: int) -> int:
             if col == "A":
                 put(ws, f"A{r}", k, "const", "int")
                 continue
-            fmt = "int" if col in "CDKL" else "volume" if col in "BGINOPSU" else "money" if col in "MQ" else None
+            fmt = ("int" if col in "CDKL" else "volume" if col in "BGINOPSUW" else "money" if col in "MQ" else
+                   "money_small" if col == "X" else None)
             put(ws, f"{col}{r}", f'=IF({on},{expr},"")', "calc", fmt)
         put(ws, f"V{r}", f"=U{r}" if k == 1 else f'=IF(V{p}<>"",V{p},U{r})', "calc", "volume")
     return first + SEGMENT_ROWS - 1

@@ -12,7 +12,9 @@ import typing
 from dataclasses import dataclass
 
 from costengine import SCENARIO_KEYS, Scenario
+from costengine import billing as _billing
 from costengine import plan as _plan
+from costengine import serving as _serving
 from costengine import sizing as _sizing
 from costengine.crossing import MAX_VOLUME
 from costengine.rules import PRECISION_BY_BYTES, is_whole, key_bounds
@@ -41,11 +43,15 @@ CONSTANTS: tuple[tuple[str, float, str, str], ...] = (
     ("c_months_per_year", 12, "months/year", "monthly rate of an annual interest rate"),
     ("c_hours_per_day", 24, "h/day", "a served model runs around the clock"),
     ("c_millions_per_billion", 1000, "million/billion", ""),
-    ("c_capex_host_factor", _plan.CAPEX_HOST_FACTOR, "ratio",
-     "server price = GPUs x GPU price x this, when onprem_capex_per_server is blank (seed 000: ~15% for "
+    ("c_capex_host_factor", _billing.CAPEX_HOST_FACTOR, "ratio",
+     "server price = GPUs x GPU price x this, where the server catalog has no price (seed 000: ~15% for "
      "CPU, board and RAM)"),
-    ("c_host_power_kw", _plan.HOST_POWER_KW, "kW/server",
-     "power of a server's non-GPU parts, when onprem_power_kw is blank"),
+    ("c_server_power_per_gpu_tdp", _billing.SERVER_POWER_PER_GPU_TDP, "kW/kW",
+     "typical server draw per kW of GPU TDP, where the server catalog has no typical power (DGX H100)"),
+    ("c_support_share", _billing.SUPPORT_SHARE_PER_YEAR, "per year",
+     "vendor support per year as a share of the server price, where the catalog has none (DGX H100)"),
+    ("c_serverless_max_gpus", _plan.SERVERLESS_MAX_GPUS, "GPUs", "GPUs one serverless worker may hold"),
+    ("c_max_tp", max(_serving.TP_SIZES), "GPUs", "widest tensor-parallel layout inside one node (typed per-GPU price)"),
     ("c_eff_bandwidth", _sizing.EFF_BANDWIDTH, "0..1", "achieved share of peak memory bandwidth in decode"),
     ("c_eff_compute", _sizing.EFF_COMPUTE, "0..1", "achieved share of dense peak FLOP/s"),
     ("c_kv_memory_fraction", _sizing.KV_MEMORY_FRACTION, "0..1",
@@ -56,6 +62,8 @@ CONSTANTS: tuple[tuple[str, float, str, str], ...] = (
     ("c_output_in_cache", 0.5, "share", "on average half the output is in the KV cache during decode"),
     ("c_gpu_round_digits", 9, "digits", "GPUs per replica: rounding away float noise before the ceiling"),
     ("c_max_volume", MAX_VOLUME, "requests/month", "break-evens are searched up to this volume"),
+    ("c_beyond_volume", MAX_VOLUME * 10, "requests/month", "a segment end beyond the search (an option that does "
+     "not step, a free volume already passed)"),
     ("c_jump_margin", JUMP_MARGIN, "share", "the break-even walk jumps to just short of the proven bound"),
     ("c_segment_rows", SEGMENT_ROWS, "rows", "steps of the Break-even sheet's segment table"),
     ("c_ln_max_number", LN_MAX_NUMBER, "ln", "natural log of the largest number a spreadsheet holds "
@@ -105,7 +113,7 @@ def build(book: Book) -> ConstantsLayout:
     put_text(ws, f"A{r}", "Precision", "section")
     r += 1
     header_row(ws, r, ["precision (as typed)", "precision", "bytes per parameter [B]", "KV-cache bytes per value [B]",
-                       "bf16 peak weight", "fp8 peak weight"], height=30)
+                       "bf16 peak weight", "fp8 peak weight", "fp4 peak weight", "computes in"], height=30)
     first = r + 1
     entries = [(p, p) for p in PRECISION_BYTES] + [(b, p) for b, p in PRECISION_BY_BYTES.items()]
     for typed, canon in entries:
@@ -113,33 +121,34 @@ def build(book: Book) -> ConstantsLayout:
         put(ws, f"A{r}", typed, "const")
         put_text(ws, f"B{r}", canon, "const")
         put(ws, f"C{r}", PRECISION_BYTES[canon], "const")
-        put(ws, f"D{r}", float(_sizing.kv_bytes_for(canon)), "const")
-        # flops_for(p, bf16, fp8) = (bf16 or fp8) * factor * 1e12: recover each weight from the engine
-        put(ws, f"E{r}", float(_sizing.flops_for(canon, 1.0, 0.0)) / 1e12, "const")
-        put(ws, f"F{r}", float(_sizing.flops_for(canon, 0.0, 1.0)) / 1e12, "const")
+        put(ws, f"D{r}", _serving.KV_BYTES[canon], "const")
+        compute = _serving.COMPUTE[canon]
+        factor = 0.5 if canon == "fp32" else 1.0  # fp32 runs at half the bf16 tensor rate
+        for col, kind in (("E", "bf16"), ("F", "fp8"), ("G", "fp4")):
+            put(ws, f"{col}{r}", factor if compute == kind else 0.0, "const")
+        put_text(ws, f"H{r}", compute, "const")
     last = r
     n_names = len(PRECISION_BYTES)
     book.names_many([("prec_keys", SHEET, f"A{first}:A{last}"), ("prec_names", SHEET, f"B{first}:B{last}"),
                      ("prec_bytes", SHEET, f"C{first}:C{last}"), ("prec_kv_bytes", SHEET, f"D{first}:D{last}"),
                      ("prec_bf16_weight", SHEET, f"E{first}:E{last}"), ("prec_fp8_weight", SHEET, f"F{first}:F{last}"),
+                     ("prec_fp4_weight", SHEET, f"G{first}:G{last}"), ("prec_compute", SHEET, f"H{first}:H{last}"),
                      ("list_precisions", SHEET, f"B{first}:B{first + n_names - 1}")])
-    put_text(ws, f"G{first}", "peak FLOP/s = bf16 TFLOP/s x bf16 weight + fp8 TFLOP/s x fp8 weight (x 1e12)", "note")
+    put_text(ws, f"I{first}", "peak FLOP/s = bf16 x bf16 weight + fp8 x fp8 weight + fp4 x fp4 weight (TFLOP/s x 1e12); "
+             "a GPU without tensor cores for the precision computes at its bf16 rate", "note")
 
     # --- lists -------------------------------------------------------------------------------------
     r += 2
     put_text(ws, f"A{r}", "Lists", "section")
     r += 1
-    header_row(ws, r, ["cloud_billing", "options"])
-    billing = literal_choices("cloud_billing")
-    options = _plan.OPTIONS
-    for i in range(max(len(billing), len(options))):
-        if i < len(billing):
-            put_text(ws, f"A{r + 1 + i}", billing[i], "const")
-        if i < len(options):
-            put_text(ws, f"B{r + 1 + i}", options[i], "const")
-    book.names_many([("list_billing", SHEET, f"A{r + 1}:A{r + len(billing)}"),
-                     ("list_options", SHEET, f"B{r + 1}:B{r + len(options)}")])
-    r += max(len(billing), len(options)) + 2
+    header_row(ws, r, ["cloud_billing", "options", "cloud_pricing"])
+    lists = {"A": ("list_billing", literal_choices("cloud_billing")), "B": ("list_options", _plan.OPTIONS),
+             "C": ("list_pricing", literal_choices("cloud_pricing"))}
+    for col, (_, items) in lists.items():
+        for i, item in enumerate(items):
+            put_text(ws, f"{col}{r + 1 + i}", item, "const")
+    book.names_many([(name, SHEET, f"{col}{r + 1}:{col}{r + len(items)}") for col, (name, items) in lists.items()])
+    r += max(len(items) for _, items in lists.values()) + 2
 
     # --- input rules (one row per key, in the Inputs order) ---------------------------------------------
     put_text(ws, f"A{r}", "Input rules (the Inputs sheet's check column applies them)", "section")

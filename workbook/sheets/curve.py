@@ -47,8 +47,8 @@ def build(book: Book) -> None:
             f'/(curve_points-1)),"n/a")', "calc", "volume")
         for col in ("C", "D", "E"):
             opt = f"INDEX(cmp_{{}},MATCH({col}${_FIRST - 1},list_options,0))"
-            cost = (f"{opt.format('fixed')}+{opt.format('variable')}*$B{r}+{opt.format('step')}*"
-                    f"IF(ISNUMBER({opt.format('capacity')}),MAX({opt.format('min_rep')},"
+            cost = (f"{opt.format('fixed')}+{opt.format('variable')}*MAX($B{r}-{opt.format('free')},0)+"
+                    f"{opt.format('step')}*IF(ISNUMBER({opt.format('capacity')}),MAX({opt.format('min_units')},"
                     f"ROUNDUP($B{r}*peak_to_average_used/{opt.format('capacity')},0)),0)")
             put(ws, f"{col}{r}", f'=IF({ok},{cost},"n/a")', "calc", "money0")
     _chart(ws, last)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from costengine import SCENARIO_KEYS, Scenario, key_info
+from costengine.scenario import BILLING_ALIASES
 
 from ..kit import Book, header_row, put, put_text, setup_sheet, wrap_rows
 from .sensitivity_data import snapshot_value as _value
@@ -28,7 +29,10 @@ FIRST_ROW = 2
 #: that holds the typed or derived value; the other keys' ``<key>_used`` is column F of the Inputs sheet.
 DERIVED = ("api_input_price_per_mtok", "api_output_price_per_mtok", "api_cached_input_price_per_mtok",
            "model_params_billion", "seconds_per_request", "cloud_price_per_gpu_hour", "cloud_gpus_per_replica",
-           "onprem_gpus_per_server", "onprem_capex_per_server", "onprem_power_kw")
+           "onprem_gpus_per_server", "onprem_capex_per_server", "onprem_power_kw", "precision", "cloud_offer",
+           "onprem_server", "onprem_gpus_per_replica", "onprem_maintenance_monthly")
+#: Latency targets: a number, or the text "none" (no target).
+TARGETS = ("max_ttft_s", "max_tpot_ms")
 #: Text keys looked up in a catalog: the check flags an unknown id only when the engine would need it.
 _CATALOG_CHECKS = {
     "api_model": ("OR(" + ",".join(f"LEN(TRIM({k}))=0" for k in DERIVED[:3]) + ")", "api_model_row",
@@ -45,7 +49,8 @@ _CATALOG_CHECKS = {
                    "unknown GPU: pick an id of the Hardware sheet"),
 }
 _LISTS = {"api_model": "list_api_models", "model": "list_models", "cloud_gpu": "list_gpus",
-          "onprem_gpu": "list_gpus", "precision": "list_precisions", "cloud_billing": "list_billing"}
+          "onprem_gpu": "list_gpus", "precision": "list_precisions", "cloud_billing": "list_billing",
+          "cloud_pricing": "list_pricing", "cloud_offer": "list_offers", "onprem_server": "list_servers"}
 _FORMATS = {"requests/month": "count", "tokens/request": "count", "money/MTok": "price", "money/GPU-h": "price",
             "money/month": "money", "money/month/server": "money", "money": "money0", "money/kWh": "price",
             "0..1": "ratio", "ratio": "ratio", "ratio >= 1": "ratio", "s": "seconds", "count": "int",
@@ -72,12 +77,23 @@ def _check_formula(key: str, b: str, rules: int) -> str:
     if key == "precision":
         return (f'=IF(LEN(TRIM({b}))=0,"",IF(ISNA(MATCH(IF(ISNUMBER({b}),{b},TRIM({b})),prec_keys,0)),'
                 f'"must be one of fp32, bf16, fp16, fp8, int8, int4 or bytes per parameter 4, 2, 1, 0.5",""))')
-    if key == "cloud_billing":
-        return (f'=IF(LEN(TRIM({b}))=0,"",IF(ISNA(MATCH({_billing(b)},list_billing,0)),'
-                f'"must be per_second or reserved",""))')
+    if key in ("cloud_billing", "cloud_pricing"):
+        lst = "list_billing" if key == "cloud_billing" else "list_pricing"
+        allowed = " or ".join(literal_choices(key))
+        return (f'=IF(LEN(TRIM({b}))=0,"",IF(ISNA(MATCH({_billing(b)},{lst},0)),'
+                f'"must be one of {allowed}",""))')
+    if key in ("cloud_offer", "onprem_server"):
+        return f'=IF(ISNUMBER({b}),"must be text","")'  # unknown ids: the Comparison sheet's checks
+    if key in TARGETS:
+        b = f'IF(OR(LOWER(TRIM({b}))="none",LOWER(TRIM({b}))="no",LOWER(TRIM({b}))="off"),0,{b})'
+        return _number_check(key, b, rules)
     if Scenario.model_fields[key].annotation is str:
         c = f"{CONSTANTS}!$F${rules}"
         return f'=IF(ISNUMBER({b}),"must be text",IF(LEN(TRIM({b}))>{c},"must be at most "&{c}&" characters",""))'
+    return _number_check(key, b, rules)
+
+
+def _number_check(key: str, b: str, rules: int) -> str:
     ge, gt, le, whole = (f"{CONSTANTS}!${col}${rules}" for col in "BCDE")
     return (f'=IF(LEN(TRIM({b}))=0,"",IF(NOT(ISNUMBER({b})),"must be a number",'
             f'IF(AND(ISNUMBER({ge}),{b}<{ge}),"must be >= "&{ge},'
@@ -87,8 +103,13 @@ def _check_formula(key: str, b: str, rules: int) -> str:
 
 
 def _billing(b: str) -> str:
-    """The engine's normalisation of a billing name: trimmed, lower case, '-' and ' ' as '_'."""
-    return f'SUBSTITUTE(SUBSTITUTE(LOWER(TRIM({b})),"-","_")," ","_")'
+    """The engine's normalisation of a billing or pricing name: trimmed, lower case, '-' and ' ' as '_', and
+    the old names (reserved = always_on; serverless = per_second; see ``costengine.scenario.BILLING_ALIASES``)."""
+    norm = f'SUBSTITUTE(SUBSTITUTE(LOWER(TRIM({b})),"-","_")," ","_")'
+    key = f'SUBSTITUTE({norm},"_","")'
+    always = ",".join(f'{key}="{a}"' for a, v in BILLING_ALIASES.items() if v == "always_on")
+    second = ",".join(f'{key}="{a}"' for a, v in BILLING_ALIASES.items() if v == "per_second")
+    return f'IF(OR({always}),"always_on",IF(OR({second}),"per_second",{norm}))'
 
 
 def _used_formula(key: str, b: str, e: str) -> str:
@@ -100,8 +121,11 @@ def _used_formula(key: str, b: str, e: str) -> str:
     if key == "precision":
         match = f"MATCH(IF(ISNUMBER({b}),{b},TRIM({b})),prec_keys,0)"
         return f'=IF(LEN(TRIM({b}))=0,{e},IF(ISNA({match}),"invalid",INDEX(prec_names,{match})))'
-    if key == "cloud_billing":
+    if key in ("cloud_billing", "cloud_pricing"):
         return f"=IF(LEN(TRIM({b}))=0,{e},{_billing(b)})"
+    if key in TARGETS:  # "none" (or 0) = no target: 0 in the formulas, as in the engine's Scenario
+        return (f'=IF(LEN(TRIM({b}))=0,{e},IF(OR(LOWER(TRIM({b}))="none",LOWER(TRIM({b}))="no",'
+                f'LOWER(TRIM({b}))="off"),0,{b}))')
     if Scenario.model_fields[key].annotation is str:
         return f"=IF(LEN(TRIM({b}))=0,{e},TRIM({b}))"
     return f"=IF(LEN(TRIM({b}))=0,{e},{b})"
@@ -152,11 +176,11 @@ def build(book: Book, scenario: Scenario, constants: ConstantsLayout) -> None:
     put_text(ws, "I1", "input check", "header")
     put_text(ws, "J1", "", "header")
     put_text(ws, "I2", "problems [count]", "label")
-    put(ws, "J2", f"=SUMPRODUCT(--(LEN(G{FIRST_ROW}:G{last})>0))+SUMPRODUCT(--(LEN(sizing_checks)>0))",
-        "calc", "int")
+    put(ws, "J2", f"=SUMPRODUCT(--(LEN(G{FIRST_ROW}:G{last})>0))+SUMPRODUCT(--(LEN(sizing_checks)>0))"
+        "+(LEN(cloud_billing_check)>0)+(LEN(onprem_billing_check)>0)", "calc", "int")
     book.name("input_problems", SHEET, "J2")
     put(ws, "J3", '=IF(input_problems=0,"OK: every input can be used",'
-        'input_problems&" problem(s): see column G and the Sizing checks")', "answer")
+        'input_problems&" problem(s): see column G, the Sizing checks and the Comparison checks")', "answer")
     put_text(ws, "I5", "How to use", "section")
     lines = ["Type into the yellow cells of column B only.",
              "A blank value uses the default (column E);",

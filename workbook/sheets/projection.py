@@ -99,7 +99,7 @@ def _settings(book: Book, ws) -> None:
         ("volume overflows", "=IF(input_problems>0,FALSE,LN(MAX(requests_per_month_used,1))+(horizon_months_used-1)*"
          "LN(1+growth_rate_monthly_used)>=c_ln_max_number)", None, "yes/no", "pj_overflow", "calc"),
         ("projection computable", "=AND(input_problems=0,NOT(pj_overflow),ISNUMBER(api_variable),"
-         "ISNUMBER(cloud_variable),ISNUMBER(cloud_step),ISNUMBER(cloud_capacity),ISNUMBER(onprem_step),"
+         "ISNUMBER(cloud_variable),ISNUMBER(cloud_step),ISNUMBER(cloud_replica_capacity),ISNUMBER(onprem_step),"
          "ISNUMBER(onprem_capacity),ISNUMBER(onprem_capex_per_server_used),ISNUMBER(onprem_running_per_server))",
          None, "yes/no", "pj_ok", "calc"),
         ("status", '=IF(pj_ok,"ok",IF(input_problems>0,"check Inputs",IF(pj_overflow,"volume overflows","n/a")))',
@@ -160,13 +160,16 @@ def _coefficients(book: Book, ws) -> None:
     rows = (
         ("fixed cost", ["=api_fixed", "=cloud_fixed", "=onprem_fixed"], "money", "money/month"),
         ("variable cost", ["=api_variable", "=cloud_variable", "=onprem_variable"], "money_small", "money/request"),
-        ("cost per replica", ["=api_step", "=cloud_step", "=onprem_step"], "money",
-         "money/month/replica"),
-        ("capacity of one replica", [None, "=cloud_capacity", "=onprem_capacity"], "volume", "requests/month"),
-        ("minimum replicas", [None, "=min_replicas_used", "=min_replicas_used"], "int", "count"),
+        ("cost per unit (instances or servers)", ["=api_step", "=cloud_step", "=onprem_step"], "money",
+         "money/month/unit"),
+        ("capacity of one unit", [None, "=cloud_capacity", "=onprem_capacity"], "volume", "requests/month"),
+        ("minimum units", [None, "=cloud_min_units", "=onprem_min_units"], "int", "count"),
         ("capex per server (cash)", [None, None, "=onprem_capex_per_server_used"], "money0", "money"),
         ("energy per server", [None, None, "=onprem_energy_per_server"], "money", "money/month/server"),
-        ("maintenance per server", [None, None, "=onprem_maintenance_monthly_used"], "money", "money/month/server"),
+        ("colocation and support per server", [None, None,
+                                                 '=IF(ISNUMBER(onprem_running_cost),onprem_running_cost'
+                                                 '-onprem_energy_per_server,"n/a")'], "money",
+         "money/month/server"),
     )
     r = r0 + 2
     for label, formulas, fmt, unit in rows:
@@ -221,14 +224,18 @@ def _templates(first: bool) -> dict[str, tuple[str, str | None]]:
     prev = {k: f"{col}{{p}}" for k, col in COLUMNS.items()}
     t, R = "$A{r}", "$B{r}"
     need = "MAX(min_replicas_used,ROUNDUP(" + R + "*peak_to_average_used/{cap},0))"
-    servers = need.replace("{cap}", "onprem_capacity")
+    def units(cap: str, least: str) -> str:
+        return f"IF(ISNUMBER({cap}),MAX({least},ROUNDUP({R}*peak_to_average_used/{cap},0)),0)"
+
+    servers = units("onprem_capacity", "onprem_min_units") + "*onprem_servers_per_unit"
     f = {
         "requests": f"requests_per_month_used*(1+growth_rate_monthly_used)^({t}-1)",
         "api": f"api_fixed+api_variable*{R}",
-        "cloud_replicas": need.replace("{cap}", "cloud_capacity"),
-        "cloud": f"cloud_fixed+cloud_variable*{R}+cloud_step*{cell['cloud_replicas']}",
+        "cloud_replicas": need.replace("{cap}", "cloud_replica_capacity"),
+        "cloud": f"cloud_fixed+cloud_variable*MAX({R}-cloud_free_volume,0)+cloud_step*"
+                 + units("cloud_capacity", "cloud_min_units"),
         "onprem_servers": servers if first else f"MAX({prev['onprem_servers']},{servers})",
-        "onprem": f"onprem_fixed+onprem_variable*{R}+onprem_step*{cell['onprem_servers']}",
+        "onprem": f"onprem_fixed+onprem_variable*{R}+onprem_step*{cell['onprem_servers']}/onprem_servers_per_unit",
         "onprem_capex": "onprem_capex_per_server_used*" + (cell["onprem_servers"] if first else
                                                            f"({cell['onprem_servers']}-{prev['onprem_servers']})"),
         "onprem_cash": f"{cell['onprem_capex']}+(onprem_fixed+onprem_variable*{R}"

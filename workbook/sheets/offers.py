@@ -1,0 +1,60 @@
+"""The Cloud Offers sheet: the shipped cloud-offer catalog (one row per instance offer, with sources and
+dates), and beside it the columns that pick the offer a scenario uses when ``cloud_offer`` is blank
+(``costengine.billing.choose_offer``): among the offers for ``cloud_gpu`` with a price at ``cloud_pricing``
+(per-second offers for per-second billing), the cheapest per GPU-hour whose instance holds a replica of
+``cloud_n_min`` GPUs; when none holds it, the one with the most GPUs. Ties go to the first in catalog order.
+"""
+
+from __future__ import annotations
+
+from openpyxl.utils import get_column_letter
+
+from costengine import load_catalog
+from costengine.catalogs import OFFER_COLUMNS
+
+from ..kit import Book, header_row, put
+from .catalog_table import catalog_sheet
+
+__all__ = ["SHEET", "build"]
+
+SHEET = "Cloud Offers"
+_UNITS = {"gpus_per_instance": "GPUs per instance", "on_demand_per_hour_usd": "on demand [USD/instance-h]",
+          "spot_per_hour_usd": "spot [USD/instance-h]", "commit_1y_per_hour_usd": "1-year commitment [USD/instance-h]",
+          "commit_3y_per_hour_usd": "3-year commitment [USD/instance-h]",
+          "per_second_usd": "per second (serverless) [USD/instance-s]"}
+_FMT = {"gpus_per_instance": "int", "on_demand_per_hour_usd": "0.00", "spot_per_hour_usd": "0.00",
+        "commit_1y_per_hour_usd": "0.00", "commit_3y_per_hour_usd": "0.00", "per_second_usd": "0.000000"}
+_TERMS = '{"on_demand","commit_1y","commit_3y","spot"}'
+
+
+def build(book: Book) -> None:
+    """One row per offer; names ``of_<column>``, ``list_offers`` and the pick columns ``of_pick_price``,
+    ``of_pick_score``."""
+    cat = load_catalog()
+    rows = list(cat.offers.values())
+    widths = {"A": 30, "B": 12, "C": 22, "D": 12, "E": 10, "F": 8, "G": 10, "H": 10, "I": 10, "J": 10, "K": 12,
+              "L": 40, "M": 11, "N": 40}
+    catalog_sheet(book, SHEET, OFFER_COLUMNS, rows, _UNITS, "of", _FMT, widths, "list_offers")
+    ws = book.sheet(SHEET)
+    col = {c: get_column_letter(j + 1) for j, c in enumerate(OFFER_COLUMNS)}
+    first = len(OFFER_COLUMNS) + 2
+    pc, cand, hold, score = (get_column_letter(first + k) for k in range(4))
+    header_row(ws, 1, ["price at the term [USD/GPU-h]", "candidate", "holds a replica: price",
+                       "fallback score (GPUs - price/1e6)"], first)
+    last = len(rows) + 1
+    for r in range(2, last + 1):
+        term = (f"CHOOSE(MATCH(cloud_pricing_used,{_TERMS},0),{col['on_demand_per_hour_usd']}{r},"
+                f"{col['commit_1y_per_hour_usd']}{r},{col['commit_3y_per_hour_usd']}{r},{col['spot_per_hour_usd']}{r})")
+        g = f"{col['gpus_per_instance']}{r}"
+        put(ws, f"{pc}{r}", f'=IF(cloud_billing_used="per_second",IF(ISNUMBER({col["per_second_usd"]}{r}),'
+            f'{col["per_second_usd"]}{r}*c_seconds_per_hour/{g},""),IF(ISNUMBER({term}),{term}/{g},""))', "calc",
+            "0.000")
+        put(ws, f"{cand}{r}", f'=AND(LOWER(TRIM({col["gpu"]}{r}))=LOWER(cloud_gpu_used),ISNUMBER({pc}{r}))', "calc")
+        put(ws, f"{hold}{r}", f'=IF(AND({cand}{r},ISNUMBER(cloud_n_min)),IF({g}>=cloud_n_min,{pc}{r},""),"")',
+            "calc", "0.000")
+        put(ws, f"{score}{r}", f'=IF({cand}{r},{g}-{pc}{r}/1000000,"")', "calc", "0.000000")
+    book.names_many([("of_pick_price", SHEET, f"{hold}2:{hold}{last}"),
+                     ("of_pick_score", SHEET, f"{score}2:{score}{last}"),
+                     ("of_term_price_gpu", SHEET, f"{pc}2:{pc}{last}")])
+    for c, w in zip((pc, cand, hold, score), (14, 10, 14, 14)):
+        ws.column_dimensions[c].width = w
