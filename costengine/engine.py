@@ -215,7 +215,7 @@ def _sweep_columns(df: pd.DataFrame) -> dict[str, np.ndarray]:
             cols[key] = (pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=[blank])
                          if series is None else _check_text(key, series, blank))
             continue
-        if key in TARGET_KEYS and series is not None:  # "none" = no target, kept as 0 like a Scenario does
+        if key in TARGET_KEYS and series is not None and series.dtype == object:  # "none" = no target (0)
             text = series.astype(str).str.strip().str.lower()
             series = series.where(~text.isin(["none", "no", "off"]), 0.0)
         if series is None:

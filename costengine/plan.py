@@ -231,6 +231,31 @@ def resolve(cols: Columns, catalog: Catalog, rows: np.ndarray | None = None) -> 
                 options={"api": api, "cloud": cloud, "onprem": onprem})
 
 
+class _Key(tuple):
+    """A tuple of column values, hashable, as one lookup key."""
+
+
+def _combined(*columns) -> np.ndarray:
+    """One object per row standing for the tuple of the rows' values in ``columns``, built per distinct
+    combination (fast for millions of rows): equal tuples are the same object, so lookups factorize them once."""
+    n = len(columns[0])
+    if n == 1:
+        out = np.empty(1, dtype=object)
+        out[0] = _Key(np.asarray(c, dtype=object)[0] for c in columns)
+        return out
+    code = np.zeros(n, dtype=np.int64)
+    uniques = []
+    for c in columns:
+        k, u = pd.factorize(np.asarray(c, dtype=object) if not isinstance(c, pd.Categorical) else c)
+        code = code * (len(u) + 1) + k
+        uniques.append((k, u))
+    combo, first = np.unique(code, return_index=True)
+    objs = np.empty(len(combo), dtype=object)
+    for j, i in enumerate(first):
+        objs[j] = _Key(u[k[i]] if k[i] >= 0 else None for k, u in uniques)
+    return objs[np.searchsorted(combo, code)]
+
+
 def _text_blank(values) -> np.ndarray:
     """Blank text cells ("" or None) of an object column."""
     if isinstance(values, pd.Categorical):
@@ -404,14 +429,11 @@ def _cloud(f: Columns, catalog: Catalog, model: _ModelColumns, staff: np.ndarray
     offer_rows = ~price_typed
     n_min = np.where(np.isnan(typed_n), model.min_tp(hw, np.full(n, 1e9)), typed_n)  # memory only, any node
     n_min = np.where(np.isnan(n_min), max(serving.TP_SIZES), n_min)
-    offer_id = np.asarray(f["cloud_offer"], dtype=object)
-    keys = np.array([f"{g}|{t}|{int(ps)}|{m:g}|{oid}" for g, t, ps, m, oid in
-                     zip(f["cloud_gpu"], pricing, per_second, n_min, offer_id)], dtype=object) \
-        if offer_rows.any() else np.full(n, "", dtype=object)
+    keys = _combined(f["cloud_gpu"], pricing, per_second, n_min, f["cloud_offer"])
 
-    def pick(key: str):
-        g, t, ps, m, oid = key.split("|")
-        return billing.choose_offer(catalog, g, t, ps == "1", float(m), oid or None)
+    def pick(key: tuple):
+        g, t, ps, m, oid = key
+        return billing.choose_offer(catalog, g, t, bool(ps), float(m), oid or None)
 
     offers = _lookup(keys, offer_rows, pick, rows)
     np.copyto(node, offers.attr("gpus_per_instance"), where=offer_rows)
@@ -462,10 +484,10 @@ def _onprem(f: Columns, catalog: Catalog, model: _ModelColumns, staff: np.ndarra
                     & typed["onprem_maintenance_monthly"])
     need_hw = need_server | _blank(f["seconds_per_request"]) | _blank(f["onprem_gpus_per_replica"])
     hw = _lookup(np.asarray(f["onprem_gpu"], dtype=object), need_hw, lambda g: catalog.gpu(g, "onprem_gpu"), rows)
-    keys = np.array([f"{g}|{sid}" for g, sid in zip(f["onprem_gpu"], f["onprem_server"])], dtype=object)
+    keys = _combined(f["onprem_gpu"], f["onprem_server"])
 
-    def pick(key: str):
-        g, sid = key.split("|")
+    def pick(key: tuple):
+        g, sid = key
         server = billing.server_for(catalog, g, sid or None)
         gpu = catalog.gpu(g, "onprem_gpu")
         return _ServerTerms(server, billing.server_terms(server, gpu.price_usd, gpu.tdp_w))

@@ -14,6 +14,7 @@ The model is an *estimate*, validated against published measurements in ``docs/v
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -111,8 +112,46 @@ def prefill_s(m: ReplicaModel) -> np.ndarray:
     return work / (n * m.flops * m.compute_eff * m.sw_eff)
 
 
-def step_times(m: ReplicaModel, batch, eff: Efficiencies = DEFAULT_EFFICIENCIES) -> dict[str, np.ndarray]:
+@dataclass(frozen=True)
+class _Prepared:
+    """The batch-independent parts of :func:`step_times`, computed once per element (1-D or broadcast arrays)."""
+
+    pp: np.ndarray
+    mem_fixed: np.ndarray     # (W - W_exp) / (tp*BW*eff_bw) [s]
+    mem_expert: np.ndarray    # W_exp / (tp*BW*eff_bw) [s]
+    keep: np.ndarray          # 1 - top_k/experts (NaN for dense)
+    moe: np.ndarray           # bool
+    mem_per_seq: np.ndarray   # k*c / (tp*BW*eff_bw) [s/sequence of a micro-batch]
+    cmp_per_seq: np.ndarray   # 2*active / (tp*F*eff_f) [s/sequence]
+    scale: np.ndarray         # tp**tp_exponent / sw_eff
+    ar_fixed: np.ndarray      # 2*layers*latency (tp > 1) [s]
+    ar_per_seq: np.ndarray    # 2*layers*2*(tp-1)/tp*hidden*2/link (tp > 1) [s/sequence]
+    fixed: np.ndarray         # (pp-1)*hop + step overhead [s]
+    pf: np.ndarray            # prefill of one request [s]
+    o: np.ndarray             # output tokens [tokens]
+    util: np.ndarray
+    chunks: np.ndarray        # ceil(p / chunk)
+
+
+def _prepare(m: ReplicaModel, eff: Efficiencies) -> _Prepared:
+    den = m.tp * m.bw * eff.bandwidth
+    with np.errstate(divide="ignore", invalid="ignore"):
+        keep = np.where(m.experts > 0, 1.0 - m.top_k / np.where(m.experts > 0, m.experts, 1.0), np.nan)
+    tp_wide = m.tp > 1
+    return _Prepared(
+        pp=m.pp, mem_fixed=(m.w_bytes - m.w_expert_bytes) / den, mem_expert=m.w_expert_bytes / den, keep=keep,
+        moe=m.experts > 0, mem_per_seq=m.kv * (m.p + m.o / 2.0) / den,
+        cmp_per_seq=2.0 * m.active / (m.tp * m.flops * m.compute_eff), scale=m.tp ** eff.tp_exponent / m.sw_eff,
+        ar_fixed=np.where(tp_wide, 2.0 * m.layers * m.allreduce_s, 0.0),
+        ar_per_seq=np.where(tp_wide, 2.0 * m.layers * 2.0 * (m.tp - 1) / m.tp * m.hidden * 2.0 / m.link, 0.0),
+        fixed=(m.pp - 1) * eff.pp_hop_s + eff.step_overhead_s, pf=prefill_s(m), o=m.o, util=m.util,
+        chunks=np.ceil(m.p / eff.prefill_chunk_tokens))
+
+
+def step_times(m, batch, eff: Efficiencies = DEFAULT_EFFICIENCIES) -> dict[str, np.ndarray]:
     """Decode step, TPOT, TTFT and throughput of a replica at ``batch`` sequences.
+
+    ``m`` is a :class:`ReplicaModel` (or its prepared form, internal).
 
     Notes
     -----
@@ -122,7 +161,8 @@ def step_times(m: ReplicaModel, batch, eff: Efficiencies = DEFAULT_EFFICIENCIES)
         memory time           = (W - W_exp + W_exp*x + b*k*c) / (tp*BW*eff_bw)
         compute time          = 2*active*b / (tp*F*eff_f)
         all-reduce time       = 2*layers*(latency + 2*(tp-1)/tp * b*hidden*2 B / link)   (tp > 1)
-        decode step           = max(memory, compute) / sw_eff + all-reduce + (pp-1)*hop + step overhead
+        decode step           = max(memory, compute) * tp^tp_exponent / sw_eff + all-reduce + (pp-1)*hop
+                                + step overhead
         TPOT                  = decode step + (B/o) * prefill            (prefill interleaved with decode)
         requests/s            = B / (o * TPOT)
         TTFT                  = queue + prefill + ceil(p/chunk) * decode step
@@ -131,26 +171,25 @@ def step_times(m: ReplicaModel, batch, eff: Efficiencies = DEFAULT_EFFICIENCIES)
     A sequence gets one token per pass of its micro-batch through all stages, so TPOT is the pass time.
     Every term grows with B, so TPOT and TTFT rise with the batch (the batch search relies on it).
     """
+    q = m if isinstance(m, _Prepared) else _prepare(m, eff)
     b_total = np.asarray(batch, dtype=float)
-    b = b_total / m.pp
+    b = b_total / q.pp
+    moe = np.broadcast_to(q.moe, np.broadcast_shapes(np.shape(q.moe), np.shape(b)))
+    mem_t = q.mem_fixed + b * q.mem_per_seq
+    if moe.any():  # the power only where there are experts
+        extra = np.zeros(moe.shape)
+        extra[moe] = np.broadcast_to(q.mem_expert, moe.shape)[moe] * (
+            1.0 - np.broadcast_to(q.keep, moe.shape)[moe] ** np.broadcast_to(b, moe.shape)[moe])
+        mem_t = mem_t + extra
+    mem_t = mem_t + np.where(moe, 0.0, q.mem_expert)  # a dense model reads every weight
+    step = np.maximum(mem_t, b * q.cmp_per_seq) * q.scale + q.ar_fixed + b * q.ar_per_seq + q.fixed
     with np.errstate(divide="ignore", invalid="ignore"):
-        share = np.where(m.experts > 0, 1.0 - (1.0 - m.top_k / np.where(m.experts > 0, m.experts, 1.0)) ** b, 1.0)
-    w_read = m.w_bytes - m.w_expert_bytes + m.w_expert_bytes * share
-    ctx = m.p + m.o / 2.0
-    mem_t = (w_read + b * m.kv * ctx) / (m.tp * m.bw * eff.bandwidth)
-    cmp_t = 2.0 * m.active * b / (m.tp * m.flops * m.compute_eff)
-    ar = np.where(m.tp > 1, 2.0 * m.layers * (m.allreduce_s + 2.0 * (m.tp - 1) / m.tp * b * m.hidden * 2.0 / m.link),
-                  0.0)
-    step = np.maximum(mem_t, cmp_t) * m.tp ** eff.tp_exponent / m.sw_eff + ar + (m.pp - 1) * eff.pp_hop_s + eff.step_overhead_s
-    pf = prefill_s(m)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        tpot = step + b_total / m.o * pf
-        rps = b_total / (m.o * tpot)
-        rho = np.clip(m.util * b_total * pf / (m.o * tpot), 0.0, 0.999999)
-    queue = rho / (2.0 * (1.0 - rho)) * pf
-    chunks = np.ceil(m.p / eff.prefill_chunk_tokens)
-    ttft = queue + pf + chunks * step
-    return {"decode_step_s": step, "prefill_s": pf * np.ones_like(step), "tpot_s": tpot, "ttft_s": ttft,
+        tpot = step + b_total / q.o * q.pf
+        rps = b_total / (q.o * tpot)
+        rho = np.clip(q.util * b_total * q.pf / (q.o * tpot), 0.0, 0.999999)
+    queue = rho / (2.0 * (1.0 - rho)) * q.pf
+    ttft = queue + q.pf + q.chunks * step
+    return {"decode_step_s": step, "prefill_s": q.pf * np.ones_like(step), "tpot_s": tpot, "ttft_s": ttft,
             "requests_per_s": rps}
 
 
@@ -184,19 +223,37 @@ def largest_batch(m: ReplicaModel, b_max, tpot_max_s, ttft_max_s,
     if no_target.all():
         return hi
 
-    def ok(bb):
-        t = step_times(m, bb, eff)
-        return (t["tpot_s"] <= tpot_max_s) & (t["ttft_s"] <= ttft_max_s)
-
     lo = np.where(no_target, hi, lo)
-    live = hi > lo
-    while live.any():
-        mid = np.where(live, np.floor((lo + hi + 1.0) / 2.0), lo)
-        good = ok(np.maximum(mid, 1.0))
-        lo = np.where(live & good, mid, lo)
-        hi = np.where(live & ~good, mid - 1.0, hi)
-        live = hi > lo
+    shape = lo.shape
+    tpot_max = np.broadcast_to(tpot_max_s, shape)
+    ttft_max = np.broadcast_to(ttft_max_s, shape)
+    idx = np.flatnonzero(hi > lo)          # the elements still searching, and their model
+    sub = compact(m if isinstance(m, _Prepared) else _prepare(m, eff), hi > lo)
+    lo_s, hi_s, tp_s, tt_s = lo[idx], hi[idx], tpot_max[idx], ttft_max[idx]
+    while len(idx):
+        mid = np.floor((lo_s + hi_s + 1.0) / 2.0)
+        t = step_times(sub, np.maximum(mid, 1.0), eff)
+        good = (t["tpot_s"] <= tp_s) & (t["ttft_s"] <= tt_s)
+        lo_s = np.where(good, mid, lo_s)
+        hi_s = np.where(good, hi_s, mid - 1.0)
+        done = hi_s <= lo_s
+        if done.all():
+            lo.flat[idx] = lo_s
+            break
+        if done.mean() > 0.4:  # shrink the arrays once enough of them are done (compaction costs a copy)
+            lo.flat[idx[done]] = lo_s[done]
+            keep = ~done
+            idx, lo_s, hi_s, tp_s, tt_s = idx[keep], lo_s[keep], hi_s[keep], tp_s[keep], tt_s[keep]
+            sub = compact(sub, keep)
+        else:  # finished elements stay, frozen: lo = hi
+            hi_s = np.where(done, lo_s, hi_s)
     return lo
+
+
+def compact(m, mask: np.ndarray):
+    """The model (or prepared model) of the elements where ``mask`` is true, as 1-D arrays."""
+    shape = np.shape(mask)
+    return type(m)(**{f.name: np.broadcast_to(getattr(m, f.name), shape)[mask] for f in dataclasses.fields(m)})
 
 
 def tp_for_count(n_gpus, heads, node_gpus) -> np.ndarray:
@@ -289,10 +346,21 @@ def choose_layouts(hw: dict[str, np.ndarray], md: dict[str, np.ndarray], *, p, o
                      sw_eff=hw["sw_eff"], tp=TP, pp=PP, w_bytes=w_bytes, w_expert_bytes=w_expert_bytes,
                      experts=md["experts"], top_k=md["top_k"], active=md["active"], kv=kv, layers=md["layers"],
                      hidden=md["hidden"], attn_width=md["attn_width"], p=p, o=o, util=util, compute_eff=compute_eff)
-    b = largest_batch(m, np.where(fits, b_max, 0.0), tpot_max_s, ttft_max_s, eff)
+    shape = fits.shape
+    flat = _prepare(compact(m, fits), eff)  # only the candidates that fit are searched
+    b_flat = largest_batch(flat, b_max[fits], np.broadcast_to(tpot_max_s, shape)[fits],
+                           np.broadcast_to(ttft_max_s, shape)[fits], eff)
+    b = np.zeros(shape)
+    b[fits] = b_flat
     ok = fits & (b >= 1)
-    t = step_times(m, np.maximum(b, 1.0), eff)
-    first = step_times(m, np.ones_like(N), eff)
+    t_flat = step_times(flat, np.maximum(b_flat, 1.0), eff)
+    one = step_times(flat, np.ones_like(b_flat), eff)
+    t = {k: np.full(shape, np.nan) for k in ("requests_per_s", "ttft_s", "tpot_s")}
+    first = {k: np.full(shape, np.inf) for k in ("ttft_s", "tpot_s")}
+    for k in t:
+        t[k][fits] = t_flat[k]
+    for k in first:
+        first[k][fits] = one[k]
     with np.errstate(invalid="ignore", divide="ignore"):
         per_gpu = np.where(ok, t["requests_per_s"] / N, -np.inf)
     best = np.argmax(per_gpu, axis=0)  # first maximum = fewest GPUs (candidates are in rising order)
