@@ -42,6 +42,21 @@ def _models() -> list[dict[str, Any]]:
     return [as_dict(m) for m in load_catalog().models.values()]
 
 
+def _offers() -> list[dict[str, Any]]:
+    out = []
+    for o in load_catalog().offers.values():
+        row = as_dict(o)
+        gpus = o.gpus_per_instance
+        row["on_demand_gpu_h"] = o.on_demand_per_hour_usd / gpus
+        row["per_second_gpu_h"] = o.per_second_usd * 3600 / gpus
+        out.append(row)
+    return out
+
+
+def _servers() -> list[dict[str, Any]]:
+    return [as_dict(s) for s in load_catalog().servers.values()]
+
+
 def _prices() -> list[dict[str, Any]]:
     return [as_dict(p) for p in token_price_table()]
 
@@ -61,6 +76,20 @@ VIEWS: dict[str, View] = {
                     ("layers", "layers"), ("kv_heads", "KV heads"), ("head_dim", "head dim"),
                     ("context_length", "context")),
                    ("id", "name", "license"), lambda: "templates/models.csv (sources per row: see the file)"),
+    "offers": View("Cloud offers (USD per instance-hour; per GPU-hour where it says so)", _offers,
+                   (("id", "id"), ("provider", "provider"), ("gpu", "GPU"), ("gpus_per_instance", "GPUs"),
+                    ("on_demand_per_hour_usd", "on demand"), ("commit_1y_per_hour_usd", "1 year"),
+                    ("commit_3y_per_hour_usd", "3 years"), ("spot_per_hour_usd", "spot"),
+                    ("on_demand_gpu_h", "on demand /GPU-h"), ("per_second_gpu_h", "per second /GPU-h"),
+                    ("as_of", "as of")),
+                   ("id", "provider", "instance", "region", "gpu"),
+                   lambda: "templates/cloud_offers.csv (sources per row: see the file; docs/pricing.md)"),
+    "servers": View("Servers", _servers,
+                    (("id", "id"), ("gpu", "GPU"), ("gpus_per_server", "GPUs"), ("price_usd", "USD"),
+                     ("typical_kw", "typical kW"), ("max_kw", "max kW"), ("support_per_year_usd", "support USD/yr"),
+                     ("standard", "standard"), ("as_of", "as of")),
+                    ("id", "name", "vendor", "gpu"),
+                    lambda: "templates/servers.csv (sources per row: see the file; blank = no published figure)"),
     "prices": View("Token prices (USD per million tokens)", _prices,
                    (("provider", "provider"), ("model", "model"), ("input", "input"), ("output", "output"),
                     ("cache_read", "cached"), ("batch_discount", "batch off"), ("context_window", "context")),

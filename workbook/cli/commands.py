@@ -54,6 +54,8 @@ class CalibrateFormat(str, Enum):
 class Kind(str, Enum):
     gpus = "gpus"
     models = "models"
+    offers = "offers"
+    servers = "servers"
     prices = "prices"
     keys = "keys"
 
@@ -191,7 +193,7 @@ def catalog(kind: Annotated[Kind, typer.Argument(help="Which catalog.")],
                                                                   "(case-insensitive).")] = None,
             limit: Annotated[int, typer.Option("--limit", "-n", min=0, help="Rows shown (0 = all).")] = 50,
             format: Annotated[Format, typer.Option("--format", help="table or json.")] = Format.table) -> None:
-    """List and search the catalogs: gpus, models, prices (token prices), keys (scenario keys)."""
+    """List and search the catalogs: gpus, models, offers (cloud), servers, prices (token prices), keys."""
     from .catalog_view import as_json, render
     from .catalog_view import search as find
 
