@@ -41,10 +41,12 @@ def random_scenario(rng: np.random.Generator) -> Scenario:
              model=str(rng.choice(list(cat.models))), precision=str(rng.choice(["bf16", "fp8", "int4", "fp16", "int8",
                                                                                  "fp32"])),
              cloud_gpu=str(rng.choice(list(cat.gpus))), onprem_gpu=str(rng.choice(list(cat.gpus))),
-             min_replicas=int(rng.integers(1, 4)), target_utilization=float(rng.uniform(0.3, 1)),
-             staff_monthly=float(rng.uniform(0, 20000)), cloud_monthly_overhead=float(rng.uniform(0, 3000)),
-             onprem_maintenance_monthly=float(rng.uniform(0, 2000)),
-             cloud_billing=str(rng.choice(["reserved", "per_second"])),
+             min_replicas=int(rng.integers(0, 4)), target_utilization=float(rng.uniform(0.3, 1)),
+             cloud_monthly_overhead=float(rng.uniform(0, 3000)),
+             cloud_billing=str(rng.choice(["reserved", "always_on", "per_second"])),
+             cloud_pricing=str(rng.choice(["on_demand", "on_demand", "commit_1y", "commit_3y", "spot"])),
+             onprem_colo_per_kw_month=float(rng.choice([0.0, rng.uniform(100, 250)])),
+             cloud_staff_fte=float(rng.uniform(0, 2)), onprem_staff_fte=float(rng.uniform(0, 3)),
              api_model=str(rng.choice([a.ref for a in api_model_list()])),
              usd_to_currency=float(rng.choice([1.0, rng.uniform(0.5, 1.5)])),
              api_cached_input_share=float(rng.uniform(0, 0.9)), api_batch_share=float(rng.uniform(0, 1)),
@@ -52,7 +54,15 @@ def random_scenario(rng: np.random.Generator) -> Scenario:
              onprem_amortization_months=int(rng.choice([0, 24, 36, 60])),
              api_monthly_fixed=float(rng.choice([0.0, rng.uniform(0, 2000)])),
              hours_per_month=float(rng.uniform(600, 744)), memory_overhead=float(rng.uniform(1, 1.6)))
+    targets = rng.choice(["default", "none", "loose"])
+    if targets == "none":
+        d.update(max_tpot_ms="none", max_ttft_s="none")
+    elif targets == "loose":
+        d.update(max_tpot_ms=float(rng.uniform(50, 200)), max_ttft_s=float(rng.uniform(1, 10)))
     optional = {"seconds_per_request": lambda: float(rng.uniform(0.01, 3)),
+                "staff_monthly": lambda: float(rng.uniform(0, 20000)),
+                "onprem_maintenance_monthly": lambda: float(rng.uniform(0, 2000)),
+                "onprem_gpus_per_replica": lambda: int(rng.choice([1, 2, 4, 8])),
                 "cloud_price_per_gpu_hour": lambda: float(rng.uniform(0.5, 6)),
                 "onprem_capex_per_server": lambda: float(rng.uniform(5000, 400000)),
                 "onprem_power_kw": lambda: float(rng.uniform(0.5, 12)),
@@ -146,7 +156,19 @@ def _cases() -> dict[str, Scenario]:
                                prompt_tokens=1000, output_tokens=0, api_monthly_fixed=4500, seconds_per_request=1,
                                cloud_billing="per_second", cloud_gpus_per_replica=1, cloud_price_per_gpu_hour=3600),
              "formula_text": Scenario(api_model="=1+1", api_input_price_per_mtok=2, api_output_price_per_mtok=8,
-                                      api_cached_input_price_per_mtok=0.5, currency="+EUR")}
+                                      api_cached_input_price_per_mtok=0.5, currency="+EUR"),
+             # billing: per-second warm minimum (the bent line and the segment table with a bend), terms, offers
+             "per_second_warm": Scenario(cloud_billing="per_second", min_replicas=2, model="llama-3.1-8b",
+                                         requests_per_month=2e7),
+             "spot": Scenario(cloud_pricing="spot", model="llama-3.1-8b", onprem_colo_per_kw_month=195),
+             "commit": Scenario(cloud_pricing="commit_1y", cloud_gpu="A100-80GB", onprem_gpu="L40S",
+                                model="qwen2.5-14b", max_tpot_ms=60),
+             "typed_offer": Scenario(cloud_offer="lambda-4xh100-sxm", onprem_server="hgx-h100-8gpu-thinkmate"),
+             "moe_no_targets": Scenario(model="mixtral-8x7b", max_tpot_ms="none", max_ttft_s="none",
+                                        cloud_gpu="H200", onprem_gpu="MI300X"),
+             "multinode": Scenario(model="llama-3.1-405b", precision="bf16", cloud_gpu="L40S", onprem_gpu="L40S",
+                                   max_tpot_ms="none", max_ttft_s="none"),
+             "gpt_oss_native": Scenario(model="gpt-oss-120b", cloud_gpu="B200", onprem_gpu="H100-SXM")}
     tiered = [a for a in api_model_list() if a.tiers]
     if tiered:
         a = tiered[0]
@@ -154,7 +176,7 @@ def _cases() -> dict[str, Scenario]:
         for label, prompt in (("tier_below", start - 1), ("tier_above", start + 1000)):
             cases[label] = Scenario(api_model=a.ref, prompt_tokens=prompt, seconds_per_request=5)
     rng = np.random.default_rng(20261125)
-    while len(cases) < N_RANDOM + 9:
+    while len(cases) < N_RANDOM + 16:
         try:
             s = random_scenario(rng)
             plan_for(s)

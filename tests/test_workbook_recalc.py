@@ -102,7 +102,9 @@ def test_fine_tuning_sheet_reproduces_seed_004(books):
 
 def test_comparison_table_equals_compare(books):
     columns = {"cost per request": "cost_per_request", "cost per million tokens": "cost_per_mtok",
-               "GPUs in use": "gpus", "replicas": "replicas", "utilisation": "utilization"}
+               "GPUs paid for": "gpus", "replicas": "replicas", "utilisation": "utilization", "units bought": "units",
+               "GPUs per replica": "gpus_per_replica", "batch per replica": "batch",
+               "time to first token": "ttft_s", "time per output token": "tpot_ms"}
     for name, book in books.items():
         if name.startswith("bad_"):  # inputs typed over: no answer to compare
             continue
@@ -116,6 +118,9 @@ def test_comparison_table_equals_compare(books):
                     assert got == "n/a", (name, label, option, got)
                 else:
                     assert _close(got, float(want)), (name, label, option, got, want)
+        r = book.row_of("Comparison", "offer or server")
+        for j, option in enumerate(("api", "cloud", "onprem")):
+            assert (book.at("Comparison", r, 3 + j) or "") == table.loc[option, "offer"], (name, option)
 
 
 def test_sizing_equals_the_plan(books):
@@ -124,7 +129,7 @@ def test_sizing_equals_the_plan(books):
             continue
         p = plan_for(book.scenario)
         for option, name_s, name_g in (("cloud", "cloud_seconds_per_request", "cloud_gpus_per_replica_used"),
-                                       ("onprem", "onprem_seconds_per_request", "onprem_gpus_per_server_used")):
+                                       ("onprem", "onprem_seconds_per_request", "onprem_gpus_per_replica_used")):
             assert _close(book.name(name_s), float(p.options[option].seconds_per_request[0])), (name, option)
             assert _close(book.name(name_g), float(p.options[option].gpus_per_replica[0])), (name, option)
 
