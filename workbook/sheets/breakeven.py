@@ -134,7 +134,8 @@ def build(book: Book) -> None:
     x.add("K", "where the line bends", "requests/month", _g("MAX([FA],[FB])"), fmt="volume",
           note="one option bills per second above its warm minimum")
     x.add("bent", "break-even (bent line)", "requests/month",
-          _g('IF(AND([V1]<0,-[F]/[V1]<=[K]),-[F]/[V1],IF([V]<0,-[Fp]/[V],"none"))'), fmt="volume",
+          _g('IF([V1]<0,IF(-[F]/[V1]<=[K],-[F]/[V1],IF([V]<0,-[Fp]/[V],"none")),IF([V]<0,-[Fp]/[V],"none"))'),
+          fmt="volume",
           note="below the bend F + V1 R; above it Fp + V R")
 
     x.section("Result")

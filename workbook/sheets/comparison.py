@@ -221,7 +221,8 @@ def build(book: Book, tiers: TierColumns) -> None:
           'cloud_pricing_used<>"on_demand"),"cloud_pricing: per-second (serverless) billing has no "&'
           'cloud_pricing_used&" term: use on_demand",IF(NOT(ISNUMBER([c_term])),IF([c_per_second],'
           '"cloud_billing: offer "&[c_offer]&" is not billed per second; choose a serverless offer or always_on",'
-          '"cloud_pricing: offer "&[c_offer]&" publishes no "&cloud_pricing_used&" price"),""))))))', kind="check")
+          '"cloud_pricing: offer "&[c_offer]&" publishes no "&cloud_pricing_used&" price"),""))))))', kind="check",
+          names="cloud_billing_check")
 
     # --- workings: on-premises -----------------------------------------------------------------------------
     w.section("On-premises: bought servers (the catalog's server, replicas packed into whole servers)")
