@@ -17,12 +17,14 @@ import io
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from datetime import datetime, timezone
+from datetime import datetime
 from importlib import resources
 from types import MappingProxyType
 from typing import Any
 
 from .errors import CostModelError, closest
+from .token_prices import (TokenPrice, tier_starts, token_price, token_price_table,  # noqa: F401 (re-exported)
+                           token_prices_version)
 
 __all__ = [
     "GPU", "OpenModel", "CloudOffer", "Server", "TokenPrice", "Catalog", "load_catalog", "HARDWARE_COLUMNS",
@@ -333,39 +335,6 @@ class Catalog:
         """The open model with this id (case-insensitive); ``key`` names the input in the error."""
         return _lookup(self.models, model_id, key, "model")
 
-    def offer(self, offer_id: str, key: str = "cloud_offer") -> CloudOffer:
-        """The cloud offer with this id (case-insensitive)."""
-        return _lookup(self.offers, offer_id, key, "cloud offer")
-
-    def server(self, server_id: str, key: str = "onprem_server") -> Server:
-        """The server with this id (case-insensitive)."""
-        return _lookup(self.servers, server_id, key, "server")
-
-    def offers_for(self, gpu_id: str) -> tuple[CloudOffer, ...]:
-        """The offers of one GPU, in catalog order."""
-        g = gpu_id.strip().lower()
-        return tuple(o for o in self.offers.values() if o.gpu.lower() == g)
-
-    def standard_server(self, gpu_id: str, key: str = "onprem_server") -> Server:
-        """The standard server of a GPU; raises naming ``key`` when the catalog has none."""
-        g = gpu_id.strip().lower()
-        rows = [r for r in self.servers.values() if r.gpu.lower() == g]
-        for r in rows:
-            if r.is_standard:
-                return r
-        if rows:
-            return rows[0]
-        raise CostModelError(key, f"the server catalog has no server with {gpu_id} GPUs; give onprem_server, or "
-                             "onprem_gpus_per_server, onprem_capex_per_server and onprem_power_kw")
-
-    def gpu(self, gpu_id: str, key: str = "gpu") -> GPU:
-        """The GPU with this id (case-insensitive); ``key`` names the input in the error."""
-        return _lookup(self.gpus, gpu_id, key, "GPU")
-
-    def model(self, model_id: str, key: str = "model") -> OpenModel:
-        """The open model with this id (case-insensitive); ``key`` names the input in the error."""
-        return _lookup(self.models, model_id, key, "model")
-
 
 def _lookup(table: Mapping[str, Any], wanted: Any, key: str, what: str) -> Any:
     if not isinstance(wanted, str) or not wanted.strip():
@@ -387,128 +356,6 @@ def load_catalog() -> Catalog:
                    models=_read_rows("models.csv", OpenModel, MODEL_COLUMNS),
                    offers=_read_rows("cloud_offers.csv", CloudOffer, OFFER_COLUMNS),
                    servers=_read_rows("servers.csv", Server, SERVER_COLUMNS))
-
-
-# --- token prices (genai-prices) -------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class TokenPrice:
-    """Token prices of one closed model [USD/MTok], from genai-prices.
-
-    ``cache_read`` falls back to ``input`` and ``cache_write`` to ``input`` when the catalog has none;
-    ``batch_discount`` is derived from the catalog's batch price variant when it has one.
-    """
-
-    provider: str
-    model: str
-    name: str
-    input: float
-    output: float
-    cache_read: float
-    cache_write: float
-    batch_discount: float | None
-    context_window: int | None
-
-
-def _snapshot() -> Any:
-    from genai_prices.data_snapshot import get_snapshot
-
-    return get_snapshot()
-
-
-def token_prices_version() -> str:
-    """The genai-prices version the token prices come from."""
-    import genai_prices
-
-    return str(getattr(genai_prices, "__version__", "unknown"))
-
-
-def _price_at(value: Any, prompt_tokens: float) -> float | None:
-    """A price [USD/MTok] from a plain or tiered genai-prices value, the tier chosen by prompt size."""
-    if value is None:
-        return None
-    tiers = getattr(value, "tiers", None)
-    if tiers is None:
-        return float(value)
-    price = float(value.base)
-    for tier in tiers:
-        if prompt_tokens >= tier.start:
-            price = float(tier.price)
-    return price
-
-
-def _from_model_info(provider: Any, info: Any, prompt_tokens: float, when: datetime) -> TokenPrice | None:
-    prices = info.get_prices(when)
-    pin = _price_at(getattr(prices, "input_mtok", None), prompt_tokens)
-    pout = _price_at(getattr(prices, "output_mtok", None), prompt_tokens)
-    if pin is None or pout is None:
-        return None
-    cache_read = _price_at(getattr(prices, "cache_read_mtok", None), prompt_tokens)
-    cache_write = _price_at(getattr(prices, "cache_write_mtok", None), prompt_tokens)
-    discount = None
-    batch = info.get_prices(when, {"processing": "batch"})
-    bin_ = _price_at(getattr(batch, "input_mtok", None), prompt_tokens)
-    if bin_ is not None and pin > 0 and bin_ < pin:
-        discount = round(1.0 - bin_ / pin, 6)
-    return TokenPrice(provider=provider.id, model=info.id, name=info.name or info.id, input=pin, output=pout,
-                      cache_read=pin if cache_read is None else cache_read,
-                      cache_write=pin if cache_write is None else cache_write,
-                      batch_discount=discount, context_window=info.context_window)
-
-
-@functools.lru_cache(maxsize=4096)
-def token_price(model: str, provider: str | None = None, prompt_tokens: float = 0.0,
-                key: str = "api_model") -> TokenPrice:
-    """Current token prices of ``model`` (optionally at ``provider``) from genai-prices.
-
-    Raises :class:`CostModelError` naming ``key`` with the closest model ids when it is unknown.
-    """
-    if not isinstance(model, str) or not model.strip():
-        raise CostModelError(key, f"must be a model id of the token-price catalog (got {model!r})")
-    snap = _snapshot()
-    when = datetime.now(timezone.utc)
-    try:
-        prov, info = snap.find_provider_model(model.strip(), None, provider.strip() if provider else None, None)
-    except LookupError:
-        if provider:
-            ids = [p.id for p in snap.providers]
-            if provider.strip().lower() not in ids:
-                near = closest(provider, ids)
-                raise CostModelError("provider", f"unknown provider {provider!r}; closest: {', '.join(near)}") \
-                    from None
-        ids = sorted({m.id for p in snap.providers for m in p.models})
-        near = closest(model, ids)
-        raise CostModelError(key, f"unknown model {model!r} in the token-price catalog"
-                             + (f"; closest: {', '.join(near)}" if near else "")) from None
-    price = _from_model_info(prov, info, prompt_tokens, when)
-    if price is None:
-        raise CostModelError(key, f"{model!r} has no per-token input and output price in the catalog")
-    return price
-
-
-@functools.lru_cache(maxsize=4096)
-def tier_starts(model: str, provider: str | None = None) -> tuple[float, ...]:
-    """Prompt sizes [tokens] at which the model's tiered prices change (empty when it has no tiers)."""
-    token_price(model, provider)  # raises the engine's error for an unknown model
-    _, info = _snapshot().find_provider_model(model.strip(), None, provider, None)
-    prices = info.get_prices(datetime.now(timezone.utc))
-    starts = {float(t.start) for v in vars(prices).values() for t in (getattr(v, "tiers", None) or [])}
-    return tuple(sorted(starts))
-
-
-@functools.cache
-def token_price_table() -> tuple[TokenPrice, ...]:
-    """Every text model of the token-price catalog with an input and output price, by provider and id."""
-    snap = _snapshot()
-    when = datetime.now(timezone.utc)
-    rows = []
-    for prov in snap.providers:
-        for info in prov.models:
-            price = _from_model_info(prov, info, 0.0, when)
-            if price is not None:
-                rows.append(price)
-    rows.sort(key=lambda r: (r.provider, r.model))
-    return tuple(rows)
 
 
 def as_dict(row: Any) -> dict[str, Any]:

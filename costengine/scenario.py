@@ -36,12 +36,13 @@ INTERACTIVE_SOURCE = ("MLPerf Inference v5.0 Llama-2-70B Interactive scenario: T
 
 #: Staff defaults [value, source]; see docs/pricing.md.
 STAFF_DEFAULTS: dict[str, tuple[float, str]] = {
-    "cloud_staff_fte": (1.0, "one engineer-equivalent for a rented GPU stack: a 24/7 on-call rotation needs at "
-                        "least 5-8 people sharing it (Google SRE book, ch. 11), part-time on this service"),
+    "cloud_staff_fte": (1.0, "one engineer-equivalent for a rented GPU stack, on a 24/7 rotation shared with other "
+                        "services (a dedicated one needs at least 8 people on one site: Google SRE book, ch. 11)"),
     "onprem_staff_fte": (2.0, "the cloud's engineer plus hardware, network and data-centre work; seed 004 puts "
                          "talent and upkeep at 200-250k USD a year"),
-    "staff_cost_per_fte_year": (200_000.0, "loaded cost of a US infrastructure/ML engineer: BLS OES 2024 "
-                                "software developers median ~133k USD x ~1.45 benefits and overhead (BLS ECEC)"),
+    "staff_cost_per_fte_year": (200_000.0, "loaded cost of a US infrastructure engineer: BLS OES May 2024 software "
+                                "developers median 133,080 USD x 1.42 (BLS ECEC June 2025: wages are 70.2% of "
+                                "compensation) = 189k, rounded toward seed 004's 200-250k"),
 }
 
 
@@ -160,7 +161,9 @@ class Scenario(BaseModel):
                                                   ge=0)
     onprem_power_kw: float | None = _f(None, "kW/server", "typical draw; blank = from the server catalog", gt=0)
     onprem_colo_per_kw_month: float = _f(0.0, "money/kW/month", "rented rack space and cooling per kW of the "
-                                         "servers' maximum power (0 = own data centre)", ge=0)
+                                         "servers' maximum power (0 = own data centre)",
+                                         "own data centre; renting: CBRE North America Data Center Trends H2 2024, "
+                                         "184.06 USD/kW/month for 250-500 kW", ge=0)
     onprem_pue: float = _f(1.56, "ratio", "data-centre overhead on power",
                            "Uptime Institute Global Data Center Survey 2024: average PUE 1.56", ge=1, le=5)
     onprem_price_per_kwh: float = _f(0.13, "money/kWh", "electricity price",

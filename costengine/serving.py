@@ -22,7 +22,7 @@ import numpy as np
 __all__ = [
     "Efficiencies", "DEFAULT_EFFICIENCIES", "TP_SIZES", "ALLREDUCE_LATENCY_S", "ReplicaModel", "step_times",
     "largest_batch", "memory_batch", "tp_for_count", "INTERCONNECT_CODES", "Layout", "choose_layouts",
-    "WEIGHT_BYTES", "KV_BYTES", "COMPUTE", "replica_from_rows", "estimate",
+    "WEIGHT_BYTES", "KV_BYTES", "COMPUTE",
 ]
 
 #: Tensor-parallel sizes serving engines run inside one node (vLLM and TensorRT-LLM need the attention heads
@@ -392,63 +392,3 @@ KV_BYTES: dict[str, float] = {"fp32": 4.0, "bf16": 2.0, "fp16": 2.0, "fp8": 1.0,
 #: Tensor-core precision each serving precision computes in (int4 is weight-only: 16-bit activations).
 COMPUTE: dict[str, str] = {"fp32": "bf16", "bf16": "bf16", "fp16": "bf16", "fp8": "fp8", "int8": "fp8",
                            "fp4": "fp4", "int4": "bf16"}
-
-
-def replica_from_rows(model, gpu, *, tp: float, pp: float = 1.0, precision: str | None = None,
-                      prompt_tokens: float = 1000, output_tokens: float = 500, util: float = 0.7,
-                      eff: Efficiencies = DEFAULT_EFFICIENCIES) -> tuple[ReplicaModel, float]:
-    """The :class:`ReplicaModel` of one replica of catalog rows ``model`` on ``gpu``, and its memory batch.
-
-    ``precision`` blank = the model's native format. 4-bit MoE checkpoints (MXFP4, NVFP4) quantise the routed
-    experts and keep the rest at 16 bits (gpt-oss); otherwise every weight is at ``precision``. A precision
-    the GPU has no tensor cores for computes at the bf16 rate (:meth:`GPU.tflops`); fp32 at half of it.
-    """
-    prec = precision or model.native_precision
-    bpp = WEIGHT_BYTES[prec]
-    expert = model.expert_params_billion * 1e9
-    w_expert = expert * bpp
-    if bpp == 0.5 and model.experts > 0:
-        w = w_expert + (model.params_billion * 1e9 - expert) * 2.0
-    else:
-        w = model.params_billion * 1e9 * bpp
-    flops = gpu.tflops(COMPUTE[prec]) * 1e12 * (0.5 if prec == "fp32" else 1.0)
-    kv = 2.0 * model.layers * model.kv_heads * model.head_dim * KV_BYTES[prec]
-    moe = model.experts > 0
-    a = lambda v: np.array([float(v)])  # noqa: E731
-    m = ReplicaModel(bw=a(gpu.bandwidth_tbps * 1e12), flops=a(flops), link=a(gpu.interconnect_gbps * 1e9),
-                     allreduce_s=a(ALLREDUCE_LATENCY_S[gpu.interconnect]), sw_eff=a(gpu.serving_efficiency),
-                     tp=a(tp), pp=a(pp), w_bytes=a(w), w_expert_bytes=a(w_expert), experts=a(model.experts),
-                     top_k=a(model.experts_per_token), active=a(model.active_params_billion * 1e9), kv=a(kv),
-                     layers=a(model.layers), hidden=a(model.hidden_size),
-                     attn_width=a(model.attention_heads * model.head_dim), p=a(prompt_tokens), o=a(output_tokens),
-                     util=a(util), compute_eff=a(eff.compute * (eff.moe_compute if moe else 1.0)))
-    b_mem = float(memory_batch(tp * pp, gpu.memory_gb, w, kv, prompt_tokens, output_tokens, eff))
-    return m, b_mem
-
-
-def estimate(model, gpu, *, tp: float, pp: float = 1.0, precision: str | None = None, prompt_tokens: float = 1000,
-             output_tokens: float = 500, batch: float | None = None, max_tpot_ms: float | None = None,
-             max_ttft_s: float | None = None, util: float = 0.7,
-             eff: Efficiencies = DEFAULT_EFFICIENCIES) -> dict[str, float]:
-    """Serving estimate of one replica at ``batch`` (default: the largest that fits, capped at ``max_batch``, and
-    meets the targets). Returns floats: ``batch``, ``max_batch`` (memory), ``output_tokens_per_s``,
-    ``requests_per_s``, ``seconds_per_request``, ``tpot_ms``, ``ttft_s``, ``decode_step_s``; NaN throughputs
-    when no batch fits or meets the targets."""
-    m, b_mem = replica_from_rows(model, gpu, tp=tp, pp=pp, precision=precision, prompt_tokens=prompt_tokens,
-                                 output_tokens=output_tokens, util=util, eff=eff)
-    cap = min(b_mem, eff.max_batch)
-    if batch is None:
-        tpot = np.inf if max_tpot_ms is None else max_tpot_ms / 1000.0
-        ttft = np.inf if max_ttft_s is None else max_ttft_s
-        b = float(largest_batch(m, np.array([cap]), np.array([tpot]), np.array([ttft]), eff)[0])
-    else:
-        b = min(float(batch), b_mem)
-    if b < 1:
-        nan = float("nan")
-        return {"batch": 0.0, "max_batch": b_mem, "output_tokens_per_s": nan, "requests_per_s": nan,
-                "seconds_per_request": nan, "tpot_ms": nan, "ttft_s": nan, "decode_step_s": nan}
-    t = step_times(m, np.array([b]), eff)
-    rps = float(t["requests_per_s"][0])
-    return {"batch": b, "max_batch": b_mem, "output_tokens_per_s": rps * output_tokens, "requests_per_s": rps,
-            "seconds_per_request": 1.0 / rps, "tpot_ms": float(t["tpot_s"][0]) * 1000.0,
-            "ttft_s": float(t["ttft_s"][0]), "decode_step_s": float(t["decode_step_s"][0])}

@@ -13,7 +13,6 @@ import numpy as np
 import pandas as pd
 
 from .errors import CostModelError
-from .scenario import PRECISION_BYTES
 
 __all__ = [
     "EFF_BANDWIDTH", "EFF_COMPUTE", "KV_MEMORY_FRACTION", "MAX_BATCH",

@@ -19,7 +19,7 @@ import math
 import statistics
 from pathlib import Path
 
-from costengine import serving
+from costengine import serving, throughput
 from costengine.catalogs import load_catalog
 
 DATA = Path(__file__).parent / "data" / "serving_measurements.csv"
@@ -38,7 +38,7 @@ def cases():
         replicas = float(r["n_gpus"] or tp) / (tp * pp)
         p, o = float(r["prompt_tokens"]), float(r["output_tokens"])
         batch = float(r["concurrency"]) / replicas if r["concurrency"] else None
-        est = serving.estimate(load_catalog().model(r["model"]), cat.gpu(r["gpu"]), tp=tp, pp=pp,
+        est = throughput.estimate(load_catalog().model(r["model"]), cat.gpu(r["gpu"]), tp=tp, pp=pp,
                                precision="bf16" if r["precision"] == "fp16" else r["precision"],
                                prompt_tokens=p, output_tokens=o, batch=batch, eff=OFFLINE)
         value = {"output_tps": est["output_tokens_per_s"] * replicas, "tpot_ms": est["tpot_ms"],
