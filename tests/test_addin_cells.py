@@ -42,7 +42,7 @@ def test_empty_range_gives_the_defaults():
     ([["prompt_tokens", float("nan")]], "prompt_tokens must be a finite number (got nan) (scenario row 1)"),
     ([["prompt_tokens", [1.0, 2.0]]], "prompt_tokens must be a number or text, not a range"),
     ([["min_replicas", 1.5]], "min_replicas must be a whole number (got 1.5) (scenario row 1)"),
-    ([["cloud_billing", "hourly"]], "cloud_billing must be one of per_second or reserved (got 'hourly')"),
+    ([["cloud_billing", "hourly"]], "cloud_billing must be one of always_on or per_second (got 'hourly')"),
     ([[None]], "scenario must be a range of 2 or more columns"),
 ])
 def test_bad_scenario_cells_name_key_and_row(rows, text):

@@ -104,7 +104,7 @@ def test_throughput_agrees_with_the_cost_model():
 
 def test_throughput_when_the_model_does_not_fit():
     got = u.LLM_THROUGHPUT("llama-3.1-70b", "L4", 1.0)
-    assert got.startswith("#LLM! gpus: the model does not fit: it needs")
+    assert got.startswith("#LLM! gpus: the model does not fit: one replica needs")
     assert u.LLM_THROUGHPUT("llama-3.1-8b", "H100-SXM", 1.5).startswith("#LLM! gpus must be a whole number")
 
 

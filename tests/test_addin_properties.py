@@ -69,7 +69,8 @@ GOOD = {
     "per_request_a": 0.01, "fixed_b": 0.0, "per_request_b": 0.02, "params_billion": 8.0, "precision": "bf16",
     "gpu_memory_gb": 80.0, "memory_overhead": 1.2, "model": "llama-3.1-8b", "tokens": 1000.0, "gpu": "H100-SXM",
     "gpus": 1.0, "concurrency": 16.0, "trainable_fraction": 0.001, "optimizer_factor": 5.0, "words": 1000.0,
-    "tokens_per_word": 1.33, "kind": "output", "provider": None, "field": "memory_gb",
+    "tokens_per_word": 1.33, "kind": "output", "provider": None, "field": "memory_gb", "max_ttft_s": 2.0,
+    "max_tpot_ms": 100.0,
     ("LLM_PRICE", "model"): "gpt-5-mini", ("LLM_MODEL", "field"): "layers",
 }
 

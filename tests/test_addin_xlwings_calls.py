@@ -78,16 +78,17 @@ def test_no_crossing_shows_none():
 def test_compare_spills_a_header_and_one_row_per_option():
     got = call("LLM_COMPARE", seed_range())
     assert got[0] == ["option", "monthly_cost", "cost_per_request", "cost_per_mtok", "gpus", "replicas",
-                      "utilization"]
+                      "utilization", "gpus_per_replica", "units", "batch", "ttft_s", "tpot_ms", "offer"]
     assert [r[0] for r in got[1:]] == ["api", "cloud", "onprem"]
-    assert {len(r) for r in got} == {7}
+    assert {len(r) for r in got} == {13}
     api, cloud, onprem = got[1:]
     assert api[1:4] == [pytest.approx(37_500), pytest.approx(API_PER_REQUEST), pytest.approx(25.0)]
     assert api[6] == ""  # utilisation means nothing for the API: NaN arrives as an empty-looking cell
     # 1M requests x 2 s on one replica of 730 h: 76.1% busy; the seed's server has 2 GPUs
     assert onprem[4:7] == [2.0, 1.0, pytest.approx(2e6 / (730 * 3600), rel=1e-12)]
     assert cloud[1] == pytest.approx(1e6 * CLOUD_PER_REQUEST + 2000, rel=1e-12)
-    assert all(type(v) is float for r in got[1:] for v in r[1:] if v != "")
+    assert all(type(v) is float for r in got[1:] for v in r[1:12] if v != "")
+    assert [r[12] for r in got[1:]] == ["", "", ""]  # typed prices and servers: no catalog offer or server
 
 
 def test_curve_is_log_spaced_with_the_costs_at_each_volume():
@@ -111,7 +112,7 @@ def test_scenario_keys_table():
     by_key = {r[0]: r for r in got[1:]}
     assert by_key["hours_per_month"][1] == 730.0
     assert by_key["seconds_per_request"][1] == ""  # blank default: derived
-    assert by_key["precision"][1] == "bf16"
+    assert by_key["precision"][1] == ""  # blank default: the model's native format
 
 
 def test_empty_cell_for_an_optional_argument_means_blank():
