@@ -82,7 +82,8 @@ def long_walk_scenario() -> Scenario:
     base = Scenario(model="llama-3.1-8b", cloud_gpu="H100-SXM", onprem_gpu="A100-80GB", cloud_billing="reserved",
                     cloud_gpus_per_replica=1, onprem_gpus_per_server=1, cloud_price_per_gpu_hour=2.0,
                     onprem_capex_per_server=10_000, onprem_power_kw=1.0, onprem_price_per_kwh=0.1,
-                    onprem_maintenance_monthly=0, cloud_monthly_overhead=5000, requests_per_month=1e6)
+                    onprem_maintenance_monthly=0, cloud_monthly_overhead=5000, requests_per_month=1e6,
+                    staff_monthly=4000, max_tpot_ms="none", max_ttft_s="none")
     p = plan_for(base)
     c, o = p.options["cloud"], p.options["onprem"]
     cc, co = c.capacity[0] / p.peak[0], o.capacity[0] / p.peak[0]
@@ -148,7 +149,7 @@ def _cases() -> dict[str, Scenario]:
                                   cloud_gpus_per_replica=1, min_replicas=2, cloud_monthly_overhead=0, staff_monthly=0,
                                   requests_per_month=1000, hours_per_month=730),
              "table": Scenario(cloud_gpu="H100-SXM", onprem_gpu="L40S", model="llama-3.1-8b", requests_per_month=3e8,
-                               cloud_billing="reserved"),
+                               cloud_billing="reserved", staff_monthly=4000),
              "long_walk": long_walk_scenario(),
              # equal from the lowest volumes: same fixed cost, 1.0 per request each (exact in binary)
              "equal": Scenario(api_input_price_per_mtok=1000, api_output_price_per_mtok=1,
