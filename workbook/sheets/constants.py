@@ -15,7 +15,6 @@ from costengine import SCENARIO_KEYS, Scenario
 from costengine import billing as _billing
 from costengine import plan as _plan
 from costengine import serving as _serving
-from costengine import sizing as _sizing
 from costengine.crossing import MAX_VOLUME
 from costengine.rules import PRECISION_BY_BYTES, is_whole, key_bounds
 from costengine.scenario import PRECISION_BYTES
@@ -52,15 +51,31 @@ CONSTANTS: tuple[tuple[str, float, str, str], ...] = (
      "vendor support per year as a share of the server price, where the catalog has none (DGX H100)"),
     ("c_serverless_max_gpus", _plan.SERVERLESS_MAX_GPUS, "GPUs", "GPUs one serverless worker may hold"),
     ("c_max_tp", max(_serving.TP_SIZES), "GPUs", "widest tensor-parallel layout inside one node (typed per-GPU price)"),
-    ("c_eff_bandwidth", _sizing.EFF_BANDWIDTH, "0..1", "achieved share of peak memory bandwidth in decode"),
-    ("c_eff_compute", _sizing.EFF_COMPUTE, "0..1", "achieved share of dense peak FLOP/s"),
-    ("c_kv_memory_fraction", _sizing.KV_MEMORY_FRACTION, "0..1",
-     "share of GPU memory the serving engine may use (vLLM default 0.9)"),
-    ("c_max_batch", _sizing.MAX_BATCH, "sequences", "largest batch per replica (vLLM default max_num_seqs)"),
     ("c_kv_tensors", 2, "count", "a key and a value are cached per layer, KV head and token"),
-    ("c_flops_per_param", 2, "FLOP/param/token", "a multiply and an add per parameter and token"),
-    ("c_output_in_cache", 0.5, "share", "on average half the output is in the KV cache during decode"),
-    ("c_gpu_round_digits", 9, "digits", "GPUs per replica: rounding away float noise before the ceiling"),
+    # the serving model (costengine.serving.DEFAULT_EFFICIENCIES; evidence in docs/validation.md)
+    ("c_srv_bandwidth", _serving.DEFAULT_EFFICIENCIES.bandwidth, "0..1", "achieved share of peak bandwidth in decode"),
+    ("c_srv_compute", _serving.DEFAULT_EFFICIENCIES.compute, "0..1", "achieved share of dense peak FLOP/s"),
+    ("c_srv_moe_compute", _serving.DEFAULT_EFFICIENCIES.moe_compute, "ratio",
+     "grouped expert GEMMs relative to dense GEMMs (mixture of experts)"),
+    ("c_srv_kv_fraction", _serving.DEFAULT_EFFICIENCIES.kv_memory_fraction, "0..1",
+     "share of GPU memory the serving engine uses for weights, activations and KV cache (vLLM default 0.9)"),
+    ("c_srv_activation_gb", _serving.DEFAULT_EFFICIENCIES.activation_gb_per_gpu, "GB/GPU",
+     "memory an engine reserves per GPU for activations and CUDA graphs"),
+    ("c_srv_max_batch", _serving.DEFAULT_EFFICIENCIES.max_batch, "sequences",
+     "most concurrent sequences of one replica (vLLM default max_num_seqs)"),
+    ("c_srv_chunk_tokens", _serving.DEFAULT_EFFICIENCIES.prefill_chunk_tokens, "tokens",
+     "prompt tokens processed per engine step (chunked prefill)"),
+    ("c_srv_step_overhead_s", _serving.DEFAULT_EFFICIENCIES.step_overhead_s, "s", "fixed time of one engine step"),
+    ("c_srv_pp_hop_s", _serving.DEFAULT_EFFICIENCIES.pp_hop_s, "s", "hand-off of a micro-batch between stages"),
+    ("c_srv_tp_exponent", _serving.DEFAULT_EFFICIENCIES.tp_exponent, "1",
+     "per-GPU work time grows as TP ^ this (wide tensor parallelism loses per-GPU throughput)"),
+    ("c_srv_rho_max", 0.999999, "0..1", "queueing: planned load / prefill capacity is capped just below 1"),
+    *((f"c_allreduce_{k}_s", v, "s", f"latency of one small all-reduce over {k}")
+      for k, v in _serving.ALLREDUCE_LATENCY_S.items()),
+    *((f"c_tp{t}", t, "GPUs", "a tensor-parallel size serving engines run inside one node") for t in _serving.TP_SIZES),
+    ("c_four_bit_bytes", PRECISION_BYTES["fp4"], "B", "bytes per parameter of 4-bit weights (MoE checkpoints: the "
+     "routed experts; the rest stays at 16 bits)"),
+    ("c_ms_per_s", 1000, "ms/s", ""),
     ("c_max_volume", MAX_VOLUME, "requests/month", "break-evens are searched up to this volume"),
     ("c_beyond_volume", MAX_VOLUME * 10, "requests/month", "a segment end beyond the search (an option that does "
      "not step, a free volume already passed)"),
