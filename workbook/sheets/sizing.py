@@ -29,10 +29,11 @@ COL0, CAND_TOP = 7, 4
 BATCH_TOP = CAND_TOP + len(OPTS) * len(SLOTS) + 5
 #: Candidate table columns: key -> (column, header).
 CAND = {k: (get_column_letter(COL0 + i), h) for i, (k, h) in enumerate((
-    ("opt", "option"), ("idx", "number"), ("slot", "candidate"), ("tp", "TP"), ("pp", "PP"), ("n", "GPUs"), ("rule", "layout rule"),
-    ("valid", "candidate"), ("mem_b", "memory batch"), ("cap", "largest batch that fits"), ("batch", "batch meeting "
-    "targets"), ("step", "decode step [s]"), ("tpot", "TPOT [s]"), ("ttft", "TTFT [s]"), ("rps", "requests/s"),
-    ("score", "requests/s per GPU"), ("tpot1", "TPOT, batch 1 [s]"), ("ttft1", "TTFT, batch 1 [s]"), ("chosen", ""),
+    ("opt", "option"), ("idx", "number"), ("slot", "candidate"), ("tp", "TP"), ("pp", "PP"), ("n", "GPUs"),
+    ("rule", "layout rule"), ("valid", "candidate"), ("mem_b", "memory batch"), ("cap", "largest batch that fits"),
+    ("batch", "batch meeting targets"), ("step", "decode step [s]"), ("tpot", "TPOT [s]"), ("ttft", "TTFT [s]"),
+    ("rps", "requests/s"), ("score", "requests/s per GPU"), ("tpot1", "TPOT, batch 1 [s]"),
+    ("ttft1", "TTFT, batch 1 [s]"), ("chosen", ""),
     # the batch-independent parts of serving.step_times (its _prepare), per candidate
     ("mf", "weights read [s]"), ("me", "expert weights [s]"), ("keep", "1 - top_k / experts"),
     ("mps", "KV read per sequence [s]"), ("cps", "compute per sequence [s]"), ("scale", "TP^exp / serving eff."),
@@ -40,12 +41,11 @@ CAND = {k: (get_column_letter(COL0 + i), h) for i, (k, h) in enumerate((
     ("pf", "prefill [s]")))}
 
 
-def _catalog(name: str, row: str) -> str:
-    return f'=IF(ISNUMBER({row}),INDEX({name},{row}),"n/a")'
+def _divides(a: str, t: str) -> str:
+    return f"INT({a}/{t})*{t}={a}"  # t divides a (whole numbers), without MOD
 
 
-def _gated(expr: str, *cells: str) -> str:
-    """``expr`` when every cell holds a number, else "n/a" (keeps error values out of the sheet)."""
+def _gated(expr: str, *cells: str) -> str:  # expr when every cell holds a number, else "n/a"
     return f'=IF(AND({",".join(f"ISNUMBER({c})" for c in cells)}),{expr},"n/a")'
 
 
@@ -57,8 +57,7 @@ class _Refs:
         self.o = lambda key: f"${col}${x.at[key]}"
 
 
-def _step(c: dict[str, str], b: str) -> str:
-    """Decode step at batch ``b`` from a candidate's prepared parts (serving.step_times)."""
+def _step(c: dict[str, str], b: str) -> str:  # decode step at batch b from a candidate's prepared parts
     mb = f"({b}/{c['pp']})"
     mem = f"{c['mf']}+{mb}*{c['mps']}+IF(ISNUMBER({c['keep']}),{c['me']}*(1-{c['keep']}^{mb}),{c['me']})"
     return f"MAX({mem},{mb}*{c['cps']})*{c['scale']}+{c['arf']}+{mb}*{c['arp']}+{c['fixed']}"
@@ -79,18 +78,17 @@ _MODEL_CATALOG = (
     ("heads", "attention heads", "attention_heads", "int"), ("kv_heads", "KV heads", "kv_heads", "int"),
     ("head_dim", "head dimension", "head_dim", "int"), ("hidden", "hidden size", "hidden_size", "int"),
     ("ctx_len", "context window", "context_length", "count"), ("experts", "experts (0 = dense)", "experts", "int"),
-    ("top_k", "experts per token", "experts_per_token", "int"),
-    ("native", "native precision", "native_precision", None))
+    ("top_k", "experts per token", "experts_per_token", "int"), ("native", "native format", "native_precision", None))
 
 
 def _model_rows(x: Rows) -> None:
     one = lambda f: [f, None]  # noqa: E731 - model rows have one value (column C)
     x.section("Work and targets", gap=1)
-    x.add("derive", "derive seconds_per_request", "yes/no", one("=LEN(TRIM(seconds_per_request))=0"),
-          note="seconds_per_request blank: the serving model below gives it")
+    x.add("derive", "derive seconds_per_request", "yes/no", one("=LEN(TRIM(seconds_per_request))=0"), note="blank")
     x.add("p", "prompt tokens", "tokens", one("=prompt_tokens_used"), kind="link", fmt="count")
     x.add("o", "output tokens", "tokens", one("=output_tokens_used"), kind="link", fmt="count")
-    x.add("tokens", "tokens per request", "tokens", one("=[p]+[o]"), fmt="count", names=["tokens_per_request", None])
+    x.add("tokens", "tokens per request", "tokens", one(_gated("[p]+[o]", "[p]", "[o]")), fmt="count",
+          names=["tokens_per_request", None])
     x.add("util", "target utilisation", "0..1", one("=target_utilization_used"), kind="link", fmt="ratio")
     for key, label, name, div in (("tgt_tpot", "TPOT target", "max_tpot_ms_used", "/c_ms_per_s"),
                                   ("tgt_ttft", "TTFT target", "max_ttft_s_used", "")):
@@ -102,7 +100,7 @@ def _model_rows(x: Rows) -> None:
           one(f'=IF(ISNA(MATCH({escape_lookup("[model_id]")},list_models,0)),"not in catalog",'
               f'MATCH({escape_lookup("[model_id]")},list_models,0))'), fmt="int", names=["model_row", None])
     for key, label, col, fmt in _MODEL_CATALOG:
-        x.add(key, label, "", one(_catalog(f"md_{col}", "[model_row]")), kind="link", fmt=fmt)
+        x.add(key, label, "", one(_gated(f"INDEX(md_{col},[model_row])", "[model_row]")), kind="link", fmt=fmt)
     x.add("params", "parameters used", "billion",
           one('=IF(LEN(TRIM(model_params_billion))=0,[cat_params],model_params_billion)'),
           fmt="#,##0.00", names=["model_params_billion_used", None], note="typed value, or the catalog's")
@@ -117,7 +115,7 @@ def _model_rows(x: Rows) -> None:
     for key, label, name in (("bpp", "bytes per parameter", "prec_bytes"), ("kvb", "KV bytes/value", "prec_kv_bytes"),
                              ("w16", "bf16 peak weight", "prec_bf16_weight"), ("w8", "fp8 peak weight",
                              "prec_fp8_weight"), ("w4", "fp4 peak weight", "prec_fp4_weight")):
-        x.add(key, label, "", one(_catalog(name, "[prec_row]")), kind="link", fmt="0.0")
+        x.add(key, label, "", one(_gated(f"INDEX({name},[prec_row])", "[prec_row]")), kind="link", fmt="0.0")
     x.add("expert_p", "routed-expert parameters used", "billion", one(_gated("[cat_expert]*[scale]", "[scale]")),
           fmt="#,##0.00")
     x.add("w_expert", "expert weight bytes", "B", one(_gated("[expert_p]*c_per_billion*[bpp]", "[expert_p]", "[bpp]")))
@@ -139,9 +137,9 @@ def _model_rows(x: Rows) -> None:
     x.add("ceff", "compute efficiency", "ratio",
           one(_gated("IF([experts]>0,c_srv_compute*c_srv_moe_compute,c_srv_compute)", "[experts]")), fmt="0.000",
           note="grouped expert GEMMs run below dense efficiency")
-    x.add("ctx", "tokens in the KV cache per sequence", "tokens", one("=[p]+[o]/2"), fmt="count",
+    x.add("ctx", "tokens in the KV cache per sequence", "tokens", one(_gated("[p]+[o]/2", "[p]", "[o]")), fmt="count",
           note="prompt + half the output, on average")
-    x.add("chunks", "prefill chunks", "count", one("=ROUNDUP([p]/c_srv_chunk_tokens,0)"), fmt="int")
+    x.add("chunks", "prefill chunks", "count", one(_gated("ROUNDUP([p]/c_srv_chunk_tokens,0)", "[p]")))
     need = ("OR(" + ",".join(f"LEN(TRIM({k}))=0" for k in ("model_params_billion", "seconds_per_request", "precision",
                                                 "cloud_gpus_per_replica", "onprem_gpus_per_replica")) + ")")
     x.add("model_check", "check (model)", "",
@@ -169,7 +167,7 @@ def _gpu_rows(x: Rows) -> None:
             ("cloud_price", "cloud price", "USD/GPU-h", "cloud_price_per_hour_usd", "0.000",
              ["cloud_gpu_catalog_price", None]))
     for key, label, unit, col, fmt, names in cols:
-        x.add(key, label, unit, _catalog(f"hw_{col}", "[gpu_row]"), kind="link", fmt=fmt, names=names)
+        x.add(key, label, unit, _gated(f"INDEX(hw_{col},[gpu_row])", "[gpu_row]"), kind="link", fmt=fmt, names=names)
     x.add("fp4", "fp4 dense peak", "TFLOP/s",
           '=IF(ISNUMBER([gpu_row]),IF(ISNUMBER(INDEX(hw_fp4_tflops,[gpu_row])),INDEX(hw_fp4_tflops,[gpu_row]),'
           '"none"),"n/a")', kind="link", fmt="#,##0.0", note="none: no FP4 tensor cores (computes at bf16)")
@@ -203,7 +201,7 @@ def _gpu_rows(x: Rows) -> None:
           note="catalog rows found, tokens per request > 0 and output tokens > 0")
     tmax = "1"
     for t in TPS[1:]:
-        tmax = f"IF(AND(c_tp{t}<=[node],INT([$heads]/c_tp{t})*c_tp{t}=[$heads]),c_tp{t},{tmax})"
+        tmax = f"IF(AND(c_tp{t}<=[node],{_divides('[$heads]', f'c_tp{t}')}),c_tp{t},{tmax})"
     x.add("t_max", "widest tensor parallel in a node", "count", f'=IF([mem_ok],{tmax},"n/a")', fmt="int")
     x.add("nodes", "nodes that hold the memory floor", "count",
           '=IF([mem_ok],MAX(ROUNDUP([$floor]/([node]*[usable]),0),1),"n/a")', fmt="int")
@@ -217,8 +215,9 @@ def _ok_col(k: int, d: int = 3) -> str:  # batch table: candidate k (option x sl
     return get_column_letter(COL0 + 1 + 4 * k + d)
 
 
-_FMTS = {**dict.fromkeys(("rule", "valid", "opt", "slot", "chosen")), "tp": "int", "idx": "int", "pp": "General", "n": "int",
-         **dict.fromkeys(("mem_b", "cap", "batch"), "count"), "rps": "0.000", "score": "0.000", "keep": "0.0000"}
+_FMTS = {**dict.fromkeys(("rule", "valid", "opt", "slot", "chosen")), **dict.fromkeys(("tp", "idx", "n"), "int"),
+         **dict.fromkeys(("mem_b", "cap", "batch"), "count"), "pp": "General", "rps": "0.000", "score": "0.000",
+         "keep": "0.0000"}
 
 
 def _candidates(x: Rows) -> None:
@@ -233,9 +232,9 @@ def _candidates(x: Rows) -> None:
             c = {k: f"${v[0]}${r}" for k, v in CAND.items()}
             typed = f"ISNUMBER({o('typed_n')})"
             if j < len(TPS):
-                t = TPS[j]
-                rule = f"AND(c_tp{t}<={o('node')},INT({m('heads')}/c_tp{t})*c_tp{t}={m('heads')},c_tp{t}*{o('usable')}>={m('floor')})"
-                f = {"tp": f'=IF({o("mem_ok")},c_tp{t},"n/a")', "pp": f'=IF({o("mem_ok")},1,"n/a")',
+                T = f"c_tp{TPS[j]}"
+                rule = f"AND({T}<={o('node')},{_divides(m('heads'), T)},{T}*{o('usable')}>={m('floor')})"
+                f = {"tp": f'=IF({o("mem_ok")},{T},"n/a")', "pp": f'=IF({o("mem_ok")},1,"n/a")',
                      "rule": f"=IF({o('mem_ok')},{rule},FALSE)"}
             elif j == len(TPS):
                 f = {"tp": f'={o("t_max")}', "pp": f'=IF({o("mem_ok")},{o("nodes")}*{o("node")}/{o("t_max")},"n/a")',
@@ -243,7 +242,8 @@ def _candidates(x: Rows) -> None:
             else:
                 n, split = o("typed_n"), "1"
                 for t in TPS[1:]:
-                    split = f"IF(AND(INT({n}/c_tp{t})*c_tp{t}={n},INT({m('heads')}/c_tp{t})*c_tp{t}={m('heads')},c_tp{t}<={o('node')}),c_tp{t},{split})"
+                    T = f"c_tp{t}"
+                    split = f"IF(AND({_divides(n, T)},{_divides(m('heads'), T)},{T}<={o('node')}),{T},{split})"
                 f = {"tp": f'=IF(AND({typed},{o("mem_ok")}),{split},"n/a")',
                      "pp": f'=IF(ISNUMBER({c["tp"]}),{n}/{c["tp"]},"n/a")', "rule": f"={typed}"}
             free = (f"{c['n']}*{o('mem')}*c_bytes_per_gb*c_srv_kv_fraction-{m('w_bytes')}"
@@ -328,10 +328,9 @@ def _chosen_rows(x: Rows) -> None:
     x.add("need_gb", "memory one sequence needs", "GB",
           _gated("([$w_bytes]+[$kv]*([$p]+[$o]/2))/c_srv_kv_fraction/c_bytes_per_gb", "[$w_bytes]", "[$kv]"),
           fmt="gb", note="(weights + one sequence's KV cache) / usable share")
-    for key, label, unit, fmt in (("n", "GPUs per replica", "count", "int"), ("tp", "tensor parallel", "count", "int"),
-                                  ("pp", "pipeline stages", "count", "int"), ("batch", "batch", "sequences", "count"),
-                                  ("ttft", "TTFT", "s", "0.000"), ("tpot", "TPOT", "s", "0.00000"),
-                                  ("rps", "requests per second", "1/s", "#,##0.000")):
+    for key, label, unit, fmt in (("n", "GPUs per replica", "count", "int"), ("tp", "TP", "count", "int"), ("pp", "PP",
+                                  "count", "int"), ("batch", "batch", "sequences", "count"), ("ttft", "TTFT", "s",
+                                  "0.000"), ("tpot", "TPOT", "s", "0.00000"), ("rps", "requests/s", "1/s", "0.000")):
         x.add(f"{key}_c", label, unit, [f'=IF([status]="ok",INDEX({r},[chosen]),"n/a")' for r in rng(key)], fmt=fmt)
     x.add("min_tp", "fewest GPUs of a layout that holds the model", "count",
           [f'=IF([mem_ok],IF(ISNA(MATCH(TRUE,{r},0)),"none",INDEX({t},MATCH(TRUE,{r},0))),"n/a")'
@@ -339,7 +338,7 @@ def _chosen_rows(x: Rows) -> None:
           note="for a typed seconds_per_request: TP 1, 2, 4, 8 in a node, else whole nodes")
     any_tp = '"none"'
     for t in reversed(TPS):
-        any_tp = f"IF(AND(INT([$heads]/c_tp{t})*c_tp{t}=[$heads],c_tp{t}*[usable]>=[$floor]),c_tp{t},{any_tp})"
+        any_tp = f"IF(AND({_divides('[$heads]', f'c_tp{t}')},c_tp{t}*[usable]>=[$floor]),c_tp{t},{any_tp})"
     x.add("min_tp_any", "fewest GPUs, no node limit", "count",
           [_gated(any_tp, "[usable]", "[$heads]", "[$floor]"), None], fmt="int",
           note="the offer choice's minimum (the engine's n_min)")
@@ -372,7 +371,8 @@ ANSWERS = (
     ("ttft", "time to first token (TTFT)", "s", "0.000", "{o}_ttft_s", "=IF({ok},{ttft_c},\"n/a\")"),
     ("tpot", "time per output token (TPOT)", "ms", "#,##0.0", "{o}_tpot_ms", "=IF({ok},{tpot_c}*c_ms_per_s,\"n/a\")"),
     ("s", "seconds per request", "s", "seconds", "{o}_seconds_per_request",
-     '=IF({model_check}<>"","n/a",IF({derive},IF({status}="ok",1/{rps_c},"n/a"),seconds_per_request))'),
+     '=IF({model_check}<>"","n/a",IF({derive},IF({status}="ok",1/{rps_c},"n/a"),IF(ISNUMBER('
+     'seconds_per_request),seconds_per_request,"n/a")))'),
     ("n_min", "GPUs the offer must hold", "count", "int", "cloud_n_min",
      '=IF(LEN(TRIM(cloud_gpus_per_replica))>0,cloud_gpus_per_replica,IF(ISNUMBER({min_tp_any}),{min_tp_any},'
      'IF({min_tp_any}="none",c_max_tp,"n/a")))'),
