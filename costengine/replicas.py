@@ -133,7 +133,7 @@ class ModelColumns:
                                      f"(weights + one sequence's KV cache, at "
                                      f"{eff.kv_memory_fraction:.0%} usable) on {gpu.id}{where}")
             t_ms, t_s = lay.best_tpot_s[j] * 1000.0, lay.best_ttft_s[j]
-            key = "max_tpot_ms" if t_ms > tpot[j] else "max_ttft_s"
+            key = "max_tpot_ms" if lay.best_tpot_s[j] > tpot[j] else "max_ttft_s"  # tpot: the target [s]
             raise CostModelError(key, f"no {prefix} layout on {gpu.id} meets the latency targets: the best "
                                  f"reachable is TPOT {t_ms:,.1f} ms and TTFT {t_s:,.2f} s{where}")
         return lay

@@ -155,7 +155,8 @@ def _cases() -> dict[str, Scenario]:
              "equal": Scenario(api_input_price_per_mtok=1000, api_output_price_per_mtok=1,
                                api_cached_input_price_per_mtok=1,
                                prompt_tokens=1000, output_tokens=0, api_monthly_fixed=4500, seconds_per_request=1,
-                               cloud_billing="per_second", cloud_gpus_per_replica=1, cloud_price_per_gpu_hour=3600),
+                               cloud_billing="per_second", cloud_gpus_per_replica=1, cloud_price_per_gpu_hour=3600,
+                               min_replicas=0, staff_monthly=4000),
              "formula_text": Scenario(api_model="=1+1", api_input_price_per_mtok=2, api_output_price_per_mtok=8,
                                       api_cached_input_price_per_mtok=0.5, currency="+EUR"),
              # billing: per-second warm minimum (the bent line and the segment table with a bend), terms, offers

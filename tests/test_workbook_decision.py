@@ -178,7 +178,7 @@ def _shown_rows(book) -> list[dict]:
     return rows
 
 
-@pytest.mark.parametrize("name", ["default", "seed_000", "hand_growth", "random_10", "random_20", "growth_07"])
+@pytest.mark.parametrize("name", ["default", "seed_000", "hand_growth", "random_16", "random_26", "growth_07"])
 def test_sensitivity_table_shows_the_engine(books, name):
     book = books[name]
     s = book.scenario

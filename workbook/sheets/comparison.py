@@ -212,7 +212,7 @@ def build(book: Book, tiers: TierColumns) -> None:
           f'=IF({ok},IF([c_per_second],0,ROUNDUP(min_replicas_used/[c_per_unit],0)),"n/a")', fmt="int",
           names="cloud_min_units")
     w.add("c_check", "check", "",
-          '=IF([c_typed],"",IF(AND(LEN(TRIM(cloud_offer))=0,NOT(ISNUMBER([c_offer_row]))),"cloud_offer: the '
+          '=IF(OR([c_typed],NOT(ISNUMBER(cloud_gpu_row))),"",IF(AND(LEN(TRIM(cloud_offer))=0,NOT(ISNUMBER([c_offer_row]))),"cloud_offer: the '
           'cloud-offer catalog has no "&IF([c_per_second],"per-second (serverless)",cloud_pricing_used)&" offer for "'
           '&cloud_gpu_used&"; choose another GPU, pricing or billing, or type cloud_price_per_gpu_hour",'
           'IF(NOT(ISNUMBER([c_offer_row])),"cloud_offer: unknown offer: pick an id of the Cloud Offers sheet",'
@@ -316,7 +316,7 @@ def build(book: Book, tiers: TierColumns) -> None:
     w.add("o_min_units", "minimum units", "count", f'=IF({ok},ROUNDUP(min_replicas_used/[o_per_unit],0),"n/a")',
           fmt="int", names="onprem_min_units")
     w.add("o_check", "check", "",
-          '=IF(NOT([o_need]),"",IF(LEN(TRIM(onprem_server))>0,IF(NOT(ISNUMBER([o_row])),"onprem_server: unknown '
+          '=IF(OR(NOT([o_need]),NOT(ISNUMBER(onprem_gpu_row))),"",IF(LEN(TRIM(onprem_server))>0,IF(NOT(ISNUMBER([o_row])),"onprem_server: unknown '
           'server: pick an id of the Servers sheet",IF(LOWER(INDEX(sv_gpu,[o_row]))<>LOWER(onprem_gpu_used),'
           '"onprem_server: server "&[o_server]&" has "&INDEX(sv_gpu,[o_row])&" GPUs, not onprem_gpu "&onprem_gpu_used,'
           '"")),IF(NOT(ISNUMBER([o_row])),"onprem_server: the server catalog has no server with "&onprem_gpu_used&'

@@ -50,6 +50,8 @@ CONSTANTS: tuple[tuple[str, float, str, str], ...] = (
     ("c_support_share", _billing.SUPPORT_SHARE_PER_YEAR, "per year",
      "vendor support per year as a share of the server price, where the catalog has none (DGX H100)"),
     ("c_serverless_max_gpus", _plan.SERVERLESS_MAX_GPUS, "GPUs", "GPUs one serverless worker may hold"),
+    ("c_offer_score_scale", 1e6, "USD/GPU-h", "the fallback offer is the one with the most GPUs, then the cheapest: "
+     "score = GPUs - price per GPU-hour / this"),
     ("c_max_tp", max(_serving.TP_SIZES), "GPUs", "widest tensor-parallel layout inside one node (typed per-GPU price)"),
     ("c_kv_tensors", 2, "count", "a key and a value are cached per layer, KV head and token"),
     # the serving model (costengine.serving.DEFAULT_EFFICIENCIES; evidence in docs/validation.md)

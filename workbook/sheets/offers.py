@@ -24,7 +24,6 @@ _UNITS = {"gpus_per_instance": "GPUs per instance", "on_demand_per_hour_usd": "o
           "per_second_usd": "per second (serverless) [USD/instance-s]"}
 _FMT = {"gpus_per_instance": "int", "on_demand_per_hour_usd": "0.00", "spot_per_hour_usd": "0.00",
         "commit_1y_per_hour_usd": "0.00", "commit_3y_per_hour_usd": "0.00", "per_second_usd": "0.000000"}
-_TERMS = '{"on_demand","commit_1y","commit_3y","spot"}'
 
 
 def build(book: Book) -> None:
@@ -43,8 +42,9 @@ def build(book: Book) -> None:
                        "fallback score (GPUs - price/1e6)"], first)
     last = len(rows) + 1
     for r in range(2, last + 1):
-        term = (f"CHOOSE(MATCH(cloud_pricing_used,{_TERMS},0),{col['on_demand_per_hour_usd']}{r},"
-                f"{col['commit_1y_per_hour_usd']}{r},{col['commit_3y_per_hour_usd']}{r},{col['spot_per_hour_usd']}{r})")
+        term = (f'IF(cloud_pricing_used="commit_1y",{col["commit_1y_per_hour_usd"]}{r},'
+                f'IF(cloud_pricing_used="commit_3y",{col["commit_3y_per_hour_usd"]}{r},'
+                f'IF(cloud_pricing_used="spot",{col["spot_per_hour_usd"]}{r},{col["on_demand_per_hour_usd"]}{r})))')
         g = f"{col['gpus_per_instance']}{r}"
         put(ws, f"{pc}{r}", f'=IF(cloud_billing_used="per_second",IF(ISNUMBER({col["per_second_usd"]}{r}),'
             f'{col["per_second_usd"]}{r}*c_seconds_per_hour/{g},""),IF(ISNUMBER({term}),{term}/{g},""))', "calc",
@@ -52,7 +52,7 @@ def build(book: Book) -> None:
         put(ws, f"{cand}{r}", f'=AND(LOWER(TRIM({col["gpu"]}{r}))=LOWER(cloud_gpu_used),ISNUMBER({pc}{r}))', "calc")
         put(ws, f"{hold}{r}", f'=IF(AND({cand}{r},ISNUMBER(cloud_n_min)),IF({g}>=cloud_n_min,{pc}{r},""),"")',
             "calc", "0.000")
-        put(ws, f"{score}{r}", f'=IF({cand}{r},{g}-{pc}{r}/1000000,"")', "calc", "0.000000")
+        put(ws, f"{score}{r}", f'=IF({cand}{r},{g}-{pc}{r}/c_offer_score_scale,"")', "calc", "0.000000")
     book.names_many([("of_pick_price", SHEET, f"{hold}2:{hold}{last}"),
                      ("of_pick_score", SHEET, f"{score}2:{score}{last}"),
                      ("of_term_price_gpu", SHEET, f"{pc}2:{pc}{last}")])

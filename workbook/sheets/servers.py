@@ -35,10 +35,10 @@ def build(book: Book) -> None:
     std, any_ = get_column_letter(first), get_column_letter(first + 1)
     header_row(ws, 1, ["standard for onprem_gpu: row", "has onprem_gpu: row"], first)
     last = len(rows) + 1
-    for k, r in enumerate(range(2, last + 1), start=1):
+    for r in range(2, last + 1):  # the row's place in the list: ROW() - 1 (the header is row 1)
         same = f"LOWER(TRIM({col['gpu']}{r}))=LOWER(onprem_gpu_used)"
-        put(ws, f"{std}{r}", f'=IF(AND({same},{col["standard"]}{r}="yes"),{k},"")', "calc", "int")
-        put(ws, f"{any_}{r}", f'=IF({same},{k},"")', "calc", "int")
+        put(ws, f"{std}{r}", f'=IF(AND({same},{col["standard"]}{r}="yes"),ROW()-1,"")', "calc", "int")
+        put(ws, f"{any_}{r}", f'=IF({same},ROW()-1,"")', "calc", "int")
     book.names_many([("sv_pick_standard", SHEET, f"{std}2:{std}{last}"),
                      ("sv_pick_gpu", SHEET, f"{any_}2:{any_}{last}")])
     ws.column_dimensions[std].width = 12

@@ -347,8 +347,8 @@ def _chosen_rows(x: Rows) -> None:
         fit = (f'IF(ISNUMBER([typed_n]),"{gpus_key}","{gpu_key}")&": the model does not fit: one replica needs "'
                f'&TEXT([need_gb],"#,##0.0")&" GB (weights + one sequence\'s KV cache, at {EFF.kv_memory_fraction:.0%}'
                f' usable) on "&{gpu}')
-        raw = "IF(ISNUMBER(max_tpot_ms_used),max_tpot_ms_used/c_ms_per_s,0)"  # the engine compares ms with this
-        late = (f'IF([best_tpot]>{raw},"max_tpot_ms","max_ttft_s")&": no {opt} layout on "&{gpu}&" meets the '
+        tpot_missed = "IF(ISNUMBER(max_tpot_ms_used),IF(max_tpot_ms_used>0,[best_tpot]>max_tpot_ms_used,FALSE),FALSE)"
+        late = (f'IF({tpot_missed},"max_tpot_ms","max_ttft_s")&": no {opt} layout on "&{gpu}&" meets the '
                 f'latency targets: the best reachable is TPOT "&TEXT([best_tpot],"#,##0.0")&" ms and TTFT "'
                 f'&TEXT([best_ttft],"#,##0.00")&" s"')
         messages.append(
