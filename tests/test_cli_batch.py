@@ -36,8 +36,8 @@ def write_csv(path: Path, rows: list[dict]) -> Path:
     return path
 
 
-def summary(out: Path) -> list[dict]:
-    with (out / "summary.csv").open(newline="", encoding="utf-8") as fh:
+def summary(out: Path, name: str = "summary.csv") -> list[dict]:
+    with (out / name).open(newline="", encoding="utf-8") as fh:
         return list(csv.DictReader(fh))
 
 
@@ -58,7 +58,8 @@ def test_bad_rows_are_reported_and_skipped_good_rows_written(tmp_path):
     out = tmp_path / "out"
     result = runner.invoke(app, ["batch", str(src), "-o", str(out), "--jobs", "1"])
     assert result.exit_code == 1
-    assert sorted(p.name for p in out.iterdir()) == ["bigger.xlsx", "made-up.xlsx", "summary.csv"]
+    assert sorted(p.name for p in out.iterdir()) == ["bigger.xlsx", "made-up.xlsx", "summary.csv",
+                                                     "summary_raw.csv"]
     errors = result.stderr.strip().splitlines()
     assert errors[0] == "row 2 (line 3, 'negative'): prompt_tokens: must be >= 0 (got '-1')"
     assert errors[1].startswith("row 3 (line 4, 'typo-gpu'): cloud_gpu: unknown GPU 'H1OO'")
@@ -81,15 +82,18 @@ def test_summary_agrees_with_the_vectorised_sweep(tmp_path):
     result = runner.invoke(app, ["batch", str(write_csv(tmp_path / "s.csv", rows)), "-o", str(out), "-j", "1"])
     assert result.exit_code == 0, result.output
     expected = sweep(pd.DataFrame(rows))
-    for got, (_, exp) in zip(summary(out), expected.iterrows()):
+    rounded = summary(out)
+    for got, (_, exp) in zip(summary(out, "summary_raw.csv"), expected.iterrows()):
         for col in ("api_monthly_cost", "cloud_monthly_cost", "onprem_monthly_cost"):
-            assert float(got[col]) == pytest.approx(exp[col], rel=1e-9)
+            assert float(got[col]) == pytest.approx(exp[col], rel=1e-12)
         assert got["cheapest_option"] == exp["cheapest"]
         for col in ("breakeven_api_cloud", "breakeven_api_onprem", "breakeven_cloud_onprem"):
             if pd.isna(exp[col]):
-                assert got[col] == ""
+                assert got[col] == "none"
             else:
-                assert float(got[col]) == pytest.approx(exp[col], rel=1e-9)
+                assert float(got[col]) == pytest.approx(exp[col], rel=1e-12)
+    assert [r["name"] for r in rounded] == ["r0", "r1", "r2"]
+    assert any(r[c] == "none" for r in rounded for c in r if c.startswith("breakeven_"))
 
 
 def test_yaml_scenarios_and_the_example_files_agree(tmp_path):
@@ -145,6 +149,10 @@ def test_nothing_is_overwritten_without_force(tmp_path):
     assert snapshot(out) == before
     # a workbook already there (no summary): that row fails, the file is left alone
     (out / "summary.csv").unlink()
+    again = runner.invoke(app, ["batch", str(src), "-o", str(out), "-j", "1"])
+    assert again.exit_code == 1
+    assert again.stderr.strip() == f"{out / 'summary_raw.csv'}: exists; use --force to overwrite (workbooks too)"
+    (out / "summary_raw.csv").unlink()
     kept = (out / "made-up.xlsx").read_bytes()
     third = runner.invoke(app, ["batch", str(src), "-o", str(out), "-j", "1"])
     assert third.exit_code == 1 and "made-up.xlsx: exists; use --force to overwrite" in third.stderr
@@ -232,7 +240,7 @@ def test_killed_batch_leaves_only_complete_workbooks(tmp_path):
             pass
     books = list(out.glob("*.xlsx"))
     assert 20 <= len(books) < 400
-    assert not (out / "summary.csv").exists()
+    assert not (out / "summary.csv").exists() and not (out / "summary_raw.csv").exists()
     for book in books:
         with zipfile.ZipFile(book) as z:
             assert z.testzip() is None

@@ -13,12 +13,16 @@ How it keeps its promises:
   written to a hidden temporary file in the output folder and renamed at the end. The worker processes
   die with the batch (Linux: ``PR_SET_PDEATHSIG``).
 - **bad rows do not stop good ones**: a row whose values the engine rejects is reported with its row
-  number, line and key, recorded in the summary with ``status=error`` and skipped.
+  number, line and every problem the engine names (one line each), recorded in the summary with
+  ``status=error`` and skipped.
+- **two summaries, one meaning per cell**: ``summary.csv`` for people (money to the cent, volumes to the
+  request) and ``summary_raw.csv`` for scripts (the same rows and columns, numbers at full precision); in both a
+  break-even with no crossing is ``none`` and an error row's answers are empty. Every text cell goes through
+  :mod:`workbook.cli.csv_safe` (no formula injection from scenario names or quoted values).
 """
 
 from __future__ import annotations
 
-import csv
 import functools
 import multiprocessing
 import os
@@ -35,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 from costengine import CostModelError, Scenario
 
 from ..xlsx.files import atomic_open
+from .csv_safe import SafeCsvWriter
 from .errors import CliError
 from .report import SUMMARY_ANSWERS, answers, summary_values
 from .scenario_files import Row, count_rows, iter_rows
@@ -43,10 +48,19 @@ if TYPE_CHECKING:
     from ..xlsx.template_cache import TemplateCache
 
 __all__ = ["Task", "BatchOutcome", "run_batch", "safe_name", "NameRegistry", "SUMMARY_COLUMNS", "build_one",
-           "failure_line", "run_batch_with_progress"]
+           "failure_line", "failure_lines", "run_batch_with_progress", "SUMMARY", "SUMMARY_RAW", "NO_CROSSING",
+           "SUMMARY_FORMATS"]
 
-#: The columns of summary.csv, in order.
+#: The columns of summary.csv (and of summary_raw.csv), in order.
 SUMMARY_COLUMNS: tuple[str, ...] = ("row", "line", "name", "file", "status", "errors", "currency", *SUMMARY_ANSWERS)
+#: The summary for people (rounded numbers) and the one for scripts (full precision), in the output folder.
+SUMMARY, SUMMARY_RAW = "summary.csv", "summary_raw.csv"
+#: A break-even cell when the two options never cross up to 1e12 requests/month (an error row's cells are empty).
+NO_CROSSING = "none"
+_BREAKEVENS = tuple(k for k in SUMMARY_ANSWERS if k.startswith("breakeven_"))
+#: summary.csv's number formats: money [currency/month] to the cent, break-evens [requests/month] to the request.
+SUMMARY_FORMATS = {**{k: "{:.2f}".format for k in SUMMARY_ANSWERS if k.endswith("_monthly_cost")},
+                   **{k: "{:.0f}".format for k in _BREAKEVENS}}
 #: Tasks in flight per worker process (bounds memory while keeping the workers busy).
 IN_FLIGHT_PER_JOB = 4
 #: Scenarios per worker from which building the template cache (about 3 s) pays off.
@@ -71,12 +85,14 @@ class Task:
 
 @dataclass
 class BatchOutcome:
-    """What a batch did: rows read, workbooks written, rows failed, and where the summary is."""
+    """What a batch did: rows read, workbooks written, rows failed, and where the summaries are (``summary``:
+    rounded numbers, ``raw``: full precision)."""
 
     total: int
     written: int = 0
     failed: int = 0
     summary: Path | None = None
+    raw: Path | None = None
 
 
 def safe_name(raw: str | None, number: int) -> str:
@@ -116,22 +132,27 @@ def build_one(task: Task) -> dict[str, Any]:
     """Validate one scenario, compute its answers and write its workbook; a summary row either way.
 
     Runs in a worker process. Only the engine's own errors and an existing file (without ``force``)
-    are turned into an error row; anything else is a bug and propagates.
+    are turned into an error row, with every problem the error names (``problems``: ``key: problem``
+    lines; ``errors``: the same joined by ``; ``); anything else is a bug and propagates. A break-even
+    without a crossing is :data:`NO_CROSSING`.
     """
     row: dict[str, Any] = {"row": task.number, "line": task.line, "name": task.name or "",
-                           "file": Path(task.path).name, "status": "ok", "errors": "", "currency": ""}
+                           "file": Path(task.path).name, "status": "ok", "errors": "", "currency": "",
+                           "problems": []}
     try:
         s = Scenario.parse(task.values)
         row["currency"] = s.currency
         row.update(summary_values(answers(s)))
+        row.update({k: NO_CROSSING for k in _BREAKEVENS if row[k] is None})
         _writer(task.fast)(task.path, s, force=task.force)
     except CostModelError as exc:
-        row.update(status="error", errors="; ".join(exc.lines()), file="", currency="")
-        row.update({k: "" for k in SUMMARY_ANSWERS})
+        problems = exc.lines()
     except FileExistsError:
-        row.update(status="error", errors=f"{Path(task.path).name}: exists; use --force to overwrite", file="",
-                   currency="")
-        row.update({k: "" for k in SUMMARY_ANSWERS})
+        problems = [f"{Path(task.path).name}: exists; use --force to overwrite"]
+    else:
+        return row
+    row.update(status="error", errors="; ".join(problems), problems=problems, file="", currency="")
+    row.update({k: None for k in SUMMARY_ANSWERS})
     return row
 
 
@@ -199,18 +220,28 @@ def _tasks(rows: Iterable[Row], out_dir: Path, force: bool, fast: bool) -> Itera
 
 def failure_line(result: dict[str, Any]) -> str:
     """``row 3 (line 4, 'acme'): key: problem; ...`` for an error row of the summary."""
+    return f"{_where(result)}: {result['errors']}"
+
+
+def failure_lines(result: dict[str, Any]) -> list[str]:
+    """One ``row 3 (line 4, 'acme'): key: problem`` line per problem of an error row."""
+    return [f"{_where(result)}: {p}" for p in result.get("problems") or [result["errors"]]]
+
+
+def _where(result: dict[str, Any]) -> str:
     name = f", {result['name']!r}" if result["name"] else ""
-    return f"row {result['row']} (line {result['line']}{name}): {result['errors']}"
+    return f"row {result['row']} (line {result['line']}{name})"
 
 
 def run_batch(scenarios: str | Path, out_dir: str | Path, *, jobs: int | None = None, force: bool = False,
               on_start: Callable[[int], None] | None = None,
               on_result: Callable[[dict[str, Any]], None] | None = None) -> BatchOutcome:
-    """Build one workbook per scenario of ``scenarios`` into ``out_dir`` and write ``summary.csv``.
+    """Build one workbook per scenario of ``scenarios`` into ``out_dir`` and write ``summary.csv`` (rounded
+    numbers) and ``summary_raw.csv`` (full precision).
 
     ``on_start(total)`` is called once the file has been checked, ``on_result(row)`` after each scenario
     (in input order). Raises :class:`~workbook.cli.errors.CliError` before writing anything when the file is malformed,
-    holds no scenario, or ``summary.csv`` exists without ``force``.
+    holds no scenario, or ``summary.csv`` or ``summary_raw.csv`` exists without ``force``.
     """
     src, out = Path(scenarios), Path(out_dir)
     jobs = (os.cpu_count() or 1) if jobs is None else jobs
@@ -221,37 +252,32 @@ def run_batch(scenarios: str | Path, out_dir: str | Path, *, jobs: int | None = 
         raise CliError(str(src), "holds no scenario")
     if out.exists() and not out.is_dir():
         raise CliError(str(out), "exists and is not a folder")
-    summary = out / "summary.csv"
-    if summary.exists() and not force:
-        raise CliError(str(summary), "exists; use --force to overwrite (workbooks too)")
+    summary, raw = out / SUMMARY, out / SUMMARY_RAW
+    for existing in (summary, raw):
+        if existing.exists() and not force:
+            raise CliError(str(existing), "exists; use --force to overwrite (workbooks too)")
     out.mkdir(parents=True, exist_ok=True)
     outcome = BatchOutcome(total=total)
     if on_start:
         on_start(total)
-    with atomic_open(summary, "w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=SUMMARY_COLUMNS, lineterminator="\n")
-        writer.writeheader()
+    with atomic_open(summary, "w", encoding="utf-8", newline="") as fh, \
+            atomic_open(raw, "w", encoding="utf-8", newline="") as fh_raw:
+        writers = (SafeCsvWriter(fh, SUMMARY_COLUMNS, SUMMARY_FORMATS), SafeCsvWriter(fh_raw, SUMMARY_COLUMNS))
+        for writer in writers:
+            writer.writeheader()
         jobs = min(jobs, total)
         fast = total >= CACHE_MIN_PER_JOB * jobs
         for result in _results(_tasks(iter_rows(src), out, force, fast), jobs):
-            writer.writerow({k: _csv_value(result.get(k)) for k in SUMMARY_COLUMNS})
+            for writer in writers:
+                writer.writerow(result)
             if result["status"] == "ok":
                 outcome.written += 1
             else:
                 outcome.failed += 1
             if on_result:
                 on_result(result)
-    outcome.summary = summary
+    outcome.summary, outcome.raw = summary, raw
     return outcome
-
-
-def _csv_value(v: Any) -> Any:
-    """Numbers at full precision; a missing break-even (``None``) as an empty cell."""
-    if v is None:
-        return ""
-    if isinstance(v, float):
-        return repr(v) if v == v else ""
-    return v
 
 
 def run_batch_with_progress(console: Any, scenarios: str | Path, out_dir: str | Path, *, jobs: int | None = None,
@@ -261,7 +287,8 @@ def run_batch_with_progress(console: Any, scenarios: str | Path, out_dir: str | 
 
     def report(result: dict[str, Any]) -> None:
         if result["status"] != "ok":
-            console.print(failure_line(result), markup=False, highlight=False, soft_wrap=True)
+            for line in failure_lines(result):
+                console.print(line, markup=False, highlight=False, soft_wrap=True)
 
     if not console.is_terminal:  # no bar in logs and pipes: only the failures
         return run_batch(scenarios, out_dir, jobs=jobs, force=force, on_result=report)

@@ -104,13 +104,15 @@ def batch(scenarios: Annotated[Path, typer.Argument(help="CSV (one scenario per 
           jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Worker processes "
                                                       "(default: the number of cores).")] = None,
           force: ForceOpt = False) -> None:
-    """One workbook per scenario, and DIR/summary.csv with each scenario's answers or errors."""
+    """One workbook per scenario, and DIR/summary.csv (rounded) and DIR/summary_raw.csv (full precision) with each
+    scenario's answers or errors."""
     from .batch import run_batch_with_progress
 
     with _reported():
         done = run_batch_with_progress(err, scenarios, output, jobs=jobs, force=force)
-    out.print(f"wrote {done.written} of {done.total} workbooks and {done.summary}"
-              + (f"; {done.failed} rows failed (see above and summary.csv)" if done.failed else ""))
+    failed = f"; {done.failed} rows failed (see above and summary.csv)" if done.failed else ""
+    out.print(f"wrote {done.written} of {done.total} workbooks, {done.summary} and {done.raw.name} (full precision)"
+              f"{failed}", highlight=False, soft_wrap=True)
     if done.failed:
         raise typer.Exit(1)
 
