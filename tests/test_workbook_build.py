@@ -14,8 +14,8 @@ from costengine import SCENARIO_KEYS, Scenario
 from workbook.builder import SHEET_ORDER, build_workbook, workbook_bytes, write_workbook
 from workbook.kit import put_text
 
-#: Functions that Excel 2010 and LibreOffice 7.4 both have (the workbook may use no other).
-#: Functions both Excel 2010 and LibreOffice 7.4 know (ROW: the row of a catalog line, for the first-match picks).
+#: Functions that Excel 2010 and LibreOffice 7.4 both have (the workbook may use no other; ROW gives a catalog line
+#: its place for the first-match picks).
 EXCEL_2010 = {"AND", "COUNT", "EXP", "IF", "INDEX", "INT", "ISNA", "ISNUMBER", "LEN", "LN", "LOWER", "MATCH", "MAX",
               "MIN", "NOT", "OR", "ROUND", "ROUNDUP", "ROW", "SIGN", "SUBSTITUTE", "SUMPRODUCT", "TEXT", "TRIM"}
 ANSWERS = ("api_monthly_cost", "cloud_monthly_cost", "onprem_monthly_cost", "cheapest_option", "breakeven_api_cloud",
