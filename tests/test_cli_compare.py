@@ -17,6 +17,7 @@ import pytest
 from conftest import MADE_UP
 from typer.testing import CliRunner
 
+from costengine import Scenario, breakeven, compare
 from workbook.cli import app
 
 runner = CliRunner()
@@ -41,8 +42,10 @@ def test_json_is_the_compare_columns_plus_option_worked_by_hand():
     assert result.exit_code == 0, result.output
     rows = _strict_json(result.stdout)
     assert [r["option"] for r in rows] == ["api", "cloud", "onprem"]
-    assert set(rows[0]) == {"option", "monthly_cost", "cost_per_request", "cost_per_mtok", "gpus", "replicas",
-                            "utilization"}
+    columns = set(compare(Scenario(**MADE_UP)).columns)
+    assert {"monthly_cost", "cost_per_request", "cost_per_mtok", "gpus", "replicas", "utilization"} <= columns
+    assert set(rows[0]) == columns | {"option", "cheapest", "breakeven_api_cloud", "breakeven_api_onprem",
+                                      "breakeven_cloud_onprem"}
     by = {r["option"]: r for r in rows}
     assert by["api"]["monthly_cost"] == pytest.approx(12_088.0)
     assert by["cloud"]["monthly_cost"] == pytest.approx(14_350.0)
@@ -54,6 +57,28 @@ def test_json_is_the_compare_columns_plus_option_worked_by_hand():
     assert by["api"]["utilization"] is None  # NaN -> null
     # utilisation = R * s / (hours * 3600) / replicas = 2e6 * 1.5 / 2,628,000 / 3
     assert by["cloud"]["utilization"] == pytest.approx(2e6 * 1.5 / (730 * 3600) / 3)
+
+
+def test_json_carries_the_cheapest_option_and_the_breakevens():
+    # api cheapest at 2e6 (12,088 against 14,350 and 12,393.07; worked by hand above); onprem at 1e7
+    s = Scenario(**MADE_UP)
+    expected = {f"breakeven_{a}_{b}": breakeven(s, a, b) for a, b in (("api", "cloud"), ("api", "onprem"),
+                                                                    ("cloud", "onprem"))}
+    for volume, cheapest in (("2e6", "api"), ("1e7", "onprem")):
+        result = runner.invoke(app, ["compare", *_sets(MADE_UP), "--requests", volume, "--format", "json"])
+        assert result.exit_code == 0, result.output
+        rows = _strict_json(result.stdout)
+        assert [r["option"] for r in rows if r["cheapest"]] == [cheapest]
+        assert all(r["cheapest"] is False for r in rows if r["option"] != cheapest)
+        for r in rows:  # the same break-evens in every object; null = no crossing up to 1e12
+            assert {k: r[k] for k in expected} == pytest.approx(expected)
+    assert any(v is not None for v in expected.values())
+    # with --projection the list is under "comparison", with the same fields
+    result = runner.invoke(app, ["compare", *_sets(MADE_UP), "--format", "json", "--projection"])
+    assert result.exit_code == 0, result.output
+    doc = _strict_json(result.stdout)
+    assert [r["option"] for r in doc["comparison"] if r["cheapest"]] == ["api"]
+    assert doc["comparison"][0]["breakeven_api_cloud"] == pytest.approx(expected["breakeven_api_cloud"])
 
 
 def test_requests_option_moves_the_volume():

@@ -130,7 +130,7 @@ def compare(scenario: ScenarioOpt = None, set_: SetOpt = None, requests: Request
     """Compare API, cloud and on-premises: monthly cost, GPUs, break-even volumes, cheapest option."""
     import json
 
-    from .report import answers, answers_json, render_answers
+    from .report import answer_records, answers, answers_json, render_answers
     from .report_decision import projection_records, render_projection, render_sensitivity, sensitivity_records
     from .scenario_files import scenario_from
 
@@ -141,7 +141,7 @@ def compare(scenario: ScenarioOpt = None, set_: SetOpt = None, requests: Request
             if not (projection or sensitivity):
                 print(answers_json(ans))
                 return
-            doc: dict = {"comparison": json.loads(answers_json(ans))}
+            doc: dict = {"comparison": answer_records(ans)}
             if projection:
                 doc["projection"] = projection_records(s)
             if sensitivity:

@@ -19,7 +19,7 @@ from rich.table import Table
 from costengine import OPTIONS, Scenario, breakeven, cheapest, compare
 from costengine.engine import PAIRS
 
-__all__ = ["Answers", "answers", "render_answers", "answers_json", "summary_values", "SUMMARY_ANSWERS",
+__all__ = ["Answers", "answers", "render_answers", "answers_json", "answer_records", "summary_values", "SUMMARY_ANSWERS",
            "fmt_volume"]
 
 #: The answer columns of summary.csv (and the workbook's defined names of the same answers).
@@ -67,13 +67,23 @@ def _clean(v: Any) -> Any:
     return v
 
 
-def answers_json(ans: Answers) -> str:
-    """A JSON list with one object per option: ``option`` plus the ``compare()`` columns (NaN -> null)."""
+def answer_records(ans: Answers) -> list[dict[str, Any]]:
+    """One object per option: ``option``, the ``compare()`` columns (NaN -> ``None``), ``cheapest`` (True for the
+    cheapest option at this volume, False for the others) and the three break-even volumes
+    ``breakeven_<a>_<b>`` [requests/month; ``None`` when the two options never cross up to 1e12], the same in
+    every object, so that a script reading any one object has the whole answer."""
+    crossings = {f"breakeven_{a}_{b}": _clean(v) for (a, b), v in ans.breakevens.items()}
     rows = []
     for option, rec in ans.table.iterrows():
         rows.append({"option": str(option), **{k: v if isinstance(v, str) else _clean(float(v))
-                                               for k, v in rec.items()}})
-    return json.dumps(rows, indent=2, allow_nan=False)
+                                               for k, v in rec.items()},
+                     "cheapest": option == ans.cheapest, **crossings})
+    return rows
+
+
+def answers_json(ans: Answers) -> str:
+    """:func:`answer_records` as a JSON list (``null`` for NaN and for a break-even without a crossing)."""
+    return json.dumps(answer_records(ans), indent=2, allow_nan=False)
 
 
 def fmt_volume(v: float | None) -> str:
