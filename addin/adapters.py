@@ -26,6 +26,8 @@ __all__ = ["NONE", "cost", "cost_per_request", "breakeven", "cheapest", "compare
 NONE = "none"  #: what LLM_BREAKEVEN and LLM_PAYBACK_MONTH show when there is no crossing
 COMPARE_HEADER = ["option", "monthly_cost", "cost_per_request", "cost_per_mtok", "gpus", "replicas", "utilization",
                   "gpus_per_replica", "units", "batch", "ttft_s", "tpot_ms", "offer"]
+HYBRID_HEADER = ["option", "self_hosted_replicas", "self_hosted_share", "hybrid_monthly_cost", "api_only",
+                 "self_hosted_only"]
 LAYOUT_HEADER = ["gpus_per_replica", "tensor_parallel", "pipeline_stages", "replicas", "instances_or_servers", "batch",
                  "ttft_s", "tpot_ms", "offer_or_server"]
 CURVE_HEADER = ["requests_per_month", "api", "cloud", "onprem"]
@@ -179,6 +181,15 @@ def throughput(model: Any, gpu: Any, gpus: Any = None, precision: Any = None, co
     tpot = number(max_tpot_ms, "max_tpot_ms", None, gt=0)
     res = sizing.replica_throughput(m, g, n, prec, p, o, batch, ttft, tpot, memory_overhead=_DEFAULTS["memory_overhead"])
     return out(res["output_tokens_per_s"])
+
+
+def hybrid(scenario: Any, option_name: Any = None) -> list[list[Any]]:
+    """The hybrid (self-hosted base load, API overflow) of :func:`costengine.hybrid`, with a header row."""
+    s = cells.scenario(scenario)
+    blank = cells._blank(cells._scalar(option_name, "option_name"))
+    h = engine.hybrid(s, None if blank else text(option_name, "option_name"))
+    return table(HYBRID_HEADER, [[h["option"], h["replicas"], h["self_hosted_share"], h["monthly_cost"],
+                                  h["api_only"], h["self_hosted_only"]]])
 
 
 def layout(scenario: Any, option_name: Any) -> list[list[Any]]:

@@ -28,7 +28,7 @@ from .cells import run
 __all__ = ["LLM_COST", "LLM_COST_PER_REQUEST", "LLM_BREAKEVEN", "LLM_CHEAPEST", "LLM_COMPARE", "LLM_CURVE",
            "LLM_SCENARIO_KEYS", "LLM_PROJECTION", "LLM_PAYBACK_MONTH", "LLM_SENSITIVITY", "LLM_PROB_CHEAPEST",
            "LLM_API_COST", "LLM_BREAKEVEN_LINEAR", "LLM_WEIGHTS_GB", "LLM_GPUS_NEEDED", "LLM_KV_CACHE_GB",
-           "LLM_THROUGHPUT", "LLM_LAYOUT", "LLM_FINETUNE_MEMORY_GB", "LLM_TOKENS_FROM_WORDS", "LLM_PRICE", "LLM_GPU", "LLM_MODEL"]
+           "LLM_THROUGHPUT", "LLM_LAYOUT", "LLM_HYBRID", "LLM_FINETUNE_MEMORY_GB", "LLM_TOKENS_FROM_WORDS", "LLM_PRICE", "LLM_GPU", "LLM_MODEL"]
 
 #: The Excel function category of every function (classic xlwings; Lite and Server do not use categories).
 CATEGORY = "LLM Cost"
@@ -212,6 +212,14 @@ def LLM_THROUGHPUT(model, gpu, gpus=None, precision=None, concurrency=None, prom
     """Output tokens/s of one replica at the largest batch meeting the latency targets (serving estimate)."""
     return run(a.throughput, model, gpu, gpus, precision, concurrency, prompt_tokens, output_tokens, max_ttft_s,
                max_tpot_ms)
+
+
+@xw.func(category=CATEGORY)
+@_scenario
+@_args(option_name='Option: "cloud" or "onprem"; blank = the one whose hybrid is cheaper.')
+def LLM_HYBRID(scenario, option_name=None):
+    """Table (spills): self-hosted replicas, share of requests self-hosted, monthly cost of the hybrid, of all-API and of all-self-hosted."""
+    return run(a.hybrid, scenario, option_name)
 
 
 @xw.func(category=CATEGORY)

@@ -7,7 +7,8 @@ Pure calculation: no Excel, no file writes. See PRODUCT.md for the model.
 """
 
 from .catalogs import GPU, Catalog, OpenModel, TokenPrice, load_catalog, token_price
-from .engine import OPTIONS, breakeven, cheapest, compare, cost_per_request, curve, monthly_cost, plan_for, sweep
+from .engine import (OPTIONS, breakeven, cheapest, compare, cost_per_request, curve, hybrid, monthly_cost, plan_for,
+                     sweep)
 from .errors import CostModelError
 from .projection import decision_summary, npv, payback_month
 from .uncertainty import prob_cheapest, simulate
@@ -15,7 +16,7 @@ from .scenario import SCENARIO_KEYS, Scenario, key_info
 
 __all__ = [
     "Scenario", "SCENARIO_KEYS", "key_info", "CostModelError", "OPTIONS",
-    "monthly_cost", "cost_per_request", "breakeven", "cheapest", "compare", "curve", "sweep", "plan_for",
+    "monthly_cost", "cost_per_request", "breakeven", "cheapest", "compare", "curve", "sweep", "hybrid", "plan_for",
     "Catalog", "GPU", "OpenModel", "TokenPrice", "load_catalog", "token_price",
     # decision analysis; the tables are costengine.projection.projection, costengine.sensitivity.sensitivity
     # and costengine.uncertainty.uncertainty (the submodules keep their names)

@@ -18,16 +18,18 @@ import pandas as pd
 from .catalogs import Catalog, load_catalog
 from .crossing import MAX_VOLUME, breakeven_arrays
 from .errors import CostModelError
+from .hybrid import hourly_split, hybrid_arrays
+from .profiles import profile_weights
 from .plan import OPTIONS, Plan, cost_at, replicas_at, resolve, units_at
 from .rules import check_column
 from .scenario import SCENARIO_KEYS, Scenario
 
 __all__ = ["OPTIONS", "TEXT_KEYS", "plan_for", "monthly_cost", "cost_per_request", "breakeven", "cheapest",
-           "compare", "curve", "sweep", "check_option", "scenario_columns", "PAIRS"]
+           "compare", "curve", "sweep", "hybrid", "check_option", "scenario_columns", "PAIRS"]
 
 #: Keys whose values are text.
 TEXT_KEYS: frozenset[str] = frozenset({"currency", "api_model", "model", "precision", "cloud_billing", "cloud_gpu",
-                                       "onprem_gpu", "cloud_offer", "cloud_pricing", "onprem_server"})
+                                       "onprem_gpu", "cloud_offer", "cloud_pricing", "onprem_server", "load_profile"})
 #: The option pairs of the break-even columns, in order.
 PAIRS: tuple[tuple[str, str], ...] = (("api", "cloud"), ("api", "onprem"), ("cloud", "onprem"))
 
@@ -232,6 +234,19 @@ def _sweep_columns(df: pd.DataFrame) -> dict[str, np.ndarray]:
             num = np.where(np.isnan(num), float(default), num)
         check_column(key, num)
         cols[key] = np.where(num == 0, np.inf, num) if key in TARGET_KEYS else num
+    if "load_profile" in df.columns:  # a typed profile gives the peak where peak_to_average is blank
+        from .profiles import peak_to_average_of
+
+        typed = ~pd.isna(df["load_profile"]).to_numpy() & (df["load_profile"].astype(str).str.strip() != "").to_numpy()
+        no_peak = (pd.isna(df["peak_to_average"]).to_numpy() if "peak_to_average" in df.columns
+                   else np.ones(n, dtype=bool))
+        rows = np.flatnonzero(typed & no_peak)
+        if len(rows):
+            lp = cols["load_profile"]
+            peaks = np.array([peak_to_average_of(c or None) for c in lp.categories], dtype=float)
+            peak = np.array(cols["peak_to_average"], dtype=float)
+            peak[rows] = peaks[lp.codes[rows]]
+            cols["peak_to_average"] = peak
     return cols
 
 
@@ -255,14 +270,16 @@ def _check_text(key: str, series: pd.Series, default: str) -> np.ndarray:
     return pd.Categorical.from_codes(cat_codes[codes], categories=categories)
 
 
-def sweep(df: pd.DataFrame, catalog: Catalog | None = None) -> pd.DataFrame:
+def sweep(df: pd.DataFrame, catalog: Catalog | None = None, hybrid: bool = False) -> pd.DataFrame:
     """Evaluate many scenarios at once, vectorised over columns.
 
     ``df`` has one scenario per row, columns = scenario keys (missing columns and blank cells take the
     defaults; an optional ``name`` column is carried through). Returns the same rows plus
     ``api_monthly_cost``, ``cloud_monthly_cost``, ``onprem_monthly_cost`` [money/month], ``cheapest``,
     and ``breakeven_api_cloud``, ``breakeven_api_onprem``, ``breakeven_cloud_onprem``
-    [requests/month; NaN where they never cross up to 1e12]. Agrees with the scalar functions.
+    [requests/month; NaN where they never cross up to 1e12]. With ``hybrid``, also
+    ``hybrid_cloud_monthly_cost``, ``hybrid_cloud_replicas``, ``hybrid_cloud_share`` and the same for onprem
+    (:func:`hybrid`). Agrees with the scalar functions.
 
     Raises :class:`CostModelError` naming the key and the first bad row (1-based).
     """
@@ -270,9 +287,10 @@ def sweep(df: pd.DataFrame, catalog: Catalog | None = None) -> pd.DataFrame:
         raise CostModelError("scenarios", f"must be a pandas DataFrame (got {type(df).__name__})")
     df = df.rename(columns=lambda c: str(c).strip().lower() if str(c).strip().lower() in SCENARIO_KEYS else c)
     out = df.copy()
+    hybrid_cols = [f"hybrid_{o}_{k}" for o in ("cloud", "onprem") for k in ("monthly_cost", "replicas", "share")]
     if len(df) == 0:
         for col in ("api_monthly_cost", "cloud_monthly_cost", "onprem_monthly_cost", "cheapest",
-                    *(f"breakeven_{a}_{b}" for a, b in PAIRS)):
+                    *(f"breakeven_{a}_{b}" for a, b in PAIRS), *(hybrid_cols if hybrid else ())):
             out[col] = pd.Series(dtype=object if col == "cheapest" else float)
         return out
     cols = _sweep_columns(df)
@@ -283,16 +301,19 @@ def sweep(df: pd.DataFrame, catalog: Catalog | None = None) -> pd.DataFrame:
     bounds = np.linspace(0, n, chunks + 1).astype(int)
     parts = [(lo, hi) for lo, hi in zip(bounds[:-1], bounds[1:]) if hi > lo]
     if len(parts) == 1:
-        results = [_evaluate(cols, catalog, 0, n)]
+        results = [_evaluate(cols, catalog, 0, n, hybrid)]
     else:
         with ThreadPoolExecutor(len(parts)) as pool:
-            futures = [pool.submit(_evaluate, cols, catalog, lo, hi) for lo, hi in parts]
+            futures = [pool.submit(_evaluate, cols, catalog, lo, hi, hybrid) for lo, hi in parts]
             results = [f.result() for f in futures]  # in row order: the first bad row's error is raised
     for k, name in enumerate(OPTIONS):
         out[f"{name}_monthly_cost"] = np.concatenate([r[0][k] for r in results])
     out["cheapest"] = _cheapest_names(np.hstack([r[0] for r in results]))
     for j, (a, b) in enumerate(PAIRS):
         out[f"breakeven_{a}_{b}"] = np.concatenate([r[1][j] for r in results])
+    if hybrid:
+        for col in hybrid_cols:
+            out[col] = np.concatenate([r[2][col] for r in results])
     return out
 
 
@@ -300,9 +321,54 @@ def sweep(df: pd.DataFrame, catalog: Catalog | None = None) -> pd.DataFrame:
 _CHUNK_ROWS = 100_000
 
 
-def _evaluate(cols: dict[str, Any], catalog: Catalog, lo: int, hi: int) -> tuple[np.ndarray, list[np.ndarray]]:
-    """Costs (3, rows) and the break-evens of each pair for rows lo..hi-1 of the validated columns."""
+def _evaluate(cols: dict[str, Any], catalog: Catalog, lo: int, hi: int, hybrid: bool = False) -> tuple:
+    """Costs (3, rows), the break-evens of each pair and (with ``hybrid``) the hybrid columns for rows
+    lo..hi-1 of the validated columns."""
     part = {k: v[lo:hi] for k, v in cols.items()}
     plan = resolve(part, catalog, rows=np.arange(lo + 1, hi + 1))
     costs = _costs(plan, plan.requests)
-    return costs, [breakeven_arrays(plan.options[a], plan.options[b], plan.peak, MAX_VOLUME) for a, b in PAIRS]
+    crossings = [breakeven_arrays(plan.options[a], plan.options[b], plan.peak, MAX_VOLUME) for a, b in PAIRS]
+    extra = {}
+    if hybrid:
+        shares = _profile_shares(part["load_profile"])
+        for o in ("cloud", "onprem"):
+            h = hybrid_arrays(plan, o, shares)
+            extra.update({f"hybrid_{o}_monthly_cost": h["monthly_cost"], f"hybrid_{o}_replicas": h["replicas"],
+                          f"hybrid_{o}_share": h["self_hosted_share"]})
+    return costs, crossings, extra
+
+
+def _profile_shares(profiles) -> np.ndarray:
+    """The hourly shares (rows, 24) of a column of canonical load profiles ("" or None = the default)."""
+    if isinstance(profiles, pd.Categorical):
+        table = np.array([profile_weights(c or None) for c in profiles.categories], dtype=float)
+        return table[profiles.codes]
+    codes, uniques = pd.factorize(np.asarray(profiles, dtype=object), use_na_sentinel=False)
+    table = np.array([profile_weights(u if isinstance(u, str) and u else None) for u in uniques], dtype=float)
+    return table[codes]
+
+
+def hybrid(s: Scenario | dict, option: str | None = None, requests_per_month: float | None = None,
+           catalog: Catalog | None = None) -> dict[str, Any]:
+    """Self-host the base load, send the overflow to the API (:mod:`costengine.hybrid`).
+
+    ``option`` is cloud or onprem; None = the one whose hybrid is cheaper. Returns ``option``, ``replicas``
+    [count], ``self_hosted_share`` [0..1 of requests], ``monthly_cost``, ``api_only``, ``self_hosted_only``
+    [money/month], and ``hours``: the day's split, ``self_hosted`` and ``api`` requests per hour of the day
+    [requests/month in that hour], 24 each.
+    """
+    s = Scenario.parse(s)
+    plan = plan_for(s, catalog)
+    r = _volume(s, requests_per_month)
+    shares = np.array([profile_weights(s.load_profile)])
+    names = ("cloud", "onprem") if option is None else (check_option(option, "option_name"),)
+    if "api" in names:
+        raise CostModelError("option_name", "must be cloud or onprem (the hybrid self-hosts part of the load)")
+    results = {o: hybrid_arrays(plan, o, shares, r) for o in names}
+    best = min(names, key=lambda o: float(results[o]["monthly_cost"][0]))  # ties: cloud first
+    h = {k: float(v[0]) for k, v in results[best].items()}
+    o = plan.options[best]
+    split = hourly_split(r, shares[0], h["replicas"], float(o.replica_capacity[0]))
+    if h["self_hosted_share"] == 1.0 and h["monthly_cost"] == h["self_hosted_only"]:
+        split = {"hour": split["hour"], "self_hosted": list(r * shares[0]), "api": [0.0] * 24}
+    return {"option": best, **h, "hours": split}

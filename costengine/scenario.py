@@ -74,8 +74,13 @@ class Scenario(BaseModel):
                               "seed 000 worked example (1000 prompt tokens)", ge=0)
     output_tokens: float = _f(500, "tokens/request", "average output tokens per request",
                               "seed 000 worked example (500 output tokens)", ge=0)
-    peak_to_average: float = _f(2.0, "ratio >= 1", "peak load over average load",
+    peak_to_average: float = _f(2.0, "ratio >= 1", "peak load over average load; a typed load_profile sets it "
+                                "(its largest hour / the mean) unless it is typed too",
                                 "rule of thumb for business-hours traffic (busy hours carry about twice the mean)", ge=1)
+    load_profile: str | None = _f(None, "24 numbers or id", "relative load of each hour of a typical day (hybrid "
+                                  "serving): 24 numbers, or a profile id of the load-profile catalog; blank = "
+                                  "azure-2024-conversation",
+                                  "Azure LLM inference trace 2024, conversation, hourly shape (AzurePublicDataset)")
     # --- money ----------------------------------------------------------------------------------
     currency: str = _f("USD", "text", "label of the scenario's money (USD, EUR, ...)", "catalog prices are USD",
                        min_length=1, max_length=12)
@@ -179,8 +184,25 @@ class Scenario(BaseModel):
     @classmethod
     def _blanks_mean_default(cls, data: Any) -> Any:
         if isinstance(data, dict):
-            return {k: v for k, v in data.items() if not (_is_blank(v) and k in cls.model_fields)}
+            data = {k: v for k, v in data.items() if not (_is_blank(v) and k in cls.model_fields)}
+            if "load_profile" in data and "peak_to_average" not in data:  # the profile gives the peak
+                from .profiles import parse_profile, peak_to_average_of
+
+                try:
+                    data["peak_to_average"] = peak_to_average_of(parse_profile(data["load_profile"]))
+                except CostModelError:
+                    pass  # the field validator reports it
         return data
+
+    @field_validator("load_profile", mode="before")
+    @classmethod
+    def _profile(cls, v: Any) -> Any:
+        from .profiles import parse_profile
+
+        try:
+            return parse_profile(v)
+        except CostModelError as exc:
+            raise ValueError(exc.problem) from None
 
     @field_validator("precision", mode="before")
     @classmethod

@@ -39,6 +39,7 @@ SIGNATURES = {
     "LLM_THROUGHPUT": (["model", "gpu"], ["gpus", "precision", "concurrency", "prompt_tokens", "output_tokens",
                                           "max_ttft_s", "max_tpot_ms"]),
     "LLM_LAYOUT": (["scenario", "option_name"], []),
+    "LLM_HYBRID": (["scenario"], ["option_name"]),
     "LLM_FINETUNE_MEMORY_GB": (["params_billion"], ["trainable_fraction", "precision", "optimizer_factor"]),
     "LLM_TOKENS_FROM_WORDS": (["words"], ["tokens_per_word"]),
     "LLM_PRICE": (["model"], ["kind", "provider"]),
