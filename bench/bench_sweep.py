@@ -36,9 +36,13 @@ def random_frame(n: int, seed: int = 0) -> pd.DataFrame:
         "precision": rng.choice(["bf16", "fp8", "int4"], n),
         "cloud_gpu": rng.choice(["H100-SXM", "H200", "A100-80GB", "L40S"], n),
         "onprem_gpu": rng.choice(["H100-SXM", "H200", "MI300X"], n),
-        "cloud_billing": rng.choice(["reserved", "per_second"], n),
+        "cloud_billing": (billing := rng.choice(["always_on", "per_second"], n)),
+        # per-second rows price GPUs one by one (not every GPU has a serverless offer)
+        "cloud_price_per_gpu_hour": np.where(billing == "per_second", rng.uniform(1, 5, n), np.nan),
+        "max_tpot_ms": np.where(rng.random(n) < 0.5, 0.0, 200.0),    # 0 = no target
+        "max_ttft_s": np.where(rng.random(n) < 0.5, 0.0, 20.0),
         "target_utilization": rng.uniform(0.3, 0.95, n),
-        "min_replicas": rng.integers(1, 4, n).astype(float),
+        "min_replicas": rng.integers(0, 4, n).astype(float),
         "staff_monthly": rng.uniform(0, 20000, n),
         "onprem_amortization_months": rng.choice([0, 36, 48], n).astype(float),
         "onprem_interest_rate": rng.choice([0, 0.05], n),

@@ -217,7 +217,7 @@ def _sweep_columns(df: pd.DataFrame) -> dict[str, np.ndarray]:
             cols[key] = (pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=[blank])
                          if series is None else _check_text(key, series, blank))
             continue
-        if key in TARGET_KEYS and series is not None and series.dtype == object:  # "none" = no target (0)
+        if key in TARGET_KEYS and series is not None and not pd.api.types.is_numeric_dtype(series):  # "none": 0
             text = series.astype(str).str.strip().str.lower()
             series = series.where(~text.isin(["none", "no", "off"]), 0.0)
         if series is None:
