@@ -70,5 +70,7 @@ def test_refresh_rewrites_a_template_and_refuses_to_overwrite_another_file(tmp_p
     assert values["requests_per_month"] == MADE_UP["requests_per_month"]
     again = runner.invoke(app, ["refresh", str(src), "--output", str(other)])
     assert again.exit_code == 1 and "exists" in again.stderr
+    plain = runner.invoke(app, ["refresh", str(src)])
+    assert plain.exit_code == 0 and f"wrote {tmp_path / 'filled-refreshed.xlsx'}" in plain.stdout
     missing = runner.invoke(app, ["refresh", str(tmp_path / "nope.xlsx")])
     assert missing.exit_code == 1

@@ -143,6 +143,12 @@ def test_a_scenario_the_engine_cannot_cost_still_builds_and_says_why():
     assert statuses == [meta["status"]]
 
 
+def _cells(wb, sheet: str) -> dict:
+    """The cells with a value (the serialiser writes "" and NaN as empty cells)."""
+    return {c.coordinate: c.value for row in wb[sheet].iter_rows() for c in row
+            if c.value not in (None, "") and c.value == c.value}
+
+
 def test_refresh_in_place_writes_the_workbook_of_the_typed_inputs(tmp_path):
     s = Scenario(**MADE_UP)
     path = write_workbook(tmp_path / "w.xlsx", s)
@@ -150,25 +156,34 @@ def test_refresh_in_place_writes_the_workbook_of_the_typed_inputs(tmp_path):
     stale, before = _block(openpyxl.load_workbook(path)["Inputs"]), _block(build_workbook(s)["Inputs"])
     assert [r["key"] for r in stale] == [r["key"] for r in before]  # typing changes nothing but the inputs
     assert [r["lead_low"] for r in stale] == pytest.approx([r["lead_low"] for r in before], rel=1e-12)
-    assert refresh_workbook(path) == path
-    want = s.replace(onprem_price_per_kwh=0.35, requests_per_month=5_000_000, seconds_per_request=None)
-    assert path.read_bytes() == workbook_bytes(want)  # inputs kept, blanks blank, sensitivity recomputed
+    assert refresh_workbook(path, force=True).path == path
+    want = build_workbook(s.replace(onprem_price_per_kwh=0.35, requests_per_month=5_000_000,
+                                    seconds_per_request=None))
+    got = openpyxl.load_workbook(path)
+    assert got.sheetnames == want.sheetnames
+    for sheet in want.sheetnames:  # inputs kept, blanks blank, sensitivity recomputed, formulas regenerated
+        assert _cells(got, sheet) == _cells(want, sheet), sheet
     assert read_inputs(path).values["onprem_price_per_kwh"] == 0.35
     assert [p.name for p in tmp_path.iterdir()] == ["w.xlsx"]  # no temporary file left
 
 
-def test_refresh_to_another_file_needs_force_to_replace_it(tmp_path):
+def test_refresh_writes_a_new_file_unless_forced(tmp_path):
     src = write_workbook(tmp_path / "src.xlsx", Scenario(**MADE_UP))
     before = src.read_bytes()
+    done = refresh_workbook(src)
+    assert done.path == tmp_path / "src-refreshed.xlsx" and src.read_bytes() == before
+    with pytest.raises(FileExistsError):  # the default output exists now
+        refresh_workbook(src)
+    with pytest.raises(FileExistsError):  # in place only with force
+        refresh_workbook(src, output=src)
     out = tmp_path / "out.xlsx"
     out.write_bytes(b"keep me")
-    with pytest.raises(FileExistsError, match="out.xlsx exists"):
+    with pytest.raises(FileExistsError):
         refresh_workbook(src, output=out)
     assert out.read_bytes() == b"keep me"
-    assert refresh_workbook(src, output=out, force=True) == out
-    assert out.read_bytes() == before and src.read_bytes() == before
-    fresh = refresh_workbook(src, output=tmp_path / "new.xlsx")
-    assert fresh.read_bytes() == before
+    assert refresh_workbook(src, output=out, force=True).path == out
+    assert src.read_bytes() == before
+    assert _cells(openpyxl.load_workbook(out), "Inputs") == _cells(openpyxl.load_workbook(src), "Inputs")
 
 
 def test_refresh_refuses_invalid_inputs_and_leaves_the_file(tmp_path):

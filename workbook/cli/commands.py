@@ -179,14 +179,22 @@ def evaluate(workbook: Annotated[Path, typer.Argument(help="A filled template (.
 @app.command()
 def refresh(workbook: Annotated[Path, typer.Argument(help="A filled template (.xlsx) to write again.")],
             output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE",
-                              help="Write here instead of replacing WORKBOOK.")] = None,
-            force: ForceOpt = False) -> None:
-    """Write a filled template again for the inputs it holds (recomputes the Sensitivity sheet)."""
+                              help="Write here (default: WORKBOOK-refreshed.xlsx beside it).")] = None,
+            force: Annotated[bool, typer.Option("--force", "-f", help="Replace an existing file; without "
+                             "--output, refresh WORKBOOK in place.")] = False) -> None:
+    """Write a filled template again for the inputs it holds, keeping every input cell, the Inputs notes and
+    the sheets you added (formulas and the Sensitivity sheet regenerated)."""
     from .refresh import refresh_workbook
 
     with _reported():
-        written = refresh_workbook(workbook, output=output, force=force)
-    out.print(f"wrote {written}", highlight=False)
+        done = refresh_workbook(workbook, output=output, force=force)
+    for line in done.notes:
+        err.print(f"note: {line}", markup=False)
+    kept = sum(done.carried.cells.values())
+    sheets = f" and {len(done.carried.sheets)} sheets of yours ({', '.join(done.carried.sheets)})" \
+        if done.carried.sheets else ""
+    out.print(f"wrote {done.path} ({kept} input and note cells kept{sheets})", highlight=False, markup=False,
+              soft_wrap=True)
 
 
 @app.command()

@@ -8,6 +8,11 @@ DTDs, entity declarations (billion laughs) and external references. Only four pa
 ``xl/workbook.xml`` (sheets and defined names), its relationships, ``xl/sharedStrings.xml`` and the
 Inputs sheet. Nothing is written.
 
+:func:`load_untrusted` opens the whole file with openpyxl (for ``llmcost refresh``, which carries the user's
+cells and sheets over), after the same archive checks; openpyxl parses with :mod:`defusedxml` when it is
+installed (it is a dependency of the ``cli`` extra), and Python's :mod:`zipfile` never inflates a member past
+the size its header declares, which the checks bounded.
+
 Every problem raises :class:`WorkbookFileError` naming the file (a file problem, not the engine's), so the
 CLI prints one line and exits 1.
 """
@@ -29,7 +34,7 @@ from costengine import SCENARIO_KEYS
 
 from .files import FileProblem
 
-__all__ = ["InputCells", "WorkbookFileError", "read_inputs", "MAX_FILE_BYTES", "MAX_PART_BYTES", "MAX_TOTAL_BYTES", "MAX_RATIO",
+__all__ = ["InputCells", "WorkbookFileError", "read_inputs", "load_untrusted", "MAX_FILE_BYTES", "MAX_PART_BYTES", "MAX_TOTAL_BYTES", "MAX_RATIO",
            "MAX_MEMBERS", "INPUTS_SHEET"]
 
 #: Largest workbook accepted [bytes]; a filled template is well under 1 MB.
@@ -294,3 +299,29 @@ def read_inputs(path: str | Path) -> InputCells:
             values[key] = value
     missing = tuple(k for k in SCENARIO_KEYS if k not in where)
     return InputCells(values=values, cells=refs, missing=missing, problems=tuple(problems))
+
+
+def load_untrusted(path: str | Path):
+    """The whole workbook at ``path`` as an :class:`openpyxl.Workbook` (formulas as text, not their results),
+    after the archive checks of :func:`read_inputs`.
+
+    Raises
+    ------
+    WorkbookFileError
+        The file fails the checks, or openpyxl cannot read it.
+    """
+    import openpyxl
+    import openpyxl.xml
+
+    path = Path(path)
+    if not openpyxl.xml.DEFUSEDXML:
+        raise _fail(path, "cannot be opened safely: openpyxl would parse it without defusedxml (pip install defusedxml)")
+    _open_archive(path).close()
+    try:
+        return openpyxl.load_workbook(path, data_only=False, keep_links=False)
+    except defusedxml.DefusedXmlException as exc:
+        raise _fail(path, f"holds forbidden XML ({type(exc).__name__}); refused") from None
+    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, ParseError, EOFError, OSError) as exc:
+        # openpyxl's errors on a corrupt part: a bad value in a typed attribute (TypeError, ValueError), a missing
+        # part (KeyError), malformed XML (ParseError)
+        raise _fail(path, f"is not a readable .xlsx workbook (openpyxl: {type(exc).__name__}: {exc})") from None
