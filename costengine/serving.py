@@ -230,6 +230,17 @@ def largest_batch(m: ReplicaModel, b_max, tpot_max_s, ttft_max_s,
     idx = np.flatnonzero(hi > lo)          # the elements still searching, and their model
     sub = compact(m if isinstance(m, _Prepared) else _prepare(m, eff), hi > lo)
     lo_s, hi_s, tp_s, tt_s = lo[idx], hi[idx], tpot_max[idx], ttft_max[idx]
+    if len(idx):  # the largest batch often meets the targets already: one evaluation settles those
+        t = step_times(sub, np.maximum(hi_s, 1.0), eff)
+        top = (t["tpot_s"] <= tp_s) & (t["ttft_s"] <= tt_s)
+        lo_s = np.where(top, hi_s, lo_s)
+        hi_s = np.where(top, hi_s, hi_s - 1.0)
+        done = hi_s <= lo_s
+        if done.any():
+            lo.flat[idx[done]] = lo_s[done]
+            keep = ~done
+            idx, lo_s, hi_s, tp_s, tt_s = idx[keep], lo_s[keep], hi_s[keep], tp_s[keep], tt_s[keep]
+            sub = compact(sub, keep)
     while len(idx):
         mid = np.floor((lo_s + hi_s + 1.0) / 2.0)
         t = step_times(sub, np.maximum(mid, 1.0), eff)
@@ -354,13 +365,9 @@ def choose_layouts(hw: dict[str, np.ndarray], md: dict[str, np.ndarray], *, p, o
     b[fits] = b_flat
     ok = fits & (b >= 1)
     t_flat = step_times(flat, np.maximum(b_flat, 1.0), eff)
-    one = step_times(flat, np.ones_like(b_flat), eff)
     t = {k: np.full(shape, np.nan) for k in ("requests_per_s", "ttft_s", "tpot_s")}
-    first = {k: np.full(shape, np.inf) for k in ("ttft_s", "tpot_s")}
     for k in t:
         t[k][fits] = t_flat[k]
-    for k in first:
-        first[k][fits] = one[k]
     with np.errstate(invalid="ignore", divide="ignore"):
         per_gpu = np.where(ok, t["requests_per_s"] / N, -np.inf)
     best = np.argmax(per_gpu, axis=0)  # first maximum = fewest GPUs (candidates are in rising order)
@@ -368,6 +375,13 @@ def choose_layouts(hw: dict[str, np.ndarray], md: dict[str, np.ndarray], *, p, o
     any_fit = fits.any(axis=0)
     any_ok = ok.any(axis=0)
     status = np.where(any_ok, 0, np.where(any_fit, 2, 1))
+    # the lowest latencies any candidate reaches (batch 1), for the message of rows that miss the targets
+    first = {k: np.full(shape, np.inf) for k in ("ttft_s", "tpot_s")}
+    missed = fits & (status == 2)[None, :]
+    if missed.any():
+        one = step_times(compact(flat, missed[fits]), 1.0, eff)
+        for k in first:
+            first[k][missed] = one[k]
     inf = np.inf
     best_tpot = np.where(fits, first["tpot_s"], inf).min(axis=0)
     best_ttft = np.where(fits, first["ttft_s"], inf).min(axis=0)
