@@ -20,6 +20,7 @@ from costengine.rules import PRECISION_BY_BYTES, is_whole, key_bounds
 from costengine.scenario import PRECISION_BYTES
 
 from ..kit import Book, header_row, heading, put, put_text, setup_sheet
+from . import hybrid as _hybrid
 
 __all__ = ["SHEET", "SEGMENT_ROWS", "JUMP_MARGIN", "LN_MAX_NUMBER", "ConstantsLayout", "build", "literal_choices"]
 
@@ -85,6 +86,11 @@ CONSTANTS: tuple[tuple[str, float, str, str], ...] = (
     ("c_segment_rows", SEGMENT_ROWS, "rows", "steps of the Break-even sheet's segment table"),
     ("c_ln_max_number", LN_MAX_NUMBER, "ln", "natural log of the largest number a spreadsheet holds "
      "(9.99E+307): the Projection's volume must stay below it"),
+    ("c_profile_max_chars", _hybrid.MAX_PROFILE_CHARS, "characters", "longest load_profile text the Hybrid "
+     "sheet splits into 24 values (24 x this fits in a cell's 32,767 characters)"),
+    ("c_hybrid_points", _hybrid.POINTS, "rows", "rows of the Hybrid sheet's table of the cost against N"),
+    ("c_hybrid_min_span", _hybrid.MIN_SPAN, "replicas", "the Hybrid sheet's table of the cost against N spans "
+     "at least this"),
 )
 
 

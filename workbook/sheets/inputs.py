@@ -30,7 +30,7 @@ FIRST_ROW = 2
 DERIVED = ("api_input_price_per_mtok", "api_output_price_per_mtok", "api_cached_input_price_per_mtok",
            "model_params_billion", "seconds_per_request", "cloud_price_per_gpu_hour", "cloud_gpus_per_replica",
            "onprem_gpus_per_server", "onprem_capex_per_server", "onprem_power_kw", "precision", "cloud_offer",
-           "onprem_server", "onprem_gpus_per_replica", "onprem_maintenance_monthly")
+           "onprem_server", "onprem_gpus_per_replica", "onprem_maintenance_monthly", "load_profile")
 #: Latency targets: a number, or the text "none" (no target).
 TARGETS = ("max_ttft_s", "max_tpot_ms")
 #: Text keys looked up in a catalog: the check flags an unknown id only when the engine would need it.
@@ -82,6 +82,8 @@ def _check_formula(key: str, b: str, rules: int) -> str:
         allowed = " or ".join(literal_choices(key))
         return (f'=IF(LEN(TRIM({b}))=0,"",IF(ISNA(MATCH({_billing(b)},{lst},0)),'
                 f'"must be one of {allowed}",""))')
+    if key == "load_profile":  # an id of the Load Profiles sheet or 24 numbers: the Hybrid sheet parses it
+        return "=load_profile_check"
     if key in ("cloud_offer", "onprem_server"):
         return f'=IF(ISNUMBER({b}),"must be text","")'  # unknown ids: the Comparison sheet's checks
     if key in TARGETS:

@@ -30,10 +30,13 @@ _SHEETS = (
     ("Sensitivity", "which inputs move the answer: each input at its low and high value, with a tornado chart; "
                     "values computed by Python when the workbook was written (llmcost refresh recomputes them)"),
     ("Sizing", "weights, serving memory, GPUs per replica and the roofline throughput estimate"),
+    ("Hybrid", "self-hosted replicas for the base load and the API for the peaks over the day's load profile: "
+               "the cost for every N, the best N per option and the cheaper one, with charts"),
     ("Fine-tuning", "LoRA fine-tuning memory and cost against an API's fine-tuning price (seed article 004)"),
     ("Token Pricing", "API token prices from genai-prices, and the api_model list the Inputs dropdown uses"),
     ("Hardware", "the GPU catalog: memory, bandwidth, TFLOP/s, TDP, prices, each with source and date"),
     ("Models", "the open-model catalog: parameters and attention shape, each with source and date"),
+    ("Load Profiles", "the relative load of each hour of a typical day (load_profile ids), with sources and dates"),
     ("Constants", "the fixed numbers the formulas use, the precision table and the input rules"),
     (CONF_NAME, f"settings for the optional xlwings add-in (UDF Modules = {UDF_MODULE})"),
 )
