@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from .acceptance import number_from_text
 from .errors import CostModelError, closest
 
 __all__ = ["Scenario", "SCENARIO_KEYS", "PRECISION_BYTES", "parse_precision", "key_info"]
@@ -223,6 +224,18 @@ class Scenario(BaseModel):
         # "none" (kept as 0) means no target; blank means the default target
         if isinstance(v, str) and v.strip().lower() in ("none", "no", "off"):
             return 0.0
+        return v
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _number_text(cls, v: Any, info: Any) -> Any:
+        # a number typed as text is read by the rule the workbook applies (costengine.acceptance)
+        if isinstance(v, str) and cls.model_fields[info.field_name].annotation in (float, int, float | None,
+                                                                                    int | None):
+            read = number_from_text(v)
+            if isinstance(read, str) and v.strip().lower() not in ("none", "no", "off"):
+                raise ValueError(f"must be a number (got {v!r})")
+            return read
         return v
 
     @field_validator("currency", "api_model", "model", "cloud_gpu", "onprem_gpu", "cloud_offer", "onprem_server",

@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from .errors import CostModelError, closest
+from .acceptance import api_model_base
 
 __all__ = ["TokenPrice", "token_price", "token_price_table", "token_prices_version", "tier_starts"]
 
@@ -79,6 +80,18 @@ def _from_model_info(provider: Any, info: Any, prompt_tokens: float, when: datet
                       batch_discount=discount, context_window=info.context_window)
 
 
+def _find(snap: Any, model: str, provider: str | None) -> Any:
+    """genai-prices' provider and model for an id, else for the id without its date suffix
+    (:func:`costengine.acceptance.api_model_base`, the rule the workbook's api_model lookup applies too)."""
+    try:
+        return snap.find_provider_model(model.strip(), None, provider, None)
+    except LookupError:
+        base = api_model_base(model)
+        if base == model.strip():
+            raise
+        return snap.find_provider_model(base, None, provider, None)
+
+
 @functools.lru_cache(maxsize=4096)
 def token_price(model: str, provider: str | None = None, prompt_tokens: float = 0.0,
                 key: str = "api_model") -> TokenPrice:
@@ -91,7 +104,7 @@ def token_price(model: str, provider: str | None = None, prompt_tokens: float = 
     snap = _snapshot()
     when = datetime.now(timezone.utc)
     try:
-        prov, info = snap.find_provider_model(model.strip(), None, provider.strip() if provider else None, None)
+        prov, info = _find(snap, model, provider.strip() if provider else None)
     except LookupError:
         if provider:
             ids = [p.id for p in snap.providers]
@@ -113,7 +126,7 @@ def token_price(model: str, provider: str | None = None, prompt_tokens: float = 
 def tier_starts(model: str, provider: str | None = None) -> tuple[float, ...]:
     """Prompt sizes [tokens] at which the model's tiered prices change (empty when it has no tiers)."""
     token_price(model, provider)  # raises the engine's error for an unknown model
-    _, info = _snapshot().find_provider_model(model.strip(), None, provider, None)
+    _, info = _find(_snapshot(), model, provider)
     prices = info.get_prices(datetime.now(timezone.utc))
     starts = {float(t.start) for v in vars(prices).values() for t in (getattr(v, "tiers", None) or [])}
     return tuple(sorted(starts))

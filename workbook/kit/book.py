@@ -19,7 +19,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..xlsx.sheets import add_sheet
 from .cells import absolute
 
-__all__ = ["Book", "Sheet"]
+__all__ = ["Book", "Sheet", "GUARD_TEXT"]
+
+#: What a guarded formula shows while the inputs it reads are invalid (:meth:`Book.guard`).
+GUARD_TEXT = "check Inputs"
 
 _CELL_LIKE = re.compile(r"^([A-Za-z]{1,3}\d+|[RrCc]\d*|[Rr]\d*[Cc]\d*)$")
 _NAME_OK = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -44,13 +47,19 @@ class Book:
 
     ``names``: the workbook-level defined names (written at the end, in a fixed order); ``style_ids``: the
     style indices of each (kind, number format) already applied; ``shared``: per sheet title, the column
-    ranges (column, first row, last row) stored as one shared formula each.
+    ranges (column, first row, last row) stored as one shared formula each; ``guards``: per sheet title, the
+    condition every formula of the sheet waits for (:meth:`guard`).
     """
 
     wb: Workbook
     names: dict[str, str] = field(default_factory=dict)
     style_ids: dict[tuple[str | None, str | None], StyleArray] = field(default_factory=dict)
     shared: dict[str, list[tuple[int, int, int]]] = field(default_factory=dict)
+    guards: dict[str, str] = field(default_factory=dict)
+    #: The scenario's currency label, for the static texts a chart cannot take from a cell (axis titles).
+    currency: str = "USD"
+    #: The scenario's projection horizon [months] (the Projection sheet prints at least this many months).
+    horizon_months: int = 36
 
     @classmethod
     def new(cls, titles: Iterable[str]) -> Book:
@@ -91,6 +100,21 @@ class Book:
         formula once and a reference to it in the other cells, as Excel writes such columns.
         """
         self.shared.setdefault(title, []).append((column, first_row, last_row))
+
+    def guard(self, title: str, condition: str) -> None:
+        """Guard every formula written afterwards on sheet ``title``: while ``condition`` (a formula expression,
+        e.g. a defined name) is not TRUE the cell shows "check Inputs" instead of computing on an invalid input.
+
+        One rule for a whole sheet that reads the inputs directly, so no cell of it can show an error value.
+        """
+        self.guards[title] = condition
+
+    def guarded(self, title: str, formula: str) -> str:
+        """``formula`` (``=...``) under sheet ``title``'s guard (unchanged when the sheet has none)."""
+        condition = self.guards.get(title)
+        if condition is None or not formula.startswith("="):
+            return formula
+        return f'=IF({condition},{formula[1:]},"{GUARD_TEXT}")'
 
     def name(self, name: str, sheet: str, ref: str) -> str:
         """Define the workbook-level name ``name`` -> ``sheet!ref`` (absolute); returns the name."""

@@ -91,6 +91,9 @@ def put(ws: Worksheet, ref: str, value: Any, kind: str | None = None, fmt: str |
     cell = ws[ref]
     if isinstance(value, str) and not value.startswith("="):
         return put_text(ws, ref, value, kind, fmt)
+    book = getattr(ws, "book", None)
+    if book is not None and isinstance(value, str):
+        value = book.guarded(ws.title, value)
     cell.value = value
     style_cell(cell, kind, fmt)
     return cell
@@ -108,6 +111,9 @@ def put_formula_column(ws: Worksheet, column: int, first_row: int, last_row: int
     """
     if not template.startswith("="):
         raise ValueError(f"not a formula: {template!r}")
+    book = getattr(ws, "book", None)
+    if book is not None:
+        template = book.guarded(ws.title, template)
     cell = ws.cell(row=first_row, column=column)
     style_cell(cell, kind, fmt)
     fill_formula_column(ws, column, first_row, last_row, template, style_array(cell),

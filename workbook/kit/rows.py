@@ -64,6 +64,10 @@ class Rows:
         self.label_col, self.unit_col = label_col, unit_col
         self.note_col = note_col or get_column_letter(max(column_index_from_string(c) for c in self.cols) + 1)
         self.at: dict[str, int] = {}
+        #: A condition (a template: ``[key]`` allowed) every formula added waits for, showing ``guard_text``
+        #: while it is not TRUE (e.g. "the inputs of this option are valid"); None = no guard.
+        self.guard: str | None = None
+        self.guard_text = "check Inputs"
 
     def ref(self, key: str, col: str | None = None, absolute_ref: bool = False) -> str:
         col = col or self.cols[0]
@@ -105,6 +109,8 @@ class Rows:
             if f"{k}_r" in STYLE:
                 k = f"{k}_r"  # numbers and text answers line up on the right
             if isinstance(v, str) and v.startswith("="):
+                if self.guard:
+                    v = f'=IF({self.guard},{v[1:]},"{self.guard_text}")'
                 put(self.ws, ref, self.expand(v, col), k, fmt)
             else:
                 put(self.ws, ref, v, k, fmt)

@@ -48,6 +48,7 @@ STYLE: dict[str, dict[str, Any]] = {
     "answer": dict(font=Font(name=_FONT, bold=True, color="000000"), fill=PatternFill("solid", fgColor="DDEBF7"),
                    border=_BOX),
     "check": dict(font=Font(name=_FONT, color="C00000")),
+    "warning": dict(font=Font(name=_FONT, color="9C5700")),
     "label": dict(font=Font(name=_FONT, color="000000")),
     "unit": dict(font=Font(name=_FONT, color="595959", italic=True)),
     "note": dict(font=Font(name=_FONT, color="595959"), alignment=Alignment(wrap_text=False)),

@@ -63,7 +63,7 @@ def build(book: Book) -> None:
         x.add(f"f{side}", f"volume before the variable cost of {side}", "requests/month",
               f"=INDEX(cmp_free,[{idx}])", kind="link", fmt="volume", note="per-second billing's warm minimum")
     x.add("ok", "costs available", "yes/no",
-          "=AND(input_problems=0," + ",".join(f"ISNUMBER([{k}])" for k in ("Fa", "Va", "Sa", "Fb", "Vb", "Sb")) + ")")
+          "=AND(INDEX(option_problems,[ia])+INDEX(option_problems,[ib])=0," + ",".join(f"ISNUMBER([{k}])" for k in ("Fa", "Va", "Sa", "Fb", "Vb", "Sb")) + ")")
     for side in ("a", "b"):
         x.add(f"steps_{side}", f"{side} steps up with replicas", "yes/no", _g(f"[S{side}]<>0"))
         x.add(f"c{side}", f"volume one replica of {side} serves", "requests/month",

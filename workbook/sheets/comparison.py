@@ -13,6 +13,7 @@ from costengine.engine import PAIRS
 from costengine.plan import OPTIONS
 
 from ..kit import Book, Rows, escape_lookup, header_row, heading, setup_sheet
+from .inputs import API_OK, SELF_HOSTING_OK
 from .token_pricing import TierColumns
 
 __all__ = ["SHEET", "build"]
@@ -28,6 +29,26 @@ def _tiered(kind: str, tiers: int) -> str:
         start = f"INDEX(tp_tier{t}_from,[row])"
         expr = f"IF(AND(ISNUMBER({start}),prompt_tokens_used>={start}),INDEX(tp_tier{t}_{kind},[row]),{expr})"
     return f'=IF(ISNUMBER([row]),{expr},"n/a")'
+
+
+def _only(expr: str, chars: str) -> str:
+    """True when ``expr`` holds only the characters ``chars``."""
+    for ch in chars:
+        expr = f'SUBSTITUTE({expr},"{ch}","")'
+    return f"LEN({expr})=0"
+
+
+def _undated(m: str) -> str:
+    """``m`` without a trailing date: -YYYYMMDD or @YYYYMMDD, or -YYYY-MM-DD (ten digits-or-dashes with two
+    dashes), as :func:`costengine.acceptance.api_model_base` removes it."""
+    digits = "0123456789"
+    short, long_ = "c_date_suffix_short", "c_date_suffix_long"
+    is_short = (f'AND(LEN({m})>{short},OR(LEFT(RIGHT({m},{short}),1)="-",LEFT(RIGHT({m},{short}),1)="@"),'
+                f'{_only(f"RIGHT({m},{short}-1)", digits)})')
+    tail = f"RIGHT({m},{long_}-1)"
+    is_long = (f'AND(LEN({m})>{long_},LEFT(RIGHT({m},{long_}),1)="-",{_only(tail, digits + "-")},'
+               f'LEN({tail})-LEN(SUBSTITUTE({tail},"-",""))=2)')
+    return f"IF({is_short},LEFT({m},LEN({m})-{short}),IF({is_long},LEFT({m},LEN({m})-{long_}),{m}))"
 
 
 def _tier_start(tiers: int) -> str:
@@ -48,7 +69,7 @@ def build(book: Book, tiers: TierColumns) -> None:
     a = Rows(book, ws, 3, value_cols=("C",), note_col="D")
     a.section("Answer", gap=1)
     a.add("cheapest", "cheapest option", "option",
-          '=IF(input_problems>0,"check Inputs",INDEX(list_options,MATCH(MIN(cmp_cost),cmp_cost,0)))',
+          '=IF(SUMPRODUCT(option_problems)>0,"check Inputs",INDEX(list_options,MATCH(MIN(cmp_cost),cmp_cost,0)))',
           kind="answer", names="cheapest_option",
           note="ties go to the first of api, cloud, onprem")
     for pair in PAIRS:
@@ -61,6 +82,7 @@ def build(book: Book, tiers: TierColumns) -> None:
     header_row(ws, top, ["quantity", "unit", *OPTIONS, "note"])
     m = Rows(book, ws, top + 1, value_cols=_COLS, note_col="F")
     m.add("option", "option", "id", list(OPTIONS), kind="const")
+    m.guard = "INDEX(option_problems,MATCH([option],list_options,0))=0"  # per option: the others stay shown
     m.add("R", "requests per month", "requests/month", "=requests_per_month_used", kind="link", fmt="volume")
     m.add("fixed", "fixed cost", "money/month", ["=api_fixed", "=cloud_fixed", "=onprem_fixed"], kind="link",
           fmt="money")
@@ -90,7 +112,8 @@ def build(book: Book, tiers: TierColumns) -> None:
           '=IF(ISNUMBER([rep_cap]),IF(ISNUMBER([R]),MAX(min_replicas_used,ROUNDUP([R]*peak_to_average_used/[rep_cap],0)),'
           '"n/a"),0)', fmt="int", note="max(min_replicas, ceil(R x peak-to-average / replica capacity))")
     m.add("cost", "monthly cost", "money/month",
-          '=IF(input_problems>0,"check Inputs",[fixed]+[variable]*MAX([R]-[free],0)+[step]*[units])', kind="answer",
+          '=IF(AND(ISNUMBER([fixed]),ISNUMBER([variable]),ISNUMBER([free]),ISNUMBER([step]),ISNUMBER([units])),'
+          '[fixed]+[variable]*MAX([R]-[free],0)+[step]*[units],"n/a")', kind="answer",
           fmt="money", names=[f"{o}_monthly_cost" for o in OPTIONS],
           note="fixed + variable x max(0, R - free volume) + step x units")
     m.add("per_request", "cost per request", "money/request",
@@ -112,6 +135,7 @@ def build(book: Book, tiers: TierColumns) -> None:
     m.add("tpot", "time per output token", "ms", ["n/a", "=cloud_tpot_ms", "=onprem_tpot_ms"], kind="link",
           fmt="0.0")
     m.add("offer", "offer or server", "id", ["", "=cloud_offer_used", "=onprem_server_used"], kind="link")
+    m.guard = None
     m.add("mark", "", "", '=IF(cheapest_option=[option],"cheapest","")', kind="bold")
     book.names_many([("comparison_options", SHEET, f"C{m.at['option']}:E{m.at['option']}")]
                     + [(f"cmp_{k}", SHEET, f"C{m.at[k]}:E{m.at[k]}")
@@ -120,10 +144,16 @@ def build(book: Book, tiers: TierColumns) -> None:
     # --- workings: API ------------------------------------------------------------------------------------
     w = Rows(book, ws, m.row, value_cols=("C",), note_col="D")
     w.section("API: price per request", gap=2)
+    w.guard = API_OK
     w.add("model", "api_model", "id", "=api_model_used", kind="link")
     w.add("key", "lookup key", "text", "=" + escape_lookup("[model]"), note="the id with MATCH wildcards escaped")
+    w.add("base", "id without its date", "text", "=" + _undated("[model]"),
+          note="a dated id (-YYYYMMDD, @YYYYMMDD, -YYYY-MM-DD) not in the list is priced as its base id")
+    w.add("base_key", "lookup key of the base id", "text", "=" + escape_lookup("[base]"))
     w.add("row", "row in the api_model list (Token Pricing)", "row",
-          '=IF(ISNA(MATCH([key],tp_ref,0)),"not in list",MATCH([key],tp_ref,0))', fmt="int", names="api_model_row")
+          '=IF(ISNA(MATCH([key],tp_ref,0)),IF(ISNA(MATCH([base_key],tp_ref,0)),"not in list",'
+          'MATCH([base_key],tp_ref,0)),MATCH([key],tp_ref,0))', fmt="int", names="api_model_row",
+          note="the id, else its base id (costengine.acceptance.api_model_base), case-insensitive")
     w.add("provider", "provider (catalog)", "id", '=IF(ISNUMBER([row]),INDEX(tp_provider,[row]),"n/a")', kind="link")
     w.add("cat_model", "model (catalog)", "id", '=IF(ISNUMBER([row]),INDEX(tp_model,[row]),"n/a")', kind="link")
     w.add("tier", "price tier from", "prompt tokens", _tier_start(tiers.tiers), fmt="count",
@@ -136,7 +166,7 @@ def build(book: Book, tiers: TierColumns) -> None:
                             ("pcache", "cat_cache", "cached_input")):
         given = f"api_{label}_price_per_mtok"
         w.add(key, f"{label.replace('_', ' ')} price used", "money/MTok",
-              f'=IF(LEN(TRIM({given}))=0,IF(ISNUMBER([{src}]),[{src}]*usd_to_currency_used,"n/a"),{given})',
+              f'=IF(LEN(TRIM({given}))=0,IF(ISNUMBER([{src}]),[{src}]*usd_to_currency_used,"n/a"),{given}_typed)',
               fmt="price", names=f"{given}_used", note=f"typed {given}, or catalog x usd_to_currency")
     w.add("api_var", "cost per request", "money/request",
           '=IF(AND(ISNUMBER([pin]),ISNUMBER([pout]),ISNUMBER([pcache])),'
@@ -151,6 +181,7 @@ def build(book: Book, tiers: TierColumns) -> None:
 
     # --- workings: cloud ----------------------------------------------------------------------------------
     w.section("Cloud: rented GPUs (the offer, its price term, replicas packed into whole instances)")
+    w.guard = SELF_HOSTING_OK
     w.add("c_typed", "per-GPU price typed", "yes/no", "=LEN(TRIM(cloud_price_per_gpu_hour))>0",
           note="typed: GPUs priced one by one, no offer and no packing")
     w.add("c_per_second", "pay per busy second", "yes/no", '=cloud_billing_used="per_second"')
@@ -173,7 +204,7 @@ def build(book: Book, tiers: TierColumns) -> None:
     w.add("c_spot", "spot capacity spare", "share",
           '=IF(AND(NOT([c_typed]),cloud_pricing_used="spot"),cloud_spot_spare_used,0)', fmt="share")
     w.add("c_price", "GPU-hour price used", "money/GPU-h",
-          '=IF([c_typed],cloud_price_per_gpu_hour,IF(ISNUMBER([c_term]),[c_term]*usd_to_currency_used,"n/a"))',
+          '=IF([c_typed],cloud_price_per_gpu_hour_typed,IF(ISNUMBER([c_term]),[c_term]*usd_to_currency_used,"n/a"))',
           fmt="price", names="cloud_price_per_gpu_hour_used")
     w.add("c_gpus", "GPUs per replica", "count", "=cloud_gpus_per_replica_used", kind="link", fmt="int")
     w.add("c_s", "seconds per request", "s", "=cloud_seconds_per_request", kind="link", fmt="seconds")
@@ -190,7 +221,7 @@ def build(book: Book, tiers: TierColumns) -> None:
           fmt="int", names="cloud_gpus_per_unit")
     w.add("c_staff", "staff", "money/month",
           '=IF(LEN(TRIM(staff_monthly))=0,cloud_staff_fte_used*staff_cost_per_fte_year_used/c_months_per_year,'
-          'staff_monthly)', fmt="money", note="typed staff_monthly, or FTE x cost per FTE-year / 12")
+          'staff_monthly_typed)', fmt="money", note="typed staff_monthly, or FTE x cost per FTE-year / 12")
     w.add("c_warm", "warm minimum (per second)", "money/month",
           f'=IF({ok},IF([c_per_second],min_replicas_used*[c_gpus]*[c_price]*hours_per_month_used,0),"n/a")',
           fmt="money", note="min_replicas x GPUs x price x hours: serverless keeps them warm and bills them")
@@ -211,6 +242,7 @@ def build(book: Book, tiers: TierColumns) -> None:
     w.add("c_min_units", "minimum units", "count",
           f'=IF({ok},IF([c_per_second],0,ROUNDUP(min_replicas_used/[c_per_unit],0)),"n/a")', fmt="int",
           names="cloud_min_units")
+    w.guard_text = ""  # a check waits for readable inputs without a message of its own
     w.add("c_check", "check", "",
           '=IF(OR([c_typed],NOT(ISNUMBER(cloud_gpu_row))),"",IF(AND(LEN(TRIM(cloud_offer))=0,NOT(ISNUMBER([c_offer_row]))),"cloud_offer: the '
           'cloud-offer catalog has no "&IF([c_per_second],"per-second (serverless)",cloud_pricing_used)&" offer for "'
@@ -223,6 +255,7 @@ def build(book: Book, tiers: TierColumns) -> None:
           '"cloud_billing: offer "&[c_offer]&" is not billed per second; choose a serverless offer or always_on",'
           '"cloud_pricing: offer "&[c_offer]&" publishes no "&cloud_pricing_used&" price"),""))))))', kind="check",
           names="cloud_billing_check")
+    w.guard_text = "check Inputs"
 
     # --- workings: on-premises -----------------------------------------------------------------------------
     w.section("On-premises: bought servers (the catalog's server, replicas packed into whole servers)")
@@ -258,21 +291,21 @@ def build(book: Book, tiers: TierColumns) -> None:
           f'IF(ISNUMBER([o_sv_price]),c_support_share*[o_sv_price],"n/a")),"n/a")', fmt="money0",
           note="the catalog's, or the DGX H100 share of the price: an estimate")
     w.add("o_node", "GPUs per server used", "count",
-          f'=IF({typed["onprem_gpus_per_server"]},onprem_gpus_per_server,[o_sv_gpus])', fmt="int",
+          f'=IF({typed["onprem_gpus_per_server"]},onprem_gpus_per_server_typed,[o_sv_gpus])', fmt="int",
           names="onprem_gpus_per_server_used")
     w.add("o_node2", "GPUs per node for layouts", "count", "=[o_node]", kind="link", fmt="int",
           names="onprem_node_gpus")
     w.add("o_capex", "capex per server used", "money",
-          f'=IF({typed["onprem_capex_per_server"]},onprem_capex_per_server,IF(ISNUMBER([o_sv_price]),'
+          f'=IF({typed["onprem_capex_per_server"]},onprem_capex_per_server_typed,IF(ISNUMBER([o_sv_price]),'
           f'[o_sv_price]*usd_to_currency_used,"n/a"))', fmt="money0", names="onprem_capex_per_server_used")
     w.add("o_power", "power per server used", "kW",
-          f'=IF({typed["onprem_power_kw"]},onprem_power_kw,[o_sv_typical])', fmt="ratio",
+          f'=IF({typed["onprem_power_kw"]},onprem_power_kw_typed,[o_sv_typical])', fmt="ratio",
           names="onprem_power_kw_used")
     w.add("o_max_kw", "power provisioned per server", "kW",
-          f'=IF({typed["onprem_power_kw"]},onprem_power_kw,[o_sv_max])', fmt="ratio",
+          f'=IF({typed["onprem_power_kw"]},onprem_power_kw_typed,[o_sv_max])', fmt="ratio",
           note="colocation is rented on the servers' maximum power")
     w.add("o_maint", "support per server", "money/month",
-          f'=IF({typed["onprem_maintenance_monthly"]},onprem_maintenance_monthly,IF(ISNUMBER([o_sv_support]),'
+          f'=IF({typed["onprem_maintenance_monthly"]},onprem_maintenance_monthly_typed,IF(ISNUMBER([o_sv_support]),'
           f'[o_sv_support]*usd_to_currency_used/c_months_per_year,"n/a"))', fmt="money",
           names="onprem_maintenance_monthly_used")
     w.add("o_gpus", "GPUs per replica", "count", "=onprem_gpus_per_replica_used", kind="link", fmt="int")
@@ -306,7 +339,7 @@ def build(book: Book, tiers: TierColumns) -> None:
           fmt="money", names="onprem_step", note="servers of the unit x (capital + running)")
     w.add("o_fixed", "fixed cost", "money/month",
           '=IF(LEN(TRIM(staff_monthly))=0,onprem_staff_fte_used*staff_cost_per_fte_year_used/c_months_per_year,'
-          'staff_monthly)', fmt="money", names="onprem_fixed", note="staff: typed, or FTE x cost per FTE-year / 12")
+          'staff_monthly_typed)', fmt="money", names="onprem_fixed", note="staff: typed, or FTE x cost per FTE-year / 12")
     w.add("o_var", "variable cost", "money/request", 0, fmt="money_small", names="onprem_variable")
     w.add("o_rep_cap", "capacity of one replica", "requests/month",
           f'=IF({ok},hours_per_month_used*c_seconds_per_hour/[o_s]*target_utilization_used,"n/a")', fmt="volume",
@@ -315,6 +348,7 @@ def build(book: Book, tiers: TierColumns) -> None:
           f'=IF(ISNUMBER([o_rep_cap]),[o_rep_cap]*[o_per_unit],"n/a")', fmt="volume", names="onprem_capacity")
     w.add("o_min_units", "minimum units", "count", f'=IF({ok},ROUNDUP(min_replicas_used/[o_per_unit],0),"n/a")',
           fmt="int", names="onprem_min_units")
+    w.guard_text = ""
     w.add("o_check", "check", "",
           '=IF(OR(NOT([o_need]),NOT(ISNUMBER(onprem_gpu_row))),"",IF(LEN(TRIM(onprem_server))>0,IF(NOT(ISNUMBER([o_row])),"onprem_server: unknown '
           'server: pick an id of the Servers sheet",IF(LOWER(INDEX(sv_gpu,[o_row]))<>LOWER(onprem_gpu_used),'

@@ -15,6 +15,7 @@ from costengine import SCENARIO_KEYS, Scenario
 from costengine import billing as _billing
 from costengine import plan as _plan
 from costengine import serving as _serving
+from costengine.acceptance import DATE_SUFFIX_LENGTHS, SANITY_RANGES
 from costengine.crossing import MAX_VOLUME
 from costengine.rules import PRECISION_BY_BYTES, is_whole, key_bounds
 from costengine.scenario import PRECISION_BYTES
@@ -84,6 +85,9 @@ CONSTANTS: tuple[tuple[str, float, str, str], ...] = (
      "not step, a free volume already passed)"),
     ("c_jump_margin", JUMP_MARGIN, "share", "the break-even walk jumps to just short of the proven bound"),
     ("c_segment_rows", SEGMENT_ROWS, "rows", "steps of the Break-even sheet's segment table"),
+    ("c_date_suffix_short", DATE_SUFFIX_LENGTHS[0], "characters", "a model id's date suffix -YYYYMMDD or @YYYYMMDD "
+     "(costengine.acceptance: the id is priced without it)"),
+    ("c_date_suffix_long", DATE_SUFFIX_LENGTHS[1], "characters", "a model id's date suffix -YYYY-MM-DD"),
     ("c_ln_max_number", LN_MAX_NUMBER, "ln", "natural log of the largest number a spreadsheet holds "
      "(9.99E+307): the Projection's volume must stay below it"),
     ("c_profile_max_chars", _hybrid.MAX_PROFILE_CHARS, "characters", "longest load_profile text the Hybrid "
@@ -176,7 +180,8 @@ def build(book: Book) -> ConstantsLayout:
     # --- input rules (one row per key, in the Inputs order) ---------------------------------------------
     put_text(ws, f"A{r}", "Input rules (the Inputs sheet's check column applies them)", "section")
     r += 1
-    header_row(ws, r, ["key", "at least", "more than", "at most", "whole number", "at most characters"], height=30)
+    header_row(ws, r, ["key", "at least", "more than", "at most", "whole number", "at most characters",
+                       "plausible from", "plausible to", "why (a value outside is a warning)"], height=30)
     rules_row = {}
     for key in SCENARIO_KEYS:
         r += 1
@@ -186,7 +191,12 @@ def build(book: Book) -> ConstantsLayout:
             if value is not None:
                 put(ws, f"{col}{r}", value, "const")
         put(ws, f"E{r}", is_whole(key), "const")
+        if key in SANITY_RANGES:  # costengine.acceptance: plausible ranges, warnings not errors
+            low, high, why = SANITY_RANGES[key]
+            put(ws, f"G{r}", low, "const")
+            put(ws, f"H{r}", high, "const")
+            put_text(ws, f"I{r}", why, "note")
         rules_row[key] = r
-    setup_sheet(ws, widths={"A": 30, "B": 16, "C": 20, "D": 20, "E": 16, "F": 16, "G": 60}, freeze="A5",
-                print_area=f"A1:G{r}", landscape=False)
+    setup_sheet(ws, widths={"A": 30, "B": 16, "C": 20, "D": 20, "E": 16, "F": 16, "G": 14, "H": 14, "I": 50},
+                freeze="A5", print_area=f"A1:I{r}", landscape=False)
     return ConstantsLayout(rules_row=rules_row)

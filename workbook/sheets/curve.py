@@ -39,7 +39,6 @@ def build(book: Book) -> None:
     put(ws, f"C{_FIRST - 2}", '="monthly cost ["&currency_used&"/month]"', "bold")
     header_row(ws, _FIRST - 1, ["point", "requests per month", *OPTIONS])
     last = _FIRST + POINTS - 1
-    ok = "AND(input_problems=0,LEN($D$3)=0)"
     for k in range(POINTS):
         r = _FIRST + k
         put(ws, f"A{r}", k, "const", "int")
@@ -47,22 +46,23 @@ def build(book: Book) -> None:
             f'/(curve_points-1)),"n/a")', "calc", "volume")
         for col in ("C", "D", "E"):
             opt = f"INDEX(cmp_{{}},MATCH({col}${_FIRST - 1},list_options,0))"
+            ok = f"AND(LEN($D$3)=0,ISNUMBER({opt.format('cost')}))"  # per option: the others stay drawn
             cost = (f"{opt.format('fixed')}+{opt.format('variable')}*MAX($B{r}-{opt.format('free')},0)+"
                     f"{opt.format('step')}*IF(ISNUMBER({opt.format('capacity')}),MAX({opt.format('min_units')},"
                     f"ROUNDUP($B{r}*peak_to_average_used/{opt.format('capacity')},0)),0)")
             put(ws, f"{col}{r}", f'=IF({ok},{cost},"n/a")', "calc", "money0")
-    _chart(ws, last)
+    _chart(ws, last, book.currency)
     setup_sheet(ws, widths={"A": 9, "B": 19, "C": 17, "D": 17, "E": 17, "F": 3}, freeze=f"A{_FIRST}",
                 print_area=f"A1:Q{last}", landscape=True, title_rows=f"{_FIRST - 1}:{_FIRST - 1}")
 
 
-def _chart(ws, last: int) -> None:
+def _chart(ws, last: int, currency: str) -> None:
     chart = ScatterChart()
     chart.title = "Monthly cost by option"
     chart.style = 2
     chart.height, chart.width = 14, 22
     chart.x_axis.title = "requests per month (log scale)"
-    chart.y_axis.title = "monthly cost (log scale)"
+    chart.y_axis.title = f"monthly cost [{currency}/month] (log scale)"
     chart.x_axis.scaling.logBase = 10
     chart.y_axis.scaling.logBase = 10
     chart.x_axis.number_format = "#,##0"

@@ -11,9 +11,12 @@ depends on the scenario.
 
 from __future__ import annotations
 
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import Alignment, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from costengine import SCENARIO_KEYS, Scenario, key_info
+from costengine.acceptance import NUMBER_CHARS, SANITY_RANGES, options_of_key
 from costengine.scenario import BILLING_ALIASES
 
 from ..kit import Book, header_row, put, put_text, setup_sheet, wrap_rows
@@ -21,7 +24,8 @@ from .sensitivity_data import snapshot_value as _value
 from .sensitivity_data import write_sensitivity_block
 from .constants import SHEET as CONSTANTS, ConstantsLayout, literal_choices
 
-__all__ = ["SHEET", "FIRST_ROW", "DERIVED", "build", "key_row", "blank"]
+__all__ = ["SHEET", "FIRST_ROW", "DERIVED", "build", "key_row", "blank", "is_number_key", "SELF_HOSTING_OK", "API_OK",
+           "HELPER_COLS"]
 
 SHEET = "Inputs"
 FIRST_ROW = 2
@@ -31,6 +35,14 @@ DERIVED = ("api_input_price_per_mtok", "api_output_price_per_mtok", "api_cached_
            "model_params_billion", "seconds_per_request", "cloud_price_per_gpu_hour", "cloud_gpus_per_replica",
            "onprem_gpus_per_server", "onprem_capex_per_server", "onprem_power_kw", "precision", "cloud_offer",
            "onprem_server", "onprem_gpus_per_replica", "onprem_maintenance_monthly", "load_profile")
+#: The name that is TRUE while every input the self-hosting sheets read directly is valid (the Sizing sheet's
+#: formulas are guarded by it: :meth:`workbook.kit.Book.guard`).
+SELF_HOSTING_OK = "self_hosting_inputs_ok"
+#: The name that is TRUE while every input the API workings read directly is valid.
+API_OK = "api_inputs_ok"
+#: Hidden helper columns: the number read from column B (a number typed as text included: the rule of
+#: ``costengine.acceptance``), and the validated typed value of a key whose blank means "derive" (``<key>_typed``).
+HELPER_COLS = ("AO", "AP")
 #: Latency targets: a number, or the text "none" (no target).
 TARGETS = ("max_ttft_s", "max_tpot_ms")
 #: Text keys looked up in a catalog: the check flags an unknown id only when the engine would need it.
@@ -68,11 +80,34 @@ def blank(key: str) -> str:
     return f"LEN(TRIM({key}))=0"
 
 
-def _check_formula(key: str, b: str, rules: int) -> str:
+def is_number_key(key: str) -> bool:
+    """True for the keys that take a number (the latency targets included: a number or "none")."""
+    return Scenario.model_fields[key].annotation in (float, int, float | None, int | None)
+
+
+def _number_read(b: str) -> str:
+    """The number in ``b``: a number, or a text that is a plain decimal number (costengine.acceptance:
+    only the characters of NUMBER_CHARS, one point, a sign only in front or after the exponent, and VALUE
+    reads it); otherwise the text "not a number"."""
+    t = f"LOWER(TRIM({b}))"
+    rest = t
+    for ch in NUMBER_CHARS:
+        rest = f'SUBSTITUTE({rest},"{ch}","")'
+    u = f'SUBSTITUTE(SUBSTITUTE({t},"e-","e"),"e+","e")'
+    tail = f"RIGHT({u},LEN({u})-1)"
+    signs = f'LEN(SUBSTITUTE(SUBSTITUTE({tail},"-",""),"+",""))=LEN({tail})'
+    point = f'LEN({t})-LEN(SUBSTITUTE({t},".",""))<2'
+    ok = f"AND(LEN({t})>0,LEN({rest})=0,{signs},{point},ISNUMBER(VALUE({t})))"
+    return f'IF(ISNUMBER({b}),{b},IF({ok},VALUE({t}),"not a number"))'
+
+
+def _check_formula(key: str, b: str, rules: int, n: str) -> str:
     """The check-column formula of a key: "" when the value is fine, otherwise what is wrong."""
     if key in _CATALOG_CHECKS:
         need, row_name, message = _CATALOG_CHECKS[key]
-        return (f'=IF(ISNUMBER({b}),"must be text",IF(AND({need},NOT(ISNUMBER({row_name}))),'
+        # the Sizing sheet's catalog rows wait for readable inputs: no "unknown" id meanwhile
+        ready = f"{API_OK}," if key == "api_model" else f"{SELF_HOSTING_OK},"
+        return (f'=IF(ISNUMBER({b}),"must be text",IF(AND({need},{ready}NOT(ISNUMBER({row_name}))),'
                 f'"{message}",""))')
     if key == "precision":
         return (f'=IF(LEN(TRIM({b}))=0,"",IF(ISNA(MATCH(IF(ISNUMBER({b}),{b},TRIM({b})),prec_keys,0)),'
@@ -86,22 +121,30 @@ def _check_formula(key: str, b: str, rules: int) -> str:
         return "=load_profile_check"
     if key in ("cloud_offer", "onprem_server"):
         return f'=IF(ISNUMBER({b}),"must be text","")'  # unknown ids: the Comparison sheet's checks
-    if key in TARGETS:
-        b = f'IF(OR(LOWER(TRIM({b}))="none",LOWER(TRIM({b}))="no",LOWER(TRIM({b}))="off"),0,{b})'
-        return _number_check(key, b, rules)
-    if Scenario.model_fields[key].annotation is str:
+    if not is_number_key(key):
         c = f"{CONSTANTS}!$F${rules}"
-        return f'=IF(ISNUMBER({b}),"must be text",IF(LEN(TRIM({b}))>{c},"must be at most "&{c}&" characters",""))'
-    return _number_check(key, b, rules)
+        return f'=IF(ISNUMBER({b}),"must be text",IF(AND(ISNUMBER({c}),LEN(TRIM({b}))>{c}),"must be at most "&{c}&" characters",""))'
+    return _number_check(b, rules, n)
 
 
-def _number_check(key: str, b: str, rules: int) -> str:
+def _number_check(b: str, rules: int, n: str) -> str:
+    """The checks of a number key on ``n``, the number read from ``b`` (the bounds from the Constants sheet)."""
     ge, gt, le, whole = (f"{CONSTANTS}!${col}${rules}" for col in "BCDE")
-    return (f'=IF(LEN(TRIM({b}))=0,"",IF(NOT(ISNUMBER({b})),"must be a number",'
-            f'IF(AND(ISNUMBER({ge}),{b}<{ge}),"must be >= "&{ge},'
-            f'IF(AND(ISNUMBER({gt}),{b}<={gt}),"must be > "&{gt},'
-            f'IF(AND(ISNUMBER({le}),{b}>{le}),"must be <= "&{le},'
-            f'IF(AND({whole},{b}<>INT({b})),"must be a whole number",""))))))')
+    return (f'=IF(LEN(TRIM({b}))=0,"",IF(NOT(ISNUMBER({n})),"must be a number",'
+            f'IF(AND(ISNUMBER({ge}),{n}<{ge}),"must be >= "&{ge},'
+            f'IF(AND(ISNUMBER({gt}),{n}<={gt}),"must be > "&{gt},'
+            f'IF(AND(ISNUMBER({le}),{n}>{le}),"must be <= "&{le},'
+            f'IF(AND({whole},{n}<>INT({n})),"must be a whole number",""))))))')
+
+
+def _warning_formula(key: str, f: str, rules: int) -> str:
+    """The warning column: a value the model accepts but outside the key's plausible range (Constants G:I)."""
+    if key not in SANITY_RANGES:
+        return ""
+    low, high, why = (f"{CONSTANTS}!${col}${rules}" for col in "GHI")
+    plausible = f'" (plausible "&{low}&" .. "&{high}&": "&{why}&")"'
+    return (f'=IF(NOT(ISNUMBER({f})),"",IF({f}>{high},"unusual: above "&{high}&{plausible},'
+            f'IF({f}<{low},"unusual: below "&{low}&{plausible},"")))')
 
 
 def _billing(b: str) -> str:
@@ -114,8 +157,9 @@ def _billing(b: str) -> str:
     return f'IF(OR({always}),"always_on",IF(OR({second}),"per_second",{norm}))'
 
 
-def _used_formula(key: str, b: str, e: str) -> str:
-    """The value-used column: the typed value, the default when blank, or the derived value."""
+def _used_formula(key: str, b: str, e: str, g: str, n: str) -> str:
+    """The value-used column: the typed value, the default when blank, or the derived value; "n/a" while the
+    typed value is invalid (the check column says why)."""
     if key == "seconds_per_request":
         return f'=IF(LEN(TRIM({b}))=0,"see Sizing",{b})'
     if key in DERIVED:
@@ -125,17 +169,29 @@ def _used_formula(key: str, b: str, e: str) -> str:
         return f'=IF(LEN(TRIM({b}))=0,{e},IF(ISNA({match}),"invalid",INDEX(prec_names,{match})))'
     if key in ("cloud_billing", "cloud_pricing"):
         return f"=IF(LEN(TRIM({b}))=0,{e},{_billing(b)})"
-    if key in TARGETS:  # "none" (or 0) = no target: 0 in the formulas, as in the engine's Scenario
-        return (f'=IF(LEN(TRIM({b}))=0,{e},IF(OR(LOWER(TRIM({b}))="none",LOWER(TRIM({b}))="no",'
-                f'LOWER(TRIM({b}))="off"),0,{b}))')
-    if Scenario.model_fields[key].annotation is str:
+    if key in _CATALOG_CHECKS:  # its check looks the value up: no gate here (it would be circular)
         return f"=IF(LEN(TRIM({b}))=0,{e},TRIM({b}))"
-    return f"=IF(LEN(TRIM({b}))=0,{e},{b})"
+    if not is_number_key(key):
+        return f'=IF(LEN(TRIM({b}))=0,{e},IF(LEN({g})=0,TRIM({b}),"n/a"))'
+    return f'=IF(LEN(TRIM({b}))=0,{e},IF(LEN({g})=0,{n},"n/a"))'
+
+
+def _read_formula(key: str, b: str) -> str:
+    """The hidden number-read column of a number key ("none" of a latency target is 0, as in the engine)."""
+    read = _number_read(b)
+    if key in TARGETS:
+        return f'=IF(OR(LOWER(TRIM({b}))="none",LOWER(TRIM({b}))="no",LOWER(TRIM({b}))="off"),0,{read})'
+    return f"={read}"
+
+
+def _cells_with_problems(cells: list[str]) -> str:
+    return "+".join(f"(LEN({c})>0)" for c in cells) or "0"
 
 
 def build(book: Book, scenario: Scenario, constants: ConstantsLayout) -> None:
     ws = book.sheet(SHEET)
-    header_row(ws, 1, ["key", "value", "unit", "note", "default", "value used", "check"])
+    book.currency, book.horizon_months = scenario.currency, scenario.horizon_months
+    header_row(ws, 1, ["key", "value", "unit", "note", "default", "value used", "check", "warning"])
     values = scenario.model_dump()
     info = {row["key"]: row for row in key_info()}
     validations: dict[str, DataValidation] = {}
@@ -160,8 +216,18 @@ def build(book: Book, scenario: Scenario, constants: ConstantsLayout) -> None:
             put_text(ws, e, "derived", "unit")
         else:
             put(ws, e, _value(meta["default"]), "const", fmt)
-        put(ws, f"F{r}", _used_formula(key, b, e), "link" if key in DERIVED else "calc", fmt)
-        put(ws, f"G{r}", _check_formula(key, b, constants.rules_row[key]), "check")
+        rules = constants.rules_row[key]
+        n = f"{HELPER_COLS[0]}{r}"
+        if is_number_key(key):
+            put(ws, n, _read_formula(key, b), "calc", fmt)
+            if meta["default"] is None:  # a blank derives it: the sheets read the validated typed value
+                put(ws, f"{HELPER_COLS[1]}{r}", f'=IF(LEN(TRIM({b}))=0,"",IF(LEN(G{r})=0,{n},"n/a"))', "calc", fmt)
+                book.name(f"{key}_typed", SHEET, f"{HELPER_COLS[1]}{r}")
+        put(ws, f"F{r}", _used_formula(key, b, e, f"G{r}", n), "link" if key in DERIVED else "calc", fmt)
+        put(ws, f"G{r}", _check_formula(key, b, rules, n), "check")
+        warning = _warning_formula(key, f"F{r}", rules)
+        if warning:
+            put(ws, f"H{r}", warning, "warning")
         book.name(key, SHEET, b)
         if key not in DERIVED:
             book.name(f"{key}_used", SHEET, f"F{r}")
@@ -174,16 +240,8 @@ def build(book: Book, scenario: Scenario, constants: ConstantsLayout) -> None:
                 ws.add_data_validation(validations[lst])
             validations[lst].add(b)
     last = key_row(SCENARIO_KEYS[-1])
-    # --- status --------------------------------------------------------------------------------------
-    put_text(ws, "I1", "input check", "header")
-    put_text(ws, "J1", "", "header")
-    put_text(ws, "I2", "problems [count]", "label")
-    put(ws, "J2", f"=SUMPRODUCT(--(LEN(G{FIRST_ROW}:G{last})>0))+SUMPRODUCT(--(LEN(sizing_checks)>0))"
-        "+(LEN(cloud_billing_check)>0)+(LEN(onprem_billing_check)>0)", "calc", "int")
-    book.name("input_problems", SHEET, "J2")
-    put(ws, "J3", '=IF(input_problems=0,"OK: every input can be used",'
-        'input_problems&" problem(s): see column G, the Sizing checks and the Comparison checks")', "answer")
-    put_text(ws, "I5", "How to use", "section")
+    _status(book, ws, last)
+    put_text(ws, "I13", "How to use", "section")
     lines = ["Type into the yellow cells of column B only.",
              "A blank value uses the default (column E);",
              "a blank 'derived' key is filled from the",
@@ -191,8 +249,79 @@ def build(book: Book, scenario: Scenario, constants: ConstantsLayout) -> None:
              "Dropdowns list the catalogs' ids.",
              "Answers: Comparison and Break-even sheets."]
     for i, line in enumerate(lines):
-        put_text(ws, f"I{6 + i}", line, "note")
-    widths = {"A": 31, "B": 16, "C": 26, "D": 64, "E": 13, "F": 16, "G": 40, "H": 2, "I": 20, "J": 40}
+        put_text(ws, f"I{14 + i}", line, "note")
+    widths = {"A": 31, "B": 16, "C": 26, "D": 64, "E": 13, "F": 16, "G": 40, "H": 30, "I": 22, "J": 48}
     wrap_rows(ws, range(FIRST_ROW, last + 1), ["D"], widths)
     write_sensitivity_block(ws, scenario, FIRST_ROW)  # hidden columns L:AL, shown on the Sensitivity sheet
-    setup_sheet(ws, widths=widths, freeze="B2", print_area=f"A1:G{last}", title_rows="1:1")
+    for col in HELPER_COLS:
+        ws.column_dimensions[col].hidden = True
+    bad = f"B{FIRST_ROW}:B{last}"
+    ws.conditional_formatting.add(bad, FormulaRule(formula=[f"LEN($G{FIRST_ROW})>0"], stopIfTrue=True,
+                                                   fill=PatternFill("solid", bgColor="F4B6B6")))
+    ws.conditional_formatting.add(bad, FormulaRule(formula=[f"LEN($H{FIRST_ROW})>0"],
+                                                   fill=PatternFill("solid", bgColor="FCE4A8")))
+    setup_sheet(ws, widths=widths, freeze="B2", print_area=f"A1:J{last}", title_rows="1:1")
+
+
+def _status(book: Book, ws, last: int) -> None:
+    """The status box: problems in all and per option, the first problem named, the warnings."""
+    rows = {key: key_row(key) for key in SCENARIO_KEYS}
+    g = f"G{FIRST_ROW}:G{last}"
+    # what the Sizing sheet reads directly: every self-hosting key but the catalog ids (their checks
+    # look the ids up on the Sizing sheet itself)
+    direct = [f"G{rows[k]}" for k in SCENARIO_KEYS if set(options_of_key(k)) & {"cloud", "onprem"}
+              and k not in _CATALOG_CHECKS]
+    put_text(ws, "I1", "input check", "header")
+    put_text(ws, "J1", "", "header")
+    put_text(ws, "I2", "problems [count]", "label")
+    sizing = f"IF({SELF_HOSTING_OK},SUMPRODUCT(--(LEN(sizing_checks)>0)),0)"
+    put(ws, "J2", f"=SUMPRODUCT(--(LEN({g})>0))+{sizing}+(LEN(cloud_billing_check)>0)+(LEN(onprem_billing_check)>0)",
+        "calc", "int")
+    book.name("input_problems", SHEET, "J2")
+    first = f'MATCH("?*",{g},0)'
+    sizing_first = {o: f'MATCH("?*",INDEX(sizing_checks,0,{i + 1}),0)' for i, o in enumerate(("cloud", "onprem"))}
+    which = (f'IF(NOT(ISNA({first})),INDEX(A{FIRST_ROW}:A{last},{first})&": "&INDEX({g},{first}),'
+             f'IF(LEN(cloud_billing_check)>0,cloud_billing_check,IF(LEN(onprem_billing_check)>0,onprem_billing_check,'
+             f'IF(NOT(ISNA({sizing_first["cloud"]})),"Sizing (cloud): "&INDEX(sizing_checks,{sizing_first["cloud"]},1),'
+             f'IF(NOT(ISNA({sizing_first["onprem"]})),"Sizing (on-premises): "&INDEX(sizing_checks,'
+             f'{sizing_first["onprem"]},2),"")))))')
+    put(ws, "J3", f'=IF(input_problems=0,"OK: every input can be used",input_problems&" problem(s); first: "&{which})',
+        "answer")
+    ws["J3"].alignment = Alignment(wrap_text=True, vertical="top")
+    put_text(ws, "I3", "status", "label")
+    put_text(ws, "I4", "self-hosting inputs readable", "label")
+    put(ws, "J4", "=AND(" + ",".join(f"LEN({c})=0" for c in direct) + ")", "calc")
+    book.name(SELF_HOSTING_OK, SHEET, "J4")
+    book.guard("Sizing", SELF_HOSTING_OK)
+    book.guard("Projection", "input_problems=0")  # it reads every input, the decision keys included
+    for i, option in enumerate(("api", "cloud", "onprem")):
+        r = 5 + i
+        cells = [f"G{rows[k]}" for k in SCENARIO_KEYS if option in options_of_key(k)]
+        extra = ""
+        if option != "api":
+            col = 1 if option == "cloud" else 2
+            extra = (f"+IF({SELF_HOSTING_OK},SUMPRODUCT(--(LEN(INDEX(sizing_checks,0,{col}))>0)),0)"
+                     f"+(LEN({option}_billing_check)>0)")
+        if option != "api":  # its sizing waits for every self-hosting input (the Sizing sheet's guard)
+            extra += f"+NOT({SELF_HOSTING_OK})"
+        put_text(ws, f"I{r}", f"problems of {option} [count]", "label")
+        put(ws, f"J{r}", f"={_cells_with_problems(cells)}{extra}", "calc", "int")
+        book.name(f"{option}_problems", SHEET, f"J{r}")
+    book.name("option_problems", SHEET, "J5:J7")
+    put_text(ws, "I8", "decision inputs [problems]", "label")
+    put(ws, "J8", "=" + _cells_with_problems([f"G{rows[k]}" for k in SCENARIO_KEYS if not options_of_key(k)]),
+        "calc", "int")
+    book.name("decision_problems", SHEET, "J8")
+    h = f"H{FIRST_ROW}:H{last}"
+    put_text(ws, "I9", "warnings [count]", "label")
+    put(ws, "J9", f"=SUMPRODUCT(--(LEN({h})>0))", "calc", "int")
+    book.name("input_warnings", SHEET, "J9")
+    wfirst = f'MATCH("?*",{h},0)'
+    put(ws, "J10", f'=IF(input_warnings=0,"no unusual value",input_warnings&" unusual value(s); first: "&'
+        f'INDEX(A{FIRST_ROW}:A{last},{wfirst})&": "&INDEX({h},{wfirst}))', "calc")
+    ws["J10"].alignment = Alignment(wrap_text=True, vertical="top")
+    api_direct = [f"G{rows[k]}" for k in SCENARIO_KEYS if "api" in options_of_key(k) and k not in _CATALOG_CHECKS]
+    put_text(ws, "I11", "api inputs readable", "label")
+    put(ws, "J11", "=AND(" + ",".join(f"LEN({c})=0" for c in api_direct) + ")", "calc")
+    book.name(API_OK, SHEET, "J11")
+

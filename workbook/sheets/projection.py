@@ -38,7 +38,8 @@ MAX_MONTHS = int(next(m.le for m in Scenario.model_fields["horizon_months"].meta
 HEADER_ROW = 35
 FIRST_ROW = HEADER_ROW + 1
 LAST_ROW = FIRST_ROW + MAX_MONTHS - 1
-#: Months in the print area (all 600 rows would print pages of empty rows past a short horizon).
+#: Fewest months in the print area; it covers the scenario's horizon when that is longer (all 600 rows would
+#: print pages of empty rows past a short horizon).
 PRINT_MONTHS = 96
 #: Column of each quantity of the monthly table (the answers above use C:F for the same four views).
 COLUMNS = {"month": "A", "requests": "B", "api": "C", "cloud": "D", "onprem_cash": "E", "onprem": "F",
@@ -77,8 +78,9 @@ def build(book: Book) -> None:
     _coefficients(book, ws)
     _table(ws)
     _chart_data(ws)
-    _chart(ws)
-    setup_sheet(ws, widths=_WIDTHS, freeze=None, print_area=f"A1:Q{FIRST_ROW + PRINT_MONTHS - 1}", landscape=True,
+    _chart(ws, book.currency)
+    months = max(PRINT_MONTHS, book.horizon_months)
+    setup_sheet(ws, widths=_WIDTHS, freeze=None, print_area=f"A1:Q{FIRST_ROW + months - 1}", landscape=True,
                 title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
     for col in ("R", *_CHART_COLS):
         ws.column_dimensions[col].hidden = True
@@ -265,12 +267,12 @@ def _chart_data(ws) -> None:
         put_text(ws, f"{col}{HEADER_ROW}", label, "header")
 
 
-def _chart(ws) -> None:
+def _chart(ws, currency: str) -> None:
     chart = ScatterChart()
     chart.title = "Cumulative cost"
     chart.style = 2
     chart.x_axis.title = "month"
-    chart.y_axis.title = "cumulative cost"
+    chart.y_axis.title = f"cumulative cost [{currency}]"
     chart.x_axis.number_format = "0"
     chart.y_axis.number_format = "#,##0"
     chart.x_axis.scaling.min = 0

@@ -35,8 +35,8 @@ TABLE_ROW = 44  # header of the cost table; its rows follow
 BREAKEVEN_ROW = TABLE_ROW + MAX_ROWS + 4  # header of the break-even table; the base row, then its rows
 _CHART_LABELS = "S"  # hidden column: the chart's category labels, "key (low to high)"
 #: Columns of the cost table: (data column, header, number format).
-_COST_TABLE = (("rank", "#", "int"), ("input", "input [unit]", None), ("base", "base", "General"),
-               ("low", "low", "General"), ("high", "high", "General"),
+_COST_TABLE = (("rank", "#", "int"), ("input", "input [unit]", None), ("base", "base", "#,##0.####"),
+               ("low", "low", "#,##0.####"), ("high", "high", "#,##0.####"),
                ("lead_low", "lead change, input low", "money"), ("lead_high", "lead change, input high", "money"),
                ("api_low", "api, input low", "money"), ("api_high", "api, input high", "money"),
                ("cloud_low", "cloud, input low", "money"), ("cloud_high", "cloud, input high", "money"),
@@ -73,7 +73,7 @@ def build(book: Book) -> None:
     _base_block(book, ws)
     _cost_table(ws)
     _breakeven_table(ws)
-    _chart(ws)
+    _chart(ws, book.currency)
     setup_sheet(ws, widths=_WIDTHS, freeze=None, print_area=f"A1:Q{BREAKEVEN_ROW + 1 + MAX_ROWS}", landscape=True)
     ws.column_dimensions[_CHART_LABELS].hidden = True
 
@@ -148,7 +148,7 @@ def _breakeven_table(ws) -> None:
     assert set(cols) <= set(DATA_COLS)
 
 
-def _chart(ws) -> None:
+def _chart(ws, currency: str) -> None:
     chart = BarChart()
     chart.type = "bar"
     chart.grouping = "clustered"
@@ -156,7 +156,7 @@ def _chart(ws) -> None:
     chart.gapWidth = 40
     chart.style = 2
     chart.title = "What moves the cheapest option's lead over the next best"
-    chart.y_axis.title = "change in the lead per month (below -lead: another option is cheaper)"
+    chart.y_axis.title = f"change in the lead [{currency}/month] (below -lead: another option is cheaper)"
     chart.y_axis.number_format = "#,##0"
     chart.y_axis.crosses = "max"  # with the categories top-down, keep the value axis at the bottom
     chart.x_axis.scaling.orientation = "maxMin"  # the largest effect at the top

@@ -1,0 +1,135 @@
+"""What a scenario accepts, written once for the engine and the workbook's Inputs checks.
+
+Three rules that every front end applies the same way:
+
+- **numbers typed as text**: a text that is a plain decimal number (optional sign, digits, one point,
+  an optional exponent; spaces around it) is read as that number, anything else ("about 1000", "5%",
+  "1,000", "1_000") is not a number. The workbook's check applies the same rule with VALUE after a test
+  of the characters (:data:`NUMBER_CHARS`).
+- **dated model ids**: an ``api_model`` the token-price catalog does not list, such as
+  ``claude-sonnet-4-5-20250929``, is priced as the id without its date suffix (:data:`DATE_SUFFIX`:
+  ``-YYYYMMDD``, ``@YYYYMMDD`` or ``-YYYY-MM-DD``); ids are compared without regard to case.
+- **sanity ranges**: values that the model accepts but that are implausible (``growth_rate_monthly = 5``,
+  500% a month) give a warning, not an error (:data:`SANITY_RANGES`, :func:`sanity_warnings`).
+
+>>> number_from_text(" 1e3 "), number_from_text("about 1000")
+(1000.0, 'about 1000')
+>>> api_model_base("claude-sonnet-4-5-20250929"), api_model_base("gpt-4o-2024-05-13")
+('claude-sonnet-4-5', 'gpt-4o')
+>>> sanity_warnings({"growth_rate_monthly": 5.0})
+[('growth_rate_monthly', 'unusual: above 0.5 (plausible -0.2 .. 0.5: 50% growth a month is already extreme)')]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any, NamedTuple
+
+__all__ = ["NUMBER_CHARS", "number_from_text", "DATE_SUFFIX", "DATE_SUFFIX_LENGTHS", "api_model_base",
+           "SanityRange", "SANITY_RANGES", "sanity_warnings", "sanity_message", "options_of_key"]
+
+#: The characters a number typed as text may contain (after trimming, in lower case).
+NUMBER_CHARS = "0123456789.e+-"
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?")
+
+#: A date at the end of a model id: ``-20250929``, ``@20250929`` or ``-2024-05-13``.
+DATE_SUFFIX = re.compile(r"[-@](\d{8}|\d{4}-\d{2}-\d{2})$")
+#: Lengths of the two date-suffix forms (with their separator) [characters].
+DATE_SUFFIX_LENGTHS = (9, 11)
+
+
+def number_from_text(value: Any) -> Any:
+    """A text that is a plain decimal number as a float; any other value unchanged (for the model to check).
+
+    >>> number_from_text("+.5"), number_from_text("5%"), number_from_text(3)
+    (0.5, '5%', 3)
+    """
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if _NUMBER.fullmatch(text):
+            return float(text)
+    return value
+
+
+def api_model_base(model: str) -> str:
+    """The model id without a trailing date (unchanged when it has none)."""
+    return DATE_SUFFIX.sub("", model.strip())
+
+
+class SanityRange(NamedTuple):
+    """The plausible range of a key [the key's unit]; outside it the value is kept but flagged."""
+
+    low: float
+    high: float
+    why: str
+
+
+#: Plausible ranges of the keys where one exists (a value outside gives a warning; the bounds of the
+#: scenario model are the errors).
+SANITY_RANGES: Mapping[str, SanityRange] = {
+    "growth_rate_monthly": SanityRange(-0.2, 0.5, "50% growth a month is already extreme"),
+    "target_utilization": SanityRange(0.3, 0.95, "serving near 100% load misses latency targets"),
+    "onprem_pue": SanityRange(1.05, 2.5, "the best hyperscale sites reach ~1.1, old rooms ~2.5"),
+    "onprem_price_per_kwh": SanityRange(0.02, 0.6, "industrial electricity prices per kWh"),
+    "peak_to_average": SanityRange(1.0, 10.0, "hourly peaks beyond 10x the mean are rare"),
+    "cloud_staff_fte": SanityRange(0.0, 50.0, "more than 50 people for one model deployment"),
+    "onprem_staff_fte": SanityRange(0.0, 50.0, "more than 50 people for one model deployment"),
+    "staff_cost_per_fte_year": SanityRange(10_000.0, 1_000_000.0, "loaded cost of one person per year"),
+    "api_batch_discount": SanityRange(0.0, 0.9, "batch APIs give about 50% off"),
+    "cloud_spot_spare": SanityRange(0.0, 1.0, "more than doubling capacity for spot interruptions"),
+    "onprem_interest_rate": SanityRange(0.0, 0.3, "financing above 30% a year"),
+    "discount_rate_annual": SanityRange(0.0, 0.3, "a cost of capital above 30% a year"),
+    "memory_overhead": SanityRange(1.0, 3.0, "serving memory beyond 3x the weights"),
+    "usd_to_currency": SanityRange(0.001, 100_000.0, "an exchange rate per USD"),
+}
+
+_PLAUSIBLE = "plausible {low:g} .. {high:g}: {why}"
+
+
+def sanity_message(key: str, value: float) -> str:
+    """The warning for ``value`` of ``key`` ("" when it is plausible or the key has no range)."""
+    rng = SANITY_RANGES.get(key)
+    if rng is None:
+        return ""
+    plausible = _PLAUSIBLE.format(low=rng.low, high=rng.high, why=rng.why)
+    if value > rng.high:
+        return f"unusual: above {rng.high:g} ({plausible})"
+    if value < rng.low:
+        return f"unusual: below {rng.low:g} ({plausible})"
+    return ""
+
+
+def sanity_warnings(values: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(key, warning) for each value of ``values`` outside its plausible range, in :data:`SANITY_RANGES` order."""
+    out = []
+    for key in SANITY_RANGES:
+        v = values.get(key)
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            msg = sanity_message(key, float(v))
+            if msg:
+                out.append((key, msg))
+    return out
+
+
+#: Keys that only the decision analysis (Projection) reads: no monthly cost depends on them.
+_DECISION_ONLY = ("growth_rate_monthly", "horizon_months", "discount_rate_annual")
+#: Keys every option's monthly cost reads.
+_ALL_OPTIONS = ("requests_per_month", "prompt_tokens", "output_tokens", "currency", "usd_to_currency")
+
+
+def options_of_key(key: str) -> tuple[str, ...]:
+    """The options (api, cloud, onprem) whose monthly cost depends on ``key``: a bad value of the key makes
+    only those answers unavailable (the others are still computable).
+
+    >>> options_of_key("api_model"), options_of_key("model"), options_of_key("horizon_months")
+    (('api',), ('cloud', 'onprem'), ())
+    """
+    if key in _DECISION_ONLY:
+        return ()
+    if key in _ALL_OPTIONS:
+        return ("api", "cloud", "onprem")
+    for option in ("api", "cloud", "onprem"):
+        if key.startswith(option + "_"):
+            return (option,)
+    return ("cloud", "onprem")  # the open model, its serving and the staff of self-hosting
