@@ -172,3 +172,22 @@ def test_scenario_file_with_many_rows_is_refused_with_its_line(tmp_path):
     result = runner.invoke(app, ["compare", "--scenario", str(f)])
     assert result.exit_code == 1
     assert result.stderr.startswith(f"{f} line 3: holds more than one scenario")
+
+
+def test_compare_hybrid_table_and_json():
+    import json
+
+    from costengine import Scenario, hybrid
+
+    args = ["compare", "--set", "api_model=claude-haiku-4-5", "--set", "load_profile=burstgpt-chatgpt-conversation",
+            "--set", "requests_per_month=3e7", "--set", "min_replicas=1", "--hybrid"]
+    res = runner.invoke(app, args)
+    assert res.exit_code == 0, res.output
+    assert "Hybrid: self-hosted base load" in res.output
+    res = runner.invoke(app, [*args, "--format", "json"])
+    doc = json.loads(res.output)
+    s = Scenario(api_model="claude-haiku-4-5", load_profile="burstgpt-chatgpt-conversation", requests_per_month=3e7,
+                 min_replicas=1)
+    for option in ("cloud", "onprem"):
+        assert doc["hybrid"][option]["monthly_cost"] == hybrid(s, option)["monthly_cost"]
+    assert doc["hybrid"]["cheapest_hybrid"] in ("cloud", "onprem")

@@ -126,19 +126,22 @@ def compare(scenario: ScenarioOpt = None, set_: SetOpt = None, requests: Request
             sensitivity: Annotated[bool, typer.Option("--sensitivity", help="Also the one-at-a-time sensitivity "
                                    "of each input (tornado table).")] = False,
             swing: Annotated[float, typer.Option("--swing", min=0.0, max=0.99, help="Low/high swing of each "
-                             "input for --sensitivity (0.25 = -25%/+25%).")] = 0.25) -> None:
+                             "input for --sensitivity (0.25 = -25%/+25%).")] = 0.25,
+            hybrid: Annotated[bool, typer.Option("--hybrid", help="Also the hybrid: self-hosted replicas for the "
+                              "base load of the day's load_profile, the overflow to the API.")] = False) -> None:
     """Compare API, cloud and on-premises: monthly cost, GPUs, break-even volumes, cheapest option."""
     import json
 
     from .report import answer_records, answers, answers_json, render_answers
-    from .report_decision import projection_records, render_projection, render_sensitivity, sensitivity_records
+    from .report_decision import (hybrid_records, projection_records, render_hybrid, render_projection,
+                                  render_sensitivity, sensitivity_records)
     from .scenario_files import scenario_from
 
     with _reported():
         s = scenario_from(scenario, set_)
         ans = answers(s, requests)
         if format is Format.json:
-            if not (projection or sensitivity):
+            if not (projection or sensitivity or hybrid):
                 print(answers_json(ans))
                 return
             doc: dict = {"comparison": answer_records(ans)}
@@ -146,9 +149,13 @@ def compare(scenario: ScenarioOpt = None, set_: SetOpt = None, requests: Request
                 doc["projection"] = projection_records(s)
             if sensitivity:
                 doc["sensitivity"] = sensitivity_records(s, swing)
+            if hybrid:
+                doc["hybrid"] = hybrid_records(s, requests)
             print(json.dumps(doc, indent=2, allow_nan=False))
             return
         render_answers(out, ans)
+        if hybrid:
+            render_hybrid(out, s, requests)
         if projection:
             render_projection(out, s)
         if sensitivity:

@@ -90,3 +90,38 @@ def projection_records(s: Scenario) -> dict[str, Any]:
 def sensitivity_records(s: Scenario, swing: float) -> list[dict[str, Any]]:
     """The sensitivity table for JSON, one object per input (largest swing first)."""
     return _records(sensitivity(s, swing=swing))
+
+
+def hybrid_records(s, requests: float | None = None) -> dict:
+    """The hybrid of each self-hosted option (:func:`costengine.hybrid`) as plain data: per option the replicas,
+    the self-hosted share, the monthly costs of the hybrid, of all-API and of all-self-hosted, the day's split."""
+    from costengine import hybrid
+
+    out = {}
+    for option in ("cloud", "onprem"):
+        h = hybrid(s, option, requests)
+        out[option] = {k: h[k] for k in ("replicas", "self_hosted_share", "monthly_cost", "api_only",
+                                         "self_hosted_only")}
+        out[option]["hours"] = h["hours"]
+    best = min(("cloud", "onprem"), key=lambda o: out[o]["monthly_cost"])
+    out["cheapest_hybrid"] = best
+    return out
+
+
+def render_hybrid(console, s, requests: float | None = None) -> None:
+    """Print the hybrid of each self-hosted option."""
+    from rich.table import Table
+
+    rec = hybrid_records(s, requests)
+    cur = s.currency
+    table = Table(title=f"Hybrid: self-hosted base load, API overflow (load_profile: "
+                        f"{s.load_profile or 'azure-2024-conversation'})", title_justify="left")
+    for head in ("option", "replicas", "self-hosted share", f"hybrid {cur}/month", f"all API {cur}/month",
+                 f"all self-hosted {cur}/month"):
+        table.add_column(head, justify="left" if head == "option" else "right")
+    for option in ("cloud", "onprem"):
+        h = rec[option]
+        mark = " *" if option == rec["cheapest_hybrid"] else ""
+        table.add_row(f"{option}{mark}", f"{h['replicas']:,.0f}", f"{h['self_hosted_share']:.1%}",
+                      f"{h['monthly_cost']:,.2f}", f"{h['api_only']:,.2f}", f"{h['self_hosted_only']:,.2f}")
+    console.print(table)
