@@ -18,8 +18,8 @@ import time
 import numpy as np
 import pandas as pd
 
-from costengine import CostModelError, Scenario, breakeven, cheapest, monthly_cost, sweep
-from costengine.engine import PAIRS
+from bench_sweep import scalar_row
+from costengine import CostModelError, Scenario, sweep
 
 
 def random_frame(n: int, seed: int = 0) -> pd.DataFrame:
@@ -44,14 +44,6 @@ def random_frame(n: int, seed: int = 0) -> pd.DataFrame:
         "target_utilization": rng.uniform(0.4, 0.9, n),
         "min_replicas": rng.integers(0, 3, n).astype(float),
     })
-
-
-def scalar_row(s: Scenario) -> None:
-    for option in ("api", "cloud", "onprem"):
-        monthly_cost(s, option)
-    cheapest(s)
-    for a, b in PAIRS:
-        breakeven(s, a, b)
 
 
 def main() -> None:

@@ -230,19 +230,10 @@ def largest_batch(m: ReplicaModel, b_max, tpot_max_s, ttft_max_s,
     idx = np.flatnonzero(hi > lo)          # the elements still searching, and their model
     sub = compact(m if isinstance(m, _Prepared) else _prepare(m, eff), hi > lo)
     lo_s, hi_s, tp_s, tt_s = lo[idx], hi[idx], tpot_max[idx], ttft_max[idx]
-    if len(idx):  # the largest batch often meets the targets already: one evaluation settles those
-        t = step_times(sub, np.maximum(hi_s, 1.0), eff)
-        top = (t["tpot_s"] <= tp_s) & (t["ttft_s"] <= tt_s)
-        lo_s = np.where(top, hi_s, lo_s)
-        hi_s = np.where(top, hi_s, hi_s - 1.0)
-        done = hi_s <= lo_s
-        if done.any():
-            lo.flat[idx[done]] = lo_s[done]
-            keep = ~done
-            idx, lo_s, hi_s, tp_s, tt_s = idx[keep], lo_s[keep], hi_s[keep], tp_s[keep], tt_s[keep]
-            sub = compact(sub, keep)
+    first = True
     while len(idx):
-        mid = np.floor((lo_s + hi_s + 1.0) / 2.0)
+        # the largest batch first (it often meets the targets already), then halves
+        mid = hi_s if first else np.floor((lo_s + hi_s + 1.0) / 2.0)
         t = step_times(sub, np.maximum(mid, 1.0), eff)
         good = (t["tpot_s"] <= tp_s) & (t["ttft_s"] <= tt_s)
         lo_s = np.where(good, mid, lo_s)
@@ -251,13 +242,14 @@ def largest_batch(m: ReplicaModel, b_max, tpot_max_s, ttft_max_s,
         if done.all():
             lo.flat[idx] = lo_s
             break
-        if done.mean() > 0.4:  # shrink the arrays once enough of them are done (compaction costs a copy)
+        if first or done.mean() > 0.4:  # shrink the arrays once enough are done (compaction costs a copy)
             lo.flat[idx[done]] = lo_s[done]
             keep = ~done
             idx, lo_s, hi_s, tp_s, tt_s = idx[keep], lo_s[keep], hi_s[keep], tp_s[keep], tt_s[keep]
             sub = compact(sub, keep)
         else:  # finished elements stay, frozen: lo = hi
             hi_s = np.where(done, lo_s, hi_s)
+        first = False
     return lo
 
 
