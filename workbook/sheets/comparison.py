@@ -119,7 +119,7 @@ def build(book: Book, tiers: TierColumns) -> None:
     m.add("per_request", "cost per request", "money/request",
           '=IF(ISNUMBER([cost]),IF([R]>0,[cost]/[R],"n/a"),[cost])', fmt="money_small")
     m.add("per_mtok", "cost per million tokens", "money/MTok",
-          '=IF(ISNUMBER([cost]),IF([R]*tokens_per_request>0,[cost]/([R]*tokens_per_request/c_tokens_per_mtok),"n/a"),'
+          '=IF(ISNUMBER([cost]),IF([R]*(prompt_tokens_used+output_tokens_used)>0,[cost]/([R]*(prompt_tokens_used+output_tokens_used)/c_tokens_per_mtok),"n/a"),'
           '[cost])', fmt="price", note="prompt + output tokens")
     m.add("gpus", "GPUs paid for", "count",
           '=IF(ISNUMBER([cost]),IF(ISNUMBER([capacity]),[units]*[gpu_unit],IF(ISNUMBER([gpr]),[replicas]*[gpr],0)),'

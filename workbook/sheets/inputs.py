@@ -60,6 +60,9 @@ _CATALOG_CHECKS = {
                    "LEN(TRIM(onprem_capex_per_server))=0,LEN(TRIM(onprem_power_kw))=0)", "onprem_gpu_row",
                    "unknown GPU: pick an id of the Hardware sheet"),
 }
+#: Keys whose check looks the value up on a calculation sheet (kept out of the "inputs readable" conditions,
+#: which those sheets wait for).
+_LOOKED_UP = (*_CATALOG_CHECKS, "load_profile")
 _LISTS = {"api_model": "list_api_models", "model": "list_models", "cloud_gpu": "list_gpus",
           "onprem_gpu": "list_gpus", "precision": "list_precisions", "cloud_billing": "list_billing",
           "cloud_pricing": "list_pricing", "cloud_offer": "list_offers", "onprem_server": "list_servers"}
@@ -97,8 +100,9 @@ def _number_read(b: str) -> str:
     tail = f"RIGHT({u},LEN({u})-1)"
     signs = f'LEN(SUBSTITUTE(SUBSTITUTE({tail},"-",""),"+",""))=LEN({tail})'
     point = f'LEN({t})-LEN(SUBSTITUTE({t},".",""))<2'
-    ok = f"AND(LEN({t})>0,LEN({rest})=0,{signs},{point},ISNUMBER(VALUE({t})))"
-    return f'IF(ISNUMBER({b}),{b},IF({ok},VALUE({t}),"not a number"))'
+    ok = f"AND(LEN({rest})=0,{signs},{point},ISNUMBER(VALUE({t})))"
+    ok1 = f'AND(LEN({t})>0,LEN({rest})=0,{t}<>".",{t}<>"e",{t}<>"+",{t}<>"-")'  # one character: a digit
+    return f'IF(ISNUMBER({b}),{b},IF(LEN({t})<2,IF({ok1},VALUE({t}),"not a number"),IF({ok},VALUE({t}),"not a number")))'
 
 
 def _check_formula(key: str, b: str, rules: int, n: str) -> str:
@@ -118,7 +122,7 @@ def _check_formula(key: str, b: str, rules: int, n: str) -> str:
         return (f'=IF(LEN(TRIM({b}))=0,"",IF(ISNA(MATCH({_billing(b)},{lst},0)),'
                 f'"must be one of {allowed}",""))')
     if key == "load_profile":  # an id of the Load Profiles sheet or 24 numbers: the Hybrid sheet parses it
-        return "=load_profile_check"
+        return f'=IF(AND({API_OK},{SELF_HOSTING_OK}),load_profile_check,"")'  # the Hybrid sheet waits for them
     if key in ("cloud_offer", "onprem_server"):
         return f'=IF(ISNUMBER({b}),"must be text","")'  # unknown ids: the Comparison sheet's checks
     if not is_number_key(key):
@@ -270,7 +274,7 @@ def _status(book: Book, ws, last: int) -> None:
     # what the Sizing sheet reads directly: every self-hosting key but the catalog ids (their checks
     # look the ids up on the Sizing sheet itself)
     direct = [f"G{rows[k]}" for k in SCENARIO_KEYS if set(options_of_key(k)) & {"cloud", "onprem"}
-              and k not in _CATALOG_CHECKS]
+              and k not in _LOOKED_UP]
     put_text(ws, "I1", "input check", "header")
     put_text(ws, "J1", "", "header")
     put_text(ws, "I2", "problems [count]", "label")
@@ -294,6 +298,7 @@ def _status(book: Book, ws, last: int) -> None:
     book.name(SELF_HOSTING_OK, SHEET, "J4")
     book.guard("Sizing", SELF_HOSTING_OK)
     book.guard("Projection", "input_problems=0")  # it reads every input, the decision keys included
+    book.guard("Hybrid", f"AND({API_OK},{SELF_HOSTING_OK})")  # the API and the self-hosting inputs
     for i, option in enumerate(("api", "cloud", "onprem")):
         r = 5 + i
         cells = [f"G{rows[k]}" for k in SCENARIO_KEYS if option in options_of_key(k)]
@@ -302,10 +307,11 @@ def _status(book: Book, ws, last: int) -> None:
             col = 1 if option == "cloud" else 2
             extra = (f"+IF({SELF_HOSTING_OK},SUMPRODUCT(--(LEN(INDEX(sizing_checks,0,{col}))>0)),0)"
                      f"+(LEN({option}_billing_check)>0)")
+        total = f"{_cells_with_problems(cells)}{extra}"
         if option != "api":  # its sizing waits for every self-hosting input (the Sizing sheet's guard)
-            extra += f"+NOT({SELF_HOSTING_OK})"
+            total = f"MAX({total},IF({SELF_HOSTING_OK},0,1))"
         put_text(ws, f"I{r}", f"problems of {option} [count]", "label")
-        put(ws, f"J{r}", f"={_cells_with_problems(cells)}{extra}", "calc", "int")
+        put(ws, f"J{r}", f"={total}", "calc", "int")
         book.name(f"{option}_problems", SHEET, f"J{r}")
     book.name("option_problems", SHEET, "J5:J7")
     put_text(ws, "I8", "decision inputs [problems]", "label")
@@ -320,7 +326,7 @@ def _status(book: Book, ws, last: int) -> None:
     put(ws, "J10", f'=IF(input_warnings=0,"no unusual value",input_warnings&" unusual value(s); first: "&'
         f'INDEX(A{FIRST_ROW}:A{last},{wfirst})&": "&INDEX({h},{wfirst}))', "calc")
     ws["J10"].alignment = Alignment(wrap_text=True, vertical="top")
-    api_direct = [f"G{rows[k]}" for k in SCENARIO_KEYS if "api" in options_of_key(k) and k not in _CATALOG_CHECKS]
+    api_direct = [f"G{rows[k]}" for k in SCENARIO_KEYS if "api" in options_of_key(k) and k not in _LOOKED_UP]
     put_text(ws, "I11", "api inputs readable", "label")
     put(ws, "J11", "=AND(" + ",".join(f"LEN({c})=0" for c in api_direct) + ")", "calc")
     book.name(API_OK, SHEET, "J11")

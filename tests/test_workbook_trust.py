@@ -1,0 +1,107 @@
+"""Bad input never spreads error values, and the workbook accepts what the engine accepts.
+
+Regression tests of the issue "text in prompt_tokens fills thousands of cells with #VALUE!": a workbook per
+number key with text typed into it, and workbooks with negative and out-of-range values, recalculated by
+LibreOffice: no error value anywhere, the key's check (column G) says what is wrong, the status names the first
+problem. The shared acceptance rule (costengine.acceptance) is checked against the engine here too.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import openpyxl
+import pytest
+
+from costengine import SCENARIO_KEYS, CostModelError, Scenario
+from costengine.acceptance import SANITY_RANGES, api_model_base, number_from_text, sanity_warnings
+from costengine.catalogs import token_price
+from costengine.rules import key_bounds
+from workbook.builder import build_workbook
+from workbook.sheets.inputs import is_number_key
+
+ERRORS = {"#NAME?", "#VALUE!", "#REF!", "#DIV/0!", "#N/A", "#NUM!", "#NULL!"}
+NUMBER_KEYS = [k for k in SCENARIO_KEYS if is_number_key(k)]
+
+
+@pytest.mark.parametrize("text,want", [(" 1000 ", 1000.0), ("1e3", 1000.0), ("+.5", 0.5), ("5.", 5.0),
+                                       ("about 1000", None), ("1,000", None), ("5%", None), ("1_000", None),
+                                       ("1-2", None), ("0x10", None)])
+def test_numbers_typed_as_text_one_rule(text, want):
+    read = number_from_text(text)
+    assert read == (text if want is None else want)
+    if want is None:
+        with pytest.raises(CostModelError, match="prompt_tokens: must be a number"):
+            Scenario(prompt_tokens=text)
+    else:
+        assert Scenario(prompt_tokens=text).prompt_tokens == want
+
+
+def test_whole_number_typed_as_text():
+    assert Scenario(min_replicas="3").min_replicas == 3
+    with pytest.raises(CostModelError, match="whole number"):
+        Scenario(min_replicas="2.5")
+
+
+@pytest.mark.parametrize("dated", ["claude-sonnet-4-5-20250929", "claude-sonnet-4-5@20250929", "GPT-5-MINI-2025-08-07"])
+def test_dated_model_ids_are_priced_as_their_base(dated):
+    base = api_model_base(dated)
+    assert token_price(dated).input == token_price(base).input
+    assert token_price(dated).output == token_price(base).output
+
+
+def test_sanity_ranges_warn_not_fail():
+    s = Scenario(growth_rate_monthly=5)  # accepted by the model ...
+    assert [k for k, _ in sanity_warnings(s.model_dump())] == ["growth_rate_monthly"]  # ... and flagged
+    assert not sanity_warnings(Scenario().model_dump())  # the defaults are plausible
+    for key, rng in SANITY_RANGES.items():
+        assert key in SCENARIO_KEYS and rng.low < rng.high, key
+
+
+def _bad_values(key: str) -> dict[str, object]:
+    """Bad values of a number key: text, a negative number and an out-of-range one (where bounds give one)."""
+    bounds = key_bounds(key)
+    out: dict[str, object] = {"text": "about 1000"}
+    low = bounds.get("ge", bounds.get("gt"))
+    if low is not None:
+        out["negative"] = float(low) - 5 if low <= 0 else -5.0
+    if "le" in bounds:
+        out["high"] = float(bounds["le"]) * 10 + 10
+    return out
+
+
+@pytest.fixture(scope="module")
+def bad_books(tmp_path_factory):
+    from lo import recalc
+
+    src = tmp_path_factory.mktemp("bad")
+    wb0 = build_workbook()
+    rows = {wb0["Inputs"].cell(r, 1).value: r for r in range(2, 2 + len(SCENARIO_KEYS))}
+    cases = []
+    for key in NUMBER_KEYS:
+        for kind, value in _bad_values(key).items():
+            cases.append((f"{key}__{kind}", key, value))
+    paths = []
+    for name, key, value in cases:
+        wb = build_workbook()
+        wb["Inputs"].cell(rows[key], 2).value = value
+        wb.save(src / f"{name}.xlsx")
+        paths.append(src / f"{name}.xlsx")
+    out = recalc(paths, tmp_path_factory.mktemp("bad_recalc"))
+    return [(key, value, p, rows[key]) for (_, key, value), p in zip(cases, out)]
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_bad_number_inputs_give_reasons_never_error_values(bad_books):
+    for key, value, path, row in bad_books:
+        wb = openpyxl.load_workbook(path, data_only=True, read_only=True)
+        errors = [(ws.title, c.coordinate, c.value) for ws in wb.worksheets for line in ws.iter_rows() for c in line
+                  if isinstance(c.value, str) and (c.value in ERRORS or c.value.startswith("Err:"))]
+        assert not errors, (key, value, errors[:5])
+        inputs = wb["Inputs"]
+        check = inputs.cell(row, 7).value
+        assert check, (key, value)
+        status = inputs["J3"].value
+        assert f"{key}: {check}" in status, (key, value, status)
+        wb.close()
