@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from costengine.engine import PAIRS
 
-from ..kit import Book, Rows, header_row, heading, put, put_text, setup_sheet
+from ..kit import Book, Rows, header_row, heading, put, put_text, setup_sheet, wrap_rows
 from .constants import SEGMENT_ROWS
 
 __all__ = ["SHEET", "build"]
@@ -162,10 +162,10 @@ def build(book: Book) -> None:
 
     last = _segment_table(ws, x, x.row + 2)
     put(ws, f"E{table_row}", f"=V{last}", "link_r", "volume")
-    setup_sheet(ws, widths={"A": 38, "B": 18, "C": 16, "D": 16, "E": 16, "F": 46, "G": 12, "H": 7, "I": 14,
-                            "J": 7, "K": 9, "L": 9, "M": 14, "N": 14, "O": 14, "P": 14, "Q": 14, "R": 8, "S": 14,
-                            "T": 8, "U": 14, "V": 16},
-                freeze="A5", print_area=f"A1:F{x.row - 1}", landscape=False)
+    widths = {"A": 38, "B": 18, "C": 16, "D": 16, "E": 16, "F": 46, "G": 12, "H": 7, "I": 14, "J": 7, "K": 9, "L": 9,
+              "M": 14, "N": 14, "O": 14, "P": 14, "Q": 14, "R": 8, "S": 14, "T": 8, "U": 14, "V": 16}
+    wrap_rows(ws, range(5, x.row), ["F"], widths)  # notes stay inside the printed page
+    setup_sheet(ws, widths=widths, freeze="A5", print_area=f"A1:F{x.row - 1}", landscape=False)
 
 
 def _segment_table(ws, x: Rows, top: int) -> int:

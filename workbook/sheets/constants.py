@@ -161,11 +161,11 @@ def build(book: Book) -> ConstantsLayout:
                      ("prec_bf16_weight", SHEET, f"E{first}:E{last}"), ("prec_fp8_weight", SHEET, f"F{first}:F{last}"),
                      ("prec_fp4_weight", SHEET, f"G{first}:G{last}"), ("prec_compute", SHEET, f"H{first}:H{last}"),
                      ("list_precisions", SHEET, f"B{first}:B{first + n_names - 1}")])
-    put_text(ws, f"I{first}", "peak FLOP/s = bf16 x bf16 weight + fp8 x fp8 weight + fp4 x fp4 weight (TFLOP/s x 1e12); "
+    put_text(ws, f"A{last + 1}", "peak FLOP/s = bf16 x bf16 weight + fp8 x fp8 weight + fp4 x fp4 weight (TFLOP/s x 1e12); "
              "a GPU without tensor cores for the precision computes at its bf16 rate", "note")
 
     # --- lists -------------------------------------------------------------------------------------
-    r += 2
+    r += 3
     put_text(ws, f"A{r}", "Lists", "section")
     r += 1
     header_row(ws, r, ["cloud_billing", "options", "cloud_pricing"])

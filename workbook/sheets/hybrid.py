@@ -23,6 +23,7 @@ from openpyxl.chart.layout import Layout, ManualLayout
 from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.drawing.line import LineProperties
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
 
 from costengine.profiles import DEFAULT_PROFILE, HOURS
 
@@ -72,7 +73,7 @@ def build(book: Book) -> None:
     both = "AND(ISNUMBER(hybrid_cloud_monthly_cost),ISNUMBER(hybrid_onprem_monthly_cost))"
     a.add("option", "cheaper hybrid", "option",
           f'=IF({both},IF(hybrid_cloud_monthly_cost<=hybrid_onprem_monthly_cost,"cloud","onprem"),{reason})',
-          kind="answer", names="hybrid_option", note="the option whose hybrid costs less (ties: cloud)")
+          kind="answer", names="hybrid_option", note="whose hybrid costs less (ties: cloud)")
     pick = 'IF(hybrid_option="cloud",{c},IF(hybrid_option="onprem",{o},hybrid_option))'
     for key, label, unit, fmt, name in (("cost", "monthly cost", "money/month", "money", "monthly_cost"),
                                         ("replicas", "self-hosted replicas", "count", "int", "replicas"),
@@ -80,19 +81,20 @@ def build(book: Book) -> None:
         a.add(key, label, unit, "=" + pick.format(c=f"hybrid_cloud_{name}", o=f"hybrid_onprem_{name}"),
               kind="answer", fmt=fmt, names=f"hybrid_{name}")
     a.add("how", "split", "", "=" + pick.format(c="hybrid_cloud_choice", o="hybrid_onprem_choice"), kind="bold",
-          note="all API (N = 0), a split, or all self-hosted (sized for peak_to_average as on Comparison)")
+          note="all API (N = 0), a split, or all self-hosted")
 
     # --- the day's profile -----------------------------------------------------------------------------
     a.section("The day's load profile (load_profile)")
     a.add("typed", "load_profile", "24 numbers or id", "=load_profile", kind="link")
     a.add("text", "typed values, one space between", "text",
           '=TRIM(SUBSTITUTE(SUBSTITUTE(TRIM(load_profile),","," "),";"," "))',
-          note="commas, semicolons and runs of spaces separate the values")
+          note="commas, semicolons, spaces separate")
     a.add("count", "values typed", "count", '=IF(LEN([text])=0,0,LEN([text])-LEN(SUBSTITUTE([text]," ",""))+1)',
           fmt="int")
     a.add("is_id", "a profile id", "yes/no", "=OR(LEN(TRIM(load_profile))=0,AND([count]=1,NOT(ISNUMBER(VALUE([text])))))",
           note=f"blank = {DEFAULT_PROFILE}")
-    a.add("key", "profile id", "id", f'=IF(LEN(TRIM(load_profile))=0,"{DEFAULT_PROFILE}",TRIM(load_profile))')
+    a.add("key", "profile id", "id",
+          f'=IF([is_id],IF(LEN(TRIM(load_profile))=0,"{DEFAULT_PROFILE}",TRIM(load_profile)),"n/a")')
     match = f"MATCH({escape_lookup('[key]')},list_load_profiles,0)"
     a.add("row", "row in the Load Profiles sheet", "row", f'=IF([is_id],IF(ISNA({match}),"unknown",{match}),"n/a")',
           fmt="int", note="ids match whatever the case")
@@ -109,9 +111,7 @@ def build(book: Book) -> None:
           f'IF(MIN(hy_weights)<0,"load_profile: hourly values must be >= 0",'
           f'IF([sum]<=0,"load_profile: needs at least one hour with load",""))))))', kind="check",
           names="load_profile_check")
-    a.add("used", "profile used", "id or values",
-          f'=IF(LEN([check])>0,"invalid",IF([is_id],INDEX(list_load_profiles,[row]),SUBSTITUTE([text]," ",",")))',
-          kind="link", names="load_profile_used")
+    used_row = a.add("used", "profile used", "id or values", None, kind="link", names="load_profile_used")
 
     # --- one column per option -------------------------------------------------------------------------
     top = a.row + 1
@@ -122,23 +122,23 @@ def build(book: Book) -> None:
     m.add("rep_cap", "capacity of one replica", "requests/month",
           [f"={o}_replica_capacity" for o in _OPTS], kind="link", fmt="volume")
     m.add("unit_cap", "capacity of one unit", "requests/month", [f"={o}_capacity" for o in _OPTS], kind="link",
-          fmt="volume", note="n/a: per-second billing (no units)")
+          fmt="volume", note="n/a: per-second billing")
     m.add("per_unit", "replicas per unit", "count",
           "=IF(AND(ISNUMBER([unit_cap]),ISNUMBER([rep_cap])),ROUND([unit_cap]/[rep_cap],0),1)", fmt="int")
     m.add("fixed", "fixed cost", "money/month", [f"={o}_fixed" for o in _OPTS], kind="link", fmt="money")
     m.add("step", "cost per unit", "money/month/unit", [f"={o}_step" for o in _OPTS], kind="link", fmt="money")
     m.add("api_fixed", "API fixed cost", "money/month", "=api_fixed", kind="link", fmt="money",
-          note="paid when the API serves any request")
+          note="paid if the API serves any request")
     m.add("api_var", "API cost per request", "money/request", "=api_variable", kind="link", fmt="money_small")
     m.add("api_only", "all API", "money/month", "=api_monthly_cost", kind="link", fmt="money")
     m.add("pure", "all self-hosted", "money/month", [f"={o}_monthly_cost" for o in _OPTS], kind="link", fmt="money",
-          note="as on the Comparison sheet: sized for peak_to_average")
+          note="as on Comparison (peak_to_average)")
     m.add("ok", "inputs usable", "yes/no",
           "=AND(input_problems=0,LEN(load_profile_check)=0," + ",".join(
               f"ISNUMBER([{k}])" for k in ("R", "rep_cap", "fixed", "step", "api_fixed", "api_var", "api_only",
                                             "pure")) + ")")
     m.add("split", "can split", "yes/no", "=IF([ok],AND(ISNUMBER([unit_cap]),[step]>0),FALSE)",
-          note="always-on replicas with a cost; per-second billing already pays only for what it serves")
+          note="per second: nothing to split")
     m.add("pure_rep", "replicas, all self-hosted", "count",
           '=IF([ok],MAX(min_replicas_used,ROUNDUP([R]*peak_to_average_used/[rep_cap],0)),"n/a")', fmt="int")
     cand_top = 4
@@ -153,7 +153,7 @@ def build(book: Book) -> None:
 
     m.add("best_row", "cheapest candidate", "row",
           [f'=IF([split],MATCH(MIN({cand_range(o, "monthly cost")}),{cand_range(o, "monthly cost")},0),"n/a")'
-           for o in _OPTS], fmt="int", note="first of the cheapest (the candidate table, right)")
+           for o in _OPTS], fmt="int", note="in the candidate table (right)")
     for key, field, label, unit, fmt in (("best_cost", "monthly cost", "split: monthly cost", "money/month", "money"),
                                          ("best_n", "replicas N", "split: replicas", "count", "int"),
                                          ("best_served", "served", "split: served self-hosted", "requests/month",
@@ -164,7 +164,7 @@ def build(book: Book) -> None:
           '=IF([split],IF([R]>0,[best_served]/[R],0),"n/a")', fmt="share")
     m.add("choice", "hybrid", "", '=IF(NOT([ok]),"n/a",IF(AND([api_only]<=[pure],OR(NOT([split]),[api_only]<='
           '[best_cost])),"all API",IF(AND([split],[best_cost]<=[pure]),"split","all self-hosted")))', kind="bold",
-          names=[f"hybrid_{o}_choice" for o in _OPTS], note="ties: all API, then the split, then all self-hosted")
+          names=[f"hybrid_{o}_choice" for o in _OPTS], note="ties: all API, split, self-hosted")
     m.add("cost", "hybrid monthly cost", "money/month",
           f'=IF([ok],IF([choice]="all API",[api_only],IF([choice]="split",[best_cost],[pure])),{reason})',
           kind="answer", fmt="money", names=[f"hybrid_{o}_monthly_cost" for o in _OPTS])
@@ -184,13 +184,13 @@ def build(book: Book) -> None:
     a.add("cap_hour", "self-hosted capacity per hour", "requests/month",
           f'=IF(ISNUMBER(hybrid_replicas),hybrid_replicas*IF(hybrid_option="cloud",{ref["rep_cap"]["cloud"]},'
           f'{ref["rep_cap"]["onprem"]})/c_hours_per_day,"n/a")', fmt="volume",
-          note="replicas x capacity of one replica / 24 (requests/month in that hour)")
+          note="replicas x replica capacity / 24")
     a.add("all_self", "every hour self-hosted", "yes/no",
           f'=IF(ISNUMBER(hybrid_replicas),AND(hybrid_self_hosted_share=1,hybrid_monthly_cost=IF(hybrid_option='
-          f'"cloud",{ref["pure"]["cloud"]},{ref["pure"]["onprem"]})),FALSE)', note="all self-hosted: no hour overflows")
+          f'"cloud",{ref["pure"]["cloud"]},{ref["pure"]["onprem"]})),FALSE)', note="all self-hosted: none overflows")
     hour_top = a.row + 1
     header_row(ws, hour_top, ["hour (UTC)", "weight", "share", "requests in the hour", "self-hosted", "API",
-                              "typed value", "as a number"])
+                              "typed value", "as a number"], height=30)
     h1, h24 = hour_top + 1, hour_top + HOURS
     book.names_many([("hy_weights", SHEET, f"B{h1}:B{h24}")])
     text, is_id, row_ref = (a.ref(k, absolute_ref=True) for k in ("text", "is_id", "row"))
@@ -211,6 +211,9 @@ def build(book: Book) -> None:
         put(ws, f"E{r}", f'=IF(AND(ISNUMBER(D{r}),ISNUMBER({cap})),IF({a.ref("all_self", absolute_ref=True)},D{r},'
             f'MIN(D{r},{cap})),"n/a")', "calc", "volume")
         put(ws, f"F{r}", f'=IF(ISNUMBER(E{r}),D{r}-E{r},"n/a")', "calc", "volume")
+    values = '&","&'.join(f"B{h1 + h}" for h in range(HOURS))
+    put(ws, f"C{used_row}", f'=IF(LEN({a.ref("check")})>0,"invalid",IF({is_id},INDEX(list_load_profiles,{row_ref}),'
+        f'{values}))', "link")
     hourly = f"$D${h1}:$D${h24}"
     chart_top = h24 + 2
     chart_mid = chart_top + 20
@@ -218,11 +221,12 @@ def build(book: Book) -> None:
     _candidates(ws, ref, cand_top, cand_first, cand_col, h1, hourly)
     table = _cost_table(book, ws, ref, hourly, first_col=cand_col[_OPTS[-1]] + width)
     _charts(ws, table, chart_top, chart_mid, chart_end, h1, h24)
-    widths = {"A": 36, "B": 17, "C": 16, "D": 18, "E": 16, "F": 16, "G": 14, "H": 12, "I": 3}
+    widths = {"A": 36, "B": 17, "C": 16, "D": 16, "E": 18, "F": 18, "G": 14, "H": 12, "I": 3}
     for o in _OPTS:
         for j in range(len(_CAND_COLS)):
             widths[get_column_letter(cand_col[o] + j)] = 13
     setup_sheet(ws, widths=widths, freeze="A3", print_area=f"A1:F{chart_end}", landscape=False)
+    ws.row_breaks.append(Break(id=chart_top - 1))  # the charts on a page of their own
 
 
 def _candidates(ws, ref: dict, top: int, first: int, cand_col: dict, h1: int, hourly: str) -> None:
@@ -259,7 +263,7 @@ def _candidates(ws, ref: dict, top: int, first: int, cand_col: dict, h1: int, ho
                 f'{g["api_fixed"]},0)+{g["api_var"]}*{c["overflow"]},"n/a")', "calc", "money")
 
 
-_COST_COLS = ("point", "replicas N", "cloud: served", "cloud", "onprem: served", "onprem", "api")
+_COST_COLS = ("point", "replicas N", "cloud: served", "cloud", "onprem: served", "onprem", "all API")
 
 
 def _cost_table(book: Book, ws, ref: dict, hourly: str, first_col: int) -> tuple[int, int, int]:
@@ -290,7 +294,7 @@ def _cost_table(book: Book, ws, ref: dict, hourly: str, first_col: int) -> tuple
             put(ws, c[o], f'=IF({g["split"]},IF({n}>0,{g["fixed"]}+{g["step"]}*ROUNDUP({n}/{g["per_unit"]},0),0)'
                 f'+IF({ovf}>0,{g["api_fixed"]},0)+{g["api_var"]}*{ovf},IF({g["ok"]},{g["pure"]},"n/a"))', "calc",
                 "money0")
-        put(ws, c["api"], f'=IF({ref["ok"]["cloud"]},{ref["api_only"]["cloud"]},"n/a")', "calc", "money0")
+        put(ws, c["all API"], f'=IF({ref["ok"]["cloud"]},{ref["api_only"]["cloud"]},"n/a")', "calc", "money0")
     book.names_many([("hy_n_span", SHEET, span)])
     for f in _COST_COLS:
         ws.column_dimensions[col[f]].width = 14
@@ -300,7 +304,7 @@ def _cost_table(book: Book, ws, ref: dict, hourly: str, first_col: int) -> tuple
 def _charts(ws, table: tuple[int, int, int], top: int, mid: int, end: int, h1: int, h24: int) -> None:
     first_col, first, last = table
     cost = ScatterChart()
-    cost.title = "Monthly cost against self-hosted replicas N (the rest by the API)"
+    cost.title = "Monthly cost against N self-hosted replicas"
     cost.style = 2
     cost.x_axis.title = "self-hosted replicas N"
     cost.y_axis.title = "monthly cost"
@@ -321,10 +325,10 @@ def _charts(ws, table: tuple[int, int, int], top: int, mid: int, end: int, h1: i
     split.grouping = "stacked"
     split.overlap = 100
     split.gapWidth = 40
-    split.title = "The day's split: requests per hour (requests/month in that hour)"
+    split.title = "The day's split, chosen hybrid"
     split.style = 2
     split.x_axis.title = "hour of the day (UTC)"
-    split.y_axis.title = "requests"
+    split.y_axis.title = "requests/month in the hour"
     split.y_axis.number_format = "#,##0"
     split.x_axis.delete = split.y_axis.delete = False
     split.legend.position = "b"

@@ -123,6 +123,8 @@ def _check_formula(key: str, b: str, rules: int, n: str) -> str:
                 f'"must be one of {allowed}",""))')
     if key == "load_profile":  # an id of the Load Profiles sheet or 24 numbers: the Hybrid sheet parses it
         return f'=IF(AND({API_OK},{SELF_HOSTING_OK}),load_profile_check,"")'  # the Hybrid sheet waits for them
+    if key == "load_profile":  # an id of the Load Profiles sheet or 24 numbers: the Hybrid sheet parses it
+        return "=load_profile_check"
     if key in ("cloud_offer", "onprem_server"):
         return f'=IF(ISNUMBER({b}),"must be text","")'  # unknown ids: the Comparison sheet's checks
     if not is_number_key(key):
