@@ -273,8 +273,8 @@ def _cost_table(book: Book, ws, ref: dict, hourly: str, first_col: int) -> tuple
     put_text(ws, f"{col['point']}5", "span", "label")
     span = f"{col['replicas N']}5"
     reps = ",".join(f"{ref[k][o]}" for k in ("best_n", "pure_rep", "replicas") for o in _OPTS)
-    put(ws, span, f"=MAX(c_hybrid_min_span,{ref['best_n']['cloud']}*2,{ref['best_n']['onprem']}*2,{reps})", "calc",
-        "int")
+    best = f"MAX({ref['best_n']['cloud']},{ref['best_n']['onprem']})"  # MAX of cells skips their "n/a"
+    put(ws, span, f"=MAX(c_hybrid_min_span,{best}*2,{reps})", "calc", "int")
     put_text(ws, f"{col['cloud: served']}5", "replicas: 2 x the best split's, or all self-hosted's", "note")
     header_row(ws, 6, list(_COST_COLS), first_col)
     first = 7
