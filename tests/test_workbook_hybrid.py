@@ -14,7 +14,10 @@ import shutil
 
 import pytest
 
-from costengine import CostModelError, Scenario, hybrid
+import numpy as np
+
+from costengine import CostModelError, Scenario, hybrid, plan_for
+from costengine.profiles import profile_weights
 from workbook.builder import build_workbook
 
 from lo import recalc
@@ -46,6 +49,14 @@ CASES = {
     "offer_units": (Scenario(model="llama-3.1-8b", cloud_offer="lambda-4xh100-sxm", cloud_gpus_per_replica=1,
                              requests_per_month=1e8, load_profile=BURST), None),
 }
+#: The engine's float noise: at the N that serves every hour, R - served(N) can come out a few units in the last
+#: place above 0, so ``hybrid_arrays`` charges that candidate the API's fixed fee and picks a dearer N; the
+#: spreadsheet's subtraction (LibreOffice, Excel) gives 0 there. Found by a random search (16 of 800 draws with
+#: an API fee).
+NOISE = {"noise_api_fee": (Scenario(requests_per_month=159837117.88565642, api_monthly_fixed=19434.05809838544,
+                                    api_input_price_per_mtok=5.657540428958548,
+                                    api_output_price_per_mtok=26.90515578236538, api_cached_input_price_per_mtok=0.5,
+                                    peak_to_average=1.6449499787629775), None)}
 #: bad load_profile text -> what the Inputs check says
 BAD = {"bad_id": ("no-such-profile", "unknown profile"),
        "bad_count": ("1 2 3", "must have 24 hourly values (got 3)"),
@@ -64,7 +75,7 @@ def _close(got, want) -> bool:
 def books(tmp_path_factory) -> dict[str, Book]:
     src = tmp_path_factory.mktemp("hybrid")
     paths, scenarios = [], {}
-    jobs = {**CASES, **{k: (Scenario(), text) for k, (text, _) in BAD.items()}}
+    jobs = {**CASES, **NOISE, **{k: (Scenario(), text) for k, (text, _) in BAD.items()}}
     for name, (s, typed) in jobs.items():
         wb = build_workbook(s)
         if typed is not None:
@@ -163,3 +174,33 @@ def test_a_bad_load_profile_is_named_on_inputs(books, name):
     for key in ("hybrid_monthly_cost", "hybrid_replicas", "hybrid_option", "hybrid_cloud_monthly_cost",
                 "hybrid_onprem_monthly_cost", "cloud_monthly_cost"):
         assert b.name(key) == "check Inputs", key
+
+
+def _noise_free_split(s: Scenario, option: str) -> float:
+    """The engine's 49 candidates with R - served(N) taken as 0 within rounding (2^-48 relative)."""
+    p = plan_for(s)
+    o, api = p.options[option], p.options["api"]
+    shares = np.array(profile_weights(s.load_profile))
+    r, c, per_unit = s.requests_per_month, o.replica_capacity[0], o.replicas_per_unit[0]
+    kinks = 24 * r * shares / c
+    units = np.concatenate([np.floor(kinks / per_unit), np.ceil(kinks / per_unit), [1.0]])
+    costs = []
+    for k in np.where(units >= 1, units, 1.0):
+        overflow = r - np.minimum(r * shares, k * per_unit * c / 24).sum()
+        overflow = 0.0 if overflow <= 2.0 ** -48 * r else overflow
+        costs.append(o.fixed[0] + o.step[0] * k + (api.fixed[0] if overflow > 0 else 0.0) + api.variable[0] * overflow)
+    return min(costs)
+
+
+def test_at_the_float_noise_the_workbook_takes_the_cheaper_split(books):
+    b = books["noise_api_fee"]
+    want = hybrid(b.scenario, "cloud")
+    got = b.name("hybrid_cloud_monthly_cost")
+    assert _close(got, _noise_free_split(b.scenario, "cloud"))
+    assert got < want["monthly_cost"] * (1 - 1e-6)  # the engine's answer is dearer by part of the API fee
+
+
+@pytest.mark.xfail(strict=True, reason="costengine.hybrid charges the API fee on float noise (see NOISE)")
+def test_at_the_float_noise_the_engine_agrees(books):
+    b = books["noise_api_fee"]
+    assert _close(b.name("hybrid_cloud_monthly_cost"), hybrid(b.scenario, "cloud")["monthly_cost"])
