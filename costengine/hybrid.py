@@ -17,8 +17,9 @@ linear and the API cost convex piecewise linear (``served`` is concave, with a k
 the minimum lies at one kink: the hourly capacity rises while the API cost it saves (the API cost per request x
 the hours still above it) exceeds its cost (step x 24 / (C r)), so it stops at the j-th busiest hour's demand,
 j = floor(step x 24 / (C r x API cost per request)) + 1; the best whole unit is the floor or the ceiling of that
-point (or one unit). Three candidates per scenario, evaluated with numpy over scenarios; the brute force over
-every N in the tests agrees. Per-second billing has nothing to
+point (or one unit). The API's fixed fee stops only when no hour overflows, which breaks the convexity once: the
+fewest units that serve the busiest hour are a fourth candidate. Four candidates per scenario, evaluated with
+numpy over scenarios; the brute force over every N in the tests agrees. Per-second billing has nothing to
 split (it already pays only for what it serves): its hybrid is the cheaper of the two pure options.
 """
 
@@ -70,7 +71,8 @@ def hybrid_arrays(plan: Plan, option: str, shares: np.ndarray, requests=None) ->
         j = np.floor(np.where(np.isfinite(threshold), threshold, 24.0)).astype(np.int64)
         x_star = np.where(j < 24, desc[np.arange(rows), np.clip(j, 0, 23)], 0.0)
         k_star = x_star * 24.0 / c / per_unit
-    k = np.stack([np.floor(k_star), np.ceil(k_star), np.ones(rows)], axis=1)
+        k_full = desc[:, 0] * 24.0 / c / per_unit  # the fewest units that serve every hour: no API fee
+    k = np.stack([np.floor(k_star), np.ceil(k_star), np.ones(rows), np.ceil(k_full)], axis=1)
     k = np.where(np.isfinite(k) & (k >= 1), k, 1.0)
     n = k * per_unit[:, None]
     got = served(n, r, shares, c)

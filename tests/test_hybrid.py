@@ -41,7 +41,7 @@ def test_hybrid_equals_a_brute_force_on_random_profiles(seed):
                     "seconds_per_request": float(rng.uniform(0.5, 5)), "cloud_billing": "always_on",
                     "cloud_gpus_per_replica": int(rng.choice([1, 2])), "min_replicas": int(rng.integers(0, 3)),
                     "api_output_price_per_mtok": float(rng.uniform(0.5, 80)),
-                    "api_monthly_fixed": float(rng.choice([0.0, 500.0]))})
+                    "api_monthly_fixed": float(rng.choice([0.0, 500.0, 20_000.0]))})
     for option in ("cloud", "onprem"):
         got = hybrid_arrays(plan_for(s), option, _shares(s))
         assert float(got["monthly_cost"][0]) == pytest.approx(brute_force(s, option), rel=1e-12), (seed, option)
@@ -103,3 +103,13 @@ def test_sweep_hybrid_columns_equal_the_scalar_function():
             h = hybrid(s, option)
             assert out[f"hybrid_{option}_monthly_cost"].iloc[i] == pytest.approx(h["monthly_cost"], rel=1e-12)
             assert out[f"hybrid_{option}_replicas"].iloc[i] == h["replicas"]
+
+
+def test_a_large_api_fee_makes_serving_every_hour_the_cheapest_split():
+    # regression: the fee stops only when no hour overflows, so the fewest units that serve the busiest hour
+    # must be a candidate (they were not: 278,076 instead of 275,587 here)
+    s = Scenario(requests_per_month=159837117.88565642, api_monthly_fixed=19434.05809838544,
+                 api_input_price_per_mtok=5.657540428958548, api_output_price_per_mtok=26.90515578236538,
+                 api_cached_input_price_per_mtok=0.5, peak_to_average=1.6449499787629775)
+    got = hybrid_arrays(plan_for(s), "cloud", _shares(s))
+    assert float(got["monthly_cost"][0]) == pytest.approx(brute_force(s, "cloud"), rel=1e-12)
