@@ -86,8 +86,10 @@ def build(book: Book) -> None:
     # --- the day's profile -----------------------------------------------------------------------------
     a.section("The day's load profile (load_profile)")
     a.add("typed", "load_profile", "24 numbers or id", "=load_profile", kind="link")
-    a.add("text", "typed values, one space between", "text",
-          '=TRIM(SUBSTITUTE(SUBSTITUTE(TRIM(load_profile),","," "),";"," "))',
+    text = "TRIM(load_profile)"
+    for sep in (",", ";", "\t", "\n", "\r"):  # the engine splits on commas, semicolons and white space
+        text = f'SUBSTITUTE({text},"{sep}"," ")'
+    a.add("text", "typed values, one space between", "text", f"=TRIM({text})",
           note="commas, semicolons, spaces separate")
     a.add("count", "values typed", "count", '=IF(LEN([text])=0,0,LEN([text])-LEN(SUBSTITUTE([text]," ",""))+1)',
           fmt="int")
