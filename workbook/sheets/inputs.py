@@ -122,9 +122,7 @@ def _check_formula(key: str, b: str, rules: int, n: str) -> str:
         return (f'=IF(LEN(TRIM({b}))=0,"",IF(ISNA(MATCH({_billing(b)},{lst},0)),'
                 f'"must be one of {allowed}",""))')
     if key == "load_profile":  # an id of the Load Profiles sheet or 24 numbers: the Hybrid sheet parses it
-        return f'=IF(AND({API_OK},{SELF_HOSTING_OK}),load_profile_check,"")'  # the Hybrid sheet waits for them
-    if key == "load_profile":  # an id of the Load Profiles sheet or 24 numbers: the Hybrid sheet parses it
-        return "=load_profile_check"
+        return f'=IF(AND({API_OK},{SELF_HOSTING_OK},decision_problems=0),load_profile_check,"")'  # as Hybrid waits
     if key in ("cloud_offer", "onprem_server"):
         return f'=IF(ISNUMBER({b}),"must be text","")'  # unknown ids: the Comparison sheet's checks
     if not is_number_key(key):
@@ -293,14 +291,15 @@ def _status(book: Book, ws, last: int) -> None:
              f'{sizing_first["onprem"]},2),"")))))')
     put(ws, "J3", f'=IF(input_problems=0,"OK: every input can be used",input_problems&" problem(s); first: "&{which})',
         "answer")
+    book.name("input_problems_status", SHEET, "J3")
     ws["J3"].alignment = Alignment(wrap_text=True, vertical="top")
     put_text(ws, "I3", "status", "label")
     put_text(ws, "I4", "self-hosting inputs readable", "label")
     put(ws, "J4", "=AND(" + ",".join(f"LEN({c})=0" for c in direct) + ")", "calc")
     book.name(SELF_HOSTING_OK, SHEET, "J4")
     book.guard("Sizing", SELF_HOSTING_OK)
-    book.guard("Projection", "input_problems=0")  # it reads every input, the decision keys included
-    book.guard("Hybrid", f"AND({API_OK},{SELF_HOSTING_OK})")  # the API and the self-hosting inputs
+    # the Hybrid sheet reads the API and the self-hosting inputs (and shows nothing while any input is bad)
+    book.guard("Hybrid", f"AND({API_OK},{SELF_HOSTING_OK},decision_problems=0)")
     for i, option in enumerate(("api", "cloud", "onprem")):
         r = 5 + i
         cells = [f"G{rows[k]}" for k in SCENARIO_KEYS if option in options_of_key(k)]

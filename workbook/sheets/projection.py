@@ -93,7 +93,8 @@ def _settings(book: Book, ws) -> None:
         ("growth per month", "=growth_rate_monthly_used", "share", "fraction/month", None, "link"),
         ("horizon", "=horizon_months_used", "int", "months", None, "link"),
         ("discount rate", "=discount_rate_annual_used", "share", "per year", None, "link"),
-        ("monthly discount rate", "=(1+discount_rate_annual_used)^(1/c_months_per_year)-1", "0.0000%", "per month",
+        ("monthly discount rate", '=IF(ISNUMBER(discount_rate_annual_used),(1+discount_rate_annual_used)'
+         '^(1/c_months_per_year)-1,"n/a")', "0.0000%", "per month",
          "pj_monthly_rate", "calc"),
         ("volume in the last month", '=IF(input_problems>0,"check Inputs",IF(pj_overflow,"overflows",'
          'requests_per_month_used*(1+growth_rate_monthly_used)^(horizon_months_used-1)))', "volume",
