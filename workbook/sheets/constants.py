@@ -95,6 +95,8 @@ CONSTANTS: tuple[tuple[str, float, str, str], ...] = (
     ("c_hybrid_points", _hybrid.POINTS, "rows", "rows of the Hybrid sheet's table of the cost against N"),
     ("c_hybrid_min_span", _hybrid.MIN_SPAN, "replicas", "the Hybrid sheet's table of the cost against N spans "
      "at least this"),
+    ("c_hybrid_overflow_noise", _hybrid.OVERFLOW_NOISE, "share", "an API overflow up to this share of the volume "
+     "is the float noise of the hourly sum, no traffic (costengine.hybrid)"),
 )
 
 

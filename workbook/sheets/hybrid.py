@@ -30,13 +30,15 @@ from costengine.profiles import DEFAULT_PROFILE, HOURS
 from ..kit import Book, Rows, cell_span_anchor, escape_lookup, header_row, heading, option_line, put, put_text
 from ..kit import setup_sheet
 
-__all__ = ["SHEET", "POINTS", "MIN_SPAN", "MAX_PROFILE_CHARS", "build"]
+__all__ = ["SHEET", "POINTS", "MIN_SPAN", "MAX_PROFILE_CHARS", "OVERFLOW_NOISE", "build"]
 
 SHEET = "Hybrid"
 #: Rows of the table of the cost against N (N = 0 .. span, sampled when the span is longer).
 POINTS = 201
 #: The table of the cost against N spans at least this many replicas.
 MIN_SPAN = 10
+#: An overflow up to this share of R is the float noise of the hourly sum, no traffic (``costengine.hybrid``).
+OVERFLOW_NOISE = 1e-9
 #: Longest ``load_profile`` text the 24-part split handles (24 x this stays within a cell's 32,767 characters).
 MAX_PROFILE_CHARS = 32767 // HOURS
 _OPTS = ("cloud", "onprem")
@@ -260,7 +262,8 @@ def _candidates(ws, ref: dict, top: int, first: int, cand_col: dict, h1: int, ho
             cap = c["capacity per hour"]
             put(ws, cap, f'=IF({ok},{c["replicas N"]}*{g["rep_cap"]}/c_hours_per_day,"n/a")', "calc", "volume")
             put(ws, c["served"], f'=IF({ok},{_served(hourly, cap)},"n/a")', "calc", "volume")
-            put(ws, c["overflow"], f'=IF({ok},MAX({g["R"]}-{c["served"]},0),"n/a")', "calc", "volume")
+            put(ws, c["overflow"], f'=IF({ok},IF({g["R"]}-{c["served"]}>c_hybrid_overflow_noise*{g["R"]},'
+                f'{g["R"]}-{c["served"]},0),"n/a")', "calc", "volume")
             put(ws, c["monthly cost"], f'=IF({ok},{g["fixed"]}+{g["step"]}*{c["units k"]}+IF({c["overflow"]}>0,'
                 f'{g["api_fixed"]},0)+{g["api_var"]}*{c["overflow"]},"n/a")', "calc", "money")
 
@@ -292,7 +295,7 @@ def _cost_table(book: Book, ws, ref: dict, hourly: str, first_col: int) -> tuple
             cap = f"{n}*{g['rep_cap']}/c_hours_per_day"
             served = c[f"{o}: served"]
             put(ws, served, f'=IF({g["split"]},{_served(hourly, cap)},"n/a")', "calc", "volume")
-            ovf = f"MAX({g['R']}-{served},0)"
+            ovf = f"IF({g['R']}-{served}>c_hybrid_overflow_noise*{g['R']},{g['R']}-{served},0)"
             put(ws, c[o], f'=IF({g["split"]},IF({n}>0,{g["fixed"]}+{g["step"]}*ROUNDUP({n}/{g["per_unit"]},0),0)'
                 f'+IF({ovf}>0,{g["api_fixed"]},0)+{g["api_var"]}*{ovf},IF({g["ok"]},{g["pure"]},"n/a"))', "calc",
                 "money0")
