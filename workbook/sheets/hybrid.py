@@ -8,8 +8,11 @@ R f_h requests; the API takes the rest::
     cost(N)   = [N > 0] (fixed + step x ceil(N / replicas per unit)) + [R > served(N)] api_fixed
                 + api cost per request x (R - served(N))
 
-As in ``costengine.hybrid.hybrid_arrays``, the best N is one of 49 candidates per option (floor and ceil of each
-hour's kink 24 R f_h / C divided by the replicas per unit, and one unit, in whole units); it is compared with
+The best N is the cheapest of 49 candidates per option in whole units: floor and ceil of each hour's kink
+24 R f_h / C divided by the replicas per unit, and one unit. The cost over units is convex piecewise linear between
+the kinks, and the API's fee stops at the ceil of the busiest hour's kink, so they hold the minimum (a superset of
+the four candidates of ``costengine.hybrid.hybrid_arrays``, which finds the optimum kink in closed form from the
+hours sorted). An overflow within 1e-9 of R is float noise, as in the engine. The split is compared with
 all-API and all-self-hosted (ties: all-API first, then the split, then all-self-hosted). Per-second billing has
 nothing to split: its hybrid is the cheaper pure option. The answers are the cheaper option's (ties: cloud).
 The summary (answers, the hours of the day, the charts) is the print area; the candidate table and the table
