@@ -103,7 +103,7 @@ def parse_profile(value: Any) -> str:
         nums.append(x)
     if sum(nums) <= 0:
         raise CostModelError("load_profile", "needs at least one hour with load")
-    return ",".join(f"{x:g}" if x == int(x) and abs(x) < 1e15 else repr(x) for x in nums)
+    return ",".join(str(int(x)) if x == int(x) and abs(x) < 1e15 else repr(x) for x in nums)
 
 
 def _is_number(v: Any) -> bool:

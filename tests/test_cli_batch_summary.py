@@ -90,12 +90,12 @@ def test_every_problem_of_a_row_is_a_line_and_in_the_summary(tmp_path):
     result = runner.invoke(app, ["batch", str(_write(tmp_path / "s.csv", rows)), "-o", str(out), "-j", "1"])
     assert result.exit_code == 1
     assert result.stderr.strip().splitlines() == [
-        "row 1 (line 2, 'three'): requests_per_month: must be >= 0 (got '-3')",
-        "row 1 (line 2, 'three'): prompt_tokens: must be >= 0 (got '-1')",
-        "row 1 (line 2, 'three'): target_utilization: must be <= 1 (got '1.5')"]
+        "row 1 (line 2, 'three'): requests_per_month: must be >= 0 (got -3)",
+        "row 1 (line 2, 'three'): prompt_tokens: must be >= 0 (got -1)",
+        "row 1 (line 2, 'three'): target_utilization: must be <= 1 (got 1.5)"]
     got, = _rows(out / "summary.csv")
-    assert got["errors"] == ("requests_per_month: must be >= 0 (got '-3'); prompt_tokens: must be >= 0 (got '-1'); "
-                             "target_utilization: must be <= 1 (got '1.5')")
+    assert got["errors"] == ("requests_per_month: must be >= 0 (got -3); prompt_tokens: must be >= 0 (got -1); "
+                             "target_utilization: must be <= 1 (got 1.5)")
     assert all(got[k] == "" for k in got if k.endswith("_monthly_cost") or k.startswith("breakeven_"))
 
 

@@ -28,6 +28,7 @@ import multiprocessing
 import os
 import re
 import sys
+import time
 import unicodedata
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -60,7 +61,7 @@ NO_CROSSING = "none"
 _BREAKEVENS = tuple(k for k in SUMMARY_ANSWERS if k.startswith("breakeven_"))
 #: summary.csv's number formats: money [currency/month] to the cent, break-evens [requests/month] to the request.
 SUMMARY_FORMATS = {**{k: "{:.2f}".format for k in SUMMARY_ANSWERS if k.endswith("_monthly_cost")},
-                   **{k: "{:.0f}".format for k in _BREAKEVENS}}
+                   **{k: "{:.0f}".format for k in (*_BREAKEVENS, "hybrid_replicas")}}
 #: Tasks in flight per worker process (bounds memory while keeping the workers busy).
 IN_FLIGHT_PER_JOB = 4
 #: Scenarios per worker from which building the template cache (about 3 s) pays off.
@@ -174,14 +175,33 @@ def _template_cache() -> TemplateCache:
     return TemplateCache()
 
 
-def _die_with_parent() -> None:
-    """Worker initializer: on Linux ask the kernel to kill this worker when its parent dies."""
+def _die_with_parent(batch_pid: int) -> None:
+    """Worker initializer: the worker dies with the batch process.
+
+    On Linux the kernel kills it when its parent dies (``PR_SET_PDEATHSIG``); but a fork server's workers have
+    the fork server as their parent, which can outlive a killed batch, so a daemon thread also watches the
+    batch's own process id and ends the worker at once when it is gone (a half-written workbook stays a
+    hidden temporary file: workbooks are written atomically).
+    """
     if sys.platform.startswith("linux"):
         import ctypes
         import signal
 
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
+    import threading
+
+    def watch() -> None:
+        while True:
+            try:
+                os.kill(batch_pid, 0)
+            except ProcessLookupError:
+                os._exit(1)
+            except PermissionError:  # alive, another user's (cannot happen for our parent, but harmless)
+                pass
+            time.sleep(0.05)
+
+    threading.Thread(target=watch, name="die-with-batch", daemon=True).start()
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -198,7 +218,8 @@ def _results(tasks: Iterable[Task], jobs: int) -> Iterator[dict[str, Any]]:
     if jobs == 1:
         yield from map(build_one, tasks)
         return
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_context(), initializer=_die_with_parent)
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_context(), initializer=_die_with_parent,
+                               initargs=(os.getpid(),))
     window: deque = deque()
     try:
         for task in tasks:

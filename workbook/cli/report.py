@@ -16,7 +16,7 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
-from costengine import OPTIONS, Scenario, breakeven, cheapest, compare
+from costengine import hybrid, OPTIONS, Scenario, breakeven, cheapest, compare
 from costengine.engine import PAIRS
 
 __all__ = ["Answers", "answers", "render_answers", "answers_json", "answer_records", "summary_values", "SUMMARY_ANSWERS",
@@ -24,7 +24,8 @@ __all__ = ["Answers", "answers", "render_answers", "answers_json", "answer_recor
 
 #: The answer columns of summary.csv (and the workbook's defined names of the same answers).
 SUMMARY_ANSWERS: tuple[str, ...] = (*(f"{o}_monthly_cost" for o in OPTIONS), "cheapest_option",
-                                    *(f"breakeven_{a}_{b}" for a, b in PAIRS))
+                                    *(f"breakeven_{a}_{b}" for a, b in PAIRS), "hybrid_option",
+                                    "hybrid_monthly_cost", "hybrid_replicas")
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,8 @@ def summary_values(ans: Answers) -> dict[str, Any]:
     out["cheapest_option"] = ans.cheapest
     for (a, b), v in ans.breakevens.items():
         out[f"breakeven_{a}_{b}"] = v
+    h = hybrid(ans.scenario, None, ans.requests_per_month)  # the cheaper self-hosted option's hybrid
+    out.update(hybrid_option=h["option"], hybrid_monthly_cost=h["monthly_cost"], hybrid_replicas=h["replicas"])
     return out
 
 

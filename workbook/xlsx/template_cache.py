@@ -1,7 +1,8 @@
 """Many workbooks fast: build the template once per process, then rebuild only the Inputs sheet.
 
 Only the Inputs sheet of the template depends on the scenario (the other sheets are formulas over it
-and catalog tables). Building a whole template takes about a second, nearly all of it for the
+and catalog tables), but for two static texts: the currency in chart axis titles and the Projection's printed
+months; so one template is built per distinct pair (:func:`layout_key`), usually one for a whole batch. Building a whole template takes about a second, nearly all of it for the
 scenario-independent sheets (the Token Pricing sheet alone has some 18,000 cells); rebuilding the
 Inputs sheet with the builder's own :func:`workbook.sheets.inputs.build` and splicing its XML
 into the cached archive takes about 50 ms. The result is byte-identical to
@@ -30,7 +31,7 @@ from costengine import Scenario
 
 from ..builder import build_book, workbook_bytes
 from ..kit import Book
-from ..sheets import constants, inputs
+from ..sheets import constants, inputs, projection
 from ..sheets.inputs import SHEET
 from .files import write_bytes_atomically
 from .writer import xlsx_bytes
@@ -62,30 +63,30 @@ class TemplateCache:
     """
 
     def __init__(self) -> None:
-        self._book = build_book(Scenario())
-        self._infos, self._members = _archive_members(xlsx_bytes(self._book.wb))
-        self._part = f"xl/worksheets/sheet{self._book.wb.sheetnames.index(SHEET) + 1}.xml"
+        self._templates: dict[tuple, _Template] = {}
         self._constants = constants.build(Book.new([constants.SHEET]))
-        self._sizes = self._style_sizes()
         self.full_builds = 0
         self.fast = True
         self.fast = self.workbook_bytes(PROBE) == workbook_bytes(PROBE)
         self.full_builds = 0
 
-    def _style_sizes(self) -> tuple[int, ...]:
-        wb = self._book.wb
-        return (*(len(getattr(wb, name)) for name in _STYLE_TABLES), len(wb._differential_styles.dxf))
+    def _template(self, s: Scenario) -> "_Template":
+        """The template for the parts of ``s`` that static texts of other sheets depend on (one per key)."""
+        key = layout_key(s)
+        if key not in self._templates:
+            self._templates[key] = _Template(Scenario(currency=s.currency, horizon_months=s.horizon_months))
+        return self._templates[key]
 
-    def _inputs_xml(self, s: Scenario) -> bytes | None:
+    def _inputs_xml(self, t: "_Template", s: Scenario) -> bytes | None:
         """The Inputs sheet's XML for ``s``, or None when it needed a style the template lacks.
 
         The sheet is rebuilt inside the cached workbook (so it shares its style tables) and written by the
         builder's own writer with the workbook reduced to that one sheet for the moment.
         """
-        wb = self._book.wb
+        wb = t.book.wb
         index = wb.sheetnames.index(SHEET)
-        ws = self._book.replace_sheet(SHEET)
-        inputs.build(self._book, s, self._constants)
+        ws = t.book.replace_sheet(SHEET)
+        inputs.build(t.book, s, self._constants)
         sheets, active = wb._sheets, wb._active_sheet_index
         wb._sheets = [ws]
         try:
@@ -93,22 +94,22 @@ class TemplateCache:
         finally:
             wb._sheets, wb._active_sheet_index = sheets, active
         assert wb.sheetnames.index(SHEET) == index
-        if self._style_sizes() != self._sizes:  # the tables grew: start again from a fresh template
-            self._book = build_book(Scenario())
+        if _style_sizes(wb) != t.sizes:  # the tables grew: start again from a fresh template
+            self._templates.pop(layout_key(s), None)
             return None
         return alone["xl/worksheets/sheet1.xml"]
 
     def workbook_bytes(self, s: Scenario) -> bytes:
         """The ``.xlsx`` bytes of the template for ``s`` (equal to :func:`workbook.builder.workbook_bytes`)."""
-        xml = self._inputs_xml(s) if self.fast else None
+        t = self._template(s) if self.fast else None
+        xml = self._inputs_xml(t, s) if t is not None else None
         if xml is None:
             self.full_builds += 1
             return workbook_bytes(s)
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
-            for info in self._infos:
-                archive.writestr(_copy_info(info), xml if info.filename == self._part
-                                 else self._members[info.filename])
+            for info in t.infos:
+                archive.writestr(_copy_info(info), xml if info.filename == t.part else t.members[info.filename])
         return buf.getvalue()
 
     def write(self, path: str | os.PathLike[str], s: Scenario, *, force: bool = False) -> Path:
@@ -117,6 +118,26 @@ class TemplateCache:
         if target.exists() and not force:
             raise FileExistsError(f"{target} exists; use --force to overwrite")
         return write_bytes_atomically(target, self.workbook_bytes(s))
+
+
+def layout_key(s: Scenario) -> tuple:
+    """What of a scenario the sheets other than Inputs show as static text: the currency in chart axis titles
+    and the Projection's printed months. Scenarios with the same key share one template."""
+    return s.currency, max(projection.PRINT_MONTHS, s.horizon_months)
+
+
+def _style_sizes(wb) -> tuple[int, ...]:
+    return (*(len(getattr(wb, name)) for name in _STYLE_TABLES), len(wb._differential_styles.dxf))
+
+
+class _Template:
+    """One built template: its workbook (a :class:`Book`), archive entries and the Inputs sheet's part name."""
+
+    def __init__(self, s: Scenario) -> None:
+        self.book = build_book(s)
+        self.infos, self.members = _archive_members(xlsx_bytes(self.book.wb))
+        self.part = f"xl/worksheets/sheet{self.book.wb.sheetnames.index(SHEET) + 1}.xml"
+        self.sizes = _style_sizes(self.book.wb)
 
 
 def _archive_members(data: bytes) -> tuple[list[zipfile.ZipInfo], dict[str, bytes]]:
