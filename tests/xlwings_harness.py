@@ -220,7 +220,14 @@ def import_udfs(module_names: str, workbook: FakeWorkbook | None = None) -> Fake
     for name in module_names.split(";"):
         _check_registered(name)
     workbook = workbook or FakeWorkbook()
-    load_udfs().import_udfs(module_names, workbook)
+    udfs = load_udfs()
+    # the classic (free) add-in's path: with a licence key in the environment (CI sets one for the Office.js
+    # tests) xlwings takes its pro branch, which reads embedded code from a real workbook
+    pro, udfs.__pro__ = udfs.__pro__, False
+    try:
+        udfs.import_udfs(module_names, workbook)
+    finally:
+        udfs.__pro__ = pro
     return workbook
 
 

@@ -183,9 +183,10 @@ def _die_with_parent(batch_pid: int) -> None:
     batch's own process id and ends the worker at once when it is gone (a half-written workbook stays a
     hidden temporary file: workbooks are written atomically).
     """
+    import signal
+
     if sys.platform.startswith("linux"):
         import ctypes
-        import signal
 
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
@@ -196,7 +197,7 @@ def _die_with_parent(batch_pid: int) -> None:
             try:
                 os.kill(batch_pid, 0)
             except ProcessLookupError:
-                os._exit(1)
+                os.kill(os.getpid(), signal.SIGKILL)
             except PermissionError:  # alive, another user's (cannot happen for our parent, but harmless)
                 pass
             time.sleep(0.05)
