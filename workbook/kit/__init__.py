@@ -5,7 +5,7 @@ Sheet builders import from here; nothing here touches openpyxl's private names (
 
 from .book import Book, Sheet
 from .cells import FORMULA_LEADS, absolute, escape_lookup, put, put_formula_column, put_text, put_unit, quote_sheet, \
-    style_cell
+    style_cell, units_needed
 from .charts import OPTION_COLOURS, cell_span_anchor, option_line
 from .page import setup_sheet
 from .rows import Rows, header_row, heading, wrap_rows
@@ -13,4 +13,4 @@ from .styles import FMT, STYLE
 
 __all__ = ["Book", "Sheet", "FMT", "STYLE", "FORMULA_LEADS", "Rows", "put", "put_text", "put_unit",
            "put_formula_column", "style_cell", "wrap_rows", "heading", "quote_sheet", "absolute", "header_row", "setup_sheet",
-           "escape_lookup", "cell_span_anchor", "option_line", "OPTION_COLOURS"]
+           "escape_lookup", "cell_span_anchor", "option_line", "OPTION_COLOURS", "units_needed"]

@@ -131,3 +131,9 @@ def put_unit(ws: Worksheet, ref: str, unit: str):
     return put(ws, ref, "=" + expr, "unit")
 
 
+
+
+def units_needed(requests: str, capacity: str, least: str) -> str:
+    """The formula of ``costengine.plan.units_at`` / ``replicas_at``: ``MAX(least, ROUNDUP(R x peak / capacity))``
+    (units or replicas bought for ``requests`` when one serves ``capacity`` [requests/month]); callers gate it."""
+    return f"MAX({least},ROUNDUP({requests}*peak_to_average_used/{capacity},0))"

@@ -12,7 +12,7 @@ from __future__ import annotations
 from costengine.engine import PAIRS
 from costengine.plan import OPTIONS
 
-from ..kit import Book, Rows, escape_lookup, header_row, heading, setup_sheet
+from ..kit import Book, Rows, escape_lookup, header_row, heading, setup_sheet, units_needed
 from .inputs import API_OK, SELF_HOSTING_OK
 from .token_pricing import TierColumns
 
@@ -106,11 +106,9 @@ def build(book: Book, tiers: TierColumns) -> None:
     m.add("gpu_unit", "GPUs per unit", "count", [0, "=cloud_gpus_per_unit", "=onprem_gpus_per_unit"], kind="link",
           fmt="int")
     m.add("units", "units bought", "count",
-          '=IF(ISNUMBER([capacity]),IF(ISNUMBER([R]),MAX([min_units],ROUNDUP([R]*peak_to_average_used/[capacity],0)),'
-          '"n/a"),0)', fmt="int", note="max(minimum, ceil(R x peak-to-average / unit capacity))")
+          f'=IF(ISNUMBER([capacity]),IF(ISNUMBER([R]),{units_needed("[R]", "[capacity]", "[min_units]")},"n/a"),0)', fmt="int", note="max(minimum, ceil(R x peak-to-average / unit capacity))")
     m.add("replicas", "replicas", "count",
-          '=IF(ISNUMBER([rep_cap]),IF(ISNUMBER([R]),MAX(min_replicas_used,ROUNDUP([R]*peak_to_average_used/[rep_cap],0)),'
-          '"n/a"),0)', fmt="int", note="max(min_replicas, ceil(R x peak-to-average / replica capacity))")
+          f'=IF(ISNUMBER([rep_cap]),IF(ISNUMBER([R]),{units_needed("[R]", "[rep_cap]", "min_replicas_used")},"n/a"),0)', fmt="int", note="max(min_replicas, ceil(R x peak-to-average / replica capacity))")
     m.add("cost", "monthly cost", "money/month",
           '=IF(AND(ISNUMBER([fixed]),ISNUMBER([variable]),ISNUMBER([free]),ISNUMBER([step]),ISNUMBER([units])),'
           '[fixed]+[variable]*MAX([R]-[free],0)+[step]*[units],"n/a")', kind="answer",
@@ -345,7 +343,7 @@ def build(book: Book, tiers: TierColumns) -> None:
           f'=IF({ok},hours_per_month_used*c_seconds_per_hour/[o_s]*target_utilization_used,"n/a")', fmt="volume",
           names="onprem_replica_capacity")
     w.add("o_cap", "capacity of one unit", "requests/month",
-          f'=IF(ISNUMBER([o_rep_cap]),[o_rep_cap]*[o_per_unit],"n/a")', fmt="volume", names="onprem_capacity")
+          '=IF(ISNUMBER([o_rep_cap]),[o_rep_cap]*[o_per_unit],"n/a")', fmt="volume", names="onprem_capacity")
     w.add("o_min_units", "minimum units", "count", f'=IF({ok},ROUNDUP(min_replicas_used/[o_per_unit],0),"n/a")',
           fmt="int", names="onprem_min_units")
     w.guard_text = ""

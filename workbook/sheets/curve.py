@@ -11,7 +11,7 @@ from openpyxl.chart.layout import Layout, ManualLayout
 
 from costengine.plan import OPTIONS
 
-from ..kit import Book, header_row, heading, option_line, put, put_text, setup_sheet
+from ..kit import Book, header_row, heading, option_line, put, put_text, setup_sheet, units_needed
 
 __all__ = ["SHEET", "POINTS", "FROM", "TO", "build"]
 
@@ -48,8 +48,8 @@ def build(book: Book) -> None:
             opt = f"INDEX(cmp_{{}},MATCH({col}${_FIRST - 1},list_options,0))"
             ok = f"AND(LEN($D$3)=0,ISNUMBER({opt.format('cost')}))"  # per option: the others stay drawn
             cost = (f"{opt.format('fixed')}+{opt.format('variable')}*MAX($B{r}-{opt.format('free')},0)+"
-                    f"{opt.format('step')}*IF(ISNUMBER({opt.format('capacity')}),MAX({opt.format('min_units')},"
-                    f"ROUNDUP($B{r}*peak_to_average_used/{opt.format('capacity')},0)),0)")
+                    f"{opt.format('step')}*IF(ISNUMBER({opt.format('capacity')}),"
+                    f"{units_needed(f'$B{r}', opt.format('capacity'), opt.format('min_units'))},0)")
             put(ws, f"{col}{r}", f'=IF({ok},{cost},"n/a")', "calc", "money0")
     _chart(ws, last, book.currency)
     setup_sheet(ws, widths={"A": 9, "B": 19, "C": 17, "D": 17, "E": 17, "F": 3}, freeze=f"A{_FIRST}",

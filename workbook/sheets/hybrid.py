@@ -31,7 +31,7 @@ from openpyxl.worksheet.pagebreak import Break
 from costengine.profiles import DEFAULT_PROFILE, HOURS
 
 from ..kit import Book, Rows, cell_span_anchor, escape_lookup, header_row, heading, option_line, put, put_text
-from ..kit import setup_sheet
+from ..kit import setup_sheet, units_needed
 
 __all__ = ["SHEET", "POINTS", "MIN_SPAN", "MAX_PROFILE_CHARS", "OVERFLOW_NOISE", "build"]
 
@@ -149,7 +149,7 @@ def build(book: Book) -> None:
     m.add("split", "can split", "yes/no", "=IF([ok],AND(ISNUMBER([unit_cap]),[step]>0),FALSE)",
           note="per second: nothing to split")
     m.add("pure_rep", "replicas, all self-hosted", "count",
-          '=IF([ok],MAX(min_replicas_used,ROUNDUP([R]*peak_to_average_used/[rep_cap],0)),"n/a")', fmt="int")
+          f'=IF([ok],{units_needed("[R]", "[rep_cap]", "min_replicas_used")},"n/a")', fmt="int")
     cand_top = 4
     cand_first = cand_top + 2
     cand_last = cand_first + _CANDIDATES - 1

@@ -28,7 +28,7 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 from costengine import Scenario
 
 from ..kit import (Book, cell_span_anchor, header_row, heading, option_line, put, put_formula_column,
-                     put_text, put_unit, setup_sheet)
+                     put_text, put_unit, setup_sheet, units_needed)
 
 __all__ = ["SHEET", "MAX_MONTHS", "HEADER_ROW", "FIRST_ROW", "LAST_ROW", "COLUMNS", "build"]
 
@@ -226,15 +226,15 @@ def _templates(first: bool) -> dict[str, tuple[str, str | None]]:
     cell = {k: f"{col}{{r}}" for k, col in COLUMNS.items()}
     prev = {k: f"{col}{{p}}" for k, col in COLUMNS.items()}
     t, R = "$A{r}", "$B{r}"
-    need = "MAX(min_replicas_used,ROUNDUP(" + R + "*peak_to_average_used/{cap},0))"
+
     def units(cap: str, least: str) -> str:
-        return f"IF(ISNUMBER({cap}),MAX({least},ROUNDUP({R}*peak_to_average_used/{cap},0)),0)"
+        return f"IF(ISNUMBER({cap}),{units_needed(R, cap, least)},0)"
 
     servers = units("onprem_capacity", "onprem_min_units") + "*onprem_servers_per_unit"
     f = {
         "requests": f"requests_per_month_used*(1+growth_rate_monthly_used)^({t}-1)",
         "api": f"api_fixed+api_variable*{R}",
-        "cloud_replicas": need.replace("{cap}", "cloud_replica_capacity"),
+        "cloud_replicas": units_needed(R, "cloud_replica_capacity", "min_replicas_used"),
         "cloud": f"cloud_fixed+cloud_variable*MAX({R}-cloud_free_volume,0)+cloud_step*"
                  + units("cloud_capacity", "cloud_min_units"),
         "onprem_servers": servers if first else f"MAX({prev['onprem_servers']},{servers})",
