@@ -39,7 +39,8 @@ from .errors import CostModelError
 __all__ = ["OPTIONS", "OptionCost", "Plan", "resolve", "replicas_at", "units_at", "cost_at", "capital_per_month"]
 
 OPTIONS: tuple[str, ...] = ("api", "cloud", "onprem")
-#: GPUs one serverless worker may hold (Modal's containers take up to 8 GPUs, https://modal.com/docs/guide/gpu).
+#: GPUs one serverless worker may hold (Modal's containers take up to 8 GPUs, https://modal.com/docs/guide/gpu,
+#: read 2026-12-01).
 SERVERLESS_MAX_GPUS = 8
 
 

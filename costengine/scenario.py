@@ -32,7 +32,8 @@ BILLING_ALIASES = {"reserved": "always_on", "always": "always_on", "alwayson": "
                    "serverless": "per_second"}
 #: MLPerf Inference v5.0 Llama-2-70B "Interactive" scenario latency constraints (TTFT <= 450 ms, TPOT <= 40 ms).
 INTERACTIVE_SOURCE = ("MLPerf Inference v5.0 Llama-2-70B Interactive scenario: TTFT <= 450 ms, TPOT <= 40 ms "
-                      "(github.com/mlcommons/inference, language/llama2-70b README); 'none' = no target")
+                      "(github.com/mlcommons/inference loadgen/mlperf.conf@b66003e10e2db4b8c36a448b0545ec90fcc6e9e9, "
+                      "read 2026-12-01); 'none' = no target")
 
 
 #: Staff defaults [value, source]; see docs/pricing.md.
