@@ -23,7 +23,7 @@ Three rules that every front end applies the same way:
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
 __all__ = ["NUMBER_CHARS", "number_from_text", "DATE_SUFFIX", "DATE_SUFFIX_LENGTHS", "api_model_base",
@@ -58,55 +58,87 @@ def api_model_base(model: str) -> str:
 
 
 class SanityRange(NamedTuple):
-    """The plausible range of a key [the key's unit]; outside it the value is kept but flagged."""
+    """The plausible range of a key [the key's unit; USD for money keys, scaled by ``usd_to_currency``];
+    outside it the value is kept but flagged."""
 
     low: float
     high: float
     why: str
+    money: bool = False
 
 
-#: Plausible ranges of the keys where one exists (a value outside gives a warning; the bounds of the
-#: scenario model are the errors).
+#: Plausible ranges of the keys where one exists (a typed value outside gives a warning; the bounds of the
+#: scenario model are the errors). Money ranges are in USD and scale with ``usd_to_currency``. Wider than any
+#: realistic deployment, so that a value outside is most often a typing slip (0.13 typed as 13 per kWh).
 SANITY_RANGES: Mapping[str, SanityRange] = {
-    "growth_rate_monthly": SanityRange(-0.2, 0.5, "50% growth a month is already extreme"),
-    "target_utilization": SanityRange(0.3, 0.95, "serving near 100% load misses latency targets"),
-    "onprem_pue": SanityRange(1.05, 2.5, "the best hyperscale sites reach ~1.1, old rooms ~2.5"),
-    "onprem_price_per_kwh": SanityRange(0.02, 0.6, "industrial electricity prices per kWh"),
+    "requests_per_month": SanityRange(1.0, 1e11, "beyond 100 billion requests a month"),
+    "prompt_tokens": SanityRange(1.0, 1_000_000.0, "the longest context windows hold about a million tokens"),
+    "output_tokens": SanityRange(1.0, 100_000.0, "the longest outputs models allow are ~100k tokens"),
     "peak_to_average": SanityRange(1.0, 10.0, "hourly peaks beyond 10x the mean are rare"),
+    "api_input_price_per_mtok": SanityRange(0.01, 200.0, "listed input prices per million tokens", True),
+    "api_output_price_per_mtok": SanityRange(0.01, 1_000.0, "listed output prices per million tokens", True),
+    "api_cached_input_price_per_mtok": SanityRange(0.0, 200.0, "listed cached-input prices per million tokens",
+                                                   True),
+    "api_monthly_fixed": SanityRange(0.0, 1e6, "a fixed API fee above a million USD a month", True),
+    "api_batch_discount": SanityRange(0.0, 0.9, "batch APIs give about 50% off"),
+    "model_params_billion": SanityRange(0.1, 3_000.0, "the largest open models have ~1,000 billion parameters"),
+    "memory_overhead": SanityRange(1.0, 3.0, "serving memory beyond 3x the weights"),
+    "seconds_per_request": SanityRange(0.001, 600.0, "a replica busy more than 10 minutes per request"),
+    "target_utilization": SanityRange(0.3, 0.95, "serving near 100% load misses latency targets"),
+    "hours_per_month": SanityRange(600.0, 744.0, "a month has 672 to 744 hours"),
+    "staff_monthly": SanityRange(0.0, 1e6, "staff above a million USD a month", True),
+    "staff_cost_per_fte_year": SanityRange(10_000.0, 1_000_000.0, "loaded cost of one person per year", True),
     "cloud_staff_fte": SanityRange(0.0, 50.0, "more than 50 people for one model deployment"),
     "onprem_staff_fte": SanityRange(0.0, 50.0, "more than 50 people for one model deployment"),
-    "staff_cost_per_fte_year": SanityRange(10_000.0, 1_000_000.0, "loaded cost of one person per year"),
-    "api_batch_discount": SanityRange(0.0, 0.9, "batch APIs give about 50% off"),
+    "cloud_price_per_gpu_hour": SanityRange(0.05, 30.0, "cloud GPU prices per GPU-hour", True),
+    "cloud_monthly_overhead": SanityRange(0.0, 1e6, "a cloud overhead above a million USD a month", True),
     "cloud_spot_spare": SanityRange(0.0, 1.0, "more than doubling capacity for spot interruptions"),
+    "onprem_capex_per_server": SanityRange(500.0, 5e6, "GPU server prices", True),
     "onprem_interest_rate": SanityRange(0.0, 0.3, "financing above 30% a year"),
+    "onprem_maintenance_monthly": SanityRange(0.0, 1e5, "maintenance above 100,000 USD a month per server", True),
+    "onprem_power_kw": SanityRange(0.05, 30.0, "an 8-GPU server draws 6 to 15 kW"),
+    "onprem_pue": SanityRange(1.05, 2.5, "the best hyperscale sites reach ~1.1, old rooms ~2.5"),
+    "onprem_price_per_kwh": SanityRange(0.02, 0.6, "industrial electricity prices per kWh", True),
+    "growth_rate_monthly": SanityRange(-0.2, 0.5, "50% growth a month is already extreme"),
     "discount_rate_annual": SanityRange(0.0, 0.3, "a cost of capital above 30% a year"),
-    "memory_overhead": SanityRange(1.0, 3.0, "serving memory beyond 3x the weights"),
     "usd_to_currency": SanityRange(0.001, 100_000.0, "an exchange rate per USD"),
 }
 
 _PLAUSIBLE = "plausible {low:g} .. {high:g}: {why}"
 
 
-def sanity_message(key: str, value: float) -> str:
-    """The warning for ``value`` of ``key`` ("" when it is plausible or the key has no range)."""
+def sanity_message(key: str, value: float, usd_to_currency: float = 1.0) -> str:
+    """The warning for ``value`` of ``key`` ("" when it is plausible or the key has no range); a money key's
+    range is scaled by ``usd_to_currency`` [currency per USD]."""
     rng = SANITY_RANGES.get(key)
     if rng is None:
         return ""
-    plausible = _PLAUSIBLE.format(low=rng.low, high=rng.high, why=rng.why)
-    if value > rng.high:
-        return f"unusual: above {rng.high:g} ({plausible})"
-    if value < rng.low:
-        return f"unusual: below {rng.low:g} ({plausible})"
+    scale = usd_to_currency if rng.money else 1.0
+    low, high = rng.low * scale, rng.high * scale
+    plausible = _PLAUSIBLE.format(low=low, high=high, why=rng.why)
+    if value > high:
+        return f"unusual: above {high:g} ({plausible})"
+    if value < low:
+        return f"unusual: below {low:g} ({plausible})"
     return ""
 
 
-def sanity_warnings(values: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """(key, warning) for each value of ``values`` outside its plausible range, in :data:`SANITY_RANGES` order."""
+def sanity_warnings(values: Mapping[str, Any], keys: Iterable[str] | None = None) -> list[tuple[str, str]]:
+    """(key, warning) for each value of ``values`` outside its plausible range, in :data:`SANITY_RANGES` order.
+
+    Only ``keys`` are checked when given (e.g. the keys a user typed: defaults are plausible by construction);
+    money ranges scale with ``values["usd_to_currency"]`` (1 when absent or not a number).
+    """
+    fx = values.get("usd_to_currency")
+    fx = float(fx) if isinstance(fx, (int, float)) and not isinstance(fx, bool) and fx > 0 else 1.0
+    wanted = None if keys is None else set(keys)
     out = []
     for key in SANITY_RANGES:
+        if wanted is not None and key not in wanted:
+            continue
         v = values.get(key)
         if isinstance(v, (int, float)) and not isinstance(v, bool):
-            msg = sanity_message(key, float(v))
+            msg = sanity_message(key, float(v), fx)
             if msg:
                 out.append((key, msg))
     return out

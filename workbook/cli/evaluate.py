@@ -4,8 +4,9 @@ Two kinds of problem are told apart:
 
 - *invalid* inputs break the scenario's rules (a negative volume, a utilisation above 1, an unknown
   GPU): the engine cannot compute, so they are errors (``key (Inputs!B5): problem``, exit code 1);
-- *unusual* inputs are valid but outside the range seen in practice (:data:`USUAL_RANGES`), which is
-  most often a typing slip (0.13 typed as 13 for the price of a kWh); they are flagged beside the answers.
+- *unusual* inputs are valid but outside their plausible range (the workbook's warning column, from
+  :data:`costengine.acceptance.SANITY_RANGES`), which is most often a typing slip (0.13 typed as 13 for the
+  price of a kWh); they are flagged beside the answers, as the workbook flags them beside the value.
 """
 
 from __future__ import annotations
@@ -15,45 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from costengine import CostModelError, Scenario
+from costengine.acceptance import SANITY_RANGES, sanity_warnings
 
 from ..xlsx.reader import InputCells, read_inputs
 from .report import Answers, answers, answers_json
 
-__all__ = ["Evaluation", "evaluate", "unusual_inputs", "USUAL_RANGES", "MONEY_KEYS", "evaluation_json"]
-
-#: Usual range (low, high) of numeric inputs, in USD for money keys (scaled by usd_to_currency).
-#: Wider than any realistic deployment, so that a value outside it is worth a second look.
-USUAL_RANGES: dict[str, tuple[float, float]] = {
-    "requests_per_month": (1.0, 1e11),
-    "prompt_tokens": (1.0, 1_000_000.0),
-    "output_tokens": (1.0, 100_000.0),
-    "peak_to_average": (1.0, 20.0),
-    "api_input_price_per_mtok": (0.01, 200.0),
-    "api_output_price_per_mtok": (0.01, 1_000.0),
-    "api_cached_input_price_per_mtok": (0.0, 200.0),
-    "api_monthly_fixed": (0.0, 1e6),
-    "model_params_billion": (0.1, 3_000.0),
-    "memory_overhead": (1.0, 4.0),
-    "seconds_per_request": (0.001, 600.0),
-    "target_utilization": (0.1, 0.95),
-    "hours_per_month": (600.0, 744.0),
-    "staff_monthly": (0.0, 1e6),
-    "cloud_price_per_gpu_hour": (0.05, 30.0),
-    "cloud_monthly_overhead": (0.0, 1e6),
-    "onprem_capex_per_server": (500.0, 5e6),
-    "onprem_interest_rate": (0.0, 0.3),
-    "onprem_maintenance_monthly": (0.0, 1e5),
-    "onprem_power_kw": (0.05, 30.0),
-    "onprem_pue": (1.0, 3.0),
-    "onprem_price_per_kwh": (0.01, 1.0),
-    "growth_rate_monthly": (-0.5, 1.0),
-    "discount_rate_annual": (0.0, 0.3),
-}
-#: Keys in money, whose usual range is in USD and scales with usd_to_currency.
-MONEY_KEYS: frozenset[str] = frozenset({
-    "api_input_price_per_mtok", "api_output_price_per_mtok", "api_cached_input_price_per_mtok",
-    "api_monthly_fixed", "staff_monthly", "cloud_price_per_gpu_hour", "cloud_monthly_overhead",
-    "onprem_capex_per_server", "onprem_maintenance_monthly", "onprem_price_per_kwh"})
+__all__ = ["Evaluation", "evaluate", "unusual_inputs", "evaluation_json"]
 
 
 @dataclass(frozen=True)
@@ -67,23 +35,18 @@ class Evaluation:
 
 
 def unusual_inputs(s: Scenario, given: set[str] | None = None, cells: dict[str, str] | None = None) -> list[str]:
-    """``key (cell): note`` lines for the values of ``s`` outside :data:`USUAL_RANGES`.
+    """``key (cell): note`` lines for the values of ``s`` outside their plausible ranges.
 
-    Only the keys in ``given`` (default: all) are checked: defaults are usual by construction.
+    The ranges and the rule are the workbook's warning column's (:data:`costengine.acceptance.SANITY_RANGES`,
+    money ranges scaled by ``usd_to_currency``). Only the keys in ``given`` (default: all) are checked, as the
+    workbook warns on typed values only: defaults are plausible by construction.
     """
+    values = s.model_dump()
     out = []
-    fx = float(s.usd_to_currency)
-    for key, (low, high) in USUAL_RANGES.items():
-        v = getattr(s, key)
-        if v is None or (given is not None and key not in given):
-            continue
-        scale = fx if key in MONEY_KEYS else 1.0
-        lo, hi = low * scale, high * scale
-        if not lo <= float(v) <= hi:
-            unit = f" {s.currency}" if key in MONEY_KEYS else ""
-            where = f" ({cells[key]})" if cells and key in cells else ""
-            out.append(f"{key}{where}: {float(v):,.6g}{unit} is outside the usual range "
-                       f"{lo:,.6g} to {hi:,.6g}; check it")
+    for key, msg in sanity_warnings(values, given):
+        unit = f" {s.currency}" if SANITY_RANGES[key].money else ""
+        where = f" ({cells[key]})" if cells and key in cells else ""
+        out.append(f"{key}{where}: {float(values[key]):,.6g}{unit} is {msg.removeprefix('unusual: ')}; check it")
     return out
 
 

@@ -183,7 +183,8 @@ def build(book: Book) -> ConstantsLayout:
     put_text(ws, f"A{r}", "Input rules (the Inputs sheet's check column applies them)", "section")
     r += 1
     header_row(ws, r, ["key", "at least", "more than", "at most", "whole number", "at most characters",
-                       "plausible from", "plausible to", "why (a value outside is a warning)"], height=30)
+                       "plausible from (money: USD, x usd_to_currency)", "plausible to",
+                       "why (a typed value outside is a warning)"], height=30)
     rules_row = {}
     for key in SCENARIO_KEYS:
         r += 1
@@ -194,10 +195,10 @@ def build(book: Book) -> ConstantsLayout:
                 put(ws, f"{col}{r}", value, "const")
         put(ws, f"E{r}", is_whole(key), "const")
         if key in SANITY_RANGES:  # costengine.acceptance: plausible ranges, warnings not errors
-            low, high, why = SANITY_RANGES[key]
-            put(ws, f"G{r}", low, "const")
-            put(ws, f"H{r}", high, "const")
-            put_text(ws, f"I{r}", why, "note")
+            rng = SANITY_RANGES[key]
+            put(ws, f"G{r}", rng.low, "const")
+            put(ws, f"H{r}", rng.high, "const")
+            put_text(ws, f"I{r}", rng.why, "note")
         rules_row[key] = r
     setup_sheet(ws, widths={"A": 30, "B": 16, "C": 20, "D": 20, "E": 16, "F": 16, "G": 14, "H": 14, "I": 50},
                 freeze="A5", print_area=f"A1:I{r}", landscape=False)

@@ -141,13 +141,19 @@ def _number_check(b: str, rules: int, n: str) -> str:
             f'IF(AND({whole},{n}<>INT({n})),"must be a whole number",""))))))')
 
 
-def _warning_formula(key: str, f: str, rules: int) -> str:
-    """The warning column: a value the model accepts but outside the key's plausible range (Constants G:I)."""
+def _warning_formula(key: str, b: str, f: str, rules: int) -> str:
+    """The warning column: a typed value the model accepts but outside the key's plausible range (Constants
+    G:I; money ranges in USD, scaled by ``usd_to_currency``), as ``costengine.acceptance.sanity_message``."""
     if key not in SANITY_RANGES:
         return ""
     low, high, why = (f"{CONSTANTS}!${col}${rules}" for col in "GHI")
+    if SANITY_RANGES[key].money:
+        low, high = f"{low}*usd_to_currency_used", f"{high}*usd_to_currency_used"
+        known = f"AND(ISNUMBER({f}),ISNUMBER(usd_to_currency_used))"
+    else:
+        known = f"ISNUMBER({f})"
     plausible = f'" (plausible "&{low}&" .. "&{high}&": "&{why}&")"'
-    return (f'=IF(NOT(ISNUMBER({f})),"",IF({f}>{high},"unusual: above "&{high}&{plausible},'
+    return (f'=IF(OR(LEN(TRIM({b}))=0,NOT({known})),"",IF({f}>{high},"unusual: above "&{high}&{plausible},'
             f'IF({f}<{low},"unusual: below "&{low}&{plausible},"")))')
 
 
@@ -229,7 +235,7 @@ def build(book: Book, scenario: Scenario, constants: ConstantsLayout) -> None:
                 book.name(f"{key}_typed", SHEET, f"{HELPER_COLS[1]}{r}")
         put(ws, f"F{r}", _used_formula(key, b, e, f"G{r}", n), "link" if key in DERIVED else "calc", fmt)
         put(ws, f"G{r}", _check_formula(key, b, rules, n), "check")
-        warning = _warning_formula(key, f"F{r}", rules)
+        warning = _warning_formula(key, b, f"F{r}", rules)
         if warning:
             put(ws, f"H{r}", warning, "warning")
         book.name(key, SHEET, b)
@@ -306,7 +312,9 @@ def _status(book: Book, ws, last: int) -> None:
         extra = ""
         if option != "api":
             col = 1 if option == "cloud" else 2
-            extra = (f"+IF({SELF_HOSTING_OK},SUMPRODUCT(--(LEN(INDEX(sizing_checks,0,{col}))>0)),0)"
+            # the model's check (context window, fit) is one cell in the cloud column: on-premises counts it too
+            model = "" if option == "cloud" else "+(LEN(sizing_model_check)>0)"
+            extra = (f"+IF({SELF_HOSTING_OK},SUMPRODUCT(--(LEN(INDEX(sizing_checks,0,{col}))>0)){model},0)"
                      f"+(LEN({option}_billing_check)>0)")
         total = f"{_cells_with_problems(cells)}{extra}"
         if option != "api":  # its sizing waits for every self-hosting input (the Sizing sheet's guard)
