@@ -2,9 +2,9 @@
 
 Column C: cloud, D: on-premises (model rows: C). A candidate layout's batch is the count of TRUE in its column of
 the batch table (batch 1..max_batch: fits and meets the targets; both latencies rise with the batch, so the count
-is the largest such batch, as the engine's bisection finds). Reads ``cloud_node_gpus`` and ``onprem_node_gpus``
-(Comparison); defines ``ANSWERS``, ``precision_used``, ``model_params_billion_used``, the catalog rows other
-sheets use, and ``sizing_checks`` (the engine's errors; dependent cells show "n/a", never an error value).
+is the largest such batch, as the engine's bisection finds). Reads ``cloud_node_gpus``, ``onprem_node_gpus``
+(Comparison); defines ``ANSWERS``, ``precision_used``, ``model_params_billion_used``, the catalog rows other sheets
+use, ``sizing_checks`` and ``sizing_model_check`` (the engine's errors; dependent cells show "n/a", never errors).
 """
 
 from __future__ import annotations
@@ -351,8 +351,7 @@ def _chosen_rows(x: Rows) -> None:
         late = (f'IF({tpot_missed},"max_tpot_ms","max_ttft_s")&": no {opt} layout on "&{gpu}&" meets the '
                 f'latency targets: the best reachable is TPOT "&TEXT([best_tpot],"#,##0.0")&" ms and TTFT "'
                 f'&TEXT([best_ttft],"#,##0.00")&" s"')
-        messages.append(
-            f'=IF(OR(NOT([$derive]),[$model_check]<>""),"",IF(NOT(ISNUMBER([$tokens])),"",IF([$tokens]<=0,'
+        messages.append(f'=IF(OR(NOT([$derive]),[$model_check]<>""),"",IF(NOT(ISNUMBER([$tokens])),"",IF([$tokens]<=0,'
             f'"seconds_per_request: is blank and prompt_tokens + output_tokens is 0: give seconds_per_request or a '
             f'token count",IF([$o]<=0,"output_tokens: is 0: the serving model needs output tokens; give '
             f'seconds_per_request",IF([status]="does not fit",{fit},IF([status]="misses the targets",{late},""))))))')
@@ -398,7 +397,8 @@ def _answers(book: Book, x: Rows) -> None:
         nm = None if names is None else [names.format(o=o[0]) if (i == 0 or "{o}" in names) else None
                                          for i, o in enumerate(OPTS)]
         y.add(key, label, unit, values, kind="check" if "check" in key else "answer", fmt=fmt, names=nm)
-    book.name("sizing_checks", SHEET, f"C{y.at['model_check']}:D{y.at['check']}")
+    r = y.at["model_check"]
+    book.names_many([("sizing_checks", SHEET, f"C{r}:D{y.at['check']}"), ("sizing_model_check", SHEET, f"C{r}")])
 
 
 def build(book: Book) -> None:
