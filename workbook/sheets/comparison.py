@@ -9,6 +9,8 @@ option's fixed, variable and step costs, one quantity per row.
 
 from __future__ import annotations
 
+from openpyxl.styles import Alignment
+
 from costengine.engine import PAIRS
 from costengine.plan import OPTIONS
 
@@ -21,6 +23,13 @@ __all__ = ["SHEET", "build"]
 SHEET = "Comparison"
 _COLS = ("C", "D", "E")
 
+
+def _wrap_ids(ws, row: int, cols: str) -> None:
+    """Catalog ids run to ~40 characters: wrapped on up to three lines, not cut by the next column in print."""
+    for col in "ABCDEF":  # the label and the note level with the first line
+        ws[f"{col}{row}"].alignment = Alignment(wrap_text=col in cols, vertical="top",
+                                                horizontal="right" if col in cols else None)
+    ws.row_dimensions[row].height = 45
 
 def _tiered(kind: str, tiers: int) -> str:
     """The catalog price of ``kind`` for the prompt size: the last tier whose start <= prompt_tokens."""
@@ -133,6 +142,7 @@ def build(book: Book, tiers: TierColumns) -> None:
     m.add("tpot", "time per output token", "ms", ["n/a", "=cloud_tpot_ms", "=onprem_tpot_ms"], kind="link",
           fmt="0.0")
     m.add("offer", "offer or server", "id", ["", "=cloud_offer_used", "=onprem_server_used"], kind="link")
+    _wrap_ids(ws, m.at["offer"], "DE")
     m.guard = None
     m.add("mark", "", "", '=IF(cheapest_option=[option],"cheapest","")', kind="bold")
     book.names_many([("comparison_options", SHEET, f"C{m.at['option']}:E{m.at['option']}")]
@@ -191,6 +201,7 @@ def build(book: Book, tiers: TierColumns) -> None:
           note="typed cloud_offer, or the cheapest per GPU-hour that holds a replica (Cloud Offers sheet)")
     w.add("c_offer", "offer", "id", '=IF(ISNUMBER([c_offer_row]),INDEX(list_offers,[c_offer_row]),"")', kind="link",
           names="cloud_offer_used")
+    _wrap_ids(ws, w.at["c_offer"], "C")
     w.add("c_inst_gpus", "GPUs per instance", "count",
           '=IF(ISNUMBER([c_offer_row]),INDEX(of_gpus_per_instance,[c_offer_row]),"n/a")', kind="link", fmt="int")
     w.add("c_term", "offer price at the term", "USD/GPU-h",
@@ -268,6 +279,7 @@ def build(book: Book, tiers: TierColumns) -> None:
           names="onprem_server_row", note="typed onprem_server, or the standard server of onprem_gpu")
     w.add("o_server", "server", "id", '=IF(ISNUMBER([o_row]),INDEX(list_servers,[o_row]),"")', kind="link",
           names="onprem_server_used")
+    _wrap_ids(ws, w.at["o_server"], "C")
     w.add("o_sv_gpus", "GPUs per server (catalog)", "count",
           '=IF(ISNUMBER([o_row]),INDEX(sv_gpus_per_server,[o_row]),"n/a")', kind="link", fmt="int")
     w.add("o_gpu_price", "GPU price (catalog)", "USD", "=onprem_gpu_catalog_price", kind="link", fmt="money0")
@@ -355,4 +367,4 @@ def build(book: Book, tiers: TierColumns) -> None:
           '" GPUs; give onprem_server, or onprem_gpus_per_server, onprem_capex_per_server and onprem_power_kw","")))',
           kind="check", names="onprem_billing_check")
     setup_sheet(ws, widths={"A": 40, "B": 20, "C": 17, "D": 17, "E": 17, "F": 58}, freeze="A4",
-                print_area=f"A1:F{w.row - 1}", landscape=False)
+                print_area=f"A1:F{w.row - 1}", landscape=False, fit_height=True)
