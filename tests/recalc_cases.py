@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import openpyxl
 
-from costengine import CostModelError, Scenario, load_catalog, plan_for
+from costengine import SCENARIO_KEYS, CostModelError, Scenario, load_catalog, plan_for
 from workbook.builder import build_workbook, write_workbook
 from workbook.sheets.token_pricing import api_model_list
 from workbook.sheets.projection import FIRST_ROW as PROJECTION_FIRST_ROW
@@ -258,6 +258,70 @@ def recalculate_all(tmp_path_factory) -> dict[str, Book]:
     wb.save(src / "bad_text.xlsx")
     paths.append(src / "bad_text.xlsx")
     cases["bad_text"] = Scenario()
+    # inputs typed as a spreadsheet stores them (tests/test_workbook_agreement.py compares with evaluate)
+    for name, typed in typed_cases().items():
+        wb = build_workbook()
+        ws = wb["Inputs"]
+        for key, value in typed.items():
+            ws.cell(rows[key], 2).value = value
+        wb.save(src / f"{name}.xlsx")
+        paths.append(src / f"{name}.xlsx")
+        cases[name] = Scenario()
+        TYPED_SOURCES[name] = src / f"{name}.xlsx"
     out = recalc(paths, tmp_path_factory.mktemp("recalculated"))
     _BOOKS = {name: _load(p, cases[name], name == "default") for name, p in zip(cases, out)}
     return _BOOKS
+
+
+N_TYPED = 16
+#: The typed workbooks' source files (before recalculation), by case name.
+TYPED_SOURCES: dict[str, Path] = {}
+
+
+def _cased(rng: np.random.Generator, text: str) -> str:
+    """``text`` in upper, lower, title or its own case, as a user might type an id."""
+    return str(rng.choice([text, text.upper(), text.lower(), text.title()]))
+
+
+def typed_cases() -> dict[str, dict[str, object]]:
+    """Random inputs typed over the default template as a spreadsheet stores them: numbers, numbers typed as
+    text (with spaces, exponents), bad texts, out-of-range values, catalog ids in other cases, dated API ids."""
+    rng = np.random.default_rng(20261202)
+    api_ids = [a.ref for a in api_model_list()]
+
+    def number(good: float, bad: list[object]) -> object:
+        form = rng.choice(["number", "text", "spaced", "bad"], p=[0.4, 0.25, 0.2, 0.15])
+        if form == "number":
+            return good
+        if form == "text":
+            return repr(float(good)) if rng.random() < 0.5 else f"{good:.6g}"
+        if form == "spaced":
+            return f"  {good:.4e} "
+        return bad[int(rng.integers(len(bad)))]
+
+    draws = {
+        "requests_per_month": lambda: number(float(round(10 ** rng.uniform(4, 8))), ["about 1000", -5.0, "1,000"]),
+        "prompt_tokens": lambda: number(float(rng.integers(100, 4000)), ["1_000", "5%", -1.0]),
+        "output_tokens": lambda: number(float(rng.integers(50, 1000)), ["many", -2.0]),
+        "peak_to_average": lambda: number(round(float(rng.uniform(1, 3)), 3), [0.5, "2x"]),
+        "target_utilization": lambda: number(round(float(rng.uniform(0.4, 0.9)), 3), [1.5, "70%"]),
+        "min_replicas": lambda: number(float(rng.integers(0, 3)), [2.5, "two"]),
+        "growth_rate_monthly": lambda: number(round(float(rng.uniform(0, 0.1)), 4), [5.0, "5%"]),
+        "model": lambda: (_cased(rng, str(rng.choice(["llama-3.1-8b", "qwen2.5-32b", "mixtral-8x7b"])))
+                          if rng.random() < 0.85 else "llama-9-nonexistent"),
+        "cloud_gpu": lambda: (_cased(rng, str(rng.choice(["H100-SXM", "H200", "A100-80GB"])))
+                              if rng.random() < 0.85 else "H1000"),
+        "onprem_gpu": lambda: _cased(rng, str(rng.choice(["H100-SXM", "H200", "L40S"]))),
+        "api_model": lambda: str(rng.choice(["claude-sonnet-4-5-20250929", "claude-sonnet-4-5@20250929",
+                                             "GPT-5-MINI-2025-08-07", _cased(rng, str(rng.choice(api_ids))),
+                                             "gpt-17-ultra"], p=[0.2, 0.15, 0.2, 0.35, 0.1])),
+        "cloud_billing": lambda: str(rng.choice(["Per-Second", "always_on", "reserved", " ALWAYS ON ", "hourly-ish"],
+                                                p=[0.3, 0.25, 0.2, 0.15, 0.1])),
+    }
+    assert set(draws) <= set(SCENARIO_KEYS)
+    keys = list(draws)
+    out = {}
+    for i in range(N_TYPED):
+        chosen = rng.choice(keys, size=int(rng.integers(3, 7)), replace=False)
+        out[f"typed_{i:02d}"] = {str(k): draws[str(k)]() for k in chosen}
+    return out
