@@ -307,6 +307,7 @@ def typed_cases() -> dict[str, dict[str, object]]:
         "target_utilization": lambda: number(round(float(rng.uniform(0.4, 0.9)), 3), [1.5, "70%"]),
         "min_replicas": lambda: number(float(rng.integers(0, 3)), [2.5, "two"]),
         "growth_rate_monthly": lambda: number(round(float(rng.uniform(0, 0.1)), 4), [5.0, "5%"]),
+        "onprem_price_per_kwh": lambda: number(round(float(rng.uniform(0.05, 0.3)), 3), [13.0, 13.0, "0,12"]),
         "model": lambda: (_cased(rng, str(rng.choice(["llama-3.1-8b", "qwen2.5-32b", "mixtral-8x7b"])))
                           if rng.random() < 0.85 else "llama-9-nonexistent"),
         "cloud_gpu": lambda: (_cased(rng, str(rng.choice(["H100-SXM", "H200", "A100-80GB"])))

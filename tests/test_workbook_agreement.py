@@ -26,19 +26,21 @@ _KEY_AT_START = re.compile(r"^([a-z0-9_]+)[ :(]")
 
 
 def _engine(name: str):
-    """evaluate()'s answer for the typed file: ('ok', monthly costs) or ('rejected', keys named)."""
+    """evaluate()'s answer: ('ok', monthly costs, keys flagged unusual) or ('rejected', keys named)."""
     try:
         ev = evaluate(TYPED_SOURCES[name])
     except CostModelError as exc:
         return "rejected", {_KEY_AT_START.match(k + " ").group(1) for k, _ in exc.problems}
-    return "ok", {o: float(ev.answers.table.loc[o, "monthly_cost"]) for o in OPTIONS}
+    costs = {o: float(ev.answers.table.loc[o, "monthly_cost"]) for o in OPTIONS}
+    return "ok", costs, {_KEY_AT_START.match(line).group(1) for line in ev.unusual}
 
 
 def _workbook(book):
-    """The recalculated workbook's answer: ('ok', monthly costs) or ('rejected', keys named by its checks)."""
-    if book.name("input_problems") == 0:
-        return "ok", {o: book.name(f"{o}_monthly_cost") for o in OPTIONS}
+    """The recalculated workbook's answer: ('ok', monthly costs, keys warned) or ('rejected', keys its checks name)."""
     rows = {book.at("Inputs", r, 1): r for r in range(2, 2 + len(SCENARIO_KEYS))}
+    if book.name("input_problems") == 0:
+        warned = {k for k, r in rows.items() if book.at("Inputs", r, 8)}
+        return "ok", {o: book.name(f"{o}_monthly_cost") for o in OPTIONS}, warned
     keys = {k for k, r in rows.items() if book.at("Inputs", r, 7)}
     status = str(book.name("input_problems_status"))
     sizing = re.search(r"Sizing \([^)]*\): ([a-z0-9_]+):", status)
@@ -68,5 +70,6 @@ def test_workbook_and_evaluate_agree_on_typed_inputs(recalculated_books, name):
     if engine[0] == "ok":
         for o in OPTIONS:
             assert math.isclose(wb[1][o], engine[1][o], rel_tol=1e-9, abs_tol=1e-9), (name, o, wb[1], engine[1])
+        assert wb[2] == engine[2], (name, "warnings", wb[2], engine[2])  # the same plausible ranges
     else:
         assert engine[1] == wb[1], (name, typed_cases()[name], engine[1], wb[1])
