@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import importlib.util
 import json
 import math
 import statistics
@@ -214,11 +215,7 @@ def measured_cases() -> list[dict]:
 def run_peer(requests: list[dict], aic_python: str | None) -> dict | None:
     """The peer's results: in this interpreter when it has aiconfigurator, else in ``aic_python``; None if neither."""
     if aic_python is None:
-        try:
-            import aiconfigurator  # noqa: F401 - lazily, only to learn whether the peer is here
-        except ImportError:
-            return None
-        return peer_worker(requests)
+        return peer_worker(requests) if importlib.util.find_spec("aiconfigurator") else None
     with tempfile.TemporaryDirectory() as d:
         inp, out = Path(d) / "in.json", Path(d) / "out.json"
         inp.write_text(json.dumps(requests), encoding="utf-8")
@@ -311,9 +308,7 @@ def main() -> None:
     ap.add_argument("--peer-worker", nargs=2, metavar=("IN", "OUT"), help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.peer_worker:
-        try:
-            import aiconfigurator  # noqa: F401
-        except ImportError:
+        if importlib.util.find_spec("aiconfigurator") is None:
             sys.exit(3)
         reqs = json.loads(Path(a.peer_worker[0]).read_text(encoding="utf-8"))
         Path(a.peer_worker[1]).write_text(json.dumps(peer_worker(reqs)), encoding="utf-8")
