@@ -292,7 +292,11 @@ class Layout:
 
 
 def _take(arr, idx):
-    return arr[idx] if np.ndim(arr) else arr
+    return arr[idx] if np.ndim(arr) else np.full(len(idx), arr, dtype=float)
+
+
+#: Rows searched at once: the search's temporaries stay in the CPU cache (every row is independent).
+BLOCK_ROWS = 16384
 
 
 def choose_layouts(hw: dict[str, np.ndarray], md: dict[str, np.ndarray], *, p, o, util, node_gpus, typed_n,
@@ -311,10 +315,22 @@ def choose_layouts(hw: dict[str, np.ndarray], md: dict[str, np.ndarray], *, p, o
     ``sw_eff``; ``md`` holds ``heads``, ``layers``, ``hidden``, ``attn_width``, ``experts``, ``top_k``,
     ``active``. Everything is an array of the scenarios' length.
     """
+    args = {k: v for k, v in locals().items() if k != "eff"}
+    rows = len(np.atleast_1d(p))
+    if rows <= BLOCK_ROWS:
+        return _choose_block(**args, eff=eff)
+    cut = lambda v, sl: {k: cut(x, sl) for k, x in v.items()} if isinstance(v, dict) else (  # noqa: E731
+        v[sl] if np.ndim(v) else v)
+    parts = [choose_layouts(**cut(args, slice(lo, lo + BLOCK_ROWS)), eff=eff) for lo in range(0, rows, BLOCK_ROWS)]
+    return Layout(**{f.name: np.concatenate([getattr(x, f.name) for x in parts]) for f in dataclasses.fields(Layout)})
+
+
+def _choose_block(hw, md, *, p, o, util, node_gpus, typed_n, w_bytes, w_expert_bytes, compute_eff, kv, tpot_max_s,
+                  ttft_max_s, memory_floor, eff: Efficiencies) -> Layout:
     rows = len(np.atleast_1d(p))
     node = np.asarray(node_gpus, dtype=float)
     heads = md["heads"]
-    # --- candidate layouts: (C, rows) ------------------------------------------------------------------
+    # --- candidate layouts: C lists of (rows,) ------------------------------------------------------------
     tp_c, pp_c, valid = [], [], []
     usable_per_gpu = hw["memory_gb"] * 1e9 * eff.kv_memory_fraction
     for t in TP_SIZES:
@@ -328,9 +344,8 @@ def choose_layouts(hw: dict[str, np.ndarray], md: dict[str, np.ndarray], *, p, o
     nodes = np.maximum(np.ceil(memory_floor / (node * usable_per_gpu)), 1.0)
     with np.errstate(invalid="ignore"):
         need_more = nodes >= 2
-    multi_n = nodes * node
     tp_c.append(t_max)
-    pp_c.append(multi_n / t_max)
+    pp_c.append(nodes * node / t_max)
     valid.append(need_more)
     typed = ~np.isnan(np.asarray(typed_n, dtype=float))
     if typed.any():
@@ -338,54 +353,58 @@ def choose_layouts(hw: dict[str, np.ndarray], md: dict[str, np.ndarray], *, p, o
         t_typed = tp_for_count(tn, heads, node)
         tp_c.append(t_typed)
         pp_c.append(tn / t_typed)
-        valid.append(typed)
-        valid = [np.where(typed, False, v) for v in valid[:-1]] + [valid[-1]]
-    TP, PP, VALID = np.vstack(tp_c), np.vstack(pp_c), np.vstack(valid)
+        valid = [v & ~typed for v in valid] + [typed]
+    # --- the candidates that fit, one flat element each (candidate-major): row r, candidate c ---------------
+    r_c, bmax_c = [], []
+    for c, v in enumerate(valid):
+        idx = np.flatnonzero(v)
+        b_mem = memory_batch(tp_c[c][idx] * pp_c[c][idx], _take(hw["memory_gb"], idx), _take(w_bytes, idx),
+                             _take(kv, idx), _take(p, idx), _take(o, idx), eff)
+        b_max = np.minimum(b_mem, eff.max_batch)
+        fit = b_max >= 1
+        r_c.append(idx[fit])
+        bmax_c.append(b_max[fit])
+    r = np.concatenate(r_c)
+    cand = np.repeat(np.arange(len(valid)), [len(x) for x in r_c])
+    TP, PP = np.vstack(tp_c), np.vstack(pp_c)
     N = TP * PP
-    b_mem = memory_batch(N, hw["memory_gb"], w_bytes, kv, p, o, eff)
-    b_max = np.minimum(b_mem, eff.max_batch)
-    fits = VALID & (b_max >= 1)
-    m = ReplicaModel(bw=hw["bw"], flops=hw["flops"], link=hw["link"], allreduce_s=hw["allreduce_s"],
-                     sw_eff=hw["sw_eff"], tp=TP, pp=PP, w_bytes=w_bytes, w_expert_bytes=w_expert_bytes,
-                     experts=md["experts"], top_k=md["top_k"], active=md["active"], kv=kv, layers=md["layers"],
-                     hidden=md["hidden"], attn_width=md["attn_width"], p=p, o=o, util=util, compute_eff=compute_eff)
-    shape = fits.shape
-    flat = _prepare(compact(m, fits), eff)  # only the candidates that fit are searched
-    b_flat = largest_batch(flat, b_max[fits], np.broadcast_to(tpot_max_s, shape)[fits],
-                           np.broadcast_to(ttft_max_s, shape)[fits], eff)
-    b = np.zeros(shape)
-    b[fits] = b_flat
-    ok = fits & (b >= 1)
+    g = lambda a: _take(a, r)  # noqa: E731
+    m = ReplicaModel(bw=g(hw["bw"]), flops=g(hw["flops"]), link=g(hw["link"]), allreduce_s=g(hw["allreduce_s"]),
+                     sw_eff=g(hw["sw_eff"]), tp=TP[cand, r], pp=PP[cand, r], w_bytes=g(w_bytes),
+                     w_expert_bytes=g(w_expert_bytes), experts=g(md["experts"]), top_k=g(md["top_k"]),
+                     active=g(md["active"]), kv=g(kv), layers=g(md["layers"]), hidden=g(md["hidden"]),
+                     attn_width=g(md["attn_width"]), p=g(p), o=g(o), util=g(util), compute_eff=g(compute_eff))
+    flat = _prepare(m, eff)  # only the candidates that fit are searched
+    b_flat = largest_batch(flat, np.concatenate(bmax_c), g(np.broadcast_to(tpot_max_s, (rows,))),
+                           g(np.broadcast_to(ttft_max_s, (rows,))), eff)
+    ok = b_flat >= 1
     t_flat = step_times(flat, np.maximum(b_flat, 1.0), eff)
-    t = {k: np.full(shape, np.nan) for k in ("requests_per_s", "ttft_s", "tpot_s")}
-    for k in t:
-        t[k][fits] = t_flat[k]
     with np.errstate(invalid="ignore", divide="ignore"):
-        per_gpu = np.where(ok, t["requests_per_s"] / N, -np.inf)
+        per_gpu = np.full(N.shape, -np.inf)
+        per_gpu[cand, r] = np.where(ok, t_flat["requests_per_s"] / N[cand, r], -np.inf)
     best = np.argmax(per_gpu, axis=0)  # first maximum = fewest GPUs (candidates are in rising order)
     col = np.arange(rows)
-    any_fit = fits.any(axis=0)
-    any_ok = ok.any(axis=0)
-    status = np.where(any_ok, 0, np.where(any_fit, 2, 1))
+    status = np.ones(rows, dtype=int)
+    status[r] = 2
+    status[r[ok]] = 0
     # the lowest latencies any candidate reaches (batch 1), for the message of rows that miss the targets
-    first = {k: np.full(shape, np.inf) for k in ("ttft_s", "tpot_s")}
-    missed = fits & (status == 2)[None, :]
+    best_tpot, best_ttft = np.full(rows, np.inf), np.full(rows, np.inf)
+    missed = status[r] == 2
     if missed.any():
-        one = step_times(compact(flat, missed[fits]), 1.0, eff)
-        for k in first:
-            first[k][missed] = one[k]
-    inf = np.inf
-    best_tpot = np.where(fits, first["tpot_s"], inf).min(axis=0)
-    best_ttft = np.where(fits, first["ttft_s"], inf).min(axis=0)
+        one = step_times(compact(flat, missed), 1.0, eff)
+        np.minimum.at(best_tpot, r[missed], one["tpot_s"])
+        np.minimum.at(best_ttft, r[missed], one["ttft_s"])
     # memory a replica needs for one sequence, on the largest candidate (for the "does not fit" message)
     need = (w_bytes + kv * (p + o / 2.0)) / eff.kv_memory_fraction / 1e9
-    pick = lambda a: a[best, col]  # noqa: E731
-    rps = np.where(status == 0, pick(t["requests_per_s"]), np.nan)
-    return Layout(n=pick(N), tp=pick(TP), pp=pick(PP), batch=np.where(status == 0, pick(b), np.nan),
-                  ttft_s=np.where(status == 0, pick(t["ttft_s"]), np.nan),
-                  tpot_s=np.where(status == 0, pick(t["tpot_s"]), np.nan), requests_per_s=rps,
-                  seconds_per_request=1.0 / rps, status=status, best_tpot_s=best_tpot, best_ttft_s=best_ttft,
-                  need_gb=need * np.ones(rows))
+    pos = np.full(N.shape, -1)
+    pos[cand, r] = np.arange(len(r))
+    at = pos[best, col]  # the chosen candidate's flat element; -1 (the NaN appended) where none is ok
+    good = status == 0
+    pick = lambda a: np.where(good, np.append(a, np.nan)[at], np.nan)  # noqa: E731
+    rps = pick(t_flat["requests_per_s"])
+    return Layout(n=N[best, col], tp=TP[best, col], pp=PP[best, col], batch=pick(b_flat), ttft_s=pick(t_flat["ttft_s"]),
+                  tpot_s=pick(t_flat["tpot_s"]), requests_per_s=rps, seconds_per_request=1.0 / rps, status=status,
+                  best_tpot_s=best_tpot, best_ttft_s=best_ttft, need_gb=need * np.ones(rows))
 
 
 # --- one replica from catalog rows ---------------------------------------------------------------------
