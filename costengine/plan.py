@@ -182,16 +182,16 @@ def _cloud(f: Columns, catalog: Catalog, model: _ModelColumns, staff: np.ndarray
     hours, util = f["hours_per_month"], f["target_utilization"]
     price_typed = ~_blank(f["cloud_price_per_gpu_hour"])
     need_hw = _blank(f["cloud_gpus_per_replica"]) | _blank(f["seconds_per_request"]) | ~price_typed
-    hw = _lookup(np.asarray(f["cloud_gpu"], dtype=object), need_hw, lambda g: catalog.gpu(g, "cloud_gpu"), rows)
+    hw = _lookup(f["cloud_gpu"], need_hw, lambda g: catalog.gpu(g, "cloud_gpu"), rows)
     per_second = np.asarray(f["cloud_billing"] == "per_second", dtype=bool)
-    pricing = np.asarray(f["cloud_pricing"], dtype=object)
+    pricing = f["cloud_pricing"]  # a Categorical in a sweep: comparisons work on its codes
     typed_n = f["cloud_gpus_per_replica"].astype(float)
     # --- the offer (rows without a typed price) ----------------------------------------------------
     node = np.full(n, float(max(serving.TP_SIZES)))  # a typed per-GPU price: GPUs one by one, up to 8 per node
     offer_rows = ~price_typed
     n_min = np.where(np.isnan(typed_n), model.min_tp(hw, np.full(n, 1e9)), typed_n)  # memory only, any node
     n_min = np.where(np.isnan(n_min), max(serving.TP_SIZES), n_min)
-    keys = _combined(f["cloud_gpu"], pricing, per_second, n_min, f["cloud_offer"])
+    keys = _combined(f["cloud_gpu"], f["cloud_pricing"], per_second, n_min, f["cloud_offer"])
 
     def pick(key: tuple):
         g, t, ps, m, oid = key
@@ -245,7 +245,7 @@ def _onprem(f: Columns, catalog: Catalog, model: _ModelColumns, staff: np.ndarra
     need_server = ~(typed["onprem_gpus_per_server"] & typed["onprem_capex_per_server"] & typed["onprem_power_kw"]
                     & typed["onprem_maintenance_monthly"])
     need_hw = need_server | _blank(f["seconds_per_request"]) | _blank(f["onprem_gpus_per_replica"])
-    hw = _lookup(np.asarray(f["onprem_gpu"], dtype=object), need_hw, lambda g: catalog.gpu(g, "onprem_gpu"), rows)
+    hw = _lookup(f["onprem_gpu"], need_hw, lambda g: catalog.gpu(g, "onprem_gpu"), rows)
     keys = _combined(f["onprem_gpu"], f["onprem_server"])
 
     def pick(key: tuple):
