@@ -291,10 +291,7 @@ class Layout:
     need_gb: np.ndarray
 
 
-def _take(arr, idx):
-    return arr[idx] if np.ndim(arr) else np.full(len(idx), arr, dtype=float)
-
-
+_take = lambda a, idx: a[idx] if np.ndim(a) else a  # noqa: E731  (arrays by row; scalars as they are)
 #: Rows searched at once: the search's temporaries stay in the CPU cache (every row is independent).
 BLOCK_ROWS = 16384
 
@@ -319,17 +316,14 @@ def choose_layouts(hw: dict[str, np.ndarray], md: dict[str, np.ndarray], *, p, o
     rows = len(np.atleast_1d(p))
     if rows <= BLOCK_ROWS:
         return _choose_block(**args, eff=eff)
-    cut = lambda v, sl: {k: cut(x, sl) for k, x in v.items()} if isinstance(v, dict) else (  # noqa: E731
-        v[sl] if np.ndim(v) else v)
+    cut = lambda v, sl: {k: cut(x, sl) for k, x in v.items()} if isinstance(v, dict) else _take(v, sl)  # noqa: E731
     parts = [choose_layouts(**cut(args, slice(lo, lo + BLOCK_ROWS)), eff=eff) for lo in range(0, rows, BLOCK_ROWS)]
     return Layout(**{f.name: np.concatenate([getattr(x, f.name) for x in parts]) for f in dataclasses.fields(Layout)})
 
 
 def _choose_block(hw, md, *, p, o, util, node_gpus, typed_n, w_bytes, w_expert_bytes, compute_eff, kv, tpot_max_s,
                   ttft_max_s, memory_floor, eff: Efficiencies) -> Layout:
-    rows = len(np.atleast_1d(p))
-    node = np.asarray(node_gpus, dtype=float)
-    heads = md["heads"]
+    rows, node, heads = len(np.atleast_1d(p)), np.asarray(node_gpus, dtype=float), md["heads"]
     # --- candidate layouts: C lists of (rows,) ------------------------------------------------------------
     tp_c, pp_c, valid = [], [], []
     usable_per_gpu = hw["memory_gb"] * 1e9 * eff.kv_memory_fraction
@@ -367,26 +361,32 @@ def _choose_block(hw, md, *, p, o, util, node_gpus, typed_n, w_bytes, w_expert_b
     r = np.concatenate(r_c)
     cand = np.repeat(np.arange(len(valid)), [len(x) for x in r_c])
     TP, PP = np.vstack(tp_c), np.vstack(pp_c)
-    N = TP * PP
-    g = lambda a: _take(a, r)  # noqa: E731
+    N, col = TP * PP, np.arange(rows)
+    g = lambda a: a[r] if np.ndim(a) else np.full(len(r), a, dtype=float)  # noqa: E731  (one per candidate)
     m = ReplicaModel(bw=g(hw["bw"]), flops=g(hw["flops"]), link=g(hw["link"]), allreduce_s=g(hw["allreduce_s"]),
                      sw_eff=g(hw["sw_eff"]), tp=TP[cand, r], pp=PP[cand, r], w_bytes=g(w_bytes),
                      w_expert_bytes=g(w_expert_bytes), experts=g(md["experts"]), top_k=g(md["top_k"]),
                      active=g(md["active"]), kv=g(kv), layers=g(md["layers"]), hidden=g(md["hidden"]),
                      attn_width=g(md["attn_width"]), p=g(p), o=g(o), util=g(util), compute_eff=g(compute_eff))
     flat = _prepare(m, eff)  # only the candidates that fit are searched
-    b_flat = largest_batch(flat, np.concatenate(bmax_c), g(np.broadcast_to(tpot_max_s, (rows,))),
-                           g(np.broadcast_to(ttft_max_s, (rows,))), eff)
-    ok = b_flat >= 1
+    b_max, tpot_max, ttft_max = (np.concatenate(bmax_c), g(np.broadcast_to(tpot_max_s, (rows,))),
+                                 g(np.broadcast_to(ttft_max_s, (rows,))))
+    # the largest batch first (as largest_batch): most meet the targets there or have none; the others search
+    b_flat = np.where(np.isfinite(b_max), np.floor(b_max), eff.max_batch)
     t_flat = step_times(flat, np.maximum(b_flat, 1.0), eff)
+    search = ~((~np.isfinite(tpot_max) & ~np.isfinite(ttft_max))
+               | ((t_flat["tpot_s"] <= tpot_max) & (t_flat["ttft_s"] <= ttft_max)))
+    if search.any():
+        sub = compact(flat, search)
+        b_flat[search] = largest_batch(sub, b_max[search], tpot_max[search], ttft_max[search], eff)
+        for k, v in step_times(sub, np.maximum(b_flat[search], 1.0), eff).items():
+            t_flat[k][search] = v
+    ok = b_flat >= 1
     with np.errstate(invalid="ignore", divide="ignore"):
         per_gpu = np.full(N.shape, -np.inf)
         per_gpu[cand, r] = np.where(ok, t_flat["requests_per_s"] / N[cand, r], -np.inf)
     best = np.argmax(per_gpu, axis=0)  # first maximum = fewest GPUs (candidates are in rising order)
-    col = np.arange(rows)
-    status = np.ones(rows, dtype=int)
-    status[r] = 2
-    status[r[ok]] = 0
+    status = np.where(np.bincount(r[ok], minlength=rows) > 0, 0, np.where(np.bincount(r, minlength=rows) > 0, 2, 1))
     # the lowest latencies any candidate reaches (batch 1), for the message of rows that miss the targets
     best_tpot, best_ttft = np.full(rows, np.inf), np.full(rows, np.inf)
     missed = status[r] == 2
