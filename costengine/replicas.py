@@ -147,13 +147,23 @@ class ModelColumns:
 
 
 def derive(f: Columns, model: ModelColumns, hw: Lookup, node: np.ndarray, typed_n: np.ndarray, prefix: str,
-            gpus_key: str) -> dict[str, np.ndarray]:
-    """GPUs per replica, seconds per request and the layout columns of a self-hosted option."""
+           gpus_key: str, shared: tuple[np.ndarray, dict] | None = None) -> dict[str, np.ndarray]:
+    """GPUs per replica, seconds per request and the layout columns of a self-hosted option.
+
+    ``shared`` = (rows, derived): the rows (a mask) whose layout search has the same inputs as another option's
+    take its ``derived`` columns (what this function returned for it) instead of searching again."""
     n_rows = len(node)
     s = f["seconds_per_request"].copy()
     gpus = typed_n.copy()
     out = {k: np.full(n_rows, np.nan) for k in ("tp", "pp", "batch", "ttft_s", "tpot_s")}
     need_s = np.flatnonzero(_blank(s))
+    if shared is not None and len(need_s):
+        same, other = shared
+        take = need_s[same[need_s]]
+        s[take], gpus[take] = other["seconds_per_request"][take], other["gpus"][take]
+        for k in out:
+            out[k][take] = other[k][take]
+        need_s = need_s[~same[need_s]]
     if len(need_s):
         lay = model.layouts(hw, node, typed_n, need_s, prefix, gpus_key)
         s[need_s] = lay.seconds_per_request
