@@ -75,8 +75,9 @@ def breakeven_arrays(a: OptionCost, b: OptionCost, peak: np.ndarray, max_volume:
     # the walk works on compacted arrays of the rows still searching; ``where`` maps them back
     live = sign != 0
     where = np.flatnonzero(live)
-    F, V, SA, SB, CA, CB, MA, MB, W, past_min, VA, VB, FA, FB, F_past = (
-        x[live] for x in (F, V, SA, SB, CA, CB, MA, MB, W, past_min, VA, VB, FA, FB, F_past))
+    if not live.all():  # (a copy of every array: only when some rows are already found)
+        F, V, SA, SB, CA, CB, MA, MB, W, past_min, VA, VB, FA, FB, F_past = (
+            x[live] for x in (F, V, SA, SB, CA, CB, MA, MB, W, past_min, VA, VB, FA, FB, F_past))
     same = (CA == CB) & (MA == MB) & np.isfinite(CA)
     R = np.zeros(len(where))
     na, nb = MA.copy(), MB.copy()
