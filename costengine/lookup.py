@@ -111,11 +111,13 @@ def combined(*columns) -> Coded:
         k, u = pd.factorize(c if numeric or isinstance(c, pd.Categorical) else np.asarray(c, dtype=object))
         code = code * (len(u) + 1) + k
         uniques.append((k, u))
-    combo, first, inverse = np.unique(code, return_index=True, return_inverse=True)
+    inverse, combo = pd.factorize(code)  # hashing, not sorting
+    first = np.empty(len(combo), dtype=np.intp)
+    first[inverse] = np.arange(n)  # a row of each combination (any: they hold the same values)
     objs = np.empty(len(combo), dtype=object)
     for j, i in enumerate(first):
         objs[j] = Key(u[k[i]] if k[i] >= 0 else None for k, u in uniques)
-    return Coded(inverse.ravel(), objs)
+    return Coded(inverse, objs)
 
 
 def text_blank(values) -> np.ndarray:
