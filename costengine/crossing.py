@@ -75,61 +75,62 @@ def breakeven_arrays(a: OptionCost, b: OptionCost, peak: np.ndarray, max_volume:
     # the walk works on compacted arrays of the rows still searching; ``where`` maps them back
     live = sign != 0
     where = np.flatnonzero(live)
-    F, V, SA, SB, CA, CB, MA, MB, W, past_min, VA, VB, FA, FB, F_past = (
-        x[live] for x in (F, V, SA, SB, CA, CB, MA, MB, W, past_min, VA, VB, FA, FB, F_past))
+    if not live.all():  # (a copy of every array: only when some rows are already found)
+        F, V, SA, SB, CA, CB, MA, MB, W, past_min, VA, VB, FA, FB, F_past = (
+            x[live] for x in (F, V, SA, SB, CA, CB, MA, MB, W, past_min, VA, VB, FA, FB, F_past))
     same = (CA == CB) & (MA == MB) & np.isfinite(CA)
     R = np.zeros(len(where))
     na, nb = MA.copy(), MB.copy()
     first = np.ones(len(where), dtype=bool)
+    alive = np.ones(len(where), dtype=bool)  # rows found stay in the arrays (frozen) until a quarter are
     it = 0
-    while len(where) and it < max_iterations:
-        it += 1
-        # --- jump where a bound proves g > 0 -------------------------------------------------------
-        past = R >= past_min
-        if past.any():
-            lo0 = F_past - SB  # g(R) >= lo0 + W R  (each stepping option contributes its slope S/c)
-            # options that step at the same volumes have the same count n: (SA - SB) n >= (SA - SB) R/c + min(SA - SB, 0)
-            lo0 = np.where(same, F_past + np.minimum(SA - SB, 0.0), lo0)
-            never = past & (W >= 0) & (lo0 + W * R > 0)
-            with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        while len(where) and it < max_iterations:
+            it += 1
+            # --- jump where a bound proves g > 0 ---------------------------------------------------
+            past = R >= past_min
+            if past.any():
+                lo0 = F_past - SB  # g(R) >= lo0 + W R  (each stepping option contributes its slope S/c)
+                # options that step at the same volumes have the same count n:
+                # (SA - SB) n >= (SA - SB) R/c + min(SA - SB, 0)
+                lo0 = np.where(same, F_past + np.minimum(SA - SB, 0.0), lo0)
+                never = past & (W >= 0) & (lo0 + W * R > 0)
                 r_safe = np.where(W < 0, lo0 / -W * (1 - 1e-12), R)
-            jump = past & (W < 0) & (r_safe > R)
-            if jump.any():
-                rj = r_safe[jump]
-                R[jump] = rj
-                with np.errstate(invalid="ignore"):
+                jump = past & (W < 0) & (r_safe > R)
+                if jump.any():
+                    rj = r_safe[jump]
+                    R[jump] = rj
                     na[jump] = np.where(np.isfinite(CA[jump]), np.maximum(MA[jump], np.floor(rj / CA[jump]) + 1), 0.0)
                     nb[jump] = np.where(np.isfinite(CB[jump]), np.maximum(MB[jump], np.floor(rj / CB[jump]) + 1), 0.0)
-                first[jump] = False
-        else:
-            never = np.zeros(len(where), dtype=bool)
-        # --- the current segment (R, end]: replica counts constant, g linear ---------------------------
-        with np.errstate(invalid="ignore"):
+                    first[jump] = False
+            else:
+                never = np.zeros(len(where), dtype=bool)
+            # --- the current segment (R, end]: replica counts constant, g linear -----------------------
             end_a = np.where(np.isfinite(CA), na * CA, np.inf)
             end_b = np.where(np.isfinite(CB), nb * CB, np.inf)
-        kink = np.minimum(np.where(FA > R, FA, np.inf), np.where(FB > R, FB, np.inf))
-        end = np.minimum(np.minimum(end_a, end_b), kink)
-        on_a, on_b = R >= FA, R >= FB  # past a free volume, that option's variable cost runs
-        slope = VA * on_a - VB * on_b
-        c_seg = F + SA * na - SB * nb - VA * FA * on_a + VB * FB * on_b
-        g0 = c_seg + slope * R
-        cross_step = ~never & ((g0 < 0) | ((g0 == 0) & ~first))
-        with np.errstate(divide="ignore", invalid="ignore"):
+            kink = np.minimum(np.where(FA > R, FA, np.inf), np.where(FB > R, FB, np.inf))
+            end = np.minimum(np.minimum(end_a, end_b), kink)
+            on_a, on_b = R >= FA, R >= FB  # past a free volume, that option's variable cost runs
+            slope = VA * on_a - VB * on_b
+            c_seg = F + SA * na - SB * nb - VA * FA * on_a + VB * FB * on_b
+            g0 = c_seg + slope * R
+            cross_step = alive & ~never & ((g0 < 0) | ((g0 == 0) & ~first))
             r_line = np.where(slope < 0, -c_seg / slope, np.inf)
-        cross_line = ~never & ~cross_step & (r_line <= end) & (r_line >= R)
-        result[where[cross_step]] = R[cross_step]
-        result[where[cross_line]] = r_line[cross_line]
-        # --- advance to the next step --------------------------------------------------------------
-        na += (end_a == end) & (end < kink)
-        nb += (end_b == end) & (end < kink)
-        R = end
-        first[:] = False
-        keep = ~(never | cross_step | cross_line) & np.isfinite(end) & (end < max_volume)
-        if not keep.all():
-            where = where[keep]
-            F, V, SA, SB, CA, CB, MA, MB, W, past_min, R, na, nb, first, same, VA, VB, FA, FB, F_past = (
-                x[keep] for x in (F, V, SA, SB, CA, CB, MA, MB, W, past_min, R, na, nb, first, same, VA, VB, FA,
-                                  FB, F_past))
+            cross_line = alive & ~never & ~cross_step & (r_line <= end) & (r_line >= R)
+            result[where[cross_step]] = R[cross_step]
+            result[where[cross_line]] = r_line[cross_line]
+            # --- advance to the next step ----------------------------------------------------------
+            na += (end_a == end) & (end < kink)
+            nb += (end_b == end) & (end < kink)
+            R = end
+            first[:] = False
+            alive = alive & ~(never | cross_step | cross_line) & np.isfinite(end) & (end < max_volume)
+            if np.count_nonzero(alive) <= 0.75 * len(alive):  # compaction costs a copy of every array
+                where = where[alive]
+                F, V, SA, SB, CA, CB, MA, MB, W, past_min, R, na, nb, first, same, VA, VB, FA, FB, F_past = (
+                    x[alive] for x in (F, V, SA, SB, CA, CB, MA, MB, W, past_min, R, na, nb, first, same, VA, VB,
+                                       FA, FB, F_past))
+                alive = np.ones(len(where), dtype=bool)
     if len(where):
         raise CostModelError("breakeven", f"the two costs stay within one replica's cost of each other over "
                              f"{max_iterations:,} replica steps; the crossing cannot be located exactly")

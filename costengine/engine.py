@@ -252,7 +252,9 @@ def _sweep_columns(df: pd.DataFrame) -> dict[str, np.ndarray]:
 
 def _check_text(key: str, series: pd.Series, default: str) -> np.ndarray:
     """Validate a text column once per distinct value; blanks take the default."""
-    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    # an object array factorizes faster than a str Series (a Categorical keeps its codes)
+    values = series.array if isinstance(series.dtype, pd.CategoricalDtype) else series.to_numpy()
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
     canon = []
     for u_i, u in enumerate(uniques):
         if isinstance(u, str) and not u.strip():
@@ -286,7 +288,7 @@ def sweep(df: pd.DataFrame, catalog: Catalog | None = None, hybrid: bool = False
     if not isinstance(df, pd.DataFrame):
         raise CostModelError("scenarios", f"must be a pandas DataFrame (got {type(df).__name__})")
     df = df.rename(columns=lambda c: str(c).strip().lower() if str(c).strip().lower() in SCENARIO_KEYS else c)
-    out = df.copy()
+    out = df.copy(deep=False)  # copy-on-write: the new columns never reach the caller's frame
     hybrid_cols = [f"hybrid_{o}_{k}" for o in ("cloud", "onprem") for k in ("monthly_cost", "replicas", "share")]
     if len(df) == 0:
         for col in ("api_monthly_cost", "cloud_monthly_cost", "onprem_monthly_cost", "cheapest",

@@ -11,7 +11,7 @@ import pandas as pd
 
 from .errors import CostModelError
 
-__all__ = ["Columns", "Lookup", "factorize", "lookup", "blank", "combined", "text_blank", "where"]
+__all__ = ["Columns", "Lookup", "Coded", "factorize", "lookup", "blank", "combined", "text_blank", "where"]
 
 
 Columns = Mapping[str, np.ndarray]
@@ -36,12 +36,33 @@ class Lookup:
         return Lookup(self.codes[idx], self.results)
 
 
-def factorize(values: np.ndarray) -> tuple[np.ndarray, list]:
-    """Integer codes and distinct values (first-seen order); fast for millions of rows."""
+def factorize(values) -> tuple[np.ndarray, list]:
+    """Integer codes and distinct values (first-seen order); fast for millions of rows. A Categorical (or
+    :class:`Coded` keys) is factorized by its integer codes; a missing value (code -1) gets code -1, as NaN does."""
     if len(values) == 1:
         return np.zeros(1, dtype=np.intp), [values[0]]
-    codes, uniques = pd.factorize(values)
-    return codes, list(uniques)
+    if not hasattr(values, "categories"):
+        codes, uniques = pd.factorize(values)
+        return codes, list(uniques)
+    codes, first = pd.factorize(np.asarray(values.codes))
+    if (first < 0).any():
+        j = int(np.flatnonzero(first < 0)[0])
+        codes = np.where(codes == j, -1, codes - (codes > j))
+        first = np.delete(first, j)
+    return codes, [values.categories[c] for c in first]
+
+
+class Coded:
+    """Per-row codes into distinct values, like a Categorical but for tuple keys (:func:`combined`)."""
+
+    def __init__(self, codes: np.ndarray, categories: np.ndarray):
+        self.codes, self.categories = codes, categories
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def __getitem__(self, i):
+        return self.categories[self.codes[i]] if np.ndim(i) == 0 else Coded(self.codes[i], self.categories)
 
 
 def lookup(values: np.ndarray, need: np.ndarray, fn: Callable[[Any], Any], rows: np.ndarray | None) -> Lookup:
@@ -75,25 +96,28 @@ class Key(tuple):
     """A tuple of column values, hashable, as one lookup key."""
 
 
-def combined(*columns) -> np.ndarray:
-    """One object per row standing for the tuple of the rows' values in ``columns``, built per distinct
-    combination (fast for millions of rows): equal tuples are the same object, so lookups factorize them once."""
+def combined(*columns) -> Coded:
+    """One code per row standing for the tuple of the rows' values in ``columns``, and one :class:`Key` per
+    distinct combination (fast for millions of rows), so lookups factorize the codes, not the tuples."""
     n = len(columns[0])
     if n == 1:
         out = np.empty(1, dtype=object)
         out[0] = Key(np.asarray(c, dtype=object)[0] for c in columns)
-        return out
+        return Coded(np.zeros(1, dtype=np.intp), out)
     code = np.zeros(n, dtype=np.int64)
     uniques = []
     for c in columns:
-        k, u = pd.factorize(np.asarray(c, dtype=object) if not isinstance(c, pd.Categorical) else c)
+        numeric = isinstance(c, np.ndarray) and c.dtype.kind in "fbiu"  # factorized as they are (NaN: code -1)
+        k, u = pd.factorize(c if numeric or isinstance(c, pd.Categorical) else np.asarray(c, dtype=object))
         code = code * (len(u) + 1) + k
         uniques.append((k, u))
-    combo, first = np.unique(code, return_index=True)
+    inverse, combo = pd.factorize(code)  # hashing, not sorting
+    first = np.empty(len(combo), dtype=np.intp)
+    first[inverse] = np.arange(n)  # a row of each combination (any: they hold the same values)
     objs = np.empty(len(combo), dtype=object)
     for j, i in enumerate(first):
         objs[j] = Key(u[k[i]] if k[i] >= 0 else None for k, u in uniques)
-    return objs[np.searchsorted(combo, code)]
+    return Coded(inverse, objs)
 
 
 def text_blank(values) -> np.ndarray:

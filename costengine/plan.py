@@ -171,27 +171,28 @@ def resolve(cols: Columns, catalog: Catalog, rows: np.ndarray | None = None) -> 
     model = _ModelColumns(f, catalog, rows)
     staff_c = billing.staff_monthly(f["staff_monthly"], f["cloud_staff_fte"], f["staff_cost_per_fte_year"])
     staff_o = billing.staff_monthly(f["staff_monthly"], f["onprem_staff_fte"], f["staff_cost_per_fte_year"])
-    cloud = _cloud(f, catalog, model, staff_c, rows)
-    onprem = _onprem(f, catalog, model, staff_o, rows)
+    cloud, cloud_layouts = _cloud(f, catalog, model, staff_c, rows)
+    onprem = _onprem(f, catalog, model, staff_o, rows, cloud_layouts)
     return Plan(requests=f["requests_per_month"], tokens=p + o, peak=f["peak_to_average"], hours=f["hours_per_month"],
                 options={"api": api, "cloud": cloud, "onprem": onprem})
 
 
-def _cloud(f: Columns, catalog: Catalog, model: _ModelColumns, staff: np.ndarray, rows) -> OptionCost:
+def _cloud(f: Columns, catalog: Catalog, model: _ModelColumns, staff: np.ndarray, rows) -> tuple[OptionCost, dict]:
+    """The cloud option, and what its layouts were derived from (for the on-premises rows that share them)."""
     n = len(staff)
     hours, util = f["hours_per_month"], f["target_utilization"]
     price_typed = ~_blank(f["cloud_price_per_gpu_hour"])
     need_hw = _blank(f["cloud_gpus_per_replica"]) | _blank(f["seconds_per_request"]) | ~price_typed
-    hw = _lookup(np.asarray(f["cloud_gpu"], dtype=object), need_hw, lambda g: catalog.gpu(g, "cloud_gpu"), rows)
+    hw = _lookup(f["cloud_gpu"], need_hw, lambda g: catalog.gpu(g, "cloud_gpu"), rows)
     per_second = np.asarray(f["cloud_billing"] == "per_second", dtype=bool)
-    pricing = np.asarray(f["cloud_pricing"], dtype=object)
+    pricing = f["cloud_pricing"]  # a Categorical in a sweep: comparisons work on its codes
     typed_n = f["cloud_gpus_per_replica"].astype(float)
     # --- the offer (rows without a typed price) ----------------------------------------------------
     node = np.full(n, float(max(serving.TP_SIZES)))  # a typed per-GPU price: GPUs one by one, up to 8 per node
     offer_rows = ~price_typed
     n_min = np.where(np.isnan(typed_n), model.min_tp(hw, np.full(n, 1e9)), typed_n)  # memory only, any node
     n_min = np.where(np.isnan(n_min), max(serving.TP_SIZES), n_min)
-    keys = _combined(f["cloud_gpu"], pricing, per_second, n_min, f["cloud_offer"])
+    keys = _combined(f["cloud_gpu"], f["cloud_pricing"], per_second, n_min, f["cloud_offer"])
 
     def pick(key: tuple):
         g, t, ps, m, oid = key
@@ -226,6 +227,7 @@ def _cloud(f: Columns, catalog: Catalog, model: _ModelColumns, staff: np.ndarray
     m_rep = f["min_replicas"]
     warm = np.where(per_second, m_rep * g * per_gpu_hour * hours, 0.0)
     source = np.array([r.id for r in offers.results] + [""], dtype=object)[offers.codes]
+    derived_from = {"hw": hw, "node": node, "typed_n": typed_n, "layout": lay}
     return OptionCost(
         fixed=f["cloud_monthly_overhead"] + staff + warm,
         variable=np.where(per_second, s * g * per_gpu_hour / 3600.0, 0.0),
@@ -234,10 +236,20 @@ def _cloud(f: Columns, catalog: Catalog, model: _ModelColumns, staff: np.ndarray
         min_units=np.where(per_second, 0.0, np.ceil(m_rep / per_unit)), gpus_per_replica=g, seconds_per_request=s,
         free_volume=np.where(per_second, m_rep * replica_cap, 0.0), replica_capacity=replica_cap, min_replicas=m_rep,
         replicas_per_unit=per_unit, nodes_per_unit=nodes, gpus_per_unit=gpus_per_unit, tp=lay["tp"], pp=lay["pp"],
-        batch=lay["batch"], ttft_s=lay["ttft_s"], tpot_s=lay["tpot_s"], source=source)
+        batch=lay["batch"], ttft_s=lay["ttft_s"], tpot_s=lay["tpot_s"], source=source), derived_from
 
 
-def _onprem(f: Columns, catalog: Catalog, model: _ModelColumns, staff: np.ndarray, rows) -> OptionCost:
+def _same_layout(hw, node: np.ndarray, typed_n: np.ndarray, cloud: dict) -> np.ndarray:
+    """Rows whose layout search has the cloud's inputs: the same GPU, node size and typed GPUs per replica (the
+    model, tokens, utilisation and targets are the row's)."""
+    ids = {r.id: i for i, r in enumerate(cloud["hw"].results)}
+    to_cloud = np.array([ids.get(r.id, -2) for r in hw.results] + [-3])[hw.codes]  # -1 (not looked up): -3
+    same_n = (typed_n == cloud["typed_n"]) | (np.isnan(typed_n) & np.isnan(cloud["typed_n"]))
+    return (to_cloud == cloud["hw"].codes) & (node == cloud["node"]) & same_n
+
+
+def _onprem(f: Columns, catalog: Catalog, model: _ModelColumns, staff: np.ndarray, rows,
+            cloud: dict | None = None) -> OptionCost:
     n = len(staff)
     hours, util, usd = f["hours_per_month"], f["target_utilization"], f["usd_to_currency"]
     typed = {k: ~_blank(f[k]) for k in ("onprem_gpus_per_server", "onprem_capex_per_server", "onprem_power_kw",
@@ -245,7 +257,7 @@ def _onprem(f: Columns, catalog: Catalog, model: _ModelColumns, staff: np.ndarra
     need_server = ~(typed["onprem_gpus_per_server"] & typed["onprem_capex_per_server"] & typed["onprem_power_kw"]
                     & typed["onprem_maintenance_monthly"])
     need_hw = need_server | _blank(f["seconds_per_request"]) | _blank(f["onprem_gpus_per_replica"])
-    hw = _lookup(np.asarray(f["onprem_gpu"], dtype=object), need_hw, lambda g: catalog.gpu(g, "onprem_gpu"), rows)
+    hw = _lookup(f["onprem_gpu"], need_hw, lambda g: catalog.gpu(g, "onprem_gpu"), rows)
     keys = _combined(f["onprem_gpu"], f["onprem_server"])
 
     def pick(key: tuple):
@@ -260,7 +272,8 @@ def _onprem(f: Columns, catalog: Catalog, model: _ModelColumns, staff: np.ndarra
     # the seed articles' servers: a typed server size with a typed seconds_per_request is one replica per server
     seed = typed["onprem_gpus_per_server"] & ~_blank(f["seconds_per_request"]) & np.isnan(typed_n)
     typed_n = np.where(seed, node, typed_n)
-    lay = _derive(f, model, hw, node, typed_n, "onprem", "onprem_gpus_per_replica")
+    shared = None if cloud is None else (_same_layout(hw, node, typed_n, cloud), cloud["layout"])
+    lay = _derive(f, model, hw, node, typed_n, "onprem", "onprem_gpus_per_replica", shared)
     g, s = lay["gpus"], lay["seconds_per_request"]
     capex = np.where(typed["onprem_capex_per_server"], f["onprem_capex_per_server"], servers.attr("price_usd") * usd)
     power = np.where(typed["onprem_power_kw"], f["onprem_power_kw"], servers.attr("typical_kw"))

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from . import serving, sizing
 from .catalogs import Catalog
@@ -25,17 +26,23 @@ class ModelColumns:
 
     def __init__(self, f: Columns, catalog: Catalog, rows: np.ndarray | None):
         self.f, self.rows = f, rows
-        prec = np.asarray(f["precision"], dtype=object)
+        prec = f["precision"]
         prec_blank = _text_blank(prec)
         self.params = f["model_params_billion"].copy()
         need = (_blank(self.params) | _blank(f["seconds_per_request"]) | prec_blank
                 | _blank(f["cloud_gpus_per_replica"]) | _blank(f["onprem_gpus_per_replica"]))
-        self.lookup = _lookup(np.asarray(f["model"], dtype=object), need, lambda m: catalog.model(m, "model"), rows)
+        self.lookup = _lookup(f["model"], need, lambda m: catalog.model(m, "model"), rows)
         m = self.lookup
         np.copyto(self.params, m.attr("params_billion"), where=_blank(self.params))
-        if prec_blank.any():
-            native = np.array([r.native_precision for r in m.results] + ["bf16"], dtype=object)[m.codes]
-            prec = np.where(prec_blank, native, prec)
+        natives = [r.native_precision for r in m.results] + ["bf16"]
+        if isinstance(prec, pd.Categorical):  # a sweep: stays a Categorical (looked up once per distinct name)
+            names, k = np.unique(np.array(list(prec.categories) + natives, dtype=object), return_inverse=True)
+            native = len(prec.categories) + np.where(m.codes >= 0, m.codes, len(natives) - 1)
+            prec = pd.Categorical.from_codes(k[np.where(prec_blank, native, prec.codes)], categories=names)
+        elif prec_blank.any():
+            prec = np.where(prec_blank, np.array(natives, dtype=object)[m.codes], np.asarray(prec, dtype=object))
+        else:
+            prec = np.asarray(prec, dtype=object)
         self.precision = prec
         self.bpp = sizing.per_precision(prec, PRECISION_BYTES)
         scale = self.params / m.attr("params_billion")  # a typed parameter count scales the catalog's
@@ -140,13 +147,23 @@ class ModelColumns:
 
 
 def derive(f: Columns, model: ModelColumns, hw: Lookup, node: np.ndarray, typed_n: np.ndarray, prefix: str,
-            gpus_key: str) -> dict[str, np.ndarray]:
-    """GPUs per replica, seconds per request and the layout columns of a self-hosted option."""
+           gpus_key: str, shared: tuple[np.ndarray, dict] | None = None) -> dict[str, np.ndarray]:
+    """GPUs per replica, seconds per request and the layout columns of a self-hosted option.
+
+    ``shared`` = (rows, derived): the rows (a mask) whose layout search has the same inputs as another option's
+    take its ``derived`` columns (what this function returned for it) instead of searching again."""
     n_rows = len(node)
     s = f["seconds_per_request"].copy()
     gpus = typed_n.copy()
     out = {k: np.full(n_rows, np.nan) for k in ("tp", "pp", "batch", "ttft_s", "tpot_s")}
     need_s = np.flatnonzero(_blank(s))
+    if shared is not None and len(need_s):
+        same, other = shared
+        take = need_s[same[need_s]]
+        s[take], gpus[take] = other["seconds_per_request"][take], other["gpus"][take]
+        for k in out:
+            out[k][take] = other[k][take]
+        need_s = need_s[~same[need_s]]
     if len(need_s):
         lay = model.layouts(hw, node, typed_n, need_s, prefix, gpus_key)
         s[need_s] = lay.seconds_per_request

@@ -107,9 +107,11 @@ def prefill_s(m: ReplicaModel) -> np.ndarray:
 
     The second term is causal attention over the prompt (QK^T and AV, half of the p x p pairs).
     """
-    n = m.tp * m.pp
-    work = 2.0 * m.active * m.p + 2.0 * m.layers * m.p * m.p * m.attn_width
-    return work / (n * m.flops * m.compute_eff * m.sw_eff)
+    return _prefill_work(m) / (m.tp * m.pp * m.flops * m.compute_eff * m.sw_eff)
+
+
+def _prefill_work(m: ReplicaModel) -> np.ndarray:
+    return 2.0 * m.active * m.p + 2.0 * m.layers * m.p * m.p * m.attn_width
 
 
 @dataclass(frozen=True)
@@ -133,19 +135,32 @@ class _Prepared:
     chunks: np.ndarray        # ceil(p / chunk)
 
 
-def _prepare(m: ReplicaModel, eff: Efficiencies) -> _Prepared:
-    den = m.tp * m.bw * eff.bandwidth
+def _prepare(m: ReplicaModel, eff: Efficiencies, at: tuple[np.ndarray, np.ndarray] | None = None) -> _Prepared:
+    """The prepared model of ``m`` (its arrays broadcast against each other), or with ``at`` = (candidates, rows)
+    of the elements ``m.tp[c, r]``, ``m.pp[c, r]`` of a model whose other arrays are per row: what does not depend
+    on the layout is then computed once per row."""
     with np.errstate(divide="ignore", invalid="ignore"):
         keep = np.where(m.experts > 0, 1.0 - m.top_k / np.where(m.experts > 0, m.experts, 1.0), np.nan)
-    tp_wide = m.tp > 1
+    x = dict(w_fixed=m.w_bytes - m.w_expert_bytes, w_expert=m.w_expert_bytes, keep=keep, moe=m.experts > 0,
+             kv_c=m.kv * (m.p + m.o / 2.0), active2=2.0 * m.active, ar=2.0 * m.layers * m.allreduce_s,
+             layers4=2.0 * m.layers * 2.0, work=_prefill_work(m), o=m.o, util=m.util, bw=m.bw, flops=m.flops,
+             compute_eff=m.compute_eff, sw_eff=m.sw_eff, hidden=m.hidden, link=m.link,
+             chunks=np.ceil(m.p / eff.prefill_chunk_tokens))
+    tp, pp = m.tp, m.pp
+    if at is not None:
+        c, r = at
+        tp, pp = tp[c, r], pp[c, r]
+        x = {k: v[r] if np.ndim(v) else v for k, v in x.items()}
+    den = tp * x["bw"] * eff.bandwidth
+    tp_wide = tp > 1
     return _Prepared(
-        pp=m.pp, mem_fixed=(m.w_bytes - m.w_expert_bytes) / den, mem_expert=m.w_expert_bytes / den, keep=keep,
-        moe=m.experts > 0, mem_per_seq=m.kv * (m.p + m.o / 2.0) / den,
-        cmp_per_seq=2.0 * m.active / (m.tp * m.flops * m.compute_eff), scale=m.tp ** eff.tp_exponent / m.sw_eff,
-        ar_fixed=np.where(tp_wide, 2.0 * m.layers * m.allreduce_s, 0.0),
-        ar_per_seq=np.where(tp_wide, 2.0 * m.layers * 2.0 * (m.tp - 1) / m.tp * m.hidden * 2.0 / m.link, 0.0),
-        fixed=(m.pp - 1) * eff.pp_hop_s + eff.step_overhead_s, pf=prefill_s(m), o=m.o, util=m.util,
-        chunks=np.ceil(m.p / eff.prefill_chunk_tokens))
+        pp=pp, mem_fixed=x["w_fixed"] / den, mem_expert=x["w_expert"] / den, keep=x["keep"], moe=x["moe"],
+        mem_per_seq=x["kv_c"] / den, cmp_per_seq=x["active2"] / (tp * x["flops"] * x["compute_eff"]),
+        scale=tp ** eff.tp_exponent / x["sw_eff"], ar_fixed=np.where(tp_wide, x["ar"], 0.0),
+        ar_per_seq=np.where(tp_wide, x["layers4"] * (tp - 1) / tp * x["hidden"] * 2.0 / x["link"], 0.0),
+        fixed=(pp - 1) * eff.pp_hop_s + eff.step_overhead_s,
+        pf=x["work"] / (tp * pp * x["flops"] * x["compute_eff"] * x["sw_eff"]), o=x["o"], util=x["util"],
+        chunks=x["chunks"])
 
 
 def step_times(m, batch, eff: Efficiencies = DEFAULT_EFFICIENCIES) -> dict[str, np.ndarray]:
@@ -270,124 +285,6 @@ def tp_for_count(n_gpus, heads, node_gpus) -> np.ndarray:
     return out
 
 
-@dataclass(frozen=True)
-class Layout:
-    """The chosen layout of one replica per scenario (arrays): GPUs ``n`` = ``tp`` x ``pp``, ``batch``
-    [sequences], ``ttft_s`` [s], ``tpot_s`` [s], ``requests_per_s`` [1/s], ``seconds_per_request`` [replica-s],
-    and ``status``: 0 = ok, 1 = does not fit in memory, 2 = fits but no batch meets the targets.
-    ``best_tpot_s`` / ``best_ttft_s`` are the lowest latencies any candidate reaches (batch 1), for errors."""
-
-    n: np.ndarray
-    tp: np.ndarray
-    pp: np.ndarray
-    batch: np.ndarray
-    ttft_s: np.ndarray
-    tpot_s: np.ndarray
-    requests_per_s: np.ndarray
-    seconds_per_request: np.ndarray
-    status: np.ndarray
-    best_tpot_s: np.ndarray
-    best_ttft_s: np.ndarray
-    need_gb: np.ndarray
-
-
-def _take(arr, idx):
-    return arr[idx] if np.ndim(arr) else arr
-
-
-def choose_layouts(hw: dict[str, np.ndarray], md: dict[str, np.ndarray], *, p, o, util, node_gpus, typed_n,
-                   w_bytes, w_expert_bytes, compute_eff, kv, tpot_max_s, ttft_max_s, memory_floor,
-                   eff: Efficiencies = DEFAULT_EFFICIENCIES) -> Layout:
-    """The layout with the lowest cost per request that fits and meets the targets, per scenario.
-
-    Candidates: tensor-parallel sizes of :data:`TP_SIZES` that divide the attention heads and fit in a node of
-    ``node_gpus``; when no single node holds the model, whole nodes with pipeline stages across them (the
-    fewest nodes that hold it). A typed count (``typed_n`` not NaN) is the only candidate, split by
-    :func:`tp_for_count`. Derived candidates must also have ``memory_floor`` bytes of usable memory (weights x
-    ``memory_overhead``). Within a node every candidate packs whole replicas, so the lowest cost per request
-    is the highest throughput per GPU; ties go to fewer GPUs.
-
-    ``hw`` holds per-GPU arrays ``memory_gb``, ``bw`` [B/s], ``flops``, ``link`` [B/s], ``allreduce_s``,
-    ``sw_eff``; ``md`` holds ``heads``, ``layers``, ``hidden``, ``attn_width``, ``experts``, ``top_k``,
-    ``active``. Everything is an array of the scenarios' length.
-    """
-    rows = len(np.atleast_1d(p))
-    node = np.asarray(node_gpus, dtype=float)
-    heads = md["heads"]
-    # --- candidate layouts: (C, rows) ------------------------------------------------------------------
-    tp_c, pp_c, valid = [], [], []
-    usable_per_gpu = hw["memory_gb"] * 1e9 * eff.kv_memory_fraction
-    for t in TP_SIZES:
-        tp_c.append(np.full(rows, float(t)))
-        pp_c.append(np.ones(rows))
-        valid.append((t <= node) & (np.mod(heads, t) == 0) & (t * usable_per_gpu >= memory_floor))
-    # whole nodes: the widest valid tensor-parallel size inside the node, pipeline stages for the rest
-    t_max = np.ones(rows)
-    for t in TP_SIZES[1:]:
-        t_max = np.where((t <= node) & (np.mod(heads, t) == 0), float(t), t_max)
-    nodes = np.maximum(np.ceil(memory_floor / (node * usable_per_gpu)), 1.0)
-    with np.errstate(invalid="ignore"):
-        need_more = nodes >= 2
-    multi_n = nodes * node
-    tp_c.append(t_max)
-    pp_c.append(multi_n / t_max)
-    valid.append(need_more)
-    typed = ~np.isnan(np.asarray(typed_n, dtype=float))
-    if typed.any():
-        tn = np.where(typed, typed_n, 1.0)
-        t_typed = tp_for_count(tn, heads, node)
-        tp_c.append(t_typed)
-        pp_c.append(tn / t_typed)
-        valid.append(typed)
-        valid = [np.where(typed, False, v) for v in valid[:-1]] + [valid[-1]]
-    TP, PP, VALID = np.vstack(tp_c), np.vstack(pp_c), np.vstack(valid)
-    N = TP * PP
-    b_mem = memory_batch(N, hw["memory_gb"], w_bytes, kv, p, o, eff)
-    b_max = np.minimum(b_mem, eff.max_batch)
-    fits = VALID & (b_max >= 1)
-    m = ReplicaModel(bw=hw["bw"], flops=hw["flops"], link=hw["link"], allreduce_s=hw["allreduce_s"],
-                     sw_eff=hw["sw_eff"], tp=TP, pp=PP, w_bytes=w_bytes, w_expert_bytes=w_expert_bytes,
-                     experts=md["experts"], top_k=md["top_k"], active=md["active"], kv=kv, layers=md["layers"],
-                     hidden=md["hidden"], attn_width=md["attn_width"], p=p, o=o, util=util, compute_eff=compute_eff)
-    shape = fits.shape
-    flat = _prepare(compact(m, fits), eff)  # only the candidates that fit are searched
-    b_flat = largest_batch(flat, b_max[fits], np.broadcast_to(tpot_max_s, shape)[fits],
-                           np.broadcast_to(ttft_max_s, shape)[fits], eff)
-    b = np.zeros(shape)
-    b[fits] = b_flat
-    ok = fits & (b >= 1)
-    t_flat = step_times(flat, np.maximum(b_flat, 1.0), eff)
-    t = {k: np.full(shape, np.nan) for k in ("requests_per_s", "ttft_s", "tpot_s")}
-    for k in t:
-        t[k][fits] = t_flat[k]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        per_gpu = np.where(ok, t["requests_per_s"] / N, -np.inf)
-    best = np.argmax(per_gpu, axis=0)  # first maximum = fewest GPUs (candidates are in rising order)
-    col = np.arange(rows)
-    any_fit = fits.any(axis=0)
-    any_ok = ok.any(axis=0)
-    status = np.where(any_ok, 0, np.where(any_fit, 2, 1))
-    # the lowest latencies any candidate reaches (batch 1), for the message of rows that miss the targets
-    first = {k: np.full(shape, np.inf) for k in ("ttft_s", "tpot_s")}
-    missed = fits & (status == 2)[None, :]
-    if missed.any():
-        one = step_times(compact(flat, missed[fits]), 1.0, eff)
-        for k in first:
-            first[k][missed] = one[k]
-    inf = np.inf
-    best_tpot = np.where(fits, first["tpot_s"], inf).min(axis=0)
-    best_ttft = np.where(fits, first["ttft_s"], inf).min(axis=0)
-    # memory a replica needs for one sequence, on the largest candidate (for the "does not fit" message)
-    need = (w_bytes + kv * (p + o / 2.0)) / eff.kv_memory_fraction / 1e9
-    pick = lambda a: a[best, col]  # noqa: E731
-    rps = np.where(status == 0, pick(t["requests_per_s"]), np.nan)
-    return Layout(n=pick(N), tp=pick(TP), pp=pick(PP), batch=np.where(status == 0, pick(b), np.nan),
-                  ttft_s=np.where(status == 0, pick(t["ttft_s"]), np.nan),
-                  tpot_s=np.where(status == 0, pick(t["tpot_s"]), np.nan), requests_per_s=rps,
-                  seconds_per_request=1.0 / rps, status=status, best_tpot_s=best_tpot, best_ttft_s=best_ttft,
-                  need_gb=need * np.ones(rows))
-
-
 # --- one replica from catalog rows ---------------------------------------------------------------------
 
 #: Bytes per parameter of each serving precision (fp4 covers MXFP4 and NVFP4; block scales add ~6%, not counted).
@@ -398,3 +295,7 @@ KV_BYTES: dict[str, float] = {"fp32": 4.0, "bf16": 2.0, "fp16": 2.0, "fp8": 1.0,
 #: Tensor-core precision each serving precision computes in (int4 is weight-only: 16-bit activations).
 COMPUTE: dict[str, str] = {"fp32": "bf16", "bf16": "bf16", "fp16": "bf16", "fp8": "fp8", "int8": "fp8",
                            "fp4": "fp4", "int4": "bf16"}
+
+
+# the layout choice lives in costengine.layouts (module size); it stays importable from here
+from .layouts import Layout, choose_layouts  # noqa: E402,F401
