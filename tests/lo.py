@@ -3,12 +3,14 @@
 A private LibreOffice profile (one per test process) sets Calc's "recalculation on file load" options
 to *always*, so every formula of a workbook written by openpyxl (which stores no cached values) is
 computed when LibreOffice opens it; converting it back to xlsx stores the values, which openpyxl reads
-with ``data_only=True``. Many files are converted in one ``soffice`` run to keep start-up cost low.
+with ``data_only=True``. Many files are converted per ``soffice`` run to keep start-up cost low, and a long
+list is split over one run per core (each with its own profile), side by side.
 """
 
 from __future__ import annotations
 
 import atexit
+import os
 import shutil
 import subprocess
 import tempfile
@@ -26,7 +28,7 @@ _REGISTRY = """<?xml version="1.0" encoding="UTF-8"?>
 </oor:items>
 """
 
-_PROFILE: Path | None = None
+_PROFILES: dict[int, Path] = {}
 
 
 def soffice() -> str | None:
@@ -34,16 +36,34 @@ def soffice() -> str | None:
     return shutil.which("soffice")
 
 
-def profile_dir() -> Path:
-    """A LibreOffice user profile (created once per process) that recalculates every file on load."""
-    global _PROFILE
-    if _PROFILE is None:
-        root = Path(tempfile.mkdtemp(prefix="llmcost-lo-profile-"))
+def profile_dir(slot: int = 0) -> Path:
+    """A LibreOffice user profile (one per process and slot) that recalculates every file on load.
+
+    Concurrent ``soffice`` runs need a profile each (LibreOffice locks its user installation).
+    """
+    if slot not in _PROFILES:
+        root = Path(tempfile.mkdtemp(prefix=f"llmcost-lo-profile{slot}-"))
         atexit.register(shutil.rmtree, root, ignore_errors=True)
         (root / "user").mkdir()
         (root / "user" / "registrymodifications.xcu").write_text(_REGISTRY, encoding="utf-8")
-        _PROFILE = root
-    return _PROFILE
+        _PROFILES[slot] = root
+    return _PROFILES[slot]
+
+
+def _workers(n_files: int) -> int:
+    """How many soffice runs convert ``n_files`` side by side: one per core, at least 4 files each
+    (``LLMCOST_LO_WORKERS`` overrides it)."""
+    env = os.environ.get("LLMCOST_LO_WORKERS", "").strip()
+    if env.isdigit() and int(env) > 0:
+        return min(int(env), max(n_files, 1))
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(cores, 4, n_files // 4))
+
+
+def _run(exe: str, slot: int, target: str, outdir: Path, todo: Sequence[Path]) -> subprocess.Popen:
+    cmd = [exe, f"-env:UserInstallation={profile_dir(slot).as_uri()}", "--headless", "--norestore",
+           "--convert-to", target, "--outdir", str(outdir), *map(str, todo)]
+    return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
 def _convert(paths: Sequence[Path], target: str, outdir: Path, timeout_s: float) -> list[Path]:
@@ -54,17 +74,26 @@ def _convert(paths: Sequence[Path], target: str, outdir: Path, timeout_s: float)
     ext = target.split(":")[0]
     out = [outdir / f"{Path(p).stem}.{ext}" for p in paths]
     todo = list(paths)
+    stdout = stderr = ""
+    code = None
     for _attempt in range(2):  # LibreOffice itself sometimes crashes (signal 11) on a loaded machine: once more
-        cmd = [exe, f"-env:UserInstallation={profile_dir().as_uri()}", "--headless", "--norestore",
-               "--convert-to", target, "--outdir", str(outdir), *map(str, todo)]
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout_s)
+        n = _workers(len(todo))
+        procs = [_run(exe, slot, target, outdir, todo[slot::n]) for slot in range(n)]
+        for proc in procs:
+            try:
+                stdout, stderr = proc.communicate(timeout=timeout_s)
+            except subprocess.TimeoutExpired:
+                for p in procs:
+                    p.kill()
+                raise
+            code = proc.returncode if proc.returncode else code
         todo = [p for p, o in zip(paths, out) if not o.exists()]
         if not todo:
             break
     missing = [str(o) for o in out if not o.exists()]
     if missing:
-        raise RuntimeError(f"soffice failed (exit {proc.returncode}); missing {missing}\n"
-                           f"stdout: {proc.stdout[-2000:]}\nstderr: {proc.stderr[-2000:]}")
+        raise RuntimeError(f"soffice failed (exit {code}); missing {missing}\n"
+                           f"stdout: {stdout[-2000:]}\nstderr: {stderr[-2000:]}")
     return out
 
 

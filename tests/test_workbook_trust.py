@@ -70,8 +70,19 @@ def _bad_values(key: str) -> dict[str, object]:
     return out
 
 
+def _write_bad(job: tuple[object, int, object]) -> None:
+    """One workbook: the default template with ``value`` typed into the key's row (as a user would)."""
+    path, row, value = job
+    wb = build_workbook()
+    wb["Inputs"].cell(row, 2).value = value
+    wb.save(path)
+
+
 @pytest.fixture(scope="module")
 def bad_books(tmp_path_factory):
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     from lo import recalc
 
     src = tmp_path_factory.mktemp("bad")
@@ -81,12 +92,14 @@ def bad_books(tmp_path_factory):
     for key in NUMBER_KEYS:
         for kind, value in _bad_values(key).items():
             cases.append((f"{key}__{kind}", key, value))
-    paths = []
-    for name, key, value in cases:
-        wb = build_workbook()
-        wb["Inputs"].cell(rows[key], 2).value = value
-        wb.save(src / f"{name}.xlsx")
-        paths.append(src / f"{name}.xlsx")
+    paths = [src / f"{name}.xlsx" for name, _, _ in cases]
+    jobs = [(p, rows[key], value) for p, (_, key, value) in zip(paths, cases)]
+    if "fork" in multiprocessing.get_all_start_methods():  # two writers: each workbook takes about a second
+        with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork")) as pool:
+            list(pool.map(_write_bad, jobs))
+    else:
+        for job in jobs:
+            _write_bad(job)
     out = recalc(paths, tmp_path_factory.mktemp("bad_recalc"))
     return [(key, value, p, rows[key]) for (_, key, value), p in zip(cases, out)]
 
