@@ -167,7 +167,6 @@ def user_checks(book: Book, title: str, columns: tuple[str, ...], prefix: str, b
              f"{chk} says what a row lacks; ids must be new; as_of is a date typed as text YYYY-MM-DD)", "section")
     for j, c in enumerate(columns[1:], start=2):
         put_text(ws, f"{get_column_letter(j)}{block.marker + 1}", _tag(rules, c), "note")
-    put_text(ws, f"A{block.marker + 1}", "", "note")
     header_row(ws, 1, ["check (your rows)"], check_col)
     text_cols = {c for c in columns if c in rules.ids or c in rules.text or c == "as_of" or c in dict(rules.choices)}
     for r in range(block.first, block.last + 1):
