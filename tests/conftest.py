@@ -38,3 +38,12 @@ def recalculated_books(tmp_path_factory):
     from recalc_cases import recalculate_all
 
     return recalculate_all(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def user_row_books(tmp_path_factory):
+    """The workbooks with the user's own catalog rows (tests/user_rows_cases.py), recalculated in the same soffice
+    run as ``recalculated_books``: name -> (values, the file as typed)."""
+    from recalc_cases import user_row_books
+
+    return user_row_books(tmp_path_factory)

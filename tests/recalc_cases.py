@@ -22,6 +22,7 @@ from workbook.sheets.token_pricing import api_model_list
 from workbook.sheets.projection import FIRST_ROW as PROJECTION_FIRST_ROW
 
 from lo import recalc
+from user_rows_cases import CASES as USER_CASES, write_user_books
 from test_decision_projection import HAND
 
 N_RANDOM = 32
@@ -268,8 +269,13 @@ def recalculate_all(tmp_path_factory) -> dict[str, Book]:
         paths.append(src / f"{name}.xlsx")
         cases[name] = Scenario()
         TYPED_SOURCES[name] = src / f"{name}.xlsx"
-    out = recalc(paths, tmp_path_factory.mktemp("recalculated"))
+    # the user's own catalog rows typed below the shipped ones (tests/user_rows_cases.py): kept apart from the
+    # cases above, whose engine answers use the shipped catalogs
+    user = write_user_books(src)
+    out = recalc(paths + list(user.values()), tmp_path_factory.mktemp("recalculated"))
     _BOOKS = {name: _load(p, cases[name], name == "default") for name, p in zip(cases, out)}
+    USER_BOOKS.update({name: (_load(p, USER_CASES[name][0], True), user[name])
+                       for name, p in zip(user, out[len(paths):])})
     return _BOOKS
 
 
@@ -326,3 +332,13 @@ def typed_cases() -> dict[str, dict[str, object]]:
         chosen = rng.choice(keys, size=int(rng.integers(3, 7)), replace=False)
         out[f"typed_{i:02d}"] = {str(k): draws[str(k)]() for k in chosen}
     return out
+
+
+#: The recalculated user-row workbooks: name -> (Book, the file as typed, before recalculation).
+USER_BOOKS: dict[str, tuple[Book, Path]] = {}
+
+
+def user_row_books(tmp_path_factory) -> dict[str, tuple[Book, Path]]:
+    """The user-row workbooks of :data:`USER_BOOKS`, recalculated in the same soffice run as the others."""
+    recalculate_all(tmp_path_factory)
+    return USER_BOOKS

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from costengine import Scenario, load_catalog
+from costengine import Catalog, Scenario, load_catalog
 
 from .kit import Book
 from .sheets import (breakeven, comparison, constants, curve, finetune, hardware, hybrid, inputs, load_profiles, models,
@@ -64,13 +64,17 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def build_workbook(scenario: Scenario | None = None) -> Workbook:
+def build_workbook(scenario: Scenario | None = None, catalog: Catalog | None = None) -> Workbook:
     """The template workbook for ``scenario`` (the default scenario when None).
 
     Parameters
     ----------
     scenario : Scenario, optional
         Its values fill the Inputs sheet's column B (blank keys stay empty: "default" or "derive").
+    catalog : Catalog, optional
+        The catalogs the Sensitivity values are computed with (``llmcost refresh`` passes the shipped ones
+        extended by the user's catalog rows); default the shipped catalogs. The catalog sheets always hold the
+        shipped rows.
 
     Returns
     -------
@@ -84,12 +88,13 @@ def build_workbook(scenario: Scenario | None = None) -> Workbook:
     """
     scenario = Scenario() if scenario is None else Scenario.parse(scenario)
     with _collector_paused():
-        return build_book(scenario).wb
+        return build_book(scenario, catalog).wb
 
 
-def build_book(scenario: Scenario) -> Book:
+def build_book(scenario: Scenario, catalog: Catalog | None = None) -> Book:
     """The :class:`~workbook.kit.Book` of the template for a validated ``scenario`` (collector not paused)."""
     book = Book.new(SHEET_ORDER)
+    book.catalog = catalog
     readme.build(book)
     layout = constants.build(book)
     inputs.build(book, scenario, layout)

@@ -200,6 +200,9 @@ def refresh(workbook: Annotated[Path, typer.Argument(help="A filled template (.x
     kept = sum(done.carried.cells.values())
     sheets = f" and {len(done.carried.sheets)} sheets of yours ({', '.join(done.carried.sheets)})" \
         if done.carried.sheets else ""
+    rows = done.carried.catalog_rows
+    if rows:
+        sheets += f", {sum(rows.values())} catalog rows of yours ({', '.join(f'{s}: {n}' for s, n in rows.items())})"
     out.print(f"wrote {done.path} ({kept} input and note cells kept{sheets})", highlight=False, markup=False,
               soft_wrap=True)
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from costengine import CostModelError, Scenario
 from costengine.acceptance import SANITY_RANGES, sanity_warnings
 
+from ..xlsx.catalog_rows import workbook_catalog
 from ..xlsx.reader import InputCells, read_inputs
 from .report import Answers, answers, answers_json
 
@@ -51,9 +52,11 @@ def unusual_inputs(s: Scenario, given: set[str] | None = None, cells: dict[str, 
 
 
 def evaluate(path: str | Path, requests_per_month: float | None = None) -> Evaluation:
-    """Read the Inputs sheet of ``path``, validate it and compute the answers.
+    """Read the Inputs sheet of ``path`` and the user's catalog rows, validate them and compute the answers
+    (with the shipped catalogs extended by the user's rows: :func:`workbook.xlsx.catalog_rows.workbook_catalog`).
 
-    Raises :class:`CostModelError` with one problem per bad cell, each naming the key and its cell.
+    Raises :class:`CostModelError` with one problem per bad cell, each naming the key (or catalog column) and
+    its cell.
     """
     path = Path(path)
     inputs = read_inputs(path)
@@ -63,11 +66,15 @@ def evaluate(path: str | Path, requests_per_month: float | None = None) -> Evalu
     except CostModelError as exc:
         problems += exc.problems
         s = None
+    try:
+        catalog = workbook_catalog(path)
+    except CostModelError as exc:
+        problems += exc.problems
     if problems:
         named = [(f"{k} ({inputs.cells[k]})" if k in inputs.cells else k, p) for k, p in problems]
         raise CostModelError(named[0][0], named[0][1], named)
     try:
-        ans = answers(s, requests_per_month)
+        ans = answers(s, requests_per_month, catalog)
     except CostModelError as exc:
         named = [(f"{k} ({inputs.cells[k]})" if k in inputs.cells else k, p) for k, p in exc.problems]
         raise CostModelError(named[0][0], named[0][1], named) from None

@@ -26,6 +26,7 @@ from pathlib import Path
 from costengine import CostModelError, Scenario
 
 from ..builder import SHEET_ORDER, build_workbook
+from ..xlsx.catalog_rows import workbook_catalog
 from ..xlsx.files import write_bytes_atomically
 from ..xlsx.reader import InputCells, load_untrusted, read_inputs
 from ..xlsx.writer import xlsx_bytes
@@ -120,7 +121,11 @@ def refresh_workbook(path: str | os.PathLike[str], *, output: str | os.PathLike[
     inputs = read_inputs(source)
     scenario = scenario_of(source, inputs)
     old = load_untrusted(source)
-    wb = build_workbook(scenario)
+    try:  # the Sensitivity values with the user's catalog rows (a bad row: the shipped catalogs; it is kept as typed)
+        catalog = workbook_catalog(source)
+    except CostModelError:
+        catalog = None
+    wb = build_workbook(scenario, catalog)
     carried = carry_over(old, wb, SHEET_ORDER)
     if target.is_dir():
         raise IsADirectoryError(errno.EISDIR, "is a folder; give a file name ending in .xlsx", str(target))

@@ -5,9 +5,12 @@ an input (unlocked: the Inputs sheet's column B, the Curve sheet's from and to, 
 and any input a later version adds), plus the note column (D) of each Inputs key. A cell that is the target of a
 workbook-level defined name (each scenario key, ``curve_from``, ``ft_params_billion``, ...) is looked up in the
 old file through the same name, so rows the user inserted do not matter; the Inputs notes follow their key's
-row; any other input cell is taken from the same address. Sheets the builder does not make are copied whole
-(values, formulas, styles, column widths, row heights, merged cells), after the generated sheets, with the
-defined names the user added.
+row; the user's catalog rows (the blocks named ``*_user_rows`` below the shipped rows of the Hardware, Models,
+Cloud Offers and Servers sheets) are taken row by row from the old file's block of the same name, wherever
+it starts, so a release that ships more catalog rows moves them down intact (a row that no longer fits
+is named in a note); any other input cell is taken from the same address. Sheets the builder does not make are
+copied whole (values, formulas, styles, column widths, row heights, merged cells), after the generated sheets, with
+the defined names the user added.
 
 Only openpyxl's public API is used. The serialiser writes no comments, hyperlinks, dates or error values
 (:mod:`workbook.xlsx.writer`), so dates become Excel serial numbers with their number format (they look the
@@ -21,9 +24,11 @@ from __future__ import annotations
 import datetime as dt
 from copy import copy
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.utils.cell import range_boundaries
 from openpyxl.utils.datetime import to_excel
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.formula import ArrayFormula
@@ -34,14 +39,20 @@ __all__ = ["Carried", "carry_over", "NOTE_COLUMN"]
 
 #: The Inputs sheet's note column (key | value | unit | note).
 NOTE_COLUMN = 4
+#: The defined names of the catalog sheets' user-row blocks end so (``hw_user_rows``: workbook.sheets.catalog_user).
+_BLOCK_SUFFIX = "_user_rows"
+#: What a user-row cell gets when the old file has no row for it.
+_BLANK = SimpleNamespace(value=None, data_type="n")
 _INPUTS = "Inputs"
 
 
 @dataclass
 class Carried:
-    """What :func:`carry_over` kept: cells per generated sheet, the sheets copied, and notes on what could not be."""
+    """What :func:`carry_over` kept: cells per generated sheet, the user's catalog rows that hold something (per
+    sheet), the sheets copied, and notes on what could not be."""
 
     cells: dict[str, int] = field(default_factory=dict)
+    catalog_rows: dict[str, int] = field(default_factory=dict)
     sheets: list[str] = field(default_factory=list)
     names: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -57,6 +68,22 @@ def _single_cells(wb: Workbook) -> dict[str, tuple[str, str]]:
             continue
         if len(dests) == 1 and ":" not in dests[0][1]:
             out[name.lower()] = (dests[0][0], dests[0][1].replace("$", ""))
+    return out
+
+
+def _blocks(wb: Workbook) -> dict[str, tuple[str, int, int, int, int]]:
+    """The user-row blocks of the catalog sheets (names ``*_user_rows``): name -> (sheet, first row, first
+    column, rows, last column)."""
+    out = {}
+    for name, dn in wb.defined_names.items():
+        if not name.lower().endswith(_BLOCK_SUFFIX):
+            continue
+        try:
+            (sheet, ref), = list(dn.destinations)
+            c0, r0, c1, r1 = range_boundaries(ref.replace("$", ""))
+        except (ValueError, TypeError, AttributeError):
+            continue
+        out[name.lower()] = (sheet, r0, c0, r1 - r0 + 1, c1)
     return out
 
 
@@ -144,6 +171,20 @@ def carry_over(old: Workbook, new: Workbook, generated: tuple[str, ...]) -> Carr
         old_ws = _sheet(old, sheet) if sheet else None
         return None if old_ws is None else old_ws[ref]
 
+    old_blocks, new_blocks = _blocks(old), _blocks(new)
+
+    def moved(ws, c):
+        """The old cell of a user catalog row (its block may start elsewhere in the old file), a blank when the
+        old file has no such row, or None outside the blocks."""
+        for name, (sheet, r0, c0, n, c1) in new_blocks.items():
+            if sheet == ws.title and r0 <= c.row < r0 + n and c0 <= c.column <= c1:
+                o_sheet, o_r0, o_c0, o_n, _ = old_blocks.get(name, ("", 0, 0, 0, 0))
+                o_ws = _sheet(old, o_sheet) if o_sheet else None
+                if o_ws is None or c.row - r0 >= o_n:
+                    return _BLANK
+                return o_ws.cell(row=o_r0 + c.row - r0, column=o_c0 + c.column - c0)
+        return None
+
     for ws in new.worksheets:
         old_ws = _sheet(old, ws.title)
         if old_ws is None:
@@ -152,7 +193,8 @@ def carry_over(old: Workbook, new: Workbook, generated: tuple[str, ...]) -> Carr
         for row in ws.iter_rows():
             for c in row:
                 if c.has_style and not c.protection.locked:
-                    pairs.append((c, named(by_cell.get((ws.title, c.coordinate))) or old_ws[c.coordinate]))
+                    pairs.append((c, named(by_cell.get((ws.title, c.coordinate))) or moved(ws, c)
+                                  or old_ws[c.coordinate]))
         if ws.title == _INPUTS:
             for key in SCENARIO_KEYS:
                 if new_names.get(key, ("",))[0] == ws.title:
@@ -160,9 +202,23 @@ def carry_over(old: Workbook, new: Workbook, generated: tuple[str, ...]) -> Carr
                     at = named(key)
                     pairs.append((note, old_ws[note.coordinate] if at is None else
                                   at.parent.cell(row=at.row, column=NOTE_COLUMN)))
+        typed_rows = set()
         for cell, source in pairs:
             _put(cell, *_value(source))
+            if source is not _BLANK and cell.value not in (None, "") and any(
+                    s == ws.title and r0 <= cell.row < r0 + n for s, r0, _, n, _ in new_blocks.values()):
+                typed_rows.add(cell.row)
         done.cells[ws.title] = len(pairs)
+        if typed_rows:
+            done.catalog_rows[ws.title] = len(typed_rows)
+    for name, (o_sheet, o_r0, o_c0, o_n, o_c1) in old_blocks.items():
+        room = new_blocks.get(name, ("", 0, 0, 0, 0))[3]
+        o_ws = _sheet(old, o_sheet)
+        lost = [r for r in range(o_r0 + room, o_r0 + o_n) if o_ws is not None and any(
+            str(o_ws.cell(row=r, column=c).value or "").strip() for c in range(o_c0, o_c1 + 1))]
+        if lost:
+            done.notes.append(f"sheet {o_sheet!r}: your catalog rows {', '.join(map(str, lost))} did not fit the "
+                              "new template's rows and were not carried")
     lower = {g.lower() for g in generated}
     for old_ws in old.worksheets:
         if old_ws.title.lower() in lower:

@@ -16,7 +16,7 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
-from costengine import hybrid, OPTIONS, Scenario, breakeven, cheapest, compare
+from costengine import Catalog, hybrid, OPTIONS, Scenario, breakeven, cheapest, compare
 from costengine.engine import PAIRS
 
 __all__ = ["Answers", "answers", "render_answers", "answers_json", "answer_records", "summary_values", "SUMMARY_ANSWERS",
@@ -33,7 +33,8 @@ class Answers:
     """What the engine says about one scenario at one volume.
 
     ``table`` is :func:`costengine.compare` (index ``option``); ``breakevens`` maps ``(a, b)`` to the
-    break-even volume [requests/month] or ``None`` when the two options never cross up to 1e12.
+    break-even volume [requests/month] or ``None`` when the two options never cross up to 1e12; ``catalog`` is
+    the one the engine used (``None``: the shipped catalogs).
     """
 
     scenario: Scenario
@@ -41,14 +42,15 @@ class Answers:
     table: pd.DataFrame
     cheapest: str
     breakevens: dict[tuple[str, str], float | None]
+    catalog: Catalog | None = None
 
 
-def answers(s: Scenario, requests_per_month: float | None = None) -> Answers:
+def answers(s: Scenario, requests_per_month: float | None = None, catalog: Catalog | None = None) -> Answers:
     """The comparison, cheapest option and break-even volumes of ``s`` (at ``requests_per_month``
-    [requests/month] when given, else at the scenario's volume)."""
+    [requests/month] when given, else at the scenario's volume), with ``catalog`` (default: the shipped one)."""
     r = float(s.requests_per_month if requests_per_month is None else requests_per_month)
-    return Answers(scenario=s, requests_per_month=r, table=compare(s, r), cheapest=cheapest(s, r),
-                   breakevens={(a, b): breakeven(s, a, b) for a, b in PAIRS})
+    return Answers(scenario=s, requests_per_month=r, table=compare(s, r, catalog), cheapest=cheapest(s, r, catalog),
+                   breakevens={(a, b): breakeven(s, a, b, catalog) for a, b in PAIRS}, catalog=catalog)
 
 
 def summary_values(ans: Answers) -> dict[str, Any]:
@@ -58,7 +60,7 @@ def summary_values(ans: Answers) -> dict[str, Any]:
     out["cheapest_option"] = ans.cheapest
     for (a, b), v in ans.breakevens.items():
         out[f"breakeven_{a}_{b}"] = v
-    h = hybrid(ans.scenario, None, ans.requests_per_month)  # the cheaper self-hosted option's hybrid
+    h = hybrid(ans.scenario, None, ans.requests_per_month, ans.catalog)  # the cheaper self-hosted option's hybrid
     out.update(hybrid_option=h["option"], hybrid_monthly_cost=h["monthly_cost"], hybrid_replicas=h["replicas"])
     return out
 

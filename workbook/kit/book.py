@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles.cell_style import StyleArray
@@ -60,6 +61,8 @@ class Book:
     currency: str = "USD"
     #: The scenario's projection horizon [months] (the Projection sheet prints at least this many months).
     horizon_months: int = 36
+    #: The catalogs the Sensitivity values are computed with (a ``costengine.Catalog``; None: the shipped ones).
+    catalog: Any = None
 
     @classmethod
     def new(cls, titles: Iterable[str]) -> Book:

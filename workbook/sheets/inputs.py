@@ -60,6 +60,10 @@ _CATALOG_CHECKS = {
                    "LEN(TRIM(onprem_capex_per_server))=0,LEN(TRIM(onprem_power_kw))=0)", "onprem_gpu_row",
                    "unknown GPU: pick an id of the Hardware sheet"),
 }
+#: The user rows of the catalog sheets (``<prefix>_user_check``: :mod:`workbook.sheets.catalog_user`): a problem
+#: there holds every option, as ``llmcost evaluate`` refuses such a workbook.
+CATALOG_PROBLEMS = "catalog_problems"
+_CATALOG_PREFIXES = ("hw", "md", "of", "sv")
 #: Keys whose check looks the value up on a calculation sheet (kept out of the "inputs readable" conditions,
 #: which those sheets wait for).
 _LOOKED_UP = (*_CATALOG_CHECKS, "load_profile")
@@ -257,12 +261,14 @@ def build(book: Book, scenario: Scenario, constants: ConstantsLayout) -> None:
              "a blank 'derived' key is filled from the",
              "catalogs and the sizing model (column F).",
              "Dropdowns list the catalogs' ids.",
+             "Your own GPU, model, offer, server:",
+             "the yellow rows under each catalog.",
              "Answers: Comparison and Break-even sheets."]
     for i, line in enumerate(lines):
         put_text(ws, f"I{14 + i}", line, "note")
     widths = {"A": 31, "B": 16, "C": 26, "D": 64, "E": 13, "F": 16, "G": 40, "H": 30, "I": 22, "J": 48}
     wrap_rows(ws, range(FIRST_ROW, last + 1), ["D"], widths)
-    write_sensitivity_block(ws, scenario, FIRST_ROW)  # hidden columns L:AL, shown on the Sensitivity sheet
+    write_sensitivity_block(ws, scenario, FIRST_ROW, book.catalog)  # hidden columns L:AL, shown on Sensitivity
     for col in HELPER_COLS:
         ws.column_dimensions[col].hidden = True
     bad = f"B{FIRST_ROW}:B{last}"
@@ -271,6 +277,14 @@ def build(book: Book, scenario: Scenario, constants: ConstantsLayout) -> None:
     ws.conditional_formatting.add(bad, FormulaRule(formula=[f"LEN($H{FIRST_ROW})>0"],
                                                    fill=PatternFill("solid", bgColor="FCE4A8")))
     setup_sheet(ws, widths=widths, freeze="B2", print_area=f"A1:J{last}", title_rows="1:1")
+
+
+def _catalog_first() -> str:
+    """The first problem of the user's catalog rows (Hardware, Models, Cloud Offers, Servers sheets)."""
+    out = '""'
+    for p in reversed(_CATALOG_PREFIXES):
+        out = f"IF(LEN({p}_user_first)>0,{p}_user_first,{out})"
+    return out
 
 
 def _status(book: Book, ws, last: int) -> None:
@@ -285,23 +299,24 @@ def _status(book: Book, ws, last: int) -> None:
     put_text(ws, "J1", "", "header")
     put_text(ws, "I2", "problems [count]", "label")
     sizing = f"IF({SELF_HOSTING_OK},SUMPRODUCT(--(LEN(sizing_checks)>0)),0)"
-    put(ws, "J2", f"=SUMPRODUCT(--(LEN({g})>0))+{sizing}+(LEN(cloud_billing_check)>0)+(LEN(onprem_billing_check)>0)",
-        "calc", "int")
+    put(ws, "J2", f"=SUMPRODUCT(--(LEN({g})>0))+{sizing}+(LEN(cloud_billing_check)>0)+(LEN(onprem_billing_check)>0)"
+        f"+{CATALOG_PROBLEMS}", "calc", "int")
     book.name("input_problems", SHEET, "J2")
     first = f'MATCH("?*",{g},0)'
     sizing_first = {o: f'MATCH("?*",INDEX(sizing_checks,0,{i + 1}),0)' for i, o in enumerate(("cloud", "onprem"))}
     which = (f'IF(NOT(ISNA({first})),INDEX(A{FIRST_ROW}:A{last},{first})&": "&INDEX({g},{first}),'
+             f'IF({CATALOG_PROBLEMS}>0,{_catalog_first()},'
              f'IF(LEN(cloud_billing_check)>0,cloud_billing_check,IF(LEN(onprem_billing_check)>0,onprem_billing_check,'
              f'IF(NOT(ISNA({sizing_first["cloud"]})),"Sizing (cloud): "&INDEX(sizing_checks,{sizing_first["cloud"]},1),'
              f'IF(NOT(ISNA({sizing_first["onprem"]})),"Sizing (on-premises): "&INDEX(sizing_checks,'
-             f'{sizing_first["onprem"]},2),"")))))')
+             f'{sizing_first["onprem"]},2),""))))))')
     put(ws, "J3", f'=IF(input_problems=0,"OK: every input can be used",input_problems&" problem(s); first: "&{which})',
         "answer")
     book.name("input_problems_status", SHEET, "J3")
     ws["J3"].alignment = Alignment(wrap_text=True, vertical="top")
     put_text(ws, "I3", "status", "label")
     put_text(ws, "I4", "self-hosting inputs readable", "label")
-    put(ws, "J4", "=AND(" + ",".join(f"LEN({c})=0" for c in direct) + ")", "calc")
+    put(ws, "J4", "=AND(" + ",".join(f"LEN({c})=0" for c in direct) + f",{CATALOG_PROBLEMS}=0)", "calc")
     book.name(SELF_HOSTING_OK, SHEET, "J4")
     book.guard("Sizing", SELF_HOSTING_OK)
     # the Hybrid sheet reads the API and the self-hosting inputs (and shows nothing while any input is bad)
@@ -316,7 +331,7 @@ def _status(book: Book, ws, last: int) -> None:
             model = "" if option == "cloud" else "+(LEN(sizing_model_check)>0)"
             extra = (f"+IF({SELF_HOSTING_OK},SUMPRODUCT(--(LEN(INDEX(sizing_checks,0,{col}))>0)){model},0)"
                      f"+(LEN({option}_billing_check)>0)")
-        total = f"{_cells_with_problems(cells)}{extra}"
+        total = f"{_cells_with_problems(cells)}{extra}+{CATALOG_PROBLEMS}"  # the engine refuses a bad catalog
         if option != "api":  # its sizing waits for every self-hosting input (the Sizing sheet's guard)
             total = f"MAX({total},IF({SELF_HOSTING_OK},0,1))"
         put_text(ws, f"I{r}", f"problems of {option} [count]", "label")
@@ -335,6 +350,9 @@ def _status(book: Book, ws, last: int) -> None:
     put(ws, "J10", f'=IF(input_warnings=0,"no unusual value",input_warnings&" unusual value(s); first: "&'
         f'INDEX(A{FIRST_ROW}:A{last},{wfirst})&": "&INDEX({h},{wfirst}))', "calc")
     ws["J10"].alignment = Alignment(wrap_text=True, vertical="top")
+    put_text(ws, "I12", "your catalog rows [problems]", "label")
+    put(ws, "J12", "=" + "+".join(f'SUMPRODUCT(--(LEN({p}_user_check)>0))' for p in _CATALOG_PREFIXES), "calc", "int")
+    book.name(CATALOG_PROBLEMS, SHEET, "J12")
     api_direct = [f"G{rows[k]}" for k in SCENARIO_KEYS if "api" in options_of_key(k) and k not in _LOOKED_UP]
     put_text(ws, "I11", "api inputs readable", "label")
     put(ws, "J11", "=AND(" + ",".join(f"LEN({c})=0" for c in api_direct) + ")", "calc")

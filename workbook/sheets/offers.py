@@ -27,28 +27,29 @@ _FMT = {"gpus_per_instance": "int", "on_demand_per_hour_usd": "0.00", "spot_per_
 
 
 def build(book: Book) -> None:
-    """One row per offer; names ``of_<column>``, ``list_offers`` and the pick columns ``of_pick_price``,
-    ``of_pick_score``."""
+    """One row per offer, then the user's rows; names ``of_<column>``, ``list_offers`` and the pick columns
+    ``of_pick_price``, ``of_pick_score`` (a user row with a problem in its check column is never picked)."""
     cat = load_catalog()
     rows = list(cat.offers.values())
     widths = {"A": 30, "B": 12, "C": 22, "D": 12, "E": 10, "F": 8, "G": 10, "H": 10, "I": 10, "J": 10, "K": 12,
               "L": 40, "M": 11, "N": 40}
-    catalog_sheet(book, SHEET, OFFER_COLUMNS, rows, _UNITS, "of", _FMT, widths, "list_offers")
+    first = len(OFFER_COLUMNS) + 2
+    ext = catalog_sheet(book, SHEET, OFFER_COLUMNS, rows, _UNITS, "of", _FMT, widths, "list_offers", first + 4)
     ws = book.sheet(SHEET)
     col = {c: get_column_letter(j + 1) for j, c in enumerate(OFFER_COLUMNS)}
-    first = len(OFFER_COLUMNS) + 2
     pc, cand, hold, score = (get_column_letter(first + k) for k in range(4))
     header_row(ws, 1, ["price at the term [USD/GPU-h]", "candidate", "holds a replica: price",
                        "fallback score (GPUs - price/1e6)"], first)
-    last = len(rows) + 1
-    for r in range(2, last + 1):
+    last = ext.block.last
+    for r in [*range(2, ext.shipped + 1), *range(ext.block.first, last + 1)]:  # a user row with a problem: none
+        ok = f"LEN({ext.check}{r})=0,"
         term = (f'IF(cloud_pricing_used="commit_1y",{col["commit_1y_per_hour_usd"]}{r},'
                 f'IF(cloud_pricing_used="commit_3y",{col["commit_3y_per_hour_usd"]}{r},'
                 f'IF(cloud_pricing_used="spot",{col["spot_per_hour_usd"]}{r},{col["on_demand_per_hour_usd"]}{r})))')
         g = f"{col['gpus_per_instance']}{r}"
-        put(ws, f"{pc}{r}", f'=IF(cloud_billing_used="per_second",IF(ISNUMBER({col["per_second_usd"]}{r}),'
-            f'{col["per_second_usd"]}{r}*c_seconds_per_hour/{g},""),IF(ISNUMBER({term}),{term}/{g},""))', "calc",
-            "0.000")
+        put(ws, f"{pc}{r}", f'=IF(NOT(AND({ok}ISNUMBER({g}))),"",IF(cloud_billing_used="per_second",'
+            f'IF(ISNUMBER({col["per_second_usd"]}{r}),{col["per_second_usd"]}{r}*c_seconds_per_hour/{g},""),'
+            f'IF(ISNUMBER({term}),{term}/{g},"")))', "calc", "0.000")
         put(ws, f"{cand}{r}", f'=AND(LOWER(TRIM({col["gpu"]}{r}))=LOWER(cloud_gpu_used),ISNUMBER({pc}{r}))', "calc")
         put(ws, f"{hold}{r}", f'=IF(AND({cand}{r},ISNUMBER(cloud_n_min)),IF({g}>=cloud_n_min,{pc}{r},""),"")',
             "calc", "0.000")

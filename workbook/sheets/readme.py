@@ -34,8 +34,10 @@ _SHEETS = (
                "the cost for every N, the best N per option and the cheaper one, with charts"),
     ("Fine-tuning", "LoRA fine-tuning memory and cost against an API's fine-tuning price (seed article 004)"),
     ("Token Pricing", "API token prices from genai-prices, and the api_model list the Inputs dropdown uses"),
-    ("Hardware", "the GPU catalog: memory, bandwidth, TFLOP/s, TDP, prices, each with source and date"),
-    ("Models", "the open-model catalog: parameters and attention shape, each with source and date"),
+    ("Hardware", "the GPU catalog: memory, bandwidth, TFLOP/s, TDP, prices, each with source and date; your own "
+                 "GPUs in the yellow rows below"),
+    ("Models", "the open-model catalog: parameters and attention shape, each with source and date; your own "
+               "models in the yellow rows below"),
     ("Load Profiles", "the relative load of each hour of a typical day (load_profile ids), with sources and dates"),
     ("Constants", "the fixed numbers the formulas use, the precision table and the input rules"),
     (CONF_NAME, f"settings for the optional xlwings add-in (UDF Modules = {UDF_MODULE})"),
@@ -45,6 +47,10 @@ _STEPS = (
     "Type your numbers into the yellow cells of the Inputs sheet (column B). Leave a cell blank to use the default "
     "(column E) or, for the keys marked 'derived', to fill it from the catalogs and the sizing model.",
     "Pick GPUs, open models, the API model, the precision and the billing from the dropdowns.",
+    "A GPU, open model, cloud offer or server the catalogs lack: type it into the yellow rows at the foot of the "
+    "Hardware, Models, Cloud Offers or Servers sheet (with its source and date; the check column beside the rows "
+    "says what a row lacks). The dropdowns and every lookup pick it up; llmcost evaluate reads it and llmcost "
+    "refresh keeps it.",
     "Read the answer on the Comparison sheet (cheapest option, cost per option) and on the Break-even sheet.",
     "Check the Inputs sheet's column G and the status box: while an input is invalid the answers say "
     "'check Inputs' rather than show a number.",

@@ -91,7 +91,8 @@ def _finite(v: Any) -> bool:
     return isinstance(v, (int, float)) and math.isfinite(float(v))
 
 
-def sensitivity_rows(s: Scenario, swing: float = DEFAULT_SWING) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+def sensitivity_rows(s: Scenario, swing: float = DEFAULT_SWING,
+                     catalog=None) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """The table and the base figures (:data:`DATA_COLS`, :data:`META`) of ``s``, from the engine.
 
     Rows are ordered by ``max(|lead change at low|, |lead change at high|)``, largest first; rows whose lead
@@ -100,7 +101,7 @@ def sensitivity_rows(s: Scenario, swing: float = DEFAULT_SWING) -> tuple[list[di
     not cross); "n/a" where the swung scenario cannot be computed (the note says why).
     """
     try:
-        df = sensitivity(s, swing)
+        df = sensitivity(s, swing, catalog=catalog)
     except CostModelError as exc:
         return [], {"status": f"not computed: {exc.key}: {exc.problem}", "swing": swing, "rows": 0}
     base = df.attrs["base"]
@@ -155,7 +156,7 @@ def snapshot_value(v: Any) -> Any:
     return v
 
 
-def write_sensitivity_block(ws, scenario: Scenario, first_key_row: int) -> None:
+def write_sensitivity_block(ws, scenario: Scenario, first_key_row: int, catalog=None) -> None:
     """Write the snapshot column and the sensitivity table of ``scenario`` into the Inputs sheet ``ws``.
 
     Every cell of the block is written with the same style whatever the scenario (blank cells too), so
@@ -172,7 +173,7 @@ def write_sensitivity_block(ws, scenario: Scenario, first_key_row: int) -> None:
             put_text(ws, ref, "" if v is None else v, "data")
         else:
             put(ws, ref, snapshot_value(v), "data")
-    rows, meta = sensitivity_rows(scenario)
+    rows, meta = sensitivity_rows(scenario, catalog=catalog)  # catalog: the workbook's (None: the shipped one)
     for j, col in enumerate(DATA_COLS):
         put_text(ws, f"{get_column_letter(_FIRST_COL + j)}1", col, "header")
     for i in range(MAX_ROWS):

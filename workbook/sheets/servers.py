@@ -28,17 +28,17 @@ def build(book: Book) -> None:
     rows = list(cat.servers.values())
     widths = {"A": 26, "B": 30, "C": 14, "D": 10, "E": 8, "F": 11, "G": 9, "H": 9, "I": 11, "J": 9, "K": 34,
               "L": 34, "M": 34, "N": 11, "O": 40}
-    catalog_sheet(book, SHEET, SERVER_COLUMNS, rows, _UNITS, "sv", _FMT, widths, "list_servers")
+    first = len(SERVER_COLUMNS) + 2
+    ext = catalog_sheet(book, SHEET, SERVER_COLUMNS, rows, _UNITS, "sv", _FMT, widths, "list_servers", first + 2)
     ws = book.sheet(SHEET)
     col = {c: get_column_letter(j + 1) for j, c in enumerate(SERVER_COLUMNS)}
-    first = len(SERVER_COLUMNS) + 2
     std, any_ = get_column_letter(first), get_column_letter(first + 1)
     header_row(ws, 1, ["standard for onprem_gpu: row", "has onprem_gpu: row"], first)
-    last = len(rows) + 1
-    for r in range(2, last + 1):  # the row's place in the list: ROW() - 1 (the header is row 1)
-        same = f"LOWER(TRIM({col['gpu']}{r}))=LOWER(onprem_gpu_used)"
+    last = ext.block.last
+    for r in [*range(2, ext.shipped + 1), *range(ext.block.first, last + 1)]:  # place in the list: ROW() - 1
+        same = f"LOWER(TRIM({col['gpu']}{r}))=LOWER(onprem_gpu_used),LEN({ext.check}{r})=0"
         put(ws, f"{std}{r}", f'=IF(AND({same},{col["standard"]}{r}="yes"),ROW()-1,"")', "calc", "int")
-        put(ws, f"{any_}{r}", f'=IF({same},ROW()-1,"")', "calc", "int")
+        put(ws, f"{any_}{r}", f'=IF(AND({same}),ROW()-1,"")', "calc", "int")
     book.names_many([("sv_pick_standard", SHEET, f"{std}2:{std}{last}"),
                      ("sv_pick_gpu", SHEET, f"{any_}2:{any_}{last}")])
     ws.column_dimensions[std].width = 12
