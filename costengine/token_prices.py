@@ -20,7 +20,7 @@ from .errors import CostModelError, closest
 from .acceptance import api_model_base
 
 __all__ = ["TokenPrice", "token_price", "token_price_table", "token_prices_version", "token_prices_as_of",
-           "token_prices_source", "tier_starts", "clear_caches"]
+           "token_prices_source", "tier_starts", "clear_caches", "scenario_price_note"]
 
 
 @dataclass(frozen=True)
@@ -266,3 +266,14 @@ def clear_caches() -> None:
     """Forget the cached prices (after the clock or the snapshot changed, e.g. in tests)."""
     for f in (token_price, tier_starts, token_price_table):
         f.cache_clear()
+
+
+def scenario_price_note(price: TokenPrice, typed_io: bool, cached_share: float, typed_cached: bool) -> str:
+    """What a scenario priced with ``price`` should say about it ("" when nothing): the off-peak price not used
+    when the catalog's input or output price is (``typed_io`` False), and the unlisted cache price when cached
+    input (``cached_share`` > 0) is priced from the catalog (``typed_cached`` False). The workbook's Comparison
+    sheet says the same (its "catalog price note" row)."""
+    parts = [price.off_peak_note] if price.time_of_day and not typed_io else []
+    if cached_share > 0 and not typed_cached and not price.cache_read_listed:
+        parts.append("cache read price not listed: cached input is priced as input")
+    return "; ".join(parts)

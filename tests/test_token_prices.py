@@ -12,7 +12,11 @@ from genai_prices.data_snapshot import get_snapshot
 
 import costengine.token_prices as tp
 from costengine import Scenario, compare
+from costengine.token_prices import scenario_price_note
 from costengine.catalogs import token_price, token_price_table
+from typer.testing import CliRunner
+
+from workbook.cli import app
 from workbook.cli.catalog_view import search
 from workbook.sheets.token_pricing import WELL_KNOWN, api_model_list, dropdown_models, not_chat
 
@@ -91,6 +95,17 @@ def test_an_unlisted_cache_price_is_flagged():
     listed = token_price("gpt-5-mini")
     assert listed.cache_read_listed and listed.cache_read == float(_raw("gpt-5-mini", DAY).cache_read_mtok)
     assert "cache" not in listed.note
+
+
+def test_the_scenario_note_follows_what_the_catalog_prices():
+    tod, nocache = token_price(TIME_OF_DAY), token_price(NO_CACHE)
+    assert "off-peak" in scenario_price_note(tod, False, 0.0, False)
+    assert scenario_price_note(tod, True, 0.5, False) == ""  # input and output typed; the cache price is listed
+    assert "not listed" in scenario_price_note(nocache, False, 0.5, False)
+    assert scenario_price_note(nocache, False, 0.0, False) == ""  # nothing cached
+    assert scenario_price_note(nocache, False, 0.5, True) == ""  # the cached price typed
+    out = CliRunner().invoke(app, ["compare", "--set", f"api_model={TIME_OF_DAY}"], env={"COLUMNS": "200"})
+    assert out.exit_code == 0 and f"api: {TIME_OF_DAY}: price varies with the time of day" in out.stdout
 
 
 def test_the_as_of_line_never_invents_a_date():
