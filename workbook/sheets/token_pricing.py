@@ -132,9 +132,10 @@ def build(book: Book) -> TierColumns:
     """The header; the dropdown (printed), the full catalog and the ``api_model`` lookup list side by side."""
     ws = book.sheet(SHEET)
     put_text(ws, "A1", "Token prices of closed models (USD per million tokens)", "title")
-    put_text(ws, "A2", f"Source: {token_prices_source()}; nothing is downloaded. Prices in force today at the "
-             "standard time of day: a model whose price varies with the hour (DeepSeek's off-peak discount) is "
-             "priced at its dearest hour, and its note gives the off-peak price, not used.", "note")
+    put_text(ws, "A2", f"Source: {token_prices_source()}; nothing is downloaded. Prices in force on the day the "
+             "workbook was written, at the standard time of day: a model whose price varies with the hour "
+             "(DeepSeek's off-peak discount) is priced at its dearest hour; its note gives the off-peak price, "
+             "not used.", "note")
     put_text(ws, "A3", f"Cache read '{CACHE_NOT_LISTED}': the catalog lists no cache price, so cached input "
              "is priced as input (a conservative assumption). Left: the api_model dropdown (chat models, "
              "well-known providers first; printed); right: the full catalog and the lookup list (not printed).",
