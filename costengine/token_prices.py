@@ -1,26 +1,37 @@
 """Token prices of closed models, from the ``genai-prices`` package's bundled snapshot (no network access);
 no price is copied into this project. Ids are matched as genai-prices matches them; an unknown id raises
-:class:`~costengine.errors.CostModelError` listing the closest ids."""
+:class:`~costengine.errors.CostModelError` listing the closest ids.
+
+Prices are those in force on the current UTC date (genai-prices dates price changes) at the model's
+**standard** time of day: a model whose catalog price depends on the hour (DeepSeek's off-peak discount, a
+``TimeOfDateConstraint``) is priced at its dearest hour, whatever the clock says, and is flagged
+(:attr:`TokenPrice.time_of_day`, with its off-peak prices). A cache price the catalog does not list falls back
+to the input price and is flagged too (:attr:`TokenPrice.cache_read_listed`). docs/pricing.md, "Token prices".
+"""
 
 from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, time, timezone
 from typing import Any
 
 from .errors import CostModelError, closest
 from .acceptance import api_model_base
 
-__all__ = ["TokenPrice", "token_price", "token_price_table", "token_prices_version", "tier_starts"]
+__all__ = ["TokenPrice", "token_price", "token_price_table", "token_prices_version", "token_prices_as_of",
+           "token_prices_source", "tier_starts", "clear_caches", "scenario_price_note"]
 
 
 @dataclass(frozen=True)
 class TokenPrice:
     """Token prices of one closed model [USD/MTok], from genai-prices.
 
-    ``cache_read`` falls back to ``input`` and ``cache_write`` to ``input`` when the catalog has none;
-    ``batch_discount`` is derived from the catalog's batch price variant when it has one.
+    ``cache_read`` falls back to ``input`` and ``cache_write`` to ``input`` when the catalog has none
+    (``cache_read_listed`` / ``cache_write_listed`` say whether it has one); ``batch_discount`` is derived from
+    the catalog's batch price variant when it has one. ``time_of_day`` is True when the catalog's price
+    depends on the hour: the prices are then the dearest hour's (the standard price) and ``off_peak_input`` /
+    ``off_peak_output`` the cheapest hour's, in ``off_peak_hours`` (UTC), which the engine does not use.
     """
 
     provider: str
@@ -32,6 +43,29 @@ class TokenPrice:
     cache_write: float
     batch_discount: float | None
     context_window: int | None
+    cache_read_listed: bool = True
+    cache_write_listed: bool = True
+    time_of_day: bool = False
+    off_peak_input: float | None = None
+    off_peak_output: float | None = None
+    off_peak_hours: str = ""
+
+    @property
+    def off_peak_note(self) -> str:
+        """The off-peak price not used, "" when the price does not vary with the time of day."""
+        if not self.time_of_day:
+            return ""
+        return (f"price varies with the time of day: standard price used; off-peak ({self.off_peak_hours} UTC) "
+                f"input {self.off_peak_input:g}, output {self.off_peak_output:g} USD/MTok not used")
+
+    @property
+    def note(self) -> str:
+        """What a reader should know about these prices ("" when nothing): an off-peak price not used, a cache
+        price not listed."""
+        parts = [self.off_peak_note] if self.time_of_day else []
+        if not self.cache_read_listed:
+            parts.append("cache read price not listed: the input price is used")
+        return "; ".join(parts)
 
 
 def _snapshot() -> Any:
@@ -45,6 +79,77 @@ def token_prices_version() -> str:
     import genai_prices
 
     return str(getattr(genai_prices, "__version__", "unknown"))
+
+
+def token_prices_as_of() -> str | None:
+    """The date of the token-price data, or None when none is recorded, which is the case of genai-prices'
+    bundled snapshot: its ``DataSnapshot.timestamp`` is when the data was loaded into memory, not when it was
+    collected, and the package metadata carries no release date. No date is guessed; the version identifies
+    the data (:func:`token_prices_version`)."""
+    return None
+
+
+def token_prices_source() -> str:
+    """One line naming the token prices' source: the genai-prices version and the as-of date (or that none is
+    recorded)."""
+    as_of = token_prices_as_of()
+    return f"genai-prices {token_prices_version()} " + (f"(as of {as_of})" if as_of
+                                                        else "(as-of date not recorded by the package)")
+
+
+def _now() -> datetime:
+    """The clock (a function so tests can fix it): only its UTC date is used."""
+    return datetime.now(timezone.utc)
+
+
+def _hour_bounds(info: Any) -> list[time]:
+    """The times of day [UTC] at which the model's catalog price may change (00:00 always)."""
+    from genai_prices.types import TimeOfDateConstraint
+
+    entries = list(info.prices) if isinstance(info.prices, list) else []
+    entries += list(info.price_variants or [])
+    out = {time(0, 0)}
+    for e in entries:
+        c = getattr(e, "constraint", None)
+        if isinstance(c, TimeOfDateConstraint):
+            for t in (c.start_time, c.end_time):
+                if t.tzinfo is not None:
+                    t = datetime.combine(date(2000, 1, 1), t).astimezone(timezone.utc).time()
+                out.add(t.replace(tzinfo=None))
+    return sorted(out)
+
+
+def _key(prices: Any) -> tuple[float, float]:
+    return (_price_at(getattr(prices, "input_mtok", None), 0.0) or 0.0,
+            _price_at(getattr(prices, "output_mtok", None), 0.0) or 0.0)
+
+
+def _day_regimes(info: Any, day: date) -> list[tuple[datetime, Any]]:
+    """(start instant, prices) of each stretch of ``day`` between two hour bounds."""
+    return [(at, info.get_prices(at)) for at in
+            (datetime.combine(day, t, tzinfo=timezone.utc) for t in _hour_bounds(info))]
+
+
+def _standard_instant(info: Any, day: date) -> tuple[datetime, tuple[Any, str] | None]:
+    """The instant of ``day`` whose prices are the standard ones (the dearest hour's, the first such); and, when
+    the price varies by hour, the cheapest hour's prices with the hours [UTC] they hold, else None."""
+    regimes = _day_regimes(info, day)
+    dear = max(regimes, key=lambda r: _key(r[1]))
+    cheap = min(regimes, key=lambda r: _key(r[1]))
+    if _key(dear[1]) == _key(cheap[1]):
+        return datetime.combine(day, time(12, 0), tzinfo=timezone.utc), None
+    minutes = [at.hour * 60 + at.minute for at, _ in regimes] + [24 * 60]
+    spans: list[list[int]] = []
+    for k, (_, p) in enumerate(regimes):
+        if _key(p) == _key(cheap[1]):
+            if spans and spans[-1][1] == minutes[k]:
+                spans[-1][1] = minutes[k + 1]
+            else:
+                spans.append([minutes[k], minutes[k + 1]])
+    if len(spans) > 1 and spans[0][0] == 0 and spans[-1][1] == 24 * 60:  # wraps past midnight
+        spans = spans[1:-1] + [[spans[-1][0], spans[0][1]]]
+    hours = ", ".join(f"{a // 60:02d}:{a % 60:02d}-{b // 60:02d}:{b % 60:02d}" for a, b in spans)
+    return dear[0], (cheap[1], hours)
 
 
 def _price_at(value: Any, prompt_tokens: float) -> float | None:
@@ -61,7 +166,9 @@ def _price_at(value: Any, prompt_tokens: float) -> float | None:
     return price
 
 
-def _from_model_info(provider: Any, info: Any, prompt_tokens: float, when: datetime) -> TokenPrice | None:
+def _from_model_info(provider: Any, info: Any, prompt_tokens: float, day: date) -> TokenPrice | None:
+    """The model's standard prices on ``day`` (see :func:`_standard_instant`), or None without input and output."""
+    when, off_peak = _standard_instant(info, day)
     prices = info.get_prices(when)
     pin = _price_at(getattr(prices, "input_mtok", None), prompt_tokens)
     pout = _price_at(getattr(prices, "output_mtok", None), prompt_tokens)
@@ -74,10 +181,17 @@ def _from_model_info(provider: Any, info: Any, prompt_tokens: float, when: datet
     bin_ = _price_at(getattr(batch, "input_mtok", None), prompt_tokens)
     if bin_ is not None and pin > 0 and bin_ < pin:
         discount = round(1.0 - bin_ / pin, 6)
+    extra: dict[str, Any] = {}
+    if off_peak is not None:
+        cheap, hours = off_peak
+        extra = dict(time_of_day=True, off_peak_input=_price_at(getattr(cheap, "input_mtok", None), prompt_tokens),
+                     off_peak_output=_price_at(getattr(cheap, "output_mtok", None), prompt_tokens),
+                     off_peak_hours=hours)
     return TokenPrice(provider=provider.id, model=info.id, name=info.name or info.id, input=pin, output=pout,
                       cache_read=pin if cache_read is None else cache_read,
                       cache_write=pin if cache_write is None else cache_write,
-                      batch_discount=discount, context_window=info.context_window)
+                      batch_discount=discount, context_window=info.context_window,
+                      cache_read_listed=cache_read is not None, cache_write_listed=cache_write is not None, **extra)
 
 
 def _find(snap: Any, model: str, provider: str | None) -> Any:
@@ -95,14 +209,15 @@ def _find(snap: Any, model: str, provider: str | None) -> Any:
 @functools.lru_cache(maxsize=4096)
 def token_price(model: str, provider: str | None = None, prompt_tokens: float = 0.0,
                 key: str = "api_model") -> TokenPrice:
-    """Current token prices of ``model`` (optionally at ``provider``) from genai-prices.
+    """Token prices of ``model`` (optionally at ``provider``) from genai-prices: those in force on the current
+    UTC date at the standard (dearest) time of day, the same at any hour.
 
     Raises :class:`CostModelError` naming ``key`` with the closest model ids when it is unknown.
     """
     if not isinstance(model, str) or not model.strip():
         raise CostModelError(key, f"must be a model id of the token-price catalog (got {model!r})")
     snap = _snapshot()
-    when = datetime.now(timezone.utc)
+    day = _now().astimezone(timezone.utc).date()
     try:
         prov, info = _find(snap, model, provider.strip() if provider else None)
     except LookupError:
@@ -116,7 +231,7 @@ def token_price(model: str, provider: str | None = None, prompt_tokens: float = 
         near = closest(model, ids)
         raise CostModelError(key, f"unknown model {model!r} in the token-price catalog"
                              + (f"; closest: {', '.join(near)}" if near else "")) from None
-    price = _from_model_info(prov, info, prompt_tokens, when)
+    price = _from_model_info(prov, info, prompt_tokens, day)
     if price is None:
         raise CostModelError(key, f"{model!r} has no per-token input and output price in the catalog")
     return price
@@ -127,7 +242,7 @@ def tier_starts(model: str, provider: str | None = None) -> tuple[float, ...]:
     """Prompt sizes [tokens] at which the model's tiered prices change (empty when it has no tiers)."""
     token_price(model, provider)  # raises the engine's error for an unknown model
     _, info = _find(_snapshot(), model, provider)
-    prices = info.get_prices(datetime.now(timezone.utc))
+    prices = info.get_prices(_standard_instant(info, _now().astimezone(timezone.utc).date())[0])
     starts = {float(t.start) for v in vars(prices).values() for t in (getattr(v, "tiers", None) or [])}
     return tuple(sorted(starts))
 
@@ -136,14 +251,29 @@ def tier_starts(model: str, provider: str | None = None) -> tuple[float, ...]:
 def token_price_table() -> tuple[TokenPrice, ...]:
     """Every text model of the token-price catalog with an input and output price, by provider and id."""
     snap = _snapshot()
-    when = datetime.now(timezone.utc)
+    day = _now().astimezone(timezone.utc).date()
     rows = []
     for prov in snap.providers:
         for info in prov.models:
-            price = _from_model_info(prov, info, 0.0, when)
+            price = _from_model_info(prov, info, 0.0, day)
             if price is not None:
                 rows.append(price)
     rows.sort(key=lambda r: (r.provider, r.model))
     return tuple(rows)
 
 
+def clear_caches() -> None:
+    """Forget the cached prices (after the clock or the snapshot changed, e.g. in tests)."""
+    for f in (token_price, tier_starts, token_price_table):
+        f.cache_clear()
+
+
+def scenario_price_note(price: TokenPrice, typed_io: bool, cached_share: float, typed_cached: bool) -> str:
+    """What a scenario priced with ``price`` should say about it ("" when nothing): the off-peak price not used
+    when the catalog's input or output price is (``typed_io`` False), and the unlisted cache price when cached
+    input (``cached_share`` > 0) is priced from the catalog (``typed_cached`` False). The workbook's Comparison
+    sheet says the same (its "catalog price note" row)."""
+    parts = [price.off_peak_note] if price.time_of_day and not typed_io else []
+    if cached_share > 0 and not typed_cached and not price.cache_read_listed:
+        parts.append("cache read price not listed: cached input is priced as input")
+    return "; ".join(parts)

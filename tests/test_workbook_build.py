@@ -11,8 +11,10 @@ import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
 from costengine import SCENARIO_KEYS, Scenario
+from costengine.token_prices import token_prices_as_of, token_prices_source, token_prices_version
 from workbook.builder import SHEET_ORDER, build_workbook, workbook_bytes, write_workbook
 from workbook.kit import put_text
+from workbook.sheets.token_pricing import CACHE_NOT_LISTED, SHEET, TOP, WELL_KNOWN, api_model_list, dropdown_models
 
 #: Functions that Excel 2010 and LibreOffice 7.4 both have (the workbook may use no other; ROW gives a catalog line
 #: its place for the first-match picks).
@@ -212,3 +214,33 @@ def test_written_file_opens_with_the_same_names(tmp_path):
     wb = openpyxl.load_workbook(path)
     for name in (*SCENARIO_KEYS, *ANSWERS):
         assert name in wb.defined_names
+
+
+# --- Token Pricing: source line, flags, the dropdown (tests/test_token_prices.py has the engine's side) ---
+
+def test_the_sheet_shows_source_flags_and_the_dropdown(wb):
+    ws = wb[SHEET]
+    assert token_prices_source() in ws["A2"].value
+    dn = wb.defined_names["list_api_models"]
+    (title, ref), = dn.destinations
+    cells = [c[0].value for c in ws[ref.replace("$", "")]]
+    assert title == SHEET and cells == [a.ref for a in dropdown_models()]  # one contiguous column, in order
+    tp_ref = wb.defined_names["tp_ref"].destinations
+    (_, lref), = tp_ref
+    assert [c[0].value for c in ws[lref.replace("$", "")]] == [a.ref for a in api_model_list()]  # lookup intact
+    row = {ws.cell(r, 1).value: r for r in range(TOP + 1, TOP + 1 + len(cells))}
+    assert ws.cell(row["gpt-4"], 5).value == CACHE_NOT_LISTED  # the cache read column
+    assert "off-peak" in ws.cell(row["deepseek-reasoner"], 6).value  # the note column
+    assert isinstance(ws.cell(row["gpt-5-mini"], 5).value, float) and not ws.cell(row["gpt-5-mini"], 6).value
+    # the print area: the header and the well-known providers' rows only
+    area = ws.print_area if isinstance(ws.print_area, str) else ws.print_area[0]
+    last = int(area.split(":")[-1].lstrip("$ABCDEFG").replace("$", ""))
+    assert last == TOP + sum(a.base.provider in WELL_KNOWN for a in dropdown_models())
+    assert ws.page_setup.fitToWidth == 1
+
+
+def test_the_readme_sheet_states_the_as_of_date(wb):
+    text = " ".join(str(c.value) for row in wb["README"].iter_rows() for c in row if c.value)
+    assert f"genai-prices {token_prices_version()}, as of" in text
+    if token_prices_as_of() is None:
+        assert "as of not recorded by the package" in text

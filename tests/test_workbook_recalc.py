@@ -14,7 +14,8 @@ import shutil
 
 import pytest
 
-from costengine import Scenario, breakeven, cheapest, compare, curve, finetune, plan_for
+from costengine import Scenario, breakeven, cheapest, compare, curve, finetune, plan_for, token_price
+from workbook.cli.report import api_price_note
 from workbook.sheets.token_pricing import api_model_list
 from workbook.sheets.constants import SEGMENT_ROWS
 
@@ -234,3 +235,19 @@ def test_text_typed_into_number_cells_shows_checks_not_error_values(books):
         assert b.name(key) == "check Inputs", key
     r = b.row_of("Comparison", "replicas")
     assert [b.at("Comparison", r, c) for c in (3, 4, 5)] == ["check Inputs"] * 3
+
+
+def test_the_price_note_names_an_off_peak_price_and_an_unlisted_cache_price(books):
+    """The Comparison's note row says what the engine's note says (workbook.cli.report.api_price_note): the
+    off-peak price not used, the cache price not listed."""
+    b = books["time_of_day"]
+    p = token_price(b.scenario.api_model)
+    assert p.time_of_day and "off-peak" in b.name("api_price_note")
+    assert _close(b.name("api_input_price_per_mtok_used"), p.input)  # the standard price, not the off-peak one
+    seen = set()
+    for name, book in books.items():
+        if name.startswith("random_") or name == "time_of_day":
+            note = api_price_note(book.scenario)
+            assert (book.name("api_price_note") or "") == note, name  # an empty text reads back as None
+            seen.add("cache read price not listed" in note)
+    assert seen == {True, False}  # the random cases cover both

@@ -74,3 +74,14 @@ def test_projection_and_sensitivity_print_one_page_wide(printed):
     rows, _ = sensitivity_rows(s)
     assert rows[0]["chart_label"] in sensitivity  # the tornado's first bar is labelled
     assert "llmcost refresh" in sensitivity and "up to date" in sensitivity
+
+
+def test_token_pricing_prints_a_few_pages(printed):
+    """The header and the well-known providers' dropdown rows only: no Cloudflare id, no lookup table."""
+    _, _, _, text = printed
+    pages = [p for p in text.split("\f") if "api_model (dropdown order)" in p]
+    assert 1 <= len(pages) <= 4, len(pages)
+    assert "as-of date not recorded" in pages[0] or "(as of " in pages[0]
+    printed_text = "\f".join(pages)
+    assert "deepseek-reasoner" in printed_text and "off-peak" in printed_text
+    assert "@cf/" not in text and "tier 1 from" not in text

@@ -17,7 +17,8 @@ from rich.console import Console
 from rich.table import Table
 
 from costengine import CostModelError, key_info, load_catalog
-from costengine.catalogs import as_dict, token_price_table, token_prices_version
+from costengine.catalogs import as_dict, token_price_table
+from costengine.token_prices import token_prices_source
 
 __all__ = ["View", "VIEWS", "search", "render", "as_json"]
 
@@ -58,7 +59,14 @@ def _servers() -> list[dict[str, Any]]:
 
 
 def _prices() -> list[dict[str, Any]]:
-    return [as_dict(p) for p in token_price_table()]
+    out = []
+    for p in token_price_table():
+        row = as_dict(p)
+        row["flags"] = ", ".join(f for f, on in (("time of day", p.time_of_day),
+                                                 ("no cache price", not p.cache_read_listed)) if on)
+        row["note"] = p.note
+        out.append(row)
+    return out
 
 
 def _keys() -> list[dict[str, Any]]:
@@ -92,8 +100,11 @@ VIEWS: dict[str, View] = {
                     lambda: "templates/servers.csv (sources per row: see the file; blank = no published figure)"),
     "prices": View("Token prices (USD per million tokens)", _prices,
                    (("provider", "provider"), ("model", "model"), ("input", "input"), ("output", "output"),
-                    ("cache_read", "cached"), ("batch_discount", "batch off"), ("context_window", "context")),
-                   ("provider", "model", "name"), lambda: f"genai-prices {token_prices_version()}"),
+                    ("cache_read", "cached"), ("batch_discount", "batch off"), ("context_window", "context"),
+                    ("flags", "flags")),
+                   ("provider", "model", "name"),
+                   lambda: f"{token_prices_source()}; flags: time of day = standard price used (the "
+                           "off-peak one: --format json, note), no cache price = cached input priced as input"),
     "keys": View("Scenario keys", _keys,
                  (("key", "key"), ("default", "default"), ("unit", "unit"), ("meaning", "meaning")),
                  ("key", "meaning", "unit"), lambda: "costengine.Scenario (PRODUCT.md, 'Scenario keys')"),

@@ -16,11 +16,12 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
-from costengine import Catalog, hybrid, OPTIONS, Scenario, breakeven, cheapest, compare
+from costengine import Catalog, CostModelError, hybrid, OPTIONS, Scenario, breakeven, cheapest, compare, token_price
 from costengine.engine import PAIRS
+from costengine.token_prices import scenario_price_note
 
 __all__ = ["Answers", "answers", "render_answers", "answers_json", "answer_records", "summary_values", "SUMMARY_ANSWERS",
-           "fmt_volume"]
+           "fmt_volume", "api_price_note"]
 
 #: The answer columns of summary.csv (and the workbook's defined names of the same answers).
 SUMMARY_ANSWERS: tuple[str, ...] = (*(f"{o}_monthly_cost" for o in OPTIONS), "cheapest_option",
@@ -51,6 +52,17 @@ def answers(s: Scenario, requests_per_month: float | None = None, catalog: Catal
     r = float(s.requests_per_month if requests_per_month is None else requests_per_month)
     return Answers(scenario=s, requests_per_month=r, table=compare(s, r, catalog), cheapest=cheapest(s, r, catalog),
                    breakevens={(a, b): breakeven(s, a, b, catalog) for a, b in PAIRS}, catalog=catalog)
+
+
+def api_price_note(s: Scenario) -> str:
+    """The note on the catalog's token prices the scenario uses ("" when none, or when its api_model is not in
+    the catalog and every api price is typed): :func:`costengine.token_prices.scenario_price_note`."""
+    try:
+        p = token_price(s.api_model, None, s.prompt_tokens)
+    except CostModelError:
+        return ""
+    typed_io = s.api_input_price_per_mtok is not None and s.api_output_price_per_mtok is not None
+    return scenario_price_note(p, typed_io, s.api_cached_input_share, s.api_cached_input_price_per_mtok is not None)
 
 
 def summary_values(ans: Answers) -> dict[str, Any]:
@@ -130,6 +142,9 @@ def render_answers(console: Console, ans: Answers, title: str | None = None) -> 
         if rec["offer"]:
             what = "cloud offer" if option == "cloud" else "server"
             console.print(f"{option}: {what} {rec['offer']}")
+    note = api_price_note(ans.scenario)
+    if note:
+        console.print(f"api: {ans.scenario.api_model}: {note}", markup=False)
     console.print(f"cheapest: [bold]{ans.cheapest}[/bold] (*)")
     console.print("break-even (requests/month):")
     for (a, b), v in ans.breakevens.items():

@@ -176,6 +176,15 @@ def build(book: Book, tiers: TierColumns) -> None:
         w.add(key, f"{label.replace('_', ' ')} price used", "money/MTok",
               f'=IF(LEN(TRIM({given}))=0,IF(ISNUMBER([{src}]),[{src}]*usd_to_currency_used,"n/a"),{given}_typed)',
               fmt="price", names=f"{given}_used", note=f"typed {given}, or catalog x usd_to_currency")
+    blank_io = "OR(LEN(TRIM(api_input_price_per_mtok))=0,LEN(TRIM(api_output_price_per_mtok))=0)"
+    cache_note = ('IF(AND(api_cached_input_share_used>0,LEN(TRIM(api_cached_input_price_per_mtok))=0,'
+                  'NOT(INDEX(tp_cache_listed,[row]))),"cache read price not listed: cached input is priced as '
+                  'input","")')
+    w.add("price_note", "catalog price note", "text",
+          f'=IF(ISNUMBER([row]),IF({blank_io},INDEX(tp_note,[row])&"","")'
+          f'&IF(AND({blank_io},LEN(INDEX(tp_note,[row])&"")>0,LEN({cache_note})>0),"; ","")&{cache_note},"")',
+          kind="link", names="api_price_note",
+          note="an off-peak price not used (Token Pricing note), a cache price the catalog does not list")
     w.add("api_var", "cost per request", "money/request",
           '=IF(AND(ISNUMBER([pin]),ISNUMBER([pout]),ISNUMBER([pcache])),'
           '(prompt_tokens_used*((1-api_cached_input_share_used)*[pin]'

@@ -10,6 +10,7 @@ from openpyxl.styles import Alignment, Protection
 
 from costengine import load_catalog
 from costengine.catalogs import token_price_table, token_prices_version
+from costengine.token_prices import token_prices_as_of
 
 from ..kit import Book, heading, put, put_text, setup_sheet, wrap_rows
 from ..xlwings_setup import CONF_NAME, UDF_MODULE
@@ -89,7 +90,8 @@ def catalog_dates() -> dict[str, str]:
     md = sorted(m.as_of for m in cat.models.values())
     return {"hardware": f"{hw[0]} to {hw[-1]}", "models": f"{md[0]} to {md[-1]}",
             "prices": token_prices_version(), "hardware_rows": str(len(hw)), "model_rows": str(len(md)),
-            "price_rows": str(len(token_price_table()))}
+            "price_rows": str(len(token_price_table())),
+            "prices_as_of": token_prices_as_of() or "not recorded by the package"}
 
 
 _TEXT_WIDTH = 108  # columns B:C, merged for the running text
@@ -157,8 +159,9 @@ def build(book: Book) -> None:
                      " (templates/hardware.csv: each row names its sources)"),
             ("Open models", f"{dates['model_rows']} models; architectures from their config.json as of "
                             f"{dates['models']} (templates/models.csv)"),
-            ("Token prices", f"{dates['price_rows']} priced models from genai-prices {dates['prices']} (the pydantic "
-                             "team's price data, bundled with the package; USD per million tokens)"),
+            ("Token prices", f"{dates['price_rows']} priced models from genai-prices {dates['prices']}, as of "
+                             f"{dates['prices_as_of']} (the pydantic team's price data, bundled with the package; "
+                             "USD per million tokens; the standard time-of-day price where it varies by the hour)"),
             ("Currency", "catalog prices are USD and are converted with usd_to_currency; numbers you type are "
                          "taken as given"))
     for i, (what, text) in enumerate(rows, start=1):

@@ -1,11 +1,18 @@
 """The Token Pricing sheet (genai-prices).
 
-Token Pricing holds two tables. On the left, every priced text model of genai-prices (base-tier prices,
-for reading). On the right, the ``api_model`` lookup list: one row per id that the engine resolves by
-itself (``token_price(id)`` without a provider), with the provider and model the engine picks and the
-prices of every prompt-size tier, so the workbook's INDEX/MATCH gives the engine's price for the same
-``api_model`` and ``prompt_tokens``. Ids the engine matches by pattern only (dated variants and other
-aliases) are not listed; with such an id the api prices must be typed (the Inputs check says so).
+A header names the source (genai-prices' version and its as-of date, or that none is recorded) and how the
+prices are read. Three tables follow, side by side:
+
+- on the left, printed, the Inputs ``api_model`` dropdown (:func:`dropdown_models`): chat models only, those of
+  the well-known providers first (:data:`WELL_KNOWN`), with their prices, whether the cache price is listed and
+  a note (an off-peak price not used); the print area stops after the well-known providers;
+- in the middle, every priced text model of genai-prices (base-tier prices, for reading);
+- on the right, the ``api_model`` lookup list: one row per id that the engine resolves by itself
+  (``token_price(id)`` without a provider), with the provider and model the engine picks and the prices of every
+  prompt-size tier, so the workbook's INDEX/MATCH gives the engine's price for the same ``api_model`` and
+  ``prompt_tokens``. Ids the engine matches by pattern only (dated variants and other aliases) are not listed;
+  with such an id the api prices must be typed (the Inputs check says so). The lookup list keeps the ids the
+  dropdown leaves out (image, speech, embedding models): typed, they are priced as the engine prices them.
 """
 
 from __future__ import annotations
@@ -14,17 +21,35 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
+import re
+
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 
 from costengine import CostModelError
 from costengine.catalogs import TokenPrice, tier_starts, token_price, token_price_table
+from costengine.token_prices import token_prices_source
 
-from ..kit import Book, setup_sheet
+from ..kit import Book, put_text, setup_sheet
 from .catalog_table import write_table
 
-__all__ = ["SHEET", "ApiModel", "api_model_list", "build", "TierColumns"]
+__all__ = ["SHEET", "ApiModel", "api_model_list", "dropdown_models", "not_chat", "build", "TierColumns",
+           "WELL_KNOWN", "CACHE_NOT_LISTED", "TOP"]
 
 SHEET = "Token Pricing"
+#: The tables' header row (rows above: the title, the source and how to read the prices).
+TOP = 4
+#: Providers (genai-prices ids) whose chat models the dropdown lists first, in this order: the model makers a
+#: scenario is most often compared with. The other providers (platforms reselling others' models, such as
+#: Cloudflare and Databricks, and smaller labs) follow, by provider id.
+WELL_KNOWN = ("openai", "anthropic", "google", "mistral", "deepseek", "x-ai", "meta")
+#: Words (split at any character that is not a letter or digit) of a model id that name a task other than chat.
+NOT_CHAT_WORDS = frozenset({"embed", "embedding", "embeddings", "tts", "transcribe", "whisper", "speech", "audio",
+                            "realtime", "image", "dall", "imagen", "moderation", "rerank", "guard", "safeguard"})
+#: genai-prices price keys of a non-text output, or of audio billed by the hour: a model priced so is not chat.
+NOT_CHAT_PRICES = ("output_image_mtok", "output_audio_mtok", "output_video_mtok", "audio_hours", "input_audio_hours")
+#: What the sheet shows where the catalog lists no cache read price.
+CACHE_NOT_LISTED = "not listed (input price used)"
 
 
 @dataclass(frozen=True)
@@ -34,6 +59,9 @@ class ApiModel:
     ref: str
     base: TokenPrice
     tiers: tuple[tuple[float, TokenPrice], ...]
+    #: genai-prices' price keys of the model (those with a value), e.g. ``input_mtok``, ``output_image_mtok``.
+    price_keys: frozenset[str] = frozenset()
+    deprecated: bool = False
 
 
 @dataclass(frozen=True)
@@ -57,7 +85,7 @@ def api_model_list() -> tuple[ApiModel, ...]:
     out = []
     for ref in refs:
         try:
-            snap.find_provider_model(ref, None, None, None)
+            _, info = snap.find_provider_model(ref, None, None, None)
         except LookupError:
             continue
         try:
@@ -65,31 +93,83 @@ def api_model_list() -> tuple[ApiModel, ...]:
             tiers = tuple((start, token_price(ref, None, start)) for start in tier_starts(ref))
         except CostModelError:  # e.g. a model without per-token input and output prices
             continue
-        out.append(ApiModel(ref, base, tiers))
+        entries = [info.prices] if not isinstance(info.prices, list) else [c.prices for c in info.prices]
+        keys = frozenset(k for e in entries for k, v in vars(e).items() if v is not None)
+        out.append(ApiModel(ref, base, tiers, keys, bool(info.deprecated)))
     return tuple(out)
 
 
+def not_chat(a: ApiModel) -> str:
+    """Why ``a`` is not a chat (text-generation) model, "" when it is one: the catalog prices a non-text output
+    or audio by the hour (:data:`NOT_CHAT_PRICES`), or a word of its id names another task
+    (:data:`NOT_CHAT_WORDS`: embeddings, speech, transcription, images, moderation)."""
+    priced = sorted(a.price_keys & set(NOT_CHAT_PRICES))
+    if priced:
+        return f"priced by {priced[0]}"
+    words = set(re.split(r"[^a-z0-9]+", a.ref.lower())) & NOT_CHAT_WORDS
+    return f"id names {sorted(words)[0]}" if words else ""
+
+
+def _rank(provider: str) -> tuple[int, str]:
+    return (WELL_KNOWN.index(provider), "") if provider in WELL_KNOWN else (len(WELL_KNOWN), provider)
+
+
+@functools.cache
+def dropdown_models() -> tuple[ApiModel, ...]:
+    """The Inputs ``api_model`` dropdown: the chat models of :func:`api_model_list` (:func:`not_chat` empty), those
+    of the :data:`WELL_KNOWN` providers first in that order, the others by provider; within a provider, models
+    genai-prices marks deprecated last, then by id (case-insensitive)."""
+    chat = [a for a in api_model_list() if not not_chat(a)]
+    return tuple(sorted(chat, key=lambda a: (_rank(a.base.provider), a.deprecated, a.ref.lower())))
+
+
+def _cache(value: float, listed: bool) -> float | str:
+    """A cache price for reading: the number, or :data:`CACHE_NOT_LISTED` where the catalog has none."""
+    return value if listed else CACHE_NOT_LISTED
+
+
 def build(book: Book) -> TierColumns:
-    """The full catalog on the left, the ``api_model`` lookup list (one row per id, every tier) on the right."""
+    """The header; the dropdown (printed), the full catalog and the ``api_model`` lookup list side by side."""
     ws = book.sheet(SHEET)
+    put_text(ws, "A1", "Token prices of closed models (USD per million tokens)", "title")
+    put_text(ws, "A2", f"Source: {token_prices_source()}; nothing is downloaded. Prices in force on the day the "
+             "workbook was written, at the standard time of day: a model whose price varies with the hour "
+             "(DeepSeek's off-peak discount) is priced at its dearest hour; its note gives the off-peak price, "
+             "not used.", "note")
+    put_text(ws, "A3", f"Cache read '{CACHE_NOT_LISTED}': the catalog lists no cache price, so cached input "
+             "is priced as input (a conservative assumption). Left: the api_model dropdown (chat models, "
+             "well-known providers first; printed); right: the full catalog and the lookup list (not printed).",
+             "note")
+    drop = dropdown_models()
+    dcols = [("api_model (dropdown order)", None), ("provider", None), ("input [USD/MTok]", "price"),
+             ("output [USD/MTok]", "price"), ("cache read [USD/MTok]", "price"), ("note", None)]
+    drows = [(a.ref, a.base.provider, a.base.input, a.base.output, _cache(a.base.cache_read, a.base.cache_read_listed),
+              a.base.off_peak_note) for a in drop]
+    dlast = write_table(ws, TOP, dcols, drows)
+    book.name("list_api_models", SHEET, f"A{TOP + 1}:A{max(dlast, TOP + 1)}")
+    printed = TOP + sum(a.base.provider in WELL_KNOWN for a in drop)
+
     table = token_price_table()
+    first = len(dcols) + 2
     cols = [("provider", None), ("model", None), ("name", None), ("input [USD/MTok]", "price"),
             ("output [USD/MTok]", "price"), ("cache read [USD/MTok]", "price"), ("cache write [USD/MTok]", "price"),
-            ("context window [tokens]", "count")]
-    rows = [(t.provider, t.model, t.name, t.input, t.output, t.cache_read, t.cache_write, t.context_window)
-            for t in table]
-    last = write_table(ws, 1, cols, rows)
+            ("context window [tokens]", "count"), ("note", None)]
+    rows = [(t.provider, t.model, t.name, t.input, t.output, _cache(t.cache_read, t.cache_read_listed),
+             _cache(t.cache_write, t.cache_write_listed), t.context_window, t.off_peak_note) for t in table]
+    last = write_table(ws, TOP, cols, rows, first_col=first)
 
     refs = api_model_list()
     n_tiers = max([len(a.tiers) for a in refs] + [1])
     lk = [("api_model (id)", None), ("provider", None), ("model", None), ("input [USD/MTok]", "price"),
-          ("output [USD/MTok]", "price"), ("cache read [USD/MTok]", "price")]
+          ("output [USD/MTok]", "price"), ("cache read [USD/MTok]", "price"), ("cache read listed", None),
+          ("time-of-day note", None)]
     for t in range(1, n_tiers + 1):
         lk += [(f"tier {t} from [prompt tokens]", "count"), (f"tier {t} input [USD/MTok]", "price"),
                (f"tier {t} output [USD/MTok]", "price"), (f"tier {t} cache read [USD/MTok]", "price")]
     lrows = []
     for a in refs:
-        row: list[Any] = [a.ref, a.base.provider, a.base.model, a.base.input, a.base.output, a.base.cache_read]
+        row: list[Any] = [a.ref, a.base.provider, a.base.model, a.base.input, a.base.output, a.base.cache_read,
+                          a.base.cache_read_listed, a.base.off_peak_note]
         for t in range(n_tiers):
             if t < len(a.tiers):
                 start, tp = a.tiers[t]
@@ -97,20 +177,38 @@ def build(book: Book) -> TierColumns:
             else:
                 row += [None] * 4
         lrows.append(row)
-    first_col = len(cols) + 2
-    llast = write_table(ws, 1, lk, lrows, first_col=first_col)
+    first_col = first + len(cols) + 1
+    llast = write_table(ws, TOP, lk, lrows, first_col=first_col)
     letters = [get_column_letter(first_col + j) for j in range(len(lk))]
-    names = ["tp_ref", "tp_provider", "tp_model", "tp_input", "tp_output", "tp_cache_read"]
+    names = ["tp_ref", "tp_provider", "tp_model", "tp_input", "tp_output", "tp_cache_read", "tp_cache_listed",
+             "tp_note"]
     for t in range(1, n_tiers + 1):
         names += [f"tp_tier{t}_from", f"tp_tier{t}_input", f"tp_tier{t}_output", f"tp_tier{t}_cache_read"]
     for name, col in zip(names, letters):
-        book.name(name, SHEET, f"{col}2:{col}{max(llast, 2)}")
-    book.name("list_api_models", SHEET, f"{letters[0]}2:{letters[0]}{max(llast, 2)}")
-    widths = {"A": 14, "B": 44, "C": 36, "D": 11, "E": 11, "F": 11, "G": 11, "H": 12,
-              get_column_letter(len(cols) + 1): 3}
+        book.name(name, SHEET, f"{col}{TOP + 1}:{col}{max(llast, TOP + 1)}")
+
+    widths = {"A": 28, "B": 10, "C": 11, "D": 11, "E": 25, "F": 42, "G": 3}
+    cat = {0: 14, 1: 44, 2: 36, 5: 25, 6: 25, 8: 40}
+    for j in range(len(cols)):
+        widths[get_column_letter(first + j)] = cat.get(j, 11)
+    widths[get_column_letter(first + len(cols))] = 3
     for j, col in enumerate(letters):
-        widths[col] = 30 if j == 0 else 14 if j < 3 else 12
-    setup_sheet(ws, widths=widths, freeze="C2", print_area=f"A1:H{last}", landscape=False, title_rows="1:1")
-    ws.row_dimensions[1].height = 45
-    ws.auto_filter.ref = f"A1:H{last}"
+        widths[col] = 30 if j == 0 else 14 if j < 3 else 40 if names[j] == "tp_note" else 12
+    setup_sheet(ws, widths=widths, freeze=f"A{TOP + 1}", print_area=f"A1:F{max(printed, TOP + 1)}",
+                landscape=False, title_rows=f"{TOP}:{TOP}")
+    ws.row_dimensions[TOP].height = 45
+    for r in (2, 3):
+        ws.merge_cells(f"A{r}:F{r}")
+        ws[f"A{r}"].alignment = Alignment(wrap_text=True, vertical="top")
+        ws.row_dimensions[r].height = 42
+    right = Alignment(horizontal="right")
+    for k, a in enumerate(drop):
+        if not a.base.cache_read_listed:  # the text in a column of numbers: aligned as they are
+            ws.cell(TOP + 1 + k, 5).alignment = right
+        if a.base.time_of_day:  # the note wraps: the row's cells keep level with its first line
+            for c in range(1, len(dcols) + 1):
+                ws.cell(TOP + 1 + k, c).alignment = Alignment(wrap_text=c == len(dcols), vertical="top",
+                                                              horizontal="right" if c == 5 else None)
+            ws.row_dimensions[TOP + 1 + k].height = 45
+    ws.auto_filter.ref = f"{get_column_letter(first)}{TOP}:{get_column_letter(first + len(cols) - 1)}{last}"
     return TierColumns(tiers=n_tiers)

@@ -3,7 +3,7 @@
 Only the Inputs sheet of the template depends on the scenario (the other sheets are formulas over it
 and catalog tables), but for two static texts: the currency in chart axis titles and the Projection's printed
 months; so one template is built per distinct pair (:func:`layout_key`), usually one for a whole batch. Building a whole template takes about a second, nearly all of it for the
-scenario-independent sheets (the Token Pricing sheet alone has some 18,000 cells); rebuilding the
+scenario-independent sheets (the Token Pricing sheet alone has some 20,000 cells); rebuilding the
 Inputs sheet with the builder's own :func:`workbook.sheets.inputs.build` and splicing its XML
 into the cached archive takes about 50 ms. The result is byte-identical to
 :func:`workbook.builder.workbook_bytes` for the same scenario:
