@@ -97,7 +97,7 @@ def _convert(paths: Sequence[Path], target: str, outdir: Path, timeout_s: float)
     return out
 
 
-def recalc(paths: Iterable[Path | str], outdir: Path | str | None = None, timeout_s: float = 600) -> list[Path]:
+def recalc(paths: Iterable[Path | str], outdir: Path | str | None = None, timeout_s: float = 1200) -> list[Path]:
     """Open each workbook in LibreOffice, recalculate every formula and save it as xlsx in ``outdir``.
 
     Returns the recalculated copies (same stems, in ``outdir``; a temporary folder when not given),
