@@ -284,7 +284,7 @@ def _templates(first: bool) -> dict[str, tuple[str, str | None]]:
                     "int")
     for col, src in zip(_CHART_COLS, ("month", "cumulative_api", "cumulative_cloud", "cumulative_onprem_cash")):
         out[col] = (f"={cell[src]}" if first else f"=IF(ISNUMBER({t}),{cell[src]},{col}{{p}})", None)
-    out.update(hybrid_templates(cell, prev, first))
+    out.update(hybrid_templates(cell, prev, first, FIRST_ROW))
     return out
 
 

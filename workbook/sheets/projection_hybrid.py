@@ -18,8 +18,9 @@ and the fewest that serve the busiest hour; the cheapest candidate is compared w
 The requests served self-hosted, ``sum_h min(R f_h, cap)``, come from the day's shares sorted once (hidden, above
 the table: ``pj_hy_sorted`` and their tail sums ``pj_hy_tail``): ``R x tail(m + 1) + m x cap`` with m the hours
 whose share is at least ``cap / R`` (MATCH on the sorted shares), so no row needs an array formula. The candidate
-columns are hidden, right of the chart columns. Together they add about 1.5 s of LibreOffice CPU time to a
-workbook's recalculation (600 rows; measured on 3 workbooks, 11-12 s without, 16 s with).
+columns are hidden, right of the chart columns. Together they add about 1 to 1.5 s of LibreOffice CPU time to
+a workbook's recalculation (600 rows; 3 workbooks took 10-11.5 s of CPU without them, 12.3-14.3 s with, on a
+shared machine).
 """
 
 from __future__ import annotations
@@ -112,9 +113,11 @@ def kink_share(o: str) -> str:
     return f'=IF({g["split"]},IF({j}<c_hours_per_day,LARGE(hy_shares,{j}+1),0),"n/a")'
 
 
-def hybrid_templates(cell: dict[str, str], prev: dict[str, str], first: bool) -> dict[str, tuple[str, str | None]]:
+def hybrid_templates(cell: dict[str, str], prev: dict[str, str], first: bool,
+                     first_row: int) -> dict[str, tuple[str, str | None]]:
     """Formula templates (of row ``{r}``, row above ``{p}``) of the hybrid and helper columns, keyed by the
-    quantity (visible columns) or the column letter (helpers); ``cell``/``prev`` give the table's other cells."""
+    quantity (visible columns) or the column letter (helpers); ``cell``/``prev`` give the table's other cells,
+    ``first_row`` is month 1's row."""
     t, R = "$A{r}", "$B{r}"
     h = {k: f"{col}{{r}}" for k, col in _HELP.items()}
     v = {k: f"{col}{{r}}" for k, col in HYBRID_COLUMNS.items()}
@@ -152,8 +155,10 @@ def hybrid_templates(cell: dict[str, str], prev: dict[str, str], first: bool) ->
             f[_HELP["onprem_month_cost"]] = month
     g = {k: f"hy_onprem_{k}" for k in ("ok", "per_unit", "rep_cap", "api_fixed", "api_var")}
     units = h["onprem_units"]
-    inst = units if first else f"MAX({pv['hybrid_onprem_servers']}/onprem_servers_per_unit,{units})"
-    f["hybrid_onprem_servers"] = f'IF(NOT({g["ok"]}),"n/a",{inst}*onprem_servers_per_unit)'
+    # running maxima and sums over the range from month 1, not row by row: a 600-row chain of these cells makes
+    # LibreOffice's recalculation several times slower
+    top = f"${_HELP['onprem_units']}${first_row}"
+    f["hybrid_onprem_servers"] = f'IF(NOT({g["ok"]}),"n/a",MAX({top}:{units})*onprem_servers_per_unit)'
     fleet = f"({v['hybrid_onprem_servers']}/onprem_servers_per_unit)"
     served = _served(R, f"({fleet}*{g['per_unit']}*{g['rep_cap']}/c_hours_per_day)")
     kept = (f"IF({fleet}>={_units('onprem_capacity', 'onprem_min_units', R)},onprem_variable*{R},"
@@ -166,8 +171,7 @@ def hybrid_templates(cell: dict[str, str], prev: dict[str, str], first: bool) ->
                                f'{v["hybrid_onprem_servers"]},{v["hybrid_onprem"]}))')
     for cum, src in (("cumulative_hybrid_cloud", "hybrid_cloud"), ("cumulative_hybrid_onprem_cash", "hybrid_onprem_cash"),
                      ("cumulative_hybrid_onprem", "hybrid_onprem")):
-        f[cum] = (f'IF(ISNUMBER({v[src]}),{v[src]},"n/a")' if first else
-                  f'IF(AND(ISNUMBER({v[src]}),ISNUMBER({pv[cum]})),{pv[cum]}+{v[src]},"n/a")')
+        f[cum] = f'IF(ISNUMBER({v[src]}),SUM(${HYBRID_COLUMNS[src]}${first_row}:{v[src]}),"n/a")'
     for flag, cum in (("paid_back_hybrid_cloud", "cumulative_hybrid_cloud"),
                       ("paid_back_hybrid_onprem_cash", "cumulative_hybrid_onprem_cash"),
                       ("paid_back_hybrid_onprem", "cumulative_hybrid_onprem")):
