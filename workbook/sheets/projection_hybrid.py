@@ -171,7 +171,7 @@ def hybrid_templates(cell: dict[str, str], prev: dict[str, str], first: bool,
                                f'{v["hybrid_onprem_servers"]},{v["hybrid_onprem"]}))')
     for cum, src in (("cumulative_hybrid_cloud", "hybrid_cloud"), ("cumulative_hybrid_onprem_cash", "hybrid_onprem_cash"),
                      ("cumulative_hybrid_onprem", "hybrid_onprem")):
-        f[cum] = f'IF(ISNUMBER({v[src]}),SUM(${HYBRID_COLUMNS[src]}${first_row}:{v[src]}),"n/a")'
+        f[cum] = f'IF(ISNUMBER({v[src]}),SUMPRODUCT(${HYBRID_COLUMNS[src]}${first_row}:{v[src]}),"n/a")'
     for flag, cum in (("paid_back_hybrid_cloud", "cumulative_hybrid_cloud"),
                       ("paid_back_hybrid_onprem_cash", "cumulative_hybrid_onprem_cash"),
                       ("paid_back_hybrid_onprem", "cumulative_hybrid_onprem")):
