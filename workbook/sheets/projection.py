@@ -138,7 +138,7 @@ def _settings(book: Book, ws) -> None:
 
 def _answers(book: Book, ws) -> None:
     header_row(ws, 5, ["over the horizon", "", *(v[4] for v in _VIEWS), "note"], height=30)
-    gate = {i: "pj_ok" if i < 4 else f"AND(pj_ok,hy_{'cloud' if i == 4 else 'onprem'}_ok)" for i in range(len(_VIEWS))}
+    gate = {i: "pj_ok" if i < 4 else f"AND(pj_ok,hy_{'cloud' if i == 4 else 'onprem'}_ok=TRUE)" for i in range(len(_VIEWS))}
     ws.merge_cells("A5:B5")
     fail = "pj_status"
     fail = {i: fail if i < 4 else f'IF(pj_ok,"n/a",{fail})' for i in gate}

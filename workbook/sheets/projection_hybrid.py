@@ -110,7 +110,8 @@ def kink_share(o: str) -> str:
     g = {k: f"hy_{o}_{k}" for k in ("split", "per_unit", "rep_cap", "step", "api_var")}
     j = (f"IF({g['api_var']}>0,INT({g['step']}*c_hours_per_day/({g['rep_cap']}*{g['per_unit']}*{g['api_var']})),"
          "c_hours_per_day)")
-    return f'=IF({g["split"]},IF({j}<c_hours_per_day,LARGE(hy_shares,{j}+1),0),"n/a")'
+    # "=TRUE": the Hybrid sheet shows a text instead while the inputs are invalid
+    return f'=IF({g["split"]}=TRUE,IF({j}<c_hours_per_day,LARGE(hy_shares,{j}+1),0),"n/a")'
 
 
 def hybrid_templates(cell: dict[str, str], prev: dict[str, str], first: bool,
