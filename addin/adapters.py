@@ -33,7 +33,8 @@ LAYOUT_HEADER = ["gpus_per_replica", "tensor_parallel", "pipeline_stages", "repl
 CURVE_HEADER = ["requests_per_month", "api", "cloud", "onprem"]
 KEYS_HEADER = ["key", "default", "unit", "meaning"]
 PROJECTION_HEADER = ["month", "requests", "api", "cloud", "onprem", "cumulative_api", "cumulative_cloud",
-                     "cumulative_onprem"]
+                     "cumulative_onprem", "hybrid_cloud", "hybrid_onprem", "cumulative_hybrid_cloud",
+                     "cumulative_hybrid_onprem"]
 PRICE_KINDS = ("input", "output", "cache_read", "cache_write")
 #: Short field names of PRODUCT.md mapped to the catalog's column names.
 GPU_FIELD_ALIASES = {"price": "price_usd", "cloud_price_per_hour": "cloud_price_per_hour_usd"}

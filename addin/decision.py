@@ -26,7 +26,9 @@ MAX_CELL_DRAWS = 100_000
 #: Columns of LLM_SENSITIVITY: the input, its base, low and high values [the key's unit], the change of each
 #: option's monthly cost at low and high [money/month], whether the cheapest option changes, and notes.
 SENSITIVITY_HEADER = ["input", "base", "low", "high", "api_change_low", "api_change_high", "cloud_change_low",
-                      "cloud_change_high", "onprem_change_low", "onprem_change_high", "flips_cheapest", "note"]
+                      "cloud_change_high", "onprem_change_low", "onprem_change_high", "flips_cheapest", "note",
+                      "hybrid_cloud_change_low", "hybrid_cloud_change_high", "hybrid_onprem_change_low",
+                      "hybrid_onprem_change_high"]
 
 
 def _view(value: Any) -> str:
@@ -37,20 +39,31 @@ def _view(value: Any) -> str:
 
 
 def projection(scenario: Any, view: Any = None) -> list[list[Any]]:
-    """Month-by-month table; on-premises columns in the ``cash`` (default) or ``amortised`` view."""
+    """Month-by-month table; on-premises columns (the hybrid's too) in the ``cash`` (default) or ``amortised``
+    view; the hybrids (self-hosted base load, API overflow) after the three options."""
     s = cells.scenario(scenario)
     v = _view(view)
     df = proj.projection(s)
-    onprem, cumulative = ("onprem_cash", "cumulative_onprem_cash") if v == "cash" else ("onprem", "cumulative_onprem")
-    cols = ["month", "requests", "api", "cloud", onprem, "cumulative_api", "cumulative_cloud", cumulative]
+    cash = "_cash" if v == "cash" else ""
+    cols = ["month", "requests", "api", "cloud", f"onprem{cash}", "cumulative_api", "cumulative_cloud",
+            f"cumulative_onprem{cash}", "hybrid_cloud", f"hybrid_onprem{cash}", "cumulative_hybrid_cloud",
+            f"cumulative_hybrid_onprem{cash}"]
     return table(PROJECTION_HEADER, df[cols].to_numpy(dtype=float).tolist())
+
+
+def _projection_option(value: Any, name: str, default: str | None = None) -> str:
+    """api, cloud, onprem, hybrid_cloud or hybrid_onprem (case-insensitive); blank = ``default`` if given."""
+    value = cells._scalar(value, name)
+    if cells._blank(value) and default is not None:
+        return default
+    return proj.check_projection_option(value, name)
 
 
 def payback_month(scenario: Any, option_name: Any, versus: Any = None, view: Any = None) -> Any:
     """First month in which the option's cumulative cost is at most ``versus``'s, or ``"none"``."""
     s = cells.scenario(scenario)
-    a = option(option_name, "option_name")
-    b = option(versus, "versus", "api")
+    a = _projection_option(option_name, "option_name")
+    b = _projection_option(versus, "versus", "api")
     if a == b:
         raise CostModelError("versus", f"must differ from option_name (both {a!r})")
     month = proj.payback_month(s, a, b, _view(view))

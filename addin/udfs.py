@@ -120,13 +120,13 @@ def LLM_SCENARIO_KEYS():
 @_scenario
 @_args(view=VIEW)
 def LLM_PROJECTION(scenario, view=None):
-    """Table (spills): month, requests, monthly cost of api, cloud, onprem and their cumulative costs [money], volume growing by growth_rate_monthly over horizon_months."""
+    """Table (spills): month, requests, monthly cost of api, cloud, onprem and their cumulative costs [money], then hybrid_cloud, hybrid_onprem and theirs (self-hosted base load, API overflow), volume growing by growth_rate_monthly over horizon_months."""
     return run(d.projection, scenario, view)
 
 
 @xw.func(category=CATEGORY)
 @_scenario
-@_args(option_name="Option that must pay back: cloud or onprem (or api).",
+@_args(option_name="Option that must pay back: cloud, onprem, hybrid_cloud or hybrid_onprem (or api).",
        versus='Option it is compared with; blank = "api".', view=VIEW)
 def LLM_PAYBACK_MONTH(scenario, option_name, versus=None, view=None):
     """First month (1 = first) in which the option's cumulative cost is at most that of versus; "none" when that does not happen within horizon_months."""
@@ -137,7 +137,7 @@ def LLM_PAYBACK_MONTH(scenario, option_name, versus=None, view=None):
 @_scenario
 @_args(swing="Relative swing of each input, 0 to below 1; blank = 0.25 (low = base x 0.75, high = base x 1.25).")
 def LLM_SENSITIVITY(scenario, swing=None):
-    """Table (spills): each input's base, low and high values, the change of each option's monthly cost [money/month] at low and high, and whether the cheapest option flips. Largest effect first."""
+    """Table (spills): each input's base, low and high values, the change of each option's monthly cost [money/month] at low and high, whether the cheapest option flips, notes, and the hybrids' changes. Largest effect first."""
     return run(d.sensitivity, scenario, swing)
 
 

@@ -368,7 +368,7 @@ def hybrid(s: Scenario | dict, option: str | None = None, requests_per_month: fl
         raise CostModelError("option_name", "must be cloud or onprem (the hybrid self-hosts part of the load)")
     results = {o: hybrid_arrays(plan, o, shares, r) for o in names}
     best = min(names, key=lambda o: float(results[o]["monthly_cost"][0]))  # ties: cloud first
-    h = {k: float(v[0]) for k, v in results[best].items()}
+    h = {k: float(v[0]) for k, v in results[best].items() if k != "units"}
     o = plan.options[best]
     split = hourly_split(r, shares[0], h["replicas"], float(o.replica_capacity[0]))
     if h["self_hosted_share"] == 1.0 and h["monthly_cost"] == h["self_hosted_only"]:

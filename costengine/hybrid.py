@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from .plan import OptionCost, Plan, cost_at, replicas_at
+from .plan import OptionCost, Plan, cost_at, replicas_at, units_at
 
 __all__ = ["hybrid_arrays", "served"]
 
@@ -48,8 +48,9 @@ def served(n_replicas, requests, shares, replica_capacity) -> np.ndarray:
 def hybrid_arrays(plan: Plan, option: str, shares: np.ndarray, requests=None) -> dict[str, np.ndarray]:
     """The cheapest split between ``option`` (cloud or onprem) and the API, per scenario.
 
-    Returns arrays: ``replicas`` [count], ``self_hosted_share`` [0..1 of requests], ``monthly_cost``,
-    ``api_only``, ``self_hosted_only`` [money/month].
+    Returns arrays: ``replicas`` [count], ``units`` [instances or servers bought, count], ``self_hosted_share``
+    [0..1 of requests], ``monthly_cost``, ``api_only``, ``self_hosted_only`` [money/month]. ``requests`` (one
+    volume, or one per scenario) replaces the plan's volume.
     """
     api: OptionCost = plan.options["api"]
     o: OptionCost = plan.options[option]
@@ -90,9 +91,10 @@ def hybrid_arrays(plan: Plan, option: str, shares: np.ndarray, requests=None) ->
     choice = np.argmin(np.vstack([api_only, best_cost, pure]), axis=0)  # ties: all-API first, then the split
     monthly = np.choose(choice, [api_only, best_cost, pure])
     replicas = np.choose(choice, [np.zeros(rows), best_n, pure_replicas])
+    units = np.choose(choice, [np.zeros(rows), k[col, best], units_at(o, plan.peak, r)])
     share = np.choose(choice, [np.zeros(rows), best_share, np.ones(rows)])
-    return {"replicas": replicas, "self_hosted_share": share, "monthly_cost": monthly, "api_only": api_only,
-            "self_hosted_only": pure}
+    return {"replicas": replicas, "units": units, "self_hosted_share": share, "monthly_cost": monthly,
+            "api_only": api_only, "self_hosted_only": pure}
 
 
 def hourly_split(requests: float, shares: np.ndarray, replicas: float, replica_capacity: float) -> dict[str, Any]:

@@ -23,6 +23,18 @@ Each month is costed with the piecewise-linear cost functions of :mod:`costengin
     maintenance)``. Capex is paid in cash (``onprem_interest_rate`` and ``onprem_amortization_months`` do not
     apply) and servers are not replaced within the horizon.
 
+- **hybrid_cloud** (:mod:`costengine.hybrid`): rented replicas follow demand, so the cheapest split is chosen
+  again every month at ``R_t`` (its N re-optimised per month): ``hybrid_cloud_t = hybrid monthly cost at R_t``,
+  never dearer than ``api`` or ``cloud`` in the same month.
+- **hybrid_onprem**: the hybrid's servers are bought and kept as the pure option's are. Each month the cheapest
+  split at ``R_t`` asks for ``u_t`` servers (0 when all-API is cheapest); the installed count is the running
+  maximum ``H_t = max(H_{t-1}, u_t)``, ``H_0 = 0``. While ``H_t = u_t`` (always when volume does not fall) the
+  month costs the hybrid monthly cost at ``R_t`` (amortised view), never dearer than ``api`` or ``onprem``;
+  when volume falls and servers are left over, they serve what they can: all of it when they cover the volume
+  sized with ``peak_to_average``, otherwise each hour up to their capacity with the rest sent to the API. Cash
+  view as for onprem: ``capex x (servers added)`` plus staff, the API's part and ``(energy + maintenance) x
+  servers``.
+
 Discounting (:func:`npv`): the annual rate r becomes the monthly rate ``i = (1 + r) ** (1/12) - 1``; the
 cost of month t is paid at the end of month t and discounted by ``(1 + i) ** t``, so month 1 is discounted
 by one month (end-of-period convention; ``numpy_financial.npv(i, [0, C_1, ..., C_H])`` gives the same).
@@ -30,21 +42,30 @@ by one month (end-of-period convention; ``numpy_financial.npv(i, [0, C_1, ..., C
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 
 from .catalogs import Catalog
 from .engine import OPTIONS, check_option, plan_for
 from .errors import CostModelError
-from .plan import cost_at, replicas_at, units_at
+from .hybrid import hybrid_arrays, served
+from .plan import OptionCost, Plan, cost_at, replicas_at, units_at
+from .profiles import profile_weights
 from .rules import payback_month_of
 from .scenario import Scenario
 
-__all__ = ["VIEWS", "PROJECTION_UNITS", "projection", "payback_month", "npv", "decision_summary",
-           "monthly_discount_rate", "onprem_cash_terms"]
+__all__ = ["VIEWS", "HYBRIDS", "PROJECTION_OPTIONS", "PROJECTION_UNITS", "projection", "payback_month", "npv", "decision_summary",
+           "monthly_discount_rate", "onprem_cash_terms", "check_projection_option"]
 
 #: The two views of on-premises cost (see the module docstring).
 VIEWS: tuple[str, ...] = ("cash", "amortised")
+
+#: The hybrid options of the projection (self-hosted base load, API overflow; :mod:`costengine.hybrid`).
+HYBRIDS: tuple[str, ...] = ("hybrid_cloud", "hybrid_onprem")
+#: Every option :func:`payback_month`, :func:`npv` and :func:`decision_summary` know.
+PROJECTION_OPTIONS: tuple[str, ...] = (*OPTIONS, *HYBRIDS)
 
 #: Unit of each column of :func:`projection` (also in ``DataFrame.attrs["units"]``).
 PROJECTION_UNITS: dict[str, str] = {
@@ -57,6 +78,12 @@ PROJECTION_UNITS: dict[str, str] = {
     "cumulative_api": "money", "cumulative_cloud": "money", "cumulative_onprem": "money (amortised view)",
     "cumulative_onprem_cash": "money (cash view)",
     "discount_factor": "ratio, 1 / (1 + i)^month",
+    "hybrid_cloud": "money/month", "hybrid_cloud_replicas": "count", "hybrid_cloud_share": "share of requests",
+    "hybrid_onprem": "money/month (amortised view)", "hybrid_onprem_servers": "count (installed)",
+    "hybrid_onprem_servers_added": "count", "hybrid_onprem_share": "share of requests",
+    "hybrid_onprem_capex": "money/month (cash view)", "hybrid_onprem_running": "money/month (cash view)",
+    "hybrid_onprem_cash": "money/month (cash view)", "cumulative_hybrid_cloud": "money",
+    "cumulative_hybrid_onprem": "money (amortised view)", "cumulative_hybrid_onprem_cash": "money (cash view)",
 }
 
 
@@ -111,13 +138,18 @@ def projection(s: Scenario | dict, catalog: Catalog | None = None) -> pd.DataFra
         amortised view], ``cloud_replicas``, ``onprem_servers`` (installed), ``onprem_servers_added`` [count],
         ``onprem_capex``, ``onprem_running``, ``onprem_cash`` [money/month; cash view],
         ``cumulative_api``, ``cumulative_cloud``, ``cumulative_onprem``, ``cumulative_onprem_cash`` [money],
-        ``discount_factor`` [ratio].
+        ``discount_factor`` [ratio]; the hybrids: ``hybrid_cloud`` [money/month], ``hybrid_cloud_replicas``
+        [count], ``hybrid_cloud_share`` [share served self-hosted], ``hybrid_onprem`` [money/month, amortised],
+        ``hybrid_onprem_servers`` (installed), ``hybrid_onprem_servers_added`` [count], ``hybrid_onprem_share``,
+        ``hybrid_onprem_capex``, ``hybrid_onprem_running``, ``hybrid_onprem_cash`` [money/month, cash view],
+        ``cumulative_hybrid_cloud``, ``cumulative_hybrid_onprem``, ``cumulative_hybrid_onprem_cash`` [money].
 
     Notes
     -----
     ``R_t = R * (1 + g) ** (t - 1)``; cloud replicas follow demand; on-prem servers installed
     ``N_t = max(N_{t-1}, needed_t)``; cash view pays ``capex * (N_t - N_{t-1})`` in month t.
-    See the module docstring for both on-premises views.
+    The cloud hybrid re-optimises its replicas every month; the on-premises hybrid keeps the running maximum
+    of each month's cheapest split. See the module docstring for both on-premises views.
 
     Examples
     --------
@@ -156,9 +188,72 @@ def projection(s: Scenario | dict, catalog: Catalog | None = None) -> pd.DataFra
         out[f"cumulative_{name}"] = np.cumsum(out[name])
     out["cumulative_onprem_cash"] = np.cumsum(out["onprem_cash"])
     out["discount_factor"] = (1.0 + monthly_discount_rate(s.discount_rate_annual)) ** -months.astype(float)
+    out.update(_hybrid_columns(plan, s.load_profile, requests, capex, running))
     df = pd.DataFrame(out)
     df.attrs["units"] = dict(PROJECTION_UNITS)
     return df
+
+
+def _monthly_plan(plan: Plan, months: int) -> Plan:
+    """The one-scenario ``plan`` repeated once per month (every coefficient the same)."""
+    idx = np.zeros(months, dtype=int)
+    opts = {name: OptionCost(**{f.name: getattr(o, f.name)[idx] for f in dataclasses.fields(o)})
+            for name, o in plan.options.items()}
+    return Plan(requests=plan.requests[idx], tokens=plan.tokens[idx], peak=plan.peak[idx], hours=plan.hours[idx],
+                options=opts)
+
+
+def _hybrid_columns(plan: Plan, load_profile: str | None, requests: np.ndarray, capex: float,
+                    running: float) -> dict[str, np.ndarray]:
+    """The hybrid columns of :func:`projection` (see the module docstring for the rules)."""
+    months = len(requests)
+    mplan = _monthly_plan(plan, months)
+    shares = np.repeat(np.array([profile_weights(load_profile)], dtype=float), months, axis=0)
+    out: dict[str, np.ndarray] = {}
+    hc = hybrid_arrays(mplan, "cloud", shares, requests)
+    out["hybrid_cloud"], out["hybrid_cloud_replicas"] = hc["monthly_cost"], hc["replicas"]
+    out["hybrid_cloud_share"] = hc["self_hosted_share"]
+    ho = hybrid_arrays(mplan, "onprem", shares, requests)
+    api, onp = mplan.options["api"], mplan.options["onprem"]
+    units = np.maximum.accumulate(ho["units"])
+    kept = units > ho["units"]  # servers left over from a month of larger volume
+    covers = units >= units_at(onp, mplan.peak, requests)  # as many as the pure option sized for the peak
+    got = served((units * onp.replicas_per_unit)[:, None], requests, shares, onp.replica_capacity)[:, 0]
+    overflow = requests - got
+    overflow = np.where(overflow > 1e-9 * requests, overflow, 0.0)
+    api_part = np.where(covers, onp.variable * requests, np.where(overflow > 0, api.fixed, 0.0)
+                        + api.variable * overflow)
+    amortised = np.where(kept, onp.fixed + onp.step * units + api_part, ho["monthly_cost"])
+    share = np.where(covers, 1.0, np.where(requests > 0, got / np.where(requests > 0, requests, 1.0), 0.0))
+    installed = units * onp.nodes_per_unit
+    added = np.diff(installed, prepend=0.0)
+    out["hybrid_onprem"] = amortised
+    out["hybrid_onprem_servers"], out["hybrid_onprem_servers_added"] = installed, added
+    out["hybrid_onprem_share"] = np.where(kept, share, ho["self_hosted_share"])
+    out["hybrid_onprem_capex"] = capex * added
+    # without servers the month is all API; with them: staff, the API's part and the servers' running cost
+    out["hybrid_onprem_running"] = np.where(units > 0, amortised - onp.step * units + running * installed, amortised)
+    out["hybrid_onprem_cash"] = out["hybrid_onprem_capex"] + out["hybrid_onprem_running"]
+    for name in (*HYBRIDS, "hybrid_onprem_cash"):
+        out[f"cumulative_{name}"] = np.cumsum(out[name])
+    return out
+
+
+def check_projection_option(option, key: str = "option") -> str:
+    """The option name: api, cloud, onprem (:func:`costengine.engine.check_option`), hybrid_cloud or
+    hybrid_onprem ("hybrid-cloud", "Hybrid onprem" too); raises naming ``key``."""
+    if isinstance(option, str) and option.strip().lower().startswith("hybrid"):
+        rest = option.strip().lower()[len("hybrid"):].strip(" _-")
+        try:
+            name = check_option(rest, key)
+        except CostModelError:
+            name = "api"
+        if name != "api":
+            return f"hybrid_{name}"
+    try:
+        return check_option(option, key)
+    except CostModelError:
+        raise CostModelError(key, f"must be one of {', '.join(PROJECTION_OPTIONS)} (got {option!r})") from None
 
 
 def _check_view(view: str) -> str:
@@ -169,7 +264,7 @@ def _check_view(view: str) -> str:
 
 
 def _monthly_column(option: str, view: str) -> str:
-    return "onprem_cash" if option == "onprem" and view == "cash" else option
+    return f"{option}_cash" if option in ("onprem", "hybrid_onprem") and view == "cash" else option
 
 
 def payback_month(s: Scenario | dict, option: str, versus: str = "api", view: str = "cash",
@@ -180,7 +275,7 @@ def payback_month(s: Scenario | dict, option: str, versus: str = "api", view: st
     ----------
     s : Scenario or mapping
         The scenario (see :func:`projection`).
-    option, versus : {"api", "cloud", "onprem"}
+    option, versus : {"api", "cloud", "onprem", "hybrid_cloud", "hybrid_onprem"}
         The option that must pay back, and the one it is compared with (default ``"api"``).
     view : {"cash", "amortised"}
         On-premises cost view (default ``"cash"``: capex paid when servers are bought, which is what
@@ -193,7 +288,7 @@ def payback_month(s: Scenario | dict, option: str, versus: str = "api", view: st
         cumulative cost through month t [money]; ``None`` when it never happens within ``horizon_months``.
         Month 1 means ``option`` is no dearer from the start.
     """
-    a, b = check_option(option, "option"), check_option(versus, "versus")
+    a, b = check_projection_option(option, "option"), check_projection_option(versus, "versus")
     if a == b:
         raise CostModelError("versus", f"must differ from option (both {a!r})")
     v = _check_view(view)
@@ -212,7 +307,7 @@ def npv(s: Scenario | dict, option: str, view: str = "cash", catalog: Catalog | 
     ``C_t`` the cost of month t (paid at the end of the month), in the chosen on-premises ``view``.
     Equals ``numpy_financial.npv(i, [0, C_1, ..., C_H])``.
     """
-    opt = check_option(option, "option")
+    opt = check_projection_option(option, "option")
     v = _check_view(view)
     df = projection(s, catalog)
     return float(np.sum(df[_monthly_column(opt, v)].to_numpy() * df["discount_factor"].to_numpy()))
@@ -221,14 +316,15 @@ def npv(s: Scenario | dict, option: str, view: str = "cash", catalog: Catalog | 
 def decision_summary(s: Scenario | dict, catalog: Catalog | None = None) -> pd.DataFrame:
     """Horizon totals per option (index ``option``).
 
-    Columns: ``total_cost`` and ``npv`` [money; amortised view], ``total_cost_cash`` and ``npv_cash``
-    [money; cash view: equal to the former for api and cloud], ``payback_month_vs_api`` (cash view) and
+    Rows: api, cloud, onprem, hybrid_cloud, hybrid_onprem (:data:`PROJECTION_OPTIONS`). Columns:
+    ``total_cost`` and ``npv`` [money; amortised view], ``total_cost_cash`` and ``npv_cash`` [money; cash
+    view: equal to the former for api, cloud and hybrid_cloud], ``payback_month_vs_api`` (cash view) and
     ``payback_month_vs_api_amortised`` [month number; NaN when none within the horizon, and for the API].
     """
     df = projection(s, catalog)
     disc = df["discount_factor"].to_numpy()
     rows = []
-    for name in OPTIONS:
+    for name in PROJECTION_OPTIONS:
         row: dict[str, object] = {"option": name}
         for suffix, view in (("", "amortised"), ("_cash", "cash")):
             col = df[_monthly_column(name, view)].to_numpy()
@@ -238,7 +334,7 @@ def decision_summary(s: Scenario | dict, catalog: Catalog | None = None) -> pd.D
             if name == "api":
                 row[f"payback_month_vs_api{suffix}"] = np.nan
                 continue
-            ca = df[f"cumulative_{name}" + ("_cash" if name == "onprem" and view == "cash" else "")].to_numpy()
+            ca = df[f"cumulative_{_monthly_column(name, view)}"].to_numpy()
             month = payback_month_of(ca, df["cumulative_api"].to_numpy())
             row[f"payback_month_vs_api{suffix}"] = np.nan if month is None else float(month)
         rows.append(row)

@@ -45,20 +45,24 @@ from .crossing import breakeven_arrays
 from .engine import OPTIONS, PAIRS, TEXT_KEYS, plan_for
 from .errors import CostModelError, closest
 from . import billing
+from .hybrid import hybrid_arrays
 from .plan import Plan, cost_at
+from .profiles import profile_weights
 from .projection import onprem_cash_terms
 from .rules import check_value
 from .rules import is_whole as _is_count
 from .rules import numeric_bounds as _bounds
 from .scenario import SCENARIO_KEYS, Scenario
 
-__all__ = ["DEFAULT_SWING", "SENSITIVITY_KEYS", "sensitivity", "resolved_value"]
+__all__ = ["DEFAULT_SWING", "HYBRIDS", "SENSITIVITY_KEYS", "sensitivity", "resolved_value"]
 
 #: Default relative swing (+-25%).
 DEFAULT_SWING = 0.25
 _NOT_SWUNG = frozenset({"growth_rate_monthly", "horizon_months", "discount_rate_annual"})
 #: The keys :func:`sensitivity` swings, in scenario order.
 SENSITIVITY_KEYS: tuple[str, ...] = tuple(k for k in SCENARIO_KEYS if k not in TEXT_KEYS and k not in _NOT_SWUNG)
+#: The hybrid options (:mod:`costengine.hybrid`) whose cost is given under each swing, N re-optimised.
+HYBRIDS: tuple[str, ...] = ("hybrid_cloud", "hybrid_onprem")
 _COUNTS_FROM_MEMORY = frozenset({"cloud_gpus_per_replica", "onprem_gpus_per_server"})
 _API_PRICE = {"api_input_price_per_mtok": "input", "api_output_price_per_mtok": "output",
               "api_cached_input_price_per_mtok": "cache_read"}
@@ -68,7 +72,8 @@ _COLUMNS = ["input", "key", "base", "low", "high",
             *(f"{n}_cost_{side}" for n in OPTIONS for side in ("low", "high")),
             *(f"{n}_change_{side}" for n in OPTIONS for side in ("low", "high")),
             *(f"breakeven_{a}_{b}_{side}" for a, b in PAIRS for side in ("low", "high")),
-            "cheapest_low", "cheapest_high", "flips_cheapest", "size", "note"]
+            "cheapest_low", "cheapest_high", "flips_cheapest", "size", "note",
+            *(f"{h}_{kind}_{side}" for h in HYBRIDS for kind in ("cost", "change") for side in ("low", "high"))]
 
 
 def resolved_value(s: Scenario | dict, key: str, catalog: Catalog | None = None) -> float | None:
@@ -174,9 +179,11 @@ def _scaled(plan: Plan, options: tuple[str, ...], factor: float) -> Plan:
     return dataclasses.replace(plan, options=opts)
 
 
-def _evaluate(plan: Plan) -> dict[str, float]:
+def _evaluate(plan: Plan, shares: np.ndarray) -> dict[str, float]:
     costs = {name: float(cost_at(plan.options[name], plan.peak, plan.requests)[0]) for name in OPTIONS}
     out: dict[str, Any] = {f"{n}_cost": c for n, c in costs.items()}
+    for h in HYBRIDS:  # the cheapest split at the swung inputs: N chosen again
+        out[f"{h}_cost"] = float(hybrid_arrays(plan, h.removeprefix("hybrid_"), shares)["monthly_cost"][0])
     out["cheapest"] = OPTIONS[int(np.argmin([costs[n] for n in OPTIONS]))]
     for a, b in PAIRS:
         out[f"breakeven_{a}_{b}"] = float(breakeven_arrays(plan.options[a], plan.options[b], plan.peak)[0])
@@ -217,8 +224,11 @@ def sensitivity(s: Scenario | dict, swing: float = DEFAULT_SWING, ranges: Any = 
         ``{option}_change_high`` [money/month; change = cost - base cost]; ``breakeven_{a}_{b}_low`` and
         ``_high`` [requests/month; NaN = no crossing]; ``cheapest_low``, ``cheapest_high``,
         ``flips_cheapest`` (either differs from the base's cheapest); ``size`` [money/month] = the largest
-        absolute change of any option's cost (the sort key); ``note`` (clipping, errors). ``attrs["base"]``
-        holds the base costs, cheapest and break-evens.
+        absolute change of any of the three options' cost (the sort key); ``note`` (clipping, errors); then
+        ``hybrid_cloud_cost_low``, ``_high``, ``hybrid_cloud_change_low``, ``_high`` and the same for
+        ``hybrid_onprem`` [money/month]: the hybrid's cost with its replicas chosen again at the swung inputs
+        (:mod:`costengine.hybrid`; the hybrids enter neither ``size`` nor ``cheapest``). ``attrs["base"]``
+        holds the base costs (hybrids too), cheapest and break-evens.
 
     Notes
     -----
@@ -241,7 +251,8 @@ def sensitivity(s: Scenario | dict, swing: float = DEFAULT_SWING, ranges: Any = 
         if k not in wanted:
             wanted.append(k)
     base_plan = plan_for(s, cat)
-    base = _evaluate(base_plan)
+    shares = np.array([profile_weights(s.load_profile)], dtype=float)
+    base = _evaluate(base_plan, shares)
 
     rows = []
     for key in wanted:
@@ -261,7 +272,7 @@ def sensitivity(s: Scenario | dict, swing: float = DEFAULT_SWING, ranges: Any = 
         for label, scale_opts, value in targets:
             if value is None or not math.isfinite(value):
                 continue
-            rows.append(_row(s, cat, key, label, scale_opts, value, sw, given.get(key), base_plan, base))
+            rows.append(_row(s, cat, key, label, scale_opts, value, sw, given.get(key), base_plan, base, shares))
     df = pd.DataFrame(rows, columns=_COLUMNS)
     if len(df):
         df = df.sort_values("size", ascending=False, kind="stable", na_position="last").reset_index(drop=True)
@@ -271,7 +282,8 @@ def sensitivity(s: Scenario | dict, swing: float = DEFAULT_SWING, ranges: Any = 
 
 
 def _row(s: Scenario, cat: Catalog, key: str, label: str, scale_opts: tuple[str, ...], base_value: float,
-         sw: float, explicit: tuple[float, float] | None, base_plan: Plan, base: dict[str, Any]) -> dict[str, Any]:
+         sw: float, explicit: tuple[float, float] | None, base_plan: Plan, base: dict[str, Any],
+         shares: np.ndarray) -> dict[str, Any]:
     notes: list[str] = []
     if explicit is not None:
         lo, hi = explicit
@@ -286,12 +298,12 @@ def _row(s: Scenario, cat: Catalog, key: str, label: str, scale_opts: tuple[str,
                 plan = _scaled(base_plan, scale_opts, value / base_value)
             else:
                 plan = plan_for(s.replace(**{key: int(value) if _is_count(key) else value}), cat)
-            res = _evaluate(plan)
+            res = _evaluate(plan, shares)
         except CostModelError as exc:
             notes.append(f"{side}: {exc}")
-            res = {f"{n}_cost": np.nan for n in OPTIONS} | {"cheapest": None} | \
+            res = {f"{n}_cost": np.nan for n in (*OPTIONS, *HYBRIDS)} | {"cheapest": None} | \
                 {f"breakeven_{a}_{b}": np.nan for a, b in PAIRS}
-        for name in OPTIONS:
+        for name in (*OPTIONS, *HYBRIDS):
             row[f"{name}_cost_{side}"] = res[f"{name}_cost"]
             row[f"{name}_change_{side}"] = res[f"{name}_cost"] - base[f"{name}_cost"]
         for a, b in PAIRS:

@@ -199,9 +199,16 @@ def decision_cases() -> dict[str, Scenario]:
              "shrinking": Scenario(growth_rate_monthly=-0.04, horizon_months=30, min_replicas=1,
                                    requests_per_month=3e7),
              "full_horizon": Scenario(growth_rate_monthly=0.01, horizon_months=600),
-             "overflow": Scenario(growth_rate_monthly=10, horizon_months=600)}
+             "overflow": Scenario(growth_rate_monthly=10, horizon_months=600),
+             # docs/hybrid.md's example: the hybrids split the load, growing and shrinking (servers kept)
+             "hybrid_growth": Scenario(api_model="claude-haiku-4-5", load_profile="burstgpt-chatgpt-conversation",
+                                       requests_per_month=3e7, min_replicas=1, growth_rate_monthly=0.06,
+                                       horizon_months=36),
+             "hybrid_shrinking": Scenario(api_model="claude-haiku-4-5", load_profile="burstgpt-chatgpt-conversation",
+                                          requests_per_month=6e7, min_replicas=1, growth_rate_monthly=-0.08,
+                                          horizon_months=30)}
     rng = np.random.default_rng(20261126)
-    while len(cases) < 5 + N_RANDOM_GROWTH:
+    while len(cases) < 7 + N_RANDOM_GROWTH:
         try:
             s = random_scenario(rng)
             plan_for(s)

@@ -150,14 +150,19 @@ def test_projection_and_payback_match_the_engine():
     df = proj.projection(s)
     cash = u.LLM_PROJECTION(rng)
     assert cash[0] == ["month", "requests", "api", "cloud", "onprem", "cumulative_api", "cumulative_cloud",
-                       "cumulative_onprem"]
+                       "cumulative_onprem", "hybrid_cloud", "hybrid_onprem", "cumulative_hybrid_cloud",
+                       "cumulative_hybrid_onprem"]
     assert len(cash) == 25
+    assert [r[9] for r in cash[1:]] == df["hybrid_onprem_cash"].tolist()
+    assert [r[8] for r in cash[1:]] == df["hybrid_cloud"].tolist()
     assert [r[4] for r in cash[1:]] == df["onprem_cash"].tolist()
     assert [r[7] for r in cash[1:]] == df["cumulative_onprem_cash"].tolist()
     assert [r[2] for r in cash[1:]] == df["api"].tolist()
     amortised = u.LLM_PROJECTION(rng, "Amortized")
     assert [r[4] for r in amortised[1:]] == df["onprem"].tolist()
-    for opt, versus, view in [("onprem", None, None), ("cloud", "api", "amortised"), ("onprem", "cloud", "cash")]:
+    assert [r[11] for r in amortised[1:]] == df["cumulative_hybrid_onprem"].tolist()
+    for opt, versus, view in [("onprem", None, None), ("cloud", "api", "amortised"), ("onprem", "cloud", "cash"),
+                              ("hybrid_onprem", None, None), ("Hybrid-Cloud", "onprem", "amortised")]:
         want = proj.payback_month(s, opt, versus or "api", view or "cash")
         got = u.LLM_PAYBACK_MONTH(rng, opt, versus, view)
         assert got == ("none" if want is None else float(want))
@@ -184,6 +189,7 @@ def test_sensitivity_table_matches_the_engine():
     assert first["low"] == want["low"] and first["high"] == want["high"]
     assert first["onprem_change_high"] == want["onprem_change_high"]
     assert first["flips_cheapest"] is bool(want["flips_cheapest"])
+    assert first["hybrid_onprem_change_high"] == want["hybrid_onprem_change_high"]
     assert u.LLM_SENSITIVITY(MADE_UP_RANGE, 1.0).startswith("#LLM! swing must be a number from 0 to below 1")
 
 

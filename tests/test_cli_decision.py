@@ -28,8 +28,11 @@ def test_projection_json_months_and_summary():
     assert abs(months[-1]["cumulative_api"] - 12 * 12_088) < 1e-6
     assert abs(months[0]["onprem"] - 12_393.0666667) < 1e-4  # amortised view
     options = [row["option"] for row in doc["projection"]["summary"]]
-    assert options == ["api", "cloud", "onprem"]
+    assert options == ["api", "cloud", "onprem", "hybrid_cloud", "hybrid_onprem"]
     assert [row["option"] for row in doc["comparison"]] == ["api", "cloud", "onprem"]
+    for m in months:  # the hybrids are never dearer than all-API or their pure option in any month
+        assert m["hybrid_cloud"] <= min(m["api"], m["cloud"]) * (1 + 1e-12)
+        assert m["hybrid_onprem"] <= min(m["api"], m["onprem"]) * (1 + 1e-12)
 
 
 def test_sensitivity_json_is_the_engine_table():
@@ -46,6 +49,7 @@ def test_tables_in_the_terminal():
     assert result.exit_code == 0, result.output
     assert "Projection over 36 months" in result.stdout
     assert "pays back against the API" in result.stdout
+    assert "hybrid_onprem pays back against the API" in result.stdout and "hybrid_cloud: " in result.stdout
     assert "Sensitivity: each input at -25% / +25%" in result.stdout
     assert "inputs that flip the cheapest option" in result.stdout
 

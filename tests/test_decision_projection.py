@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import MADE_UP
 from costengine import CostModelError, Scenario, load_catalog, monthly_cost, plan_for
 from costengine.projection import (decision_summary, monthly_discount_rate, npv, onprem_cash_terms, payback_month,
                                    projection)
@@ -204,3 +205,69 @@ def test_projection_properties(growth, volume, horizon, peak):
     assert df["cloud"].iloc[t] == pytest.approx(monthly_cost(s, "cloud", r), rel=1e-12)
     # on-prem (amortised) is never below the single-month cost: installed >= needed
     assert df["onprem"].iloc[t] >= monthly_cost(s, "onprem", r) - 1e-6
+
+
+_HYBRID_CASES = [
+    {**MADE_UP, "load_profile": "burstgpt-chatgpt-conversation", "growth_rate_monthly": 0.15, "horizon_months": 30,
+     "requests_per_month": 3e5, "cloud_billing": "always_on", "api_output_price_per_mtok": 30.0},
+    {**HAND, "growth_rate_monthly": 0.08, "horizon_months": 40, "requests_per_month": 2e5,
+     "load_profile": "azure-2024-coding", "api_monthly_fixed": 2_000.0},
+    {**MADE_UP, "load_profile": ",".join(["1"] * 20 + ["9"] * 4), "growth_rate_monthly": 0.0, "horizon_months": 6,
+     "requests_per_month": 6e6, "cloud_billing": "always_on"},
+]
+
+
+@pytest.mark.parametrize("case", range(len(_HYBRID_CASES)))
+def test_hybrid_month_by_month_is_the_brute_force_and_never_dearer(case):
+    from test_hybrid import brute_force
+
+    s = Scenario(**_HYBRID_CASES[case])
+    df = projection(s)
+    assert (np.diff(df["hybrid_onprem_servers"]) >= 0).all()
+    splits = 0
+    for t in range(len(df)):
+        month = s.replace(requests_per_month=float(df["requests"].iloc[t]))
+        for name, pure in (("hybrid_cloud", "cloud"), ("hybrid_onprem", "onprem")):
+            got = float(df[name].iloc[t])
+            assert got <= min(df["api"].iloc[t], df[pure].iloc[t]) * (1 + 1e-12), (t, name)
+            # volume does not fall: the running maximum is each month's own optimum, the brute force over N
+            assert got == pytest.approx(brute_force(month, pure), rel=1e-12), (t, name)
+        splits += 0 < df["hybrid_cloud_share"].iloc[t] < 1
+    assert splits > 0  # the cases exercise real splits, not only the pure options
+    # the cash view pays the servers' capex when they are bought, the amortised view spreads it
+    capex, _ = onprem_cash_terms(s)
+    assert df["hybrid_onprem_capex"].sum() == pytest.approx(capex * df["hybrid_onprem_servers"].iloc[-1])
+    assert df["cumulative_hybrid_onprem_cash"].iloc[-1] == pytest.approx(df["hybrid_onprem_cash"].sum())
+
+
+def test_hybrid_onprem_keeps_its_servers_when_volume_falls():
+    s = Scenario(**{**MADE_UP, "load_profile": "burstgpt-chatgpt-conversation", "requests_per_month": 2e7,
+                    "growth_rate_monthly": -0.3, "horizon_months": 12})
+    df = projection(s)
+    servers = df["hybrid_onprem_servers"].to_numpy()
+    assert servers[0] > 0 and (servers == servers[0]).all()
+    assert df["hybrid_onprem_servers_added"].tolist() == [servers[0]] + [0.0] * 11
+    assert df["hybrid_cloud_replicas"].iloc[-1] < df["hybrid_cloud_replicas"].iloc[0]  # rented ones are released
+    onp = plan_for(s).options["onprem"]
+    last = df.iloc[-1]
+    # the kept servers cover the last month's small volume: no API part, staff + the fleet's amortised cost
+    assert last["hybrid_onprem_share"] == 1.0
+    assert last["hybrid_onprem"] == pytest.approx(onp.fixed[0] + onp.step[0] * servers[0] / onp.nodes_per_unit[0])
+
+
+def test_hybrids_in_payback_npv_and_summary(hand):
+    s = hand.replace(growth_rate_monthly=0.1, horizon_months=24, load_profile="azure-2024-coding")
+    df, summ = projection(s), decision_summary(s)
+    assert list(summ.index) == ["api", "cloud", "onprem", "hybrid_cloud", "hybrid_onprem"]
+    assert summ.loc["hybrid_onprem", "total_cost_cash"] == pytest.approx(df["hybrid_onprem_cash"].sum())
+    assert summ.loc["hybrid_onprem", "total_cost"] == pytest.approx(df["hybrid_onprem"].sum())
+    assert summ.loc["hybrid_cloud", "npv"] == pytest.approx(npv(s, "Hybrid-Cloud"))
+    assert npv(s, "hybrid_onprem", view="amortised") == pytest.approx(
+        float((df["hybrid_onprem"] * df["discount_factor"]).sum()))
+    month = payback_month(s, "hybrid_onprem")
+    assert summ.loc["hybrid_onprem", "payback_month_vs_api"] == (np.nan if month is None else month)
+    cum, api = df["cumulative_hybrid_onprem_cash"].to_numpy(), df["cumulative_api"].to_numpy()
+    assert month is not None and cum[month - 1] <= api[month - 1] and (cum[:month - 1] > api[:month - 1]).all()
+    with pytest.raises(CostModelError, match="hybrid_cloud") as err:
+        npv(s, "hybrid_gpu")
+    assert err.value.key == "option"

@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from costengine import CostModelError, Scenario, breakeven, cheapest, load_catalog, monthly_cost, plan_for
+from costengine import (CostModelError, Scenario, breakeven, cheapest, hybrid, load_catalog, monthly_cost,
+                        plan_for)
 from costengine.sensitivity import SENSITIVITY_KEYS, resolved_value, sensitivity
 
 from test_decision_projection import HAND
@@ -196,3 +197,26 @@ def test_bad_arguments_name_the_key(kwargs, key):
 def test_sensitivity_keys_are_the_numeric_cost_inputs():
     assert "growth_rate_monthly" not in SENSITIVITY_KEYS and "model" not in SENSITIVITY_KEYS
     assert "seconds_per_request" in SENSITIVITY_KEYS and "requests_per_month" in SENSITIVITY_KEYS
+
+
+def test_hybrid_cost_under_each_swing_is_the_hybrid_of_the_swung_scenario():
+    from test_hybrid import brute_force
+
+    s = Scenario(**{**HAND, "load_profile": "burstgpt-chatgpt-conversation", "peak_to_average": None,
+                    "requests_per_month": 4e6, "api_output_price_per_mtok": 3.0, "api_input_price_per_mtok": 1.0})
+    df = sensitivity(s)
+    base = df.attrs["base"]
+    assert base["hybrid_cloud_cost"] == pytest.approx(hybrid(s, "cloud")["monthly_cost"], rel=1e-12)
+    moved = 0
+    for rec in df.to_dict("records"):
+        for side in ("low", "high"):
+            value = rec[side]
+            swung = s.replace(**{rec["key"]: int(value) if float(value).is_integer() and rec["key"] in (
+                "min_replicas", "onprem_amortization_months") else value})
+            for option in ("cloud", "onprem"):
+                got = rec[f"hybrid_{option}_cost_{side}"]
+                assert got <= min(rec[f"api_cost_{side}"], rec[f"{option}_cost_{side}"]) * (1 + 1e-12)
+                assert got == pytest.approx(brute_force(swung, option), rel=1e-12), (rec["key"], side, option)
+                assert rec[f"hybrid_{option}_change_{side}"] == pytest.approx(got - base[f"hybrid_{option}_cost"])
+                moved += abs(rec[f"hybrid_{option}_change_{side}"]) > 0
+    assert moved > 10

@@ -18,7 +18,7 @@ from workbook.sheets.token_pricing import CACHE_NOT_LISTED, SHEET, TOP, WELL_KNO
 
 #: Functions that Excel 2010 and LibreOffice 7.4 both have (the workbook may use no other; ROW gives a catalog line
 #: its place for the first-match picks).
-EXCEL_2010 = {"AND", "COUNT", "EXP", "IF", "INDEX", "INT", "ISNA", "ISNUMBER", "LEFT", "LEN", "LN", "LOWER", "MATCH", "MAX",
+EXCEL_2010 = {"AND", "CHOOSE", "COUNT", "EXP", "IF", "INDEX", "LARGE", "INT", "ISNA", "ISNUMBER", "LEFT", "LEN", "LN", "LOWER", "MATCH", "MAX",
               "MID", "MIN", "NOT", "OR", "REPT", "RIGHT", "ROUND", "ROUNDUP", "ROW", "SIGN", "SUBSTITUTE", "SUMPRODUCT", "TEXT",
               "TRIM", "VALUE"}
 ANSWERS = ("api_monthly_cost", "cloud_monthly_cost", "onprem_monthly_cost", "cheapest_option", "breakeven_api_cloud",

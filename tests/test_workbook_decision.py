@@ -20,6 +20,8 @@ from costengine import CostModelError, compare
 from costengine.projection import decision_summary, npv, payback_month, projection
 from costengine.sensitivity import sensitivity
 from workbook.sheets.sensitivity_data import MAX_ROWS
+from openpyxl.utils import column_index_from_string
+
 from workbook.sheets.projection import COLUMNS, FIRST_ROW, LAST_ROW
 from workbook.sheets.sensitivity import BREAKEVEN_ROW, TABLE_ROW
 
@@ -30,7 +32,10 @@ ERRORS = {"#NAME?", "#VALUE!", "#REF!", "#DIV/0!", "#N/A", "#NUM!", "#NULL!"}
 SHEETS = ("Projection", "Sensitivity")
 #: Engine columns checked month by month (their Projection-sheet column has the same key).
 MONTHLY = ("requests", "api", "cloud", "onprem", "onprem_cash", "cloud_replicas", "onprem_servers", "onprem_capex",
-           "cumulative_api", "cumulative_cloud", "cumulative_onprem", "cumulative_onprem_cash", "discount_factor")
+           "cumulative_api", "cumulative_cloud", "cumulative_onprem", "cumulative_onprem_cash", "discount_factor",
+           "hybrid_cloud", "hybrid_cloud_replicas", "hybrid_onprem", "hybrid_onprem_cash", "hybrid_onprem_servers",
+           "cumulative_hybrid_cloud", "cumulative_hybrid_onprem",
+           "cumulative_hybrid_onprem_cash")
 NOT_COMPUTABLE = ("bad_inputs", "bad_text", "overflow")
 
 
@@ -40,7 +45,7 @@ def books(recalculated_books):
 
 
 def _col(key: str) -> int:
-    return ord(COLUMNS[key]) - 64
+    return column_index_from_string(COLUMNS[key])
 
 
 def _close(got, want) -> bool:
@@ -78,7 +83,9 @@ def test_every_month_equals_the_engine(books):
                 assert _close(got, float(row[key])), (name, row["month"], key, got, row[key])
             months += 1
         for r in range(FIRST_ROW + len(df), min(FIRST_ROW + len(df) + 2, LAST_ROW + 1)):  # past the horizon: empty
-            shown = [book.at("Projection", r, c) for c in range(1, _col("paid_back_onprem") + 1)]
+            cols = [*range(1, _col("paid_back_onprem") + 1),  # the hidden chart columns between repeat the last month
+                    *range(_col("hybrid_cloud"), _col("paid_back_hybrid_onprem") + 1)]
+            shown = [book.at("Projection", r, c) for c in cols]
             assert all(v in (None, "") for v in shown), (name, r, shown)
     assert months > 2000
 
@@ -88,16 +95,36 @@ def test_payback_months_npv_and_totals_equal_the_engine(books):
         s = book.scenario
         want = {"payback_month_cloud": payback_month(s, "cloud"),
                 "payback_month_onprem": payback_month(s, "onprem", view="cash"),
-                "payback_month_onprem_amortised": payback_month(s, "onprem", view="amortised")}
+                "payback_month_onprem_amortised": payback_month(s, "onprem", view="amortised"),
+                "payback_month_hybrid_cloud": payback_month(s, "hybrid_cloud"),
+                "payback_month_hybrid_onprem": payback_month(s, "hybrid_onprem", view="cash"),
+                "payback_month_hybrid_onprem_amortised": payback_month(s, "hybrid_onprem", view="amortised")}
         for key, month in want.items():
             got = book.name(key)
             assert got == ("none" if month is None else month), (name, key, got, month)
         summary = decision_summary(s)
         for option, view, suffix in (("api", "cash", "api"), ("cloud", "cash", "cloud"), ("onprem", "cash", "onprem"),
-                                     ("onprem", "amortised", "onprem_amortised")):
+                                     ("onprem", "amortised", "onprem_amortised"),
+                                     ("hybrid_cloud", "cash", "hybrid_cloud"), ("hybrid_onprem", "cash", "hybrid_onprem"),
+                                     ("hybrid_onprem", "amortised", "hybrid_onprem_amortised")):
             assert _close(book.name(f"npv_{suffix}"), npv(s, option, view=view)), (name, suffix)
             total = summary.loc[option, "total_cost_cash" if view == "cash" else "total_cost"]
             assert _close(book.name(f"total_cost_{suffix}"), float(total)), (name, suffix)
+
+
+def test_hybrid_months_split_and_keep_servers(books):
+    """The hybrid cases split the load in some months, and the shrinking one keeps servers it no longer needs."""
+    splits = 0
+    for name in ("hybrid_growth", "hybrid_shrinking"):
+        df = projection(books[name].scenario)
+        splits += int(((df["hybrid_cloud_share"] > 0) & (df["hybrid_cloud_share"] < 1)).sum())
+        for t in range(len(df)):
+            got = books[name].at("Projection", FIRST_ROW + t, _col("hybrid_cloud"))
+            assert got <= min(df["api"].iloc[t], df["cloud"].iloc[t]) * (1 + 1e-12), (name, t)
+    assert splits > 20
+    b = books["hybrid_shrinking"]
+    servers = [b.at("Projection", FIRST_ROW + t, _col("hybrid_onprem_servers")) for t in range(30)]
+    assert servers[0] > 0 and servers == sorted(servers) and servers[-1] == servers[0]
 
 
 def test_payback_is_found_and_missed(books):
@@ -169,7 +196,7 @@ def test_sensitivity_is_up_to_date_where_generated_and_stale_where_typed_over(bo
 
 
 def _shown_rows(book) -> list[dict]:
-    header = [book.at("Sensitivity", TABLE_ROW, c) for c in range(1, 18)]
+    header = [book.at("Sensitivity", TABLE_ROW, c) for c in range(1, 22)]
     rows = []
     for i in range(MAX_ROWS):
         values = {h: book.at("Sensitivity", TABLE_ROW + 1 + i, c) for c, h in enumerate(header, start=1)}
@@ -196,7 +223,8 @@ def test_sensitivity_table_shows_the_engine(books, name):
         want = df.loc[row["input [unit]"].split(" [")[0]]
         for side in ("low", "high"):
             assert _close(row[side], want[side]), (name, row["input [unit]"], side)
-            for option, label in (("api", "api"), ("cloud", "cloud"), ("onprem", "on-prem")):
+            for option, label in (("api", "api"), ("cloud", "cloud"), ("onprem", "on-prem"),
+                                  ("hybrid_cloud", "hybrid cloud"), ("hybrid_onprem", "hybrid on-prem")):
                 got, change = row[f"{label}, input {side}"], want[f"{option}_change_{side}"]
                 assert (got == "n/a") if np.isnan(change) else _close(got, change), (name, row["input [unit]"])
             assert row[f"cheapest, input {side}"] == (want[f"cheapest_{side}"] or "n/a")

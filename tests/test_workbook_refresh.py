@@ -26,7 +26,10 @@ from workbook.xlsx.writer import xlsx_bytes
 
 NAMES = ("payback_month_onprem", "payback_month_cloud", "payback_month_onprem_amortised", "npv_api", "npv_cloud",
          "npv_onprem", "npv_onprem_amortised", "total_cost_api", "total_cost_cloud", "total_cost_onprem",
-         "total_cost_onprem_amortised", "sensitivity_inputs_changed")
+         "total_cost_onprem_amortised", "sensitivity_inputs_changed", "payback_month_hybrid_cloud",
+         "payback_month_hybrid_onprem", "payback_month_hybrid_onprem_amortised", "npv_hybrid_cloud",
+         "npv_hybrid_onprem", "npv_hybrid_onprem_amortised", "total_cost_hybrid_cloud", "total_cost_hybrid_onprem",
+         "total_cost_hybrid_onprem_amortised")
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +89,7 @@ def test_projection_formulas_read_back_from_the_file_as_built(wb):
 
 def test_charts_cover_the_horizon_and_the_top_inputs(wb):
     chart, = wb["Projection"]._charts
-    assert isinstance(chart, ScatterChart) and len(chart.series) == 3
+    assert isinstance(chart, ScatterChart) and len(chart.series) == 5  # the three options and the two hybrids
     assert not chart.visible_cells_only  # it reads hidden columns
     for s in chart.series:
         for ref in (s.xVal.numRef.f, s.yVal.numRef.f):

@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from costengine import OPTIONS, Scenario, decision_summary
-from costengine.projection import projection
+from costengine.projection import HYBRIDS, PROJECTION_OPTIONS, projection
 from costengine.sensitivity import sensitivity
 
 from .report import _clean, _money, fmt_volume
@@ -34,26 +34,29 @@ def _shown_months(horizon: int) -> list[int]:
 
 
 def render_projection(console: Console, s: Scenario) -> None:
-    """Month-by-month costs (cash view for on-prem), cumulative costs, payback months and NPVs."""
+    """Month-by-month costs (cash view for on-prem and its hybrid), cumulative costs, payback months and NPVs,
+    the hybrids (self-hosted base load, API overflow) included."""
     df = projection(s)
     cur = s.currency
     table = Table(title=f"Projection over {s.horizon_months} months, volume growing "
                         f"{s.growth_rate_monthly:.1%}/month (on-prem: cash view, capex when servers are bought)",
                   title_justify="left")
     for head in ("month", "requests/month", f"api {cur}", f"cloud {cur}", f"onprem {cur}", "servers",
-                 f"cum. api {cur}", f"cum. cloud {cur}", f"cum. onprem {cur}"):
+                 f"cum. api {cur}", f"cum. cloud {cur}", f"cum. onprem {cur}", f"hybrid cloud {cur}",
+                 f"hybrid onprem {cur}"):
         table.add_column(head, justify="right")
     for i in _shown_months(len(df)):
         r = df.iloc[i]
         table.add_row(str(int(r["month"])), fmt_volume(r["requests"]), _money(r["api"], 0), _money(r["cloud"], 0),
                       _money(r["onprem_cash"], 0), f"{int(r['onprem_servers'])}", _money(r["cumulative_api"], 0),
-                      _money(r["cumulative_cloud"], 0), _money(r["cumulative_onprem_cash"], 0))
+                      _money(r["cumulative_cloud"], 0), _money(r["cumulative_onprem_cash"], 0),
+                      _money(r["hybrid_cloud"], 0), _money(r["hybrid_onprem_cash"], 0))
     console.print(table)
     summary = decision_summary(s)
     console.print(f"net present value at {s.discount_rate_annual:.1%}/year (cash view):")
-    for option in OPTIONS:
+    for option in PROJECTION_OPTIONS:
         console.print(f"  {option}: {_money(summary.loc[option, 'npv_cash'], 0)} {cur}")
-    for option in ("cloud", "onprem"):
+    for option in PROJECTION_OPTIONS[1:]:
         month = summary.loc[option, "payback_month_vs_api"]
         said = f"month {int(month)}" if not math.isnan(month) else f"not within {s.horizon_months} months"
         console.print(f"{option} pays back against the API: {said}")
@@ -66,10 +69,11 @@ def render_sensitivity(console: Console, s: Scenario, swing: float) -> None:
     table = Table(title=f"Sensitivity: each input at -{swing:.0%} / +{swing:.0%}, the others unchanged "
                         f"(change in monthly cost, {cur}; largest first)", title_justify="left")
     table.add_column("input")
-    for head in ("base", "low", "high", "api low/high", "cloud low/high", "onprem low/high", "cheapest low/high"):
+    for head in ("base", "low", "high", "api low/high", "cloud low/high", "onprem low/high", "hybrid cloud low/high",
+                 "hybrid onprem low/high", "cheapest low/high"):
         table.add_column(head, justify="right")
     for _, r in df.head(SENSITIVITY_ROWS).iterrows():
-        cells = [f"{r[f'{o}_change_low']:+,.0f} / {r[f'{o}_change_high']:+,.0f}" for o in OPTIONS]
+        cells = [f"{r[f'{o}_change_low']:+,.0f} / {r[f'{o}_change_high']:+,.0f}" for o in (*OPTIONS, *HYBRIDS)]
         flip = f"{r['cheapest_low']} / {r['cheapest_high']}" + (" !" if r["flips_cheapest"] else "")
         table.add_row(str(r["input"]), f"{r['base']:,.4g}", f"{r['low']:,.4g}", f"{r['high']:,.4g}", *cells, flip)
     console.print(table)

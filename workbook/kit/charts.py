@@ -11,7 +11,8 @@ from ..xlsx.anchors import cell_span_anchor
 __all__ = ["OPTION_COLOURS", "option_line", "cell_span_anchor"]
 
 #: Line colour of each option in every chart of the workbook.
-OPTION_COLOURS = {"api": "2E75B6", "cloud": "C55A11", "onprem": "548235"}
+OPTION_COLOURS = {"api": "2E75B6", "cloud": "C55A11", "onprem": "548235",
+                  "hybrid_cloud": "C55A11", "hybrid_onprem": "548235"}  # the hybrids: their option's, dashed
 
 
 def option_line(ys, xs, option: str, title: str | None = None) -> Series:
@@ -19,6 +20,8 @@ def option_line(ys, xs, option: str, title: str | None = None) -> Series:
     s = Series(ys, xs, title=title, title_from_data=title is None)
     s.marker.symbol = "none"
     s.smooth = False
-    s.graphicalProperties = GraphicalProperties(ln=LineProperties(solidFill=OPTION_COLOURS[option], w=28575))
+    dash = "dash" if option.startswith("hybrid") else None
+    s.graphicalProperties = GraphicalProperties(ln=LineProperties(solidFill=OPTION_COLOURS[option], w=28575,
+                                                                  prstDash=dash))
     return s
 

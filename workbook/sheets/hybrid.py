@@ -186,6 +186,9 @@ def build(book: Book) -> None:
     m.add("saving", "saving against the cheaper pure option", "money/month",
           '=IF([ok],MIN([api_only],[pure])-[cost],"n/a")', fmt="money")
     ref = {k: {o: f"${c}${m.at[k]}" for o, c in zip(_OPTS, _VAL)} for k in m.at}
+    # the coefficients the Projection sheet's monthly hybrid reads (hy_cloud_step, ...)
+    book.names_many([(f"hy_{o}_{k}", SHEET, f"{c}{m.at[k]}") for o, c in zip(_OPTS, _VAL)
+                     for k in ("ok", "split", "per_unit", "rep_cap", "fixed", "step", "api_fixed", "api_var")])
 
     # --- the hours of the day ----------------------------------------------------------------------------
     a.row = m.row
@@ -201,7 +204,7 @@ def build(book: Book) -> None:
     header_row(ws, hour_top, ["hour (UTC)", "weight", "share", "requests in the hour", "self-hosted", "API",
                               "typed value", "as a number"], height=30)
     h1, h24 = hour_top + 1, hour_top + HOURS
-    book.names_many([("hy_weights", SHEET, f"B{h1}:B{h24}")])
+    book.names_many([("hy_weights", SHEET, f"B{h1}:B{h24}"), ("hy_shares", SHEET, f"C{h1}:C{h24}")])
     text, is_id, row_ref = (a.ref(k, absolute_ref=True) for k in ("text", "is_id", "row"))
     for h in range(HOURS):
         r = h1 + h

@@ -14,6 +14,10 @@ coefficients of the Comparison sheet (``api_fixed``, ``cloud_variable``, ``onpre
 - payback month: the first month whose cumulative cost is at most the API's ("none" within the horizon);
 - NPV ``sum_t C_t / (1 + i)^t`` with ``i = (1 + discount_rate_annual)^(1/12) - 1`` (end of month t).
 
+The hybrid options (self-hosted base load, API overflow; docs/hybrid.md) follow, right of the hidden chart
+columns, with their candidates hidden further right (:mod:`workbook.sheets.projection_hybrid`): the cloud
+hybrid's replicas are chosen again every month, the on-premises hybrid keeps the servers it bought.
+
 The table has a row for every month up to the largest horizon a scenario may have (600); rows past the
 scenario's horizon show nothing. The chart reads hidden helper columns that repeat the last month past
 the horizon, so it always spans exactly the horizon (blank or text cells would plot as zeros in Excel).
@@ -29,6 +33,9 @@ from costengine import Scenario
 
 from ..kit import (Book, cell_span_anchor, header_row, heading, option_line, put, put_formula_column,
                      put_text, put_unit, setup_sheet, units_needed)
+from .projection_hybrid import CHART_COLS as _HYBRID_CHART_COLS
+from .projection_hybrid import (HELPER_FIRST, HYBRID_COLUMNS, HYBRID_HEADERS, helper_headers, hybrid_templates,
+                                kink_share, sorted_shares)
 
 __all__ = ["SHEET", "MAX_MONTHS", "HEADER_ROW", "FIRST_ROW", "LAST_ROW", "COLUMNS", "build"]
 
@@ -46,14 +53,20 @@ COLUMNS = {"month": "A", "requests": "B", "api": "C", "cloud": "D", "onprem_cash
            "cloud_replicas": "G", "onprem_servers": "H", "onprem_capex": "I", "cumulative_api": "J",
            "cumulative_cloud": "K", "cumulative_onprem_cash": "L", "cumulative_onprem": "M",
            "discount_factor": "N", "paid_back_cloud": "O", "paid_back_onprem_cash": "P",
-           "paid_back_onprem": "Q"}
+           "paid_back_onprem": "Q", **HYBRID_COLUMNS}
 _CHART_COLS = ("S", "T", "U", "V")  # hidden: month, cumulative api, cloud, on-prem cash (last month repeated)
 _VIEWS = (("api", "api", "cumulative_api", None, "API"),
           ("cloud", "cloud", "cumulative_cloud", "paid_back_cloud", "cloud"),
           ("onprem", "onprem_cash", "cumulative_onprem_cash", "paid_back_onprem_cash", "on-prem (cash)"),
-          ("onprem_amortised", "onprem", "cumulative_onprem", "paid_back_onprem", "on-prem (amortised)"))
-_WIDTHS = {"A": 8, "B": 18, "C": 15, "D": 15, "E": 15, "F": 15, "G": 10, "H": 10, "I": 14, "J": 16, "K": 16,
-           "L": 16, "M": 16, "N": 10, "O": 10, "P": 10, "Q": 10}
+          ("onprem_amortised", "onprem", "cumulative_onprem", "paid_back_onprem", "on-prem (amortised)"),
+          ("hybrid_cloud", "hybrid_cloud", "cumulative_hybrid_cloud", "paid_back_hybrid_cloud", "hybrid cloud"),
+          ("hybrid_onprem", "hybrid_onprem_cash", "cumulative_hybrid_onprem_cash", "paid_back_hybrid_onprem_cash",
+           "hybrid on-prem (cash)"),
+          ("hybrid_onprem_amortised", "hybrid_onprem", "cumulative_hybrid_onprem", "paid_back_hybrid_onprem",
+           "hybrid on-prem (amortised)"))
+_WIDTHS = {"A": 8, "B": 18, "C": 15, "D": 15, "E": 15, "F": 15, "G": 13, "H": 13, "I": 14, "J": 16, "K": 16,
+           "L": 16, "M": 16, "N": 10, "O": 10, "P": 10, "Q": 10,
+           **{c: 15 for c in HYBRID_COLUMNS.values()}}
 
 
 def _rng(key: str) -> str:
@@ -77,12 +90,14 @@ def build(book: Book) -> None:
     _answers(book, ws)
     _coefficients(book, ws)
     _table(ws)
+    sorted_shares(ws, put, book, SHEET)
     _chart_data(ws)
     _chart(ws, book.currency)
     months = max(PRINT_MONTHS, book.horizon_months)
+    # the print area keeps one page wide: the hybrids' answers are in it, their monthly columns (W onwards) not
     setup_sheet(ws, widths=_WIDTHS, freeze=None, print_area=f"A1:Q{FIRST_ROW + months - 1}", landscape=True,
                 title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
-    for col in ("R", *_CHART_COLS):
+    for col in ("R", *_CHART_COLS, *_HYBRID_CHART_COLS, *helper_headers()):
         ws.column_dimensions[col].hidden = True
 
 
@@ -123,15 +138,20 @@ def _settings(book: Book, ws) -> None:
 
 def _answers(book: Book, ws) -> None:
     header_row(ws, 5, ["over the horizon", "", *(v[4] for v in _VIEWS), "note"], height=30)
+    gate = {i: "pj_ok" if i < 4 else f"AND(pj_ok,hy_{'cloud' if i == 4 else 'onprem'}_ok=TRUE)" for i in range(len(_VIEWS))}
     ws.merge_cells("A5:B5")
     fail = "pj_status"
-    total = [f"=IF(pj_ok,INDEX({_rng(cum)},horizon_months_used),{fail})" for _, _, cum, _, _ in _VIEWS]
-    npv = [f"=IF(pj_ok,SUMPRODUCT({_rng(col)},{_rng('discount_factor')}),{fail})" for _, col, _, _, _ in _VIEWS]
-    payback = [None if flag is None else
-               f'=IF(pj_ok,IF(COUNT({_rng(flag)})=0,"none",MIN({_rng(flag)})),{fail})'
-               for _, _, _, flag, _ in _VIEWS]
-    last = [None, f"=IF(pj_ok,INDEX({_rng('cloud_replicas')},horizon_months_used),{fail})",
-            *[f"=IF(pj_ok,INDEX({_rng('onprem_servers')},horizon_months_used),{fail})"] * 2]
+    fail = {i: fail if i < 4 else f'IF(pj_ok,"n/a",{fail})' for i in gate}
+    total = [f"=IF({gate[i]},INDEX({_rng(v[2])},horizon_months_used),{fail[i]})" for i, v in enumerate(_VIEWS)]
+    npv = [f"=IF({gate[i]},SUMPRODUCT({_rng(v[1])},{_rng('discount_factor')}),{fail[i]})"
+           for i, v in enumerate(_VIEWS)]
+    payback = [None if v[3] is None else
+               f'=IF({gate[i]},IF(COUNT({_rng(v[3])})=0,"none",MIN({_rng(v[3])})),{fail[i]})'
+               for i, v in enumerate(_VIEWS)]
+    last = [None, f"=IF(pj_ok,INDEX({_rng('cloud_replicas')},horizon_months_used),{fail[1]})",
+            *[f"=IF(pj_ok,INDEX({_rng('onprem_servers')},horizon_months_used),{fail[2]})"] * 2,
+            f"=IF({gate[4]},INDEX({_rng('hybrid_cloud_replicas')},horizon_months_used),{fail[4]})",
+            *[f"=IF({gate[5]},INDEX({_rng('hybrid_onprem_servers')},horizon_months_used),{fail[5]})"] * 2]
     rows = (
         ('="total cost ["&currency_used&"]"', total, "money0", "total_cost",
          "the months' costs added up (the cumulative cost of the last month)"),
@@ -152,7 +172,7 @@ def _answers(book: Book, ws) -> None:
             put(ws, ref, formula, "answer_r" if prefix else "calc_r", fmt)
             if prefix:
                 book.name(f"{prefix}_{_VIEWS[j][0]}", SHEET, ref)
-        put_text(ws, f"G{r}", note, "note")
+        put_text(ws, f"{get_column_letter(3 + len(_VIEWS))}{r}", note, "note")
 
 
 def _coefficients(book: Book, ws) -> None:
@@ -186,6 +206,11 @@ def _coefficients(book: Book, ws) -> None:
     put(ws, f"E{r}", f"=IF(ISNUMBER(E{r - 2}),E{r - 2}+E{r - 1},\"n/a\")", "calc_r", "money")
     put_unit(ws, f"F{r}", "money/month/server")
     book.name("onprem_running_per_server", SHEET, f"E{r}")
+    _label(ws, r + 1, "hybrid: share of the last hour worth a replica")  # Hybrid sheet coefficients
+    for col, o in (("D", "cloud"), ("E", "onprem")):
+        put(ws, f"{col}{r + 1}", kink_share(o), "calc_r", "0.00%")
+        book.name(f"pj_hy_{o}_kink_share", SHEET, f"{col}{r + 1}")
+    put_unit(ws, f"F{r + 1}", "share of a day's requests")
 
 
 def _table(ws) -> None:
@@ -200,7 +225,7 @@ def _table(ws) -> None:
                "cumulative_onprem": f'="cumulative on-prem, amortised [{cur}]"',
                "discount_factor": "discount factor [ratio]", "paid_back_cloud": "paid back: cloud [month]",
                "paid_back_onprem_cash": "paid back: on-prem, cash [month]",
-               "paid_back_onprem": "paid back: on-prem, amortised [month]"}
+               "paid_back_onprem": "paid back: on-prem, amortised [month]", **HYBRID_HEADERS}
     for key, text in headers.items():
         put(ws, f"{COLUMNS[key]}{HEADER_ROW}", text, "header")
     ws.row_dimensions[HEADER_ROW].height = 60
@@ -210,6 +235,8 @@ def _table(ws) -> None:
         for key, (template, fmt) in rows.items():  # one formula per row, from a template
             put_formula_column(ws, column_index_from_string(COLUMNS.get(key) or key), first, last, template,
                                "calc", fmt)
+    for col, text in helper_headers().items():
+        put_text(ws, f"{col}{HEADER_ROW}", text, "header")
 
 
 _FORMATS = {"month": "int", "requests": "volume", "cloud_replicas": "int", "onprem_servers": "int",
@@ -257,14 +284,16 @@ def _templates(first: bool) -> dict[str, tuple[str, str | None]]:
                     "int")
     for col, src in zip(_CHART_COLS, ("month", "cumulative_api", "cumulative_cloud", "cumulative_onprem_cash")):
         out[col] = (f"={cell[src]}" if first else f"=IF(ISNUMBER({t}),{cell[src]},{col}{{p}})", None)
+    out.update(hybrid_templates(cell, prev, first, FIRST_ROW))
     return out
 
 
 def _chart_data(ws) -> None:
     """Headers of the hidden chart columns (month and cumulative costs, the last month repeated past the
     horizon: a chart over all rows then spans exactly the horizon)."""
-    for col, label in zip(_CHART_COLS, ("chart: month", "cumulative API", "cumulative cloud",
-                                        "cumulative on-prem, cash")):
+    for col, label in zip((*_CHART_COLS, *_HYBRID_CHART_COLS),
+                          ("chart: month", "cumulative API", "cumulative cloud", "cumulative on-prem, cash",
+                           "cumulative hybrid cloud", "cumulative hybrid on-prem, cash")):
         put_text(ws, f"{col}{HEADER_ROW}", label, "header")
 
 
@@ -281,10 +310,12 @@ def _chart(ws, currency: str) -> None:
     chart.x_axis.delete = chart.y_axis.delete = False
     chart.legend.position = "b"
     chart.visible_cells_only = False  # the data columns are hidden
-    col = {c: i + 1 for i, c in enumerate(map(get_column_letter, range(1, 30)))}
+    col = {c: i + 1 for i, c in enumerate(map(get_column_letter, range(1, HELPER_FIRST)))}
     xs = Reference(ws, min_col=col[_CHART_COLS[0]], min_row=FIRST_ROW, max_row=LAST_ROW)
     for key, src, title in (("api", _CHART_COLS[1], "API"), ("cloud", _CHART_COLS[2], "cloud"),
-                            ("onprem", _CHART_COLS[3], "on-premises (cash)")):
+                            ("onprem", _CHART_COLS[3], "on-premises (cash)"),
+                            ("hybrid_cloud", _HYBRID_CHART_COLS[0], "hybrid cloud"),
+                            ("hybrid_onprem", _HYBRID_CHART_COLS[1], "hybrid on-premises (cash)")):
         ys = Reference(ws, min_col=col[src], min_row=FIRST_ROW, max_row=LAST_ROW)
         chart.series.append(option_line(ys, xs, key, title))
     chart.layout = Layout(ManualLayout(x=0.02, y=0.02, w=0.96, h=0.96))

@@ -74,6 +74,12 @@ _NAMES = (
     ("total_cost_api, total_cost_cloud", "each option's costs over the horizon, added up (not discounted)"),
     ("total_cost_onprem", "the same for on-premises, cash view"),
     ("total_cost_onprem_amortised", "the same for on-premises, amortised view"),
+    ("payback_month_hybrid_cloud, payback_month_hybrid_onprem, payback_month_hybrid_onprem_amortised",
+     "the same for the hybrids (self-hosted base load, API overflow; the on-premises hybrid in the cash and the "
+     "amortised view)"),
+    ("npv_hybrid_cloud, npv_hybrid_onprem, npv_hybrid_onprem_amortised, total_cost_hybrid_cloud, "
+     "total_cost_hybrid_onprem, total_cost_hybrid_onprem_amortised", "the net present values and totals of the "
+     "hybrids (the cloud hybrid's replicas chosen again every month, the on-premises hybrid's servers kept)"),
     ("sensitivity_inputs_changed", "inputs changed since the Sensitivity sheet was computed (0 = up to date; growth, "
                                    "horizon and discount rate do not count: the sheet does not use them)"),
 )

@@ -1,7 +1,8 @@
 """The Sensitivity sheet: which inputs move the answer, with a tornado chart.
 
 Each input in turn is set to a low and a high value (the base -/+ 25%) with every other input at the base
-(:func:`costengine.sensitivity.sensitivity`). The table gives the change in each option's monthly cost,
+(:func:`costengine.sensitivity.sensitivity`). The table gives the change in each option's monthly cost (and
+the hybrids', their replicas chosen again at each swung value),
 the cheapest option at each end, whether it flips, and the break-even volumes. The tornado chart shows,
 for the inputs with the largest effect, how much each moves the *lead* of the cheapest option over the
 next best (:mod:`workbook.sheets.sensitivity_data`): a bar below ``-lead`` means another option becomes cheaper.
@@ -33,7 +34,7 @@ SHEET = "Sensitivity"
 TOP = 12
 TABLE_ROW = 44  # header of the cost table; its rows follow
 BREAKEVEN_ROW = TABLE_ROW + MAX_ROWS + 4  # header of the break-even table; the base row, then its rows
-_CHART_LABELS = "S"  # hidden column: the chart's category labels, "key (low to high)"
+_CHART_LABELS = "W"  # hidden column: the chart's category labels, "key (low to high)"
 #: Columns of the cost table: (data column, header, number format).
 _COST_TABLE = (("rank", "#", "int"), ("input", "input [unit]", None), ("base", "base", "#,##0.####"),
                ("low", "low", "#,##0.####"), ("high", "high", "#,##0.####"),
@@ -42,7 +43,11 @@ _COST_TABLE = (("rank", "#", "int"), ("input", "input [unit]", None), ("base", "
                ("cloud_low", "cloud, input low", "money"), ("cloud_high", "cloud, input high", "money"),
                ("onprem_low", "on-prem, input low", "money"), ("onprem_high", "on-prem, input high", "money"),
                ("cheapest_low", "cheapest, input low", None), ("cheapest_high", "cheapest, input high", None),
-               ("flips", "flips the answer?", None), ("note", "note", None))
+               ("flips", "flips the answer?", None),
+               ("hybrid_cloud_low", "hybrid cloud, input low", "money"),
+               ("hybrid_cloud_high", "hybrid cloud, input high", "money"),
+               ("hybrid_onprem_low", "hybrid on-prem, input low", "money"),
+               ("hybrid_onprem_high", "hybrid on-prem, input high", "money"), ("note", "note", None))
 _STALE_NOTE = (
     "The numbers on this sheet are values, not formulas: Python (costengine.sensitivity) computed them when this "
     "workbook was written,",
@@ -51,7 +56,7 @@ _STALE_NOTE = (
     "To recompute them for the inputs now in the workbook, run:   llmcost refresh WORKBOOK.xlsx   (it keeps your "
     "inputs and writes the whole workbook again).")
 _WIDTHS = {"A": 5, "B": 42, "C": 12, "D": 12, "E": 12, "F": 13, "G": 13, "H": 12, "I": 12, "J": 12, "K": 12,
-           "L": 12, "M": 12, "N": 11, "O": 11, "P": 9, "Q": 36}
+           "L": 12, "M": 12, "N": 11, "O": 11, "P": 9, "Q": 12, "R": 12, "S": 12, "T": 12, "U": 36}
 
 
 def _src(ref: str) -> str:
@@ -74,7 +79,7 @@ def build(book: Book) -> None:
     _cost_table(ws)
     _breakeven_table(ws)
     _chart(ws, book.currency)
-    setup_sheet(ws, widths=_WIDTHS, freeze=None, print_area=f"A1:Q{BREAKEVEN_ROW + 1 + MAX_ROWS}", landscape=True)
+    setup_sheet(ws, widths=_WIDTHS, freeze=None, print_area=f"A1:U{BREAKEVEN_ROW + 1 + MAX_ROWS}", landscape=True)
     ws.column_dimensions[_CHART_LABELS].hidden = True
 
 

@@ -22,6 +22,8 @@ Layout of the block:
   columns), ordered by the size of the effect on the *lead* of the cheapest option over the next best;
 - below, one ``name | value`` row per entry of :data:`META` (the base costs, the lead, the status).
 
+- below that, the hybrids' changes (:data:`HYBRID_COLS`), one row per input in the table's order.
+
 The lead: ``lead = min(cost of the other two options) - cost of the cheapest``, at the base and with one
 input at its low or high value (the base's cheapest option is kept). A change below ``-lead`` makes
 another option cheaper: the answer flips.
@@ -36,11 +38,11 @@ from openpyxl.utils import get_column_letter
 
 from costengine import SCENARIO_KEYS, CostModelError, Scenario, key_info
 from costengine.engine import OPTIONS, PAIRS, TEXT_KEYS
-from costengine.sensitivity import DEFAULT_SWING, SENSITIVITY_KEYS, sensitivity
+from costengine.sensitivity import DEFAULT_SWING, HYBRIDS, SENSITIVITY_KEYS, sensitivity
 
 from ..kit import put, put_text
 
-__all__ = ["SNAPSHOT_COL", "DATA_COLS", "FIRST_DATA_ROW", "MAX_ROWS", "META", "NOT_SWUNG", "data_ref", "meta_ref",
+__all__ = ["SNAPSHOT_COL", "DATA_COLS", "HYBRID_COLS", "FIRST_DATA_ROW", "MAX_ROWS", "META", "NOT_SWUNG", "data_ref", "meta_ref",
            "sensitivity_rows", "write_sensitivity_block", "snapshot_value"]
 
 SNAPSHOT_COL = "L"
@@ -53,6 +55,9 @@ DATA_COLS: tuple[str, ...] = (
     "rank", "chart_label", "input", "key", "base", "low", "high", "lead_low", "lead_high",
     *(f"{o}_{side}" for o in OPTIONS for side in ("low", "high")), "cheapest_low", "cheapest_high", "flips",
     *(f"be_{a}_{b}_{side}" for a, b in PAIRS for side in ("low", "high")), "note")
+#: The hybrids' columns (change of their monthly cost), in a block of their own below :data:`META` (same rows,
+#: columns N onwards): the block left of the Inputs sheet's own columns has no room for more columns.
+HYBRID_COLS: tuple[str, ...] = tuple(f"{h}_{side}" for h in HYBRIDS for side in ("low", "high"))
 #: Entries below the table: name -> meaning.
 META: dict[str, str] = {
     "status": "empty when computed; otherwise why not",
@@ -63,8 +68,10 @@ META: dict[str, str] = {
     **{f"{o}_cost": f"{o} monthly cost at the base" for o in OPTIONS},
     **{f"be_{a}_{b}": f"break-even {a} / {b} at the base [requests/month]" for a, b in PAIRS},
     "flippers": "inputs that flip the cheapest option", "rows": "rows of the table",
+    **{f"{h}_cost": f"{h} monthly cost at the base" for h in HYBRIDS},
 }
 _META_ROW0 = FIRST_DATA_ROW + MAX_ROWS + 2
+_HYBRID_ROW0 = _META_ROW0 + len(META) + 2  # header of the hybrids' block
 #: Numeric keys the sensitivity does not swing because the monthly cost does not depend on them.
 NOT_SWUNG = frozenset(k for k in SCENARIO_KEYS if k not in SENSITIVITY_KEYS and k not in TEXT_KEYS)
 _UNITS = {row["key"]: row["unit"] for row in key_info()}
@@ -72,6 +79,8 @@ _UNITS = {row["key"]: row["unit"] for row in key_info()}
 
 def data_ref(col: str, i: int) -> str:
     """Absolute reference (without sheet) of column ``col`` of table row ``i`` (0-based)."""
+    if col in HYBRID_COLS:
+        return f"${get_column_letter(_FIRST_COL + HYBRID_COLS.index(col))}${_HYBRID_ROW0 + 1 + i}"
     return f"${get_column_letter(_FIRST_COL + DATA_COLS.index(col))}${FIRST_DATA_ROW + i}"
 
 
@@ -112,7 +121,7 @@ def sensitivity_rows(s: Scenario, swing: float = DEFAULT_SWING,
     meta: dict[str, Any] = {"status": "", "swing": swing, "cheapest": cheapest,
                             "cheapest_cost": base[f"{cheapest}_cost"], "runner_up": runner,
                             "runner_up_cost": base[f"{runner}_cost"], "lead": lead}
-    meta.update({f"{o}_cost": base[f"{o}_cost"] for o in OPTIONS})
+    meta.update({f"{o}_cost": base[f"{o}_cost"] for o in (*OPTIONS, *HYBRIDS)})
     meta.update({f"be_{a}_{b}": base[f"breakeven_{a}_{b}"] if _finite(base[f"breakeven_{a}_{b}"]) else "none"
                  for a, b in PAIRS})
     rows = []
@@ -127,7 +136,7 @@ def sensitivity_rows(s: Scenario, swing: float = DEFAULT_SWING,
             costs = {o: rec[f"{o}_cost_{side}"] for o in OPTIONS}
             change = min(costs[o] for o in others) - costs[cheapest] - lead
             row[f"lead_{side}"] = change if ok and _finite(change) else "n/a"
-            for o in OPTIONS:
+            for o in (*OPTIONS, *HYBRIDS):  # the hybrids: their cost's change, replicas chosen again
                 v = rec[f"{o}_change_{side}"]
                 row[f"{o}_{side}"] = v if ok and _finite(v) else "n/a"
             row[f"cheapest_{side}"] = rec[f"cheapest_{side}"] if ok else "n/a"
@@ -186,6 +195,12 @@ def write_sensitivity_block(ws, scenario: Scenario, first_key_row: int, catalog=
     for i, name in enumerate(META, start=1):
         put_text(ws, f"{label}{_META_ROW0 + i}", name, "data")
         _value(ws, f"{value}{_META_ROW0 + i}", meta.get(name))
+    for j, col in enumerate(HYBRID_COLS):  # the hybrids' block: the same rows as the table above
+        put_text(ws, f"{get_column_letter(_FIRST_COL + j)}{_HYBRID_ROW0}", col, "header")
+    for i in range(MAX_ROWS):
+        row = rows[i] if i < len(rows) else {}
+        for col in HYBRID_COLS:
+            _value(ws, data_ref(col, i).replace("$", ""), row.get(col))
     for c in range(ord(SNAPSHOT_COL) - 64, _FIRST_COL + len(DATA_COLS)):
         ws.column_dimensions[get_column_letter(c)].hidden = True
 
