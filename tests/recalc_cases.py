@@ -269,29 +269,39 @@ def recalculate_all(tmp_path_factory) -> dict[str, Book]:
     wb.save(src / "bad_text.xlsx")
     paths.append(src / "bad_text.xlsx")
     cases["bad_text"] = Scenario()
-    # inputs typed as a spreadsheet stores them (tests/test_workbook_agreement.py compares with evaluate)
+    # inputs typed as a spreadsheet stores them (tests/test_workbook_agreement.py compares with evaluate): kept
+    # apart from the cases above, which have a scenario to compare with
     for name, typed in typed_cases().items():
         wb = build_workbook()
         ws = wb["Inputs"]
         for key, value in typed.items():
             ws.cell(rows[key], 2).value = value
         wb.save(src / f"{name}.xlsx")
-        paths.append(src / f"{name}.xlsx")
-        cases[name] = Scenario()
         TYPED_SOURCES[name] = src / f"{name}.xlsx"
-    # the user's own catalog rows typed below the shipped ones (tests/user_rows_cases.py): kept apart from the
-    # cases above, whose engine answers use the shipped catalogs
+    # the user's own catalog rows typed below the shipped ones (tests/user_rows_cases.py): kept apart too, since
+    # the engine answers of the cases above use the shipped catalogs
     user = write_user_books(src)
-    out = recalc(paths + list(user.values()), tmp_path_factory.mktemp("recalculated"))
+    out = recalc(paths + list(TYPED_SOURCES.values()) + list(user.values()),
+                 tmp_path_factory.mktemp("recalculated"))
     _BOOKS = {name: _load(p, cases[name], name == "default") for name, p in zip(cases, out)}
+    rest = out[len(paths):]
+    TYPED_BOOKS.update({name: _load(p, Scenario(), False) for name, p in zip(TYPED_SOURCES, rest)})
     USER_BOOKS.update({name: (_load(p, USER_CASES[name][0], True), user[name])
-                       for name, p in zip(user, out[len(paths):])})
+                       for name, p in zip(user, rest[len(TYPED_SOURCES):])})
     return _BOOKS
 
 
 N_TYPED = 16
 #: The typed workbooks' source files (before recalculation), by case name.
 TYPED_SOURCES: dict[str, Path] = {}
+#: The typed workbooks recalculated, by case name.
+TYPED_BOOKS: dict[str, Book] = {}
+
+
+def typed_books(tmp_path_factory) -> dict[str, Book]:
+    """The workbooks of :func:`typed_cases`, recalculated in the same soffice run as the others."""
+    recalculate_all(tmp_path_factory)
+    return TYPED_BOOKS
 
 
 def _cased(rng: np.random.Generator, text: str) -> str:

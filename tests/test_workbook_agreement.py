@@ -15,7 +15,7 @@ import shutil
 import pytest
 
 from costengine import SCENARIO_KEYS, CostModelError
-from recalc_cases import TYPED_SOURCES, typed_cases
+from recalc_cases import TYPED_SOURCES, typed_books, typed_cases
 from workbook.cli.evaluate import evaluate
 
 pytestmark = [pytest.mark.libreoffice,
@@ -53,7 +53,12 @@ def _workbook(book):
     return "rejected", keys
 
 
-def test_typed_cases_cover_both_outcomes(recalculated_books):
+@pytest.fixture(scope="module")
+def typed(tmp_path_factory):
+    return typed_books(tmp_path_factory)
+
+
+def test_typed_cases_cover_both_outcomes(typed):
     # the draw must exercise acceptance and rejection, and accept a dated id and a number typed as text
     outcomes = {name: _engine(name)[0] for name in typed_cases()}
     assert set(outcomes.values()) == {"ok", "rejected"}, outcomes
@@ -63,8 +68,8 @@ def test_typed_cases_cover_both_outcomes(recalculated_books):
 
 
 @pytest.mark.parametrize("name", sorted(typed_cases()))
-def test_workbook_and_evaluate_agree_on_typed_inputs(recalculated_books, name):
-    book = recalculated_books[name]
+def test_workbook_and_evaluate_agree_on_typed_inputs(typed, name):
+    book = typed[name]
     engine, wb = _engine(name), _workbook(book)
     assert engine[0] == wb[0], (name, typed_cases()[name], engine, wb, book.name("input_problems_status"))
     if engine[0] == "ok":
