@@ -22,6 +22,7 @@ from workbook.sheets.token_pricing import api_model_list
 from workbook.sheets.projection import FIRST_ROW as PROJECTION_FIRST_ROW
 
 from lo import recalc
+from typed_over import type_over
 from user_rows_cases import CASES as USER_CASES, write_user_books
 from test_decision_projection import HAND
 
@@ -271,13 +272,10 @@ def recalculate_all(tmp_path_factory) -> dict[str, Book]:
     cases["bad_text"] = Scenario()
     # inputs typed as a spreadsheet stores them (tests/test_workbook_agreement.py compares with evaluate): kept
     # apart from the cases above, which have a scenario to compare with
+    template = write_workbook(src / "typed_template.xlsx", Scenario())
     for name, typed in typed_cases().items():
-        wb = build_workbook()
-        ws = wb["Inputs"]
-        for key, value in typed.items():
-            ws.cell(rows[key], 2).value = value
-        wb.save(src / f"{name}.xlsx")
-        TYPED_SOURCES[name] = src / f"{name}.xlsx"
+        TYPED_SOURCES[name] = type_over(template, src / f"{name}.xlsx",
+                                        {f"B{rows[key]}": value for key, value in typed.items()})
     # the user's own catalog rows typed below the shipped ones (tests/user_rows_cases.py): kept apart too, since
     # the engine answers of the cases above use the shipped catalogs
     user = write_user_books(src)

@@ -69,38 +69,41 @@ def _bad_values(key: str) -> dict[str, object]:
     return out
 
 
-def _write_bad(job: tuple[object, int, object]) -> None:
-    """One workbook: the default template with ``value`` typed into the key's row (as a user would)."""
-    path, row, value = job
-    wb = build_workbook()
-    wb["Inputs"].cell(row, 2).value = value
-    wb.save(path)
-
-
 @pytest.fixture(scope="module")
 def bad_books(tmp_path_factory):
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
     from lo import recalc
+    from typed_over import type_over
+    from workbook.builder import write_workbook
 
     src = tmp_path_factory.mktemp("bad")
-    wb0 = build_workbook()
-    rows = {wb0["Inputs"].cell(r, 1).value: r for r in range(2, 2 + len(SCENARIO_KEYS))}
+    template = write_workbook(src / "template.xlsx", Scenario())
+    wb0 = openpyxl.load_workbook(template, read_only=True)
+    rows = {row[0].value: row[0].row for row in wb0["Inputs"].iter_rows(min_row=2, max_row=1 + len(SCENARIO_KEYS),
+                                                                       max_col=1)}
+    wb0.close()
     cases = []
     for key in NUMBER_KEYS:
         for kind, value in _bad_values(key).items():
             cases.append((f"{key}__{kind}", key, value))
-    paths = [src / f"{name}.xlsx" for name, _, _ in cases]
-    jobs = [(p, rows[key], value) for p, (_, key, value) in zip(paths, cases)]
-    if "fork" in multiprocessing.get_all_start_methods():  # two writers: each workbook takes about a second
-        with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork")) as pool:
-            list(pool.map(_write_bad, jobs))
-    else:
-        for job in jobs:
-            _write_bad(job)
+    # each value typed over the template as a user would (tests/typed_over.py: the cell replaced in the file)
+    paths = [type_over(template, src / f"{name}.xlsx", {f"B{rows[key]}": value}) for name, key, value in cases]
     out = recalc(paths, tmp_path_factory.mktemp("bad_recalc"))
     return [(key, value, p, rows[key]) for (_, key, value), p in zip(cases, out)]
+
+
+def test_typed_over_reads_back_as_typed(tmp_path):
+    # the fast way of typing into a template gives the cells openpyxl would have written
+    from typed_over import type_over
+    from workbook.builder import write_workbook
+
+    template = write_workbook(tmp_path / "t.xlsx", Scenario())
+    values = {"B2": "about 1000", "B3": 2.5, "B4": "  1e3 ", "B5": "a&b<c>", "B6": 7}
+    wb = openpyxl.load_workbook(type_over(template, tmp_path / "o.xlsx", values))
+    before = openpyxl.load_workbook(template)
+    assert {ref: wb["Inputs"][ref].value for ref in values} == values
+    assert all(wb["Inputs"][ref].style_id == before["Inputs"][ref].style_id for ref in values)
+    with pytest.raises(ValueError, match="Inputs!ZZ9"):
+        type_over(template, tmp_path / "x.xlsx", {"ZZ9": 1})
 
 
 @pytest.mark.libreoffice
