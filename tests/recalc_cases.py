@@ -26,7 +26,7 @@ from typed_over import type_over
 from user_rows_cases import CASES as USER_CASES, write_user_books
 from test_decision_projection import HAND
 
-N_RANDOM = 32
+N_RANDOM = 24
 N_RANDOM_GROWTH = 5
 #: Sheets that hold catalog data only (no formula: nothing to recalculate); read for one workbook.
 DATA_SHEETS = ("Token Pricing", "Hardware", "Models")
