@@ -19,7 +19,8 @@ import math
 import statistics
 from pathlib import Path
 
-from costengine import serving, throughput
+from costengine import serving
+from costengine.serving import throughput
 from costengine.catalogs import load_catalog
 
 DATA = Path(__file__).parent / "data" / "serving_measurements.csv"
