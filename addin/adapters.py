@@ -164,7 +164,7 @@ def kv_cache_gb(model: Any, tokens: Any, precision: Any = None) -> float:
     """KV cache [GB] of ``tokens`` tokens of ``model`` (catalog architecture)."""
     m = load_catalog().model(text(model, "model"), "model")
     n = number(tokens, "tokens", ge=0)
-    kv = memory.kv_bytes_for(_precision(precision))
+    kv = PRECISIONS[_precision(precision)].kv_bytes
     return out(memory.kv_cache_gb(m.layers, m.kv_heads, m.head_dim, n, kv))
 
 

@@ -19,7 +19,7 @@ from ..errors import CostModelError
 from .parameters import DEFAULT_EFFICIENCIES, Efficiencies
 
 __all__ = ["Precision", "PRECISIONS", "PRECISION_BY_BYTES", "parse_precision", "per_precision", "weights_gb",
-           "kv_bytes_per_token", "kv_cache_gb", "serving_memory_gb", "gpus_needed", "kv_bytes_for", "memory_batch"]
+           "kv_bytes_per_token", "kv_cache_gb", "serving_memory_gb", "gpus_needed", "memory_batch"]
 
 
 @dataclass(frozen=True)
@@ -93,15 +93,6 @@ def weights_gb(params_billion, bytes_per_param):
     140.0
     """
     return np.multiply(params_billion, bytes_per_param) * 1.0
-
-
-def kv_bytes_for(precision):
-    """Bytes per cached K/V value for a serving precision [B].
-
-    The KV cache is kept at 16 bits unless the weights are 8-bit (fp8/int8 engines cache in 8 bits);
-    fp32 serving caches at 32 bits; int4 weight-only quantisation keeps a 16-bit cache.
-    """
-    return per_precision(precision, {"fp32": 4.0, "bf16": 2.0, "fp16": 2.0, "fp8": 1.0, "int8": 1.0, "int4": 2.0})
 
 
 def kv_bytes_per_token(layers, kv_heads, head_dim, kv_bytes=2.0):
