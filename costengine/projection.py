@@ -56,8 +56,9 @@ from .plan import OptionCost, Plan, cost_at, replicas_at, units_at
 from .profiles import profile_weights
 from .scenario import Scenario
 
-__all__ = ["VIEWS", "HYBRIDS", "PROJECTION_OPTIONS", "PROJECTION_UNITS", "projection", "payback_month", "payback_month_of", "npv", "decision_summary",
-           "monthly_discount_rate", "onprem_cash_terms", "check_projection_option"]
+__all__ = ["VIEWS", "HYBRIDS", "PROJECTION_OPTIONS", "PROJECTION_UNITS", "projection", "payback_month",
+           "payback_month_of", "npv", "decision_summary", "monthly_discount_rate", "onprem_cash_terms",
+           "check_projection_option"]
 
 #: The two views of on-premises cost (see the module docstring).
 VIEWS: tuple[str, ...] = ("cash", "amortised")
