@@ -11,10 +11,12 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from costengine import CostModelError, Scenario, engine, finetune, key_info, load_catalog, sizing, token_price
+from costengine import CostModelError, Scenario, engine, finetune, key_info, load_catalog, token_price
 from costengine.catalogs import HARDWARE_COLUMNS, MODEL_COLUMNS
-from costengine.rules import linear_breakeven
-from costengine.scenario import PRECISION_BYTES, parse_precision
+from costengine.crossing import linear_breakeven
+from costengine.serving import memory
+from costengine.serving.memory import PRECISIONS, parse_precision
+from costengine.serving.throughput import replica_throughput
 
 from . import cells
 from .cells import number, option, out, table, text
@@ -50,7 +52,7 @@ def _precision(value: Any, name: str = "precision") -> str:
     if cells._blank(value):
         return "bf16"
     if isinstance(value, bool):
-        raise CostModelError(name, f"must be one of {', '.join(PRECISION_BYTES)} or bytes 4, 2, 1, 0.5 "
+        raise CostModelError(name, f"must be one of {', '.join(PRECISIONS)} or bytes 4, 2, 1, 0.5 "
                              f"(got {cells.fmt(value)})")
     return parse_precision(value)
 
@@ -141,7 +143,7 @@ def breakeven_linear(fixed_a: Any, per_request_a: Any, fixed_b: Any, per_request
 def weights_gb(params_billion: Any, precision: Any = None) -> float:
     """Weights [GB] = params [billions] * bytes per parameter."""
     params = number(params_billion, "params_billion", gt=0)
-    return out(sizing.weights_gb(params, PRECISION_BYTES[_precision(precision)]))
+    return out(memory.weights_gb(params, PRECISIONS[_precision(precision)].weight_bytes))
 
 
 def gpus_needed(params_billion: Any, gpu_memory_gb: Any, precision: Any = None, memory_overhead: Any = None) -> float:
@@ -155,21 +157,21 @@ def gpus_needed(params_billion: Any, gpu_memory_gb: Any, precision: Any = None, 
             mem = load_catalog().gpu(mem, "gpu_memory_gb").memory_gb
     mem = number(mem, "gpu_memory_gb", gt=0)
     overhead = number(memory_overhead, "memory_overhead", _DEFAULTS["memory_overhead"], ge=1)
-    return out(sizing.gpus_needed(params, mem, PRECISION_BYTES[_precision(precision)], overhead))
+    return out(memory.gpus_needed(params, mem, PRECISIONS[_precision(precision)].weight_bytes, overhead))
 
 
 def kv_cache_gb(model: Any, tokens: Any, precision: Any = None) -> float:
     """KV cache [GB] of ``tokens`` tokens of ``model`` (catalog architecture)."""
     m = load_catalog().model(text(model, "model"), "model")
     n = number(tokens, "tokens", ge=0)
-    kv = sizing.kv_bytes_for(_precision(precision))
-    return out(sizing.kv_cache_gb(m.layers, m.kv_heads, m.head_dim, n, kv))
+    kv = PRECISIONS[_precision(precision)].kv_bytes
+    return out(memory.kv_cache_gb(m.layers, m.kv_heads, m.head_dim, n, kv))
 
 
 def throughput(model: Any, gpu: Any, gpus: Any = None, precision: Any = None, concurrency: Any = None,
                prompt_tokens: Any = None, output_tokens: Any = None, max_ttft_s: Any = None,
                max_tpot_ms: Any = None) -> float:
-    """Output tokens/s of one replica (:func:`costengine.sizing.replica_throughput`)."""
+    """Output tokens/s of one replica (:func:`costengine.serving.throughput.replica_throughput`)."""
     catalog = load_catalog()
     m = catalog.model(text(model, "model"), "model")
     g = catalog.gpu(text(gpu, "gpu"), "gpu")
@@ -180,7 +182,7 @@ def throughput(model: Any, gpu: Any, gpus: Any = None, precision: Any = None, co
     o = number(output_tokens, "output_tokens", float(_DEFAULTS["output_tokens"]), gt=0)
     ttft = number(max_ttft_s, "max_ttft_s", None, gt=0)
     tpot = number(max_tpot_ms, "max_tpot_ms", None, gt=0)
-    res = sizing.replica_throughput(m, g, n, prec, p, o, batch, ttft, tpot, memory_overhead=_DEFAULTS["memory_overhead"])
+    res = replica_throughput(m, g, n, prec, p, o, batch, ttft, tpot, memory_overhead=_DEFAULTS["memory_overhead"])
     return out(res["output_tokens_per_s"])
 
 
@@ -212,7 +214,7 @@ def finetune_memory_gb(params_billion: Any, trainable_fraction: Any = None, prec
     return out(finetune.finetune_memory_gb(
         number(params_billion, "params_billion"),
         number(trainable_fraction, "trainable_fraction", finetune.LORA_FRACTION),
-        PRECISION_BYTES[_precision(precision)],
+        PRECISIONS[_precision(precision)].weight_bytes,
         number(optimizer_factor, "optimizer_factor", finetune.OPTIMIZER_FACTOR)))
 
 

@@ -23,7 +23,7 @@ parallelism) except where a measured row states its expert-parallel size or the 
 gpt-oss on B200 with MXFP8 activations (``PEER_MOE_QUANT``; ``--peer-defaults`` keeps the peer's own choice,
 16-bit activations). A fixed batch is compared only where both tools fit it in memory; a TPOT target is met
 by each tool's largest batch, found by bisection on the peer's TPOT. Engine settings: its defaults
-(``costengine.throughput.estimate``). TTFT differs by construction: the engine adds M/D/1 queueing at 70%
+(``costengine.serving.throughput.estimate``). TTFT differs by construction: the engine adds M/D/1 queueing at 70%
 planned load to the prefill; the peer multiplies its prefill step by a queuing factor of 2 to 4 (its
 ``_ttft_queuing_factor``, for requests arriving together).
 """
@@ -160,7 +160,8 @@ def peer_worker(requests: list[dict]) -> dict:
 def ours(cat, model: str, gpu: str, tp: int, precision, isl: int, osl: int, batch, tpot_ms, cap: float) -> dict:
     """The engine's estimate per GPU through its public function; an ``error`` when nothing fits or meets the target."""
     import dataclasses
-    from costengine import serving, throughput
+    from costengine import serving
+    from costengine.serving import throughput
 
     eff = dataclasses.replace(serving.DEFAULT_EFFICIENCIES, max_batch=float(cap))
     e = throughput.estimate(cat.model(model), cat.gpu(gpu), tp=tp, precision=precision, prompt_tokens=isl,

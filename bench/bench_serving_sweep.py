@@ -13,7 +13,7 @@ Measured on the 2-core development machine (Python 3.11, numpy 2.4, 2026-12-02),
 average 5 to 9 throughout): N = 500,000 in 4.5 s at load 5.9 (the previous version: 11.4 s, run right after),
 8 to 10 s at load 6 to 8; 600x to 1,100x faster per scenario than row by row. At load 1.7 (one other job), three
 runs in a row: 3.17 s, 3.21 s and 3.61 s, 940x to 1,030x faster per scenario than row by row. CPU time for 250,000 rows in one
-thread: 1.5 s (previous version 2.7 s), of which about 55% the layout search (costengine.layouts) and 22% the
+thread: 1.5 s (previous version 2.7 s), of which about 55% the layout search (costengine.serving.layouts) and 22% the
 three break-even walks. Scenarios here rarely share a layout search: tokens, utilisation and targets are drawn
 per row; the on-premises rows with the cloud's GPU and node size (about 17%) reuse the cloud's.
 """

@@ -19,7 +19,7 @@ import numpy as np
 from .errors import CostModelError
 from .plan import OptionCost
 
-__all__ = ["MAX_VOLUME", "breakeven_arrays"]
+__all__ = ["MAX_VOLUME", "breakeven_arrays", "linear_breakeven"]
 
 #: Volumes above this [requests/month] are not searched: no crossing up to it means "none".
 MAX_VOLUME = 1e12
@@ -136,3 +136,22 @@ def breakeven_arrays(a: OptionCost, b: OptionCost, peak: np.ndarray, max_volume:
                              f"{max_iterations:,} replica steps; the crossing cannot be located exactly")
     result[result > max_volume] = np.nan
     return result
+
+
+def linear_breakeven(fixed_a: float, per_request_a: float, fixed_b: float, per_request_b: float) -> float | None:
+    """Volume R [requests/month] where ``fixed_a + per_request_a*R = fixed_b + per_request_b*R``.
+
+    Found by the engine's break-even walk (:func:`breakeven_arrays`) on two costs without replica steps; None
+    when they do not cross up to :data:`MAX_VOLUME`.
+
+    >>> linear_breakeven(1000.0, 0.0, 0.0, 0.01)
+    100000.0
+    """
+    one = np.ones(1)
+
+    def line(fixed: float, variable: float) -> OptionCost:
+        return OptionCost(fixed=fixed * one, variable=variable * one, step=0 * one, capacity=np.inf * one,
+                          min_units=0 * one, gpus_per_replica=0 * one, seconds_per_request=np.nan * one)
+
+    r = float(breakeven_arrays(line(fixed_a, per_request_a), line(fixed_b, per_request_b), one, MAX_VOLUME)[0])
+    return None if np.isnan(r) else r

@@ -18,9 +18,10 @@ import pandas as pd
 from .catalogs import Catalog, load_catalog
 from .crossing import MAX_VOLUME, breakeven_arrays
 from .errors import CostModelError
-from .hybrid import hourly_split, hybrid_arrays
+from .hybrid_split import hourly_split, hybrid_arrays
 from .profiles import profile_weights
-from .plan import OPTIONS, Plan, cost_at, replicas_at, resolve, units_at
+from .plan import OPTIONS, Plan, cost_at, replicas_at, units_at
+from .resolve import resolve
 from .rules import check_column
 from .scenario import SCENARIO_KEYS, Scenario
 
@@ -352,7 +353,7 @@ def _profile_shares(profiles) -> np.ndarray:
 
 def hybrid(s: Scenario | dict, option: str | None = None, requests_per_month: float | None = None,
            catalog: Catalog | None = None) -> dict[str, Any]:
-    """Self-host the base load, send the overflow to the API (:mod:`costengine.hybrid`).
+    """Self-host the base load, send the overflow to the API (:mod:`costengine.hybrid_split`).
 
     ``option`` is cloud or onprem; None = the one whose hybrid is cheaper. Returns ``option``, ``replicas``
     [count], ``self_hosted_share`` [0..1 of requests], ``monthly_cost``, ``api_only``, ``self_hosted_only``

@@ -1,7 +1,7 @@
 """Load profiles: the relative load of each hour of a typical day (``templates/load_profiles.csv``, dated and
 sourced), and the parsing of a ``load_profile`` value: a profile id of that file or 24 numbers.
 
-The hybrid option (:mod:`costengine.hybrid`) serves each hour's requests with the self-hosted replicas up to
+The hybrid option (:mod:`costengine.hybrid_split`) serves each hour's requests with the self-hosted replicas up to
 their capacity and sends the rest to the API; the profile also gives the peak-to-average ratio (max / mean).
 """
 

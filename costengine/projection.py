@@ -23,7 +23,7 @@ Each month is costed with the piecewise-linear cost functions of :mod:`costengin
     maintenance)``. Capex is paid in cash (``onprem_interest_rate`` and ``onprem_amortization_months`` do not
     apply) and servers are not replaced within the horizon.
 
-- **hybrid_cloud** (:mod:`costengine.hybrid`): rented replicas follow demand, so the cheapest split is chosen
+- **hybrid_cloud** (:mod:`costengine.hybrid_split`): rented replicas follow demand, so the cheapest split is chosen
   again every month at ``R_t`` (its N re-optimised per month): ``hybrid_cloud_t = hybrid monthly cost at R_t``,
   never dearer than ``api`` or ``cloud`` in the same month.
 - **hybrid_onprem**: the hybrid's servers are bought and kept as the pure option's are. Each month the cheapest
@@ -43,6 +43,7 @@ by one month (end-of-period convention; ``numpy_financial.npv(i, [0, C_1, ..., C
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -50,19 +51,19 @@ import pandas as pd
 from .catalogs import Catalog
 from .engine import OPTIONS, check_option, plan_for
 from .errors import CostModelError
-from .hybrid import hybrid_arrays, served
+from .hybrid_split import hybrid_arrays, served
 from .plan import OptionCost, Plan, cost_at, replicas_at, units_at
 from .profiles import profile_weights
-from .rules import payback_month_of
 from .scenario import Scenario
 
-__all__ = ["VIEWS", "HYBRIDS", "PROJECTION_OPTIONS", "PROJECTION_UNITS", "projection", "payback_month", "npv", "decision_summary",
-           "monthly_discount_rate", "onprem_cash_terms", "check_projection_option"]
+__all__ = ["VIEWS", "HYBRIDS", "PROJECTION_OPTIONS", "PROJECTION_UNITS", "projection", "payback_month",
+           "payback_month_of", "npv", "decision_summary", "monthly_discount_rate", "onprem_cash_terms",
+           "check_projection_option"]
 
 #: The two views of on-premises cost (see the module docstring).
 VIEWS: tuple[str, ...] = ("cash", "amortised")
 
-#: The hybrid options of the projection (self-hosted base load, API overflow; :mod:`costengine.hybrid`).
+#: The hybrid options of the projection (self-hosted base load, API overflow; :mod:`costengine.hybrid_split`).
 HYBRIDS: tuple[str, ...] = ("hybrid_cloud", "hybrid_onprem")
 #: Every option :func:`payback_month`, :func:`npv` and :func:`decision_summary` know.
 PROJECTION_OPTIONS: tuple[str, ...] = (*OPTIONS, *HYBRIDS)
@@ -265,6 +266,18 @@ def _check_view(view: str) -> str:
 
 def _monthly_column(option: str, view: str) -> str:
     return f"{option}_cash" if option in ("onprem", "hybrid_onprem") and view == "cash" else option
+
+
+def payback_month_of(cumulative: Sequence[float], versus: Sequence[float]) -> int | None:
+    """The first month t (1-based) with ``cumulative[t] <= versus[t]`` [month]; None when there is none.
+
+    ``cumulative`` and ``versus`` are the cumulative costs of two options through months 1, 2, ... [money].
+
+    >>> payback_month_of([5.0, 9.0, 12.0], [3.0, 8.0, 13.0])
+    3
+    """
+    hit = np.flatnonzero(np.asarray(cumulative) <= np.asarray(versus))
+    return int(hit[0]) + 1 if len(hit) else None
 
 
 def payback_month(s: Scenario | dict, option: str, versus: str = "api", view: str = "cash",

@@ -1,37 +1,28 @@
 """Rules of the scenario keys and small formulas that every front end applies, each written once.
 
 Whether a key takes whole numbers, a key's bounds (from the pydantic model), checking one value or a
-column of values against them, the numbers that stand for a precision, the payback month
-of two cumulative cost series, and the break-even of two fixed + variable costs.
+column of values against them, and the numbers that stand for a precision. (The payback month of two cumulative
+cost series is :func:`costengine.projection.payback_month_of`; the break-even of two fixed + variable costs
+:func:`costengine.crossing.linear_breakeven`.)
 
 >>> is_whole("min_replicas"), is_whole("requests_per_month")
 (True, False)
 >>> key_bounds("api_cached_input_share")
 {'ge': 0, 'le': 1}
->>> payback_month_of([5.0, 9.0, 12.0], [3.0, 8.0, 13.0])
-3
->>> linear_breakeven(1000.0, 0.0, 0.0, 0.01)
-100000.0
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 
-from .crossing import MAX_VOLUME, breakeven_arrays
 from .errors import CostModelError
-from .plan import OptionCost
-from .scenario import _BYTES_TO_PRECISION, Scenario
+from .scenario import Scenario
+from .serving.memory import PRECISION_BY_BYTES
 
-__all__ = ["is_whole", "key_bounds", "numeric_bounds", "check_value", "check_column", "PRECISION_BY_BYTES",
-           "payback_month_of", "linear_breakeven"]
+__all__ = ["is_whole", "key_bounds", "numeric_bounds", "check_value", "check_column", "PRECISION_BY_BYTES"]
 
-#: Numbers accepted for a precision (bytes per parameter [B]) and the precision name each stands for.
-PRECISION_BY_BYTES = MappingProxyType(_BYTES_TO_PRECISION)
 _LIMITS = ("ge", "gt", "le", "lt", "max_length")
 
 
@@ -84,28 +75,3 @@ def check_column(key: str, num: np.ndarray) -> None:
         if frac.any():
             j = int(np.flatnonzero(frac)[0])
             raise CostModelError(key, f"must be a whole number (got {num[j]:g}) (row {j + 1})")
-
-
-def payback_month_of(cumulative: Sequence[float], versus: Sequence[float]) -> int | None:
-    """The first month t (1-based) with ``cumulative[t] <= versus[t]`` [month]; None when there is none.
-
-    ``cumulative`` and ``versus`` are the cumulative costs of two options through months 1, 2, ... [money].
-    """
-    hit = np.flatnonzero(np.asarray(cumulative) <= np.asarray(versus))
-    return int(hit[0]) + 1 if len(hit) else None
-
-
-def linear_breakeven(fixed_a: float, per_request_a: float, fixed_b: float, per_request_b: float) -> float | None:
-    """Volume R [requests/month] where ``fixed_a + per_request_a*R = fixed_b + per_request_b*R``.
-
-    Found by the engine's break-even walk (:func:`costengine.crossing.breakeven_arrays`) on two costs without
-    replica steps; None when they do not cross up to :data:`costengine.crossing.MAX_VOLUME`.
-    """
-    one = np.ones(1)
-
-    def line(fixed: float, variable: float) -> OptionCost:
-        return OptionCost(fixed=fixed * one, variable=variable * one, step=0 * one, capacity=np.inf * one,
-                          min_units=0 * one, gpus_per_replica=0 * one, seconds_per_request=np.nan * one)
-
-    r = float(breakeven_arrays(line(fixed_a, per_request_a), line(fixed_b, per_request_b), one, MAX_VOLUME)[0])
-    return None if np.isnan(r) else r

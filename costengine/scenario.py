@@ -15,16 +15,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .acceptance import number_from_text
 from .errors import CostModelError, closest
+from .serving.memory import PRECISIONS, parse_precision
 
-__all__ = ["Scenario", "SCENARIO_KEYS", "PRECISION_BYTES", "parse_precision", "key_info"]
+__all__ = ["Scenario", "SCENARIO_KEYS", "parse_precision", "key_info"]
 
-#: Bytes per parameter of each serving precision.
-#: fp4 covers MXFP4 and NVFP4 (4-bit floats with a shared scale per block; the scales add ~6%, not counted).
-PRECISION_BYTES: dict[str, float] = {"fp32": 4.0, "bf16": 2.0, "fp16": 2.0, "fp8": 1.0, "int8": 1.0, "fp4": 0.5,
-                                     "int4": 0.5}
-_BYTES_TO_PRECISION = {4.0: "fp32", 2.0: "bf16", 1.0: "fp8", 0.5: "fp4"}
-
-Precision = Literal["fp32", "bf16", "fp16", "fp8", "int8", "fp4", "int4"]
+#: The serving precisions' names (:data:`costengine.serving.memory.PRECISIONS`).
+Precision = Literal[tuple(PRECISIONS)]
 Billing = Literal["always_on", "per_second"]
 Pricing = Literal["on_demand", "commit_1y", "commit_3y", "spot"]
 #: Old spellings kept working: ``reserved`` was the name of always-on billing.
@@ -104,7 +100,7 @@ class Scenario(BaseModel):
     model: str = _f("llama-3.3-70b", "text", "open model id in the model catalog", "a current 70B open model",
                     min_length=1)
     model_params_billion: float | None = _f(None, "billions", "parameters; blank = from model", gt=0)
-    precision: Precision | None = _f(None, "fp32|bf16|fp16|fp8|int8|fp4|int4",
+    precision: Precision | None = _f(None, "|".join(PRECISIONS),
                                      "serving precision of the weights; blank = the model's native format",
                                      "the model catalog's native_precision (bf16 for most, fp8 for DeepSeek-V3, "
                                      "fp4 (MXFP4 experts) for gpt-oss)")
@@ -279,34 +275,6 @@ def _is_blank(v: Any) -> bool:
     if isinstance(v, str) and v.strip() == "":
         return True
     return False
-
-
-def parse_precision(v: Any, strict: bool = True) -> Any:
-    """The precision name for a name (case-insensitive) or a number of bytes per parameter.
-
-    ``2`` -> ``"bf16"``, ``1`` -> ``"fp8"``, ``0.5`` -> ``"int4"``, ``4`` -> ``"fp32"``.
-    With ``strict`` an unknown value raises :class:`CostModelError`; otherwise it is returned as is
-    for pydantic to report.
-    """
-    if isinstance(v, str):
-        name = v.strip().lower()
-        if name in PRECISION_BYTES:
-            return name
-        try:
-            v = float(name)
-        except ValueError:
-            if strict:
-                raise CostModelError("precision", f"must be one of {', '.join(PRECISION_BYTES)} "
-                                     f"or bytes per parameter 4, 2, 1, 0.5 (got {v!r})") from None
-            return v
-    if isinstance(v, (int, float)) and not isinstance(v, bool):
-        if float(v) in _BYTES_TO_PRECISION:
-            return _BYTES_TO_PRECISION[float(v)]
-        if strict:
-            raise CostModelError("precision", f"bytes per parameter must be 4, 2, 1 or 0.5 (got {v!r})")
-    elif strict:
-        raise CostModelError("precision", f"must be one of {', '.join(PRECISION_BYTES)} (got {v!r})")
-    return v
 
 
 def _fmt(v: Any) -> str:

@@ -45,7 +45,7 @@ from .crossing import breakeven_arrays
 from .engine import OPTIONS, PAIRS, TEXT_KEYS, plan_for
 from .errors import CostModelError, closest
 from . import billing
-from .hybrid import hybrid_arrays
+from .hybrid_split import hybrid_arrays
 from .plan import Plan, cost_at
 from .profiles import profile_weights
 from .projection import onprem_cash_terms
@@ -61,7 +61,7 @@ DEFAULT_SWING = 0.25
 _NOT_SWUNG = frozenset({"growth_rate_monthly", "horizon_months", "discount_rate_annual"})
 #: The keys :func:`sensitivity` swings, in scenario order.
 SENSITIVITY_KEYS: tuple[str, ...] = tuple(k for k in SCENARIO_KEYS if k not in TEXT_KEYS and k not in _NOT_SWUNG)
-#: The hybrid options (:mod:`costengine.hybrid`) whose cost is given under each swing, N re-optimised.
+#: The hybrid options (:mod:`costengine.hybrid_split`) whose cost is given under each swing, N re-optimised.
 HYBRIDS: tuple[str, ...] = ("hybrid_cloud", "hybrid_onprem")
 _COUNTS_FROM_MEMORY = frozenset({"cloud_gpus_per_replica", "onprem_gpus_per_server"})
 _API_PRICE = {"api_input_price_per_mtok": "input", "api_output_price_per_mtok": "output",
@@ -227,7 +227,7 @@ def sensitivity(s: Scenario | dict, swing: float = DEFAULT_SWING, ranges: Any = 
         absolute change of any of the three options' cost (the sort key); ``note`` (clipping, errors); then
         ``hybrid_cloud_cost_low``, ``_high``, ``hybrid_cloud_change_low``, ``_high`` and the same for
         ``hybrid_onprem`` [money/month]: the hybrid's cost with its replicas chosen again at the swung inputs
-        (:mod:`costengine.hybrid`; the hybrids enter neither ``size`` nor ``cheapest``). ``attrs["base"]``
+        (:mod:`costengine.hybrid_split`; the hybrids enter neither ``size`` nor ``cheapest``). ``attrs["base"]``
         holds the base costs (hybrids too), cheapest and break-evens.
 
     Notes

@@ -89,6 +89,13 @@ def test_kv_cache_gb_from_the_model_architecture():
     assert u.LLM_KV_CACHE_GB("Llama-3.1-70B", 4096.0) == pytest.approx(per_token_16bit * 4096 / 1e9, rel=1e-12)
     assert u.LLM_KV_CACHE_GB("llama-3.1-70b", 4096.0, "fp8") == pytest.approx(per_token_16bit / 2 * 4096 / 1e9)
     assert u.LLM_KV_CACHE_GB("llama-3.1-70b", 4096.0, "int4") == u.LLM_KV_CACHE_GB("llama-3.1-70b", 4096.0)
+
+
+def test_kv_cache_gb_at_fp4_regression_key_error():
+    # regression: fp4 (or 0.5 bytes) raised a bare KeyError; 4-bit weights keep a 16-bit KV cache (PRECISIONS)
+    sixteen = u.LLM_KV_CACHE_GB("llama-3.1-8b", 1000.0)
+    assert u.LLM_KV_CACHE_GB("llama-3.1-8b", 1000.0, "fp4") == sixteen
+    assert u.LLM_KV_CACHE_GB("llama-3.1-8b", 1000.0, 0.5) == sixteen
     assert u.LLM_KV_CACHE_GB("llama-9", 1.0).startswith("#LLM! model: unknown model 'llama-9'")
 
 

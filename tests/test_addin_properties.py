@@ -19,7 +19,7 @@ from addin.cells import EXCEL_ERRORS
 from conftest import MADE_UP
 from costengine import SCENARIO_KEYS
 
-WORDS = ["api", "cloud", "onprem", "bf16", "int4", "fp8", "H100-SXM", "L4", "llama-3.1-8b", "llama-3.1-405b",
+WORDS = ["api", "cloud", "onprem", "bf16", "int4", "fp8", "fp4", "H100-SXM", "L4", "llama-3.1-8b", "llama-3.1-405b",
          "gpt-5-mini", "memory_gb", "layers", "output", "cash", "amortised", "key", "", "  ", "1e6", "-3",
          "nan", "inf", "per_second", "reserved"]
 SPECIAL = [0.0, -0.0, -1.0, -5.0, 0.5, 1.0, 2.0, 1e-300, 1e300, -1e300, 1.7976931348623157e308, 1e12, 1e15,

@@ -7,7 +7,7 @@ import pytest
 
 from costengine import CostModelError
 from costengine.catalogs import HARDWARE_COLUMNS, MODEL_COLUMNS, load_catalog, token_price, token_price_table
-from costengine.sizing import kv_bytes_per_token
+from costengine.serving.memory import kv_bytes_per_token
 
 GPU_IDS = ["H100-SXM", "H100-PCIe", "H200", "A100-80GB", "L40S", "L4", "A10G", "MI300X", "B200", "RTX-4090"]
 MODEL_IDS = ["llama-3.1-8b", "llama-3.1-70b", "llama-3.3-70b", "llama-3.1-405b", "llama-2-7b", "llama-2-13b",

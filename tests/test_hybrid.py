@@ -1,4 +1,4 @@
-"""Hybrid serving (costengine/hybrid.py) against an independent brute force over every replica count, with
+"""Hybrid serving (costengine/hybrid_split.py) against an independent brute force over every replica count, with
 made-up prices; never dearer than either pure option; flat and spiky profiles behave as they should."""
 
 import math
@@ -8,7 +8,7 @@ import pytest
 
 from conftest import MADE_UP
 from costengine import CostModelError, Scenario, monthly_cost, plan_for
-from costengine.hybrid import hybrid_arrays
+from costengine.hybrid_split import hybrid_arrays
 from costengine.profiles import load_profiles, parse_profile, peak_to_average_of, profile_weights
 
 

@@ -18,7 +18,7 @@ def _imports(path: Path) -> set[str]:
 
 def test_costengine_imports_no_front_end():
     root = Path(__file__).resolve().parents[1] / "costengine"
-    files = sorted(root.glob("*.py"))
+    files = sorted(root.rglob("*.py"))
     assert len(files) >= 5
     for path in files:
         bad = _imports(path) & FORBIDDEN
@@ -27,7 +27,7 @@ def test_costengine_imports_no_front_end():
 
 def test_costengine_writes_no_files():
     root = Path(__file__).resolve().parents[1] / "costengine"
-    for path in root.glob("*.py"):
+    for path in root.rglob("*.py"):
         text = path.read_text(encoding="utf-8")
         for needle in ("open(", ".write_text(", ".write_bytes(", "to_csv(", "to_excel("):
             assert needle not in text.replace("read_text(", ""), f"{path.name} uses {needle}"
@@ -159,3 +159,99 @@ def test_every_sheet_module_names_its_sheet_and_has_one_build():
     for name in names:
         module = importlib.import_module(f"workbook.sheets.{name}")
         assert callable(module.build) and module.SHEET in SHEET_ORDER, name
+
+
+# --- import order: floors ----------------------------------------------------------------------------
+
+#: The engine's modules in import order, by floor, bottom first: a module imports only modules listed before
+#: it (on its floor or below), function-level imports included. ``__init__`` is the package's public API.
+#: docs/architecture.md "Import order" draws the same floors.
+ENGINE_FLOORS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("errors and input text", ("errors", "acceptance")),
+    ("catalogs", ("token_prices", "catalogs", "profiles", "user_rows", "lookup")),
+    ("serving", ("serving.parameters", "serving.memory", "serving.step", "serving.layouts", "serving.replica",
+                 "serving.throughput", "serving", "sizing")),
+    ("inputs", ("scenario", "rules")),
+    ("billing and plan", ("billing", "plan", "selfhosted", "resolve")),
+    ("crossing and hybrid", ("crossing", "hybrid_split")),
+    ("engine", ("engine",)),
+    ("decisions", ("projection", "sensitivity", "uncertainty", "finetune")),
+    ("public API", ("__init__",)),
+)
+#: The workbook's rooms in import order, bottom first: a module imports only its own room and the rooms below.
+#: A room is a folder (``xlsx`` is every module under workbook/xlsx/) or one module; a module named here on its
+#: own is taken out of its folder's room (``xlsx.template_cache`` fills a saved template, above the builder).
+WORKBOOK_FLOORS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("xlsx", ("xlsx", "xlwings_setup")),
+    ("kit", ("kit",)),
+    ("sheets", ("sheets",)),
+    ("builder", ("builder", "xlsx.template_cache")),
+    ("cli", ("cli", "__init__")),
+)
+
+
+def _module_name(path: Path, package: str) -> str:
+    rel = path.relative_to(ROOT / package).with_suffix("").parts
+    if rel[-1] == "__init__":
+        return ".".join(rel[:-1]) or "__init__"
+    return ".".join(rel)
+
+
+def _package_imports(path: Path, package: str, modules: set[str]) -> set[str]:
+    """The modules of ``package`` that ``path`` imports anywhere in its AST (relative or absolute)."""
+    base = list(path.relative_to(ROOT).with_suffix("").parts[:-1])  # the package a relative import starts from
+    out = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        found = []
+        if isinstance(node, ast.Import):
+            found = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            head = base[:len(base) - node.level + 1] if node.level else []
+            mod = ".".join(head + ([node.module] if node.module else []))
+            found = [f"{mod}.{a.name}" if f"{mod}.{a.name}".removeprefix(package + ".") in modules else mod
+                     for a in node.names]
+        for name in found:
+            if name == package:
+                out.add("__init__")
+            elif name.startswith(package + "."):
+                out.add(name.removeprefix(package + "."))
+    return out & modules
+
+
+def _floor_of(module: str, floors) -> int:
+    rooms = [(room, i) for i, (_, members) in enumerate(floors) for room in members]
+    best = max((r for r in rooms if module == r[0] or module.startswith(r[0] + ".")), key=lambda r: len(r[0]),
+               default=None)
+    assert best is not None, f"{module} is on no floor"
+    return best[1]
+
+
+def test_engine_modules_import_only_modules_below_them():
+    order = [m for _, members in ENGINE_FLOORS for m in members]
+    files = {_module_name(p, "costengine"): p for p in _py_files("costengine")}
+    assert set(files) == set(order), set(files) ^ set(order)
+    for name, path in files.items():
+        for target in _package_imports(path, "costengine", set(files)) - {name}:
+            assert order.index(target) < order.index(name), f"costengine.{name} imports costengine.{target} above it"
+
+
+def test_workbook_rooms_import_only_their_own_room_and_below():
+    files = {_module_name(p, "workbook"): p for p in _py_files("workbook")}
+    for name, path in files.items():
+        floor = _floor_of(name, WORKBOOK_FLOORS)
+        for target in _package_imports(path, "workbook", set(files)) - {name}:
+            assert _floor_of(target, WORKBOOK_FLOORS) <= floor, f"workbook.{name} imports workbook.{target} above it"
+
+
+def _drawn_floors(heading: str) -> list[tuple[str, tuple[str, ...]]]:
+    """The floors a table of docs/architecture.md draws (top floor first in the file), bottom first."""
+    text = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    block = next(b for b in text.split(heading, 1)[1].split("\n\n") if b.startswith("|"))
+    rows = [line.split("|")[1:-1] for line in block.splitlines() if line.startswith("|")][2:]
+    return [(floor.strip(), tuple(m.strip(" `") for m in mods.split(",")))
+            for floor, mods in reversed(rows)]
+
+
+def test_the_architecture_document_draws_the_floors():
+    assert _drawn_floors("Import order of `costengine/`") == list(ENGINE_FLOORS)
+    assert _drawn_floors("Import order of `workbook/`") == list(WORKBOOK_FLOORS)

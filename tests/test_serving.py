@@ -1,4 +1,4 @@
-"""The serving model (costengine/serving.py): latency and throughput of one replica, the batch that meets
+"""The serving model (costengine/serving/): latency and throughput of one replica, the batch that meets
 latency targets, layouts. Properties the model must have whatever its parameters, and hand arithmetic."""
 
 import math
@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from costengine import serving, throughput
+from costengine import serving
+from costengine.serving import throughput
 from costengine.catalogs import load_catalog
 
 CAT = load_catalog()
@@ -25,7 +26,7 @@ def test_memory_batch_by_hand():
 
 
 def test_latency_rises_with_the_batch():
-    m, b_mem = throughput.replica_from_rows(CAT.model("llama-3.3-70b"), CAT.gpu("H100-SXM"), tp=4, precision="fp8")
+    m, b_mem = throughput.replica_model(CAT.model("llama-3.3-70b"), CAT.gpu("H100-SXM"), tp=4, precision="fp8")
     b = np.arange(1, 257, dtype=float)
     t = serving.step_times(m, b)
     assert np.all(np.diff(t["tpot_s"]) > 0) and np.all(np.diff(t["ttft_s"]) >= 0)
@@ -37,7 +38,7 @@ def test_latency_rises_with_the_batch():
        st.sampled_from(["H100-SXM", "H200", "B200", "L40S", "A100-80GB"]), st.sampled_from([1, 2, 4, 8]),
        st.floats(100, 8000), st.floats(50, 2000), st.floats(10, 200))
 def test_largest_batch_is_exact_and_meets_the_target(model, gpu, tp, p, o, tpot_ms):
-    m, b_mem = throughput.replica_from_rows(CAT.model(model), CAT.gpu(gpu), tp=tp, prompt_tokens=p, output_tokens=o)
+    m, b_mem = throughput.replica_model(CAT.model(model), CAT.gpu(gpu), tp=tp, prompt_tokens=p, output_tokens=o)
     cap = min(b_mem, 256.0)
     b = float(serving.largest_batch(m, np.array([cap]), np.array([tpot_ms / 1000]), np.array([np.inf]))[0])
     if cap < 1:
@@ -75,7 +76,7 @@ def test_gpt_oss_native_format_fits_one_80gb_gpu():
 
 
 def test_moe_reads_fewer_weights_at_small_batch():
-    m, _ = throughput.replica_from_rows(CAT.model("deepseek-v3"), CAT.gpu("H200"), tp=8)
+    m, _ = throughput.replica_model(CAT.model("deepseek-v3"), CAT.gpu("H200"), tp=8)
     one, many = (float(serving.step_times(m, np.array([b]))["decode_step_s"][0]) for b in (1.0, 64.0))
     dense_read = m.w_bytes[0] / (8 * m.bw[0] * serving.DEFAULT_EFFICIENCIES.bandwidth)
     assert one < dense_read < many * 4

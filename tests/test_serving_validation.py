@@ -1,7 +1,7 @@
 """The serving model against published measurements (tests/data/serving_measurements.csv; docs/validation.md).
 
 The measurements were transcribed with their source, commit or page and date on every row. The model's
-efficiencies (``costengine.serving.Efficiencies``: bandwidth, compute, tp_exponent) were fitted on the
+efficiencies (``costengine.serving.parameters.Efficiencies``: bandwidth, compute, tp_exponent) were fitted on the
 even-numbered cases of the in-domain set below and are checked here on the odd-numbered ones, which the fit did
 not see. ``python tests/test_serving_validation.py`` prints every case with its ratio.
 
@@ -19,7 +19,8 @@ import math
 import statistics
 from pathlib import Path
 
-from costengine import serving, throughput
+from costengine import serving
+from costengine.serving import throughput
 from costengine.catalogs import load_catalog
 
 DATA = Path(__file__).parent / "data" / "serving_measurements.csv"

@@ -1,4 +1,4 @@
-"""Memory, KV cache, GPUs, roofline throughput and fine-tuning: arithmetic on published architectures,
+"""Memory, KV cache, GPUs, the throughput of one replica and fine-tuning: arithmetic on published architectures,
 the seed article's figures, monotonic properties and bad input."""
 
 import math
@@ -11,7 +11,10 @@ from costengine import CostModelError, Scenario, compare, monthly_cost
 from costengine.catalogs import GPU, OpenModel, load_catalog
 from costengine.finetune import (finetune_breakeven_words_per_day, finetune_cost, finetune_memory_gb,
                                  tokens_from_words)
-from costengine.sizing import gpus_needed, kv_bytes_per_token, kv_cache_gb, replica_throughput, weights_gb
+from costengine import sizing
+from costengine.serving import memory, throughput
+from costengine.serving.memory import gpus_needed, kv_bytes_per_token, kv_cache_gb, weights_gb
+from costengine.serving.throughput import replica_throughput
 
 # made-up hardware and model, so the arithmetic does not depend on catalog updates
 TOY_GPU = GPU("TOY", "toy", "none", memory_gb=100, bandwidth_tbps=2.0, bf16_tflops=500, fp8_tflops=1000, tdp_w=500,
@@ -20,6 +23,13 @@ TOY_GPU = GPU("TOY", "toy", "none", memory_gb=100, bandwidth_tbps=2.0, bf16_tflo
 TOY_MODEL = OpenModel("toy-10b", "toy", params_billion=10, active_params_billion=10, layers=40, attention_heads=32,
                       kv_heads=8, head_dim=128, hidden_size=4096, context_length=8192, license="none",
                       source="made up", as_of="2026-01-01")
+
+
+def test_the_sizing_names_of_the_python_api_are_the_serving_functions():
+    # PRODUCT.md "Python API" names costengine.sizing.replica_throughput (and the memory arithmetic)
+    assert sizing.replica_throughput is throughput.replica_throughput
+    for name in ("weights_gb", "kv_bytes_per_token", "kv_cache_gb", "serving_memory_gb", "gpus_needed"):
+        assert getattr(sizing, name) is getattr(memory, name)
 
 
 def test_kv_cache_of_published_architectures():

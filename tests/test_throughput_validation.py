@@ -1,9 +1,10 @@
-"""The roofline throughput estimate against published measurements (docs/validation.md).
+"""The throughput estimate of one replica (:func:`costengine.serving.throughput.replica_throughput`, the serving
+model) against published measurements (docs/validation.md).
 
 Each case: model, GPU, GPUs per replica (tensor parallel), precision, input/output tokens, and the measured
 output tokens/s of the whole replica at maximum load, with its source. The estimate uses the engine's
-defaults (bandwidth efficiency 0.8, compute efficiency 0.5, 90% of memory for weights + KV cache,
-at most 256 concurrent sequences). Target band: 0.5x to 2x.
+defaults (``costengine.serving.parameters.DEFAULT_EFFICIENCIES``: 90% of memory for weights, activations and KV
+cache, at most 256 concurrent sequences, no latency target). Target band: 0.5x to 2x.
 
 Sources (read 2026-11):
 - TRT17: NVIDIA TensorRT-LLM "Performance Overview", data generated with version 0.17 (trtllm-bench, FP8
@@ -18,7 +19,7 @@ Run ``python tests/test_throughput_validation.py`` to print the table of docs/va
 import pytest
 
 from costengine.catalogs import load_catalog
-from costengine.sizing import replica_throughput
+from costengine.serving.throughput import replica_throughput
 
 TRT17 = "TensorRT-LLM perf overview v0.17 data"
 TRT14 = "TensorRT-LLM perf overview v0.14.0 data"

@@ -16,7 +16,8 @@ import pytest
 
 from costengine import CostModelError, Scenario, load_catalog, plan_for
 from costengine.engine import scenario_columns
-from costengine.plan import _lookup, _ModelColumns
+from costengine.lookup import lookup
+from costengine.selfhosted import fewest_gpus, row_replica
 from workbook.builder import write_workbook
 
 from lo import recalc
@@ -69,13 +70,14 @@ def _scenario(d: dict) -> Scenario:
 
 
 def _n_min(s: Scenario) -> float:
-    """The engine's GPU minimum for the offer choice (plan._cloud: typed, else min_tp without node limit, else 8)."""
+    """The engine's GPU minimum for the offer choice (resolve_cloud: typed, else the fewest GPUs of a single-node
+    layout without node limit, else 8)."""
     if s.cloud_gpus_per_replica is not None:
         return float(s.cloud_gpus_per_replica)
     cols, cat = scenario_columns(s), load_catalog()
-    model = _ModelColumns(cols, cat, None)
-    hw = _lookup(np.asarray(cols["cloud_gpu"], dtype=object), np.ones(1, dtype=bool), cat.gpu, None)
-    t = float(model.min_tp(hw, np.full(1, 1e9))[0])
+    model = row_replica(cols, cat, None)
+    hw = lookup(np.asarray(cols["cloud_gpu"], dtype=object), np.ones(1, dtype=bool), cat.gpu, None)
+    t = float(fewest_gpus(cols, model, hw, np.full(1, 1e9))[0])
     return 8.0 if math.isnan(t) else t
 
 

@@ -13,7 +13,7 @@ Seed 004 (French, on self-hosting Llama 2 70B): 140 GB of weights in bf16; a ser
 import pytest
 
 from costengine import Scenario, breakeven, cheapest, compare, cost_per_request, monthly_cost
-from costengine.sizing import weights_gb
+from costengine.serving.memory import weights_gb
 
 SEED_000 = dict(
     currency="EUR", requests_per_month=1_000_000, prompt_tokens=1000, output_tokens=500,

@@ -1,7 +1,7 @@
 """The Constants sheet: every number the formulas use that is not an input, the precision table,
 the lists behind the dropdowns and the rules the Inputs checks apply.
 
-The values come from the engine's own constants (``costengine.plan``, ``costengine.sizing``,
+The values come from the engine's own constants (``costengine.plan``, ``costengine.resolve``, ``costengine.serving``,
 ``costengine.crossing``, ``costengine.rules``) so the workbook and the engine cannot drift apart silently.
 """
 
@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from costengine import SCENARIO_KEYS, Scenario
 from costengine import billing as _billing
 from costengine import plan as _plan
+from costengine import resolve as _resolve
 from costengine import serving as _serving
 from costengine.acceptance import DATE_SUFFIX_LENGTHS, SANITY_RANGES
 from costengine.crossing import MAX_VOLUME
-from costengine.rules import PRECISION_BY_BYTES, is_whole, key_bounds
-from costengine.scenario import PRECISION_BYTES
+from costengine.rules import is_whole, key_bounds
+from costengine.serving.memory import PRECISION_BY_BYTES, PRECISIONS
 
 from ..kit import Book, header_row, heading, put, put_text, setup_sheet
 from . import hybrid as _hybrid
@@ -51,7 +52,7 @@ CONSTANTS: tuple[tuple[str, float, str, str], ...] = (
      "typical server draw per kW of GPU TDP, where the server catalog has no typical power (DGX H100)"),
     ("c_support_share", _billing.SUPPORT_SHARE_PER_YEAR, "per year",
      "vendor support per year as a share of the server price, where the catalog has none (DGX H100)"),
-    ("c_serverless_max_gpus", _plan.SERVERLESS_MAX_GPUS, "GPUs", "GPUs one serverless worker may hold"),
+    ("c_serverless_max_gpus", _resolve.SERVERLESS_MAX_GPUS, "GPUs", "GPUs one serverless worker may hold"),
     ("c_offer_score_scale", 1e6, "USD/GPU-h", "the fallback offer is the one with the most GPUs, then the cheapest: "
      "score = GPUs - price per GPU-hour / this"),
     ("c_max_tp", max(_serving.TP_SIZES), "GPUs", "widest tensor-parallel layout inside one node (typed per-GPU price)"),
@@ -77,7 +78,7 @@ CONSTANTS: tuple[tuple[str, float, str, str], ...] = (
     *((f"c_allreduce_{k}_s", v, "s", f"latency of one small all-reduce over {k}")
       for k, v in _serving.ALLREDUCE_LATENCY_S.items()),
     *((f"c_tp{t}", t, "GPUs", "a tensor-parallel size serving engines run inside one node") for t in _serving.TP_SIZES),
-    ("c_four_bit_bytes", PRECISION_BYTES["fp4"], "B", "bytes per parameter of 4-bit weights (MoE checkpoints: the "
+    ("c_four_bit_bytes", PRECISIONS["fp4"].weight_bytes, "B", "bytes per parameter of 4-bit weights (MoE checkpoints: the "
      "routed experts; the rest stays at 16 bits)"),
     ("c_ms_per_s", 1000, "ms/s", ""),
     ("c_max_volume", MAX_VOLUME, "requests/month", "break-evens are searched up to this volume"),
@@ -144,20 +145,20 @@ def build(book: Book) -> ConstantsLayout:
     header_row(ws, r, ["precision (as typed)", "precision", "bytes per parameter [B]", "KV-cache bytes per value [B]",
                        "bf16 peak weight", "fp8 peak weight", "fp4 peak weight", "computes in"], height=30)
     first = r + 1
-    entries = [(p, p) for p in PRECISION_BYTES] + [(b, p) for b, p in PRECISION_BY_BYTES.items()]
+    entries = [(p, p) for p in PRECISIONS] + [(b, p) for b, p in PRECISION_BY_BYTES.items()]
     for typed, canon in entries:
         r += 1
         put(ws, f"A{r}", typed, "const")
         put_text(ws, f"B{r}", canon, "const")
-        put(ws, f"C{r}", PRECISION_BYTES[canon], "const")
-        put(ws, f"D{r}", _serving.KV_BYTES[canon], "const")
-        compute = _serving.COMPUTE[canon]
+        put(ws, f"C{r}", PRECISIONS[canon].weight_bytes, "const")
+        put(ws, f"D{r}", PRECISIONS[canon].kv_bytes, "const")
+        compute = PRECISIONS[canon].compute
         factor = 0.5 if canon == "fp32" else 1.0  # fp32 runs at half the bf16 tensor rate
         for col, kind in (("E", "bf16"), ("F", "fp8"), ("G", "fp4")):
             put(ws, f"{col}{r}", factor if compute == kind else 0.0, "const")
         put_text(ws, f"H{r}", compute, "const")
     last = r
-    n_names = len(PRECISION_BYTES)
+    n_names = len(PRECISIONS)
     book.names_many([("prec_keys", SHEET, f"A{first}:A{last}"), ("prec_names", SHEET, f"B{first}:B{last}"),
                      ("prec_bytes", SHEET, f"C{first}:C{last}"), ("prec_kv_bytes", SHEET, f"D{first}:D{last}"),
                      ("prec_bf16_weight", SHEET, f"E{first}:E{last}"), ("prec_fp8_weight", SHEET, f"F{first}:F{last}"),

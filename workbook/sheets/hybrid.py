@@ -1,4 +1,4 @@
-"""The Hybrid sheet: self-host the base load, send the overflow to the API (``costengine.hybrid``), in formulas.
+"""The Hybrid sheet: self-host the base load, send the overflow to the API (``costengine.hybrid_split``), in formulas.
 
 The day's load profile (``load_profile``: blank = the default profile, an id of the Load Profiles sheet, or 24
 numbers typed as text) gives 24 hourly shares f_h. N replicas of capacity C serve up to N C / 24 of each hour's
@@ -11,7 +11,7 @@ R f_h requests; the API takes the rest::
 The best N is the cheapest of 49 candidates per option in whole units: floor and ceil of each hour's kink
 24 R f_h / C divided by the replicas per unit, and one unit. The cost over units is convex piecewise linear between
 the kinks, and the API's fee stops at the ceil of the busiest hour's kink, so they hold the minimum (a superset of
-the four candidates of ``costengine.hybrid.hybrid_arrays``, which finds the optimum kink in closed form from the
+the four candidates of ``costengine.hybrid_split.hybrid_arrays``, which finds the optimum kink in closed form from the
 hours sorted). An overflow within 1e-9 of R is float noise, as in the engine. The split is compared with
 all-API and all-self-hosted (ties: all-API first, then the split, then all-self-hosted). Per-second billing has
 nothing to split: its hybrid is the cheaper pure option. The answers are the cheaper option's (ties: cloud).
@@ -40,7 +40,7 @@ SHEET = "Hybrid"
 POINTS = 201
 #: The table of the cost against N spans at least this many replicas.
 MIN_SPAN = 10
-#: An overflow up to this share of R is the float noise of the hourly sum, no traffic (``costengine.hybrid``).
+#: An overflow up to this share of R is the float noise of the hourly sum, no traffic (``costengine.hybrid_split``).
 OVERFLOW_NOISE = 1e-9
 #: Longest ``load_profile`` text the 24-part split handles (24 x this stays within a cell's 32,767 characters).
 MAX_PROFILE_CHARS = 32767 // HOURS

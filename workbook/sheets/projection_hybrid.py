@@ -2,7 +2,7 @@
 
 Each month t the cheapest split between N self-hosted replicas and the API is found again at the month's volume
 ``R_t`` from the Hybrid sheet's coefficients (``hy_cloud_step``, ``hy_onprem_rep_cap``, ... and the day's shares
-``hy_shares``), with the four candidates of :func:`costengine.hybrid.hybrid_arrays`: the optimum hourly capacity
+``hy_shares``), with the four candidates of :func:`costengine.hybrid_split.hybrid_arrays`: the optimum hourly capacity
 stops at the j-th busiest hour, ``j = INT(step x 24 / (C x replicas per unit x API cost per request))``, so the
 units k are the floor and the ceiling of ``R_t x (j+1-th largest share) x 24 / C / replicas per unit``, one unit,
 and the fewest that serve the busiest hour; the cheapest candidate is compared with all-API and all-self-hosted

@@ -1,4 +1,4 @@
-"""The Sizing sheet: the engine's serving model (``costengine.serving`` via ``plan._ModelColumns``) in formulas.
+"""The Sizing sheet: the engine's serving model (``costengine.serving``: replica, step, layouts) in formulas.
 
 Column C: cloud, D: on-premises (model rows: C). A candidate layout's batch is the count of TRUE in its column of
 the batch table (batch 1..max_batch: fits and meets the targets; both latencies rise with the batch, so the count
@@ -34,7 +34,7 @@ CAND = {k: (get_column_letter(COL0 + i), h) for i, (k, h) in enumerate((
     ("batch", "batch meeting targets"), ("step", "decode step [s]"), ("tpot", "TPOT [s]"), ("ttft", "TTFT [s]"),
     ("rps", "requests/s"), ("score", "requests/s per GPU"), ("tpot1", "TPOT, batch 1 [s]"),
     ("ttft1", "TTFT, batch 1 [s]"), ("chosen", ""),
-    # the batch-independent parts of serving.step_times (its _prepare), per candidate
+    # the batch-independent parts of serving.step.step_times (its prepare), per candidate
     ("mf", "weights read [s]"), ("me", "expert weights [s]"), ("keep", "1 - top_k / experts"),
     ("mps", "KV read per sequence [s]"), ("cps", "compute per sequence [s]"), ("scale", "TP^exp / serving eff."),
     ("arf", "all-reduce latency [s]"), ("arp", "all-reduce per sequence [s]"), ("fixed", "pipeline hops [s]"),

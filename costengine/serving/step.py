@@ -1,4 +1,5 @@
-"""Serving capacity of one replica: layouts engines run, the batch latency targets allow, throughput.
+"""Step times of one replica: the decode step, TPOT, TTFT and throughput at a batch, and the largest batch that
+meets latency targets.
 
 PRODUCT.md "Serving an open model yourself" and "Throughput model". Every function works on numpy arrays
 (one element per scenario, or per scenario and candidate layout), so one implementation serves a worksheet
@@ -19,54 +20,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = [
-    "Efficiencies", "DEFAULT_EFFICIENCIES", "TP_SIZES", "ALLREDUCE_LATENCY_S", "ReplicaModel", "step_times",
-    "largest_batch", "memory_batch", "tp_for_count", "INTERCONNECT_CODES", "Layout", "choose_layouts",
-    "WEIGHT_BYTES", "KV_BYTES", "COMPUTE",
-]
+from .parameters import DEFAULT_EFFICIENCIES, Efficiencies
 
-#: Tensor-parallel sizes serving engines run inside one node (vLLM and TensorRT-LLM need the attention heads
-#: to divide evenly; 1, 2, 4 and 8 are the sizes that boards of 1, 2, 4 and 8 GPUs offer).
-TP_SIZES: tuple[int, ...] = (1, 2, 4, 8)
-
-#: Interconnect codes used in arrays (the hardware catalog's ``interconnect`` column).
-INTERCONNECT_CODES: dict[str, int] = {"nvlink": 0, "xgmi": 1, "pcie": 2}
-
-#: Latency of one small all-reduce [s] by interconnect, the part of a tensor-parallel all-reduce that does not
-#: shrink with the message (NCCL/RCCL ring/tree start-up). Named parameters of the model; see docs/validation.md.
-ALLREDUCE_LATENCY_S: dict[str, float] = {"nvlink": 10e-6, "xgmi": 15e-6, "pcie": 30e-6}
-
-
-@dataclass(frozen=True)
-class Efficiencies:
-    """Named parameters of the throughput model, each with its evidence in ``docs/validation.md``.
-
-    bandwidth : achieved share of peak memory bandwidth in decode. [ratio]
-    compute : achieved share of dense peak FLOP/s (prefill, compute-bound decode). [ratio]
-    moe_compute : grouped expert GEMMs relative to dense GEMMs. [ratio]
-    kv_memory_fraction : share of GPU memory the engine may use for weights, activations and KV cache. [ratio]
-    activation_gb_per_gpu : memory an engine reserves per GPU for activations and CUDA graphs. [GB]
-    max_batch : most concurrent sequences of one replica (vLLM's default ``max_num_seqs``). [sequences]
-    prefill_chunk_tokens : prompt tokens processed per engine step (chunked prefill). [tokens]
-    step_overhead_s : fixed time of one engine step (scheduling, kernel launches). [s]
-    pp_hop_s : time to hand a micro-batch from one pipeline stage (node) to the next. [s]
-    tp_exponent : per-GPU work time grows as tp**tp_exponent (smaller GEMMs per GPU, synchronisation: the
-        per-GPU throughput published runs lose as tensor parallelism widens, beyond the all-reduce itself). [1]
-    """
-
-    bandwidth: float = 0.9
-    compute: float = 0.4
-    moe_compute: float = 0.5
-    kv_memory_fraction: float = 0.9
-    activation_gb_per_gpu: float = 1.0
-    max_batch: float = 256.0
-    prefill_chunk_tokens: float = 2048.0
-    step_overhead_s: float = 0.0
-    pp_hop_s: float = 50e-6
-    tp_exponent: float = 0.45
-
-
-DEFAULT_EFFICIENCIES = Efficiencies()
+__all__ = ["ReplicaModel", "Prepared", "prepare", "prefill_s", "step_times", "largest_batch", "compact"]
 
 
 @dataclass(frozen=True)
@@ -115,7 +71,7 @@ def _prefill_work(m: ReplicaModel) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class _Prepared:
+class Prepared:
     """The batch-independent parts of :func:`step_times`, computed once per element (1-D or broadcast arrays)."""
 
     pp: np.ndarray
@@ -135,7 +91,7 @@ class _Prepared:
     chunks: np.ndarray        # ceil(p / chunk)
 
 
-def _prepare(m: ReplicaModel, eff: Efficiencies, at: tuple[np.ndarray, np.ndarray] | None = None) -> _Prepared:
+def prepare(m: ReplicaModel, eff: Efficiencies, at: tuple[np.ndarray, np.ndarray] | None = None) -> Prepared:
     """The prepared model of ``m`` (its arrays broadcast against each other), or with ``at`` = (candidates, rows)
     of the elements ``m.tp[c, r]``, ``m.pp[c, r]`` of a model whose other arrays are per row: what does not depend
     on the layout is then computed once per row."""
@@ -153,7 +109,7 @@ def _prepare(m: ReplicaModel, eff: Efficiencies, at: tuple[np.ndarray, np.ndarra
         x = {k: v[r] if np.ndim(v) else v for k, v in x.items()}
     den = tp * x["bw"] * eff.bandwidth
     tp_wide = tp > 1
-    return _Prepared(
+    return Prepared(
         pp=pp, mem_fixed=x["w_fixed"] / den, mem_expert=x["w_expert"] / den, keep=x["keep"], moe=x["moe"],
         mem_per_seq=x["kv_c"] / den, cmp_per_seq=x["active2"] / (tp * x["flops"] * x["compute_eff"]),
         scale=tp ** eff.tp_exponent / x["sw_eff"], ar_fixed=np.where(tp_wide, x["ar"], 0.0),
@@ -186,7 +142,7 @@ def step_times(m, batch, eff: Efficiencies = DEFAULT_EFFICIENCIES) -> dict[str, 
     A sequence gets one token per pass of its micro-batch through all stages, so TPOT is the pass time.
     Every term grows with B, so TPOT and TTFT rise with the batch (the batch search relies on it).
     """
-    q = m if isinstance(m, _Prepared) else _prepare(m, eff)
+    q = m if isinstance(m, Prepared) else prepare(m, eff)
     b_total = np.asarray(batch, dtype=float)
     b = b_total / q.pp
     moe = np.broadcast_to(q.moe, np.broadcast_shapes(np.shape(q.moe), np.shape(b)))
@@ -208,22 +164,6 @@ def step_times(m, batch, eff: Efficiencies = DEFAULT_EFFICIENCIES) -> dict[str, 
             "requests_per_s": rps}
 
 
-def memory_batch(n_gpus, gpu_memory_gb, w_bytes, kv, p, o, eff: Efficiencies = DEFAULT_EFFICIENCIES) -> np.ndarray:
-    """Largest batch whose KV cache fits [sequences].
-
-    ``floor((n*memory*fraction - W - n*activations) / (k*(p + o/2)))``: engines give the KV cache what is left of
-    their share of memory after weights and activations, allocated page by page, so a batch of sequences at
-    every stage of their output holds on average p + o/2 tokens each. 0 when not one sequence fits.
-    """
-    n = np.asarray(n_gpus, dtype=float)
-    free = n * np.asarray(gpu_memory_gb, dtype=float) * 1e9 * eff.kv_memory_fraction - w_bytes \
-        - n * eff.activation_gb_per_gpu * 1e9
-    per_seq = np.asarray(kv, dtype=float) * (np.asarray(p, dtype=float) + np.asarray(o, dtype=float) / 2.0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        b = np.where(per_seq > 0, np.floor(free / np.where(per_seq > 0, per_seq, 1.0)), np.inf)
-    return np.maximum(np.where(free <= 0, 0.0, b), 0.0)
-
-
 def largest_batch(m: ReplicaModel, b_max, tpot_max_s, ttft_max_s,
                   eff: Efficiencies = DEFAULT_EFFICIENCIES) -> np.ndarray:
     """Largest whole batch in [1, b_max] whose TPOT and TTFT meet the targets; 0 where none does.
@@ -243,7 +183,7 @@ def largest_batch(m: ReplicaModel, b_max, tpot_max_s, ttft_max_s,
     tpot_max = np.broadcast_to(tpot_max_s, shape)
     ttft_max = np.broadcast_to(ttft_max_s, shape)
     idx = np.flatnonzero(hi > lo)          # the elements still searching, and their model
-    sub = compact(m if isinstance(m, _Prepared) else _prepare(m, eff), hi > lo)
+    sub = compact(m if isinstance(m, Prepared) else prepare(m, eff), hi > lo)
     lo_s, hi_s, tp_s, tt_s = lo[idx], hi[idx], tpot_max[idx], ttft_max[idx]
     first = True
     while len(idx):
@@ -272,30 +212,3 @@ def compact(m, mask: np.ndarray):
     """The model (or prepared model) of the elements where ``mask`` is true, as 1-D arrays."""
     shape = np.shape(mask)
     return type(m)(**{f.name: np.broadcast_to(getattr(m, f.name), shape)[mask] for f in dataclasses.fields(m)})
-
-
-def tp_for_count(n_gpus, heads, node_gpus) -> np.ndarray:
-    """Tensor-parallel size for a typed GPU count: the largest of 1, 2, 4, 8 that divides the count and the
-    attention heads and fits in a node; the rest of the count runs as pipeline stages (pp = n / tp)."""
-    n = np.asarray(n_gpus, dtype=float)
-    out = np.ones_like(n * 1.0)
-    for t in TP_SIZES[1:]:
-        fits = (np.mod(n, t) == 0) & (np.mod(heads, t) == 0) & (t <= node_gpus)
-        out = np.where(fits, float(t), out)
-    return out
-
-
-# --- one replica from catalog rows ---------------------------------------------------------------------
-
-#: Bytes per parameter of each serving precision (fp4 covers MXFP4 and NVFP4; block scales add ~6%, not counted).
-WEIGHT_BYTES: dict[str, float] = {"fp32": 4.0, "bf16": 2.0, "fp16": 2.0, "fp8": 1.0, "int8": 1.0, "fp4": 0.5,
-                                  "int4": 0.5}
-#: Bytes per cached K/V value: 8-bit engines cache in 8 bits; 4-bit weights keep a 16-bit cache (vLLM's default).
-KV_BYTES: dict[str, float] = {"fp32": 4.0, "bf16": 2.0, "fp16": 2.0, "fp8": 1.0, "int8": 1.0, "fp4": 2.0, "int4": 2.0}
-#: Tensor-core precision each serving precision computes in (int4 is weight-only: 16-bit activations).
-COMPUTE: dict[str, str] = {"fp32": "bf16", "bf16": "bf16", "fp16": "bf16", "fp8": "fp8", "int8": "fp8",
-                           "fp4": "fp4", "int4": "bf16"}
-
-
-# the layout choice lives in costengine.layouts (module size); it stays importable from here
-from .layouts import Layout, choose_layouts  # noqa: E402,F401

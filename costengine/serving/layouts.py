@@ -1,8 +1,9 @@
 """The layout of one replica per scenario: the candidate tensor/pipeline splits, the largest batch of each that
-meets the latency targets (:mod:`costengine.serving`'s model), and the one with the highest throughput per GPU.
+meets the latency targets (:mod:`costengine.serving.step`'s model), and the one with the highest throughput per GPU;
+and the fewest GPUs that hold a model when only memory decides (a typed ``seconds_per_request``).
 
-PRODUCT.md "Serving an open model yourself". Also importable as ``serving.choose_layouts``. The candidates that
-fit are searched as one flat array (row, candidate) per block of rows, so a sweep of millions searches only them.
+PRODUCT.md "Serving an open model yourself". The candidates that fit are searched as one flat array (row,
+candidate) per block of rows, so a sweep of millions searches only them.
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .serving import (DEFAULT_EFFICIENCIES, TP_SIZES, Efficiencies, ReplicaModel, _prepare, compact, largest_batch,
-                      memory_batch, step_times, tp_for_count)
+from .memory import memory_batch
+from .parameters import DEFAULT_EFFICIENCIES, TP_SIZES, Efficiencies
+from .step import ReplicaModel, compact, largest_batch, prepare, step_times
 
-__all__ = ["Layout", "choose_layouts", "BLOCK_ROWS"]
+__all__ = ["Layout", "choose_layouts", "BLOCK_ROWS", "tp_for_count", "fewest_tp", "memory_only_gpus"]
 
 
 @dataclass(frozen=True)
@@ -114,7 +116,7 @@ def _choose_block(hw, md, *, p, o, util, node_gpus, typed_n, w_bytes, w_expert_b
                      sw_eff=hw["sw_eff"], tp=TP, pp=PP, w_bytes=w_bytes, w_expert_bytes=w_expert_bytes,
                      experts=md["experts"], top_k=md["top_k"], active=md["active"], kv=kv, layers=md["layers"],
                      hidden=md["hidden"], attn_width=md["attn_width"], p=p, o=o, util=util, compute_eff=compute_eff)
-    flat = _prepare(m, eff, at=(cand, r))  # only the candidates that fit are searched
+    flat = prepare(m, eff, at=(cand, r))  # only the candidates that fit are searched
     g = lambda a: a[r] if np.ndim(a) else np.full(len(r), a, dtype=float)  # noqa: E731  (one per candidate)
     b_max, tpot_max, ttft_max = (np.concatenate(bmax_c), g(np.broadcast_to(tpot_max_s, (rows,))),
                                  g(np.broadcast_to(ttft_max_s, (rows,))))
@@ -152,3 +154,36 @@ def _choose_block(hw, md, *, p, o, util, node_gpus, typed_n, w_bytes, w_expert_b
     return Layout(n=N[best, col], tp=TP[best, col], pp=PP[best, col], batch=pick(b_flat), ttft_s=pick(t_flat["ttft_s"]),
                   tpot_s=pick(t_flat["tpot_s"]), requests_per_s=rps, seconds_per_request=1.0 / rps, status=status,
                   best_tpot_s=best_tpot, best_ttft_s=best_ttft, need_gb=need * np.ones(rows))
+
+
+def tp_for_count(n_gpus, heads, node_gpus) -> np.ndarray:
+    """Tensor-parallel size for a typed GPU count: the largest of 1, 2, 4, 8 that divides the count and the
+    attention heads and fits in a node; the rest of the count runs as pipeline stages (pp = n / tp)."""
+    n = np.asarray(n_gpus, dtype=float)
+    out = np.ones_like(n * 1.0)
+    for t in TP_SIZES[1:]:
+        fits = (np.mod(n, t) == 0) & (np.mod(heads, t) == 0) & (t <= node_gpus)
+        out = np.where(fits, float(t), out)
+    return out
+
+
+def fewest_tp(gpu_memory_gb, heads, memory_floor, node_gpus, eff: Efficiencies = DEFAULT_EFFICIENCIES) -> np.ndarray:
+    """Fewest GPUs [count] of a valid single-node layout (a size of :data:`TP_SIZES` that divides the attention
+    heads and fits in a node of ``node_gpus``) whose usable memory holds ``memory_floor`` [B]; NaN where it needs
+    more than one node. Usable memory = GPUs x ``gpu_memory_gb`` [GB] x ``kv_memory_fraction``."""
+    usable = gpu_memory_gb * 1e9 * eff.kv_memory_fraction
+    out = np.full(len(memory_floor), np.nan)
+    for t in reversed(TP_SIZES):
+        ok = (t <= node_gpus) & (np.mod(heads, t) == 0) & (t * usable >= memory_floor)
+        out = np.where(ok, float(t), out)
+    return out
+
+
+def memory_only_gpus(gpu_memory_gb, heads, memory_floor, node_gpus,
+                     eff: Efficiencies = DEFAULT_EFFICIENCIES) -> np.ndarray:
+    """GPUs per replica [count] when only memory decides: :func:`fewest_tp`, or whole nodes of ``node_gpus``
+    (the fewest whose usable memory holds ``memory_floor`` [B]) where no single node does."""
+    t = fewest_tp(gpu_memory_gb, heads, memory_floor, node_gpus, eff)
+    usable = gpu_memory_gb * 1e9 * eff.kv_memory_fraction
+    nodes = np.maximum(np.ceil(memory_floor / (node_gpus * usable)), 1.0)
+    return np.where(np.isnan(t), nodes * node_gpus, t)

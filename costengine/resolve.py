@@ -1,0 +1,220 @@
+"""Resolution: scenarios (as columns) -> the cost coefficients of the three options (:mod:`costengine.plan`).
+
+Three stages, each callable alone: :func:`resolve_api` (token prices), :func:`resolve_cloud` (the offer, the
+layout, the prices) and :func:`resolve_onprem` (the server, the layout, capital, energy, colocation, support).
+The cloud stage hands the on-premises stage its layouts as a :class:`~costengine.selfhosted.SharedLayout`, so
+rows with the same layout inputs search once. Blank inputs are filled from the catalogs, the serving model
+(:mod:`costengine.serving`) and the billing rules.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from . import billing
+from .catalogs import Catalog, tier_starts, token_price
+from .errors import CostModelError
+from .lookup import Columns, blank as _blank, combined as _combined, factorize, lookup as _lookup
+from .lookup import where as _where
+from .plan import OptionCost, Plan, capital_per_month
+from .selfhosted import SharedLayout, derive, fewest_gpus, row_replica, same_layout
+from .serving.parameters import TP_SIZES
+from .serving.replica import Replica
+
+__all__ = ["resolve", "resolve_api", "resolve_cloud", "resolve_onprem", "SERVERLESS_MAX_GPUS"]
+
+#: GPUs one serverless worker may hold (Modal's containers take up to 8 GPUs, https://modal.com/docs/guide/gpu,
+#: read 2026-12-01).
+SERVERLESS_MAX_GPUS = 8
+
+
+def resolve(cols: Columns, catalog: Catalog, rows: np.ndarray | None = None) -> Plan:
+    """Fill blanks from the catalogs, the serving model and the billing rules; compute each option's coefficients.
+
+    ``cols`` maps every scenario key to an array (floats, NaN for blank; objects for text keys).
+    ``rows`` (1-based row numbers) makes errors name the row they come from.
+    """
+    f = {k: v for k, v in cols.items()}
+    api = resolve_api(f, rows)
+    model = row_replica(f, catalog, rows)
+    cloud, shared = resolve_cloud(f, catalog, rows, model)
+    onprem = resolve_onprem(f, catalog, rows, model, shared)
+    return Plan(requests=f["requests_per_month"], tokens=f["prompt_tokens"] + f["output_tokens"],
+                peak=f["peak_to_average"], hours=f["hours_per_month"],
+                options={"api": api, "cloud": cloud, "onprem": onprem})
+
+
+def resolve_api(f: Columns, rows: np.ndarray | None = None) -> OptionCost:
+    """The API option: fixed = monthly fee; variable = cost per request (catalog token prices where blank)."""
+    n = len(f["requests_per_month"])
+    usd = f["usd_to_currency"]
+    p, o = f["prompt_tokens"], f["output_tokens"]
+    pin, pout, pcache = (f[k].copy() for k in ("api_input_price_per_mtok", "api_output_price_per_mtok",
+                                                "api_cached_input_price_per_mtok"))
+    need = _blank(pin) | _blank(pout) | _blank(pcache)
+    if need.any():
+        catalog_prices = _token_prices(f["api_model"], p, need, rows)
+        for arr, name in ((pin, "input"), (pout, "output"), (pcache, "cache_read")):
+            np.copyto(arr, catalog_prices[name] * usd, where=_blank(arr))
+    c, b, d = f["api_cached_input_share"], f["api_batch_share"], f["api_batch_discount"]
+    api_per_request = (p * ((1 - c) * pin + c * pcache) + o * pout) / 1e6 * (1 - b * d)
+    inf = np.full(n, np.inf)
+    return OptionCost(fixed=f["api_monthly_fixed"], variable=api_per_request, step=np.zeros(n), capacity=inf,
+                      min_units=np.zeros(n), gpus_per_replica=np.zeros(n), seconds_per_request=np.full(n, np.nan),
+                      replica_capacity=inf, min_replicas=np.zeros(n))
+
+
+def resolve_cloud(f: Columns, catalog: Catalog, rows: np.ndarray | None = None, model: Replica | None = None
+                  ) -> tuple[OptionCost, SharedLayout]:
+    """The cloud option, and its layouts with what they were derived from (for the on-premises rows that share
+    them). ``model``: the rows' replica (:func:`costengine.selfhosted.row_replica`), built here when None."""
+    model = row_replica(f, catalog, rows) if model is None else model
+    staff = billing.staff_monthly(f["staff_monthly"], f["cloud_staff_fte"], f["staff_cost_per_fte_year"])
+    n = len(staff)
+    hours, util = f["hours_per_month"], f["target_utilization"]
+    price_typed = ~_blank(f["cloud_price_per_gpu_hour"])
+    need_hw = _blank(f["cloud_gpus_per_replica"]) | _blank(f["seconds_per_request"]) | ~price_typed
+    hw = _lookup(f["cloud_gpu"], need_hw, lambda g: catalog.gpu(g, "cloud_gpu"), rows)
+    per_second = np.asarray(f["cloud_billing"] == "per_second", dtype=bool)
+    pricing = f["cloud_pricing"]  # a Categorical in a sweep: comparisons work on its codes
+    typed_n = f["cloud_gpus_per_replica"].astype(float)
+    # --- the offer (rows without a typed price) ----------------------------------------------------
+    node = np.full(n, float(max(TP_SIZES)))  # a typed per-GPU price: GPUs one by one, up to 8 per node
+    offer_rows = ~price_typed
+    n_min = np.where(np.isnan(typed_n), fewest_gpus(f, model, hw, np.full(n, 1e9)), typed_n)  # memory only, any node
+    n_min = np.where(np.isnan(n_min), max(TP_SIZES), n_min)
+    keys = _combined(f["cloud_gpu"], f["cloud_pricing"], per_second, n_min, f["cloud_offer"])
+
+    def pick(key: tuple):
+        g, t, ps, m, oid = key
+        return billing.choose_offer(catalog, g, t, bool(ps), float(m), oid or None)
+
+    offers = _lookup(keys, offer_rows, pick, rows)
+    np.copyto(node, offers.attr("gpus_per_instance"), where=offer_rows)
+    # serverless offers are priced per GPU; a worker may hold up to 8 GPUs (Modal: up to 8 per container)
+    node = np.where(offer_rows & per_second, float(SERVERLESS_MAX_GPUS), node)
+    spot = offer_rows & (pricing == "spot")
+    bad = np.flatnonzero(per_second & (pricing != "on_demand"))
+    if len(bad):
+        raise CostModelError("cloud_pricing", f"per-second (serverless) billing has no {pricing[bad[0]]} term: use "
+                             f"on_demand{_where(rows, bad[0])}")
+    lay = derive(f, model, hw, node, typed_n, "cloud", "cloud_gpus_per_replica", rows)
+    g, s = lay.gpus, lay.seconds_per_request
+    # --- prices ---------------------------------------------------------------------------------------
+    term_price = np.full(n, np.nan)
+    for term in ("on_demand", "commit_1y", "commit_3y", "spot"):
+        col = offers.attr({"on_demand": "on_demand_per_hour_usd", "commit_1y": "commit_1y_per_hour_usd",
+                           "commit_3y": "commit_3y_per_hour_usd", "spot": "spot_per_hour_usd"}[term])
+        np.copyto(term_price, col, where=pricing == term)
+    usd = f["usd_to_currency"]
+    per_gpu_hour = np.where(price_typed, f["cloud_price_per_gpu_hour"],
+                            np.where(per_second, offers.attr("per_second_usd") * 3600.0, term_price) * usd
+                            / offers.attr("gpus_per_instance"))
+    replica_cap = hours * 3600.0 / s * util / np.where(spot, 1.0 + f["cloud_spot_spare"], 1.0)
+    per_unit, nodes = billing.packing(g, node)
+    per_unit = np.where(price_typed | per_second, 1.0, per_unit)
+    nodes = np.where(price_typed | per_second, 1.0, nodes)
+    gpus_per_unit = np.where(price_typed | per_second, g, nodes * node)
+    m_rep = f["min_replicas"]
+    warm = np.where(per_second, m_rep * g * per_gpu_hour * hours, 0.0)
+    source = np.array([r.id for r in offers.results] + [""], dtype=object)[offers.codes]
+    return OptionCost(
+        fixed=f["cloud_monthly_overhead"] + staff + warm,
+        variable=np.where(per_second, s * g * per_gpu_hour / 3600.0, 0.0),
+        step=np.where(per_second, 0.0, gpus_per_unit * per_gpu_hour * hours),
+        capacity=np.where(per_second, np.inf, replica_cap * per_unit),
+        min_units=np.where(per_second, 0.0, np.ceil(m_rep / per_unit)), gpus_per_replica=g, seconds_per_request=s,
+        free_volume=np.where(per_second, m_rep * replica_cap, 0.0), replica_capacity=replica_cap, min_replicas=m_rep,
+        replicas_per_unit=per_unit, nodes_per_unit=nodes, gpus_per_unit=gpus_per_unit, tp=lay.tp, pp=lay.pp,
+        batch=lay.batch, ttft_s=lay.ttft_s, tpot_s=lay.tpot_s, source=source), SharedLayout(hw, node, typed_n, lay)
+
+
+def resolve_onprem(f: Columns, catalog: Catalog, rows: np.ndarray | None = None, model: Replica | None = None,
+                   shared: SharedLayout | None = None) -> OptionCost:
+    """The on-premises option; ``shared``: another stage's layouts, taken by the rows with the same inputs.
+    ``model``: the rows' replica (:func:`costengine.selfhosted.row_replica`), built here when None."""
+    model = row_replica(f, catalog, rows) if model is None else model
+    staff = billing.staff_monthly(f["staff_monthly"], f["onprem_staff_fte"], f["staff_cost_per_fte_year"])
+    n = len(staff)
+    hours, util, usd = f["hours_per_month"], f["target_utilization"], f["usd_to_currency"]
+    typed = {k: ~_blank(f[k]) for k in ("onprem_gpus_per_server", "onprem_capex_per_server", "onprem_power_kw",
+                                         "onprem_maintenance_monthly")}
+    need_server = ~(typed["onprem_gpus_per_server"] & typed["onprem_capex_per_server"] & typed["onprem_power_kw"]
+                    & typed["onprem_maintenance_monthly"])
+    need_hw = need_server | _blank(f["seconds_per_request"]) | _blank(f["onprem_gpus_per_replica"])
+    hw = _lookup(f["onprem_gpu"], need_hw, lambda g: catalog.gpu(g, "onprem_gpu"), rows)
+    keys = _combined(f["onprem_gpu"], f["onprem_server"])
+
+    def pick(key: tuple):
+        g, sid = key
+        server = billing.server_for(catalog, g, sid or None)
+        gpu = catalog.gpu(g, "onprem_gpu")
+        return _ServerTerms(server, billing.server_terms(server, gpu.price_usd, gpu.tdp_w))
+
+    servers = _lookup(keys, need_server, pick, rows)
+    node = np.where(typed["onprem_gpus_per_server"], f["onprem_gpus_per_server"], servers.attr("gpus_per_server"))
+    typed_n = f["onprem_gpus_per_replica"].astype(float)
+    # the seed articles' servers: a typed server size with a typed seconds_per_request is one replica per server
+    seed = typed["onprem_gpus_per_server"] & ~_blank(f["seconds_per_request"]) & np.isnan(typed_n)
+    typed_n = np.where(seed, node, typed_n)
+    take = None if shared is None else (same_layout(hw, node, typed_n, shared), shared.layout)
+    lay = derive(f, model, hw, node, typed_n, "onprem", "onprem_gpus_per_replica", rows, take)
+    g, s = lay.gpus, lay.seconds_per_request
+    capex = np.where(typed["onprem_capex_per_server"], f["onprem_capex_per_server"], servers.attr("price_usd") * usd)
+    power = np.where(typed["onprem_power_kw"], f["onprem_power_kw"], servers.attr("typical_kw"))
+    max_kw = np.where(typed["onprem_power_kw"], f["onprem_power_kw"], servers.attr("max_kw"))
+    support = np.where(typed["onprem_maintenance_monthly"], f["onprem_maintenance_monthly"],
+                       servers.attr("support_per_year_usd") * usd / 12.0)
+    per_unit, nodes = billing.packing(g, node)
+    capital = capital_per_month(capex, f["onprem_amortization_months"], f["onprem_interest_rate"])
+    energy = power * f["onprem_pue"] * hours * f["onprem_price_per_kwh"]
+    colo = max_kw * f["onprem_colo_per_kw_month"]
+    replica_cap = hours * 3600.0 / s * util
+    m_rep = f["min_replicas"]
+    source = np.array([r.id for r in servers.results] + [""], dtype=object)[servers.codes]
+    estimated = np.array([r.estimated for r in servers.results] + [""], dtype=object)[servers.codes]
+    return OptionCost(
+        fixed=staff, variable=np.zeros(n), step=nodes * (capital + energy + colo + support),
+        capacity=replica_cap * per_unit, min_units=np.ceil(m_rep / per_unit), gpus_per_replica=g,
+        seconds_per_request=s, replica_capacity=replica_cap, min_replicas=m_rep, replicas_per_unit=per_unit,
+        nodes_per_unit=nodes, gpus_per_unit=nodes * node, tp=lay.tp, pp=lay.pp, batch=lay.batch,
+        ttft_s=lay.ttft_s, tpot_s=lay.tpot_s, source=source, estimated=estimated)
+
+
+class _ServerTerms:
+    """A server row with its (possibly estimated) terms, as attributes for :class:`Lookup`."""
+
+    def __init__(self, server: Any, terms: dict[str, Any]):
+        self.id = server.id
+        self.gpus_per_server = server.gpus_per_server
+        for k, v in terms.items():
+            setattr(self, k, v)
+        self.estimated = ", ".join(k.removesuffix("_estimated") for k, v in terms.items()
+                                   if k.endswith("_estimated") and v)
+
+
+_PRICE_KINDS = ("input", "output", "cache_read")
+
+
+def _token_prices(models: np.ndarray, prompt: np.ndarray, need: np.ndarray,
+                  rows: np.ndarray | None) -> dict[str, np.ndarray]:
+    """Catalog token prices [USD/MTok] per row by kind (NaN where not needed); the tier follows the prompt size."""
+    out = {kind: np.full(len(models), np.nan) for kind in _PRICE_KINDS}
+    idx = np.flatnonzero(need)
+    codes, uniques = factorize(models[idx])
+    for u_i, model in enumerate(uniques):
+        sel = idx[codes == u_i]
+        try:
+            starts = (0.0,) + tier_starts(model)
+            tier = np.searchsorted(np.array(starts), prompt[sel], side="right") - 1
+            for t in (np.unique(tier) if len(tier) > 1 else tier):
+                price = token_price(model, None, starts[t])
+                for kind in _PRICE_KINDS:
+                    out[kind][sel[tier == t]] = getattr(price, kind)
+        except CostModelError as exc:
+            if rows is not None:
+                raise CostModelError(exc.key, f"{exc.problem} (row {int(rows[sel[0]])})") from None
+            raise
+    return out
