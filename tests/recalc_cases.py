@@ -21,7 +21,7 @@ from workbook.builder import build_workbook, write_workbook
 from workbook.sheets.token_pricing import api_model_list
 from workbook.sheets.projection import FIRST_ROW as PROJECTION_FIRST_ROW
 
-from lo import recalc
+from recalc_store import Recalculated, recalculate
 from typed_over import type_over
 from user_rows_cases import CASES as USER_CASES, write_user_books
 from test_decision_projection import HAND
@@ -125,23 +125,20 @@ class Book:
         return self.values[sheet].get((row, col))
 
 
-def _load(path: Path, scenario: Scenario, data_sheets: bool) -> Book:
-    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+def as_book(rec: Recalculated, scenario: Scenario, data_sheets: bool) -> Book:
+    """A :class:`Book` of recalculated values (the catalog-data sheets only when asked for)."""
     values = {}
-    for ws in wb.worksheets:
-        if ws.title in DATA_SHEETS and not data_sheets:
+    for title, cells in rec.values.items():
+        if title in DATA_SHEETS and not data_sheets:
             continue
         # the Projection's rows past the horizon (up to 600) are read only two deep: they are empty
-        last = PROJECTION_FIRST_ROW + scenario.horizon_months + 1 if ws.title == "Projection" else None
-        values[ws.title] = {(c.row, c.column): c.value for row in ws.iter_rows(max_row=last) for c in row
-                            if c.value is not None}
+        last = PROJECTION_FIRST_ROW + scenario.horizon_months + 1 if title == "Projection" else None
+        values[title] = cells if last is None else {rc: v for rc, v in cells.items() if rc[0] <= last}
     names = {}
-    for name, dn in wb.defined_names.items():
-        (sheet, ref), = dn.destinations
+    for name, (sheet, ref) in rec.names.items():
         if ":" not in ref:
-            cell = openpyxl.utils.cell.coordinate_from_string(ref.replace("$", ""))
-            names[name] = (sheet, cell[1], openpyxl.utils.cell.column_index_from_string(cell[0]))
-    wb.close()
+            col, row = openpyxl.utils.cell.coordinate_from_string(ref)
+            names[name] = (sheet, row, openpyxl.utils.cell.column_index_from_string(col))
     return Book(scenario, values, names)
 
 
@@ -279,13 +276,12 @@ def recalculate_all(tmp_path_factory) -> dict[str, Book]:
     # the user's own catalog rows typed below the shipped ones (tests/user_rows_cases.py): kept apart too, since
     # the engine answers of the cases above use the shipped catalogs
     user = write_user_books(src)
-    out = recalc(paths + list(TYPED_SOURCES.values()) + list(user.values()),
-                 tmp_path_factory.mktemp("recalculated"))
-    _BOOKS = {name: _load(p, cases[name], name == "default") for name, p in zip(cases, out)}
+    out = recalculate(paths + list(TYPED_SOURCES.values()) + list(user.values()))
+    _BOOKS = {name: as_book(r, cases[name], name == "default") for name, r in zip(cases, out)}
     rest = out[len(paths):]
-    TYPED_BOOKS.update({name: _load(p, Scenario(), False) for name, p in zip(TYPED_SOURCES, rest)})
-    USER_BOOKS.update({name: (_load(p, USER_CASES[name][0], True), user[name])
-                       for name, p in zip(user, rest[len(TYPED_SOURCES):])})
+    TYPED_BOOKS.update({name: as_book(r, Scenario(), False) for name, r in zip(TYPED_SOURCES, rest)})
+    USER_BOOKS.update({name: (as_book(r, USER_CASES[name][0], True), user[name])
+                       for name, r in zip(user, rest[len(TYPED_SOURCES):])})
     return _BOOKS
 
 

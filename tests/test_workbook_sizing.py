@@ -11,15 +11,15 @@ import math
 import shutil
 
 import numpy as np
-import openpyxl
 import pytest
+from openpyxl.utils.cell import get_column_letter
 
 from costengine import CostModelError, Scenario, load_catalog, plan_for
 from costengine.engine import scenario_columns
 from costengine.plan import _lookup, _ModelColumns
 from workbook.builder import write_workbook
 
-from lo import recalc
+from recalc_store import recalculate
 
 pytestmark = [pytest.mark.libreoffice,
               pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")]
@@ -84,20 +84,13 @@ def books(tmp_path_factory):
     src = tmp_path_factory.mktemp("sizing")
     names = {**{k: _scenario(v) for k, v in CASES.items()}, **{k: _scenario(v) for k, (v, _) in FAILING.items()}}
     paths = [write_workbook(src / f"{k}.xlsx", s) for k, s in names.items()]
-    out = recalc(paths, tmp_path_factory.mktemp("sizing_recalc"))
     books = {}
-    for (k, s), p in zip(names.items(), out):
-        wb = openpyxl.load_workbook(p, data_only=True)
-        values = {}
-        for name, dn in wb.defined_names.items():
-            (sheet, ref), = dn.destinations
-            if ":" not in ref and sheet in ("Sizing", "Comparison"):
-                values[name] = wb[sheet][ref.replace("$", "")].value
-        checks = [c.value for row in wb["Sizing"][wb.defined_names["sizing_checks"].attr_text.split("!")[1]
-                                                   .replace("$", "")] for c in row]
-        cells = {c.coordinate: c.value for row in wb["Sizing"].iter_rows() for c in row if c.value is not None}
+    for (k, s), r in zip(names.items(), recalculate(paths)):
+        values = {name: r.cell(name) for name, (sheet, ref) in r.names.items()
+                  if ":" not in ref and sheet in ("Sizing", "Comparison")}
+        checks = [v for row in r.range("sizing_checks") for v in row]
+        cells = {f"{get_column_letter(c)}{row}": v for (row, c), v in r.values["Sizing"].items()}
         books[k] = (s, values, [c for c in checks if c], cells)
-        wb.close()
     return books
 
 
