@@ -26,7 +26,7 @@ from typed_over import type_over
 from user_rows_cases import CASES as USER_CASES, write_user_books
 from test_decision_projection import HAND
 
-N_RANDOM = 24
+N_RANDOM = 32
 N_RANDOM_GROWTH = 5
 #: Sheets that hold catalog data only (no formula: nothing to recalculate); read for one workbook.
 DATA_SHEETS = ("Token Pricing", "Hardware", "Models")
@@ -40,8 +40,7 @@ def random_scenario(rng: np.random.Generator) -> Scenario:
     cat = load_catalog()
     d = dict(requests_per_month=float(10 ** rng.uniform(3, 9)), prompt_tokens=float(rng.integers(50, 8000)),
              output_tokens=float(rng.integers(10, 2000)), peak_to_average=float(rng.uniform(1, 4)),
-             model=str(rng.choice(list(cat.models))), precision=str(rng.choice(["bf16", "fp8", "int4", "fp16", "int8",
-                                                                                 "fp32"])),
+             model=str(rng.choice(list(cat.models))),
              cloud_gpu=str(rng.choice(list(cat.gpus))), onprem_gpu=str(rng.choice(list(cat.gpus))),
              min_replicas=int(rng.integers(0, 4)), target_utilization=float(rng.uniform(0.3, 1)),
              cloud_monthly_overhead=float(rng.uniform(0, 3000)),
@@ -56,6 +55,9 @@ def random_scenario(rng: np.random.Generator) -> Scenario:
              onprem_amortization_months=int(rng.choice([0, 24, 36, 60])),
              api_monthly_fixed=float(rng.choice([0.0, rng.uniform(0, 2000)])),
              hours_per_month=float(rng.uniform(600, 744)), memory_overhead=float(rng.uniform(1, 1.6)))
+    precision = rng.choice(["bf16", "fp8", "int4", "fp16", "int8", "fp32", "fp4", "native"])
+    if precision != "native":  # native: blank, the model catalog's own format (e.g. gpt-oss's MXFP4 experts)
+        d["precision"] = str(precision)
     targets = rng.choice(["default", "none", "loose"])
     if targets == "none":
         d.update(max_tpot_ms="none", max_ttft_s="none")
