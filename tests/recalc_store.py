@@ -30,11 +30,12 @@ import re
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+import pytest
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, get_column_letter
 
 __all__ = ["STORE", "Recalculated", "recalculate", "workbook_key", "read_cells", "mode"]
 
@@ -80,13 +81,13 @@ def _number(text: str) -> int | float:
     return int(value) if value.is_integer() and re.fullmatch(r"-?[0-9]+", text) else value
 
 
-def read_cells(path: Path | str, constants_only: bool = False) -> tuple[dict[str, dict[tuple[int, int], tuple[object, bool, bool]]], dict]:
+def read_cells(path: Path | str, constants_only: bool = False, sheets: Collection[str] | None = None) -> tuple[dict[str, dict[tuple[int, int], tuple[object, bool, bool]]], dict]:
     """Every cell of a saved xlsx from its XML: ``{sheet: {(row, col): (value, is_formula, is_error)}}`` and the
     single-sheet defined names ``{name: (sheet, ref)}`` (``$`` removed).
 
     A regular expression per cell, no object per cell: far faster than openpyxl for the hundreds of workbooks
     the LibreOffice tests read. ``constants_only`` skips the formula cells (cells whose value comes first, as
-    this project's writer and openpyxl write them). Values are as ``openpyxl.load_workbook(data_only=True)`` gives them: numbers
+    this project's writer and openpyxl write them); ``sheets`` reads only those sheets. Values are as ``openpyxl.load_workbook(data_only=True)`` gives them: numbers
     (whole numbers written without a point as int), texts, booleans, error values as their text.
     """
     with zipfile.ZipFile(path) as z:
@@ -102,8 +103,10 @@ def read_cells(path: Path | str, constants_only: bool = False) -> tuple[dict[str
             rid, target = re.search(r'Id="([^"]+)"', rel), re.search(r'Target="([^"]+)"', rel)
             if rid and target:
                 targets[rid.group(1)] = target.group(1)
-        sheets: dict[str, dict[tuple[int, int], tuple[object, bool, bool]]] = {}
+        out: dict[str, dict[tuple[int, int], tuple[object, bool, bool]]] = {}
         for title, rid in _SHEET.findall(book):
+            if sheets is not None and html.unescape(title) not in sheets:
+                continue
             target = targets[rid]
             member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
             xml = z.read(member).decode("utf-8")
@@ -133,7 +136,7 @@ def read_cells(path: Path | str, constants_only: bool = False) -> tuple[dict[str
                     continue
                 error = kind == "e" or (isinstance(value, str) and (value in ERROR_TEXTS or value.startswith("Err:")))
                 cells[(int(row), column_index_from_string(col))] = (value, formula, error)
-            sheets[html.unescape(title)] = cells
+            out[html.unescape(title)] = cells
         defined = {}
         for attrs, text in _NAME.findall(book):
             name = re.search(r'name="([^"]+)"', attrs).group(1)
@@ -143,7 +146,7 @@ def read_cells(path: Path | str, constants_only: bool = False) -> tuple[dict[str
             m = re.fullmatch(r"'?(.+?)'?!(\$?[A-Z]+\$?[0-9]+(?::\$?[A-Z]+\$?[0-9]+)?)", ref)
             if m:
                 defined[name] = (m.group(1).replace("''", "'"), m.group(2).replace("$", ""))
-        return sheets, defined
+        return out, defined
 
 
 @dataclass
@@ -177,15 +180,9 @@ def _entry(recalculated: Path) -> dict:
     sheets, _ = read_cells(recalculated)
     formulas = {title: [[r, c, v] for (r, c), (v, f, _) in sorted(cells.items()) if f and v is not None]
                 for title, cells in sheets.items()}
-    errors = [[title, f"{_col(c)}{r}", v] for title, cells in sheets.items()
+    errors = [[title, f"{get_column_letter(c)}{r}", v] for title, cells in sheets.items()
               for (r, c), (v, _, e) in sorted(cells.items()) if e]
     return {"format": FORMAT, "formulas": formulas, "errors": errors}
-
-
-def _col(c: int) -> str:
-    from openpyxl.utils.cell import get_column_letter
-
-    return get_column_letter(c)
 
 
 def _path(key: str) -> Path:
@@ -218,13 +215,15 @@ def _as_saved(value: object) -> object:
     return None if value == "" else value
 
 
-def _combine(source: Path, entry: dict, stored: bool) -> Recalculated:
-    """The source's constant cells with the entry's formula values and errors."""
-    sheets, names = read_cells(source, constants_only=True)
+def _combine(source: Path, entry: dict, stored: bool, sheets: Collection[str] | None) -> Recalculated:
+    """The source's constant cells with the entry's formula values and errors (of ``sheets``, or all)."""
+    sheets_read, names = read_cells(source, constants_only=True, sheets=sheets)
     values = {}
-    for title, cells in sheets.items():
+    for title, cells in sheets_read.items():
         values[title] = {rc: _as_saved(v) for rc, (v, f, _) in cells.items() if not f and _as_saved(v) is not None}
     for title, cells in entry["formulas"].items():
+        if sheets is not None and title not in sheets:
+            continue
         target = values.setdefault(title, {})
         for r, c, v in cells:
             if v != "":
@@ -233,12 +232,13 @@ def _combine(source: Path, entry: dict, stored: bool) -> Recalculated:
     return Recalculated(source, values, names, errors, stored)
 
 
-def recalculate(paths: Sequence[Path | str], profile: str = "") -> list[Recalculated]:
-    """LibreOffice's values of each workbook: from the store where its key is there, else recalculated now (in
+def recalculate(paths: Sequence[Path | str], profile: str = "",
+                sheets: Collection[str] | None = None) -> list[Recalculated]:
+    """LibreOffice's values of each workbook (of ``sheets`` only, when given; the error cells of all): from the store where its key is there, else recalculated now (in
     one batched soffice run for all the missing ones) and stored.
 
-    Raises ``RuntimeError`` when a workbook must be recalculated and LibreOffice is not installed (callers skip
-    their tests then, as before).
+    Skips the calling test when a workbook must be recalculated and LibreOffice is not installed (CI sets
+    ``LLMCOST_REQUIRE_LIBREOFFICE=1``, so there it is always installed).
     """
     from lo import recalc, soffice
 
@@ -251,8 +251,8 @@ def recalculate(paths: Sequence[Path | str], profile: str = "") -> list[Recalcul
     fresh: set[str] = set()
     if missing:
         if soffice() is None:
-            raise RuntimeError(f"{len(missing)} workbook(s) have no stored LibreOffice values and soffice is not "
-                               "installed")
+            pytest.skip(f"LibreOffice (soffice) is not installed and {len(missing)} workbook(s) have no stored values "
+                        "in tests/data/recalc_store")
         out = Path(tempfile.mkdtemp(prefix="llmcost-recalc-"))
         atexit.register(shutil.rmtree, out, ignore_errors=True)
         by_stem: dict[str, list[Path]] = {}
@@ -268,7 +268,7 @@ def recalculate(paths: Sequence[Path | str], profile: str = "") -> list[Recalcul
                 entries[k] = _entry(done[p])
                 fresh.add(k)
                 _write(k, entries[k])
-    return [_combine(p, entries[k], k not in fresh) for p, k in zip(paths, keys)]
+    return [_combine(p, entries[k], k not in fresh, sheets) for p, k in zip(paths, keys)]
 
 
 def _prune() -> None:
