@@ -10,17 +10,14 @@ list is split over one run per core (each with its own profile), side by side.
 from __future__ import annotations
 
 import atexit
-import html
 import os
-import re
-import zipfile
 import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-__all__ = ["soffice", "profile_dir", "recalc", "to_pdf", "to_png", "error_cells", "ERROR_TEXTS"]
+__all__ = ["soffice", "profile_dir", "recalc", "to_pdf", "to_png"]
 
 _REGISTRY = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema"
@@ -134,60 +131,3 @@ def to_png(pdf: Path | str, outdir: Path | str, dpi: int = 70, first: int | None
     prefix = outdir / pdf.stem
     subprocess.run([*cmd, str(pdf), str(prefix)], check=True, capture_output=True, timeout=300)
     return sorted(outdir.glob(f"{pdf.stem}-*.png"))
-
-
-#: The error values a recalculated cell can hold (LibreOffice's own "Err:NNN" texts are matched by prefix).
-ERROR_TEXTS = frozenset({"#NAME?", "#VALUE!", "#REF!", "#DIV/0!", "#N/A", "#NUM!", "#NULL!"})
-_CELL = re.compile(r'<c r="([A-Z]+[0-9]+)"([^>]*?)(?:/>|>(.*?)</c>)', re.S)
-_V = re.compile(r"<v>(.*?)</v>", re.S)
-_T = re.compile(r'\bt="([a-zA-Z]+)"')
-_SI = re.compile(r"<si>(.*?)</si>", re.S)
-_TEXT = re.compile(r"<t[^>]*>(.*?)</t>", re.S)
-
-
-def _is_error(text: str) -> bool:
-    return text in ERROR_TEXTS or text.startswith("Err:")
-
-
-def error_cells(path: Path | str) -> list[tuple[str, str, str]]:
-    """(sheet, cell, value) of every cell of a saved xlsx holding an error value, or a text that is one.
-
-    Reads the file's XML directly (a regular expression per cell, no object per cell): an error cell
-    (``t="e"``), a shared string, formula string (``t="str"``) or inline string that is an error text. Far faster
-    than reading every cell with openpyxl, for the tests that scan hundreds of recalculated workbooks.
-    """
-    with zipfile.ZipFile(path) as z:
-        names = set(z.namelist())
-        shared = []
-        if "xl/sharedStrings.xml" in names:
-            xml = z.read("xl/sharedStrings.xml").decode("utf-8")
-            shared = [html.unescape("".join(_TEXT.findall(si))) for si in _SI.findall(xml)]
-        book = z.read("xl/workbook.xml").decode("utf-8")
-        rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8")
-        targets = {}
-        for rel in re.findall(r"<Relationship [^>]*>", rels):
-            rid, target = re.search(r'Id="([^"]+)"', rel), re.search(r'Target="([^"]+)"', rel)
-            if rid and target:
-                targets[rid.group(1)] = target.group(1)
-        out = []
-        for m in re.finditer(r'<sheet [^>]*?name="([^"]+)"[^>]*?r:id="([^"]+)"', book):
-            title, target = html.unescape(m.group(1)), targets[m.group(2)]
-            member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-            xml = z.read(member).decode("utf-8")
-            for ref, attrs, body in _CELL.findall(xml):
-                t = _T.search(attrs)
-                kind = t.group(1) if t else "n"
-                if kind == "n" or not body:
-                    continue
-                if kind == "inlineStr":
-                    value = html.unescape("".join(_TEXT.findall(body)))
-                else:
-                    v = _V.search(body)
-                    if v is None:
-                        continue
-                    value = html.unescape(v.group(1))
-                    if kind == "s":
-                        value = shared[int(value)]
-                if kind == "e" or (kind in ("s", "str", "inlineStr") and _is_error(value)):
-                    out.append((title, ref, value))
-        return out

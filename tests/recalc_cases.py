@@ -21,12 +21,12 @@ from workbook.builder import build_workbook, write_workbook
 from workbook.sheets.token_pricing import api_model_list
 from workbook.sheets.projection import FIRST_ROW as PROJECTION_FIRST_ROW
 
-from lo import recalc
+from recalc_store import Recalculated, recalculate
 from typed_over import type_over
 from user_rows_cases import CASES as USER_CASES, write_user_books
 from test_decision_projection import HAND
 
-N_RANDOM = 24
+N_RANDOM = 32
 N_RANDOM_GROWTH = 5
 #: Sheets that hold catalog data only (no formula: nothing to recalculate); read for one workbook.
 DATA_SHEETS = ("Token Pricing", "Hardware", "Models")
@@ -40,8 +40,7 @@ def random_scenario(rng: np.random.Generator) -> Scenario:
     cat = load_catalog()
     d = dict(requests_per_month=float(10 ** rng.uniform(3, 9)), prompt_tokens=float(rng.integers(50, 8000)),
              output_tokens=float(rng.integers(10, 2000)), peak_to_average=float(rng.uniform(1, 4)),
-             model=str(rng.choice(list(cat.models))), precision=str(rng.choice(["bf16", "fp8", "int4", "fp16", "int8",
-                                                                                 "fp32"])),
+             model=str(rng.choice(list(cat.models))),
              cloud_gpu=str(rng.choice(list(cat.gpus))), onprem_gpu=str(rng.choice(list(cat.gpus))),
              min_replicas=int(rng.integers(0, 4)), target_utilization=float(rng.uniform(0.3, 1)),
              cloud_monthly_overhead=float(rng.uniform(0, 3000)),
@@ -56,6 +55,9 @@ def random_scenario(rng: np.random.Generator) -> Scenario:
              onprem_amortization_months=int(rng.choice([0, 24, 36, 60])),
              api_monthly_fixed=float(rng.choice([0.0, rng.uniform(0, 2000)])),
              hours_per_month=float(rng.uniform(600, 744)), memory_overhead=float(rng.uniform(1, 1.6)))
+    precision = rng.choice(["bf16", "fp8", "int4", "fp16", "int8", "fp32", "fp4", "native"])
+    if precision != "native":  # native: blank, the model catalog's own format (e.g. gpt-oss's MXFP4 experts)
+        d["precision"] = str(precision)
     targets = rng.choice(["default", "none", "loose"])
     if targets == "none":
         d.update(max_tpot_ms="none", max_ttft_s="none")
@@ -125,23 +127,20 @@ class Book:
         return self.values[sheet].get((row, col))
 
 
-def _load(path: Path, scenario: Scenario, data_sheets: bool) -> Book:
-    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+def as_book(rec: Recalculated, scenario: Scenario, data_sheets: bool) -> Book:
+    """A :class:`Book` of recalculated values (the catalog-data sheets only when asked for)."""
     values = {}
-    for ws in wb.worksheets:
-        if ws.title in DATA_SHEETS and not data_sheets:
+    for title, cells in rec.values.items():
+        if title in DATA_SHEETS and not data_sheets:
             continue
         # the Projection's rows past the horizon (up to 600) are read only two deep: they are empty
-        last = PROJECTION_FIRST_ROW + scenario.horizon_months + 1 if ws.title == "Projection" else None
-        values[ws.title] = {(c.row, c.column): c.value for row in ws.iter_rows(max_row=last) for c in row
-                            if c.value is not None}
+        last = PROJECTION_FIRST_ROW + scenario.horizon_months + 1 if title == "Projection" else None
+        values[title] = cells if last is None else {rc: v for rc, v in cells.items() if rc[0] <= last}
     names = {}
-    for name, dn in wb.defined_names.items():
-        (sheet, ref), = dn.destinations
+    for name, (sheet, ref) in rec.names.items():
         if ":" not in ref:
-            cell = openpyxl.utils.cell.coordinate_from_string(ref.replace("$", ""))
-            names[name] = (sheet, cell[1], openpyxl.utils.cell.column_index_from_string(cell[0]))
-    wb.close()
+            col, row = openpyxl.utils.cell.coordinate_from_string(ref)
+            names[name] = (sheet, row, openpyxl.utils.cell.column_index_from_string(col))
     return Book(scenario, values, names)
 
 
@@ -279,13 +278,12 @@ def recalculate_all(tmp_path_factory) -> dict[str, Book]:
     # the user's own catalog rows typed below the shipped ones (tests/user_rows_cases.py): kept apart too, since
     # the engine answers of the cases above use the shipped catalogs
     user = write_user_books(src)
-    out = recalc(paths + list(TYPED_SOURCES.values()) + list(user.values()),
-                 tmp_path_factory.mktemp("recalculated"))
-    _BOOKS = {name: _load(p, cases[name], name == "default") for name, p in zip(cases, out)}
+    out = recalculate(paths + list(TYPED_SOURCES.values()) + list(user.values()))
+    _BOOKS = {name: as_book(r, cases[name], name == "default") for name, r in zip(cases, out)}
     rest = out[len(paths):]
-    TYPED_BOOKS.update({name: _load(p, Scenario(), False) for name, p in zip(TYPED_SOURCES, rest)})
-    USER_BOOKS.update({name: (_load(p, USER_CASES[name][0], True), user[name])
-                       for name, p in zip(user, rest[len(TYPED_SOURCES):])})
+    TYPED_BOOKS.update({name: as_book(r, Scenario(), False) for name, r in zip(TYPED_SOURCES, rest)})
+    USER_BOOKS.update({name: (as_book(r, USER_CASES[name][0], True), user[name])
+                       for name, r in zip(user, rest[len(TYPED_SOURCES):])})
     return _BOOKS
 
 

@@ -8,7 +8,6 @@ tests/user_rows_cases.py); the made-up rows there stand for no real product.
 from __future__ import annotations
 
 import math
-import shutil
 
 import openpyxl
 import pytest
@@ -204,7 +203,8 @@ def test_refresh_finds_user_rows_where_an_older_file_kept_them(tmp_path):
 
 # --- recalculated by LibreOffice (the batched soffice run) ---------------------------------------------------
 
-libreoffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+#: LibreOffice's values come from tests/data/recalc_store where stored (recalc_store.py skips without soffice otherwise)
+libreoffice = pytest.mark.libreoffice
 
 
 def _error_values(book) -> list:

@@ -10,7 +10,6 @@ error value anywhere, and a bad profile is named on the Inputs sheet and stops t
 from __future__ import annotations
 
 import math
-import shutil
 
 import pytest
 
@@ -20,11 +19,11 @@ from costengine import CostModelError, Scenario, hybrid, plan_for
 from costengine.profiles import profile_weights
 from workbook.builder import build_workbook
 
-from lo import recalc
-from recalc_cases import Book, _load
+from recalc_cases import Book, as_book
+from recalc_store import recalculate
 
-pytestmark = [pytest.mark.libreoffice,
-              pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")]
+# LibreOffice's values come from tests/data/recalc_store where stored (recalc_store.py skips without soffice otherwise)
+pytestmark = pytest.mark.libreoffice
 
 ERRORS = {"#NAME?", "#VALUE!", "#REF!", "#DIV/0!", "#N/A", "#NUM!", "#NULL!"}
 TYPED = "1 1 1 1 1 1 2 3 4 5 5 5 5 5 5 4 3 3 3 2 2 1 1 1"
@@ -85,8 +84,7 @@ def books(tmp_path_factory) -> dict[str, Book]:
         wb.save(src / f"{name}.xlsx")
         paths.append(src / f"{name}.xlsx")
         scenarios[name] = s
-    out = recalc(paths, tmp_path_factory.mktemp("hybrid_recalculated"))
-    return {name: _load(p, scenarios[name], False) for name, p in zip(jobs, out)}
+    return {name: as_book(r, scenarios[name], False) for name, r in zip(jobs, recalculate(paths))}
 
 
 def test_the_cases_cover_the_splits():

@@ -10,7 +10,6 @@ cannot reach shows a text, never a wrong number. The Projection and Sensitivity 
 from __future__ import annotations
 
 import math
-import shutil
 
 import pytest
 
@@ -21,8 +20,8 @@ from workbook.sheets.constants import SEGMENT_ROWS
 
 from recalc_cases import DATA_SHEETS, N_RANDOM, Book, steps_between
 
-pytestmark = [pytest.mark.libreoffice,
-              pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")]
+# LibreOffice's values come from tests/data/recalc_store where stored (recalc_store.py skips without soffice otherwise)
+pytestmark = pytest.mark.libreoffice
 
 ERRORS = {"#NAME?", "#VALUE!", "#REF!", "#DIV/0!", "#N/A", "#NUM!", "#NULL!"}
 ANSWERS = ("api_monthly_cost", "cloud_monthly_cost", "onprem_monthly_cost", "cheapest_option", "breakeven_api_cloud",

@@ -8,11 +8,10 @@ raises shows its message in ``sizing_checks``; no cell of the sheet holds an err
 from __future__ import annotations
 
 import math
-import shutil
 
 import numpy as np
-import openpyxl
 import pytest
+from openpyxl.utils.cell import get_column_letter
 
 from costengine import CostModelError, Scenario, load_catalog, plan_for
 from costengine.engine import scenario_columns
@@ -20,10 +19,10 @@ from costengine.lookup import lookup
 from costengine.selfhosted import fewest_gpus, row_replica
 from workbook.builder import write_workbook
 
-from lo import recalc
+from recalc_store import recalculate
 
-pytestmark = [pytest.mark.libreoffice,
-              pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")]
+# LibreOffice's values come from tests/data/recalc_store where stored (recalc_store.py skips without soffice otherwise)
+pytestmark = pytest.mark.libreoffice
 
 ERRORS = {"#NAME?", "#VALUE!", "#REF!", "#DIV/0!", "#N/A", "#NUM!", "#NULL!", "Err:502", "Err:504", "Err:522"}
 FAST = dict(requests_per_month=1e6)
@@ -86,20 +85,13 @@ def books(tmp_path_factory):
     src = tmp_path_factory.mktemp("sizing")
     names = {**{k: _scenario(v) for k, v in CASES.items()}, **{k: _scenario(v) for k, (v, _) in FAILING.items()}}
     paths = [write_workbook(src / f"{k}.xlsx", s) for k, s in names.items()]
-    out = recalc(paths, tmp_path_factory.mktemp("sizing_recalc"))
     books = {}
-    for (k, s), p in zip(names.items(), out):
-        wb = openpyxl.load_workbook(p, data_only=True)
-        values = {}
-        for name, dn in wb.defined_names.items():
-            (sheet, ref), = dn.destinations
-            if ":" not in ref and sheet in ("Sizing", "Comparison"):
-                values[name] = wb[sheet][ref.replace("$", "")].value
-        checks = [c.value for row in wb["Sizing"][wb.defined_names["sizing_checks"].attr_text.split("!")[1]
-                                                   .replace("$", "")] for c in row]
-        cells = {c.coordinate: c.value for row in wb["Sizing"].iter_rows() for c in row if c.value is not None}
+    for (k, s), r in zip(names.items(), recalculate(paths, sheets=("Sizing", "Comparison"))):
+        values = {name: r.cell(name) for name, (sheet, ref) in r.names.items()
+                  if ":" not in ref and sheet in ("Sizing", "Comparison")}
+        checks = [v for row in r.range("sizing_checks") for v in row]
+        cells = {f"{get_column_letter(c)}{row}": v for (row, c), v in r.values["Sizing"].items()}
         books[k] = (s, values, [c for c in checks if c], cells)
-        wb.close()
     return books
 
 
