@@ -18,7 +18,8 @@ target_utilization`` per replica.
 - On-premises: fixed = staff; step = capital + energy + colocation + support per server and month.
 
 Blank inputs are filled here from the catalogs, the serving model (:mod:`costengine.serving`) and the
-billing rules. One implementation serves one scenario (arrays of length 1) and a vectorised sweep of millions.
+billing rules. The equations, with their units and sources: ``docs/model.md#cost-function`` and the sections
+it links. One implementation serves one scenario (arrays of length 1) and a vectorised sweep of millions.
 """
 
 from __future__ import annotations
@@ -126,8 +127,8 @@ def capital_per_month(capex, months, annual_rate):
     """Capital cost per server and month [money/month].
 
     Straight line ``capex / months`` when the rate is 0; the annuity payment
-    ``capex * i / (1 - (1 + i)**-months)`` with ``i = annual_rate / 12`` otherwise; 0 when months is 0
-    (capex treated as sunk).
+    ``capex * i / (1 - (1 + i)**-months)`` with ``i = annual_rate / 12`` otherwise (the spreadsheet's PMT);
+    0 when months is 0 (capex treated as sunk). See ``docs/model.md#on-premises-cost``.
     """
     capex, months, rate = (np.asarray(x, dtype=float) for x in (capex, months, annual_rate))
     i = rate / 12.0
@@ -269,7 +270,8 @@ def _onprem(f: Columns, catalog: Catalog, model: _ModelColumns, staff: np.ndarra
     servers = _lookup(keys, need_server, pick, rows)
     node = np.where(typed["onprem_gpus_per_server"], f["onprem_gpus_per_server"], servers.attr("gpus_per_server"))
     typed_n = f["onprem_gpus_per_replica"].astype(float)
-    # the seed articles' servers: a typed server size with a typed seconds_per_request is one replica per server
+    # the worked examples' servers (docs/model.md#replicas-and-units): a typed server size with a typed
+    # seconds_per_request is one replica per server
     seed = typed["onprem_gpus_per_server"] & ~_blank(f["seconds_per_request"]) & np.isnan(typed_n)
     typed_n = np.where(seed, node, typed_n)
     shared = None if cloud is None else (_same_layout(hw, node, typed_n, cloud), cloud["layout"])
