@@ -38,7 +38,8 @@ PROJECTION_HEADER = ["month", "requests", "api", "cloud", "onprem", "cumulative_
                      "cumulative_onprem", "hybrid_cloud", "hybrid_onprem", "cumulative_hybrid_cloud",
                      "cumulative_hybrid_onprem"]
 PRICE_KINDS = ("input", "output", "cache_read", "cache_write")
-#: Short field names of PRODUCT.md mapped to the catalog's column names.
+#: Short field names ``LLM_GPU`` accepts (docs/excel-addin.md, "The functions") mapped to the catalog's column
+#: names.
 GPU_FIELD_ALIASES = {"price": "price_usd", "cloud_price_per_hour": "cloud_price_per_hour_usd"}
 _DEFAULTS = {k: f.default for k, f in Scenario.model_fields.items()}
 

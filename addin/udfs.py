@@ -4,7 +4,7 @@ Set ``UDF Modules`` to ``addin.udfs`` in the xlwings add-in (or an ``xlwings.con
 *Import Functions*; see ``docs/excel-addin.md``. Each function is a thin adapter: the body is in
 :mod:`addin.adapters` / :mod:`addin.decision`, the arithmetic in :mod:`costengine`.
 
-Conventions (PRODUCT.md, "Excel functions"):
+Conventions (``docs/excel-addin.md``, "The scenario range", "Errors" and "Tables"):
 
 - a *scenario* is a range of two or more columns, key | value (| unit | note, ignored); blank rows are
   skipped; blank values take the defaults;

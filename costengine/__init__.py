@@ -1,6 +1,6 @@
 """costengine: API, cloud or on-premises? The cost model behind the Excel functions, workbooks and CLI.
 
-Pure calculation: no Excel, no file writes. See PRODUCT.md for the model.
+Pure calculation: no Excel, no file writes. The model's equations, units and sources: ``docs/model.md``.
 
 >>> from costengine import Scenario, monthly_cost, breakeven
 >>> s = Scenario(requests_per_month=1_000_000, seconds_per_request=2)

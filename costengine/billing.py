@@ -1,6 +1,7 @@
 """How self-hosting is billed: cloud offers and price terms, servers, packing replicas, staff in people.
 
-PRODUCT.md "Cloud", "On-premises" and "Staff". Pure functions of catalog rows and numbers.
+Equations: ``docs/model.md#cloud-cost``, ``#on-premises-cost``, ``#staff`` and ``#replicas-and-units``.
+Pure functions of catalog rows and numbers.
 
 Packing: a replica of n GPUs on instances (or servers) of G GPUs takes ``floor(G / n)`` replicas per instance
 when n <= G, and ``ceil(n / G)`` whole instances per replica when n > G. The unit that is bought is then
@@ -23,8 +24,9 @@ __all__ = ["choose_offer", "server_for", "packing", "staff_monthly", "SUPPORT_SH
 #: Vendor support per year as a share of the server price, where the catalog has no support figure:
 #: NVIDIA's DGX H100 support (the server catalog's dgx-h100 row, 20% of the base price a year).
 SUPPORT_SHARE_PER_YEAR = 0.20
-#: Server price = GPUs x GPU price x this factor where the catalog has no published price (seed 000: the
-#: non-GPU parts add about 15% to the GPUs' price). Such prices are marked as estimates.
+#: Server price = GPUs x GPU price x this factor where the catalog has no published price (the server of the
+#: worked example docs/model.md#seed-000: the non-GPU parts add about 15% to the GPUs' price). Such prices are
+#: marked as estimates.
 CAPEX_HOST_FACTOR = 1.15
 #: Typical server draw [kW] per kW of GPU TDP where the catalog has no typical power: DGX H100, 7.5 kW typical
 #: (midpoint of the published 6.5-8.5 kW) for 8 x 700 W of GPUs.

@@ -10,6 +10,7 @@ The walk over segments jumps over stretches where a bound on the difference show
 sign: with ``n(R) in [R/c, R/c + 1]`` past the minimum-replica region,
 ``diff(R)`` lies between ``(F' - S_b) + w*R`` and ``(F' + S_a) + w*R`` with
 ``w = V' + S_a/c_a - S_b/c_b``. So only the few segments near the crossing are visited.
+See ``docs/model.md#break-even``.
 """
 
 from __future__ import annotations

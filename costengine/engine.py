@@ -91,12 +91,12 @@ def monthly_cost(s: Scenario | dict, option: str, requests_per_month: float | No
     Notes
     -----
     ``cost = fixed + variable * R + step * max(min_replicas, ceil(R * peak / capacity))``, with the
-    coefficients of each option given in :mod:`costengine.plan` (PRODUCT.md, "The cost model").
+    coefficients of each option given in :mod:`costengine.plan` (``docs/model.md#cost-function``).
 
     Examples
     --------
     >>> s = Scenario(api_input_price_per_mtok=25, api_output_price_per_mtok=25, api_batch_share=0)
-    >>> round(monthly_cost(s, "api", 1_000_000), 2)   # seed 000: 0.0375 per request
+    >>> round(monthly_cost(s, "api", 1_000_000), 2)   # docs/model.md#seed-000: 0.0375 per request
     37500.0
     """
     s = Scenario.parse(s)

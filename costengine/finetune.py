@@ -1,8 +1,17 @@
-"""Fine-tuning: memory, GPU cost, and the break-even against an API fine-tuning price (seed article 004).
+"""Fine-tuning: memory, GPU cost, and the break-even against an API fine-tuning price.
+
+Equations: ``docs/model.md#fine-tuning``; the worked example they reproduce: ``docs/model.md#seed-004``.
 
 LoRA trains a small fraction of the parameters; the frozen weights stay in memory at the serving
 precision and the trainable ones need optimiser state and gradients on top (an "optimiser factor"
 times their size). Units: GB = 1e9 bytes, MTok = 1e6 tokens.
+
+References
+----------
+.. [1] E. J. Hu, Y. Shen, P. Wallis, Z. Allen-Zhu, Y. Li, S. Wang, L. Wang, W. Chen, "LoRA: Low-Rank
+   Adaptation of Large Language Models", arXiv:2106.09685, 2021 (ICLR 2022).
+.. [2] T. Dettmers, A. Pagnoni, A. Holtzman, L. Zettlemoyer, "QLoRA: Efficient Finetuning of Quantized
+   LLMs", NeurIPS 2023, arXiv:2305.14314.
 """
 
 from __future__ import annotations
@@ -14,12 +23,12 @@ from .errors import CostModelError
 __all__ = ["finetune_memory_gb", "finetune_cost", "tokens_from_words",
            "finetune_breakeven_words_per_day", "TOKENS_PER_WORD", "LORA_FRACTION", "OPTIMIZER_FACTOR"]
 
-#: A common rule of thumb for English text (the seed article uses 2).
+#: A common rule of thumb for English text (the worked example docs/model.md#seed-004 uses 2).
 TOKENS_PER_WORD = 1.33
-#: Share of parameters LoRA trains (seed 004: about 0.1%).
+#: Share of parameters LoRA trains (docs/model.md#seed-004: about 0.1%).
 LORA_FRACTION = 0.001
 #: Memory of the trainable parameters' gradients, optimiser state and buffers, as a multiple of their size
-#: (seed 004: "about five times").
+#: (docs/model.md#seed-004: "about five times").
 OPTIMIZER_FACTOR = 5.0
 
 
@@ -42,10 +51,17 @@ def finetune_memory_gb(params_billion, trainable_fraction=LORA_FRACTION, bytes_p
     ``memory = params * bytes + params * trainable_fraction * bytes * optimizer_factor``
     (frozen weights at the training precision, plus the trainable weights times the optimiser factor).
     QLoRA is the same with 0.5 bytes per frozen parameter. Activations are not counted.
+    See ``docs/model.md#fine-tuning``.
+
+    References
+    ----------
+    .. [1] E. J. Hu et al., "LoRA: Low-Rank Adaptation of Large Language Models", arXiv:2106.09685, 2021.
+    .. [2] T. Dettmers et al., "QLoRA: Efficient Finetuning of Quantized LLMs", NeurIPS 2023,
+       arXiv:2305.14314.
 
     Examples
     --------
-    >>> round(float(finetune_memory_gb(70, 0.001, 2, 5)), 2)   # seed 004: 140 GB + 0.14 GB x 5
+    >>> round(float(finetune_memory_gb(70, 0.001, 2, 5)), 2)   # docs/model.md#seed-004: 140 GB + 0.14 GB x 5
     140.7
     """
     _check("params_billion", params_billion, strict=True)
@@ -59,7 +75,7 @@ def finetune_memory_gb(params_billion, trainable_fraction=LORA_FRACTION, bytes_p
 def finetune_cost(gpu_hours, price_per_gpu_hour):
     """Cost of a fine-tuning run [money] = GPU-hours [h] * price [money/GPU-h].
 
-    >>> round(float(finetune_cost(24, 2.80)), 1)   # seed 004: a day at 2.80 $/h is about 67 $
+    >>> round(float(finetune_cost(24, 2.80)), 1)   # docs/model.md#seed-004: a day at 2.80 $/h is ~67 $
     67.2
     """
     _check("gpu_hours", gpu_hours)
@@ -88,7 +104,7 @@ def finetune_breakeven_words_per_day(self_hosted_cost_per_day, api_price_per_mto
 
     Examples
     --------
-    >>> round(float(finetune_breakeven_words_per_day(67, 8.0, 2)) / 1e6, 2)   # seed 004: ~4.2M words/day
+    >>> round(float(finetune_breakeven_words_per_day(67, 8.0, 2)) / 1e6, 2)   # docs/model.md#seed-004: ~4.2M words/day
     4.19
     """
     _check("self_hosted_cost_per_day", self_hosted_cost_per_day)

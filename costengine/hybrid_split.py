@@ -1,4 +1,4 @@
-"""Hybrid serving: self-host the base load, send the overflow to the API (PRODUCT.md "Hybrid").
+"""Hybrid serving: self-host the base load, send the overflow to the API (``docs/model.md#hybrid``).
 
 With the day's load profile (24 hourly shares f_h of a day's requests, :mod:`costengine.profiles`), N
 self-hosted replicas of capacity C [requests/month each, at the target utilisation] serve in each hour of the

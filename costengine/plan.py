@@ -19,7 +19,8 @@ target_utilization`` per replica.
 
 The coefficients are filled from the scenario, the catalogs, the serving model (:mod:`costengine.serving`) and
 the billing rules by :mod:`costengine.resolve`. One implementation serves one scenario (arrays of length 1) and a
-vectorised sweep of millions.
+vectorised sweep of millions. The equations, with their units and sources:
+``docs/model.md#cost-function`` and the sections it links.
 """
 
 from __future__ import annotations
@@ -116,8 +117,8 @@ def capital_per_month(capex, months, annual_rate):
     """Capital cost per server and month [money/month].
 
     Straight line ``capex / months`` when the rate is 0; the annuity payment
-    ``capex * i / (1 - (1 + i)**-months)`` with ``i = annual_rate / 12`` otherwise; 0 when months is 0
-    (capex treated as sunk).
+    ``capex * i / (1 - (1 + i)**-months)`` with ``i = annual_rate / 12`` otherwise (the spreadsheet's PMT);
+    0 when months is 0 (capex treated as sunk). See ``docs/model.md#on-premises-cost``.
     """
     capex, months, rate = (np.asarray(x, dtype=float) for x in (capex, months, annual_rate))
     i = rate / 12.0

@@ -38,6 +38,7 @@ Each month is costed with the piecewise-linear cost functions of :mod:`costengin
 Discounting (:func:`npv`): the annual rate r becomes the monthly rate ``i = (1 + r) ** (1/12) - 1``; the
 cost of month t is paid at the end of month t and discounted by ``(1 + i) ** t``, so month 1 is discounted
 by one month (end-of-period convention; ``numpy_financial.npv(i, [0, C_1, ..., C_H])`` gives the same).
+See ``docs/model.md#projection``.
 """
 
 from __future__ import annotations

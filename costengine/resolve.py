@@ -156,7 +156,8 @@ def resolve_onprem(f: Columns, catalog: Catalog, rows: np.ndarray | None = None,
     servers = _lookup(keys, need_server, pick, rows)
     node = np.where(typed["onprem_gpus_per_server"], f["onprem_gpus_per_server"], servers.attr("gpus_per_server"))
     typed_n = f["onprem_gpus_per_replica"].astype(float)
-    # the seed articles' servers: a typed server size with a typed seconds_per_request is one replica per server
+    # the worked examples' servers (docs/model.md#replicas-and-units): a typed server size with a typed
+    # seconds_per_request is one replica per server
     seed = typed["onprem_gpus_per_server"] & ~_blank(f["seconds_per_request"]) & np.isnan(typed_n)
     typed_n = np.where(seed, node, typed_n)
     take = None if shared is None else (same_layout(hw, node, typed_n, shared), shared.layout)

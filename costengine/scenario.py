@@ -50,7 +50,7 @@ def _f(default: Any, unit: str, meaning: str, source: str = "", **bounds: Any) -
 
 
 class Scenario(BaseModel):
-    """One scenario of the cost model (see PRODUCT.md, "Scenario keys").
+    """One scenario of the cost model (see ``docs/model.md#scenario-keys``).
 
     Unknown keys and bad values raise :class:`~costengine.errors.CostModelError` naming the key.
     Use :meth:`Scenario.parse` for untrusted mappings (CSV rows, Excel ranges); the constructor

@@ -1,5 +1,6 @@
 """Sensitivity: one input at a time to a low and a high value; the effect on each option's monthly cost,
 on the break-even volumes and on which option is cheapest (the data of a tornado chart).
+See ``docs/model.md#sensitivity``.
 
 Which inputs swing
 ------------------
@@ -8,10 +9,13 @@ Every numeric scenario key except the decision-analysis keys (``growth_rate_mont
 around its *resolved* value, the one the single-month model uses:
 
 - api prices: the catalog price (genai-prices) x ``usd_to_currency``;
-- ``model_params_billion``: the model catalog; ``cloud_price_per_gpu_hour``: the hardware catalog x
-  ``usd_to_currency``; ``onprem_capex_per_server``: from the resolved plan (see
-  :func:`costengine.projection.onprem_cash_terms`); ``onprem_power_kw``: GPU TDP x GPUs / 1000 + 0.5 kW;
-- ``seconds_per_request``: the roofline estimate of :func:`costengine.plan_for`. When cloud and on-premises
+- ``model_params_billion``: the model catalog; ``onprem_capex_per_server``: from the resolved plan (see
+  :func:`costengine.projection.onprem_cash_terms`); ``onprem_power_kw``: the server's typical power, from the
+  server catalog or estimated from GPU TDP (:func:`costengine.billing.server_terms`); a blank
+  ``cloud_price_per_gpu_hour`` is not swung (the offer's instance price applies; typing a per-GPU price would
+  drop the offer's packing);
+- ``seconds_per_request``: the serving model's estimate (``docs/model.md#serving-capacity``) in
+  :func:`costengine.plan_for`. When cloud and on-premises
   resolve to different values (different GPUs), each gets its own row, ``seconds_per_request (cloud)`` and
   ``seconds_per_request (onprem)``, swinging only that option's throughput.
 

@@ -1,4 +1,4 @@
-"""Sizing for notebooks and scripts: the names PRODUCT.md's Python API gives (``costengine.sizing``).
+"""Sizing for notebooks and scripts: the names the Python API gives (``costengine.sizing``).
 
 The functions live in :mod:`costengine.serving`: weights, KV cache and the quick memory-only GPU count in
 :mod:`~costengine.serving.memory`, the throughput of one replica of catalog rows in

@@ -12,7 +12,7 @@ number. Draws are reproducible: the same ``seed`` gives the same draws (numpy ``
 default seed is 0 so that a workbook recalculates to the same figures; pass ``seed=None`` for fresh draws.
 
 The sampling error of a probability p estimated from N draws is about ``sqrt(p * (1 - p) / N)``
-(at most 0.005 with the default 10,000 draws).
+(at most 0.005 with the default 10,000 draws). See ``docs/model.md#uncertainty``.
 """
 
 from __future__ import annotations

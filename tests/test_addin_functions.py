@@ -140,7 +140,7 @@ def test_price_hands_off_to_the_token_price_catalog():
 def test_catalog_fields():
     gpu = load_catalog().gpu("H100-SXM")
     assert u.LLM_GPU("h100-sxm", "memory_gb") == gpu.memory_gb
-    assert u.LLM_GPU("H100-SXM", "price") == gpu.price_usd  # PRODUCT.md's short name
+    assert u.LLM_GPU("H100-SXM", "price") == gpu.price_usd  # LLM_GPU's short field name
     assert u.LLM_GPU("H100-SXM", "cloud_price_per_hour") == gpu.cloud_price_per_hour_usd
     assert u.LLM_GPU("H100-SXM", "as_of") == gpu.as_of  # text stays text
     assert u.LLM_GPU("H100-SXM", "speed").startswith("#LLM! field must be one of id, name, vendor, memory_gb")

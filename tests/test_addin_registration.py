@@ -1,4 +1,5 @@
-"""Every worksheet function of PRODUCT.md registers with xlwings, with its documentation, as Excel would see it.
+"""Every worksheet function of docs/excel-addin.md registers with xlwings, with its documentation, as Excel would
+see it.
 
 Runs xlwings' own Windows code (``xlfunc``/``xlarg`` metadata, ``generate_vba_wrapper``, ``import_udfs``
 with its ``Application.MacroOptions`` calls) through tests/xlwings_harness.py.
@@ -15,8 +16,8 @@ import xlwings_harness as harness
 MODULE = "addin.udfs"
 CATEGORY = "LLM Cost"
 
-#: PRODUCT.md "Excel functions": name -> (required arguments, optional arguments). Argument names differ from
-#: PRODUCT.md where the product's name is a VBA keyword (option -> option_name; from/to -> from_requests/
+#: docs/excel-addin.md "The functions": name -> (required arguments, optional arguments). Argument names differ
+#: from the product's where its name is a VBA keyword (option -> option_name; from/to -> from_requests/
 #: to_requests); LLM_PROJECTION and LLM_PAYBACK_MONTH add an optional on-prem cost ``view``.
 SIGNATURES = {
     "LLM_COST": (["scenario", "option_name"], ["requests_per_month"]),
@@ -94,7 +95,7 @@ def test_signature_category_and_docs(addin, name):
 
 def test_no_name_breaks_the_generated_vba(addin, udfs):
     assert harness.vba_name_problems(addin) == []
-    # the check can fail: PRODUCT.md's own argument name `option` is a VBA keyword
+    # the check can fail: the product's own argument name `option` is a VBA keyword
     import types
     bad = types.ModuleType("bad")
     bad.F = udfs.xlfunc(lambda scenario, option: None)

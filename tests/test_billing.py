@@ -1,6 +1,7 @@
-"""How self-hosting is billed (PRODUCT.md "Cloud", "On-premises", "Staff"), with made-up offers and servers so
-the arithmetic never depends on a catalog update: packing into whole instances, price terms, spot spare,
-per-second warm minimum, scale to zero, servers from the catalog with colocation and support, staff in FTEs."""
+"""How self-hosting is billed (docs/model.md#cloud-cost, #per-second-billing, #on-premises-cost, #staff), with
+made-up offers and servers so the arithmetic never depends on a catalog update: packing into whole instances,
+price terms, spot spare, per-second warm minimum, scale to zero, servers from the catalog with colocation and
+support, staff in FTEs."""
 
 import math
 from types import MappingProxyType

@@ -1,6 +1,6 @@
 """`llmcost compare`: the hand-off to the engine, the JSON for scripts and the one-line errors.
 
-Expected costs are worked by hand from PRODUCT.md's formulas with the made-up prices of conftest.MADE_UP
+Expected costs are worked by hand from docs/model.md's formulas with the made-up prices of conftest.MADE_UP
 (R = 2e6 requests/month, p = 800, o = 400, peak 1.5, 1.5 s/request, utilisation 0.6, 2 GPUs/replica):
 
 - api per request = (800 * (0.75 * 3 + 0.25 * 0.3) + 400 * 12) / 1e6 * (1 - 0.2 * 0.5) = 0.005994;

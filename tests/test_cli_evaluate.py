@@ -1,6 +1,6 @@
 """`llmcost evaluate`: a filled workbook is read back and recomputed; hostile files get one line, fast.
 
-The workbooks here are made with openpyxl by the tests (the Inputs layout of PRODUCT.md: key | value |
+The workbooks here are made with openpyxl by the tests (the Inputs layout of the template: key | value |
 unit | note with a defined name per key), so the reader is tested apart from the template builder.
 Hostile files: a zip bomb, a billion-laughs sheet, a member whose header lies about its size, random
 bytes, a CSV renamed to .xlsx, a huge file, foreign workbooks. None may print a traceback or write a file.

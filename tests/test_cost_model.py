@@ -1,4 +1,4 @@
-"""The cost formulas of PRODUCT.md, with made-up prices, and their identities and properties."""
+"""The cost formulas of docs/model.md, with made-up prices, and their identities and properties."""
 
 import math
 

@@ -17,7 +17,7 @@ def _shares(s):
 
 
 def brute_force(s: Scenario, option: str) -> float:
-    """min over N = 0 .. enough of: N replicas' cost + the API cost of each hour's overflow (PRODUCT.md)."""
+    """min over N = 0 .. enough of: N replicas' cost + the API cost of each hour's overflow (docs/model.md#hybrid)."""
     p = plan_for(s)
     o, api = p.options[option], p.options["api"]
     r, c, per_unit = s.requests_per_month, float(o.replica_capacity[0]), float(o.replicas_per_unit[0])

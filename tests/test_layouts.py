@@ -1,4 +1,4 @@
-"""Layouts engines run and latency targets (PRODUCT.md "Serving an open model yourself"), through the cost
+"""Layouts engines run and latency targets (docs/model.md#layouts), through the cost
 engine: every catalog model on every GPU gets a tensor-parallel size the heads allow, targets are met by what
 is reported, tighter targets never raise throughput, errors name the key."""
 

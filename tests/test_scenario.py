@@ -1,4 +1,4 @@
-"""Scenario validation: bounds, enumerations, blanks, unknown keys (PRODUCT.md, "Scenario keys")."""
+"""Scenario validation: bounds, enumerations, blanks, unknown keys (docs/model.md#scenario-keys)."""
 
 import math
 
@@ -16,7 +16,7 @@ onprem_amortization_months onprem_interest_rate onprem_maintenance_monthly onpre
 onprem_price_per_kwh growth_rate_monthly horizon_months discount_rate_annual max_ttft_s max_tpot_ms cloud_staff_fte
 onprem_staff_fte staff_cost_per_fte_year cloud_offer cloud_pricing onprem_server onprem_colo_per_kw_month
 onprem_gpus_per_replica load_profile""".split()
-#: Keys PRODUCT.md describes in prose rather than in its table: spot's spare capacity ("Cloud").
+#: Keys the product's key table leaves to prose: spot's spare capacity (docs/model.md#cloud-cost).
 PROSE_KEYS = ["cloud_spot_spare"]
 
 

@@ -6,7 +6,8 @@
 ['README', 'Inputs', 'Comparison']
 
 The workbook computes everything with native formulas (INDEX/MATCH and functions that Excel 2010 and
-LibreOffice 7.4 both know), so it works without Python; see PRODUCT.md, "The template workbook".
+LibreOffice 7.4 both know), so it works without Python; see ``docs/architecture.md`` (the data path) and
+``docs/model.md`` (the equations the formulas compute).
 The same scenario gives a byte-identical file: the document timestamps and the zip entries' dates are
 fixed, names are written in sorted order and nothing random is used (see :mod:`workbook.xlsx.writer`).
 The sheets are created in their final (tab) order first, then filled one by one (:mod:`workbook.sheets`).

@@ -2,7 +2,7 @@
 meets the latency targets (:mod:`costengine.serving.step`'s model), and the one with the highest throughput per GPU;
 and the fewest GPUs that hold a model when only memory decides (a typed ``seconds_per_request``).
 
-PRODUCT.md "Serving an open model yourself". The candidates that fit are searched as one flat array (row,
+Equations and candidates: ``docs/model.md#layouts``. The candidates that fit are searched as one flat array (row,
 candidate) per block of rows, so a sweep of millions searches only them.
 """
 

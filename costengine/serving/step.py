@@ -1,7 +1,7 @@
 """Step times of one replica: the decode step, TPOT, TTFT and throughput at a batch, and the largest batch that
 meets latency targets.
 
-PRODUCT.md "Serving an open model yourself" and "Throughput model". Every function works on numpy arrays
+``docs/model.md#decode-step``, ``#mixture-of-experts`` and ``#prefill-tpot-and-ttft``. Every function works on numpy arrays
 (one element per scenario, or per scenario and candidate layout), so one implementation serves a worksheet
 call and a sweep of millions.
 

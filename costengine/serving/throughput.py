@@ -55,8 +55,8 @@ def replica_throughput(model: OpenModel, gpu: GPU, n_gpus: float | None = None, 
                        target_utilization: float = 0.7, memory_overhead: float = 1.2) -> dict[str, float]:
     """Serving estimate for one replica of ``model`` on ``gpu`` (catalog rows).
 
-    ``n_gpus`` blank: the layout with the highest throughput per GPU on a node of ``node_gpus`` (PRODUCT.md,
-    "Serving"); ``batch`` blank: the largest that fits and meets ``max_ttft_s`` [s] and ``max_tpot_ms``
+    ``n_gpus`` blank: the layout with the highest throughput per GPU on a node of ``node_gpus``
+    (``docs/model.md#layouts``); ``batch`` blank: the largest that fits and meets ``max_ttft_s`` [s] and ``max_tpot_ms``
     [ms/token] (None = no target). Returns floats: ``output_tokens_per_s`` [tokens/s], ``requests_per_s``,
     ``seconds_per_request`` [replica-s], ``batch`` [sequences], ``max_batch`` (memory) [sequences], ``ttft_s`` [s],
     ``tpot_ms`` [ms], ``decode_step_s`` [s], ``n_gpus``, ``tp``, ``pp`` [count].

@@ -1,6 +1,6 @@
-"""The Fine-tuning sheet: the fourth seed article's calculation (LoRA memory, the cost of a day of
-training, and the volume of training words per day at which an API's fine-tuning price costs as much),
-plus its rough serving check. Formulas as ``costengine.finetune``; the inputs on this sheet start at the
+"""The Fine-tuning sheet: the calculation of the worked example ``docs/model.md#seed-004`` (LoRA memory, the cost
+of a day of training, and the volume of training words per day at which an API's fine-tuning price costs as
+much), plus its rough serving check. Formulas as ``costengine.finetune``; the inputs on this sheet start at the
 article's worked example (Llama 2 70B in bfloat16, $2.80/h, GPT-3.5 Turbo at $0.008 per 1K tokens).
 """
 
@@ -13,7 +13,7 @@ from ..kit import Book, Rows, header_row, heading, put_text, setup_sheet
 __all__ = ["SHEET", "build", "ARTICLE"]
 
 SHEET = "Fine-tuning"
-#: The seed article's worked example (seed 004): the inputs the sheet starts with.
+#: The inputs the sheet starts with: the worked example docs/model.md#seed-004.
 ARTICLE = {
     "ft_params_billion": 70.0, "ft_bytes_per_param": 2.0, "ft_trainable_share": finetune.LORA_FRACTION,
     "ft_optimizer_factor": finetune.OPTIMIZER_FACTOR, "ft_price_per_hour": 2.80, "ft_hours_per_day": 24.0,
