@@ -47,3 +47,17 @@ def user_row_books(tmp_path_factory):
     from recalc_cases import user_row_books
 
     return user_row_books(tmp_path_factory)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """How many workbooks took LibreOffice's values from tests/data/recalc_store and how many were recalculated."""
+    import sys
+
+    store = sys.modules.get("recalc_store")
+    if store is None or not any(store.COUNTS.values()):
+        return
+    c = store.COUNTS
+    line = f"LibreOffice values: {c['stored']} workbook(s) from tests/data/recalc_store, {c['recalculated']} recalculated"
+    if c["recalculated"]:
+        line += " (their entries were written: commit tests/data/recalc_store)"
+    terminalreporter.write_line(line)

@@ -44,6 +44,8 @@ STORE = Path(__file__).resolve().parent / "data" / "recalc_store"
 FORMAT = 1
 #: Keys used in this session (``refresh`` deletes the others at exit).
 _USED: set[str] = set()
+#: Workbooks read from the store and recalculated in this session (reported at the end of the run).
+COUNTS = {"stored": 0, "recalculated": 0}
 
 _CELL = re.compile(r'<c r="([A-Z]+)([0-9]+)"([^>]*?)(?:/>|>(.*?)</c>)', re.S)
 #: A cell with a value and no formula: its body starts with the value (``<v>`` or an inline string's ``<is>``).
@@ -268,6 +270,8 @@ def recalculate(paths: Sequence[Path | str], profile: str = "",
                 entries[k] = _entry(done[p])
                 fresh.add(k)
                 _write(k, entries[k])
+    COUNTS["recalculated"] += len(missing)
+    COUNTS["stored"] += len(paths) - len(missing)
     return [_combine(p, entries[k], k not in fresh, sheets) for p, k in zip(paths, keys)]
 
 
