@@ -187,7 +187,7 @@ def LLM_WEIGHTS_GB(params_billion, precision=None):
 @_args(params_billion=PARAMS, gpu_memory_gb="Memory of one GPU [GB], or a GPU id of the catalog (e.g. H100-SXM).",
        precision=PRECISION, memory_overhead="Serving memory / weights, >= 1; blank = 1.2.")
 def LLM_GPUS_NEEDED(params_billion, gpu_memory_gb, precision=None, memory_overhead=None):
-    """GPUs for one replica = ceil(weights GB x memory_overhead / GPU memory GB)."""
+    """Memory rule of thumb: ceil(weights GB x memory_overhead / GPU GB), the fewest GPUs that hold one replica; not the layout engines run (1, 2, 4, 8 GPUs: LLM_LAYOUT)."""
     return run(a.gpus_needed, params_billion, gpu_memory_gb, precision, memory_overhead)
 
 

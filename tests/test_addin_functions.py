@@ -75,6 +75,8 @@ def test_weights_gb_refuses_unknown_precisions():
 
 def test_gpus_needed():
     assert u.LLM_GPUS_NEEDED(70.0, 80.0) == 3.0  # 70 x 2 x 1.2 = 168 GB -> 3 x 80 GB
+    # a memory rule of thumb, said in its description, which names the function that gives the planned layout
+    assert "rule of thumb" in u.LLM_GPUS_NEEDED.__doc__ and "LLM_LAYOUT" in u.LLM_GPUS_NEEDED.__doc__
     assert u.LLM_GPUS_NEEDED(70.0, 80.0, "fp8") == 2.0  # 84 GB
     assert u.LLM_GPUS_NEEDED(40.0, 80.0, "bf16", 1.0) == 1.0  # exactly 80 GB fits one
     memory = load_catalog().gpu("L40S").memory_gb
