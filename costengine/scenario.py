@@ -36,11 +36,11 @@ INTERACTIVE_SOURCE = ("MLPerf Inference v5.0 Llama-2-70B Interactive scenario: T
 STAFF_DEFAULTS: dict[str, tuple[float, str]] = {
     "cloud_staff_fte": (1.0, "one engineer-equivalent for a rented GPU stack, on a 24/7 rotation shared with other "
                         "services (a dedicated one needs at least 8 people on one site: Google SRE book, ch. 11)"),
-    "onprem_staff_fte": (2.0, "the cloud's engineer plus hardware, network and data-centre work; seed 004 puts "
+    "onprem_staff_fte": (2.0, "the cloud's engineer plus hardware, network and data-centre work; docs/model.md#seed-004 puts "
                          "talent and upkeep at 200-250k USD a year"),
     "staff_cost_per_fte_year": (200_000.0, "loaded cost of a US infrastructure engineer: BLS OES May 2024 software "
                                 "developers median 133,080 USD x 1.42 (BLS ECEC June 2025: wages are 70.2% of "
-                                "compensation) = 189k, rounded toward seed 004's 200-250k"),
+                                "compensation) = 189k, rounded toward docs/model.md#seed-004's 200-250k"),
 }
 
 
@@ -67,11 +67,11 @@ class Scenario(BaseModel):
 
     # --- volume and traffic ---------------------------------------------------------------------
     requests_per_month: float = _f(1_000_000, "requests/month", "volume of requests per month",
-                                   "seed 000 worked example (1M requests/month)", ge=0)
+                                   "docs/model.md#seed-000 worked example (1M requests/month)", ge=0)
     prompt_tokens: float = _f(1000, "tokens/request", "average prompt (input) tokens per request",
-                              "seed 000 worked example (1000 prompt tokens)", ge=0)
+                              "docs/model.md#seed-000 worked example (1000 prompt tokens)", ge=0)
     output_tokens: float = _f(500, "tokens/request", "average output tokens per request",
-                              "seed 000 worked example (500 output tokens)", ge=0)
+                              "docs/model.md#seed-000 worked example (500 output tokens)", ge=0)
     peak_to_average: float = _f(2.0, "ratio >= 1", "peak load over average load; a typed load_profile sets it "
                                 "(its largest hour / the mean) unless it is typed too",
                                 "rule of thumb for business-hours traffic (busy hours carry about twice the mean)", ge=1)
@@ -112,7 +112,7 @@ class Scenario(BaseModel):
     target_utilization: float = _f(0.7, "0..1", "planned load / capacity",
                                    "headroom commonly planned for latency-sensitive serving", gt=0, le=1)
     min_replicas: int = _f(2, "count", "redundancy floor (2 = one spare; 0 = scale to zero)",
-                           "seed 004: keep a redundant replica", ge=0, le=100_000)
+                           "docs/model.md#seed-004: keep a redundant replica", ge=0, le=100_000)
     hours_per_month: float = _f(730.0, "h", "hours in a month", "8760 h / 12", gt=0, le=744)
     max_ttft_s: float = _f(0.45, "s", "latency target: time to first token (none or 0 = no target)",
                            INTERACTIVE_SOURCE, ge=0)
@@ -145,7 +145,7 @@ class Scenario(BaseModel):
                                 "(reserved means this); per_second: serverless, warm min_replicas all month and "
                                 "busy seconds above them")
     cloud_monthly_overhead: float = _f(500.0, "money/month", "storage, egress, admin",
-                                       "seed 000 uses 2000 EUR; a lean deployment needs less", ge=0)
+                                       "docs/model.md#seed-000 uses 2000 EUR; a lean deployment needs less", ge=0)
     # --- on-premises ------------------------------------------------------------------------------
     onprem_gpu: str = _f("H100-SXM", "text", "GPU id in the hardware catalog", min_length=1)
     onprem_server: str | None = _f(None, "text", "server id in the server catalog; blank = the standard server "

@@ -107,7 +107,7 @@ VIEWS: dict[str, View] = {
                            "off-peak one: --format json, note), no cache price = cached input priced as input"),
     "keys": View("Scenario keys", _keys,
                  (("key", "key"), ("default", "default"), ("unit", "unit"), ("meaning", "meaning")),
-                 ("key", "meaning", "unit"), lambda: "costengine.Scenario (PRODUCT.md, 'Scenario keys')"),
+                 ("key", "meaning", "unit"), lambda: "costengine.Scenario (docs/model.md#scenario-keys)"),
 }
 
 

@@ -46,7 +46,7 @@ CONSTANTS: tuple[tuple[str, float, str, str], ...] = (
     ("c_hours_per_day", 24, "h/day", "a served model runs around the clock"),
     ("c_millions_per_billion", 1000, "million/billion", ""),
     ("c_capex_host_factor", _billing.CAPEX_HOST_FACTOR, "ratio",
-     "server price = GPUs x GPU price x this, where the server catalog has no price (seed 000: ~15% for "
+     "server price = GPUs x GPU price x this, where the server catalog has no price (docs/model.md#seed-000: ~15% for "
      "CPU, board and RAM)"),
     ("c_server_power_per_gpu_tdp", _billing.SERVER_POWER_PER_GPU_TDP, "kW/kW",
      "typical server draw per kW of GPU TDP, where the server catalog has no typical power (DGX H100)"),

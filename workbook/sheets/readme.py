@@ -33,7 +33,7 @@ _SHEETS = (
     ("Sizing", "weights, serving memory, GPUs per replica and the roofline throughput estimate"),
     ("Hybrid", "self-hosted replicas for the base load and the API for the peaks over the day's load profile: "
                "the cost for every N, the best N per option and the cheaper one, with charts"),
-    ("Fine-tuning", "LoRA fine-tuning memory and cost against an API's fine-tuning price (seed article 004)"),
+    ("Fine-tuning", "LoRA fine-tuning memory and cost against an API's fine-tuning price (docs/model.md#seed-004)"),
     ("Token Pricing", "API token prices from genai-prices, and the api_model list the Inputs dropdown uses"),
     ("Hardware", "the GPU catalog: memory, bandwidth, TFLOP/s, TDP, prices, each with source and date; your own "
                  "GPUs in the yellow rows below"),
