@@ -79,7 +79,7 @@ def test_a_formula_just_past_a_limit_fails_naming_the_cell(formula, limit, value
         put(ws, "C7", formula)
     err = exc.value
     assert (err.sheet, err.cell, err.limit, err.value) == ("Sheet 1", "C7", limit, value)
-    assert str(err).startswith(f"Sheet 1!C7: ") and str(value) in str(err)
+    assert str(err).startswith("Sheet 1!C7: ") and str(value) in str(err)
 
 
 @pytest.mark.parametrize("formula", [
