@@ -13,14 +13,11 @@ from openpyxl.worksheet.worksheet import Worksheet
 from costengine import SCENARIO_KEYS, Scenario
 from costengine.token_prices import token_prices_as_of, token_prices_source, token_prices_version
 from workbook.builder import SHEET_ORDER, build_workbook, workbook_bytes, write_workbook
-from workbook.kit import put_text
+from workbook.kit import ALLOWED_FUNCTIONS, put_text
 from workbook.sheets.token_pricing import CACHE_NOT_LISTED, SHEET, TOP, WELL_KNOWN, api_model_list, dropdown_models
 
-#: Functions that Excel 2010 and LibreOffice 7.4 both have (the workbook may use no other; ROW gives a catalog line
-#: its place for the first-match picks).
-EXCEL_2010 = {"AND", "CHOOSE", "COUNT", "EXP", "IF", "INDEX", "LARGE", "INT", "ISNA", "ISNUMBER", "LEFT", "LEN", "LN", "LOWER", "MATCH", "MAX",
-              "MID", "MIN", "NOT", "OR", "REPT", "RIGHT", "ROUND", "ROUNDUP", "ROW", "SIGN", "SUBSTITUTE", "SUMPRODUCT", "TEXT",
-              "TRIM", "VALUE"}
+#: Functions that Excel 2010 and LibreOffice 7.4 both have (the workbook may use no other; the build checks each formula).
+EXCEL_2010 = ALLOWED_FUNCTIONS
 ANSWERS = ("api_monthly_cost", "cloud_monthly_cost", "onprem_monthly_cost", "cheapest_option", "breakeven_api_cloud",
            "breakeven_api_onprem", "breakeven_cloud_onprem")
 

@@ -19,6 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..xlsx.sheets import add_sheet
 from .cells import absolute
+from .limits import check_sheet_rules
 
 __all__ = ["Book", "Sheet", "GUARD_TEXT"]
 
@@ -133,6 +134,10 @@ class Book:
             self.name(name, sheet, ref)
 
     def finish(self) -> None:
-        """Write the defined names into the workbook (sorted, so the file does not depend on build order)."""
+        """Write the defined names into the workbook (sorted, so the file does not depend on build order), after
+        checking the formulas of the conditional formats and validations against Excel's limits (the cells'
+        formulas were checked as they were written: :func:`~workbook.kit.limits.check_formula`)."""
+        for ws in self.wb.worksheets:
+            check_sheet_rules(ws)
         for name in sorted(self.names, key=str.lower):
             self.wb.defined_names[name] = DefinedName(name, attr_text=self.names[name])

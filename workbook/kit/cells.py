@@ -12,7 +12,10 @@ from typing import Any
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.worksheet.worksheet import Worksheet
 
+from openpyxl.utils import get_column_letter
+
 from ..xlsx.cells import fill_formula_column, set_style_array, style_array
+from .limits import check_formula
 from .styles import FMT, STYLE
 
 __all__ = ["FORMULA_LEADS", "put", "put_text", "put_unit", "put_formula_column", "style_cell", "quote_sheet",
@@ -87,13 +90,18 @@ def put_text(ws: Worksheet, ref: str, text: str, kind: str | None = None, fmt: s
 
 
 def put(ws: Worksheet, ref: str, value: Any, kind: str | None = None, fmt: str | None = None):
-    """Write a number, a boolean, a formula (a str starting with ``=``, written by this package only) or None."""
+    """Write a number, a boolean, a formula (a str starting with ``=``, written by this package only) or None.
+
+    A formula past one of Excel's limits raises :class:`~workbook.kit.limits.FormulaLimitError`.
+    """
     cell = ws[ref]
     if isinstance(value, str) and not value.startswith("="):
         return put_text(ws, ref, value, kind, fmt)
-    book = getattr(ws, "book", None)
-    if book is not None and isinstance(value, str):
-        value = book.guarded(ws.title, value)
+    if isinstance(value, str):
+        book = getattr(ws, "book", None)
+        if book is not None:
+            value = book.guarded(ws.title, value)
+        check_formula(value, ws.title, ref)
     cell.value = value
     style_cell(cell, kind, fmt)
     return cell
@@ -107,13 +115,16 @@ def put_formula_column(ws: Worksheet, column: int, first_row: int, last_row: int
     cell gets the same kind and format. The cells are those :func:`put` would write, made without parsing
     references or checking types, and the file stores them as one *shared formula* (as Excel does for a
     filled-down column: :meth:`workbook.kit.book.Book.share_formulas`), which keeps the Projection sheet's
-    thousands of formulas small on disk.
+    thousands of formulas small on disk. The formula of the last row (the longest: the rows differ only in their
+    row numbers) is checked against Excel's limits (:func:`~workbook.kit.limits.check_formula`).
     """
     if not template.startswith("="):
         raise ValueError(f"not a formula: {template!r}")
     book = getattr(ws, "book", None)
     if book is not None:
         template = book.guarded(ws.title, template)
+    letter = get_column_letter(column)
+    check_formula(template.format(r=last_row, p=last_row - 1), ws.title, f"{letter}{first_row}:{letter}{last_row}")
     cell = ws.cell(row=first_row, column=column)
     style_cell(cell, kind, fmt)
     fill_formula_column(ws, column, first_row, last_row, template, style_array(cell),

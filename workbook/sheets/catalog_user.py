@@ -7,7 +7,11 @@ is found by every lookup; ``<prefix>_user_rows`` names the block (read by ``llmc
 ``llmcost refresh``).
 
 The check column says what a typed row lacks, with the rules of the engine's row classes
-(:mod:`costengine.user_rows`): ``"memory_gb (Hardware!D40): is empty"``; a blank row is fine.
+(:mod:`costengine.user_rows`): ``"memory_gb (Hardware!D40): is empty"``; a blank row is fine. The rules are tried
+in order and the first that fails is shown; they are split into parts (a chain of IFs each, nested at most
+:data:`PART_NESTING` deep, where one chain of all would nest some 56 levels, near Excel's 64): each part's cell, in
+hidden columns right of the check column, shows the earlier part's problem or else its own, and the check column
+holds the last part. A part is computed only while the earlier ones found nothing, as in one chain.
 ``<prefix>_user_check`` names the column, ``<prefix>_user_first`` the sheet's first problem (the Inputs status
 shows it, and every option waits while there is one, as ``llmcost evaluate`` refuses the workbook). An id that
 repeats a shipped id (or an earlier row's) is a problem: the lookups would find the first row, not the user's.
@@ -16,15 +20,19 @@ repeats a shipped id (or an earlier row's) is a problem: the lookups would find 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import accumulate
 
 from openpyxl.utils import get_column_letter
 
-from ..kit import Book, escape_lookup, header_row, put, put_text
+from ..kit import Book, escape_lookup, formula_shape, header_row, put, put_text
 
-__all__ = ["USER_ROWS", "Rules", "UserBlock", "RULES", "user_block", "user_checks"]
+__all__ = ["USER_ROWS", "PART_NESTING", "Rules", "UserBlock", "RULES", "user_block", "user_checks"]
 
 #: Blank input rows below each catalog's shipped rows.
 USER_ROWS = 20
+#: The deepest nesting of function calls a cell of a row's check may have (its rules are split into parts to keep
+#: within it; Excel allows under 64).
+PART_NESTING = 20
 
 
 @dataclass(frozen=True)
@@ -169,16 +177,52 @@ def user_checks(book: Book, title: str, columns: tuple[str, ...], prefix: str, b
         put_text(ws, f"{get_column_letter(j)}{block.marker + 1}", _tag(rules, c), "note")
     header_row(ws, 1, ["check (your rows)"], check_col)
     text_cols = {c for c in columns if c in rules.ids or c in rules.text or c == "as_of" or c in dict(rules.choices)}
+    sizes: list[int] = []  # the number of rules in each part of a row's check
     for r in range(block.first, block.last + 1):
         for j, c in enumerate(columns):
             put(ws, f"{get_column_letter(j + 1)}{r}", None, "input", "@" if c in text_cols else fmt.get(c))
-        nested = '""'
-        for cond, message in reversed(_row_rules(rules, columns, title, r, block.marker, list_name)):
-            nested = f"IF({cond},{message},{nested})"
-        put(ws, f"{chk}{r}", f'=IF(SUMPRODUCT(LEN(TRIM(A{r}:{last_col}{r})))=0,"",{nested})', "check")
+        row_rules = _row_rules(rules, columns, title, r, block.marker, list_name)
+        sizes = sizes or _part_sizes(row_rules)  # the same on every row: the rules differ only in the row numbers
+        before = None  # the cell of the previous part
+        for j, part in enumerate(_split(row_rules, sizes), start=1):
+            ref = f"{chk}{r}" if j == len(sizes) else f"{get_column_letter(check_col + j)}{r}"
+            found = _chain(part) if before is None else f'IF({before}<>"",{before},{_chain(part)})'
+            put(ws, ref, f'=IF(SUMPRODUCT(LEN(TRIM(A{r}:{last_col}{r})))=0,"",{found})', "check")
+            before = ref
     rng = f"{chk}{block.first}:{chk}{block.last}"
     put(ws, f"{chk}{block.marker}", f'=IF(ISNA(MATCH("?*",{rng},0)),"",INDEX({rng},MATCH("?*",{rng},0)))', "check")
     book.names_many([(f"{prefix}_user_rows", title, f"A{block.first}:{last_col}{block.last}"),
                      (f"{prefix}_user_check", title, rng), (f"{prefix}_user_first", title, f"{chk}{block.marker}")])
     ws.column_dimensions[chk].width = 48
+    for j in range(1, len(sizes)):
+        header_row(ws, 1, [f"check, part {j} of {len(sizes)} (column {chk} shows the result)"], check_col + j)
+        ws.column_dimensions[get_column_letter(check_col + j)].hidden = True
     return chk
+
+
+def _part_sizes(rules: list) -> list[int]:
+    """How many of a row's (condition, message) pairs, in order, go into each part of its check, so that no part's
+    cell nests deeper than :data:`PART_NESTING` (a part's chain of IFs inside the two IFs of its cell)."""
+    sizes = [0]
+    depth = 0  # of the current part's chain
+    for cond, message in rules:
+        inner = max(formula_shape(cond).nesting, formula_shape(message).nesting)
+        if sizes[-1] and 2 + max(depth, sizes[-1] + 1 + inner) > PART_NESTING:
+            sizes.append(0)
+            depth = 0
+        sizes[-1] += 1
+        depth = max(depth, sizes[-1] + inner)
+    return sizes
+
+
+def _split(rules: list, sizes: list[int]) -> list[list]:
+    """``rules`` cut into consecutive parts of ``sizes`` rules."""
+    return [rules[end - size:end] for size, end in zip(sizes, accumulate(sizes))]
+
+
+def _chain(rules: list) -> str:
+    """The first message whose condition holds, else "": ``IF(c1,m1,IF(c2,m2,...""))``."""
+    nested = '""'
+    for cond, message in reversed(rules):
+        nested = f"IF({cond},{message},{nested})"
+    return nested

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from openpyxl.cell.cell import Cell
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.worksheet.worksheet import Worksheet
 
-__all__ = ["style_array", "set_style_array", "fill_formula_column"]
+__all__ = ["style_array", "set_style_array", "fill_formula_column", "formula_cells"]
 
 
 def style_array(cell: Cell) -> StyleArray:
@@ -36,3 +36,10 @@ def fill_formula_column(ws: Worksheet, column: int, first_row: int, last_row: in
             restyle(cell)
         cell._value = template.format(r=row, p=row - 1)
         cell.data_type = "f"
+
+
+def formula_cells(ws: Worksheet) -> Iterator[tuple[str, str]]:
+    """(reference, formula) of every formula cell of ``ws`` that holds its text, without creating empty cells."""
+    for cell in ws._cells.values():
+        if cell.data_type == "f" and isinstance(cell._value, str):
+            yield cell.coordinate, cell._value
