@@ -23,7 +23,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 __all__ = ["Lost", "WorkerError", "ordered_results", "TASK_TIMEOUT_S"]
 
@@ -63,7 +63,7 @@ def _serve(conn: Connection, func: Callable[[Any], Any], initializer: Callable[.
             conn.send((False, traceback.format_exc()))
 
 
-class _Worker(Generic[T]):
+class _Worker:
     """One worker process, its end of the pipe, and the task it holds (with its deadline)."""
 
     def __init__(self, context: Any, target_args: tuple) -> None:
