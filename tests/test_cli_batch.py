@@ -5,6 +5,7 @@ without --force, safe names, workbooks identical to the builder's, and a killed 
 import csv
 import io
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -25,6 +26,7 @@ from workbook.cli import app
 from workbook.xlsx.reader import read_inputs
 
 runner = CliRunner()
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def write_csv(path: Path, rows: list[dict]) -> Path:
@@ -207,10 +209,78 @@ def test_two_jobs_give_the_same_files_as_one(tmp_path):
     src = write_csv(tmp_path / "s.csv", rows)
     one, two = tmp_path / "one", tmp_path / "two"
     r1 = runner.invoke(app, ["batch", str(src), "-o", str(one), "-j", "1"])
-    r2 = runner.invoke(app, ["batch", str(src), "-o", str(two), "-j", "2"])
-    assert r1.exit_code == r2.exit_code == 1
+    # the worker processes run from a subprocess with a time limit: a hang fails this test, not CI's clock
+    r2 = finish(start_cli(["batch", str(src), "-o", str(two), "-j", "2"]), timeout=420)
+    assert r1.exit_code == r2.returncode == 1
     assert r1.stderr == r2.stderr and "row 10 (line 11, 'bad'): min_replicas: must be >= 0" in r2.stderr
     assert snapshot_bytes(one) == snapshot_bytes(two)
+
+
+def start_cli(args: list[str], **kwargs) -> subprocess.Popen:
+    """``llmcost ARGS`` in a subprocess of its own session (its workers and fork server in its group)."""
+    pipes = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE}
+    return subprocess.Popen([sys.executable, "-c", "from workbook.cli import main; main()", *args], cwd=ROOT,
+                            start_new_session=True, text=True, **{**pipes, **kwargs})
+
+
+def finish(proc: subprocess.Popen, timeout: float) -> subprocess.CompletedProcess:
+    """Wait for ``proc`` at most ``timeout`` seconds [s]; on time out, kill its process group and fail."""
+    try:
+        stdout, stderr = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        stdout, stderr = None, None
+        pytest.fail(f"llmcost {' '.join(proc.args[3:])} gave no answer in {timeout:g} s")
+    finally:
+        kill_group(proc)
+    return subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr)
+
+
+def kill_group(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    proc.wait()
+
+
+def children(pid: int) -> list[int]:
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except FileNotFoundError:
+        return []
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="finds the workers in Linux's /proc")
+@pytest.mark.parametrize("sig, reason", [(signal.SIGKILL, "worker process killed by SIGKILL"),
+                                         (signal.SIGSTOP, "no result after 60 s; worker process stopped")])
+def test_a_dead_or_stuck_worker_costs_only_its_row(tmp_path, sig, reason):
+    # 7 rows on 2 workers (no template cache: a workbook is one full build); one worker is killed, or stopped
+    # for good, while it holds a row: that row is reported and the batch goes on with a new worker
+    rows = [{"name": f"s{i}", "requests_per_month": 1000 + i} for i in range(7)]
+    src, out = write_csv(tmp_path / "s.csv", rows), tmp_path / "out"
+    proc = start_cli(["batch", str(src), "-o", str(out), "-j", "2", "--timeout", "60"])
+    deadline = time.monotonic() + 300
+    workers: list[int] = []
+    while len(workers) < 2 and time.monotonic() < deadline and proc.poll() is None:
+        server = [c for c in children(proc.pid) if "forkserver" in Path(f"/proc/{c}/cmdline").read_text()]
+        workers = children(server[0]) if server else []
+        time.sleep(0.02)
+    assert len(workers) == 2, "the batch ended before its workers could be found"
+    os.kill(workers[0], sig)
+    result = finish(proc, timeout=420)
+    assert result.returncode == 1
+    lost = [line for line in result.stderr.splitlines() if reason in line]
+    assert len(lost) == 1 and result.stderr.count("row ") == 1, result.stderr
+    assert re.fullmatch(rf"row (\d) \(line \d, 's\d'\): {reason}; workbook not written", lost[0])
+    assert "wrote 6 of 7 workbooks" in result.stdout
+    table = summary(out)
+    [bad] = [r for r in table if r["status"] == "error"]
+    assert lost[0].startswith(f"row {bad['row']} (line {bad['line']}, '{bad['name']}')") and bad["file"] == ""
+    assert sorted(p.name for p in out.iterdir()) == sorted([*(f"{r['name']}.xlsx" for r in table if r is not bad),
+                                                           "summary.csv", "summary_raw.csv"])
+    for r in table:
+        if r is not bad:
+            assert read_inputs(out / r["file"]).values["requests_per_month"] == 1000 + int(r["name"][1:])
 
 
 def snapshot_bytes(folder: Path) -> dict:
@@ -220,9 +290,8 @@ def snapshot_bytes(folder: Path) -> dict:
 def test_killed_batch_leaves_only_complete_workbooks(tmp_path):
     src = write_csv(tmp_path / "s.csv", [{"name": f"s{i:04d}", "requests_per_month": 1000 + i} for i in range(400)])
     out = tmp_path / "out"
-    proc = subprocess.Popen([sys.executable, "-c", "from workbook.cli import main; main()", "batch", str(src),
-                             "-o", str(out), "-j", "2"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
+    proc = start_cli(["batch", str(src), "-o", str(out), "-j", "2"], stdout=subprocess.DEVNULL,
+                     stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 120
         while len(list(out.glob("*.xlsx"))) < 20 and time.monotonic() < deadline and proc.poll() is None:
@@ -235,10 +304,7 @@ def test_killed_batch_leaves_only_complete_workbooks(tmp_path):
         time.sleep(1.0)
         assert sorted(p.name for p in out.iterdir()) == settled, "workers kept writing after the batch died"
     finally:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+        kill_group(proc)
     books = list(out.glob("*.xlsx"))
     assert 20 <= len(books) < 400
     assert not (out / "summary.csv").exists() and not (out / "summary_raw.csv").exists()

@@ -14,7 +14,8 @@ How it keeps its promises:
   die with the batch (Linux: ``PR_SET_PDEATHSIG``).
 - **bad rows do not stop good ones**: a row whose values the engine rejects is reported with its row
   number, line and every problem the engine names (one line each), recorded in the summary with
-  ``status=error`` and skipped.
+  ``status=error`` and skipped. So is a row whose worker process died (killed, out of memory) or gave no
+  result within ``timeout`` seconds (:mod:`workbook.cli.workers`): the batch never waits without a limit.
 - **two summaries, one meaning per cell**: ``summary.csv`` for people (money to the cent, volumes to the
   request) and ``summary_raw.csv`` for scripts (the same rows and columns, numbers at full precision); in both a
   break-even with no crossing is ``none`` and an error row's answers are empty. Every text cell goes through
@@ -24,15 +25,14 @@ How it keeps its promises:
 from __future__ import annotations
 
 import functools
+import glob
 import multiprocessing
 import os
 import re
 import sys
 import time
 import unicodedata
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -44,6 +44,7 @@ from .csv_safe import SafeCsvWriter
 from .errors import CliError
 from .report import SUMMARY_ANSWERS, answers, summary_values
 from .scenario_files import Row, count_rows, iter_rows
+from .workers import TASK_TIMEOUT_S, Lost, ordered_results
 
 if TYPE_CHECKING:
     from ..xlsx.template_cache import TemplateCache
@@ -137,9 +138,7 @@ def build_one(task: Task) -> dict[str, Any]:
     lines; ``errors``: the same joined by ``; ``); anything else is a bug and propagates. A break-even
     without a crossing is :data:`NO_CROSSING`.
     """
-    row: dict[str, Any] = {"row": task.number, "line": task.line, "name": task.name or "",
-                           "file": Path(task.path).name, "status": "ok", "errors": "", "currency": "",
-                           "problems": []}
+    row = _row(task)
     try:
         s = Scenario.parse(task.values)
         row["currency"] = s.currency
@@ -152,9 +151,28 @@ def build_one(task: Task) -> dict[str, Any]:
         problems = [f"{Path(task.path).name}: exists; use --force to overwrite"]
     else:
         return row
-    row.update(status="error", errors="; ".join(problems), problems=problems, file="", currency="")
+    return _error_row(task, problems)
+
+
+def _row(task: Task) -> dict[str, Any]:
+    return {"row": task.number, "line": task.line, "name": task.name or "", "file": Path(task.path).name,
+            "status": "ok", "errors": "", "currency": "", "problems": []}
+
+
+def _error_row(task: Task, problems: list[str]) -> dict[str, Any]:
+    """The summary row of a task that wrote no workbook, for ``problems`` (one line each)."""
+    row = _row(task)
+    row.update(status="error", errors="; ".join(problems), problems=problems, file="")
     row.update({k: None for k in SUMMARY_ANSWERS})
     return row
+
+
+def _lost_row(task: Task, lost: Lost) -> dict[str, Any]:
+    """The error row of a task whose worker died or was stopped; its half-written temporary file is removed."""
+    target = Path(task.path)
+    for tmp in target.parent.glob(f".{glob.escape(target.name)}.*.tmp"):
+        tmp.unlink(missing_ok=True)
+    return _error_row(task, [f"{lost.reason}; workbook not written"])
 
 
 def _writer(fast: bool) -> Callable[..., Path]:
@@ -214,23 +232,16 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")
 
 
-def _results(tasks: Iterable[Task], jobs: int) -> Iterator[dict[str, Any]]:
-    """Summary rows in input order, computed in ``jobs`` processes with a bounded window of tasks."""
+def _results(tasks: Iterable[Task], jobs: int, timeout: float) -> Iterator[dict[str, Any]]:
+    """Summary rows in input order, computed in ``jobs`` processes with a bounded window of tasks; a row whose
+    worker died or gave no result within ``timeout`` seconds is an error row."""
     if jobs == 1:
         yield from map(build_one, tasks)
         return
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_context(), initializer=_die_with_parent,
-                               initargs=(os.getpid(),))
-    window: deque = deque()
-    try:
-        for task in tasks:
-            window.append(pool.submit(build_one, task))
-            if len(window) >= IN_FLIGHT_PER_JOB * jobs:
-                yield window.popleft().result()
-        while window:
-            yield window.popleft().result()
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    for task, result in ordered_results(tasks, build_one, jobs=jobs, context=_context(), timeout=timeout,
+                                        window=IN_FLIGHT_PER_JOB * jobs, initializer=_die_with_parent,
+                                        initargs=(os.getpid(),)):
+        yield _lost_row(task, result) if isinstance(result, Lost) else result
 
 
 def _tasks(rows: Iterable[Row], out_dir: Path, force: bool, fast: bool) -> Iterator[Task]:
@@ -256,11 +267,13 @@ def _where(result: dict[str, Any]) -> str:
 
 
 def run_batch(scenarios: str | Path, out_dir: str | Path, *, jobs: int | None = None, force: bool = False,
-              on_start: Callable[[int], None] | None = None,
+              timeout: float = TASK_TIMEOUT_S, on_start: Callable[[int], None] | None = None,
               on_result: Callable[[dict[str, Any]], None] | None = None) -> BatchOutcome:
     """Build one workbook per scenario of ``scenarios`` into ``out_dir`` and write ``summary.csv`` (rounded
     numbers) and ``summary_raw.csv`` (full precision).
 
+    With ``jobs`` > 1 a scenario whose worker process dies, or gives no result within ``timeout`` seconds [s],
+    is an error row (``worker process killed by SIGKILL; workbook not written``) and the batch goes on.
     ``on_start(total)`` is called once the file has been checked, ``on_result(row)`` after each scenario
     (in input order). Raises :class:`~workbook.cli.errors.CliError` before writing anything when the file is malformed,
     holds no scenario, or ``summary.csv`` or ``summary_raw.csv`` exists without ``force``.
@@ -289,7 +302,7 @@ def run_batch(scenarios: str | Path, out_dir: str | Path, *, jobs: int | None = 
             writer.writeheader()
         jobs = min(jobs, total)
         fast = total >= CACHE_MIN_PER_JOB * jobs
-        for result in _results(_tasks(iter_rows(src), out, force, fast), jobs):
+        for result in _results(_tasks(iter_rows(src), out, force, fast), jobs, timeout):
             for writer in writers:
                 writer.writerow(result)
             if result["status"] == "ok":
@@ -303,7 +316,7 @@ def run_batch(scenarios: str | Path, out_dir: str | Path, *, jobs: int | None = 
 
 
 def run_batch_with_progress(console: Any, scenarios: str | Path, out_dir: str | Path, *, jobs: int | None = None,
-                            force: bool = False) -> BatchOutcome:
+                            force: bool = False, timeout: float = TASK_TIMEOUT_S) -> BatchOutcome:
     """:func:`run_batch` with a rich progress bar on ``console``; bad rows are printed as they come."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -313,7 +326,7 @@ def run_batch_with_progress(console: Any, scenarios: str | Path, out_dir: str | 
                 console.print(line, markup=False, highlight=False, soft_wrap=True)
 
     if not console.is_terminal:  # no bar in logs and pipes: only the failures
-        return run_batch(scenarios, out_dir, jobs=jobs, force=force, on_result=report)
+        return run_batch(scenarios, out_dir, jobs=jobs, force=force, timeout=timeout, on_result=report)
     columns = (TextColumn("building workbooks"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=console, transient=True) as progress:
         task_id = progress.add_task("batch", total=None)
@@ -322,5 +335,5 @@ def run_batch_with_progress(console: Any, scenarios: str | Path, out_dir: str | 
             report(result)
             progress.advance(task_id)
 
-        return run_batch(scenarios, out_dir, jobs=jobs, force=force,
+        return run_batch(scenarios, out_dir, jobs=jobs, force=force, timeout=timeout,
                          on_start=lambda total: progress.update(task_id, total=total), on_result=done)

@@ -23,6 +23,7 @@ from costengine import CostModelError
 
 from ..xlsx.files import FileProblem
 from .errors import CliError
+from .workers import TASK_TIMEOUT_S
 
 app = typer.Typer(name="llmcost", no_args_is_help=True, add_completion=False, pretty_exceptions_show_locals=False,
                   help="API, cloud GPUs or on-premises? LLM hosting cost model: templates, batches, comparisons.")
@@ -103,13 +104,16 @@ def batch(scenarios: Annotated[Path, typer.Argument(help="CSV (one scenario per 
                                                "and summary.csv.")],
           jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Worker processes "
                                                       "(default: the number of cores).")] = None,
-          force: ForceOpt = False) -> None:
+          force: ForceOpt = False,
+          timeout: Annotated[float, typer.Option("--timeout", min=1.0, metavar="SECONDS", help="With --jobs > 1, "
+                             "seconds a worker may take over one scenario before it is stopped and the row "
+                             "reported.")] = TASK_TIMEOUT_S) -> None:
     """One workbook per scenario, and DIR/summary.csv (rounded) and DIR/summary_raw.csv (full precision) with each
     scenario's answers or errors."""
     from .batch import run_batch_with_progress
 
     with _reported():
-        done = run_batch_with_progress(err, scenarios, output, jobs=jobs, force=force)
+        done = run_batch_with_progress(err, scenarios, output, jobs=jobs, force=force, timeout=timeout)
     failed = f"; {done.failed} rows failed (see above and summary.csv)" if done.failed else ""
     out.print(f"wrote {done.written} of {done.total} workbooks, {done.summary} and {done.raw.name} (full precision)"
               f"{failed}", highlight=False, soft_wrap=True)
