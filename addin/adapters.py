@@ -21,22 +21,79 @@ from costengine.serving.throughput import replica_throughput
 from . import cells
 from .cells import number, option, out, table, text
 
-__all__ = ["NONE", "cost", "cost_per_request", "breakeven", "cheapest", "compare", "curve", "scenario_keys",
-           "api_cost", "breakeven_linear", "weights_gb", "gpus_needed", "kv_cache_gb", "throughput",
-           "finetune_memory_gb", "tokens_from_words", "price", "gpu", "model"]
+__all__ = [
+    "NONE",
+    "cost",
+    "cost_per_request",
+    "breakeven",
+    "cheapest",
+    "compare",
+    "curve",
+    "scenario_keys",
+    "api_cost",
+    "breakeven_linear",
+    "weights_gb",
+    "gpus_needed",
+    "kv_cache_gb",
+    "throughput",
+    "finetune_memory_gb",
+    "tokens_from_words",
+    "price",
+    "gpu",
+    "model",
+]
 
 NONE = "none"  #: what LLM_BREAKEVEN and LLM_PAYBACK_MONTH show when there is no crossing
-COMPARE_HEADER = ["option", "monthly_cost", "cost_per_request", "cost_per_mtok", "gpus", "replicas", "utilization",
-                  "gpus_per_replica", "units", "batch", "ttft_s", "tpot_ms", "offer"]
-HYBRID_HEADER = ["option", "self_hosted_replicas", "self_hosted_share", "hybrid_monthly_cost", "api_only",
-                 "self_hosted_only"]
-LAYOUT_HEADER = ["gpus_per_replica", "tensor_parallel", "pipeline_stages", "replicas", "instances_or_servers", "batch",
-                 "ttft_s", "tpot_ms", "offer_or_server"]
+COMPARE_HEADER = [
+    "option",
+    "monthly_cost",
+    "cost_per_request",
+    "cost_per_mtok",
+    "gpus",
+    "replicas",
+    "utilization",
+    "gpus_per_replica",
+    "units",
+    "batch",
+    "ttft_s",
+    "tpot_ms",
+    "offer",
+]
+HYBRID_HEADER = [
+    "option",
+    "self_hosted_replicas",
+    "self_hosted_share",
+    "hybrid_monthly_cost",
+    "api_only",
+    "self_hosted_only",
+]
+LAYOUT_HEADER = [
+    "gpus_per_replica",
+    "tensor_parallel",
+    "pipeline_stages",
+    "replicas",
+    "instances_or_servers",
+    "batch",
+    "ttft_s",
+    "tpot_ms",
+    "offer_or_server",
+]
 CURVE_HEADER = ["requests_per_month", "api", "cloud", "onprem"]
 KEYS_HEADER = ["key", "default", "unit", "meaning"]
-PROJECTION_HEADER = ["month", "requests", "api", "cloud", "onprem", "cumulative_api", "cumulative_cloud",
-                     "cumulative_onprem", "hybrid_cloud", "hybrid_onprem", "cumulative_hybrid_cloud",
-                     "cumulative_hybrid_onprem"]
+PROJECTION_HEADER = [
+    "month",
+    "requests",
+    "api",
+    "cloud",
+    "onprem",
+    "cumulative_api",
+    "cumulative_cloud",
+    "cumulative_onprem",
+    "hybrid_cloud",
+    "hybrid_onprem",
+    "cumulative_hybrid_cloud",
+    "cumulative_hybrid_onprem",
+]
 PRICE_KINDS = ("input", "output", "cache_read", "cache_write")
 #: Short field names ``LLM_GPU`` accepts (docs/excel-addin.md, "The functions") mapped to the catalog's column
 #: names.
@@ -53,12 +110,14 @@ def _precision(value: Any, name: str = "precision") -> str:
     if cells._blank(value):
         return "bf16"
     if isinstance(value, bool):
-        raise CostModelError(name, f"must be one of {', '.join(PRECISIONS)} or bytes 4, 2, 1, 0.5 "
-                             f"(got {cells.fmt(value)})")
+        raise CostModelError(
+            name, f"must be one of {', '.join(PRECISIONS)} or bytes 4, 2, 1, 0.5 (got {cells.fmt(value)})"
+        )
     return parse_precision(value)
 
 
 # --- scenario functions ----------------------------------------------------------------------------
+
 
 def cost(scenario: Any, option_name: Any, requests_per_month: Any = None) -> float:
     """Monthly cost [money/month] of one option."""
@@ -113,8 +172,16 @@ def scenario_keys() -> list[list[Any]]:
 
 # --- formulas without a scenario -------------------------------------------------------------------
 
-def api_cost(requests_per_month: Any, prompt_tokens: Any, output_tokens: Any, input_price_per_mtok: Any,
-             output_price_per_mtok: Any, cached_share: Any = None, cached_price_per_mtok: Any = None) -> float:
+
+def api_cost(
+    requests_per_month: Any,
+    prompt_tokens: Any,
+    output_tokens: Any,
+    input_price_per_mtok: Any,
+    output_price_per_mtok: Any,
+    cached_share: Any = None,
+    cached_price_per_mtok: Any = None,
+) -> float:
     """Monthly API cost [money/month], by the engine's API formula (no batch share, no fixed fee)."""
     r = number(requests_per_month, "requests_per_month", ge=0)
     p = number(prompt_tokens, "prompt_tokens", ge=0)
@@ -125,11 +192,24 @@ def api_cost(requests_per_month: Any, prompt_tokens: Any, output_tokens: Any, in
     pc = number(cached_price_per_mtok, "cached_price_per_mtok", pin, ge=0)
     # Every self-hosted input is given, so resolving this scenario looks nothing up in the catalogs;
     # only the API option of it is read.
-    s = Scenario(requests_per_month=r, prompt_tokens=p, output_tokens=o, api_input_price_per_mtok=pin,
-                 api_output_price_per_mtok=pout, api_cached_input_share=c, api_cached_input_price_per_mtok=pc,
-                 api_batch_share=0.0, api_monthly_fixed=0.0, seconds_per_request=1.0, model_params_billion=1.0,
-                 cloud_gpus_per_replica=1, cloud_price_per_gpu_hour=0.0, onprem_gpus_per_server=1,
-                 onprem_capex_per_server=0.0, onprem_power_kw=1.0)
+    s = Scenario(
+        requests_per_month=r,
+        prompt_tokens=p,
+        output_tokens=o,
+        api_input_price_per_mtok=pin,
+        api_output_price_per_mtok=pout,
+        api_cached_input_share=c,
+        api_cached_input_price_per_mtok=pc,
+        api_batch_share=0.0,
+        api_monthly_fixed=0.0,
+        seconds_per_request=1.0,
+        model_params_billion=1.0,
+        cloud_gpus_per_replica=1,
+        cloud_price_per_gpu_hour=0.0,
+        onprem_gpus_per_server=1,
+        onprem_capex_per_server=0.0,
+        onprem_power_kw=1.0,
+    )
     return out(engine.monthly_cost(s, "api"))
 
 
@@ -169,9 +249,17 @@ def kv_cache_gb(model: Any, tokens: Any, precision: Any = None) -> float:
     return out(memory.kv_cache_gb(m.layers, m.kv_heads, m.head_dim, n, kv))
 
 
-def throughput(model: Any, gpu: Any, gpus: Any = None, precision: Any = None, concurrency: Any = None,
-               prompt_tokens: Any = None, output_tokens: Any = None, max_ttft_s: Any = None,
-               max_tpot_ms: Any = None) -> float:
+def throughput(
+    model: Any,
+    gpu: Any,
+    gpus: Any = None,
+    precision: Any = None,
+    concurrency: Any = None,
+    prompt_tokens: Any = None,
+    output_tokens: Any = None,
+    max_ttft_s: Any = None,
+    max_tpot_ms: Any = None,
+) -> float:
     """Output tokens/s of one replica (:func:`costengine.serving.throughput.replica_throughput`)."""
     catalog = load_catalog()
     m = catalog.model(text(model, "model"), "model")
@@ -192,8 +280,10 @@ def hybrid(scenario: Any, option_name: Any = None) -> list[list[Any]]:
     s = cells.scenario(scenario)
     blank = cells._blank(cells._scalar(option_name, "option_name"))
     h = engine.hybrid(s, None if blank else text(option_name, "option_name"))
-    return table(HYBRID_HEADER, [[h["option"], h["replicas"], h["self_hosted_share"], h["monthly_cost"],
-                                  h["api_only"], h["self_hosted_only"]]])
+    return table(
+        HYBRID_HEADER,
+        [[h["option"], h["replicas"], h["self_hosted_share"], h["monthly_cost"], h["api_only"], h["self_hosted_only"]]],
+    )
 
 
 def layout(scenario: Any, option_name: Any) -> list[list[Any]]:
@@ -204,28 +294,45 @@ def layout(scenario: Any, option_name: Any) -> list[list[Any]]:
         raise CostModelError("option_name", "must be cloud or onprem (the API has no layout)")
     o = engine.plan_for(s).options[opt]
     row = engine.compare(s).loc[opt]
-    values = [row["gpus_per_replica"], float(o.tp[0]), float(o.pp[0]), row["replicas"], row["units"], row["batch"],
-              row["ttft_s"], row["tpot_ms"], row["offer"]]
+    values = [
+        row["gpus_per_replica"],
+        float(o.tp[0]),
+        float(o.pp[0]),
+        row["replicas"],
+        row["units"],
+        row["batch"],
+        row["ttft_s"],
+        row["tpot_ms"],
+        row["offer"],
+    ]
     return table(LAYOUT_HEADER, [values])
 
 
-def finetune_memory_gb(params_billion: Any, trainable_fraction: Any = None, precision: Any = None,
-                       optimizer_factor: Any = None) -> float:
+def finetune_memory_gb(
+    params_billion: Any, trainable_fraction: Any = None, precision: Any = None, optimizer_factor: Any = None
+) -> float:
     """Memory to fine-tune with LoRA [GB] (:func:`costengine.finetune.finetune_memory_gb`)."""
-    return out(finetune.finetune_memory_gb(
-        number(params_billion, "params_billion"),
-        number(trainable_fraction, "trainable_fraction", finetune.LORA_FRACTION),
-        PRECISIONS[_precision(precision)].weight_bytes,
-        number(optimizer_factor, "optimizer_factor", finetune.OPTIMIZER_FACTOR)))
+    return out(
+        finetune.finetune_memory_gb(
+            number(params_billion, "params_billion"),
+            number(trainable_fraction, "trainable_fraction", finetune.LORA_FRACTION),
+            PRECISIONS[_precision(precision)].weight_bytes,
+            number(optimizer_factor, "optimizer_factor", finetune.OPTIMIZER_FACTOR),
+        )
+    )
 
 
 def tokens_from_words(words: Any, tokens_per_word: Any = None) -> float:
     """Tokens = words * tokens per word (:func:`costengine.finetune.tokens_from_words`)."""
-    return out(finetune.tokens_from_words(number(words, "words"),
-                                          number(tokens_per_word, "tokens_per_word", finetune.TOKENS_PER_WORD)))
+    return out(
+        finetune.tokens_from_words(
+            number(words, "words"), number(tokens_per_word, "tokens_per_word", finetune.TOKENS_PER_WORD)
+        )
+    )
 
 
 # --- catalogs --------------------------------------------------------------------------------------
+
 
 def price(model: Any, kind: Any = None, provider: Any = None) -> float:
     """Token price [USD/MTok] from genai-prices; kind input, output, cache_read or cache_write."""
@@ -255,5 +362,3 @@ def model(model_id: Any, field: Any) -> Any:
     """A model catalog value (number or text)."""
     row = load_catalog().model(text(model_id, "model"), "model")
     return _field(row, field, MODEL_COLUMNS, {})
-
-

@@ -34,14 +34,49 @@ import numpy as np
 from costengine import CostModelError, Scenario
 from costengine.engine import check_option
 
-__all__ = ["PREFIX", "EXCEL_ERRORS", "REQUIRED", "MAX_MESSAGE", "ERROR_MODES", "ERROR_VALUE", "message", "run",
-           "error_mode", "used_rows", "number", "text", "option", "scenario", "ranges_cell", "out", "table", "fmt"]
+__all__ = [
+    "PREFIX",
+    "EXCEL_ERRORS",
+    "REQUIRED",
+    "MAX_MESSAGE",
+    "ERROR_MODES",
+    "ERROR_VALUE",
+    "message",
+    "run",
+    "error_mode",
+    "used_rows",
+    "number",
+    "text",
+    "option",
+    "scenario",
+    "ranges_cell",
+    "out",
+    "table",
+    "fmt",
+]
 
 #: Start of every error text a function returns into a cell.
 PREFIX = "#LLM!"
 #: Excel error values, as xlwings hands them over with ``err_to_str=True``.
-EXCEL_ERRORS = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#SPILL!",
-                          "#CALC!", "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"})
+EXCEL_ERRORS = frozenset(
+    {
+        "#DIV/0!",
+        "#N/A",
+        "#NAME?",
+        "#NULL!",
+        "#NUM!",
+        "#REF!",
+        "#VALUE!",
+        "#SPILL!",
+        "#CALC!",
+        "#GETTING_DATA",
+        "#FIELD!",
+        "#BLOCKED!",
+        "#CONNECT!",
+        "#BUSY!",
+        "#UNKNOWN!",
+    }
+)
 #: Marks an argument without a default.
 REQUIRED: Any = object()
 #: Longest message a cell gets [characters]: Excel's limit for a formula's text result and for the function
@@ -68,22 +103,22 @@ def fmt(v: Any) -> str:
     if isinstance(v, (dt.datetime, dt.date)):
         return f"the date {v:%Y-%m-%d}"
     if isinstance(v, str):
-        return repr(v) if len(v) <= _QUOTED_MAX else repr(v[:_QUOTED_MAX - 3]) + "..."
+        return repr(v) if len(v) <= _QUOTED_MAX else repr(v[: _QUOTED_MAX - 3]) + "..."
     return str(v)
 
 
 def _short(body: str) -> str:
     """A message body with quoted text over 40 characters shortened and the whole cut to :data:`MAX_MESSAGE`."""
-    body = _QUOTED.sub(lambda m: m.group(0)[:_QUOTED_MAX - 2] + "...'", body)
+    body = _QUOTED.sub(lambda m: m.group(0)[: _QUOTED_MAX - 2] + "...'", body)
     room = MAX_MESSAGE - len(PREFIX) - 1
-    return body if len(body) <= room else body[:room - 3] + "..."
+    return body if len(body) <= room else body[: room - 3] + "..."
 
 
 def message(exc: CostModelError) -> str:
     """The one-line cell text of an engine error: ``#LLM! requests_per_month must be >= 0 (got -5)``."""
     key, problem = exc.problems[0]
     if key and len(key) > _QUOTED_MAX:  # a long unknown key, as typed
-        key = key[:_QUOTED_MAX - 3] + "..."
+        key = key[: _QUOTED_MAX - 3] + "..."
     if not key:
         body = problem
     elif problem.split(" ", 1)[0] in _VERBS:
@@ -131,6 +166,7 @@ def run(fn: Callable[..., Any], *args: Any) -> Any:
 
 # --- single values ---------------------------------------------------------------------------------
 
+
 def _scalar(value: Any, name: str) -> Any:
     """The one value of a cell argument; a range of several cells is an error, a 1x1 range is unwrapped."""
     while isinstance(value, (list, tuple)):
@@ -156,8 +192,16 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def number(value: Any, name: str, default: Any = REQUIRED, *, ge: float | None = None, gt: float | None = None,
-           le: float | None = None, whole: bool = False) -> float:
+def number(
+    value: Any,
+    name: str,
+    default: Any = REQUIRED,
+    *,
+    ge: float | None = None,
+    gt: float | None = None,
+    le: float | None = None,
+    whole: bool = False,
+) -> float:
     """A finite number from a cell (numeric text accepted); blank gives ``default``.
 
     Raises :class:`CostModelError` naming ``name`` for text, TRUE/FALSE, dates, error cells, ranges,
@@ -216,6 +260,7 @@ def option(value: Any, name: str, default: Any = REQUIRED) -> str:
 
 # --- the scenario range ----------------------------------------------------------------------------
 
+
 def _blank_tail(rows: list, blank: Any) -> int:
     """How many rows at the end of ``rows`` equal ``blank``, counted by ``list.count`` on slices (C loops).
 
@@ -224,15 +269,15 @@ def _blank_tail(rows: list, blank: Any) -> int:
     """
     n = len(rows)
     total = rows.count(blank)
-    if not total or rows[n - total:].count(blank) == total:
+    if not total or rows[n - total :].count(blank) == total:
         return total
     lo, hi = 0, 1  # the last lo rows are blank; hi: first size that may not be
-    while hi <= n and rows[n - hi:n - lo].count(blank) == hi - lo:
+    while hi <= n and rows[n - hi : n - lo].count(blank) == hi - lo:
         lo, hi = hi, hi * 2
     hi = min(hi, n)
     while hi - lo > 1:  # only the rows between lo and mid are compared
         mid = (lo + hi) // 2
-        if rows[n - mid:n - lo].count(blank) == mid - lo:
+        if rows[n - mid : n - lo].count(blank) == mid - lo:
             lo = mid
         else:
             hi = mid
@@ -250,7 +295,7 @@ def used_rows(rows: Any) -> Any:
     blank = type(rows[-1])([None] * len(rows[-1]))
     if rows[-1] != blank:
         return rows
-    return rows[:len(rows) - _blank_tail(rows, blank)]
+    return rows[: len(rows) - _blank_tail(rows, blank)]
 
 
 def _rows(value: Any) -> list:
@@ -341,6 +386,7 @@ def _parse(pairs: tuple[tuple[str, Any], ...]) -> Scenario:
 
 
 # --- results ---------------------------------------------------------------------------------------
+
 
 def out(x: Any, name: str = "result") -> Any:
     """A number for a cell: ``float``; NaN becomes ``""`` (an empty-looking cell); infinity is an error."""

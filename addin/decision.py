@@ -25,10 +25,24 @@ MAX_CELL_DRAWS = 100_000
 
 #: Columns of LLM_SENSITIVITY: the input, its base, low and high values [the key's unit], the change of each
 #: option's monthly cost at low and high [money/month], whether the cheapest option changes, and notes.
-SENSITIVITY_HEADER = ["input", "base", "low", "high", "api_change_low", "api_change_high", "cloud_change_low",
-                      "cloud_change_high", "onprem_change_low", "onprem_change_high", "flips_cheapest", "note",
-                      "hybrid_cloud_change_low", "hybrid_cloud_change_high", "hybrid_onprem_change_low",
-                      "hybrid_onprem_change_high"]
+SENSITIVITY_HEADER = [
+    "input",
+    "base",
+    "low",
+    "high",
+    "api_change_low",
+    "api_change_high",
+    "cloud_change_low",
+    "cloud_change_high",
+    "onprem_change_low",
+    "onprem_change_high",
+    "flips_cheapest",
+    "note",
+    "hybrid_cloud_change_low",
+    "hybrid_cloud_change_high",
+    "hybrid_onprem_change_low",
+    "hybrid_onprem_change_high",
+]
 
 
 def _view(value: Any) -> str:
@@ -45,9 +59,20 @@ def projection(scenario: Any, view: Any = None) -> list[list[Any]]:
     v = _view(view)
     df = proj.projection(s)
     cash = "_cash" if v == "cash" else ""
-    cols = ["month", "requests", "api", "cloud", f"onprem{cash}", "cumulative_api", "cumulative_cloud",
-            f"cumulative_onprem{cash}", "hybrid_cloud", f"hybrid_onprem{cash}", "cumulative_hybrid_cloud",
-            f"cumulative_hybrid_onprem{cash}"]
+    cols = [
+        "month",
+        "requests",
+        "api",
+        "cloud",
+        f"onprem{cash}",
+        "cumulative_api",
+        "cumulative_cloud",
+        f"cumulative_onprem{cash}",
+        "hybrid_cloud",
+        f"hybrid_onprem{cash}",
+        "cumulative_hybrid_cloud",
+        f"cumulative_hybrid_onprem{cash}",
+    ]
     return table(PROJECTION_HEADER, df[cols].to_numpy(dtype=float).tolist())
 
 
@@ -80,8 +105,12 @@ def sensitivity(scenario: Any, swing: Any = None) -> list[list[Any]]:
 
 def _range_rows(value: Any) -> list[tuple[Any, ...]]:
     """The rows of a key | low | likely | high range (further columns ignored), cells checked as in a scenario."""
-    if not isinstance(value, (list, tuple)) or not value or not isinstance(value[0], (list, tuple)) \
-            or max(len(r) if isinstance(r, (list, tuple)) else 1 for r in value) < 4:
+    if (
+        not isinstance(value, (list, tuple))
+        or not value
+        or not isinstance(value[0], (list, tuple))
+        or max(len(r) if isinstance(r, (list, tuple)) else 1 for r in value) < 4
+    ):
         raise CostModelError("ranges", "must be a range of 4 columns: key | low | likely | high")
     rows = []
     for i, r in enumerate(cells.used_rows(value), start=1):  # a whole-column reference: its used rows

@@ -25,20 +25,46 @@ from . import adapters as a
 from . import decision as d
 from .cells import run
 
-__all__ = ["LLM_COST", "LLM_COST_PER_REQUEST", "LLM_BREAKEVEN", "LLM_CHEAPEST", "LLM_COMPARE", "LLM_CURVE",
-           "LLM_SCENARIO_KEYS", "LLM_PROJECTION", "LLM_PAYBACK_MONTH", "LLM_SENSITIVITY", "LLM_PROB_CHEAPEST",
-           "LLM_API_COST", "LLM_BREAKEVEN_LINEAR", "LLM_WEIGHTS_GB", "LLM_GPUS_NEEDED", "LLM_KV_CACHE_GB",
-           "LLM_THROUGHPUT", "LLM_LAYOUT", "LLM_HYBRID", "LLM_FINETUNE_MEMORY_GB", "LLM_TOKENS_FROM_WORDS", "LLM_PRICE", "LLM_GPU", "LLM_MODEL"]
+__all__ = [
+    "LLM_COST",
+    "LLM_COST_PER_REQUEST",
+    "LLM_BREAKEVEN",
+    "LLM_CHEAPEST",
+    "LLM_COMPARE",
+    "LLM_CURVE",
+    "LLM_SCENARIO_KEYS",
+    "LLM_PROJECTION",
+    "LLM_PAYBACK_MONTH",
+    "LLM_SENSITIVITY",
+    "LLM_PROB_CHEAPEST",
+    "LLM_API_COST",
+    "LLM_BREAKEVEN_LINEAR",
+    "LLM_WEIGHTS_GB",
+    "LLM_GPUS_NEEDED",
+    "LLM_KV_CACHE_GB",
+    "LLM_THROUGHPUT",
+    "LLM_LAYOUT",
+    "LLM_HYBRID",
+    "LLM_FINETUNE_MEMORY_GB",
+    "LLM_TOKENS_FROM_WORDS",
+    "LLM_PRICE",
+    "LLM_GPU",
+    "LLM_MODEL",
+]
 
 #: The Excel function category of every function (classic xlwings; Lite and Server do not use categories).
 CATEGORY = "LLM Cost"
 
-SCENARIO = ("Range of 2+ columns: key | value (| unit | note, ignored). Blank rows are skipped, blank values take "
-            "the defaults. Keys: see LLM_SCENARIO_KEYS().")
+SCENARIO = (
+    "Range of 2+ columns: key | value (| unit | note, ignored). Blank rows are skipped, blank values take "
+    "the defaults. Keys: see LLM_SCENARIO_KEYS()."
+)
 OPTION = 'Option: "api", "cloud" or "onprem".'
 VOLUME = "Requests per month [requests/month]; blank = the scenario's requests_per_month."
-PRECISION = ('Precision: "fp32", "bf16", "fp16", "fp8", "int8", "fp4", "int4" or bytes per parameter 4, 2, 1, 0.5; '
-             "blank = bf16 (LLM_THROUGHPUT: the model's native format).")
+PRECISION = (
+    'Precision: "fp32", "bf16", "fp16", "fp8", "int8", "fp4", "int4" or bytes per parameter 4, 2, 1, 0.5; '
+    "blank = bf16 (LLM_THROUGHPUT: the model's native format)."
+)
 PARAMS = "Model size [billions of parameters], e.g. 70."
 VIEW = 'On-prem cost view: "cash" (capex in the month servers are bought; default) or "amortised".'
 
@@ -49,14 +75,17 @@ def _scenario(f):
 
 def _args(**docs):
     """``@xw.arg(name, err_to_str=True, doc=...)`` for each keyword: error cells arrive as their text."""
+
     def wrap(f):
         for name, doc in reversed(docs.items()):
             f = xw.arg(name, err_to_str=True, doc=doc)(f)
         return f
+
     return wrap
 
 
 # --- scenario functions ----------------------------------------------------------------------------
+
 
 @xw.func(category=CATEGORY)
 @_scenario
@@ -100,9 +129,11 @@ def LLM_COMPARE(scenario, requests_per_month=None):
 
 @xw.func(category=CATEGORY)
 @_scenario
-@_args(from_requests="First volume [requests/month] > 0; blank = 1000.",
-       to_requests="Last volume [requests/month]; blank = 1e8 (or 10 x from_requests when that is larger).",
-       points="Number of log-spaced volumes, 2 to 10000; blank = 50.")
+@_args(
+    from_requests="First volume [requests/month] > 0; blank = 1000.",
+    to_requests="Last volume [requests/month]; blank = 1e8 (or 10 x from_requests when that is larger).",
+    points="Number of log-spaced volumes, 2 to 10000; blank = 50.",
+)
 def LLM_CURVE(scenario, from_requests=None, to_requests=None, points=None):
     """Table (spills): requests_per_month (log-spaced) and the monthly cost [money/month] of api, cloud and onprem."""
     return run(a.curve, scenario, from_requests, to_requests, points)
@@ -116,6 +147,7 @@ def LLM_SCENARIO_KEYS():
 
 # --- decision analysis -----------------------------------------------------------------------------
 
+
 @xw.func(category=CATEGORY)
 @_scenario
 @_args(view=VIEW)
@@ -126,8 +158,11 @@ def LLM_PROJECTION(scenario, view=None):
 
 @xw.func(category=CATEGORY)
 @_scenario
-@_args(option_name="Option that must pay back: cloud, onprem, hybrid_cloud or hybrid_onprem (or api).",
-       versus='Option it is compared with; blank = "api".', view=VIEW)
+@_args(
+    option_name="Option that must pay back: cloud, onprem, hybrid_cloud or hybrid_onprem (or api).",
+    versus='Option it is compared with; blank = "api".',
+    view=VIEW,
+)
 def LLM_PAYBACK_MONTH(scenario, option_name, versus=None, view=None):
     """First month (1 = first) in which the option's cumulative cost is at most that of versus; "none" when that does not happen within horizon_months."""
     return run(d.payback_month, scenario, option_name, versus, view)
@@ -143,8 +178,12 @@ def LLM_SENSITIVITY(scenario, swing=None):
 
 @xw.func(category=CATEGORY)
 @_scenario
-@xw.arg("ranges", ndim=2, err_to_str=True,
-        doc="Range of 4 columns: key | low | likely | high (a header row and blank rows are skipped).")
+@xw.arg(
+    "ranges",
+    ndim=2,
+    err_to_str=True,
+    doc="Range of 4 columns: key | low | likely | high (a header row and blank rows are skipped).",
+)
 @_args(option_name=OPTION, draws="Number of draws, 1 to 100,000; blank = 10,000.")
 def LLM_PROB_CHEAPEST(scenario, ranges, option_name, draws=None):
     """Probability [0..1] that the option is the cheapest when the inputs of ranges vary (triangular draws, reproducible)."""
@@ -153,24 +192,46 @@ def LLM_PROB_CHEAPEST(scenario, ranges, option_name, draws=None):
 
 # --- formulas without a scenario -------------------------------------------------------------------
 
+
 @xw.func(category=CATEGORY)
-@_args(requests_per_month="Requests per month [requests/month].",
-       prompt_tokens="Prompt (input) tokens per request [tokens].",
-       output_tokens="Output tokens per request [tokens].",
-       input_price_per_mtok="Input price [money per million tokens].",
-       output_price_per_mtok="Output price [money per million tokens].",
-       cached_share="Share of prompt tokens read from the cache, 0..1; blank = 0.",
-       cached_price_per_mtok="Cached-input price [money/MTok]; blank = the input price.")
-def LLM_API_COST(requests_per_month, prompt_tokens, output_tokens, input_price_per_mtok, output_price_per_mtok,
-                 cached_share=None, cached_price_per_mtok=None):
+@_args(
+    requests_per_month="Requests per month [requests/month].",
+    prompt_tokens="Prompt (input) tokens per request [tokens].",
+    output_tokens="Output tokens per request [tokens].",
+    input_price_per_mtok="Input price [money per million tokens].",
+    output_price_per_mtok="Output price [money per million tokens].",
+    cached_share="Share of prompt tokens read from the cache, 0..1; blank = 0.",
+    cached_price_per_mtok="Cached-input price [money/MTok]; blank = the input price.",
+)
+def LLM_API_COST(
+    requests_per_month,
+    prompt_tokens,
+    output_tokens,
+    input_price_per_mtok,
+    output_price_per_mtok,
+    cached_share=None,
+    cached_price_per_mtok=None,
+):
     """Monthly API cost [money/month] = R x (p x ((1-c) x Pin + c x Pcache) + o x Pout) / 1e6."""
-    return run(a.api_cost, requests_per_month, prompt_tokens, output_tokens, input_price_per_mtok,
-               output_price_per_mtok, cached_share, cached_price_per_mtok)
+    return run(
+        a.api_cost,
+        requests_per_month,
+        prompt_tokens,
+        output_tokens,
+        input_price_per_mtok,
+        output_price_per_mtok,
+        cached_share,
+        cached_price_per_mtok,
+    )
 
 
 @xw.func(category=CATEGORY)
-@_args(fixed_a="Fixed cost of A [money/month].", per_request_a="Variable cost of A [money/request].",
-       fixed_b="Fixed cost of B [money/month].", per_request_b="Variable cost of B [money/request].")
+@_args(
+    fixed_a="Fixed cost of A [money/month].",
+    per_request_a="Variable cost of A [money/request].",
+    fixed_b="Fixed cost of B [money/month].",
+    per_request_b="Variable cost of B [money/request].",
+)
 def LLM_BREAKEVEN_LINEAR(fixed_a, per_request_a, fixed_b, per_request_b):
     """Volume [requests/month] where fixed_a + per_request_a x R = fixed_b + per_request_b x R; "none" when the lines never cross for R >= 0."""
     return run(a.breakeven_linear, fixed_a, per_request_a, fixed_b, per_request_b)
@@ -184,34 +245,55 @@ def LLM_WEIGHTS_GB(params_billion, precision=None):
 
 
 @xw.func(category=CATEGORY)
-@_args(params_billion=PARAMS, gpu_memory_gb="Memory of one GPU [GB], or a GPU id of the catalog (e.g. H100-SXM).",
-       precision=PRECISION, memory_overhead="Serving memory / weights, >= 1; blank = 1.2.")
+@_args(
+    params_billion=PARAMS,
+    gpu_memory_gb="Memory of one GPU [GB], or a GPU id of the catalog (e.g. H100-SXM).",
+    precision=PRECISION,
+    memory_overhead="Serving memory / weights, >= 1; blank = 1.2.",
+)
 def LLM_GPUS_NEEDED(params_billion, gpu_memory_gb, precision=None, memory_overhead=None):
     """Memory rule of thumb: ceil(weights GB x memory_overhead / GPU GB), the fewest GPUs that hold one replica; not the layout engines run (1, 2, 4, 8 GPUs: LLM_LAYOUT)."""
     return run(a.gpus_needed, params_billion, gpu_memory_gb, precision, memory_overhead)
 
 
 @xw.func(category=CATEGORY)
-@_args(model="Open model id of the catalog, e.g. llama-3.1-70b.", tokens="Tokens held in the cache [tokens].",
-       precision=PRECISION)
+@_args(
+    model="Open model id of the catalog, e.g. llama-3.1-70b.",
+    tokens="Tokens held in the cache [tokens].",
+    precision=PRECISION,
+)
 def LLM_KV_CACHE_GB(model, tokens, precision=None):
     """KV cache [GB] = 2 x layers x kv_heads x head_dim x bytes per value x tokens / 1e9 (16-bit cache unless 8-bit weights)."""
     return run(a.kv_cache_gb, model, tokens, precision)
 
 
 @xw.func(category=CATEGORY)
-@_args(model="Open model id of the catalog, e.g. llama-3.1-70b.", gpu="GPU id of the catalog, e.g. H100-SXM.",
-       gpus="GPUs in the replica (1, 2, 4, 8 or whole nodes); blank = the layout with the most throughput per GPU.",
-       precision=PRECISION,
-       concurrency="Concurrent sequences; blank = the largest batch that fits (at most 256) and meets the targets.",
-       prompt_tokens="Prompt tokens per request; blank = 1000.", output_tokens="Output tokens per request; blank = 500.",
-       max_ttft_s="Time-to-first-token target [s]; blank = none.",
-       max_tpot_ms="Time-per-output-token target [ms]; blank = none.")
-def LLM_THROUGHPUT(model, gpu, gpus=None, precision=None, concurrency=None, prompt_tokens=None, output_tokens=None,
-                   max_ttft_s=None, max_tpot_ms=None):
+@_args(
+    model="Open model id of the catalog, e.g. llama-3.1-70b.",
+    gpu="GPU id of the catalog, e.g. H100-SXM.",
+    gpus="GPUs in the replica (1, 2, 4, 8 or whole nodes); blank = the layout with the most throughput per GPU.",
+    precision=PRECISION,
+    concurrency="Concurrent sequences; blank = the largest batch that fits (at most 256) and meets the targets.",
+    prompt_tokens="Prompt tokens per request; blank = 1000.",
+    output_tokens="Output tokens per request; blank = 500.",
+    max_ttft_s="Time-to-first-token target [s]; blank = none.",
+    max_tpot_ms="Time-per-output-token target [ms]; blank = none.",
+)
+def LLM_THROUGHPUT(
+    model,
+    gpu,
+    gpus=None,
+    precision=None,
+    concurrency=None,
+    prompt_tokens=None,
+    output_tokens=None,
+    max_ttft_s=None,
+    max_tpot_ms=None,
+):
     """Output tokens/s of one replica at the largest batch meeting the latency targets (serving estimate)."""
-    return run(a.throughput, model, gpu, gpus, precision, concurrency, prompt_tokens, output_tokens, max_ttft_s,
-               max_tpot_ms)
+    return run(
+        a.throughput, model, gpu, gpus, precision, concurrency, prompt_tokens, output_tokens, max_ttft_s, max_tpot_ms
+    )
 
 
 @xw.func(category=CATEGORY)
@@ -231,8 +313,12 @@ def LLM_LAYOUT(scenario, option_name):
 
 
 @xw.func(category=CATEGORY)
-@_args(params_billion=PARAMS, trainable_fraction="Share of parameters trained (LoRA), 0..1; blank = 0.001.",
-       precision=PRECISION, optimizer_factor="Memory of trainable parameters' optimiser state, x their size; blank = 5.")
+@_args(
+    params_billion=PARAMS,
+    trainable_fraction="Share of parameters trained (LoRA), 0..1; blank = 0.001.",
+    precision=PRECISION,
+    optimizer_factor="Memory of trainable parameters' optimiser state, x their size; blank = 5.",
+)
 def LLM_FINETUNE_MEMORY_GB(params_billion, trainable_fraction=None, precision=None, optimizer_factor=None):
     """Memory to fine-tune with LoRA [GB] = weights + weights x trainable_fraction x optimizer_factor."""
     return run(a.finetune_memory_gb, params_billion, trainable_fraction, precision, optimizer_factor)
@@ -247,26 +333,33 @@ def LLM_TOKENS_FROM_WORDS(words, tokens_per_word=None):
 
 # --- catalogs --------------------------------------------------------------------------------------
 
+
 @xw.func(category=CATEGORY)
-@_args(model="Model id of the token-price catalog (genai-prices), e.g. gpt-5-mini.",
-       kind='"input" (blank), "output", "cache_read" or "cache_write".',
-       provider="Provider id (e.g. openai, anthropic); blank = the catalog's match.")
+@_args(
+    model="Model id of the token-price catalog (genai-prices), e.g. gpt-5-mini.",
+    kind='"input" (blank), "output", "cache_read" or "cache_write".',
+    provider="Provider id (e.g. openai, anthropic); blank = the catalog's match.",
+)
 def LLM_PRICE(model, kind=None, provider=None):
     """Token price [USD per million tokens] from the genai-prices catalog."""
     return run(a.price, model, kind, provider)
 
 
 @xw.func(category=CATEGORY)
-@_args(gpu="GPU id of the hardware catalog, e.g. H100-SXM.",
-       field="memory_gb, bandwidth_tbps, bf16_tflops, fp8_tflops, tdp_w, price, cloud_price_per_hour, name, as_of ...")
+@_args(
+    gpu="GPU id of the hardware catalog, e.g. H100-SXM.",
+    field="memory_gb, bandwidth_tbps, bf16_tflops, fp8_tflops, tdp_w, price, cloud_price_per_hour, name, as_of ...",
+)
 def LLM_GPU(gpu, field):
     """A value of the hardware catalog (price in USD, cloud price in USD/GPU-hour)."""
     return run(a.gpu, gpu, field)
 
 
 @xw.func(category=CATEGORY)
-@_args(model="Open model id of the model catalog, e.g. llama-3.1-70b.",
-       field="params_billion, active_params_billion, layers, kv_heads, head_dim, context_length, license ...")
+@_args(
+    model="Open model id of the model catalog, e.g. llama-3.1-70b.",
+    field="params_billion, active_params_billion, layers, kv_heads, head_dim, context_length, license ...",
+)
 def LLM_MODEL(model, field):
     """A value of the open-model catalog (architecture, licence, source)."""
     return run(a.model, model, field)

@@ -36,8 +36,16 @@ from pathlib import Path
 
 TARGET_SECONDS_PER_1000 = 120.0
 
-MODELS = ["llama-3.1-8b", "llama-3.3-70b", "qwen2.5-7b", "qwen2.5-72b", "mistral-7b", "mixtral-8x7b",
-          "gpt-oss-20b", "gpt-oss-120b"]
+MODELS = [
+    "llama-3.1-8b",
+    "llama-3.3-70b",
+    "qwen2.5-7b",
+    "qwen2.5-72b",
+    "mistral-7b",
+    "mixtral-8x7b",
+    "gpt-oss-20b",
+    "gpt-oss-120b",
+]
 GPUS = ["H100-SXM", "H100-PCIe", "H200", "A100-80GB", "L40S", "MI300X", "B200"]
 API_MODELS = ["gpt-5-mini", "gpt-5", "claude-haiku-4-5", "claude-sonnet-4-5", "gemini-2.5-flash"]
 
@@ -45,18 +53,42 @@ API_MODELS = ["gpt-5-mini", "gpt-5", "claude-haiku-4-5", "claude-sonnet-4-5", "g
 def write_scenarios(path: Path, n: int, seed: int = 6) -> Path:
     """``n`` varied, valid scenarios as a CSV with a name column."""
     rng = random.Random(seed)
-    cols = ["name", "requests_per_month", "prompt_tokens", "output_tokens", "peak_to_average", "api_model",
-            "api_cached_input_share", "model", "precision", "cloud_gpu", "cloud_billing", "onprem_gpu",
-            "staff_monthly"]
+    cols = [
+        "name",
+        "requests_per_month",
+        "prompt_tokens",
+        "output_tokens",
+        "peak_to_average",
+        "api_model",
+        "api_cached_input_share",
+        "model",
+        "precision",
+        "cloud_gpu",
+        "cloud_billing",
+        "onprem_gpu",
+        "staff_monthly",
+    ]
     with path.open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(cols)
         for i in range(n):
-            w.writerow([f"scenario {i:05d}", round(10 ** rng.uniform(4, 8)), rng.choice([300, 800, 1500, 4000]),
-                        rng.choice([100, 300, 600, 1200]), rng.choice([1.2, 2, 3]), rng.choice(API_MODELS),
-                        rng.choice([0, 0.3, 0.6]), rng.choice(MODELS), rng.choice(["bf16", "fp8", "int4"]),
-                        rng.choice(GPUS), rng.choice(["reserved", "per_second"]), rng.choice(GPUS),
-                        rng.choice([0, 2000, 8000])])
+            w.writerow(
+                [
+                    f"scenario {i:05d}",
+                    round(10 ** rng.uniform(4, 8)),
+                    rng.choice([300, 800, 1500, 4000]),
+                    rng.choice([100, 300, 600, 1200]),
+                    rng.choice([1.2, 2, 3]),
+                    rng.choice(API_MODELS),
+                    rng.choice([0, 0.3, 0.6]),
+                    rng.choice(MODELS),
+                    rng.choice(["bf16", "fp8", "int4"]),
+                    rng.choice(GPUS),
+                    rng.choice(["reserved", "per_second"]),
+                    rng.choice(GPUS),
+                    rng.choice([0, 2000, 8000]),
+                ]
+            )
     return path
 
 
@@ -70,8 +102,9 @@ def measure(scenarios: Path, jobs: int) -> dict:
     try:
         exe = shutil.which("llmcost") or "llmcost"
         t0 = time.perf_counter()
-        proc = subprocess.run([exe, "batch", str(scenarios), "-o", str(out), "--jobs", str(jobs)],
-                              capture_output=True, text=True)
+        proc = subprocess.run(
+            [exe, "batch", str(scenarios), "-o", str(out), "--jobs", str(jobs)], capture_output=True, text=True
+        )
         seconds = time.perf_counter() - t0
         main_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         while True:  # reap the fork server (and, through it, the workers' peak)
@@ -81,16 +114,24 @@ def measure(scenarios: Path, jobs: int) -> dict:
                 break
         all_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         written = len(list(out.glob("*.xlsx")))
-        return {"jobs": jobs, "exit": proc.returncode, "stderr": proc.stderr[-500:], "seconds": seconds,
-                "workbooks": written, "main_mb": main_kb / 1024, "peak_mb": all_kb / 1024}
+        return {
+            "jobs": jobs,
+            "exit": proc.returncode,
+            "stderr": proc.stderr[-500:],
+            "seconds": seconds,
+            "workbooks": written,
+            "main_mb": main_kb / 1024,
+            "peak_mb": all_kb / 1024,
+        }
     finally:
         shutil.rmtree(out, ignore_errors=True)
 
 
 def _run_child(scenarios: Path, jobs: int) -> dict:
     """:func:`measure` in a fresh process, so each peak is its own."""
-    proc = subprocess.run([sys.executable, __file__, "--measure", str(scenarios), str(jobs)],
-                          capture_output=True, text=True, check=True)
+    proc = subprocess.run(
+        [sys.executable, __file__, "--measure", str(scenarios), str(jobs)], capture_output=True, text=True, check=True
+    )
     return json.loads(proc.stdout)
 
 
@@ -116,13 +157,17 @@ def main() -> None:
             if r["exit"] != 0 or r["workbooks"] != n:
                 raise SystemExit(f"batch failed (exit {r['exit']}, {r['workbooks']} of {n} workbooks): {r['stderr']}")
             results[(n, jobs)] = r
-            print(f"{n:>9} {jobs:>4} {r['seconds']:>8.1f} {n / r['seconds']:>11.1f} {r['main_mb']:>8.0f} "
-                  f"{r['peak_mb']:>8.0f}")
+            print(
+                f"{n:>9} {jobs:>4} {r['seconds']:>8.1f} {n / r['seconds']:>11.1f} {r['main_mb']:>8.0f} "
+                f"{r['peak_mb']:>8.0f}"
+            )
         best = results[(args.n, 2)]["seconds"] * 1000 / args.n
         verdict = "meets" if best < TARGET_SECONDS_PER_1000 else "MISSES"
         growth = results[(args.n, 2)]["peak_mb"] / results[(args.small, 2)]["peak_mb"]
         scaled = "" if args.n == 1000 else f", scaled from {args.n}"
-        print(f"1,000 workbooks with 2 jobs: {best:.0f} s ({verdict} the {TARGET_SECONDS_PER_1000:.0f} s target{scaled})")
+        print(
+            f"1,000 workbooks with 2 jobs: {best:.0f} s ({verdict} the {TARGET_SECONDS_PER_1000:.0f} s target{scaled})"
+        )
         print(f"peak memory {args.n} vs {args.small} scenarios (2 jobs): x{growth:.2f} (flat is about x1.0)")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -20,8 +20,8 @@ import sys
 import time
 
 import numpy as np
-
 from bench_sweep import random_frame
+
 from costengine import sweep
 from costengine.profiles import load_profiles
 
@@ -45,8 +45,10 @@ def main() -> None:
     t_hybrid = time.perf_counter() - t0
     split = ((out["hybrid_cloud_share"] > 0) & (out["hybrid_cloud_share"] < 1)).mean()
     print(f"plain sweep:  {n:,} scenarios in {t_plain:.2f} s ({n / t_plain:,.0f} scenarios/s)")
-    print(f"with hybrid:  {n:,} scenarios in {t_hybrid:.2f} s ({n / t_hybrid:,.0f} scenarios/s), "
-          f"{t_hybrid / t_plain:.2f}x the plain sweep")
+    print(
+        f"with hybrid:  {n:,} scenarios in {t_hybrid:.2f} s ({n / t_hybrid:,.0f} scenarios/s), "
+        f"{t_hybrid / t_plain:.2f}x the plain sweep"
+    )
     print(f"scenarios whose cloud hybrid splits the load: {split:.1%}")
 
 

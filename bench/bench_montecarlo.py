@@ -21,14 +21,31 @@ from costengine.uncertainty import draw_scenarios, uncertainty
 
 SCENARIOS = {
     "all inputs given": Scenario(
-        requests_per_month=8e6, prompt_tokens=1200, output_tokens=400, api_input_price_per_mtok=1.5,
-        api_output_price_per_mtok=6.0, api_cached_input_price_per_mtok=0.15, seconds_per_request=0.4,
-        cloud_price_per_gpu_hour=3.0, cloud_gpus_per_replica=2, onprem_gpus_per_server=2,
-        onprem_capex_per_server=90_000, onprem_power_kw=2.0, growth_rate_monthly=0.03),
+        requests_per_month=8e6,
+        prompt_tokens=1200,
+        output_tokens=400,
+        api_input_price_per_mtok=1.5,
+        api_output_price_per_mtok=6.0,
+        api_cached_input_price_per_mtok=0.15,
+        seconds_per_request=0.4,
+        cloud_price_per_gpu_hour=3.0,
+        cloud_gpus_per_replica=2,
+        onprem_gpus_per_server=2,
+        onprem_capex_per_server=90_000,
+        onprem_power_kw=2.0,
+        growth_rate_monthly=0.03,
+    ),
     "throughput derived": Scenario(
-        requests_per_month=8e6, prompt_tokens=1200, output_tokens=400, api_input_price_per_mtok=1.5,
-        api_output_price_per_mtok=6.0, api_cached_input_price_per_mtok=0.15, cloud_price_per_gpu_hour=3.0,
-        onprem_capex_per_server=90_000, onprem_gpu="H200"),
+        requests_per_month=8e6,
+        prompt_tokens=1200,
+        output_tokens=400,
+        api_input_price_per_mtok=1.5,
+        api_output_price_per_mtok=6.0,
+        api_cached_input_price_per_mtok=0.15,
+        cloud_price_per_gpu_hour=3.0,
+        onprem_capex_per_server=90_000,
+        onprem_gpu="H200",
+    ),
 }
 RANGES = [
     ("key", "low", "likely", "high"),
@@ -67,14 +84,16 @@ def main() -> None:
         per_draw = row_by_row(s, n, subset)
         best = min(times)
         worst = max(worst, times[0])
-        print(f"{name}: {n:,} draws in {times[0]:.3f} s first, {best:.3f} s best of 3 "
-              f"({n / best:,.0f} draws/s)")
-        print(f"  row by row: {per_draw * 1e3:.2f} ms per draw on {subset} draws -> {per_draw * n:.1f} s "
-              f"for {n:,} (extrapolated); vectorised is {per_draw * n / best:,.0f}x faster")
+        print(f"{name}: {n:,} draws in {times[0]:.3f} s first, {best:.3f} s best of 3 ({n / best:,.0f} draws/s)")
+        print(
+            f"  row by row: {per_draw * 1e3:.2f} ms per draw on {subset} draws -> {per_draw * n:.1f} s "
+            f"for {n:,} (extrapolated); vectorised is {per_draw * n / best:,.0f}x faster"
+        )
         probs = ", ".join(f"{o} {u.loc[o, 'prob_cheapest']:.3f}" for o in u.index)
         print(f"  P(cheapest): {probs}")
-    print(f"target: {n:,} draws in under 1 s -> {'met' if worst < 1.0 else 'NOT met'} "
-          f"(slowest first call {worst:.3f} s)")
+    print(
+        f"target: {n:,} draws in under 1 s -> {'met' if worst < 1.0 else 'NOT met'} (slowest first call {worst:.3f} s)"
+    )
 
 
 if __name__ == "__main__":

@@ -43,8 +43,10 @@ def main(repeats: int = 10) -> int:
     median = statistics.median(totals)
     print(f"default template: {size / 1024:.0f} KiB")
     print(f"cold (import + first write): {cold:.2f} s")
-    print(f"warm write_workbook: median {median:.3f} s, worst {max(totals):.3f} s over {repeats} "
-          f"(build {statistics.median(builds):.3f} s + serialise {statistics.median(writes):.3f} s)")
+    print(
+        f"warm write_workbook: median {median:.3f} s, worst {max(totals):.3f} s over {repeats} "
+        f"(build {statistics.median(builds):.3f} s + serialise {statistics.median(writes):.3f} s)"
+    )
     ok = median < 1.0
     print(f"target < 1 s (warm): {'met' if ok else 'MISSED'}")
     return 0 if ok else 1

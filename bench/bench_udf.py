@@ -77,8 +77,7 @@ def report(name: str, ms: list[float], target: float | None = None) -> bool:
     p95 = sorted(ms)[int(0.95 * (len(ms) - 1))]
     ok = target is None or med < target
     verdict = "" if target is None else ("  (target < %.1f ms: %s)" % (target, "met" if ok else "MISSED"))
-    print(f"{name:<34} median {med:7.3f} ms   p95 {p95:7.3f} ms   {len(ms)} calls = {sum(ms) / 1000:6.3f} s"
-          + verdict)
+    print(f"{name:<34} median {med:7.3f} ms   p95 {p95:7.3f} ms   {len(ms)} calls = {sum(ms) / 1000:6.3f} s" + verdict)
     return ok
 
 
@@ -101,16 +100,22 @@ def main(argv: list[str] | None = None) -> int:
     report("cold    LLM_COST (new scenario)", timed(udfs.LLM_COST, cold), TARGET_MS)
     parse = [(fresh(excel_rows(requests_per_month=float(30_000 + 13 * i))),) for i in range(n)]
     report("cold    of which range -> Scenario", timed(cells.scenario, parse))
-    given = [(fresh(excel_rows(requests_per_month=float(20_000 + 13 * i), seconds_per_request=1.5)),
-              OPTIONS[i % 3]) for i in range(n)]
+    given = [
+        (fresh(excel_rows(requests_per_month=float(20_000 + 13 * i), seconds_per_request=1.5)), OPTIONS[i % 3])
+        for i in range(n)
+    ]
     report("cold    LLM_COST, s/request given", timed(udfs.LLM_COST, given), TARGET_MS)
 
     edit = [cold[0]] + recalc[1:]
     ms = timed(udfs.LLM_COST, [(fresh(excel_rows(requests_per_month=5.0e6)), "api")] + edit[1:])
     print(f"{'edit    one input, 1,000 cells':<34} total {sum(ms) / 1000:6.3f} s of Python time")
 
-    for fn, extra in ((udfs.LLM_CHEAPEST, ()), (udfs.LLM_BREAKEVEN, ("api", "onprem")), (udfs.LLM_COMPARE, ()),
-                      (udfs.LLM_CURVE, ())):
+    for fn, extra in (
+        (udfs.LLM_CHEAPEST, ()),
+        (udfs.LLM_BREAKEVEN, ("api", "onprem")),
+        (udfs.LLM_COMPARE, ()),
+        (udfs.LLM_CURVE, ()),
+    ):
         calls = [(fresh(base), *extra) for _ in range(max(n // 5, 20))]
         report(f"recalc  {fn.__name__}", timed(fn, calls))
 

@@ -7,18 +7,49 @@ Pure calculation: no Excel, no file writes. The model's equations, units and sou
 """
 
 from .catalogs import GPU, Catalog, OpenModel, TokenPrice, load_catalog, token_price
-from .engine import (OPTIONS, breakeven, cheapest, compare, cost_per_request, curve, hybrid, monthly_cost, plan_for,
-                     sweep)
+from .engine import (
+    OPTIONS,
+    breakeven,
+    cheapest,
+    compare,
+    cost_per_request,
+    curve,
+    hybrid,
+    monthly_cost,
+    plan_for,
+    sweep,
+)
 from .errors import CostModelError
 from .projection import decision_summary, npv, payback_month
-from .uncertainty import prob_cheapest, simulate
 from .scenario import SCENARIO_KEYS, Scenario, key_info
+from .uncertainty import prob_cheapest, simulate
 
 __all__ = [
-    "Scenario", "SCENARIO_KEYS", "key_info", "CostModelError", "OPTIONS",
-    "monthly_cost", "cost_per_request", "breakeven", "cheapest", "compare", "curve", "sweep", "hybrid", "plan_for",
-    "Catalog", "GPU", "OpenModel", "TokenPrice", "load_catalog", "token_price",
+    "Scenario",
+    "SCENARIO_KEYS",
+    "key_info",
+    "CostModelError",
+    "OPTIONS",
+    "monthly_cost",
+    "cost_per_request",
+    "breakeven",
+    "cheapest",
+    "compare",
+    "curve",
+    "sweep",
+    "hybrid",
+    "plan_for",
+    "Catalog",
+    "GPU",
+    "OpenModel",
+    "TokenPrice",
+    "load_catalog",
+    "token_price",
     # decision analysis; the tables are costengine.projection.projection, costengine.sensitivity.sensitivity
     # and costengine.uncertainty.uncertainty (the submodules keep their names)
-    "payback_month", "npv", "decision_summary", "prob_cheapest", "simulate",
+    "payback_month",
+    "npv",
+    "decision_summary",
+    "prob_cheapest",
+    "simulate",
 ]

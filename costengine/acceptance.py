@@ -26,8 +26,18 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
-__all__ = ["NUMBER_CHARS", "number_from_text", "DATE_SUFFIX", "DATE_SUFFIX_LENGTHS", "api_model_base",
-           "SanityRange", "SANITY_RANGES", "sanity_warnings", "sanity_message", "options_of_key"]
+__all__ = [
+    "NUMBER_CHARS",
+    "number_from_text",
+    "DATE_SUFFIX",
+    "DATE_SUFFIX_LENGTHS",
+    "api_model_base",
+    "SanityRange",
+    "SANITY_RANGES",
+    "sanity_warnings",
+    "sanity_message",
+    "options_of_key",
+]
 
 #: The characters a number typed as text may contain (after trimming, in lower case).
 NUMBER_CHARS = "0123456789.e+-"
@@ -77,8 +87,7 @@ SANITY_RANGES: Mapping[str, SanityRange] = {
     "peak_to_average": SanityRange(1.0, 10.0, "hourly peaks beyond 10x the mean are rare"),
     "api_input_price_per_mtok": SanityRange(0.01, 200.0, "listed input prices per million tokens", True),
     "api_output_price_per_mtok": SanityRange(0.01, 1_000.0, "listed output prices per million tokens", True),
-    "api_cached_input_price_per_mtok": SanityRange(0.0, 200.0, "listed cached-input prices per million tokens",
-                                                   True),
+    "api_cached_input_price_per_mtok": SanityRange(0.0, 200.0, "listed cached-input prices per million tokens", True),
     "api_monthly_fixed": SanityRange(0.0, 1e6, "a fixed API fee above a million USD a month", True),
     "api_batch_discount": SanityRange(0.0, 0.9, "batch APIs give about 50% off"),
     "model_params_billion": SanityRange(0.1, 3_000.0, "the largest open models have ~1,000 billion parameters"),

@@ -18,8 +18,16 @@ import numpy as np
 from .catalogs import PRICE_TERMS, Catalog, CloudOffer, Server
 from .errors import CostModelError
 
-__all__ = ["choose_offer", "server_for", "packing", "staff_monthly", "SUPPORT_SHARE_PER_YEAR",
-           "CAPEX_HOST_FACTOR", "SERVER_POWER_PER_GPU_TDP", "server_terms"]
+__all__ = [
+    "choose_offer",
+    "server_for",
+    "packing",
+    "staff_monthly",
+    "SUPPORT_SHARE_PER_YEAR",
+    "CAPEX_HOST_FACTOR",
+    "SERVER_POWER_PER_GPU_TDP",
+    "server_terms",
+]
 
 #: Vendor support per year as a share of the server price, where the catalog has no support figure:
 #: NVIDIA's DGX H100 support (the server catalog's dgx-h100 row, 20% of the base price a year).
@@ -33,8 +41,9 @@ CAPEX_HOST_FACTOR = 1.15
 SERVER_POWER_PER_GPU_TDP = 7.5 / 5.6
 
 
-def choose_offer(catalog: Catalog, gpu_id: str, pricing: str, per_second: bool, n_min: float,
-                 offer_id: str | None = None) -> CloudOffer:
+def choose_offer(
+    catalog: Catalog, gpu_id: str, pricing: str, per_second: bool, n_min: float, offer_id: str | None = None
+) -> CloudOffer:
     """The offer a scenario uses.
 
     A typed ``offer_id`` is checked against the GPU, the billing and the term. Blank: among the offers for
@@ -46,12 +55,15 @@ def choose_offer(catalog: Catalog, gpu_id: str, pricing: str, per_second: bool, 
         if offer.gpu.lower() != gpu_id.lower():
             raise CostModelError("cloud_offer", f"offer {offer.id!r} has {offer.gpu} GPUs, not cloud_gpu {gpu_id}")
         if per_second and not offer.per_second:
-            raise CostModelError("cloud_billing", f"offer {offer.id!r} is not billed per second; choose a "
-                                 "serverless offer or always_on")
+            raise CostModelError(
+                "cloud_billing", f"offer {offer.id!r} is not billed per second; choose a serverless offer or always_on"
+            )
         if not per_second and math.isnan(offer.price_per_hour(pricing)):
             have = [t for t in PRICE_TERMS if not math.isnan(offer.price_per_hour(t))]
-            raise CostModelError("cloud_pricing", f"offer {offer.id!r} publishes no {pricing} price "
-                                 f"(it has: {', '.join(have) or 'per-second only'})")
+            raise CostModelError(
+                "cloud_pricing",
+                f"offer {offer.id!r} publishes no {pricing} price (it has: {', '.join(have) or 'per-second only'})",
+            )
         return offer
     offers = catalog.offers_for(gpu_id)
     if per_second:
@@ -61,8 +73,11 @@ def choose_offer(catalog: Catalog, gpu_id: str, pricing: str, per_second: bool, 
         cands = [o for o in offers if not math.isnan(o.price_per_hour(pricing))]
         what = pricing
     if not cands:
-        raise CostModelError("cloud_offer", f"the cloud-offer catalog has no {what} offer for {gpu_id}; choose "
-                             "another GPU, pricing or billing, or type cloud_price_per_gpu_hour")
+        raise CostModelError(
+            "cloud_offer",
+            f"the cloud-offer catalog has no {what} offer for {gpu_id}; choose "
+            "another GPU, pricing or billing, or type cloud_price_per_gpu_hour",
+        )
 
     def per_gpu_hour(o: CloudOffer) -> float:
         return (o.per_second_usd * 3600.0 if per_second else o.price_per_hour(pricing)) / o.gpus_per_instance
@@ -79,8 +94,9 @@ def server_for(catalog: Catalog, gpu_id: str, server_id: str | None = None) -> S
     if server_id is not None:
         server = catalog.server(server_id)
         if server.gpu.lower() != gpu_id.lower():
-            raise CostModelError("onprem_server", f"server {server.id!r} has {server.gpu} GPUs, not onprem_gpu "
-                                 f"{gpu_id}")
+            raise CostModelError(
+                "onprem_server", f"server {server.id!r} has {server.gpu} GPUs, not onprem_gpu {gpu_id}"
+            )
         return server
     return catalog.standard_server(gpu_id)
 
@@ -105,8 +121,15 @@ def server_terms(server: Server, gpu_price_usd: float, gpu_tdp_w: float) -> dict
     support, est_support = server.support_per_year_usd, math.isnan(server.support_per_year_usd)
     if est_support:
         support = SUPPORT_SHARE_PER_YEAR * price
-    return {"price_usd": price, "typical_kw": typical, "max_kw": max_kw, "support_per_year_usd": support,
-            "price_estimated": est_price, "power_estimated": est_power, "support_estimated": est_support}
+    return {
+        "price_usd": price,
+        "typical_kw": typical,
+        "max_kw": max_kw,
+        "support_per_year_usd": support,
+        "price_estimated": est_price,
+        "power_estimated": est_power,
+        "support_estimated": est_support,
+    }
 
 
 def packing(n_gpus, node_gpus):

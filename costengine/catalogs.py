@@ -23,13 +23,26 @@ from types import MappingProxyType
 from typing import Any
 
 from .errors import CostModelError, closest
-from .token_prices import (TokenPrice, tier_starts, token_price, token_price_table,  # noqa: F401 (re-exported)
-                           token_prices_version)
+from .token_prices import TokenPrice, tier_starts, token_price, token_price_table, token_prices_version  # noqa: F401 (re-exported)
 
 __all__ = [
-    "GPU", "OpenModel", "CloudOffer", "Server", "TokenPrice", "Catalog", "load_catalog", "HARDWARE_COLUMNS",
-    "MODEL_COLUMNS", "OFFER_COLUMNS", "SERVER_COLUMNS", "PRICE_TERMS", "INTERCONNECTS",
-    "token_price", "token_price_table", "token_prices_version", "tier_starts",
+    "GPU",
+    "OpenModel",
+    "CloudOffer",
+    "Server",
+    "TokenPrice",
+    "Catalog",
+    "load_catalog",
+    "HARDWARE_COLUMNS",
+    "MODEL_COLUMNS",
+    "OFFER_COLUMNS",
+    "SERVER_COLUMNS",
+    "PRICE_TERMS",
+    "INTERCONNECTS",
+    "token_price",
+    "token_price_table",
+    "token_prices_version",
+    "tier_starts",
 ]
 
 
@@ -69,12 +82,26 @@ class GPU:
     interconnect_source: str = ""
 
     def __post_init__(self) -> None:
-        _check_row(self, ("memory_gb", "bandwidth_tbps", "bf16_tflops", "fp8_tflops", "tdp_w", "price_usd",
-                          "cloud_price_per_hour_usd", "interconnect_gbps", "serving_efficiency"),
-                   ("spec_source", "price_source", "cloud_price_source"), optional=("fp4_tflops",))
+        _check_row(
+            self,
+            (
+                "memory_gb",
+                "bandwidth_tbps",
+                "bf16_tflops",
+                "fp8_tflops",
+                "tdp_w",
+                "price_usd",
+                "cloud_price_per_hour_usd",
+                "interconnect_gbps",
+                "serving_efficiency",
+            ),
+            ("spec_source", "price_source", "cloud_price_source"),
+            optional=("fp4_tflops",),
+        )
         if self.interconnect not in INTERCONNECTS:
-            raise CostModelError(self.id, f"interconnect must be one of {', '.join(INTERCONNECTS)} "
-                                 f"(got {self.interconnect!r})")
+            raise CostModelError(
+                self.id, f"interconnect must be one of {', '.join(INTERCONNECTS)} (got {self.interconnect!r})"
+            )
         if self.fp8_hardware not in ("yes", "no"):
             raise CostModelError(self.id, f"fp8_hardware must be yes or no (got {self.fp8_hardware!r})")
         if self.serving_efficiency > 1:
@@ -125,16 +152,31 @@ class OpenModel:
     expert_params_billion: float = 0.0
 
     def __post_init__(self) -> None:
-        _check_row(self, ("params_billion", "active_params_billion", "layers", "attention_heads", "kv_heads",
-                          "head_dim", "hidden_size", "context_length"), ("source", "license", "native_precision"))
+        _check_row(
+            self,
+            (
+                "params_billion",
+                "active_params_billion",
+                "layers",
+                "attention_heads",
+                "kv_heads",
+                "head_dim",
+                "hidden_size",
+                "context_length",
+            ),
+            ("source", "license", "native_precision"),
+        )
         if self.active_params_billion > self.params_billion:
             raise CostModelError(self.id, "active parameters exceed total parameters")
         if self.experts < 0 or self.experts_per_token < 0 or not 0 <= self.expert_params_billion < self.params_billion:
-            raise CostModelError(self.id, "experts, experts_per_token and expert_params_billion must be >= 0 "
-                                 "(expert parameters below the total)")
+            raise CostModelError(
+                self.id,
+                "experts, experts_per_token and expert_params_billion must be >= 0 (expert parameters below the total)",
+            )
         if (self.experts > 0) != (self.experts_per_token > 0) or self.experts_per_token > self.experts:
-            raise CostModelError(self.id, "a mixture of experts needs experts >= experts_per_token > 0 "
-                                 "(both 0 for a dense model)")
+            raise CostModelError(
+                self.id, "a mixture of experts needs experts >= experts_per_token > 0 (both 0 for a dense model)"
+            )
 
     @property
     def is_moe(self) -> bool:
@@ -146,8 +188,9 @@ class OpenModel:
         return 2.0 * self.layers * self.kv_heads * self.head_dim * kv_bytes
 
 
-def _check_row(row: Any, positive: tuple[str, ...], required_text: tuple[str, ...],
-               optional: tuple[str, ...] = ()) -> None:
+def _check_row(
+    row: Any, positive: tuple[str, ...], required_text: tuple[str, ...], optional: tuple[str, ...] = ()
+) -> None:
     for name in positive:
         v = getattr(row, name)
         if not (isinstance(v, (int, float)) and math.isfinite(v) and v > 0):
@@ -166,8 +209,12 @@ def _check_row(row: Any, positive: tuple[str, ...], required_text: tuple[str, ..
 
 
 #: Price terms of a cloud offer and the column holding each [USD per instance-hour].
-PRICE_TERMS: dict[str, str] = {"on_demand": "on_demand_per_hour_usd", "commit_1y": "commit_1y_per_hour_usd",
-                               "commit_3y": "commit_3y_per_hour_usd", "spot": "spot_per_hour_usd"}
+PRICE_TERMS: dict[str, str] = {
+    "on_demand": "on_demand_per_hour_usd",
+    "commit_1y": "commit_1y_per_hour_usd",
+    "commit_3y": "commit_3y_per_hour_usd",
+    "spot": "spot_per_hour_usd",
+}
 
 
 @dataclass(frozen=True)
@@ -195,9 +242,18 @@ class CloudOffer:
     notes: str = ""
 
     def __post_init__(self) -> None:
-        _check_row(self, ("gpus_per_instance",), ("provider", "instance", "gpu", "source"),
-                   optional=("on_demand_per_hour_usd", "spot_per_hour_usd", "commit_1y_per_hour_usd",
-                             "commit_3y_per_hour_usd", "per_second_usd"))
+        _check_row(
+            self,
+            ("gpus_per_instance",),
+            ("provider", "instance", "gpu", "source"),
+            optional=(
+                "on_demand_per_hour_usd",
+                "spot_per_hour_usd",
+                "commit_1y_per_hour_usd",
+                "commit_3y_per_hour_usd",
+                "per_second_usd",
+            ),
+        )
         if all(math.isnan(self.price_per_hour(t)) for t in PRICE_TERMS) and math.isnan(self.per_second_usd):
             raise CostModelError(self.id, "has no price")
 
@@ -237,12 +293,20 @@ class Server:
     notes: str = ""
 
     def __post_init__(self) -> None:
-        _check_row(self, ("gpus_per_server",), ("name", "vendor", "gpu"),
-                   optional=("price_usd", "typical_kw", "max_kw", "support_per_year_usd"))
+        _check_row(
+            self,
+            ("gpus_per_server",),
+            ("name", "vendor", "gpu"),
+            optional=("price_usd", "typical_kw", "max_kw", "support_per_year_usd"),
+        )
         if self.standard not in ("yes", "no"):
             raise CostModelError(self.id, f"standard must be yes or no (got {self.standard!r})")
-        for value, source in ((self.price_usd, "price_source"), (self.typical_kw, "power_source"),
-                              (self.max_kw, "power_source"), (self.support_per_year_usd, "support_source")):
+        for value, source in (
+            (self.price_usd, "price_source"),
+            (self.typical_kw, "power_source"),
+            (self.max_kw, "power_source"),
+            (self.support_per_year_usd, "support_source"),
+        ):
             if not math.isnan(value) and not getattr(self, source).strip():
                 raise CostModelError(self.id, f"{source} is empty for a figure it should source")
         if self.typical_kw > self.max_kw:
@@ -276,8 +340,9 @@ def _read_rows(filename: str, cls: type, columns: tuple[str, ...]) -> Mapping[st
                 if types[name] == "float" and cell == "":
                     values[name] = math.nan  # blank: the row's check says whether it may be
                 else:
-                    values[name] = int(cell) if types[name] == "int" else float(cell) if types[name] == "float" \
-                        else cell
+                    values[name] = (
+                        int(cell) if types[name] == "int" else float(cell) if types[name] == "float" else cell
+                    )
             except ValueError:
                 raise CostModelError(f"{filename} line {line}", f"{name} must be a number (got {cell!r})") from None
         row = cls(**values)
@@ -324,8 +389,11 @@ class Catalog:
                 return r
         if rows:
             return rows[0]
-        raise CostModelError(key, f"the server catalog has no server with {gpu_id} GPUs; give onprem_server, or "
-                             "onprem_gpus_per_server, onprem_capex_per_server and onprem_power_kw")
+        raise CostModelError(
+            key,
+            f"the server catalog has no server with {gpu_id} GPUs; give onprem_server, or "
+            "onprem_gpus_per_server, onprem_capex_per_server and onprem_power_kw",
+        )
 
     def gpu(self, gpu_id: str, key: str = "gpu") -> GPU:
         """The GPU with this id (case-insensitive); ``key`` names the input in the error."""
@@ -352,10 +420,12 @@ def _lookup(table: Mapping[str, Any], wanted: Any, key: str, what: str) -> Any:
 @functools.cache
 def load_catalog() -> Catalog:
     """The shipped catalogs (read once; immutable)."""
-    return Catalog(gpus=_read_rows("hardware.csv", GPU, HARDWARE_COLUMNS),
-                   models=_read_rows("models.csv", OpenModel, MODEL_COLUMNS),
-                   offers=_read_rows("cloud_offers.csv", CloudOffer, OFFER_COLUMNS),
-                   servers=_read_rows("servers.csv", Server, SERVER_COLUMNS))
+    return Catalog(
+        gpus=_read_rows("hardware.csv", GPU, HARDWARE_COLUMNS),
+        models=_read_rows("models.csv", OpenModel, MODEL_COLUMNS),
+        offers=_read_rows("cloud_offers.csv", CloudOffer, OFFER_COLUMNS),
+        servers=_read_rows("servers.csv", Server, SERVER_COLUMNS),
+    )
 
 
 def as_dict(row: Any) -> dict[str, Any]:

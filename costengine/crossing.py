@@ -33,8 +33,9 @@ def _per_replica_volume(opt: OptionCost, peak: np.ndarray) -> np.ndarray:
     return np.where(opt.step != 0, c, np.inf)
 
 
-def breakeven_arrays(a: OptionCost, b: OptionCost, peak: np.ndarray, max_volume: float = MAX_VOLUME,
-                     max_iterations: int = 200_000) -> np.ndarray:
+def breakeven_arrays(
+    a: OptionCost, b: OptionCost, peak: np.ndarray, max_volume: float = MAX_VOLUME, max_iterations: int = 200_000
+) -> np.ndarray:
     """Smallest R > 0 [requests/month] where the costs of ``a`` and ``b`` cross; NaN when none up to ``max_volume``.
 
     Returns 0 where the two costs are equal on the whole first segment (from the lowest volumes).
@@ -60,10 +61,10 @@ def breakeven_arrays(a: OptionCost, b: OptionCost, peak: np.ndarray, max_volume:
     VB = np.where(flip, a.variable, b.variable)
     FA = np.where(flip, fb, fa)
     FB = np.where(flip, fa, fb)
-    F_past = F - VA * FA + VB * FB              # g's constant once R is past both free volumes
+    F_past = F - VA * FA + VB * FB  # g's constant once R is past both free volumes
     V = VA - VB
-    SA = np.where(flip, sb, sa)   # the option whose replicas add to g
-    SB = np.where(flip, sa, sb)   # the option whose replicas subtract from g
+    SA = np.where(flip, sb, sa)  # the option whose replicas add to g
+    SB = np.where(flip, sa, sb)  # the option whose replicas subtract from g
     CA = np.where(flip, cb, ca)
     CB = np.where(flip, ca, cb)
     MA = np.where(flip, mb, ma)
@@ -78,7 +79,8 @@ def breakeven_arrays(a: OptionCost, b: OptionCost, peak: np.ndarray, max_volume:
     where = np.flatnonzero(live)
     if not live.all():  # (a copy of every array: only when some rows are already found)
         F, V, SA, SB, CA, CB, MA, MB, W, past_min, VA, VB, FA, FB, F_past = (
-            x[live] for x in (F, V, SA, SB, CA, CB, MA, MB, W, past_min, VA, VB, FA, FB, F_past))
+            x[live] for x in (F, V, SA, SB, CA, CB, MA, MB, W, past_min, VA, VB, FA, FB, F_past)
+        )
     same = (CA == CB) & (MA == MB) & np.isfinite(CA)
     R = np.zeros(len(where))
     na, nb = MA.copy(), MB.copy()
@@ -129,12 +131,16 @@ def breakeven_arrays(a: OptionCost, b: OptionCost, peak: np.ndarray, max_volume:
             if np.count_nonzero(alive) <= 0.75 * len(alive):  # compaction costs a copy of every array
                 where = where[alive]
                 F, V, SA, SB, CA, CB, MA, MB, W, past_min, R, na, nb, first, same, VA, VB, FA, FB, F_past = (
-                    x[alive] for x in (F, V, SA, SB, CA, CB, MA, MB, W, past_min, R, na, nb, first, same, VA, VB,
-                                       FA, FB, F_past))
+                    x[alive]
+                    for x in (F, V, SA, SB, CA, CB, MA, MB, W, past_min, R, na, nb, first, same, VA, VB, FA, FB, F_past)
+                )
                 alive = np.ones(len(where), dtype=bool)
     if len(where):
-        raise CostModelError("breakeven", f"the two costs stay within one replica's cost of each other over "
-                             f"{max_iterations:,} replica steps; the crossing cannot be located exactly")
+        raise CostModelError(
+            "breakeven",
+            f"the two costs stay within one replica's cost of each other over "
+            f"{max_iterations:,} replica steps; the crossing cannot be located exactly",
+        )
     result[result > max_volume] = np.nan
     return result
 
@@ -151,8 +157,15 @@ def linear_breakeven(fixed_a: float, per_request_a: float, fixed_b: float, per_r
     one = np.ones(1)
 
     def line(fixed: float, variable: float) -> OptionCost:
-        return OptionCost(fixed=fixed * one, variable=variable * one, step=0 * one, capacity=np.inf * one,
-                          min_units=0 * one, gpus_per_replica=0 * one, seconds_per_request=np.nan * one)
+        return OptionCost(
+            fixed=fixed * one,
+            variable=variable * one,
+            step=0 * one,
+            capacity=np.inf * one,
+            min_units=0 * one,
+            gpus_per_replica=0 * one,
+            seconds_per_request=np.nan * one,
+        )
 
     r = float(breakeven_arrays(line(fixed_a, per_request_a), line(fixed_b, per_request_b), one, MAX_VOLUME)[0])
     return None if np.isnan(r) else r

@@ -19,18 +19,45 @@ from .catalogs import Catalog, load_catalog
 from .crossing import MAX_VOLUME, breakeven_arrays
 from .errors import CostModelError
 from .hybrid_split import hourly_split, hybrid_arrays
-from .profiles import profile_weights
 from .plan import OPTIONS, Plan, cost_at, replicas_at, units_at
+from .profiles import profile_weights
 from .resolve import resolve
 from .rules import check_column
 from .scenario import SCENARIO_KEYS, Scenario
 
-__all__ = ["OPTIONS", "TEXT_KEYS", "plan_for", "monthly_cost", "cost_per_request", "breakeven", "cheapest",
-           "compare", "curve", "sweep", "hybrid", "check_option", "scenario_columns", "PAIRS"]
+__all__ = [
+    "OPTIONS",
+    "TEXT_KEYS",
+    "plan_for",
+    "monthly_cost",
+    "cost_per_request",
+    "breakeven",
+    "cheapest",
+    "compare",
+    "curve",
+    "sweep",
+    "hybrid",
+    "check_option",
+    "scenario_columns",
+    "PAIRS",
+]
 
 #: Keys whose values are text.
-TEXT_KEYS: frozenset[str] = frozenset({"currency", "api_model", "model", "precision", "cloud_billing", "cloud_gpu",
-                                       "onprem_gpu", "cloud_offer", "cloud_pricing", "onprem_server", "load_profile"})
+TEXT_KEYS: frozenset[str] = frozenset(
+    {
+        "currency",
+        "api_model",
+        "model",
+        "precision",
+        "cloud_billing",
+        "cloud_gpu",
+        "onprem_gpu",
+        "cloud_offer",
+        "cloud_pricing",
+        "onprem_server",
+        "load_profile",
+    }
+)
 #: The option pairs of the break-even columns, in order.
 PAIRS: tuple[tuple[str, str], ...] = (("api", "cloud"), ("api", "onprem"), ("cloud", "onprem"))
 
@@ -84,8 +111,9 @@ def _volume(s: Scenario, requests_per_month: float | None) -> float:
     return r
 
 
-def monthly_cost(s: Scenario | dict, option: str, requests_per_month: float | None = None,
-                 catalog: Catalog | None = None) -> float:
+def monthly_cost(
+    s: Scenario | dict, option: str, requests_per_month: float | None = None, catalog: Catalog | None = None
+) -> float:
     """Monthly cost [money/month] of ``option`` at the scenario's volume (or ``requests_per_month``).
 
     Notes
@@ -105,8 +133,9 @@ def monthly_cost(s: Scenario | dict, option: str, requests_per_month: float | No
     return float(cost_at(plan.options[opt], plan.peak, _volume(s, requests_per_month))[0])
 
 
-def cost_per_request(s: Scenario | dict, option: str, requests_per_month: float | None = None,
-                     catalog: Catalog | None = None) -> float:
+def cost_per_request(
+    s: Scenario | dict, option: str, requests_per_month: float | None = None, catalog: Catalog | None = None
+) -> float:
     """Cost per request [money/request] = monthly cost / R (NaN at R = 0)."""
     s = Scenario.parse(s)
     r = _volume(s, requests_per_month)
@@ -146,8 +175,9 @@ def cheapest(s: Scenario | dict, requests_per_month: float | None = None, catalo
     return str(_cheapest_names(_costs(plan, _volume(s, requests_per_month)))[0])
 
 
-def compare(s: Scenario | dict, requests_per_month: float | None = None,
-            catalog: Catalog | None = None) -> pd.DataFrame:
+def compare(
+    s: Scenario | dict, requests_per_month: float | None = None, catalog: Catalog | None = None
+) -> pd.DataFrame:
     """One row per option (index ``option``) with columns:
 
     ``monthly_cost`` [money/month], ``cost_per_request`` [money], ``cost_per_mtok`` [money/MTok of
@@ -169,19 +199,29 @@ def compare(s: Scenario | dict, requests_per_month: float | None = None,
         gpus = units * float(opt.gpus_per_unit[0]) if np.isfinite(opt.capacity[0]) else reps * g
         busy = r * float(opt.seconds_per_request[0]) * g / (float(plan.hours[0]) * 3600.0)
         mtok = r * float(plan.tokens[0]) / 1e6
-        rows.append({"option": name, "monthly_cost": cost,
-                     "cost_per_request": cost / r if r > 0 else np.nan,
-                     "cost_per_mtok": cost / mtok if mtok > 0 else np.nan,
-                     "gpus": gpus, "replicas": reps,
-                     "utilization": busy / gpus if gpus > 0 else np.nan,
-                     "gpus_per_replica": g if name != "api" else np.nan, "units": units,
-                     "batch": float(opt.batch[0]), "ttft_s": float(opt.ttft_s[0]),
-                     "tpot_ms": float(opt.tpot_s[0]) * 1000.0, "offer": str(opt.source[0])})
+        rows.append(
+            {
+                "option": name,
+                "monthly_cost": cost,
+                "cost_per_request": cost / r if r > 0 else np.nan,
+                "cost_per_mtok": cost / mtok if mtok > 0 else np.nan,
+                "gpus": gpus,
+                "replicas": reps,
+                "utilization": busy / gpus if gpus > 0 else np.nan,
+                "gpus_per_replica": g if name != "api" else np.nan,
+                "units": units,
+                "batch": float(opt.batch[0]),
+                "ttft_s": float(opt.ttft_s[0]),
+                "tpot_ms": float(opt.tpot_s[0]) * 1000.0,
+                "offer": str(opt.source[0]),
+            }
+        )
     return pd.DataFrame(rows).set_index("option")
 
 
-def curve(s: Scenario | dict, start: float = 1e3, stop: float = 1e8, points: int = 50,
-          catalog: Catalog | None = None) -> pd.DataFrame:
+def curve(
+    s: Scenario | dict, start: float = 1e3, stop: float = 1e8, points: int = 50, catalog: Catalog | None = None
+) -> pd.DataFrame:
     """Monthly cost of each option at ``points`` log-spaced volumes from ``start`` to ``stop``.
 
     Columns: ``requests_per_month``, ``api``, ``cloud``, ``onprem`` [money/month].
@@ -202,6 +242,7 @@ def curve(s: Scenario | dict, start: float = 1e3, stop: float = 1e8, points: int
 
 # --- sweep ----------------------------------------------------------------------------------------
 
+
 def _sweep_columns(df: pd.DataFrame) -> dict[str, np.ndarray]:
     """Validate a DataFrame of scenarios column by column (vectorised) into resolution columns."""
     unknown = [c for c in df.columns if str(c).strip().lower() not in SCENARIO_KEYS and str(c) != "name"]
@@ -215,8 +256,11 @@ def _sweep_columns(df: pd.DataFrame) -> dict[str, np.ndarray]:
         series = df[key] if key in df.columns else None
         if key in TEXT_KEYS:
             blank = "" if default is None else default
-            cols[key] = (pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=[blank])
-                         if series is None else _check_text(key, series, blank))
+            cols[key] = (
+                pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=[blank])
+                if series is None
+                else _check_text(key, series, blank)
+            )
             continue
         if key in TARGET_KEYS and series is not None and not pd.api.types.is_numeric_dtype(series):  # "none": 0
             text = series.astype(str).str.strip().str.lower()
@@ -239,8 +283,9 @@ def _sweep_columns(df: pd.DataFrame) -> dict[str, np.ndarray]:
         from .profiles import peak_to_average_of
 
         typed = ~pd.isna(df["load_profile"]).to_numpy() & (df["load_profile"].astype(str).str.strip() != "").to_numpy()
-        no_peak = (pd.isna(df["peak_to_average"]).to_numpy() if "peak_to_average" in df.columns
-                   else np.ones(n, dtype=bool))
+        no_peak = (
+            pd.isna(df["peak_to_average"]).to_numpy() if "peak_to_average" in df.columns else np.ones(n, dtype=bool)
+        )
         rows = np.flatnonzero(typed & no_peak)
         if len(rows):
             lp = cols["load_profile"]
@@ -292,8 +337,14 @@ def sweep(df: pd.DataFrame, catalog: Catalog | None = None, hybrid: bool = False
     out = df.copy(deep=False)  # copy-on-write: the new columns never reach the caller's frame
     hybrid_cols = [f"hybrid_{o}_{k}" for o in ("cloud", "onprem") for k in ("monthly_cost", "replicas", "share")]
     if len(df) == 0:
-        for col in ("api_monthly_cost", "cloud_monthly_cost", "onprem_monthly_cost", "cheapest",
-                    *(f"breakeven_{a}_{b}" for a, b in PAIRS), *(hybrid_cols if hybrid else ())):
+        for col in (
+            "api_monthly_cost",
+            "cloud_monthly_cost",
+            "onprem_monthly_cost",
+            "cheapest",
+            *(f"breakeven_{a}_{b}" for a, b in PAIRS),
+            *(hybrid_cols if hybrid else ()),
+        ):
             out[col] = pd.Series(dtype=object if col == "cheapest" else float)
         return out
     cols = _sweep_columns(df)
@@ -336,8 +387,13 @@ def _evaluate(cols: dict[str, Any], catalog: Catalog, lo: int, hi: int, hybrid: 
         shares = _profile_shares(part["load_profile"])
         for o in ("cloud", "onprem"):
             h = hybrid_arrays(plan, o, shares)
-            extra.update({f"hybrid_{o}_monthly_cost": h["monthly_cost"], f"hybrid_{o}_replicas": h["replicas"],
-                          f"hybrid_{o}_share": h["self_hosted_share"]})
+            extra.update(
+                {
+                    f"hybrid_{o}_monthly_cost": h["monthly_cost"],
+                    f"hybrid_{o}_replicas": h["replicas"],
+                    f"hybrid_{o}_share": h["self_hosted_share"],
+                }
+            )
     return costs, crossings, extra
 
 
@@ -351,8 +407,12 @@ def _profile_shares(profiles) -> np.ndarray:
     return table[codes]
 
 
-def hybrid(s: Scenario | dict, option: str | None = None, requests_per_month: float | None = None,
-           catalog: Catalog | None = None) -> dict[str, Any]:
+def hybrid(
+    s: Scenario | dict,
+    option: str | None = None,
+    requests_per_month: float | None = None,
+    catalog: Catalog | None = None,
+) -> dict[str, Any]:
     """Self-host the base load, send the overflow to the API (:mod:`costengine.hybrid_split`).
 
     ``option`` is cloud or onprem; None = the one whose hybrid is cheaper. Returns ``option``, ``replicas``

@@ -20,8 +20,15 @@ import numpy as np
 
 from .errors import CostModelError
 
-__all__ = ["finetune_memory_gb", "finetune_cost", "tokens_from_words",
-           "finetune_breakeven_words_per_day", "TOKENS_PER_WORD", "LORA_FRACTION", "OPTIMIZER_FACTOR"]
+__all__ = [
+    "finetune_memory_gb",
+    "finetune_cost",
+    "tokens_from_words",
+    "finetune_breakeven_words_per_day",
+    "TOKENS_PER_WORD",
+    "LORA_FRACTION",
+    "OPTIMIZER_FACTOR",
+]
 
 #: A common rule of thumb for English text (the worked example docs/model.md#seed-004 uses 2).
 TOKENS_PER_WORD = 1.33
@@ -42,8 +49,9 @@ def _check(name: str, value, low: float = 0.0, high: float | None = None, strict
         raise CostModelError(name, f"must be <= {high:g} (got {value!r})")
 
 
-def finetune_memory_gb(params_billion, trainable_fraction=LORA_FRACTION, bytes_per_param=2.0,
-                       optimizer_factor=OPTIMIZER_FACTOR):
+def finetune_memory_gb(
+    params_billion, trainable_fraction=LORA_FRACTION, bytes_per_param=2.0, optimizer_factor=OPTIMIZER_FACTOR
+):
     """Memory to fine-tune with LoRA / QLoRA [GB].
 
     Notes
@@ -94,8 +102,7 @@ def tokens_from_words(words, tokens_per_word=TOKENS_PER_WORD):
     return np.multiply(words, tokens_per_word) * 1.0
 
 
-def finetune_breakeven_words_per_day(self_hosted_cost_per_day, api_price_per_mtok,
-                                     tokens_per_word=TOKENS_PER_WORD):
+def finetune_breakeven_words_per_day(self_hosted_cost_per_day, api_price_per_mtok, tokens_per_word=TOKENS_PER_WORD):
     """Words of training data per day at which API fine-tuning costs as much as self-hosted [words/day].
 
     Notes

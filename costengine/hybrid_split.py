@@ -79,8 +79,12 @@ def hybrid_arrays(plan: Plan, option: str, shares: np.ndarray, requests=None) ->
     got = served(n, r, shares, c)
     overflow = r[:, None] - got
     overflow = np.where(overflow > 1e-9 * r[:, None], overflow, 0.0)  # float noise of the hourly sum is no traffic
-    cost = (o.fixed[:, None] + o.step[:, None] * k + np.where(overflow > 0, api.fixed[:, None], 0.0)
-            + api.variable[:, None] * overflow)
+    cost = (
+        o.fixed[:, None]
+        + o.step[:, None] * k
+        + np.where(overflow > 0, api.fixed[:, None], 0.0)
+        + api.variable[:, None] * overflow
+    )
     best = np.argmin(cost, axis=1)
     col = np.arange(rows)
     best_cost = cost[col, best]
@@ -93,8 +97,14 @@ def hybrid_arrays(plan: Plan, option: str, shares: np.ndarray, requests=None) ->
     replicas = np.choose(choice, [np.zeros(rows), best_n, pure_replicas])
     units = np.choose(choice, [np.zeros(rows), k[col, best], units_at(o, plan.peak, r)])
     share = np.choose(choice, [np.zeros(rows), best_share, np.ones(rows)])
-    return {"replicas": replicas, "units": units, "self_hosted_share": share, "monthly_cost": monthly,
-            "api_only": api_only, "self_hosted_only": pure}
+    return {
+        "replicas": replicas,
+        "units": units,
+        "self_hosted_share": share,
+        "monthly_cost": monthly,
+        "api_only": api_only,
+        "self_hosted_only": pure,
+    }
 
 
 def hourly_split(requests: float, shares: np.ndarray, replicas: float, replica_capacity: float) -> dict[str, Any]:

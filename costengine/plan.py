@@ -44,11 +44,11 @@ class OptionCost:
     """Coefficients of one option's monthly cost, one array element per scenario (see module doc),
     and the serving layout behind them (NaN or empty where the option has none)."""
 
-    fixed: np.ndarray             # [money/month]
-    variable: np.ndarray          # [money/request]
-    step: np.ndarray              # [money/month/unit]
-    capacity: np.ndarray          # [requests/month/unit], at target utilisation
-    min_units: np.ndarray         # [count]
+    fixed: np.ndarray  # [money/month]
+    variable: np.ndarray  # [money/request]
+    step: np.ndarray  # [money/month/unit]
+    capacity: np.ndarray  # [requests/month/unit], at target utilisation
+    min_units: np.ndarray  # [count]
     gpus_per_replica: np.ndarray  # [count]
     seconds_per_request: np.ndarray  # [replica-s/request]
     free_volume: np.ndarray = None  # [requests/month] served before ``variable`` applies (warm replicas)
@@ -57,21 +57,31 @@ class OptionCost:
     replicas_per_unit: np.ndarray = None  # [count]
     nodes_per_unit: np.ndarray = None  # instances or servers in one unit [count]
     gpus_per_unit: np.ndarray = None  # GPUs paid per unit [count]
-    tp: np.ndarray = None         # tensor-parallel size [count]
-    pp: np.ndarray = None         # pipeline stages [count]
-    batch: np.ndarray = None      # planned batch [sequences]
-    ttft_s: np.ndarray = None     # [s]
-    tpot_s: np.ndarray = None     # [s/token]
-    source: np.ndarray = None     # offer or server id (object array; "" when priced from typed inputs)
+    tp: np.ndarray = None  # tensor-parallel size [count]
+    pp: np.ndarray = None  # pipeline stages [count]
+    batch: np.ndarray = None  # planned batch [sequences]
+    ttft_s: np.ndarray = None  # [s]
+    tpot_s: np.ndarray = None  # [s/token]
+    source: np.ndarray = None  # offer or server id (object array; "" when priced from typed inputs)
     estimated: np.ndarray = None  # text naming catalog figures that are estimates ("" when none)
 
     def __post_init__(self) -> None:
         n = np.shape(self.fixed)
-        defaults = {"free_volume": np.zeros(n), "replica_capacity": self.capacity, "min_replicas": self.min_units,
-                    "replicas_per_unit": np.ones(n), "nodes_per_unit": np.ones(n),
-                    "gpus_per_unit": self.gpus_per_replica, "tp": _nan_like(self.fixed), "pp": _nan_like(self.fixed),
-                    "batch": _nan_like(self.fixed), "ttft_s": _nan_like(self.fixed), "tpot_s": _nan_like(self.fixed),
-                    "source": np.full(n, "", dtype=object), "estimated": np.full(n, "", dtype=object)}
+        defaults = {
+            "free_volume": np.zeros(n),
+            "replica_capacity": self.capacity,
+            "min_replicas": self.min_units,
+            "replicas_per_unit": np.ones(n),
+            "nodes_per_unit": np.ones(n),
+            "gpus_per_unit": self.gpus_per_replica,
+            "tp": _nan_like(self.fixed),
+            "pp": _nan_like(self.fixed),
+            "batch": _nan_like(self.fixed),
+            "ttft_s": _nan_like(self.fixed),
+            "tpot_s": _nan_like(self.fixed),
+            "source": np.full(n, "", dtype=object),
+            "estimated": np.full(n, "", dtype=object),
+        }
         for name, value in defaults.items():
             if getattr(self, name) is None:
                 object.__setattr__(self, name, value)
@@ -81,10 +91,10 @@ class OptionCost:
 class Plan:
     """Resolved scenarios: volume, tokens and the coefficients of each option."""
 
-    requests: np.ndarray        # [requests/month]
-    tokens: np.ndarray          # p + o [tokens/request]
-    peak: np.ndarray            # peak-to-average [ratio]
-    hours: np.ndarray           # [h/month]
+    requests: np.ndarray  # [requests/month]
+    tokens: np.ndarray  # p + o [tokens/request]
+    peak: np.ndarray  # peak-to-average [ratio]
+    hours: np.ndarray  # [h/month]
     options: Mapping[str, OptionCost]
 
     def __len__(self) -> int:

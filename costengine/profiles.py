@@ -17,8 +17,15 @@ from typing import Any
 from .catalogs import _check_row, _lookup, _read_rows
 from .errors import CostModelError
 
-__all__ = ["LoadProfile", "PROFILE_COLUMNS", "DEFAULT_PROFILE", "load_profiles", "profile_weights",
-           "parse_profile", "peak_to_average_of"]
+__all__ = [
+    "LoadProfile",
+    "PROFILE_COLUMNS",
+    "DEFAULT_PROFILE",
+    "load_profiles",
+    "profile_weights",
+    "parse_profile",
+    "peak_to_average_of",
+]
 
 #: The default profile id: Azure's 2024 conversation trace (a global chat service).
 DEFAULT_PROFILE = "azure-2024-conversation"

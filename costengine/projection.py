@@ -57,9 +57,20 @@ from .plan import OptionCost, Plan, cost_at, replicas_at, units_at
 from .profiles import profile_weights
 from .scenario import Scenario
 
-__all__ = ["VIEWS", "HYBRIDS", "PROJECTION_OPTIONS", "PROJECTION_UNITS", "projection", "payback_month",
-           "payback_month_of", "npv", "decision_summary", "monthly_discount_rate", "onprem_cash_terms",
-           "check_projection_option"]
+__all__ = [
+    "VIEWS",
+    "HYBRIDS",
+    "PROJECTION_OPTIONS",
+    "PROJECTION_UNITS",
+    "projection",
+    "payback_month",
+    "payback_month_of",
+    "npv",
+    "decision_summary",
+    "monthly_discount_rate",
+    "onprem_cash_terms",
+    "check_projection_option",
+]
 
 #: The two views of on-premises cost (see the module docstring).
 VIEWS: tuple[str, ...] = ("cash", "amortised")
@@ -73,19 +84,33 @@ PROJECTION_OPTIONS: tuple[str, ...] = (*OPTIONS, *HYBRIDS)
 PROJECTION_UNITS: dict[str, str] = {
     "month": "month number, 1 = first month",
     "requests": "requests/month",
-    "api": "money/month", "cloud": "money/month", "onprem": "money/month (amortised view)",
-    "cloud_replicas": "count", "onprem_servers": "count (installed)", "onprem_servers_added": "count",
-    "onprem_capex": "money/month (cash view)", "onprem_running": "money/month (cash view)",
+    "api": "money/month",
+    "cloud": "money/month",
+    "onprem": "money/month (amortised view)",
+    "cloud_replicas": "count",
+    "onprem_servers": "count (installed)",
+    "onprem_servers_added": "count",
+    "onprem_capex": "money/month (cash view)",
+    "onprem_running": "money/month (cash view)",
     "onprem_cash": "money/month (cash view)",
-    "cumulative_api": "money", "cumulative_cloud": "money", "cumulative_onprem": "money (amortised view)",
+    "cumulative_api": "money",
+    "cumulative_cloud": "money",
+    "cumulative_onprem": "money (amortised view)",
     "cumulative_onprem_cash": "money (cash view)",
     "discount_factor": "ratio, 1 / (1 + i)^month",
-    "hybrid_cloud": "money/month", "hybrid_cloud_replicas": "count", "hybrid_cloud_share": "share of requests",
-    "hybrid_onprem": "money/month (amortised view)", "hybrid_onprem_servers": "count (installed)",
-    "hybrid_onprem_servers_added": "count", "hybrid_onprem_share": "share of requests",
-    "hybrid_onprem_capex": "money/month (cash view)", "hybrid_onprem_running": "money/month (cash view)",
-    "hybrid_onprem_cash": "money/month (cash view)", "cumulative_hybrid_cloud": "money",
-    "cumulative_hybrid_onprem": "money (amortised view)", "cumulative_hybrid_onprem_cash": "money (cash view)",
+    "hybrid_cloud": "money/month",
+    "hybrid_cloud_replicas": "count",
+    "hybrid_cloud_share": "share of requests",
+    "hybrid_onprem": "money/month (amortised view)",
+    "hybrid_onprem_servers": "count (installed)",
+    "hybrid_onprem_servers_added": "count",
+    "hybrid_onprem_share": "share of requests",
+    "hybrid_onprem_capex": "money/month (cash view)",
+    "hybrid_onprem_running": "money/month (cash view)",
+    "hybrid_onprem_cash": "money/month (cash view)",
+    "cumulative_hybrid_cloud": "money",
+    "cumulative_hybrid_onprem": "money (amortised view)",
+    "cumulative_hybrid_onprem_cash": "money (cash view)",
 }
 
 
@@ -166,9 +191,12 @@ def projection(s: Scenario | dict, catalog: Catalog | None = None) -> pd.DataFra
     with np.errstate(over="ignore"):
         requests = s.requests_per_month * (1.0 + s.growth_rate_monthly) ** (months - 1)
     if not np.isfinite(requests[-1]):
-        raise CostModelError("growth_rate_monthly", f"makes the volume overflow within {s.horizon_months} months "
-                             f"({s.requests_per_month:g} x (1 + {s.growth_rate_monthly:g})^{s.horizon_months - 1}); "
-                             "lower it or shorten horizon_months")
+        raise CostModelError(
+            "growth_rate_monthly",
+            f"makes the volume overflow within {s.horizon_months} months "
+            f"({s.requests_per_month:g} x (1 + {s.growth_rate_monthly:g})^{s.horizon_months - 1}); "
+            "lower it or shorten horizon_months",
+        )
     out: dict[str, np.ndarray] = {"month": months, "requests": requests}
     for name in OPTIONS:
         if name != "onprem":
@@ -199,14 +227,18 @@ def projection(s: Scenario | dict, catalog: Catalog | None = None) -> pd.DataFra
 def _monthly_plan(plan: Plan, months: int) -> Plan:
     """The one-scenario ``plan`` repeated once per month (every coefficient the same)."""
     idx = np.zeros(months, dtype=int)
-    opts = {name: OptionCost(**{f.name: getattr(o, f.name)[idx] for f in dataclasses.fields(o)})
-            for name, o in plan.options.items()}
-    return Plan(requests=plan.requests[idx], tokens=plan.tokens[idx], peak=plan.peak[idx], hours=plan.hours[idx],
-                options=opts)
+    opts = {
+        name: OptionCost(**{f.name: getattr(o, f.name)[idx] for f in dataclasses.fields(o)})
+        for name, o in plan.options.items()
+    }
+    return Plan(
+        requests=plan.requests[idx], tokens=plan.tokens[idx], peak=plan.peak[idx], hours=plan.hours[idx], options=opts
+    )
 
 
-def _hybrid_columns(plan: Plan, load_profile: str | None, requests: np.ndarray, capex: float,
-                    running: float) -> dict[str, np.ndarray]:
+def _hybrid_columns(
+    plan: Plan, load_profile: str | None, requests: np.ndarray, capex: float, running: float
+) -> dict[str, np.ndarray]:
     """The hybrid columns of :func:`projection` (see the module docstring for the rules)."""
     months = len(requests)
     mplan = _monthly_plan(plan, months)
@@ -223,8 +255,9 @@ def _hybrid_columns(plan: Plan, load_profile: str | None, requests: np.ndarray, 
     got = served((units * onp.replicas_per_unit)[:, None], requests, shares, onp.replica_capacity)[:, 0]
     overflow = requests - got
     overflow = np.where(overflow > 1e-9 * requests, overflow, 0.0)
-    api_part = np.where(covers, onp.variable * requests, np.where(overflow > 0, api.fixed, 0.0)
-                        + api.variable * overflow)
+    api_part = np.where(
+        covers, onp.variable * requests, np.where(overflow > 0, api.fixed, 0.0) + api.variable * overflow
+    )
     amortised = np.where(kept, onp.fixed + onp.step * units + api_part, ho["monthly_cost"])
     share = np.where(covers, 1.0, np.where(requests > 0, got / np.where(requests > 0, requests, 1.0), 0.0))
     installed = units * onp.nodes_per_unit
@@ -245,7 +278,7 @@ def check_projection_option(option, key: str = "option") -> str:
     """The option name: api, cloud, onprem (:func:`costengine.engine.check_option`), hybrid_cloud or
     hybrid_onprem ("hybrid-cloud", "Hybrid onprem" too); raises naming ``key``."""
     if isinstance(option, str) and option.strip().lower().startswith("hybrid"):
-        rest = option.strip().lower()[len("hybrid"):].strip(" _-")
+        rest = option.strip().lower()[len("hybrid") :].strip(" _-")
         try:
             name = check_option(rest, key)
         except CostModelError:
@@ -281,8 +314,9 @@ def payback_month_of(cumulative: Sequence[float], versus: Sequence[float]) -> in
     return int(hit[0]) + 1 if len(hit) else None
 
 
-def payback_month(s: Scenario | dict, option: str, versus: str = "api", view: str = "cash",
-                  catalog: Catalog | None = None) -> int | None:
+def payback_month(
+    s: Scenario | dict, option: str, versus: str = "api", view: str = "cash", catalog: Catalog | None = None
+) -> int | None:
     """First month in which ``option``'s cumulative cost is at most ``versus``'s; None if none within the horizon.
 
     Parameters

@@ -16,7 +16,10 @@ import numpy as np
 from . import billing
 from .catalogs import Catalog, tier_starts, token_price
 from .errors import CostModelError
-from .lookup import Columns, blank as _blank, combined as _combined, factorize, lookup as _lookup
+from .lookup import Columns, factorize
+from .lookup import blank as _blank
+from .lookup import combined as _combined
+from .lookup import lookup as _lookup
 from .lookup import where as _where
 from .plan import OptionCost, Plan, capital_per_month
 from .selfhosted import SharedLayout, derive, fewest_gpus, row_replica, same_layout
@@ -41,9 +44,13 @@ def resolve(cols: Columns, catalog: Catalog, rows: np.ndarray | None = None) -> 
     model = row_replica(f, catalog, rows)
     cloud, shared = resolve_cloud(f, catalog, rows, model)
     onprem = resolve_onprem(f, catalog, rows, model, shared)
-    return Plan(requests=f["requests_per_month"], tokens=f["prompt_tokens"] + f["output_tokens"],
-                peak=f["peak_to_average"], hours=f["hours_per_month"],
-                options={"api": api, "cloud": cloud, "onprem": onprem})
+    return Plan(
+        requests=f["requests_per_month"],
+        tokens=f["prompt_tokens"] + f["output_tokens"],
+        peak=f["peak_to_average"],
+        hours=f["hours_per_month"],
+        options={"api": api, "cloud": cloud, "onprem": onprem},
+    )
 
 
 def resolve_api(f: Columns, rows: np.ndarray | None = None) -> OptionCost:
@@ -51,8 +58,10 @@ def resolve_api(f: Columns, rows: np.ndarray | None = None) -> OptionCost:
     n = len(f["requests_per_month"])
     usd = f["usd_to_currency"]
     p, o = f["prompt_tokens"], f["output_tokens"]
-    pin, pout, pcache = (f[k].copy() for k in ("api_input_price_per_mtok", "api_output_price_per_mtok",
-                                                "api_cached_input_price_per_mtok"))
+    pin, pout, pcache = (
+        f[k].copy()
+        for k in ("api_input_price_per_mtok", "api_output_price_per_mtok", "api_cached_input_price_per_mtok")
+    )
     need = _blank(pin) | _blank(pout) | _blank(pcache)
     if need.any():
         catalog_prices = _token_prices(f["api_model"], p, need, rows)
@@ -61,13 +70,22 @@ def resolve_api(f: Columns, rows: np.ndarray | None = None) -> OptionCost:
     c, b, d = f["api_cached_input_share"], f["api_batch_share"], f["api_batch_discount"]
     api_per_request = (p * ((1 - c) * pin + c * pcache) + o * pout) / 1e6 * (1 - b * d)
     inf = np.full(n, np.inf)
-    return OptionCost(fixed=f["api_monthly_fixed"], variable=api_per_request, step=np.zeros(n), capacity=inf,
-                      min_units=np.zeros(n), gpus_per_replica=np.zeros(n), seconds_per_request=np.full(n, np.nan),
-                      replica_capacity=inf, min_replicas=np.zeros(n))
+    return OptionCost(
+        fixed=f["api_monthly_fixed"],
+        variable=api_per_request,
+        step=np.zeros(n),
+        capacity=inf,
+        min_units=np.zeros(n),
+        gpus_per_replica=np.zeros(n),
+        seconds_per_request=np.full(n, np.nan),
+        replica_capacity=inf,
+        min_replicas=np.zeros(n),
+    )
 
 
-def resolve_cloud(f: Columns, catalog: Catalog, rows: np.ndarray | None = None, model: Replica | None = None
-                  ) -> tuple[OptionCost, SharedLayout]:
+def resolve_cloud(
+    f: Columns, catalog: Catalog, rows: np.ndarray | None = None, model: Replica | None = None
+) -> tuple[OptionCost, SharedLayout]:
     """The cloud option, and its layouts with what they were derived from (for the on-premises rows that share
     them). ``model``: the rows' replica (:func:`costengine.selfhosted.row_replica`), built here when None."""
     model = row_replica(f, catalog, rows) if model is None else model
@@ -98,20 +116,32 @@ def resolve_cloud(f: Columns, catalog: Catalog, rows: np.ndarray | None = None, 
     spot = offer_rows & (pricing == "spot")
     bad = np.flatnonzero(per_second & (pricing != "on_demand"))
     if len(bad):
-        raise CostModelError("cloud_pricing", f"per-second (serverless) billing has no {pricing[bad[0]]} term: use "
-                             f"on_demand{_where(rows, bad[0])}")
+        raise CostModelError(
+            "cloud_pricing",
+            f"per-second (serverless) billing has no {pricing[bad[0]]} term: use on_demand{_where(rows, bad[0])}",
+        )
     lay = derive(f, model, hw, node, typed_n, "cloud", "cloud_gpus_per_replica", rows)
     g, s = lay.gpus, lay.seconds_per_request
     # --- prices ---------------------------------------------------------------------------------------
     term_price = np.full(n, np.nan)
     for term in ("on_demand", "commit_1y", "commit_3y", "spot"):
-        col = offers.attr({"on_demand": "on_demand_per_hour_usd", "commit_1y": "commit_1y_per_hour_usd",
-                           "commit_3y": "commit_3y_per_hour_usd", "spot": "spot_per_hour_usd"}[term])
+        col = offers.attr(
+            {
+                "on_demand": "on_demand_per_hour_usd",
+                "commit_1y": "commit_1y_per_hour_usd",
+                "commit_3y": "commit_3y_per_hour_usd",
+                "spot": "spot_per_hour_usd",
+            }[term]
+        )
         np.copyto(term_price, col, where=pricing == term)
     usd = f["usd_to_currency"]
-    per_gpu_hour = np.where(price_typed, f["cloud_price_per_gpu_hour"],
-                            np.where(per_second, offers.attr("per_second_usd") * 3600.0, term_price) * usd
-                            / offers.attr("gpus_per_instance"))
+    per_gpu_hour = np.where(
+        price_typed,
+        f["cloud_price_per_gpu_hour"],
+        np.where(per_second, offers.attr("per_second_usd") * 3600.0, term_price)
+        * usd
+        / offers.attr("gpus_per_instance"),
+    )
     replica_cap = hours * 3600.0 / s * util / np.where(spot, 1.0 + f["cloud_spot_spare"], 1.0)
     per_unit, nodes = billing.packing(g, node)
     per_unit = np.where(price_typed | per_second, 1.0, per_unit)
@@ -125,24 +155,47 @@ def resolve_cloud(f: Columns, catalog: Catalog, rows: np.ndarray | None = None, 
         variable=np.where(per_second, s * g * per_gpu_hour / 3600.0, 0.0),
         step=np.where(per_second, 0.0, gpus_per_unit * per_gpu_hour * hours),
         capacity=np.where(per_second, np.inf, replica_cap * per_unit),
-        min_units=np.where(per_second, 0.0, np.ceil(m_rep / per_unit)), gpus_per_replica=g, seconds_per_request=s,
-        free_volume=np.where(per_second, m_rep * replica_cap, 0.0), replica_capacity=replica_cap, min_replicas=m_rep,
-        replicas_per_unit=per_unit, nodes_per_unit=nodes, gpus_per_unit=gpus_per_unit, tp=lay.tp, pp=lay.pp,
-        batch=lay.batch, ttft_s=lay.ttft_s, tpot_s=lay.tpot_s, source=source), SharedLayout(hw, node, typed_n, lay)
+        min_units=np.where(per_second, 0.0, np.ceil(m_rep / per_unit)),
+        gpus_per_replica=g,
+        seconds_per_request=s,
+        free_volume=np.where(per_second, m_rep * replica_cap, 0.0),
+        replica_capacity=replica_cap,
+        min_replicas=m_rep,
+        replicas_per_unit=per_unit,
+        nodes_per_unit=nodes,
+        gpus_per_unit=gpus_per_unit,
+        tp=lay.tp,
+        pp=lay.pp,
+        batch=lay.batch,
+        ttft_s=lay.ttft_s,
+        tpot_s=lay.tpot_s,
+        source=source,
+    ), SharedLayout(hw, node, typed_n, lay)
 
 
-def resolve_onprem(f: Columns, catalog: Catalog, rows: np.ndarray | None = None, model: Replica | None = None,
-                   shared: SharedLayout | None = None) -> OptionCost:
+def resolve_onprem(
+    f: Columns,
+    catalog: Catalog,
+    rows: np.ndarray | None = None,
+    model: Replica | None = None,
+    shared: SharedLayout | None = None,
+) -> OptionCost:
     """The on-premises option; ``shared``: another stage's layouts, taken by the rows with the same inputs.
     ``model``: the rows' replica (:func:`costengine.selfhosted.row_replica`), built here when None."""
     model = row_replica(f, catalog, rows) if model is None else model
     staff = billing.staff_monthly(f["staff_monthly"], f["onprem_staff_fte"], f["staff_cost_per_fte_year"])
     n = len(staff)
     hours, util, usd = f["hours_per_month"], f["target_utilization"], f["usd_to_currency"]
-    typed = {k: ~_blank(f[k]) for k in ("onprem_gpus_per_server", "onprem_capex_per_server", "onprem_power_kw",
-                                         "onprem_maintenance_monthly")}
-    need_server = ~(typed["onprem_gpus_per_server"] & typed["onprem_capex_per_server"] & typed["onprem_power_kw"]
-                    & typed["onprem_maintenance_monthly"])
+    typed = {
+        k: ~_blank(f[k])
+        for k in ("onprem_gpus_per_server", "onprem_capex_per_server", "onprem_power_kw", "onprem_maintenance_monthly")
+    }
+    need_server = ~(
+        typed["onprem_gpus_per_server"]
+        & typed["onprem_capex_per_server"]
+        & typed["onprem_power_kw"]
+        & typed["onprem_maintenance_monthly"]
+    )
     need_hw = need_server | _blank(f["seconds_per_request"]) | _blank(f["onprem_gpus_per_replica"])
     hw = _lookup(f["onprem_gpu"], need_hw, lambda g: catalog.gpu(g, "onprem_gpu"), rows)
     keys = _combined(f["onprem_gpu"], f["onprem_server"])
@@ -166,8 +219,11 @@ def resolve_onprem(f: Columns, catalog: Catalog, rows: np.ndarray | None = None,
     capex = np.where(typed["onprem_capex_per_server"], f["onprem_capex_per_server"], servers.attr("price_usd") * usd)
     power = np.where(typed["onprem_power_kw"], f["onprem_power_kw"], servers.attr("typical_kw"))
     max_kw = np.where(typed["onprem_power_kw"], f["onprem_power_kw"], servers.attr("max_kw"))
-    support = np.where(typed["onprem_maintenance_monthly"], f["onprem_maintenance_monthly"],
-                       servers.attr("support_per_year_usd") * usd / 12.0)
+    support = np.where(
+        typed["onprem_maintenance_monthly"],
+        f["onprem_maintenance_monthly"],
+        servers.attr("support_per_year_usd") * usd / 12.0,
+    )
     per_unit, nodes = billing.packing(g, node)
     capital = capital_per_month(capex, f["onprem_amortization_months"], f["onprem_interest_rate"])
     energy = power * f["onprem_pue"] * hours * f["onprem_price_per_kwh"]
@@ -177,11 +233,26 @@ def resolve_onprem(f: Columns, catalog: Catalog, rows: np.ndarray | None = None,
     source = np.array([r.id for r in servers.results] + [""], dtype=object)[servers.codes]
     estimated = np.array([r.estimated for r in servers.results] + [""], dtype=object)[servers.codes]
     return OptionCost(
-        fixed=staff, variable=np.zeros(n), step=nodes * (capital + energy + colo + support),
-        capacity=replica_cap * per_unit, min_units=np.ceil(m_rep / per_unit), gpus_per_replica=g,
-        seconds_per_request=s, replica_capacity=replica_cap, min_replicas=m_rep, replicas_per_unit=per_unit,
-        nodes_per_unit=nodes, gpus_per_unit=nodes * node, tp=lay.tp, pp=lay.pp, batch=lay.batch,
-        ttft_s=lay.ttft_s, tpot_s=lay.tpot_s, source=source, estimated=estimated)
+        fixed=staff,
+        variable=np.zeros(n),
+        step=nodes * (capital + energy + colo + support),
+        capacity=replica_cap * per_unit,
+        min_units=np.ceil(m_rep / per_unit),
+        gpus_per_replica=g,
+        seconds_per_request=s,
+        replica_capacity=replica_cap,
+        min_replicas=m_rep,
+        replicas_per_unit=per_unit,
+        nodes_per_unit=nodes,
+        gpus_per_unit=nodes * node,
+        tp=lay.tp,
+        pp=lay.pp,
+        batch=lay.batch,
+        ttft_s=lay.ttft_s,
+        tpot_s=lay.tpot_s,
+        source=source,
+        estimated=estimated,
+    )
 
 
 class _ServerTerms:
@@ -192,15 +263,17 @@ class _ServerTerms:
         self.gpus_per_server = server.gpus_per_server
         for k, v in terms.items():
             setattr(self, k, v)
-        self.estimated = ", ".join(k.removesuffix("_estimated") for k, v in terms.items()
-                                   if k.endswith("_estimated") and v)
+        self.estimated = ", ".join(
+            k.removesuffix("_estimated") for k, v in terms.items() if k.endswith("_estimated") and v
+        )
 
 
 _PRICE_KINDS = ("input", "output", "cache_read")
 
 
-def _token_prices(models: np.ndarray, prompt: np.ndarray, need: np.ndarray,
-                  rows: np.ndarray | None) -> dict[str, np.ndarray]:
+def _token_prices(
+    models: np.ndarray, prompt: np.ndarray, need: np.ndarray, rows: np.ndarray | None
+) -> dict[str, np.ndarray]:
     """Catalog token prices [USD/MTok] per row by kind (NaN where not needed); the tier follows the prompt size."""
     out = {kind: np.full(len(models), np.nan) for kind in _PRICE_KINDS}
     idx = np.flatnonzero(need)
@@ -210,7 +283,7 @@ def _token_prices(models: np.ndarray, prompt: np.ndarray, need: np.ndarray,
         try:
             starts = (0.0,) + tier_starts(model)
             tier = np.searchsorted(np.array(starts), prompt[sel], side="right") - 1
-            for t in (np.unique(tier) if len(tier) > 1 else tier):
+            for t in np.unique(tier) if len(tier) > 1 else tier:
                 price = token_price(model, None, starts[t])
                 for kind in _PRICE_KINDS:
                     out[kind][sel[tier == t]] = getattr(price, kind)

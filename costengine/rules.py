@@ -62,8 +62,12 @@ def check_column(key: str, num: np.ndarray) -> None:
         j = int(np.flatnonzero(np.isinf(num))[0])
         raise CostModelError(key, f"must be a finite number (got {num[j]}) (row {j + 1})")
     for meta in Scenario.model_fields[key].metadata:
-        for attr, op, test in (("ge", ">=", np.less), ("gt", ">", np.less_equal),
-                               ("le", "<=", np.greater), ("lt", "<", np.greater_equal)):
+        for attr, op, test in (
+            ("ge", ">=", np.less),
+            ("gt", ">", np.less_equal),
+            ("le", "<=", np.greater),
+            ("lt", "<", np.greater_equal),
+        ):
             bound = getattr(meta, attr, None)
             if bound is not None:
                 bad = finite & test(num, bound)

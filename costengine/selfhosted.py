@@ -45,8 +45,13 @@ class SharedLayout:
 def row_replica(f: Columns, catalog: Catalog, rows: np.ndarray | None) -> Replica:
     """The replica of each row's open model (``model``, ``model_params_billion``, ``precision``), looked up where
     a self-hosted option needs it; checks that the prompt and output fit the model's context window."""
-    need = (blank(f["model_params_billion"]) | blank(f["seconds_per_request"]) | text_blank(f["precision"])
-            | blank(f["cloud_gpus_per_replica"]) | blank(f["onprem_gpus_per_replica"]))
+    need = (
+        blank(f["model_params_billion"])
+        | blank(f["seconds_per_request"])
+        | text_blank(f["precision"])
+        | blank(f["cloud_gpus_per_replica"])
+        | blank(f["onprem_gpus_per_replica"])
+    )
     models = lookup(f["model"], need, lambda m: catalog.model(m, "model"), rows)
     rep = replica(models, f["precision"], f["model_params_billion"])
     rep.check_context(f["prompt_tokens"], f["output_tokens"], need, rows)
@@ -64,9 +69,17 @@ def fewest_gpus(f: Columns, rep: Replica, gpus: Lookup, node: np.ndarray) -> np.
     return fewest_tp(gpus.attr("memory_gb"), rep.heads, _memory_floor(f, rep), node)
 
 
-def derive(f: Columns, rep: Replica, gpus: Lookup, node: np.ndarray, typed_n: np.ndarray, prefix: str,
-           gpus_key: str, rows: np.ndarray | None, shared: tuple[np.ndarray, DerivedLayout] | None = None
-           ) -> DerivedLayout:
+def derive(
+    f: Columns,
+    rep: Replica,
+    gpus: Lookup,
+    node: np.ndarray,
+    typed_n: np.ndarray,
+    prefix: str,
+    gpus_key: str,
+    rows: np.ndarray | None,
+    shared: tuple[np.ndarray, DerivedLayout] | None = None,
+) -> DerivedLayout:
     """GPUs per replica, seconds per request and the layout of a self-hosted option.
 
     ``shared`` = (rows, layout): the rows (a mask) whose layout search has the same inputs as another option's
@@ -84,10 +97,21 @@ def derive(f: Columns, rep: Replica, gpus: Lookup, node: np.ndarray, typed_n: np
             out[k][take] = getattr(other, k)[take]
         need_s = need_s[~same[need_s]]
     if len(need_s):
-        lay = rep.layouts(gpus, need_s, p=f["prompt_tokens"], o=f["output_tokens"], util=f["target_utilization"],
-                          memory_floor=_memory_floor(f, rep), node_gpus=node, typed_n=typed_n,
-                          max_tpot_ms=f["max_tpot_ms"], max_ttft_s=f["max_ttft_s"], prefix=prefix,
-                          gpus_key=gpus_key, rows=rows)
+        lay = rep.layouts(
+            gpus,
+            need_s,
+            p=f["prompt_tokens"],
+            o=f["output_tokens"],
+            util=f["target_utilization"],
+            memory_floor=_memory_floor(f, rep),
+            node_gpus=node,
+            typed_n=typed_n,
+            max_tpot_ms=f["max_tpot_ms"],
+            max_ttft_s=f["max_ttft_s"],
+            prefix=prefix,
+            gpus_key=gpus_key,
+            rows=rows,
+        )
         s[need_s] = lay.seconds_per_request
         gpus_n[need_s] = lay.n
         for k in out:

@@ -44,11 +44,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from . import billing
 from .catalogs import Catalog, load_catalog, token_price
 from .crossing import breakeven_arrays
 from .engine import OPTIONS, PAIRS, TEXT_KEYS, plan_for
 from .errors import CostModelError, closest
-from . import billing
 from .hybrid_split import hybrid_arrays
 from .plan import Plan, cost_at
 from .profiles import profile_weights
@@ -68,16 +68,29 @@ SENSITIVITY_KEYS: tuple[str, ...] = tuple(k for k in SCENARIO_KEYS if k not in T
 #: The hybrid options (:mod:`costengine.hybrid_split`) whose cost is given under each swing, N re-optimised.
 HYBRIDS: tuple[str, ...] = ("hybrid_cloud", "hybrid_onprem")
 _COUNTS_FROM_MEMORY = frozenset({"cloud_gpus_per_replica", "onprem_gpus_per_server"})
-_API_PRICE = {"api_input_price_per_mtok": "input", "api_output_price_per_mtok": "output",
-              "api_cached_input_price_per_mtok": "cache_read"}
+_API_PRICE = {
+    "api_input_price_per_mtok": "input",
+    "api_output_price_per_mtok": "output",
+    "api_cached_input_price_per_mtok": "cache_read",
+}
 
 
-_COLUMNS = ["input", "key", "base", "low", "high",
-            *(f"{n}_cost_{side}" for n in OPTIONS for side in ("low", "high")),
-            *(f"{n}_change_{side}" for n in OPTIONS for side in ("low", "high")),
-            *(f"breakeven_{a}_{b}_{side}" for a, b in PAIRS for side in ("low", "high")),
-            "cheapest_low", "cheapest_high", "flips_cheapest", "size", "note",
-            *(f"{h}_{kind}_{side}" for h in HYBRIDS for kind in ("cost", "change") for side in ("low", "high"))]
+_COLUMNS = [
+    "input",
+    "key",
+    "base",
+    "low",
+    "high",
+    *(f"{n}_cost_{side}" for n in OPTIONS for side in ("low", "high")),
+    *(f"{n}_change_{side}" for n in OPTIONS for side in ("low", "high")),
+    *(f"breakeven_{a}_{b}_{side}" for a, b in PAIRS for side in ("low", "high")),
+    "cheapest_low",
+    "cheapest_high",
+    "flips_cheapest",
+    "size",
+    "note",
+    *(f"{h}_{kind}_{side}" for h in HYBRIDS for kind in ("cost", "change") for side in ("low", "high")),
+]
 
 
 def resolved_value(s: Scenario | dict, key: str, catalog: Catalog | None = None) -> float | None:
@@ -154,8 +167,7 @@ def _parse_ranges(ranges: Any) -> dict[str, tuple[float, float]]:
         if key not in SENSITIVITY_KEYS:
             near = closest(key, SENSITIVITY_KEYS, n=1)
             why = "is not a numeric input of the monthly cost" if key in SCENARIO_KEYS else "unknown key"
-            raise CostModelError(key, why + (f"; did you mean {near[0]}?" if near and key not in SCENARIO_KEYS
-                                             else ""))
+            raise CostModelError(key, why + (f"; did you mean {near[0]}?" if near and key not in SCENARIO_KEYS else ""))
         try:
             lo, hi = float(row[1]), float(row[2])
         except (TypeError, ValueError):
@@ -176,10 +188,14 @@ def _scaled(plan: Plan, options: tuple[str, ...], factor: float) -> Plan:
     opts = dict(plan.options)
     for name in options:
         o = opts[name]
-        opts[name] = dataclasses.replace(o, capacity=o.capacity / factor, variable=o.variable * factor,
-                                         seconds_per_request=o.seconds_per_request * factor,
-                                         replica_capacity=o.replica_capacity / factor,
-                                         free_volume=o.free_volume / factor)
+        opts[name] = dataclasses.replace(
+            o,
+            capacity=o.capacity / factor,
+            variable=o.variable * factor,
+            seconds_per_request=o.seconds_per_request * factor,
+            replica_capacity=o.replica_capacity / factor,
+            free_volume=o.free_volume / factor,
+        )
     return dataclasses.replace(plan, options=opts)
 
 
@@ -204,8 +220,13 @@ def _check_swing(swing: Any) -> float:
     return x
 
 
-def sensitivity(s: Scenario | dict, swing: float = DEFAULT_SWING, ranges: Any = None,
-                keys: Iterable[str] | None = None, catalog: Catalog | None = None) -> pd.DataFrame:
+def sensitivity(
+    s: Scenario | dict,
+    swing: float = DEFAULT_SWING,
+    ranges: Any = None,
+    keys: Iterable[str] | None = None,
+    catalog: Catalog | None = None,
+) -> pd.DataFrame:
     """One-at-a-time sensitivity of each option's monthly cost and the break-even volumes.
 
     Parameters
@@ -285,9 +306,19 @@ def sensitivity(s: Scenario | dict, swing: float = DEFAULT_SWING, ranges: Any = 
     return df
 
 
-def _row(s: Scenario, cat: Catalog, key: str, label: str, scale_opts: tuple[str, ...], base_value: float,
-         sw: float, explicit: tuple[float, float] | None, base_plan: Plan, base: dict[str, Any],
-         shares: np.ndarray) -> dict[str, Any]:
+def _row(
+    s: Scenario,
+    cat: Catalog,
+    key: str,
+    label: str,
+    scale_opts: tuple[str, ...],
+    base_value: float,
+    sw: float,
+    explicit: tuple[float, float] | None,
+    base_plan: Plan,
+    base: dict[str, Any],
+    shares: np.ndarray,
+) -> dict[str, Any]:
     notes: list[str] = []
     if explicit is not None:
         lo, hi = explicit
@@ -305,8 +336,11 @@ def _row(s: Scenario, cat: Catalog, key: str, label: str, scale_opts: tuple[str,
             res = _evaluate(plan, shares)
         except CostModelError as exc:
             notes.append(f"{side}: {exc}")
-            res = {f"{n}_cost": np.nan for n in (*OPTIONS, *HYBRIDS)} | {"cheapest": None} | \
-                {f"breakeven_{a}_{b}": np.nan for a, b in PAIRS}
+            res = (
+                {f"{n}_cost": np.nan for n in (*OPTIONS, *HYBRIDS)}
+                | {"cheapest": None}
+                | {f"breakeven_{a}_{b}": np.nan for a, b in PAIRS}
+            )
         for name in (*OPTIONS, *HYBRIDS):
             row[f"{name}_cost_{side}"] = res[f"{name}_cost"]
             row[f"{name}_change_{side}"] = res[f"{name}_cost"] - base[f"{name}_cost"]

@@ -10,5 +10,4 @@ from __future__ import annotations
 from .serving.memory import gpus_needed, kv_bytes_per_token, kv_cache_gb, serving_memory_gb, weights_gb
 from .serving.throughput import replica_throughput
 
-__all__ = ["weights_gb", "kv_bytes_per_token", "kv_cache_gb", "serving_memory_gb", "gpus_needed",
-           "replica_throughput"]
+__all__ = ["weights_gb", "kv_bytes_per_token", "kv_cache_gb", "serving_memory_gb", "gpus_needed", "replica_throughput"]

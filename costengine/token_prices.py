@@ -16,11 +16,20 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 from typing import Any
 
-from .errors import CostModelError, closest
 from .acceptance import api_model_base
+from .errors import CostModelError, closest
 
-__all__ = ["TokenPrice", "token_price", "token_price_table", "token_prices_version", "token_prices_as_of",
-           "token_prices_source", "tier_starts", "clear_caches", "scenario_price_note"]
+__all__ = [
+    "TokenPrice",
+    "token_price",
+    "token_price_table",
+    "token_prices_version",
+    "token_prices_as_of",
+    "token_prices_source",
+    "tier_starts",
+    "clear_caches",
+    "scenario_price_note",
+]
 
 
 @dataclass(frozen=True)
@@ -55,8 +64,10 @@ class TokenPrice:
         """The off-peak price not used, "" when the price does not vary with the time of day."""
         if not self.time_of_day:
             return ""
-        return (f"price varies with the time of day: standard price used; off-peak ({self.off_peak_hours} UTC) "
-                f"input {self.off_peak_input:g}, output {self.off_peak_output:g} USD/MTok not used")
+        return (
+            f"price varies with the time of day: standard price used; off-peak ({self.off_peak_hours} UTC) "
+            f"input {self.off_peak_input:g}, output {self.off_peak_output:g} USD/MTok not used"
+        )
 
     @property
     def note(self) -> str:
@@ -93,8 +104,9 @@ def token_prices_source() -> str:
     """One line naming the token prices' source: the genai-prices version and the as-of date (or that none is
     recorded)."""
     as_of = token_prices_as_of()
-    return f"genai-prices {token_prices_version()} " + (f"(as of {as_of})" if as_of
-                                                        else "(as-of date not recorded by the package)")
+    return f"genai-prices {token_prices_version()} " + (
+        f"(as of {as_of})" if as_of else "(as-of date not recorded by the package)"
+    )
 
 
 def _now() -> datetime:
@@ -120,14 +132,17 @@ def _hour_bounds(info: Any) -> list[time]:
 
 
 def _key(prices: Any) -> tuple[float, float]:
-    return (_price_at(getattr(prices, "input_mtok", None), 0.0) or 0.0,
-            _price_at(getattr(prices, "output_mtok", None), 0.0) or 0.0)
+    return (
+        _price_at(getattr(prices, "input_mtok", None), 0.0) or 0.0,
+        _price_at(getattr(prices, "output_mtok", None), 0.0) or 0.0,
+    )
 
 
 def _day_regimes(info: Any, day: date) -> list[tuple[datetime, Any]]:
     """(start instant, prices) of each stretch of ``day`` between two hour bounds."""
-    return [(at, info.get_prices(at)) for at in
-            (datetime.combine(day, t, tzinfo=timezone.utc) for t in _hour_bounds(info))]
+    return [
+        (at, info.get_prices(at)) for at in (datetime.combine(day, t, tzinfo=timezone.utc) for t in _hour_bounds(info))
+    ]
 
 
 def _standard_instant(info: Any, day: date) -> tuple[datetime, tuple[Any, str] | None]:
@@ -184,14 +199,26 @@ def _from_model_info(provider: Any, info: Any, prompt_tokens: float, day: date) 
     extra: dict[str, Any] = {}
     if off_peak is not None:
         cheap, hours = off_peak
-        extra = dict(time_of_day=True, off_peak_input=_price_at(getattr(cheap, "input_mtok", None), prompt_tokens),
-                     off_peak_output=_price_at(getattr(cheap, "output_mtok", None), prompt_tokens),
-                     off_peak_hours=hours)
-    return TokenPrice(provider=provider.id, model=info.id, name=info.name or info.id, input=pin, output=pout,
-                      cache_read=pin if cache_read is None else cache_read,
-                      cache_write=pin if cache_write is None else cache_write,
-                      batch_discount=discount, context_window=info.context_window,
-                      cache_read_listed=cache_read is not None, cache_write_listed=cache_write is not None, **extra)
+        extra = dict(
+            time_of_day=True,
+            off_peak_input=_price_at(getattr(cheap, "input_mtok", None), prompt_tokens),
+            off_peak_output=_price_at(getattr(cheap, "output_mtok", None), prompt_tokens),
+            off_peak_hours=hours,
+        )
+    return TokenPrice(
+        provider=provider.id,
+        model=info.id,
+        name=info.name or info.id,
+        input=pin,
+        output=pout,
+        cache_read=pin if cache_read is None else cache_read,
+        cache_write=pin if cache_write is None else cache_write,
+        batch_discount=discount,
+        context_window=info.context_window,
+        cache_read_listed=cache_read is not None,
+        cache_write_listed=cache_write is not None,
+        **extra,
+    )
 
 
 def _find(snap: Any, model: str, provider: str | None) -> Any:
@@ -207,8 +234,9 @@ def _find(snap: Any, model: str, provider: str | None) -> Any:
 
 
 @functools.lru_cache(maxsize=4096)
-def token_price(model: str, provider: str | None = None, prompt_tokens: float = 0.0,
-                key: str = "api_model") -> TokenPrice:
+def token_price(
+    model: str, provider: str | None = None, prompt_tokens: float = 0.0, key: str = "api_model"
+) -> TokenPrice:
     """Token prices of ``model`` (optionally at ``provider``) from genai-prices: those in force on the current
     UTC date at the standard (dearest) time of day, the same at any hour.
 
@@ -225,12 +253,13 @@ def token_price(model: str, provider: str | None = None, prompt_tokens: float = 
             ids = [p.id for p in snap.providers]
             if provider.strip().lower() not in ids:
                 near = closest(provider, ids)
-                raise CostModelError("provider", f"unknown provider {provider!r}; closest: {', '.join(near)}") \
-                    from None
+                raise CostModelError("provider", f"unknown provider {provider!r}; closest: {', '.join(near)}") from None
         ids = sorted({m.id for p in snap.providers for m in p.models})
         near = closest(model, ids)
-        raise CostModelError(key, f"unknown model {model!r} in the token-price catalog"
-                             + (f"; closest: {', '.join(near)}" if near else "")) from None
+        raise CostModelError(
+            key,
+            f"unknown model {model!r} in the token-price catalog" + (f"; closest: {', '.join(near)}" if near else ""),
+        ) from None
     price = _from_model_info(prov, info, prompt_tokens, day)
     if price is None:
         raise CostModelError(key, f"{model!r} has no per-token input and output price in the catalog")

@@ -31,8 +31,17 @@ from .rules import check_value
 from .rules import is_whole as _is_count
 from .scenario import SCENARIO_KEYS, Scenario
 
-__all__ = ["DEFAULT_DRAWS", "MAX_DRAWS", "RANGE_COLUMNS", "parse_ranges", "triangular", "draw_scenarios",
-           "simulate", "uncertainty", "prob_cheapest"]
+__all__ = [
+    "DEFAULT_DRAWS",
+    "MAX_DRAWS",
+    "RANGE_COLUMNS",
+    "parse_ranges",
+    "triangular",
+    "draw_scenarios",
+    "simulate",
+    "uncertainty",
+    "prob_cheapest",
+]
 
 #: Default number of draws.
 DEFAULT_DRAWS = 10_000
@@ -145,8 +154,9 @@ def _check_draws(draws: Any) -> int:
     return int(n)
 
 
-def draw_scenarios(s: Scenario | dict, ranges: Any, draws: int = DEFAULT_DRAWS,
-                   seed: int | np.random.Generator | None = 0) -> pd.DataFrame:
+def draw_scenarios(
+    s: Scenario | dict, ranges: Any, draws: int = DEFAULT_DRAWS, seed: int | np.random.Generator | None = 0
+) -> pd.DataFrame:
     """N scenarios, one per row, for :func:`costengine.sweep`.
 
     Columns: every key whose value differs from the default (the scenario's own values, constant) and
@@ -170,16 +180,26 @@ def draw_scenarios(s: Scenario | dict, ranges: Any, draws: int = DEFAULT_DRAWS,
     return pd.DataFrame(cols)
 
 
-def simulate(s: Scenario | dict, ranges: Any, draws: int = DEFAULT_DRAWS,
-             seed: int | np.random.Generator | None = 0, catalog: Catalog | None = None) -> pd.DataFrame:
+def simulate(
+    s: Scenario | dict,
+    ranges: Any,
+    draws: int = DEFAULT_DRAWS,
+    seed: int | np.random.Generator | None = 0,
+    catalog: Catalog | None = None,
+) -> pd.DataFrame:
     """The drawn scenarios evaluated by :func:`costengine.sweep`: N rows with the drawn inputs and
     ``api_monthly_cost``, ``cloud_monthly_cost``, ``onprem_monthly_cost`` [money/month], ``cheapest`` and
     the break-even columns [requests/month]."""
     return sweep(draw_scenarios(s, ranges, draws, seed), catalog)
 
 
-def uncertainty(s: Scenario | dict, ranges: Any, draws: int = DEFAULT_DRAWS,
-                seed: int | np.random.Generator | None = 0, catalog: Catalog | None = None) -> pd.DataFrame:
+def uncertainty(
+    s: Scenario | dict,
+    ranges: Any,
+    draws: int = DEFAULT_DRAWS,
+    seed: int | np.random.Generator | None = 0,
+    catalog: Catalog | None = None,
+) -> pd.DataFrame:
     """Probability that each option is cheapest and percentiles of its monthly cost over N draws.
 
     Parameters
@@ -212,16 +232,31 @@ def uncertainty(s: Scenario | dict, ranges: Any, draws: int = DEFAULT_DRAWS,
     for name in OPTIONS:
         cost = sim[f"{name}_monthly_cost"].to_numpy(dtype=float)
         p5, p50, p95 = np.percentile(cost, [5, 50, 95])
-        rows.append({"option": name, "prob_cheapest": float(counts.get(name, 0)) / n,
-                     "cost_p5": p5, "cost_p50": p50, "cost_p95": p95, "cost_mean": float(cost.mean())})
+        rows.append(
+            {
+                "option": name,
+                "prob_cheapest": float(counts.get(name, 0)) / n,
+                "cost_p5": p5,
+                "cost_p50": p50,
+                "cost_p95": p95,
+                "cost_mean": float(cost.mean()),
+            }
+        )
     out = pd.DataFrame(rows).set_index("option")
-    out.attrs.update(draws=n, seed=seed if not isinstance(seed, np.random.Generator) else "generator",
-                     ranges=parse_ranges(ranges))
+    out.attrs.update(
+        draws=n, seed=seed if not isinstance(seed, np.random.Generator) else "generator", ranges=parse_ranges(ranges)
+    )
     return out
 
 
-def prob_cheapest(s: Scenario | dict, ranges: Any, option: str, draws: int = DEFAULT_DRAWS,
-                  seed: int | np.random.Generator | None = 0, catalog: Catalog | None = None) -> float:
+def prob_cheapest(
+    s: Scenario | dict,
+    ranges: Any,
+    option: str,
+    draws: int = DEFAULT_DRAWS,
+    seed: int | np.random.Generator | None = 0,
+    catalog: Catalog | None = None,
+) -> float:
     """Probability [0..1] that ``option`` is the cheapest over ``draws`` draws of ``ranges``.
 
     See :func:`uncertainty` for the arguments; ``option`` is ``"api"``, ``"cloud"`` or ``"onprem"``.

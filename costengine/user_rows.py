@@ -36,16 +36,28 @@ from dataclasses import MISSING, dataclass, fields
 from types import MappingProxyType
 from typing import Any
 
-from .catalogs import (GPU, HARDWARE_COLUMNS, MODEL_COLUMNS, OFFER_COLUMNS, SERVER_COLUMNS, Catalog, CloudOffer,
-                       OpenModel, Server)
+from .catalogs import (
+    GPU,
+    HARDWARE_COLUMNS,
+    MODEL_COLUMNS,
+    OFFER_COLUMNS,
+    SERVER_COLUMNS,
+    Catalog,
+    CloudOffer,
+    OpenModel,
+    Server,
+)
 from .errors import CostModelError
 
 __all__ = ["UserRow", "TABLES", "extend_catalog", "is_blank_row"]
 
 #: The catalog tables a user can extend: Catalog attribute -> (row class, columns).
 TABLES: dict[str, tuple[type, tuple[str, ...]]] = {
-    "gpus": (GPU, HARDWARE_COLUMNS), "models": (OpenModel, MODEL_COLUMNS),
-    "offers": (CloudOffer, OFFER_COLUMNS), "servers": (Server, SERVER_COLUMNS)}
+    "gpus": (GPU, HARDWARE_COLUMNS),
+    "models": (OpenModel, MODEL_COLUMNS),
+    "offers": (CloudOffer, OFFER_COLUMNS),
+    "servers": (Server, SERVER_COLUMNS),
+}
 #: Text columns that hold an id (a number there would not match the sheet's lookups).
 _ID_COLUMNS = ("id", "gpu")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

@@ -61,8 +61,17 @@ def _workers(n_files: int) -> int:
 
 
 def _run(exe: str, slot: int, target: str, outdir: Path, todo: Sequence[Path]) -> subprocess.Popen:
-    cmd = [exe, f"-env:UserInstallation={profile_dir(slot).as_uri()}", "--headless", "--norestore",
-           "--convert-to", target, "--outdir", str(outdir), *map(str, todo)]
+    cmd = [
+        exe,
+        f"-env:UserInstallation={profile_dir(slot).as_uri()}",
+        "--headless",
+        "--norestore",
+        "--convert-to",
+        target,
+        "--outdir",
+        str(outdir),
+        *map(str, todo),
+    ]
     return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
@@ -92,8 +101,9 @@ def _convert(paths: Sequence[Path], target: str, outdir: Path, timeout_s: float)
             break
     missing = [str(o) for o in out if not o.exists()]
     if missing:
-        raise RuntimeError(f"soffice failed (exit {code}); missing {missing}\n"
-                           f"stdout: {stdout[-2000:]}\nstderr: {stderr[-2000:]}")
+        raise RuntimeError(
+            f"soffice failed (exit {code}); missing {missing}\nstdout: {stdout[-2000:]}\nstderr: {stderr[-2000:]}"
+        )
     return out
 
 
@@ -115,8 +125,9 @@ def to_pdf(paths: Iterable[Path | str], outdir: Path | str, timeout_s: float = 6
     return _convert([Path(p) for p in paths], "pdf:calc_pdf_Export", Path(outdir), timeout_s)
 
 
-def to_png(pdf: Path | str, outdir: Path | str, dpi: int = 70, first: int | None = None,
-           last: int | None = None) -> list[Path]:
+def to_png(
+    pdf: Path | str, outdir: Path | str, dpi: int = 70, first: int | None = None, last: int | None = None
+) -> list[Path]:
     """Render the pages of a PDF to PNG files (``pdftoppm``); returns them in page order."""
     exe = shutil.which("pdftoppm")
     if exe is None:

@@ -15,16 +15,17 @@ from pathlib import Path
 
 import numpy as np
 import openpyxl
+from test_decision_projection import HAND
 
 from costengine import SCENARIO_KEYS, CostModelError, Scenario, load_catalog, plan_for
 from workbook.builder import build_workbook, write_workbook
-from workbook.sheets.token_pricing import api_model_list
 from workbook.sheets.projection import FIRST_ROW as PROJECTION_FIRST_ROW
+from workbook.sheets.token_pricing import api_model_list
 
 from recalc_store import Recalculated, recalculate
 from typed_over import type_over
-from user_rows_cases import CASES as USER_CASES, write_user_books
-from test_decision_projection import HAND
+from user_rows_cases import CASES as USER_CASES
+from user_rows_cases import write_user_books
 
 N_RANDOM = 32
 N_RANDOM_GROWTH = 5
@@ -38,23 +39,32 @@ from test_worked_examples import SEED_000  # noqa: E402
 def random_scenario(rng: np.random.Generator) -> Scenario:
     """A scenario over the whole input space (catalog ids, derived and typed values, both billings)."""
     cat = load_catalog()
-    d = dict(requests_per_month=float(10 ** rng.uniform(3, 9)), prompt_tokens=float(rng.integers(50, 8000)),
-             output_tokens=float(rng.integers(10, 2000)), peak_to_average=float(rng.uniform(1, 4)),
-             model=str(rng.choice(list(cat.models))),
-             cloud_gpu=str(rng.choice(list(cat.gpus))), onprem_gpu=str(rng.choice(list(cat.gpus))),
-             min_replicas=int(rng.integers(0, 4)), target_utilization=float(rng.uniform(0.3, 1)),
-             cloud_monthly_overhead=float(rng.uniform(0, 3000)),
-             cloud_billing=str(rng.choice(["reserved", "always_on", "per_second"])),
-             cloud_pricing=str(rng.choice(["on_demand", "on_demand", "commit_1y", "commit_3y", "spot"])),
-             onprem_colo_per_kw_month=float(rng.choice([0.0, rng.uniform(100, 250)])),
-             cloud_staff_fte=float(rng.uniform(0, 2)), onprem_staff_fte=float(rng.uniform(0, 3)),
-             api_model=str(rng.choice([a.ref for a in api_model_list()])),
-             usd_to_currency=float(rng.choice([1.0, rng.uniform(0.5, 1.5)])),
-             api_cached_input_share=float(rng.uniform(0, 0.9)), api_batch_share=float(rng.uniform(0, 1)),
-             onprem_interest_rate=float(rng.choice([0.0, rng.uniform(0, 0.2)])),
-             onprem_amortization_months=int(rng.choice([0, 24, 36, 60])),
-             api_monthly_fixed=float(rng.choice([0.0, rng.uniform(0, 2000)])),
-             hours_per_month=float(rng.uniform(600, 744)), memory_overhead=float(rng.uniform(1, 1.6)))
+    d = dict(
+        requests_per_month=float(10 ** rng.uniform(3, 9)),
+        prompt_tokens=float(rng.integers(50, 8000)),
+        output_tokens=float(rng.integers(10, 2000)),
+        peak_to_average=float(rng.uniform(1, 4)),
+        model=str(rng.choice(list(cat.models))),
+        cloud_gpu=str(rng.choice(list(cat.gpus))),
+        onprem_gpu=str(rng.choice(list(cat.gpus))),
+        min_replicas=int(rng.integers(0, 4)),
+        target_utilization=float(rng.uniform(0.3, 1)),
+        cloud_monthly_overhead=float(rng.uniform(0, 3000)),
+        cloud_billing=str(rng.choice(["reserved", "always_on", "per_second"])),
+        cloud_pricing=str(rng.choice(["on_demand", "on_demand", "commit_1y", "commit_3y", "spot"])),
+        onprem_colo_per_kw_month=float(rng.choice([0.0, rng.uniform(100, 250)])),
+        cloud_staff_fte=float(rng.uniform(0, 2)),
+        onprem_staff_fte=float(rng.uniform(0, 3)),
+        api_model=str(rng.choice([a.ref for a in api_model_list()])),
+        usd_to_currency=float(rng.choice([1.0, rng.uniform(0.5, 1.5)])),
+        api_cached_input_share=float(rng.uniform(0, 0.9)),
+        api_batch_share=float(rng.uniform(0, 1)),
+        onprem_interest_rate=float(rng.choice([0.0, rng.uniform(0, 0.2)])),
+        onprem_amortization_months=int(rng.choice([0, 24, 36, 60])),
+        api_monthly_fixed=float(rng.choice([0.0, rng.uniform(0, 2000)])),
+        hours_per_month=float(rng.uniform(600, 744)),
+        memory_overhead=float(rng.uniform(1, 1.6)),
+    )
     precision = rng.choice(["bf16", "fp8", "int4", "fp16", "int8", "fp32", "fp4", "native"])
     if precision != "native":  # native: blank, the model catalog's own format (e.g. gpt-oss's MXFP4 experts)
         d["precision"] = str(precision)
@@ -63,17 +73,19 @@ def random_scenario(rng: np.random.Generator) -> Scenario:
         d.update(max_tpot_ms="none", max_ttft_s="none")
     elif targets == "loose":
         d.update(max_tpot_ms=float(rng.uniform(50, 200)), max_ttft_s=float(rng.uniform(1, 10)))
-    optional = {"seconds_per_request": lambda: float(rng.uniform(0.01, 3)),
-                "staff_monthly": lambda: float(rng.uniform(0, 20000)),
-                "onprem_maintenance_monthly": lambda: float(rng.uniform(0, 2000)),
-                "onprem_gpus_per_replica": lambda: int(rng.choice([1, 2, 4, 8])),
-                "cloud_price_per_gpu_hour": lambda: float(rng.uniform(0.5, 6)),
-                "onprem_capex_per_server": lambda: float(rng.uniform(5000, 400000)),
-                "onprem_power_kw": lambda: float(rng.uniform(0.5, 12)),
-                "api_input_price_per_mtok": lambda: float(rng.uniform(0.05, 20)),
-                "model_params_billion": lambda: float(rng.uniform(1, 200)),
-                "cloud_gpus_per_replica": lambda: int(rng.integers(1, 9)),
-                "onprem_gpus_per_server": lambda: int(rng.integers(1, 9))}
+    optional = {
+        "seconds_per_request": lambda: float(rng.uniform(0.01, 3)),
+        "staff_monthly": lambda: float(rng.uniform(0, 20000)),
+        "onprem_maintenance_monthly": lambda: float(rng.uniform(0, 2000)),
+        "onprem_gpus_per_replica": lambda: int(rng.choice([1, 2, 4, 8])),
+        "cloud_price_per_gpu_hour": lambda: float(rng.uniform(0.5, 6)),
+        "onprem_capex_per_server": lambda: float(rng.uniform(5000, 400000)),
+        "onprem_power_kw": lambda: float(rng.uniform(0.5, 12)),
+        "api_input_price_per_mtok": lambda: float(rng.uniform(0.05, 20)),
+        "model_params_billion": lambda: float(rng.uniform(1, 200)),
+        "cloud_gpus_per_replica": lambda: int(rng.integers(1, 9)),
+        "onprem_gpus_per_server": lambda: int(rng.integers(1, 9)),
+    }
     for key, draw in optional.items():
         if rng.random() < 0.25:
             d[key] = draw()
@@ -83,11 +95,24 @@ def random_scenario(rng: np.random.Generator) -> Scenario:
 def long_walk_scenario() -> Scenario:
     """Reserved cloud against on-premises on other GPUs with almost equal cost per request at full load and
     a large fixed difference: the crossing lies hundreds of replica steps past the bound-based jump."""
-    base = Scenario(model="llama-3.1-8b", cloud_gpu="H100-SXM", onprem_gpu="A100-80GB", cloud_billing="reserved",
-                    cloud_gpus_per_replica=1, onprem_gpus_per_server=1, cloud_price_per_gpu_hour=2.0,
-                    onprem_capex_per_server=10_000, onprem_power_kw=1.0, onprem_price_per_kwh=0.1,
-                    onprem_maintenance_monthly=0, cloud_monthly_overhead=5000, requests_per_month=1e6,
-                    staff_monthly=4000, max_tpot_ms="none", max_ttft_s="none")
+    base = Scenario(
+        model="llama-3.1-8b",
+        cloud_gpu="H100-SXM",
+        onprem_gpu="A100-80GB",
+        cloud_billing="reserved",
+        cloud_gpus_per_replica=1,
+        onprem_gpus_per_server=1,
+        cloud_price_per_gpu_hour=2.0,
+        onprem_capex_per_server=10_000,
+        onprem_power_kw=1.0,
+        onprem_price_per_kwh=0.1,
+        onprem_maintenance_monthly=0,
+        cloud_monthly_overhead=5000,
+        requests_per_month=1e6,
+        staff_monthly=4000,
+        max_tpot_ms="none",
+        max_ttft_s="none",
+    )
     p = plan_for(base)
     c, o = p.options["cloud"], p.options["onprem"]
     cc, co = c.capacity[0] / p.peak[0], o.capacity[0] / p.peak[0]
@@ -145,33 +170,73 @@ def as_book(rec: Recalculated, scenario: Scenario, data_sheets: bool) -> Book:
 
 
 def _cases() -> dict[str, Scenario]:
-    cases = {"default": Scenario(), "seed_000": Scenario(**SEED_000),
-             "seed_004": Scenario(seconds_per_request=10, cloud_billing="reserved", cloud_price_per_gpu_hour=3.70,
-                                  cloud_gpus_per_replica=1, min_replicas=2, cloud_monthly_overhead=0, staff_monthly=0,
-                                  requests_per_month=1000, hours_per_month=730),
-             "table": Scenario(cloud_gpu="H100-SXM", onprem_gpu="L40S", model="llama-3.1-8b", requests_per_month=3e8,
-                               cloud_billing="reserved", staff_monthly=4000),
-             "long_walk": long_walk_scenario(),
-             # equal from the lowest volumes: same fixed cost, 1.0 per request each (exact in binary)
-             "equal": Scenario(api_input_price_per_mtok=1000, api_output_price_per_mtok=1,
-                               api_cached_input_price_per_mtok=1,
-                               prompt_tokens=1000, output_tokens=0, api_monthly_fixed=4500, seconds_per_request=1,
-                               cloud_billing="per_second", cloud_gpus_per_replica=1, cloud_price_per_gpu_hour=3600,
-                               min_replicas=0, staff_monthly=4000),
-             "formula_text": Scenario(api_model="=1+1", api_input_price_per_mtok=2, api_output_price_per_mtok=8,
-                                      api_cached_input_price_per_mtok=0.5, currency="+EUR"),
-             # billing: per-second warm minimum (the bent line and the segment table with a bend), terms, offers
-             "per_second_warm": Scenario(cloud_billing="per_second", min_replicas=2, model="llama-3.1-8b",
-                                         requests_per_month=2e7),
-             "spot": Scenario(cloud_pricing="spot", model="llama-3.1-8b", onprem_colo_per_kw_month=195),
-             "commit": Scenario(cloud_pricing="commit_1y", cloud_gpu="A100-80GB", onprem_gpu="L40S",
-                                model="qwen2.5-14b", max_tpot_ms=60),
-             "typed_offer": Scenario(cloud_offer="lambda-4xh100-sxm", onprem_server="hgx-h100-8gpu-thinkmate"),
-             "moe_no_targets": Scenario(model="mixtral-8x7b", max_tpot_ms="none", max_ttft_s="none",
-                                        cloud_gpu="H200", onprem_gpu="MI300X"),
-             "multinode": Scenario(model="llama-3.1-405b", precision="bf16", cloud_gpu="L40S", onprem_gpu="L40S",
-                                   max_tpot_ms="none", max_ttft_s="none"),
-             "gpt_oss_native": Scenario(model="gpt-oss-120b", cloud_gpu="B200", onprem_gpu="H100-SXM")}
+    cases = {
+        "default": Scenario(),
+        "seed_000": Scenario(**SEED_000),
+        "seed_004": Scenario(
+            seconds_per_request=10,
+            cloud_billing="reserved",
+            cloud_price_per_gpu_hour=3.70,
+            cloud_gpus_per_replica=1,
+            min_replicas=2,
+            cloud_monthly_overhead=0,
+            staff_monthly=0,
+            requests_per_month=1000,
+            hours_per_month=730,
+        ),
+        "table": Scenario(
+            cloud_gpu="H100-SXM",
+            onprem_gpu="L40S",
+            model="llama-3.1-8b",
+            requests_per_month=3e8,
+            cloud_billing="reserved",
+            staff_monthly=4000,
+        ),
+        "long_walk": long_walk_scenario(),
+        # equal from the lowest volumes: same fixed cost, 1.0 per request each (exact in binary)
+        "equal": Scenario(
+            api_input_price_per_mtok=1000,
+            api_output_price_per_mtok=1,
+            api_cached_input_price_per_mtok=1,
+            prompt_tokens=1000,
+            output_tokens=0,
+            api_monthly_fixed=4500,
+            seconds_per_request=1,
+            cloud_billing="per_second",
+            cloud_gpus_per_replica=1,
+            cloud_price_per_gpu_hour=3600,
+            min_replicas=0,
+            staff_monthly=4000,
+        ),
+        "formula_text": Scenario(
+            api_model="=1+1",
+            api_input_price_per_mtok=2,
+            api_output_price_per_mtok=8,
+            api_cached_input_price_per_mtok=0.5,
+            currency="+EUR",
+        ),
+        # billing: per-second warm minimum (the bent line and the segment table with a bend), terms, offers
+        "per_second_warm": Scenario(
+            cloud_billing="per_second", min_replicas=2, model="llama-3.1-8b", requests_per_month=2e7
+        ),
+        "spot": Scenario(cloud_pricing="spot", model="llama-3.1-8b", onprem_colo_per_kw_month=195),
+        "commit": Scenario(
+            cloud_pricing="commit_1y", cloud_gpu="A100-80GB", onprem_gpu="L40S", model="qwen2.5-14b", max_tpot_ms=60
+        ),
+        "typed_offer": Scenario(cloud_offer="lambda-4xh100-sxm", onprem_server="hgx-h100-8gpu-thinkmate"),
+        "moe_no_targets": Scenario(
+            model="mixtral-8x7b", max_tpot_ms="none", max_ttft_s="none", cloud_gpu="H200", onprem_gpu="MI300X"
+        ),
+        "multinode": Scenario(
+            model="llama-3.1-405b",
+            precision="bf16",
+            cloud_gpu="L40S",
+            onprem_gpu="L40S",
+            max_tpot_ms="none",
+            max_ttft_s="none",
+        ),
+        "gpt_oss_native": Scenario(model="gpt-oss-120b", cloud_gpu="B200", onprem_gpu="H100-SXM"),
+    }
     tiered = [a for a in api_model_list() if a.tiers]
     if tiered:
         a = tiered[0]
@@ -194,19 +259,30 @@ def _cases() -> dict[str, Scenario]:
 
 def decision_cases() -> dict[str, Scenario]:
     """Scenarios with volume growth for the Projection sheet (the other cases have none)."""
-    cases = {"hand_growth": Scenario(**HAND).replace(growth_rate_monthly=0.1, horizon_months=24),
-             "hand_flat": Scenario(**HAND),
-             "shrinking": Scenario(growth_rate_monthly=-0.04, horizon_months=30, min_replicas=1,
-                                   requests_per_month=3e7),
-             "full_horizon": Scenario(growth_rate_monthly=0.01, horizon_months=600),
-             "overflow": Scenario(growth_rate_monthly=10, horizon_months=600),
-             # docs/hybrid.md's example: the hybrids split the load, growing and shrinking (servers kept)
-             "hybrid_growth": Scenario(api_model="claude-haiku-4-5", load_profile="burstgpt-chatgpt-conversation",
-                                       requests_per_month=3e7, min_replicas=1, growth_rate_monthly=0.06,
-                                       horizon_months=36),
-             "hybrid_shrinking": Scenario(api_model="claude-haiku-4-5", load_profile="burstgpt-chatgpt-conversation",
-                                          requests_per_month=6e7, min_replicas=1, growth_rate_monthly=-0.08,
-                                          horizon_months=30)}
+    cases = {
+        "hand_growth": Scenario(**HAND).replace(growth_rate_monthly=0.1, horizon_months=24),
+        "hand_flat": Scenario(**HAND),
+        "shrinking": Scenario(growth_rate_monthly=-0.04, horizon_months=30, min_replicas=1, requests_per_month=3e7),
+        "full_horizon": Scenario(growth_rate_monthly=0.01, horizon_months=600),
+        "overflow": Scenario(growth_rate_monthly=10, horizon_months=600),
+        # docs/hybrid.md's example: the hybrids split the load, growing and shrinking (servers kept)
+        "hybrid_growth": Scenario(
+            api_model="claude-haiku-4-5",
+            load_profile="burstgpt-chatgpt-conversation",
+            requests_per_month=3e7,
+            min_replicas=1,
+            growth_rate_monthly=0.06,
+            horizon_months=36,
+        ),
+        "hybrid_shrinking": Scenario(
+            api_model="claude-haiku-4-5",
+            load_profile="burstgpt-chatgpt-conversation",
+            requests_per_month=6e7,
+            min_replicas=1,
+            growth_rate_monthly=-0.08,
+            horizon_months=30,
+        ),
+    }
     rng = np.random.default_rng(20261126)
     while len(cases) < 7 + N_RANDOM_GROWTH:
         try:
@@ -215,9 +291,11 @@ def decision_cases() -> dict[str, Scenario]:
         except CostModelError:
             continue
         growth = float(rng.uniform(0.005, 0.15) if len(cases) % 3 else rng.uniform(-0.05, 0))  # mostly up
-        cases[f"growth_{len(cases):02d}"] = s.replace(growth_rate_monthly=growth,
-                                                     horizon_months=int(rng.integers(6, 121)),
-                                                     discount_rate_annual=float(rng.uniform(0, 0.2)))
+        cases[f"growth_{len(cases):02d}"] = s.replace(
+            growth_rate_monthly=growth,
+            horizon_months=int(rng.integers(6, 121)),
+            discount_rate_annual=float(rng.uniform(0, 0.2)),
+        )
     return cases
 
 
@@ -273,17 +351,19 @@ def recalculate_all(tmp_path_factory) -> dict[str, Book]:
     # apart from the cases above, which have a scenario to compare with
     template = write_workbook(src / "typed_template.xlsx", Scenario())
     for name, typed in typed_cases().items():
-        TYPED_SOURCES[name] = type_over(template, src / f"{name}.xlsx",
-                                        {f"B{rows[key]}": value for key, value in typed.items()})
+        TYPED_SOURCES[name] = type_over(
+            template, src / f"{name}.xlsx", {f"B{rows[key]}": value for key, value in typed.items()}
+        )
     # the user's own catalog rows typed below the shipped ones (tests/user_rows_cases.py): kept apart too, since
     # the engine answers of the cases above use the shipped catalogs
     user = write_user_books(src)
     out = recalculate(paths + list(TYPED_SOURCES.values()) + list(user.values()))
     _BOOKS = {name: as_book(r, cases[name], name == "default") for name, r in zip(cases, out)}
-    rest = out[len(paths):]
+    rest = out[len(paths) :]
     TYPED_BOOKS.update({name: as_book(r, Scenario(), False) for name, r in zip(TYPED_SOURCES, rest)})
-    USER_BOOKS.update({name: (as_book(r, USER_CASES[name][0], True), user[name])
-                       for name, r in zip(user, rest[len(TYPED_SOURCES):])})
+    USER_BOOKS.update(
+        {name: (as_book(r, USER_CASES[name][0], True), user[name]) for name, r in zip(user, rest[len(TYPED_SOURCES) :])}
+    )
     return _BOOKS
 
 
@@ -330,16 +410,32 @@ def typed_cases() -> dict[str, dict[str, object]]:
         "min_replicas": lambda: number(float(rng.integers(0, 3)), [2.5, "two"]),
         "growth_rate_monthly": lambda: number(round(float(rng.uniform(0, 0.1)), 4), [5.0, "5%"]),
         "onprem_price_per_kwh": lambda: number(round(float(rng.uniform(0.05, 0.3)), 3), [13.0, 13.0, "0,12"]),
-        "model": lambda: (_cased(rng, str(rng.choice(["llama-3.1-8b", "qwen2.5-32b", "mixtral-8x7b"])))
-                          if rng.random() < 0.85 else "llama-9-nonexistent"),
-        "cloud_gpu": lambda: (_cased(rng, str(rng.choice(["H100-SXM", "H200", "A100-80GB"])))
-                              if rng.random() < 0.85 else "H1000"),
+        "model": lambda: (
+            _cased(rng, str(rng.choice(["llama-3.1-8b", "qwen2.5-32b", "mixtral-8x7b"])))
+            if rng.random() < 0.85
+            else "llama-9-nonexistent"
+        ),
+        "cloud_gpu": lambda: (
+            _cased(rng, str(rng.choice(["H100-SXM", "H200", "A100-80GB"]))) if rng.random() < 0.85 else "H1000"
+        ),
         "onprem_gpu": lambda: _cased(rng, str(rng.choice(["H100-SXM", "H200", "L40S"]))),
-        "api_model": lambda: str(rng.choice(["claude-sonnet-4-5-20250929", "claude-sonnet-4-5@20250929",
-                                             "GPT-5-MINI-2025-08-07", _cased(rng, str(rng.choice(api_ids))),
-                                             "gpt-17-ultra"], p=[0.2, 0.15, 0.2, 0.35, 0.1])),
-        "cloud_billing": lambda: str(rng.choice(["Per-Second", "always_on", "reserved", " ALWAYS ON ", "hourly-ish"],
-                                                p=[0.3, 0.25, 0.2, 0.15, 0.1])),
+        "api_model": lambda: str(
+            rng.choice(
+                [
+                    "claude-sonnet-4-5-20250929",
+                    "claude-sonnet-4-5@20250929",
+                    "GPT-5-MINI-2025-08-07",
+                    _cased(rng, str(rng.choice(api_ids))),
+                    "gpt-17-ultra",
+                ],
+                p=[0.2, 0.15, 0.2, 0.35, 0.1],
+            )
+        ),
+        "cloud_billing": lambda: str(
+            rng.choice(
+                ["Per-Second", "always_on", "reserved", " ALWAYS ON ", "hourly-ish"], p=[0.3, 0.25, 0.2, 0.15, 0.1]
+            )
+        ),
     }
     assert set(draws) <= set(SCENARIO_KEYS)
     keys = list(draws)

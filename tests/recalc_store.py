@@ -56,7 +56,7 @@ _T = re.compile(r'\bt="([a-zA-Z]+)"')
 _SI = re.compile(r"<si>(.*?)</si>", re.S)
 _TEXT = re.compile(r"<t(?: [^>]*)?>(.*?)</t>", re.S)
 _SHEET = re.compile(r'<sheet [^>]*?name="([^"]+)"[^>]*?r:id="([^"]+)"')
-_NAME = re.compile(r'<definedName ([^>]*?)>(.*?)</definedName>', re.S)
+_NAME = re.compile(r"<definedName ([^>]*?)>(.*?)</definedName>", re.S)
 ERROR_TEXTS = frozenset({"#NAME?", "#VALUE!", "#REF!", "#DIV/0!", "#N/A", "#NUM!", "#NULL!"})
 
 
@@ -83,13 +83,16 @@ def _number(text: str) -> int | float:
     return int(value) if value.is_integer() and re.fullmatch(r"-?[0-9]+", text) else value
 
 
-def read_cells(path: Path | str, constants_only: bool = False, sheets: Collection[str] | None = None) -> tuple[dict[str, dict[tuple[int, int], tuple[object, bool, bool]]], dict]:
+def read_cells(
+    path: Path | str, constants_only: bool = False, sheets: Collection[str] | None = None
+) -> tuple[dict[str, dict[tuple[int, int], tuple[object, bool, bool]]], dict]:
     """Every cell of a saved xlsx from its XML: ``{sheet: {(row, col): (value, is_formula, is_error)}}`` and the
     single-sheet defined names ``{name: (sheet, ref)}`` (``$`` removed).
 
     A regular expression per cell, no object per cell: far faster than openpyxl for the hundreds of workbooks
     the LibreOffice tests read. ``constants_only`` skips the formula cells (cells whose value comes first, as
-    this project's writer and openpyxl write them); ``sheets`` reads only those sheets. Values are as ``openpyxl.load_workbook(data_only=True)`` gives them: numbers
+    this project's writer and openpyxl write them); ``sheets`` reads only those sheets. Values are as
+    ``openpyxl.load_workbook(data_only=True)`` gives them: numbers
     (whole numbers written without a point as int), texts, booleans, error values as their text.
     """
     with zipfile.ZipFile(path) as z:
@@ -180,10 +183,16 @@ class Recalculated:
 def _entry(recalculated: Path) -> dict:
     """What an entry keeps of LibreOffice's file: formula values by sheet, and every error cell."""
     sheets, _ = read_cells(recalculated)
-    formulas = {title: [[r, c, v] for (r, c), (v, f, _) in sorted(cells.items()) if f and v is not None]
-                for title, cells in sheets.items()}
-    errors = [[title, f"{get_column_letter(c)}{r}", v] for title, cells in sheets.items()
-              for (r, c), (v, _, e) in sorted(cells.items()) if e]
+    formulas = {
+        title: [[r, c, v] for (r, c), (v, f, _) in sorted(cells.items()) if f and v is not None]
+        for title, cells in sheets.items()
+    }
+    errors = [
+        [title, f"{get_column_letter(c)}{r}", v]
+        for title, cells in sheets.items()
+        for (r, c), (v, _, e) in sorted(cells.items())
+        if e
+    ]
     return {"format": FORMAT, "formulas": formulas, "errors": errors}
 
 
@@ -201,8 +210,9 @@ def _read(key: str) -> dict | None:
 
 def _write(key: str, entry: dict) -> None:
     STORE.mkdir(parents=True, exist_ok=True)
-    data = lzma.compress(json.dumps(entry, separators=(",", ":"), ensure_ascii=False).encode("utf-8"),
-                         preset=9 | lzma.PRESET_EXTREME)
+    data = lzma.compress(
+        json.dumps(entry, separators=(",", ":"), ensure_ascii=False).encode("utf-8"), preset=9 | lzma.PRESET_EXTREME
+    )
     tmp = _path(key).with_suffix(".tmp")
     tmp.write_bytes(data)
     os.replace(tmp, _path(key))
@@ -234,9 +244,11 @@ def _combine(source: Path, entry: dict, stored: bool, sheets: Collection[str] | 
     return Recalculated(source, values, names, errors, stored)
 
 
-def recalculate(paths: Sequence[Path | str], profile: str = "",
-                sheets: Collection[str] | None = None) -> list[Recalculated]:
-    """LibreOffice's values of each workbook (of ``sheets`` only, when given; the error cells of all): from the store where its key is there, else recalculated now (in
+def recalculate(
+    paths: Sequence[Path | str], profile: str = "", sheets: Collection[str] | None = None
+) -> list[Recalculated]:
+    """LibreOffice's values of each workbook (of ``sheets`` only, when given; the error cells of all): from the store
+    where its key is there, else recalculated now (in
     one batched soffice run for all the missing ones) and stored.
 
     Skips the calling test when a workbook must be recalculated and LibreOffice is not installed (CI sets
@@ -253,8 +265,10 @@ def recalculate(paths: Sequence[Path | str], profile: str = "",
     fresh: set[str] = set()
     if missing:
         if soffice() is None:
-            pytest.skip(f"LibreOffice (soffice) is not installed and {len(missing)} workbook(s) have no stored values "
-                        "in tests/data/recalc_store")
+            pytest.skip(
+                f"LibreOffice (soffice) is not installed and {len(missing)} workbook(s) have no stored values "
+                "in tests/data/recalc_store"
+            )
         out = Path(tempfile.mkdtemp(prefix="llmcost-recalc-"))
         atexit.register(shutil.rmtree, out, ignore_errors=True)
         by_stem: dict[str, list[Path]] = {}

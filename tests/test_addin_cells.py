@@ -11,13 +11,15 @@ from costengine import CostModelError, Scenario
 
 
 def test_scenario_range_skips_header_blank_rows_and_extra_columns():
-    rows = [["Key", "Value", "Unit", "Note"],
-            [None, None, None, None],
-            ["requests_per_month", 5000.0, "requests/month", "ignored note"],
-            ["  Prompt_Tokens ", 800.0, None, None],
-            ["", "", "", "ignored"],
-            ["precision", "FP8", None, None],
-            ["seconds_per_request", None, None, None]]  # blank value: default / derived
+    rows = [
+        ["Key", "Value", "Unit", "Note"],
+        [None, None, None, None],
+        ["requests_per_month", 5000.0, "requests/month", "ignored note"],
+        ["  Prompt_Tokens ", 800.0, None, None],
+        ["", "", "", "ignored"],
+        ["precision", "FP8", None, None],
+        ["seconds_per_request", None, None, None],
+    ]  # blank value: default / derived
     s = cells.scenario(rows)
     assert s == Scenario(requests_per_month=5000, prompt_tokens=800, precision="fp8")
     assert s.seconds_per_request is None
@@ -32,19 +34,25 @@ def test_empty_range_gives_the_defaults():
     assert cells.scenario([[None, None], [None, None]]) == Scenario()
 
 
-@pytest.mark.parametrize("rows, text", [
-    ([["requests_per_month", 1.0], ["requests_per_month", 2.0]], "requests_per_month is given twice (scenario row 1)"),
-    ([["requests_per_month", 1.0], [None, 5.0]], "scenario: row 2 has the value 5 but no key"),
-    ([[3.0, 5.0]], "scenario: row 1: a key must be text (got 3)"),
-    ([["prompt_tokens", True]], "prompt_tokens must be a number or text, not TRUE (scenario row 1)"),
-    ([["prompt_tokens", dt.datetime(2024, 1, 1)]], "prompt_tokens must be a number or text, not a date"),
-    ([["prompt_tokens", "#REF!"]], "prompt_tokens: the value cell shows #REF! (scenario row 1)"),
-    ([["prompt_tokens", float("nan")]], "prompt_tokens must be a finite number (got nan) (scenario row 1)"),
-    ([["prompt_tokens", [1.0, 2.0]]], "prompt_tokens must be a number or text, not a range"),
-    ([["min_replicas", 1.5]], "min_replicas must be a whole number (got 1.5) (scenario row 1)"),
-    ([["cloud_billing", "hourly"]], "cloud_billing must be one of always_on or per_second (got 'hourly')"),
-    ([[None]], "scenario must be a range of 2 or more columns"),
-])
+@pytest.mark.parametrize(
+    "rows, text",
+    [
+        (
+            [["requests_per_month", 1.0], ["requests_per_month", 2.0]],
+            "requests_per_month is given twice (scenario row 1)",
+        ),
+        ([["requests_per_month", 1.0], [None, 5.0]], "scenario: row 2 has the value 5 but no key"),
+        ([[3.0, 5.0]], "scenario: row 1: a key must be text (got 3)"),
+        ([["prompt_tokens", True]], "prompt_tokens must be a number or text, not TRUE (scenario row 1)"),
+        ([["prompt_tokens", dt.datetime(2024, 1, 1)]], "prompt_tokens must be a number or text, not a date"),
+        ([["prompt_tokens", "#REF!"]], "prompt_tokens: the value cell shows #REF! (scenario row 1)"),
+        ([["prompt_tokens", float("nan")]], "prompt_tokens must be a finite number (got nan) (scenario row 1)"),
+        ([["prompt_tokens", [1.0, 2.0]]], "prompt_tokens must be a number or text, not a range"),
+        ([["min_replicas", 1.5]], "min_replicas must be a whole number (got 1.5) (scenario row 1)"),
+        ([["cloud_billing", "hourly"]], "cloud_billing must be one of always_on or per_second (got 'hourly')"),
+        ([[None]], "scenario must be a range of 2 or more columns"),
+    ],
+)
 def test_bad_scenario_cells_name_key_and_row(rows, text):
     with pytest.raises(CostModelError) as err:
         cells.scenario(rows)
@@ -70,30 +78,43 @@ def test_parsed_scenarios_are_cached_on_the_cells():
         cells.scenario([["min_replicas", True]])
 
 
-@pytest.mark.parametrize("value, kwargs, expected", [
-    (5.0, {}, 5.0), (7, {}, 7.0), (" 12.5 ", {}, 12.5), ("1e3", {}, 1000.0), (np.int64(4), {}, 4.0),
-    (None, {"default": 3.0}, 3.0), ("  ", {"default": None}, None), ([[2.0]], {}, 2.0), ([9.0], {}, 9.0),
-])
+@pytest.mark.parametrize(
+    "value, kwargs, expected",
+    [
+        (5.0, {}, 5.0),
+        (7, {}, 7.0),
+        (" 12.5 ", {}, 12.5),
+        ("1e3", {}, 1000.0),
+        (np.int64(4), {}, 4.0),
+        (None, {"default": 3.0}, 3.0),
+        ("  ", {"default": None}, None),
+        ([[2.0]], {}, 2.0),
+        ([9.0], {}, 9.0),
+    ],
+)
 def test_number_accepts_what_cells_hold(value, kwargs, expected):
     assert cells.number(value, "x", **kwargs) == expected
 
 
-@pytest.mark.parametrize("value, kwargs, text", [
-    (None, {}, "x is required (the argument or cell is empty)"),
-    ("abc", {}, "x must be a number (got 'abc')"),
-    ("1_000", {}, "x must be a number (got '1_000')"),
-    (True, {}, "x must be a number (got TRUE)"),
-    (dt.date(2024, 1, 2), {}, "x must be a number (got the date 2024-01-02)"),
-    (math.inf, {}, "x must be a finite number (got inf)"),
-    ("nan", {}, "x must be a finite number (got 'nan')"),
-    (-5.0, {"ge": 0}, "x must be >= 0 (got -5)"),
-    (0.0, {"gt": 0}, "x must be > 0 (got 0)"),
-    (2.0, {"le": 1}, "x must be <= 1 (got 2)"),
-    (2.5, {"whole": True}, "x must be a whole number (got 2.5)"),
-    ([1.0, 2.0], {}, "x must be a single value, not a range (2x1 cells)"),
-    ([[1.0, 2.0], [3.0, 4.0]], {}, "x must be a single value, not a range (2x2 cells)"),
-    ("#NUM!", {}, "x refers to a cell showing #NUM!"),
-])
+@pytest.mark.parametrize(
+    "value, kwargs, text",
+    [
+        (None, {}, "x is required (the argument or cell is empty)"),
+        ("abc", {}, "x must be a number (got 'abc')"),
+        ("1_000", {}, "x must be a number (got '1_000')"),
+        (True, {}, "x must be a number (got TRUE)"),
+        (dt.date(2024, 1, 2), {}, "x must be a number (got the date 2024-01-02)"),
+        (math.inf, {}, "x must be a finite number (got inf)"),
+        ("nan", {}, "x must be a finite number (got 'nan')"),
+        (-5.0, {"ge": 0}, "x must be >= 0 (got -5)"),
+        (0.0, {"gt": 0}, "x must be > 0 (got 0)"),
+        (2.0, {"le": 1}, "x must be <= 1 (got 2)"),
+        (2.5, {"whole": True}, "x must be a whole number (got 2.5)"),
+        ([1.0, 2.0], {}, "x must be a single value, not a range (2x1 cells)"),
+        ([[1.0, 2.0], [3.0, 4.0]], {}, "x must be a single value, not a range (2x2 cells)"),
+        ("#NUM!", {}, "x refers to a cell showing #NUM!"),
+    ],
+)
 def test_number_refuses_with_a_message(value, kwargs, text):
     with pytest.raises(CostModelError) as err:
         cells.number(value, "x", **kwargs)
@@ -145,8 +166,13 @@ def test_messages_stay_under_255_characters_and_shorten_long_user_text():
     from addin import udfs
 
     long_text = "x" * 300
-    for got in (udfs.LLM_COST([["requests_per_month", 1]], long_text), udfs.LLM_COST([[long_text, 1]], "api"),
-                udfs.LLM_GPU(long_text, "memory_gb"), udfs.LLM_PRICE(long_text), udfs.LLM_WEIGHTS_GB(long_text)):
+    for got in (
+        udfs.LLM_COST([["requests_per_month", 1]], long_text),
+        udfs.LLM_COST([[long_text, 1]], "api"),
+        udfs.LLM_GPU(long_text, "memory_gb"),
+        udfs.LLM_PRICE(long_text),
+        udfs.LLM_WEIGHTS_GB(long_text),
+    ):
         assert got.startswith(cells.PREFIX) and len(got) <= cells.MAX_MESSAGE, got
         assert "x" * 41 not in got
     many = CostModelError("key", "problem " * 60)

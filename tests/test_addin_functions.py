@@ -8,10 +8,10 @@ import math
 
 import numpy as np
 import pytest
+from conftest import MADE_UP
 
 from addin import udfs as u
 from addin.decision import SENSITIVITY_HEADER
-from conftest import MADE_UP
 from costengine import Scenario, compare, cost_per_request, load_catalog, monthly_cost, plan_for, token_price
 from costengine import projection as proj
 from costengine.sensitivity import sensitivity
@@ -33,8 +33,10 @@ def test_scenario_functions_match_the_engine():
     table = compare(s, 1e5)
     got = u.LLM_COMPARE(MADE_UP_RANGE, 1e5)
     for row in got[1:]:
-        assert row[1:6] == table.loc[row[0], ["monthly_cost", "cost_per_request", "cost_per_mtok", "gpus",
-                                               "replicas"]].tolist()
+        assert (
+            row[1:6]
+            == table.loc[row[0], ["monthly_cost", "cost_per_request", "cost_per_mtok", "gpus", "replicas"]].tolist()
+        )
 
 
 def test_cost_per_request_at_zero_volume_is_empty_not_nan():
@@ -60,9 +62,23 @@ def test_breakeven_linear():
     assert u.LLM_BREAKEVEN_LINEAR(-1.0, 0.0, 0.0, 1.0) == "#LLM! fixed_a must be >= 0 (got -1)"
 
 
-@pytest.mark.parametrize("precision, bytes_per_param", [
-    (None, 2.0), ("bf16", 2.0), ("FP16", 2.0), ("fp32", 4.0), ("fp8", 1.0), ("int8", 1.0), ("int4", 0.5),
-    (2.0, 2.0), (1.0, 1.0), (0.5, 0.5), (4.0, 4.0), ("0.5", 0.5)])
+@pytest.mark.parametrize(
+    "precision, bytes_per_param",
+    [
+        (None, 2.0),
+        ("bf16", 2.0),
+        ("FP16", 2.0),
+        ("fp32", 4.0),
+        ("fp8", 1.0),
+        ("int8", 1.0),
+        ("int4", 0.5),
+        (2.0, 2.0),
+        (1.0, 1.0),
+        (0.5, 0.5),
+        (4.0, 4.0),
+        ("0.5", 0.5),
+    ],
+)
 def test_weights_gb_for_every_precision(precision, bytes_per_param):
     assert u.LLM_WEIGHTS_GB(13.0, precision) == 13.0 * bytes_per_param
 
@@ -81,7 +97,7 @@ def test_gpus_needed():
     assert u.LLM_GPUS_NEEDED(40.0, 80.0, "bf16", 1.0) == 1.0  # exactly 80 GB fits one
     memory = load_catalog().gpu("L40S").memory_gb
     assert u.LLM_GPUS_NEEDED(70.0, "l40s") == math.ceil(70 * 2 * 1.2 / memory)  # a GPU id instead of GB
-    assert u.LLM_GPUS_NEEDED(70.0, "L40") .startswith("#LLM! gpu_memory_gb: unknown GPU 'L40'")
+    assert u.LLM_GPUS_NEEDED(70.0, "L40").startswith("#LLM! gpu_memory_gb: unknown GPU 'L40'")
     assert u.LLM_GPUS_NEEDED(70.0, 80.0, None, 0.9) == "#LLM! memory_overhead must be >= 1 (got 0.9)"
 
 
@@ -134,8 +150,9 @@ def test_price_hands_off_to_the_token_price_catalog():
         assert u.LLM_PRICE("gpt-5-mini", kind) == getattr(tp, kind)
     assert u.LLM_PRICE("gpt-5-mini", "Cache Read") == tp.cache_read
     assert u.LLM_PRICE("gpt-5-mini", "output", tp.provider) == tp.output
-    assert u.LLM_PRICE("gpt-5-mini", "batch") == ("#LLM! kind must be one of input, output, cache_read, "
-                                                  "cache_write (got 'batch')")
+    assert u.LLM_PRICE("gpt-5-mini", "batch") == (
+        "#LLM! kind must be one of input, output, cache_read, cache_write (got 'batch')"
+    )
     assert u.LLM_PRICE("no-such-model-xyz").startswith("#LLM! model: unknown model 'no-such-model-xyz'")
 
 
@@ -158,9 +175,20 @@ def test_projection_and_payback_match_the_engine():
     s = Scenario(**{**MADE_UP, "growth_rate_monthly": 0.05, "horizon_months": 24})
     df = proj.projection(s)
     cash = u.LLM_PROJECTION(rng)
-    assert cash[0] == ["month", "requests", "api", "cloud", "onprem", "cumulative_api", "cumulative_cloud",
-                       "cumulative_onprem", "hybrid_cloud", "hybrid_onprem", "cumulative_hybrid_cloud",
-                       "cumulative_hybrid_onprem"]
+    assert cash[0] == [
+        "month",
+        "requests",
+        "api",
+        "cloud",
+        "onprem",
+        "cumulative_api",
+        "cumulative_cloud",
+        "cumulative_onprem",
+        "hybrid_cloud",
+        "hybrid_onprem",
+        "cumulative_hybrid_cloud",
+        "cumulative_hybrid_onprem",
+    ]
     assert len(cash) == 25
     assert [r[9] for r in cash[1:]] == df["hybrid_onprem_cash"].tolist()
     assert [r[8] for r in cash[1:]] == df["hybrid_cloud"].tolist()
@@ -170,8 +198,13 @@ def test_projection_and_payback_match_the_engine():
     amortised = u.LLM_PROJECTION(rng, "Amortized")
     assert [r[4] for r in amortised[1:]] == df["onprem"].tolist()
     assert [r[11] for r in amortised[1:]] == df["cumulative_hybrid_onprem"].tolist()
-    for opt, versus, view in [("onprem", None, None), ("cloud", "api", "amortised"), ("onprem", "cloud", "cash"),
-                              ("hybrid_onprem", None, None), ("Hybrid-Cloud", "onprem", "amortised")]:
+    for opt, versus, view in [
+        ("onprem", None, None),
+        ("cloud", "api", "amortised"),
+        ("onprem", "cloud", "cash"),
+        ("hybrid_onprem", None, None),
+        ("Hybrid-Cloud", "onprem", "amortised"),
+    ]:
         want = proj.payback_month(s, opt, versus or "api", view or "cash")
         got = u.LLM_PAYBACK_MONTH(rng, opt, versus, view)
         assert got == ("none" if want is None else float(want))
@@ -205,10 +238,12 @@ def test_sensitivity_table_matches_the_engine():
 def test_prob_cheapest_matches_the_engine_and_reads_an_excel_ranges_table():
     s = Scenario(**MADE_UP)
     rows = [("requests_per_month", 1e4, 2e6, 2e7), ("seconds_per_request", 0.5, 1.5, 4.0)]
-    excel = [["key", "low", "likely", "high", "note"],
-             [rows[0][0], *rows[0][1:], "volume"],
-             [None, None, None, None, None],
-             [rows[1][0], *rows[1][1:], None]]
+    excel = [
+        ["key", "low", "likely", "high", "note"],
+        [rows[0][0], *rows[0][1:], "volume"],
+        [None, None, None, None, None],
+        [rows[1][0], *rows[1][1:], None],
+    ]
     for opt in ("api", "cloud", "onprem"):
         assert u.LLM_PROB_CHEAPEST(MADE_UP_RANGE, excel, opt, 2000.0) == prob_cheapest(s, rows, opt, 2000)
     total = sum(u.LLM_PROB_CHEAPEST(MADE_UP_RANGE, excel, o, 2000.0) for o in ("api", "cloud", "onprem"))
@@ -219,8 +254,13 @@ def test_prob_cheapest_matches_the_engine_and_reads_an_excel_ranges_table():
 
 
 def test_numbers_come_back_as_python_floats():
-    values = [u.LLM_COST(MADE_UP_RANGE, "cloud"), u.LLM_WEIGHTS_GB(7.0), u.LLM_GPUS_NEEDED(70.0, 80.0),
-              u.LLM_KV_CACHE_GB("llama-3.1-8b", 10.0), u.LLM_TOKENS_FROM_WORDS(3.0),
-              u.LLM_BREAKEVEN(MADE_UP_RANGE, "api", "onprem")]
+    values = [
+        u.LLM_COST(MADE_UP_RANGE, "cloud"),
+        u.LLM_WEIGHTS_GB(7.0),
+        u.LLM_GPUS_NEEDED(70.0, 80.0),
+        u.LLM_KV_CACHE_GB("llama-3.1-8b", 10.0),
+        u.LLM_TOKENS_FROM_WORDS(3.0),
+        u.LLM_BREAKEVEN(MADE_UP_RANGE, "api", "onprem"),
+    ]
     assert all(type(v) is float for v in values)
     assert not any(isinstance(v, np.generic) for r in u.LLM_CURVE(MADE_UP_RANGE) for v in r)

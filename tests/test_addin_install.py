@@ -64,10 +64,23 @@ def test_conf_sheet_rows():
 
 def test_instructions_cover_windows_lite_and_server():
     text = install.addin_instructions(interpreter=r"C:\Py\pythonw.exe")
-    for needle in ("xlwings addin install", "Trust access to the VBA project object model", "UDF Modules = addin.udfs",
-                   '"UDF MODULES","addin.udfs"', "Import Functions", "=LLM_COST(", "Not on macOS",
-                   "xlwings Lite", "requirements.txt", "from addin.udfs import *", "xlwings Server",
-                   "custom_functions.py", "licence key", "docs/excel-addin.md", r"Interpreter = C:\Py\pythonw.exe"):
+    for needle in (
+        "xlwings addin install",
+        "Trust access to the VBA project object model",
+        "UDF Modules = addin.udfs",
+        '"UDF MODULES","addin.udfs"',
+        "Import Functions",
+        "=LLM_COST(",
+        "Not on macOS",
+        "xlwings Lite",
+        "requirements.txt",
+        "from addin.udfs import *",
+        "xlwings Server",
+        "custom_functions.py",
+        "licence key",
+        "docs/excel-addin.md",
+        r"Interpreter = C:\Py\pythonw.exe",
+    ):
         assert needle in text, needle
     lite = install.addin_instructions("lite")
     assert "xlwings Lite" in lite and "Trust access" not in lite and "xlwings Server" not in lite
@@ -84,8 +97,10 @@ def test_star_import_gives_exactly_the_functions():
 
 def test_install_module_stays_light():
     """``llmcost addin`` must not pay for importing xlwings, pandas or the engine."""
-    code = ("import sys, workbook.xlwings_setup; "
-            "print(sorted(m for m in ('xlwings', 'pandas', 'numpy', 'costengine') if m in sys.modules))")
+    code = (
+        "import sys, workbook.xlwings_setup; "
+        "print(sorted(m for m in ('xlwings', 'pandas', 'numpy', 'costengine') if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
 

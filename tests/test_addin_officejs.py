@@ -23,8 +23,10 @@ import os
 
 import pytest
 
-pytestmark = pytest.mark.skipif(not os.environ.get("XLWINGS_LICENSE_KEY"),
-                                reason="xlwings.pro (Office.js) needs XLWINGS_LICENSE_KEY: 'noncommercial' or a key")
+pytestmark = pytest.mark.skipif(
+    not os.environ.get("XLWINGS_LICENSE_KEY"),
+    reason="xlwings.pro (Office.js) needs XLWINGS_LICENSE_KEY: 'noncommercial' or a key",
+)
 
 RUNTIME = "1.4"  # CustomFunctionsRuntime of current Excel 365 / 2021 (error values as data types)
 
@@ -56,20 +58,29 @@ def call(officejs, name, *args, runtime=RUNTIME):
     n_params = len(getattr(module, name).__xlfunc__["args"])
     sent = [a if isinstance(a, list) and a and isinstance(a[0], list) else [[a]] for a in args]
     sent += [None] * (n_params - len(sent))  # omitted optional arguments arrive as null
-    data = {"func_name": name, "args": sent, "version": xlwings.__version__, "client": "Office.js",
-            "runtime": runtime, "caller_address": None, "content_language": "en-US"}
+    data = {
+        "func_name": name,
+        "args": sent,
+        "version": xlwings.__version__,
+        "client": "Office.js",
+        "runtime": runtime,
+        "caller_address": None,
+        "content_language": "en-US",
+    }
     return asyncio.run(ojs.custom_functions_call(data, module))
 
 
-SCENARIO = [["key", "value", "unit"],
-            ["requests_per_month", 1_000_000, "requests/month"],  # Office.js sends whole numbers as int
-            ["prompt_tokens", 1000, ""],
-            ["output_tokens", 500, ""],
-            ["api_input_price_per_mtok", 25, ""],
-            ["api_output_price_per_mtok", 25, ""],
-            ["seconds_per_request", "", "s"],  # an empty value cell: "" from Excel, None after xlwings
-            ["", "", ""],  # a blank row
-            ["api_model", None, None]]  # null cells (Pyodide >= 0.28 sends JsNull, xlwings maps it to None)
+SCENARIO = [
+    ["key", "value", "unit"],
+    ["requests_per_month", 1_000_000, "requests/month"],  # Office.js sends whole numbers as int
+    ["prompt_tokens", 1000, ""],
+    ["output_tokens", 500, ""],
+    ["api_input_price_per_mtok", 25, ""],
+    ["api_output_price_per_mtok", 25, ""],
+    ["seconds_per_request", "", "s"],  # an empty value cell: "" from Excel, None after xlwings
+    ["", "", ""],  # a blank row
+    ["api_model", None, None],
+]  # null cells (Pyodide >= 0.28 sends JsNull, xlwings maps it to None)
 
 
 def test_every_function_registers_with_its_descriptions_and_no_namespace(officejs):

@@ -11,24 +11,71 @@ import inspect
 import math
 
 import pytest
+from conftest import MADE_UP
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from addin import udfs as u
 from addin.cells import EXCEL_ERRORS
-from conftest import MADE_UP
 from costengine import SCENARIO_KEYS
 
-WORDS = ["api", "cloud", "onprem", "bf16", "int4", "fp8", "fp4", "H100-SXM", "L4", "llama-3.1-8b", "llama-3.1-405b",
-         "gpt-5-mini", "memory_gb", "layers", "output", "cash", "amortised", "key", "", "  ", "1e6", "-3",
-         "nan", "inf", "per_second", "reserved"]
-SPECIAL = [0.0, -0.0, -1.0, -5.0, 0.5, 1.0, 2.0, 1e-300, 1e300, -1e300, 1.7976931348623157e308, 1e12, 1e15,
-           float("nan"), float("inf"), float("-inf")]
+WORDS = [
+    "api",
+    "cloud",
+    "onprem",
+    "bf16",
+    "int4",
+    "fp8",
+    "fp4",
+    "H100-SXM",
+    "L4",
+    "llama-3.1-8b",
+    "llama-3.1-405b",
+    "gpt-5-mini",
+    "memory_gb",
+    "layers",
+    "output",
+    "cash",
+    "amortised",
+    "key",
+    "",
+    "  ",
+    "1e6",
+    "-3",
+    "nan",
+    "inf",
+    "per_second",
+    "reserved",
+]
+SPECIAL = [
+    0.0,
+    -0.0,
+    -1.0,
+    -5.0,
+    0.5,
+    1.0,
+    2.0,
+    1e-300,
+    1e300,
+    -1e300,
+    1.7976931348623157e308,
+    1e12,
+    1e15,
+    float("nan"),
+    float("inf"),
+    float("-inf"),
+]
 
 scalar = st.one_of(
-    st.none(), st.booleans(), st.sampled_from(SPECIAL), st.floats(allow_nan=True, allow_infinity=True),
-    st.integers(min_value=-10**30, max_value=10**30), st.text(max_size=8), st.sampled_from(WORDS),
-    st.sampled_from(sorted(EXCEL_ERRORS)), st.datetimes(min_value=dt.datetime(1900, 1, 1)),
+    st.none(),
+    st.booleans(),
+    st.sampled_from(SPECIAL),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.integers(min_value=-(10**30), max_value=10**30),
+    st.text(max_size=8),
+    st.sampled_from(WORDS),
+    st.sampled_from(sorted(EXCEL_ERRORS)),
+    st.datetimes(min_value=dt.datetime(1900, 1, 1)),
 )
 key = st.one_of(st.sampled_from(SCENARIO_KEYS), scalar)
 ranges = st.lists(st.lists(st.one_of(key, scalar), max_size=5), max_size=6)  # jagged and empty ones too
@@ -62,16 +109,47 @@ def ranges_table(draw):
 GOOD = {
     "scenario": [[k, float(v) if isinstance(v, (int, float)) else v] for k, v in MADE_UP.items()],
     "ranges": [["key", "low", "likely", "high"], ["requests_per_month", 1e5, 1e6, 1e7]],
-    "option_name": "cloud", "option_a": "api", "option_b": "onprem", "versus": "api", "view": "cash",
-    "requests_per_month": 1e6, "from_requests": 1e3, "to_requests": 1e7, "points": 5.0, "swing": 0.2,
-    "draws": 100.0, "prompt_tokens": 800.0, "output_tokens": 400.0, "input_price_per_mtok": 3.0,
-    "output_price_per_mtok": 12.0, "cached_share": 0.2, "cached_price_per_mtok": 0.3, "fixed_a": 100.0,
-    "per_request_a": 0.01, "fixed_b": 0.0, "per_request_b": 0.02, "params_billion": 8.0, "precision": "bf16",
-    "gpu_memory_gb": 80.0, "memory_overhead": 1.2, "model": "llama-3.1-8b", "tokens": 1000.0, "gpu": "H100-SXM",
-    "gpus": 1.0, "concurrency": 16.0, "trainable_fraction": 0.001, "optimizer_factor": 5.0, "words": 1000.0,
-    "tokens_per_word": 1.33, "kind": "output", "provider": None, "field": "memory_gb", "max_ttft_s": 2.0,
+    "option_name": "cloud",
+    "option_a": "api",
+    "option_b": "onprem",
+    "versus": "api",
+    "view": "cash",
+    "requests_per_month": 1e6,
+    "from_requests": 1e3,
+    "to_requests": 1e7,
+    "points": 5.0,
+    "swing": 0.2,
+    "draws": 100.0,
+    "prompt_tokens": 800.0,
+    "output_tokens": 400.0,
+    "input_price_per_mtok": 3.0,
+    "output_price_per_mtok": 12.0,
+    "cached_share": 0.2,
+    "cached_price_per_mtok": 0.3,
+    "fixed_a": 100.0,
+    "per_request_a": 0.01,
+    "fixed_b": 0.0,
+    "per_request_b": 0.02,
+    "params_billion": 8.0,
+    "precision": "bf16",
+    "gpu_memory_gb": 80.0,
+    "memory_overhead": 1.2,
+    "model": "llama-3.1-8b",
+    "tokens": 1000.0,
+    "gpu": "H100-SXM",
+    "gpus": 1.0,
+    "concurrency": 16.0,
+    "trainable_fraction": 0.001,
+    "optimizer_factor": 5.0,
+    "words": 1000.0,
+    "tokens_per_word": 1.33,
+    "kind": "output",
+    "provider": None,
+    "field": "memory_gb",
+    "max_ttft_s": 2.0,
     "max_tpot_ms": 100.0,
-    ("LLM_PRICE", "model"): "gpt-5-mini", ("LLM_MODEL", "field"): "layers",
+    ("LLM_PRICE", "model"): "gpt-5-mini",
+    ("LLM_MODEL", "field"): "layers",
 }
 
 

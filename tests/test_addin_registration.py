@@ -31,14 +31,18 @@ SIGNATURES = {
     "LLM_PAYBACK_MONTH": (["scenario", "option_name"], ["versus", "view"]),
     "LLM_SENSITIVITY": (["scenario"], ["swing"]),
     "LLM_PROB_CHEAPEST": (["scenario", "ranges", "option_name"], ["draws"]),
-    "LLM_API_COST": (["requests_per_month", "prompt_tokens", "output_tokens", "input_price_per_mtok",
-                      "output_price_per_mtok"], ["cached_share", "cached_price_per_mtok"]),
+    "LLM_API_COST": (
+        ["requests_per_month", "prompt_tokens", "output_tokens", "input_price_per_mtok", "output_price_per_mtok"],
+        ["cached_share", "cached_price_per_mtok"],
+    ),
     "LLM_BREAKEVEN_LINEAR": (["fixed_a", "per_request_a", "fixed_b", "per_request_b"], []),
     "LLM_WEIGHTS_GB": (["params_billion"], ["precision"]),
     "LLM_GPUS_NEEDED": (["params_billion", "gpu_memory_gb"], ["precision", "memory_overhead"]),
     "LLM_KV_CACHE_GB": (["model", "tokens"], ["precision"]),
-    "LLM_THROUGHPUT": (["model", "gpu"], ["gpus", "precision", "concurrency", "prompt_tokens", "output_tokens",
-                                          "max_ttft_s", "max_tpot_ms"]),
+    "LLM_THROUGHPUT": (
+        ["model", "gpu"],
+        ["gpus", "precision", "concurrency", "prompt_tokens", "output_tokens", "max_ttft_s", "max_tpot_ms"],
+    ),
     "LLM_LAYOUT": (["scenario", "option_name"], []),
     "LLM_HYBRID": (["scenario"], ["option_name"]),
     "LLM_FINETUNE_MEMORY_GB": (["params_billion"], ["trainable_fraction", "precision", "optimizer_factor"]),
@@ -67,6 +71,7 @@ def registered(module):
 def test_every_product_function_registers_and_nothing_else(addin):
     assert set(registered(addin)) == set(SIGNATURES)
     import addin.udfs as plain
+
     assert sorted(plain.__all__) == sorted(SIGNATURES)
 
 
@@ -97,6 +102,7 @@ def test_no_name_breaks_the_generated_vba(addin, udfs):
     assert harness.vba_name_problems(addin) == []
     # the check can fail: the product's own argument name `option` is a VBA keyword
     import types
+
     bad = types.ModuleType("bad")
     bad.F = udfs.xlfunc(lambda scenario, option: None)
     bad.F.__xlfunc__["name"] = "LLM_BAD"
@@ -112,9 +118,11 @@ def test_generated_vba_has_one_function_per_udf(addin):
         expected.append(f"Function {name}({', '.join(required + [f'Optional {o}' for o in optional])})")
     assert lines == expected
     assert vba.count("End Function") == len(SIGNATURES)
-    assert ('LLM_COST = XLPy.CallUDF("addin.udfs", "LLM_COST", Array(scenario, option_name, requests_per_month), '
-            "ThisWorkbook, Application.Caller)") in vba
-    assert "LLM_SCENARIO_KEYS = XLPy.CallUDF(\"addin.udfs\", \"LLM_SCENARIO_KEYS\", Array()" in vba
+    assert (
+        'LLM_COST = XLPy.CallUDF("addin.udfs", "LLM_COST", Array(scenario, option_name, requests_per_month), '
+        "ThisWorkbook, Application.Caller)"
+    ) in vba
+    assert 'LLM_SCENARIO_KEYS = XLPy.CallUDF("addin.udfs", "LLM_SCENARIO_KEYS", Array()' in vba
 
 
 def test_import_functions_registers_descriptions_with_macro_options(addin):
@@ -131,6 +139,7 @@ def test_import_functions_registers_descriptions_with_macro_options(addin):
 
 def test_normal_import_is_left_alone(addin):
     import addin.udfs as plain
+
     assert plain.LLM_COST is not addin.LLM_COST
     assert not hasattr(plain.LLM_COST, "__xlfunc__")  # on Linux xw.func is a no-op
     assert xw.func is not harness.load_udfs().xlfunc
@@ -157,11 +166,13 @@ def test_xlwings_internals_still_there(udfs):
     assert harness.excel_engine_impl().name == "excel"
     assert xw.__version__ == harness.TESTED_WITH_XLWINGS, (
         "xlwings version changed: re-check the internals listed in tests/xlwings_harness.py, "
-        "then bump harness.TESTED_WITH_XLWINGS")
+        "then bump harness.TESTED_WITH_XLWINGS"
+    )
 
 
 def test_decorator_order_keeps_the_category(udfs):
     """@xw.func must be outermost: xw.arg re-runs xlfunc() and would reset the category to "xlwings"."""
+
     @udfs.xlarg("x", doc="x")
     @udfs.xlfunc(category=CATEGORY)
     def WRONG(x):

@@ -9,10 +9,11 @@ import datetime as dt
 import math
 
 import pytest
+from test_worked_examples import SEED_000
+
+from costengine import SCENARIO_KEYS
 
 import xlwings_harness as harness
-from costengine import SCENARIO_KEYS
-from test_worked_examples import SEED_000
 
 MODULE = "addin.udfs"
 NA, DIV0 = -2146826246, -2146826281  # how COM hands over #N/A and #DIV/0! cells
@@ -63,7 +64,8 @@ def test_seed_000_ranking_and_breakevens():
     assert call("LLM_CHEAPEST", inputs) == [["onprem"]]
     assert call("LLM_CHEAPEST", inputs, 20_000.0) == [["api"]]  # the article: API below ~100k/month
     assert call("LLM_BREAKEVEN", inputs, "api", "cloud") == [
-        [pytest.approx(2000 / (API_PER_REQUEST - CLOUD_PER_REQUEST), rel=1e-12)]]
+        [pytest.approx(2000 / (API_PER_REQUEST - CLOUD_PER_REQUEST), rel=1e-12)]
+    ]
     assert call("LLM_BREAKEVEN", inputs, "api", "onprem") == [[pytest.approx(2500 / API_PER_REQUEST, rel=1e-12)]]
     assert call("LLM_BREAKEVEN", inputs, "cloud", "onprem") == [[pytest.approx(500 / CLOUD_PER_REQUEST, rel=1e-12)]]
 
@@ -77,8 +79,21 @@ def test_no_crossing_shows_none():
 
 def test_compare_spills_a_header_and_one_row_per_option():
     got = call("LLM_COMPARE", seed_range())
-    assert got[0] == ["option", "monthly_cost", "cost_per_request", "cost_per_mtok", "gpus", "replicas",
-                      "utilization", "gpus_per_replica", "units", "batch", "ttft_s", "tpot_ms", "offer"]
+    assert got[0] == [
+        "option",
+        "monthly_cost",
+        "cost_per_request",
+        "cost_per_mtok",
+        "gpus",
+        "replicas",
+        "utilization",
+        "gpus_per_replica",
+        "units",
+        "batch",
+        "ttft_s",
+        "tpot_ms",
+        "offer",
+    ]
     assert [r[0] for r in got[1:]] == ["api", "cloud", "onprem"]
     assert {len(r) for r in got} == {13}
     api, cloud, onprem = got[1:]
@@ -151,7 +166,8 @@ def test_single_cell_and_single_row_scenarios_arrive_two_dimensional():
 def test_formulas_without_a_scenario():
     assert call("LLM_API_COST", 1e6, 1000.0, 500.0, 25.0, 25.0) == [[pytest.approx(37_500, rel=1e-12)]]
     assert call("LLM_BREAKEVEN_LINEAR", 2000.0, CLOUD_PER_REQUEST, 0.0, API_PER_REQUEST) == [
-        [pytest.approx(2000 / (API_PER_REQUEST - CLOUD_PER_REQUEST), rel=1e-12)]]
+        [pytest.approx(2000 / (API_PER_REQUEST - CLOUD_PER_REQUEST), rel=1e-12)]
+    ]
     assert call("LLM_WEIGHTS_GB", 70.0) == [[140.0]]  # seed 004: Llama 2 70B in bf16
     assert call("LLM_WEIGHTS_GB", 70.0, 0.5) == [[35.0]]  # precision as bytes per parameter
     assert call("LLM_GPUS_NEEDED", 70.0, 80.0) == [[3.0]]  # 168 GB on 80 GB GPUs
@@ -162,8 +178,12 @@ def test_formulas_without_a_scenario():
 def test_results_are_already_what_excel_receives():
     """conversion.write leaves every result unchanged: only float, str and bool, no NaN, rectangular."""
     inputs = seed_range()
-    for name, args in [("LLM_COMPARE", (inputs,)), ("LLM_CURVE", (inputs, 1e3, 1e6, 5.0)),
-                       ("LLM_PROJECTION", (inputs,)), ("LLM_SCENARIO_KEYS", ())]:
+    for name, args in [
+        ("LLM_COMPARE", (inputs,)),
+        ("LLM_CURVE", (inputs, 1e3, 1e6, 5.0)),
+        ("LLM_PROJECTION", (inputs,)),
+        ("LLM_SCENARIO_KEYS", ()),
+    ]:
         got = call(name, *args)
         assert harness.xl_write(got) == got
         assert len({len(r) for r in got}) == 1

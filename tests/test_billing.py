@@ -17,27 +17,71 @@ SHIPPED = load_catalog()
 
 
 def offer(id, gpus, od, spot=NAN, c1=NAN, c3=NAN, ps=NAN, gpu="H100-SXM"):
-    return CloudOffer(id=id, provider="made up", instance=id, region="r", gpu=gpu, gpus_per_instance=gpus,
-                      on_demand_per_hour_usd=od, spot_per_hour_usd=spot, commit_1y_per_hour_usd=c1,
-                      commit_3y_per_hour_usd=c3, per_second_usd=ps, source="made up", as_of="2026-01-01")
+    return CloudOffer(
+        id=id,
+        provider="made up",
+        instance=id,
+        region="r",
+        gpu=gpu,
+        gpus_per_instance=gpus,
+        on_demand_per_hour_usd=od,
+        spot_per_hour_usd=spot,
+        commit_1y_per_hour_usd=c1,
+        commit_3y_per_hour_usd=c3,
+        per_second_usd=ps,
+        source="made up",
+        as_of="2026-01-01",
+    )
 
 
 def server(id, gpus, price, typical, max_kw, support, standard="yes", gpu="H100-SXM"):
-    return Server(id=id, name=id, vendor="v", gpu=gpu, gpus_per_server=gpus, price_usd=price, typical_kw=typical,
-                  max_kw=max_kw, support_per_year_usd=support, standard=standard, price_source="made up",
-                  power_source="made up", support_source="made up", as_of="2026-01-01")
+    return Server(
+        id=id,
+        name=id,
+        vendor="v",
+        gpu=gpu,
+        gpus_per_server=gpus,
+        price_usd=price,
+        typical_kw=typical,
+        max_kw=max_kw,
+        support_per_year_usd=support,
+        standard=standard,
+        price_source="made up",
+        power_source="made up",
+        support_source="made up",
+        as_of="2026-01-01",
+    )
 
 
-OFFERS = [offer("eight", 8, 16.0, spot=8.0, c1=12.0, c3=10.0), offer("one", 1, 3.0), offer("serverless", 1, NAN,
-                                                                                                ps=0.001)]
+OFFERS = [
+    offer("eight", 8, 16.0, spot=8.0, c1=12.0, c3=10.0),
+    offer("one", 1, 3.0),
+    offer("serverless", 1, NAN, ps=0.001),
+]
 SERVERS = [server("box8", 8, 240_000.0, 6.0, 10.0, 24_000.0), server("bare", 8, NAN, NAN, NAN, NAN, "no")]
-CAT = Catalog(gpus=SHIPPED.gpus, models=SHIPPED.models,
-              offers=MappingProxyType({o.id: o for o in OFFERS}), servers=MappingProxyType({s.id: s for s in SERVERS}))
+CAT = Catalog(
+    gpus=SHIPPED.gpus,
+    models=SHIPPED.models,
+    offers=MappingProxyType({o.id: o for o in OFFERS}),
+    servers=MappingProxyType({s.id: s for s in SERVERS}),
+)
 
 # seconds and GPUs typed: a replica of 4 GPUs serves 730*3600/2*1 = 1,314,000 requests a month at full load
-BASE = dict(seconds_per_request=2.0, cloud_gpus_per_replica=4, onprem_gpus_per_replica=4, target_utilization=1.0,
-            peak_to_average=1.0, min_replicas=1, hours_per_month=730, staff_monthly=0, cloud_monthly_overhead=0,
-            onprem_amortization_months=48, onprem_pue=1.5, onprem_price_per_kwh=0.1, requests_per_month=1e6)
+BASE = dict(
+    seconds_per_request=2.0,
+    cloud_gpus_per_replica=4,
+    onprem_gpus_per_replica=4,
+    target_utilization=1.0,
+    peak_to_average=1.0,
+    min_replicas=1,
+    hours_per_month=730,
+    staff_monthly=0,
+    cloud_monthly_overhead=0,
+    onprem_amortization_months=48,
+    onprem_pue=1.5,
+    onprem_price_per_kwh=0.1,
+    requests_per_month=1e6,
+)
 CAP = 730 * 3600 / 2.0
 
 
@@ -47,16 +91,16 @@ def cost(option, requests=None, **kw):
 
 def test_two_four_gpu_replicas_share_an_eight_gpu_instance_a_third_takes_a_second():
     per_instance = 16.0 * 730
-    assert cost("cloud", 1.0 * CAP) == pytest.approx(per_instance)          # one replica: one instance
-    assert cost("cloud", 2.0 * CAP) == pytest.approx(per_instance)          # two replicas: still one
-    assert cost("cloud", 2.5 * CAP) == pytest.approx(2 * per_instance)      # a third: a second instance
+    assert cost("cloud", 1.0 * CAP) == pytest.approx(per_instance)  # one replica: one instance
+    assert cost("cloud", 2.0 * CAP) == pytest.approx(per_instance)  # two replicas: still one
+    assert cost("cloud", 2.5 * CAP) == pytest.approx(2 * per_instance)  # a third: a second instance
     assert packing(4, 8) == (2.0, 1.0) and packing(16, 8) == (1.0, 2.0)
 
 
 def test_a_blank_offer_is_the_cheapest_per_gpu_hour_that_holds_a_replica():
     # "eight" costs 16/8 = 2.0 per GPU-hour, "one" 3.0; only "eight" holds a 4-GPU replica
     assert choose_offer(CAT, "H100-SXM", "on_demand", False, 4).id == "eight"
-    assert choose_offer(CAT, "H100-SXM", "on_demand", False, 1).id == "eight"      # 2.0 < 3.0 per GPU-hour
+    assert choose_offer(CAT, "H100-SXM", "on_demand", False, 1).id == "eight"  # 2.0 < 3.0 per GPU-hour
     assert choose_offer(CAT, "H100-SXM", "on_demand", True, 1).id == "serverless"
     with pytest.raises(CostModelError, match="cloud_offer: the cloud-offer catalog has no commit_1y offer for L4"):
         choose_offer(CAT, "L4", "commit_1y", False, 1)
@@ -77,13 +121,14 @@ def test_a_typed_offer_without_the_term_names_cloud_pricing():
 
 
 def test_per_second_bills_the_warm_minimum_and_scales_to_zero():
-    rate_gpu_hour = 0.001 * 3600            # serverless offer: per GPU-second x 3600
-    warm = 1 * 4 * rate_gpu_hour * 730      # one warm 4-GPU replica all month
+    rate_gpu_hour = 0.001 * 3600  # serverless offer: per GPU-second x 3600
+    warm = 1 * 4 * rate_gpu_hour * 730  # one warm 4-GPU replica all month
     assert cost("cloud", 0.5 * CAP, cloud_billing="per_second") == pytest.approx(warm)
     over = 1.5 * CAP - CAP
     assert cost("cloud", 1.5 * CAP, cloud_billing="per_second") == pytest.approx(warm + over * 2.0 * 4 * 0.001)
     assert cost("cloud", 1.5 * CAP, cloud_billing="per_second", min_replicas=0) == pytest.approx(
-        1.5 * CAP * 2.0 * 4 * 0.001)        # scale to zero: busy GPU-seconds only
+        1.5 * CAP * 2.0 * 4 * 0.001
+    )  # scale to zero: busy GPU-seconds only
     assert cost("cloud", 0.0, cloud_billing="per_second", min_replicas=0) == 0
 
 
@@ -108,16 +153,32 @@ def test_blank_server_figures_are_estimated_from_sourced_ratios():
 
 def test_typed_server_figures_override_and_the_seed_server_is_one_replica():
     # seed 000: a typed 2-GPU server with a typed seconds_per_request is one replica per server
-    s = Scenario(**{**BASE, "onprem_gpus_per_replica": None, "onprem_gpus_per_server": 2,
-                    "onprem_capex_per_server": 45_000, "onprem_power_kw": 1.0, "onprem_maintenance_monthly": 2500,
-                    "onprem_amortization_months": 0, "onprem_price_per_kwh": 0})
+    s = Scenario(
+        **{
+            **BASE,
+            "onprem_gpus_per_replica": None,
+            "onprem_gpus_per_server": 2,
+            "onprem_capex_per_server": 45_000,
+            "onprem_power_kw": 1.0,
+            "onprem_maintenance_monthly": 2500,
+            "onprem_amortization_months": 0,
+            "onprem_price_per_kwh": 0,
+        }
+    )
     o = plan_for(s, CAT).options["onprem"]
     assert float(o.gpus_per_replica[0]) == 2 and float(o.step[0]) == pytest.approx(2500)
 
 
 def test_staff_in_people_and_a_typed_monthly_figure_overrides():
-    s = Scenario(**{**BASE, "staff_monthly": None, "cloud_staff_fte": 1.5, "onprem_staff_fte": 2.5,
-                    "staff_cost_per_fte_year": 180_000})
+    s = Scenario(
+        **{
+            **BASE,
+            "staff_monthly": None,
+            "cloud_staff_fte": 1.5,
+            "onprem_staff_fte": 2.5,
+            "staff_cost_per_fte_year": 180_000,
+        }
+    )
     p = plan_for(s, CAT).options
     assert float(p["cloud"].fixed[0]) == pytest.approx(1.5 * 180_000 / 12)
     assert float(p["onprem"].fixed[0]) == pytest.approx(2.5 * 180_000 / 12)

@@ -9,8 +9,8 @@ import math
 
 import numpy as np
 import pytest
-
 from conftest import MADE_UP
+
 from costengine import Scenario, breakeven, monthly_cost, plan_for
 
 
@@ -54,24 +54,26 @@ def reference_breakeven(s: Scenario, a: str, b: str, limit: float) -> float | No
 def random_scenarios(n: int, seed: int):
     rng = np.random.default_rng(seed)
     for _ in range(n):
-        yield Scenario(**{
-            **MADE_UP,
-            "requests_per_month": 1e6,
-            "api_input_price_per_mtok": float(rng.uniform(0.1, 40)),
-            "api_output_price_per_mtok": float(rng.uniform(0.1, 80)),
-            "api_monthly_fixed": float(rng.uniform(0, 5000)),
-            "seconds_per_request": float(rng.uniform(0.5, 20)),
-            "target_utilization": float(rng.uniform(0.3, 1)),
-            "min_replicas": int(rng.integers(0, 4)),
-            "peak_to_average": float(rng.uniform(1, 3)),
-            "cloud_billing": str(rng.choice(["reserved", "per_second"])),
-            "cloud_price_per_gpu_hour": float(rng.uniform(0.5, 8)),
-            "cloud_gpus_per_replica": int(rng.integers(1, 9)),
-            "cloud_monthly_overhead": float(rng.uniform(0, 3000)),
-            "onprem_capex_per_server": float(rng.uniform(1e4, 4e5)),
-            "onprem_maintenance_monthly": float(rng.uniform(0, 3000)),
-            "staff_monthly": float(rng.uniform(0, 10000)),
-        })
+        yield Scenario(
+            **{
+                **MADE_UP,
+                "requests_per_month": 1e6,
+                "api_input_price_per_mtok": float(rng.uniform(0.1, 40)),
+                "api_output_price_per_mtok": float(rng.uniform(0.1, 80)),
+                "api_monthly_fixed": float(rng.uniform(0, 5000)),
+                "seconds_per_request": float(rng.uniform(0.5, 20)),
+                "target_utilization": float(rng.uniform(0.3, 1)),
+                "min_replicas": int(rng.integers(0, 4)),
+                "peak_to_average": float(rng.uniform(1, 3)),
+                "cloud_billing": str(rng.choice(["reserved", "per_second"])),
+                "cloud_price_per_gpu_hour": float(rng.uniform(0.5, 8)),
+                "cloud_gpus_per_replica": int(rng.integers(1, 9)),
+                "cloud_monthly_overhead": float(rng.uniform(0, 3000)),
+                "onprem_capex_per_server": float(rng.uniform(1e4, 4e5)),
+                "onprem_maintenance_monthly": float(rng.uniform(0, 3000)),
+                "staff_monthly": float(rng.uniform(0, 10000)),
+            }
+        )
 
 
 @pytest.mark.parametrize("a, b", [("api", "cloud"), ("api", "onprem"), ("cloud", "onprem")])
@@ -93,11 +95,25 @@ def test_matches_brute_force_on_random_scenarios(a, b):
 def test_both_stepping_at_different_capacities():
     # cloud reserved on L4s and on-prem on H100s: seconds_per_request is derived per GPU, so the replicas
     # step at different volumes; cloud starts cheaper but costs more per request at scale.
-    s = Scenario(**{**MADE_UP, "seconds_per_request": None, "model": "llama-3.1-8b", "precision": "bf16",
-                    "cloud_gpu": "L4", "onprem_gpu": "H100-SXM", "cloud_gpus_per_replica": 1,
-                    "onprem_gpus_per_server": 1, "cloud_price_per_gpu_hour": 0.8, "onprem_capex_per_server": 300_000,
-                    "staff_monthly": 0, "cloud_monthly_overhead": 0, "min_replicas": 1,
-                    "max_tpot_ms": "none", "max_ttft_s": "none"})
+    s = Scenario(
+        **{
+            **MADE_UP,
+            "seconds_per_request": None,
+            "model": "llama-3.1-8b",
+            "precision": "bf16",
+            "cloud_gpu": "L4",
+            "onprem_gpu": "H100-SXM",
+            "cloud_gpus_per_replica": 1,
+            "onprem_gpus_per_server": 1,
+            "cloud_price_per_gpu_hour": 0.8,
+            "onprem_capex_per_server": 300_000,
+            "staff_monthly": 0,
+            "cloud_monthly_overhead": 0,
+            "min_replicas": 1,
+            "max_tpot_ms": "none",
+            "max_ttft_s": "none",
+        }
+    )
     cap_c = plan_for(s).options["cloud"].capacity[0]
     cap_o = plan_for(s).options["onprem"].capacity[0]
     assert not math.isclose(cap_c, cap_o)
@@ -109,12 +125,24 @@ def test_both_stepping_at_different_capacities():
 
 
 def test_equal_costs_from_the_start_is_zero():
-    s = Scenario(**{**MADE_UP, "cloud_billing": "per_second", "staff_monthly": 0, "cloud_monthly_overhead": 0,
-                    "api_monthly_fixed": 0, "min_replicas": 0})
+    s = Scenario(
+        **{
+            **MADE_UP,
+            "cloud_billing": "per_second",
+            "staff_monthly": 0,
+            "cloud_monthly_overhead": 0,
+            "api_monthly_fixed": 0,
+            "min_replicas": 0,
+        }
+    )
     # make the API cost per request equal to the per-second cloud's: s * g * price / 3600
     per_request = 1.5 * 2 * 2.5 / 3600
-    s = s.replace(api_input_price_per_mtok=0, api_cached_input_price_per_mtok=0, api_batch_share=0,
-                  api_output_price_per_mtok=per_request / 400 * 1e6)
+    s = s.replace(
+        api_input_price_per_mtok=0,
+        api_cached_input_price_per_mtok=0,
+        api_batch_share=0,
+        api_output_price_per_mtok=per_request / 400 * 1e6,
+    )
     assert monthly_cost(s, "api", 1e6) == pytest.approx(monthly_cost(s, "cloud", 1e6), rel=1e-12)
     assert breakeven(s, "api", "cloud") in (0.0, None)
 
@@ -122,9 +150,17 @@ def test_equal_costs_from_the_start_is_zero():
 def test_same_grid_with_nearly_equal_replica_costs_is_fast_and_exact():
     # regression: with seconds_per_request typed, cloud and on-prem add replicas at the same volumes; when their
     # per-replica costs were nearly equal the search walked replica by replica up to 1e12.
-    base = {**MADE_UP, "cloud_billing": "reserved", "staff_monthly": 0, "cloud_monthly_overhead": 0,
-            "onprem_maintenance_monthly": 0, "onprem_price_per_kwh": 0, "onprem_amortization_months": 36,
-            "min_replicas": 1, "seconds_per_request": 0.01}
+    base = {
+        **MADE_UP,
+        "cloud_billing": "reserved",
+        "staff_monthly": 0,
+        "cloud_monthly_overhead": 0,
+        "onprem_maintenance_monthly": 0,
+        "onprem_price_per_kwh": 0,
+        "onprem_amortization_months": 36,
+        "min_replicas": 1,
+        "seconds_per_request": 0.01,
+    }
     per_replica_cloud = 2 * 2.5 * 730
     s = Scenario(**{**base, "onprem_capex_per_server": per_replica_cloud * 36 * (1 + 1e-9)})
     assert breakeven(s, "cloud", "onprem") is None  # on-prem is always a hair dearer: never cross

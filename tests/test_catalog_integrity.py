@@ -10,9 +10,22 @@ from costengine.catalogs import HARDWARE_COLUMNS, MODEL_COLUMNS, load_catalog, t
 from costengine.serving.memory import kv_bytes_per_token
 
 GPU_IDS = ["H100-SXM", "H100-PCIe", "H200", "A100-80GB", "L40S", "L4", "A10G", "MI300X", "B200", "RTX-4090"]
-MODEL_IDS = ["llama-3.1-8b", "llama-3.1-70b", "llama-3.3-70b", "llama-3.1-405b", "llama-2-7b", "llama-2-13b",
-             "llama-2-70b", "mistral-7b", "mixtral-8x7b", "qwen2.5-7b", "qwen2.5-72b", "deepseek-v3", "gpt-oss-20b",
-             "gpt-oss-120b"]
+MODEL_IDS = [
+    "llama-3.1-8b",
+    "llama-3.1-70b",
+    "llama-3.3-70b",
+    "llama-3.1-405b",
+    "llama-2-7b",
+    "llama-2-13b",
+    "llama-2-70b",
+    "mistral-7b",
+    "mixtral-8x7b",
+    "qwen2.5-7b",
+    "qwen2.5-72b",
+    "deepseek-v3",
+    "gpt-oss-20b",
+    "gpt-oss-120b",
+]
 
 
 def _raw(name):
@@ -42,7 +55,7 @@ def test_gpu_rows_are_consistent():
     for gpu in load_catalog().gpus.values():
         assert 8 <= gpu.memory_gb <= 512, gpu.id
         assert 0.1 <= gpu.bandwidth_tbps <= 20, gpu.id
-        assert gpu.fp8_tflops >= gpu.bf16_tflops, gpu.id        # 8-bit is never slower than 16-bit
+        assert gpu.fp8_tflops >= gpu.bf16_tflops, gpu.id  # 8-bit is never slower than 16-bit
         assert gpu.fp8_tflops <= 2.5 * gpu.bf16_tflops, gpu.id  # dense figures, not sparse ones
         assert 50 <= gpu.tdp_w <= 2000, gpu.id
         assert gpu.cloud_price_per_hour_usd < gpu.price_usd / 1000, gpu.id  # renting 1,000 h costs less than buying
@@ -57,7 +70,7 @@ def test_model_rows_are_consistent():
         assert m.context_length >= 2048, m.id
         assert m.source and m.license and m.as_of
         # parameters roughly match the architecture: at least the attention + MLP of each layer
-        assert m.params_billion * 1e9 > m.layers * m.hidden_size ** 2, m.id
+        assert m.params_billion * 1e9 > m.layers * m.hidden_size**2, m.id
 
 
 def test_published_kv_cache_sizes():

@@ -81,17 +81,42 @@ def test_servers_sources_power_and_one_standard_per_gpu():
 
 
 def test_a_row_checks_itself():
-    good = dict(id="x", provider="p", instance="i", region="r", gpu="H100-SXM", gpus_per_instance=8,
-                on_demand_per_hour_usd=10.0, spot_per_hour_usd=math.nan, commit_1y_per_hour_usd=math.nan,
-                commit_3y_per_hour_usd=math.nan, per_second_usd=math.nan, source="s", as_of="2026-01-01")
+    good = dict(
+        id="x",
+        provider="p",
+        instance="i",
+        region="r",
+        gpu="H100-SXM",
+        gpus_per_instance=8,
+        on_demand_per_hour_usd=10.0,
+        spot_per_hour_usd=math.nan,
+        commit_1y_per_hour_usd=math.nan,
+        commit_3y_per_hour_usd=math.nan,
+        per_second_usd=math.nan,
+        source="s",
+        as_of="2026-01-01",
+    )
     CloudOffer(**good)
     with pytest.raises(CostModelError, match="has no price"):
         CloudOffer(**{**good, "on_demand_per_hour_usd": math.nan})
     with pytest.raises(CostModelError, match="as_of"):
         CloudOffer(**{**good, "as_of": "yesterday"})
-    srv = dict(id="s", name="n", vendor="v", gpu="H100-SXM", gpus_per_server=8, price_usd=1.0, typical_kw=2.0,
-               max_kw=1.0, support_per_year_usd=math.nan, standard="yes", price_source="a", power_source="b",
-               support_source="", as_of="2026-01-01")
+    srv = dict(
+        id="s",
+        name="n",
+        vendor="v",
+        gpu="H100-SXM",
+        gpus_per_server=8,
+        price_usd=1.0,
+        typical_kw=2.0,
+        max_kw=1.0,
+        support_per_year_usd=math.nan,
+        standard="yes",
+        price_source="a",
+        power_source="b",
+        support_source="",
+        as_of="2026-01-01",
+    )
     with pytest.raises(CostModelError, match="typical_kw exceeds max_kw"):
         Server(**srv)
     with pytest.raises(CostModelError, match="price_source is empty"):

@@ -27,12 +27,23 @@ from workbook.xlsx.catalog_rows import USER_ROW_NAMES, read_user_rows, workbook_
 from user_rows_cases import FAULTS, GPU, MODEL, OFFER_H100, OFFER_X, SERVER, type_rows
 
 runner = CliRunner()
-ANSWERS = ("api_monthly_cost", "cloud_monthly_cost", "onprem_monthly_cost", "cheapest_option", "breakeven_api_cloud",
-           "breakeven_api_onprem", "breakeven_cloud_onprem")
+ANSWERS = (
+    "api_monthly_cost",
+    "cloud_monthly_cost",
+    "onprem_monthly_cost",
+    "cheapest_option",
+    "breakeven_api_cloud",
+    "breakeven_api_onprem",
+    "breakeven_cloud_onprem",
+)
 TABLE_COLUMNS = {"gpus": HARDWARE_COLUMNS, "models": MODEL_COLUMNS, "offers": OFFER_COLUMNS, "servers": SERVER_COLUMNS}
 ERRORS = {"#NAME?", "#VALUE!", "#REF!", "#DIV/0!", "#N/A", "#NUM!", "#NULL!"}
-LISTS = {"gpus": ("list_gpus", "hw"), "models": ("list_models", "md"), "offers": ("list_offers", "of"),
-         "servers": ("list_servers", "sv")}
+LISTS = {
+    "gpus": ("list_gpus", "hw"),
+    "models": ("list_models", "md"),
+    "offers": ("list_offers", "of"),
+    "servers": ("list_servers", "sv"),
+}
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +52,7 @@ def template(tmp_path_factory):
 
 
 def _dest(wb, name):
-    (sheet, ref), = wb.defined_names[name].destinations
+    ((sheet, ref),) = wb.defined_names[name].destinations
     return sheet, range_boundaries(ref.replace("$", ""))
 
 
@@ -82,9 +93,15 @@ def _user(values: dict, row: int = 40, table: str = "gpus") -> UserRow:
 
 def test_extend_catalog_appends_the_users_rows_after_the_shipped_ones():
     base = load_catalog()
-    cat = extend_catalog(base, {"gpus": [_user(GPU)], "models": [_user(MODEL, table="models")],
-                                "offers": [_user(OFFER_X, table="offers")],
-                                "servers": [_user(SERVER, table="servers")]})
+    cat = extend_catalog(
+        base,
+        {
+            "gpus": [_user(GPU)],
+            "models": [_user(MODEL, table="models")],
+            "offers": [_user(OFFER_X, table="offers")],
+            "servers": [_user(SERVER, table="servers")],
+        },
+    )
     assert list(cat.gpus)[:-1] == list(base.gpus) and cat.gpu("test-gpu-x").memory_gb == 96.0
     assert cat.model("TEST-MODEL-30B").layers == 48 and isinstance(cat.model("test-model-30b").layers, int)
     assert cat.offers_for("TEST-GPU-X")[0].id == OFFER_X["id"]
@@ -92,17 +109,20 @@ def test_extend_catalog_appends_the_users_rows_after_the_shipped_ones():
     assert len(load_catalog().gpus) == len(base.gpus)  # the shipped catalog is untouched
 
 
-@pytest.mark.parametrize("change, key, problem", [
-    ({"memory_gb": None}, "memory_gb (Hardware!D40)", "is empty"),
-    ({"memory_gb": "96"}, "memory_gb (Hardware!D40)", "must be a number"),
-    ({"memory_gb": -1}, "memory_gb (Hardware!D40)", "must be a positive number"),
-    ({"id": "H100-sxm"}, "id (Hardware!A40)", "repeats the id of a shipped row"),
-    ({"id": 5090}, "id (Hardware!A40)", "must be text"),
-    ({"as_of": "1 Dec 2026"}, "as_of (Hardware!N40)", "must be a date typed as text YYYY-MM-DD"),
-    ({"interconnect": "NVLink"}, "interconnect (Hardware!R40)", "must be one of nvlink, xgmi, pcie"),
-    ({"serving_efficiency": 1.5}, "serving_efficiency (Hardware!T40)", "must be at most 1"),
-    ({"spec_source": " "}, "spec_source (Hardware!K40)", "is empty"),
-])
+@pytest.mark.parametrize(
+    "change, key, problem",
+    [
+        ({"memory_gb": None}, "memory_gb (Hardware!D40)", "is empty"),
+        ({"memory_gb": "96"}, "memory_gb (Hardware!D40)", "must be a number"),
+        ({"memory_gb": -1}, "memory_gb (Hardware!D40)", "must be a positive number"),
+        ({"id": "H100-sxm"}, "id (Hardware!A40)", "repeats the id of a shipped row"),
+        ({"id": 5090}, "id (Hardware!A40)", "must be text"),
+        ({"as_of": "1 Dec 2026"}, "as_of (Hardware!N40)", "must be a date typed as text YYYY-MM-DD"),
+        ({"interconnect": "NVLink"}, "interconnect (Hardware!R40)", "must be one of nvlink, xgmi, pcie"),
+        ({"serving_efficiency": 1.5}, "serving_efficiency (Hardware!T40)", "must be at most 1"),
+        ({"spec_source": " "}, "spec_source (Hardware!K40)", "is empty"),
+    ],
+)
 def test_a_bad_user_gpu_row_names_its_cell(change, key, problem):
     with pytest.raises(CostModelError) as exc:
         extend_catalog(load_catalog(), {"gpus": [_user({**GPU, **change})]})
@@ -111,14 +131,19 @@ def test_a_bad_user_gpu_row_names_its_cell(change, key, problem):
 
 def test_other_tables_check_counts_gpus_and_repeats():
     with pytest.raises(CostModelError) as exc:
-        extend_catalog(load_catalog(), {"models": [_user({**MODEL, "layers": 47.5}, table="models")],
-                                        "offers": [_user(OFFER_X, table="offers")],  # its GPU is not in the catalog
-                                        "servers": [_user(dict(SERVER, gpu="H100-SXM", price_source=""), 41,
-                                                          "servers")]})
+        extend_catalog(
+            load_catalog(),
+            {
+                "models": [_user({**MODEL, "layers": 47.5}, table="models")],
+                "offers": [_user(OFFER_X, table="offers")],  # its GPU is not in the catalog
+                "servers": [_user(dict(SERVER, gpu="H100-SXM", price_source=""), 41, "servers")],
+            },
+        )
     assert exc.value.lines() == [
         "layers (Models!E40): must be a whole number (got 47.5)",
         "gpu (Cloud Offers!E40): GPU 'TEST-GPU-X' is not on the Hardware sheet",
-        "price_source (Servers!K41): is empty for a figure it should source"]
+        "price_source (Servers!K41): is empty for a figure it should source",
+    ]
     with pytest.raises(CostModelError) as exc:
         extend_catalog(load_catalog(), {"gpus": [_user(GPU), _user(dict(GPU, id="test-gpu-x"), 41)]})
     assert exc.value.key == "id (Hardware!A41)" and "an earlier row of yours" in exc.value.problem
@@ -136,8 +161,13 @@ def _with_rows(tmp_path, scenario=None, **tables):
 
 
 def test_evaluate_uses_the_user_rows_and_names_a_bad_one(tmp_path):
-    path = _with_rows(tmp_path, Scenario(cloud_gpu="TEST-GPU-X", onprem_gpu="TEST-GPU-X"), gpus=[GPU],
-                      offers=[OFFER_X], servers=[SERVER])
+    path = _with_rows(
+        tmp_path,
+        Scenario(cloud_gpu="TEST-GPU-X", onprem_gpu="TEST-GPU-X"),
+        gpus=[GPU],
+        offers=[OFFER_X],
+        servers=[SERVER],
+    )
     ev = evaluate(path)
     assert ev.answers.table.loc["cloud", "offer"] == OFFER_X["id"]
     assert ev.answers.table.loc["onprem", "offer"] == SERVER["id"]
@@ -161,8 +191,9 @@ def test_refresh_keeps_the_user_rows(tmp_path, force):
     assert before["gpus"][0][0] == GPU["id"]
     result = runner.invoke(app, ["refresh", str(path)] + (["--force"] if force else []))
     assert result.exit_code == 0, result.output
-    assert ("4 catalog rows of yours (Hardware: 1, Models: 1, Cloud Offers: 1, Servers: 1)" in result.stdout), \
+    assert "4 catalog rows of yours (Hardware: 1, Models: 1, Cloud Offers: 1, Servers: 1)" in result.stdout, (
         result.stdout
+    )
     new = path if force else tmp_path / "mine-refreshed.xlsx"
     assert {t: _cells(new, t) for t in USER_ROW_NAMES} == before
     assert evaluate(new).answers.table.loc["cloud", "offer"] == OFFER_H100["id"]
@@ -174,8 +205,13 @@ def _not_computed(path) -> list:
 
 
 def test_refresh_computes_the_sensitivity_values_with_the_user_rows(tmp_path):
-    path = _with_rows(tmp_path, Scenario(cloud_gpu="TEST-GPU-X", onprem_gpu="TEST-GPU-X"), gpus=[GPU],
-                      offers=[OFFER_X], servers=[SERVER])
+    path = _with_rows(
+        tmp_path,
+        Scenario(cloud_gpu="TEST-GPU-X", onprem_gpu="TEST-GPU-X"),
+        gpus=[GPU],
+        offers=[OFFER_X],
+        servers=[SERVER],
+    )
     assert any("unknown GPU 'TEST-GPU-X'" in v for v in _not_computed(path))  # built with the shipped catalogs
     result = runner.invoke(app, ["refresh", str(path), "--force"])
     assert result.exit_code == 0, result.output
@@ -191,8 +227,9 @@ def test_refresh_finds_user_rows_where_an_older_file_kept_them(tmp_path):
     for c in range(c0, c1 + 1):  # the old file's block starts two rows lower
         ws.cell(r0 + 2, c).value, ws.cell(r0, c).value = ws.cell(r0, c).value, None
     first, last = openpyxl.utils.get_column_letter(c0), openpyxl.utils.get_column_letter(c1)
-    wb.defined_names["hw_user_rows"] = DefinedName("hw_user_rows",
-                                                   attr_text=f"{sheet}!${first}${r0 + 2}:${last}${r1 + 2}")
+    wb.defined_names["hw_user_rows"] = DefinedName(
+        "hw_user_rows", attr_text=f"{sheet}!${first}${r0 + 2}:${last}${r1 + 2}"
+    )
     wb.save(path)
     result = runner.invoke(app, ["refresh", str(path), "--force"])
     assert result.exit_code == 0, result.output
@@ -208,8 +245,12 @@ libreoffice = pytest.mark.libreoffice
 
 
 def _error_values(book) -> list:
-    return [(sheet, rc, v) for sheet, cells in book.values.items() for rc, v in cells.items()
-            if isinstance(v, str) and (v in ERRORS or v.startswith("Err:"))]
+    return [
+        (sheet, rc, v)
+        for sheet, cells in book.values.items()
+        for rc, v in cells.items()
+        if isinstance(v, str) and (v in ERRORS or v.startswith("Err:"))
+    ]
 
 
 def _close(got, want) -> bool:
@@ -245,8 +286,9 @@ def test_a_typed_catalog_row_recalculated_equals_evaluate(user_row_books, name):
 
 @pytest.mark.libreoffice
 @libreoffice
-@pytest.mark.parametrize("name, key", [("bad_user_row", "memory_gb (Hardware!D15)"),
-                                       ("dup_user_row", "id (Hardware!A15)")])
+@pytest.mark.parametrize(
+    "name, key", [("bad_user_row", "memory_gb (Hardware!D15)"), ("dup_user_row", "id (Hardware!A15)")]
+)
 def test_a_bad_catalog_row_gives_its_reason_not_error_values(user_row_books, name, key):
     book, typed = user_row_books[name]
     with pytest.raises(CostModelError) as exc:

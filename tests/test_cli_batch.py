@@ -19,11 +19,10 @@ from conftest import MADE_UP
 from typer.testing import CliRunner
 
 from costengine import Scenario, sweep
-from workbook.cli import batch
-from workbook.xlsx.template_cache import TemplateCache
 from workbook.builder import workbook_bytes
-from workbook.cli import app
+from workbook.cli import app, batch
 from workbook.xlsx.reader import read_inputs
+from workbook.xlsx.template_cache import TemplateCache
 
 runner = CliRunner()
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,17 +50,17 @@ GOOD = {**MADE_UP, "name": "made-up"}
 
 
 def test_bad_rows_are_reported_and_skipped_good_rows_written(tmp_path):
-    rows = [GOOD,
-            {**MADE_UP, "name": "negative", "prompt_tokens": -1},
-            {**MADE_UP, "name": "typo-gpu", "cloud_gpu": "H1OO", "cloud_price_per_gpu_hour": "",
-             "seconds_per_request": ""},
-            {**MADE_UP, "name": "bigger", "requests_per_month": 1e7}]
+    rows = [
+        GOOD,
+        {**MADE_UP, "name": "negative", "prompt_tokens": -1},
+        {**MADE_UP, "name": "typo-gpu", "cloud_gpu": "H1OO", "cloud_price_per_gpu_hour": "", "seconds_per_request": ""},
+        {**MADE_UP, "name": "bigger", "requests_per_month": 1e7},
+    ]
     src = write_csv(tmp_path / "s.csv", rows)
     out = tmp_path / "out"
     result = runner.invoke(app, ["batch", str(src), "-o", str(out), "--jobs", "1"])
     assert result.exit_code == 1
-    assert sorted(p.name for p in out.iterdir()) == ["bigger.xlsx", "made-up.xlsx", "summary.csv",
-                                                     "summary_raw.csv"]
+    assert sorted(p.name for p in out.iterdir()) == ["bigger.xlsx", "made-up.xlsx", "summary.csv", "summary_raw.csv"]
     errors = result.stderr.strip().splitlines()
     assert errors[0] == "row 2 (line 3, 'negative'): prompt_tokens: must be >= 0 (got -1)"
     assert errors[1].startswith("row 3 (line 4, 'typo-gpu'): cloud_gpu: unknown GPU 'H1OO'")
@@ -78,8 +77,10 @@ def test_bad_rows_are_reported_and_skipped_good_rows_written(tmp_path):
 
 
 def test_summary_agrees_with_the_vectorised_sweep(tmp_path):
-    rows = [{**MADE_UP, "name": f"r{i}", "requests_per_month": v, "cloud_billing": b}
-            for i, (v, b) in enumerate([(1e4, "reserved"), (3e6, "per_second"), (4e7, "reserved")])]
+    rows = [
+        {**MADE_UP, "name": f"r{i}", "requests_per_month": v, "cloud_billing": b}
+        for i, (v, b) in enumerate([(1e4, "reserved"), (3e6, "per_second"), (4e7, "reserved")])
+    ]
     out = tmp_path / "out"
     result = runner.invoke(app, ["batch", str(write_csv(tmp_path / "s.csv", rows)), "-o", str(out), "-j", "1"])
     assert result.exit_code == 0, result.output
@@ -114,11 +115,26 @@ def test_yaml_scenarios_and_the_example_files_agree(tmp_path):
 def test_workbooks_are_the_builders_and_read_back(tmp_path):
     # five rows with one job: the template cache is used (CACHE_MIN_PER_JOB = 4); its files must be
     # byte-identical to the builder's own, and evaluate must read each scenario back
-    rows = [GOOD, {"name": "defaults"}, {**MADE_UP, "name": "eur", "currency": "EUR", "usd_to_currency": 0.9,
-                                         "model": "llama-3.1-8b", "precision": "int4"},
-            {"name": "blanks", "cloud_billing": "per_second", "cloud_gpu": "L4", "requests_per_month": 5,
-             "model": "llama-3.1-8b"},
-            {"name": "text", "api_model": "gpt-4o-mini", "onprem_gpu": "MI300X"}]
+    rows = [
+        GOOD,
+        {"name": "defaults"},
+        {
+            **MADE_UP,
+            "name": "eur",
+            "currency": "EUR",
+            "usd_to_currency": 0.9,
+            "model": "llama-3.1-8b",
+            "precision": "int4",
+        },
+        {
+            "name": "blanks",
+            "cloud_billing": "per_second",
+            "cloud_gpu": "L4",
+            "requests_per_month": 5,
+            "model": "llama-3.1-8b",
+        },
+        {"name": "text", "api_model": "gpt-4o-mini", "onprem_gpu": "MI300X"},
+    ]
     out = tmp_path / "out"
     result = runner.invoke(app, ["batch", str(write_csv(tmp_path / "s.csv", rows)), "-o", str(out), "-j", "1"])
     assert result.exit_code == 0, result.output
@@ -133,10 +149,21 @@ def test_workbooks_are_the_builders_and_read_back(tmp_path):
 
 
 def test_template_cache_matches_the_builder_for_varied_scenarios():
-    cache = batch._template_cache() if batch._template_cache.cache_info().currsize else TemplateCache()  # the batch tests' cache when they ran first
+    cache = (
+        batch._template_cache() if batch._template_cache.cache_info().currsize else TemplateCache()
+    )  # the batch tests' cache when they ran first
     assert cache.fast  # the start-up probe agreed byte for byte
-    for s in (Scenario(), Scenario(**MADE_UP), Scenario(precision="int4", cloud_billing="per_second", currency="JPY",
-                                                        usd_to_currency=150, api_model="claude-sonnet-4-5")):
+    for s in (
+        Scenario(),
+        Scenario(**MADE_UP),
+        Scenario(
+            precision="int4",
+            cloud_billing="per_second",
+            currency="JPY",
+            usd_to_currency=150,
+            api_model="claude-sonnet-4-5",
+        ),
+    ):
         assert cache.workbook_bytes(s) == workbook_bytes(s)
     assert cache.full_builds == 0
 
@@ -171,15 +198,32 @@ def test_unsafe_and_duplicate_names_are_made_safe(tmp_path):
     result = runner.invoke(app, ["batch", str(src), "-o", str(out), "-j", "1"])
     assert result.exit_code == 0, result.output
     files = [r["file"] for r in summary(out)]
-    assert files == ["a.xlsx", "A-2.xlsx", "evil.xlsx", "CON_.xlsx", "scenario-5.xlsx", "a-3.xlsx",
-                     "x-y-z.xlsx", "scenario-8.xlsx"]
+    assert files == [
+        "a.xlsx",
+        "A-2.xlsx",
+        "evil.xlsx",
+        "CON_.xlsx",
+        "scenario-5.xlsx",
+        "a-3.xlsx",
+        "x-y-z.xlsx",
+        "scenario-8.xlsx",
+    ]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "s.csv"]  # nothing escaped DIR
     assert len({f.lower() for f in files}) == len(files)
 
 
-@pytest.mark.parametrize("raw, expected", [("Plan B (2025)", "Plan-B-2025"), ("..hidden", "hidden"),
-                                           ("a..b", "a.b"), ("lpt1.txt", "lpt1.txt_"), ("é-ü", "é-ü"),
-                                           ("\x00\x1f", "scenario-3"), ("x" * 100, "x" * 80)])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("Plan B (2025)", "Plan-B-2025"),
+        ("..hidden", "hidden"),
+        ("a..b", "a.b"),
+        ("lpt1.txt", "lpt1.txt_"),
+        ("é-ü", "é-ü"),
+        ("\x00\x1f", "scenario-3"),
+        ("x" * 100, "x" * 80),
+    ],
+)
 def test_safe_name(raw, expected):
     assert batch.safe_name(raw, 3) == expected
 
@@ -190,8 +234,9 @@ def test_malformed_file_writes_nothing(tmp_path):
     out = tmp_path / "out"
     result = runner.invoke(app, ["batch", str(src), "-o", str(out)])
     assert result.exit_code == 1
-    assert result.stderr.strip() == (f"{src} line 1: column 'requets_per_month' is not a scenario key; "
-                                     "did you mean requests_per_month?")
+    assert result.stderr.strip() == (
+        f"{src} line 1: column 'requets_per_month' is not a scenario key; did you mean requests_per_month?"
+    )
     assert not out.exists()
 
 
@@ -204,8 +249,10 @@ def test_empty_file_and_bad_jobs(tmp_path):
 
 
 def test_two_jobs_give_the_same_files_as_one(tmp_path):
-    rows = [{**MADE_UP, "name": f"s{i}", "requests_per_month": 10 ** (3 + i % 5), "prompt_tokens": 100 + i}
-            for i in range(9)] + [{"name": "bad", "min_replicas": -1}]
+    rows = [
+        {**MADE_UP, "name": f"s{i}", "requests_per_month": 10 ** (3 + i % 5), "prompt_tokens": 100 + i}
+        for i in range(9)
+    ] + [{"name": "bad", "min_replicas": -1}]
     src = write_csv(tmp_path / "s.csv", rows)
     one, two = tmp_path / "one", tmp_path / "two"
     r1 = runner.invoke(app, ["batch", str(src), "-o", str(one), "-j", "1"])
@@ -219,8 +266,13 @@ def test_two_jobs_give_the_same_files_as_one(tmp_path):
 def start_cli(args: list[str], **kwargs) -> subprocess.Popen:
     """``llmcost ARGS`` in a subprocess of its own session (its workers and fork server in its group)."""
     pipes = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE}
-    return subprocess.Popen([sys.executable, "-c", "from workbook.cli import main; main()", *args], cwd=ROOT,
-                            start_new_session=True, text=True, **{**pipes, **kwargs})
+    return subprocess.Popen(
+        [sys.executable, "-c", "from workbook.cli import main; main()", *args],
+        cwd=ROOT,
+        start_new_session=True,
+        text=True,
+        **{**pipes, **kwargs},
+    )
 
 
 def finish(proc: subprocess.Popen, timeout: float) -> subprocess.CompletedProcess:
@@ -251,8 +303,13 @@ def children(pid: int) -> list[int]:
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="finds the workers in Linux's /proc")
-@pytest.mark.parametrize("sig, reason", [(signal.SIGKILL, "worker process killed by SIGKILL"),
-                                         (signal.SIGSTOP, "no result after 60 s; worker process stopped")])
+@pytest.mark.parametrize(
+    "sig, reason",
+    [
+        (signal.SIGKILL, "worker process killed by SIGKILL"),
+        (signal.SIGSTOP, "no result after 60 s; worker process stopped"),
+    ],
+)
 def test_a_dead_or_stuck_worker_costs_only_its_row(tmp_path, sig, reason):
     # 7 rows on 2 workers (no template cache: a workbook is one full build); one worker is killed, or stopped
     # for good, while it holds a row: that row is reported and the batch goes on with a new worker
@@ -276,8 +333,9 @@ def test_a_dead_or_stuck_worker_costs_only_its_row(tmp_path, sig, reason):
     table = summary(out)
     [bad] = [r for r in table if r["status"] == "error"]
     assert lost[0].startswith(f"row {bad['row']} (line {bad['line']}, '{bad['name']}')") and bad["file"] == ""
-    assert sorted(p.name for p in out.iterdir()) == sorted([*(f"{r['name']}.xlsx" for r in table if r is not bad),
-                                                           "summary.csv", "summary_raw.csv"])
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [*(f"{r['name']}.xlsx" for r in table if r is not bad), "summary.csv", "summary_raw.csv"]
+    )
     for r in table:
         if r is not bad:
             assert read_inputs(out / r["file"]).values["requests_per_month"] == 1000 + int(r["name"][1:])
@@ -290,8 +348,9 @@ def snapshot_bytes(folder: Path) -> dict:
 def test_killed_batch_leaves_only_complete_workbooks(tmp_path):
     src = write_csv(tmp_path / "s.csv", [{"name": f"s{i:04d}", "requests_per_month": 1000 + i} for i in range(400)])
     out = tmp_path / "out"
-    proc = start_cli(["batch", str(src), "-o", str(out), "-j", "2"], stdout=subprocess.DEVNULL,
-                     stderr=subprocess.DEVNULL)
+    proc = start_cli(
+        ["batch", str(src), "-o", str(out), "-j", "2"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     try:
         deadline = time.monotonic() + 120
         while len(list(out.glob("*.xlsx"))) < 20 and time.monotonic() < deadline and proc.poll() is None:
@@ -317,6 +376,7 @@ def test_killed_batch_leaves_only_complete_workbooks(tmp_path):
 
 
 # --- template ------------------------------------------------------------------------------------------
+
 
 def test_template_default_path_and_no_overwrite(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
@@ -348,8 +408,9 @@ def test_template_with_scenario_file_and_sets(tmp_path):
 
 def test_template_errors(tmp_path):
     bad = runner.invoke(app, ["template", str(tmp_path / "x.xls")])
-    assert bad.exit_code == 1 and bad.stderr.strip().endswith("must end in .xlsx (Excel opens workbooks by their "
-                                                               "extension)")
+    assert bad.exit_code == 1 and bad.stderr.strip().endswith(
+        "must end in .xlsx (Excel opens workbooks by their extension)"
+    )
     typo = runner.invoke(app, ["template", str(tmp_path / "x.xlsx"), "--set", "staf_monthly=1"])
     assert typo.exit_code == 1 and "did you mean staff_monthly?" in typo.stderr
     missing = runner.invoke(app, ["template", str(tmp_path / "no" / "x.xlsx")])

@@ -10,15 +10,21 @@ import pytest
 from conftest import MADE_UP
 from typer.testing import CliRunner
 
-from costengine import breakeven, Scenario
+from costengine import Scenario, breakeven
 from workbook.cli import app
 from workbook.cli.csv_safe import FORMULA_LEADS, SafeCsvWriter, cell, text_cell
 
 runner = CliRunner()
 
 #: Scenario names a spreadsheet would run as formulas if written verbatim (OWASP's examples and the issue's).
-EVIL_NAMES = ['=HYPERLINK("http://evil","x")', "+cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|calc",
-              "\t=1+1", "\r=1+1"]
+EVIL_NAMES = [
+    '=HYPERLINK("http://evil","x")',
+    "+cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|calc",
+    "\t=1+1",
+    "\r=1+1",
+]
 
 
 def _write(path: Path, rows: list[dict]) -> Path:
@@ -64,9 +70,16 @@ def test_the_writer_neutralises_header_and_text_cells(tmp_path):
 
 def test_evil_names_and_quoted_values_never_start_a_cell_with_a_formula_lead(tmp_path):
     rows = [{**MADE_UP, "name": n} for n in EVIL_NAMES]
-    rows += [{**MADE_UP, "name": "=bad-gpu", "cloud_gpu": '=HYPERLINK("http://evil","x")',
-              "cloud_price_per_gpu_hour": "", "seconds_per_request": ""},
-             {**MADE_UP, "name": "@bad-value", "requests_per_month": "-1+cmd|calc"}]
+    rows += [
+        {
+            **MADE_UP,
+            "name": "=bad-gpu",
+            "cloud_gpu": '=HYPERLINK("http://evil","x")',
+            "cloud_price_per_gpu_hour": "",
+            "seconds_per_request": "",
+        },
+        {**MADE_UP, "name": "@bad-value", "requests_per_month": "-1+cmd|calc"},
+    ]
     out = tmp_path / "out"
     result = runner.invoke(app, ["batch", str(_write(tmp_path / "s.csv", rows)), "-o", str(out), "-j", "1"])
     assert result.exit_code == 1, result.output
@@ -77,7 +90,10 @@ def test_evil_names_and_quoted_values_never_start_a_cell_with_a_formula_lead(tmp
             for value in row:
                 assert not value.startswith(FORMULA_LEADS), (name, value)
         got = _rows(out / name)
-        assert [r["name"] for r in got] == ["'" + n.strip() for n in EVIL_NAMES] + ["'=bad-gpu", "'@bad-value"]  # names are trimmed
+        assert [r["name"] for r in got] == ["'" + n.strip() for n in EVIL_NAMES] + [
+            "'=bad-gpu",
+            "'@bad-value",
+        ]  # names are trimmed
         assert [r["status"] for r in got] == ["ok"] * len(EVIL_NAMES) + ["error", "error"]
         assert "HYPERLINK" in got[-2]["errors"] and got[-2]["errors"].startswith("cloud_gpu:")
     for f in out.glob("*.xlsx"):  # the file names are safe too
@@ -92,17 +108,23 @@ def test_every_problem_of_a_row_is_a_line_and_in_the_summary(tmp_path):
     assert result.stderr.strip().splitlines() == [
         "row 1 (line 2, 'three'): requests_per_month: must be >= 0 (got -3)",
         "row 1 (line 2, 'three'): prompt_tokens: must be >= 0 (got -1)",
-        "row 1 (line 2, 'three'): target_utilization: must be <= 1 (got 1.5)"]
-    got, = _rows(out / "summary.csv")
-    assert got["errors"] == ("requests_per_month: must be >= 0 (got -3); prompt_tokens: must be >= 0 (got -1); "
-                             "target_utilization: must be <= 1 (got 1.5)")
+        "row 1 (line 2, 'three'): target_utilization: must be <= 1 (got 1.5)",
+    ]
+    (got,) = _rows(out / "summary.csv")
+    assert got["errors"] == (
+        "requests_per_month: must be >= 0 (got -3); prompt_tokens: must be >= 0 (got -1); "
+        "target_utilization: must be <= 1 (got 1.5)"
+    )
     assert all(got[k] == "" for k in got if k.endswith("_monthly_cost") or k.startswith("breakeven_"))
 
 
 def test_no_crossing_is_none_and_numbers_are_rounded_with_raw_beside(tmp_path):
     s = Scenario(**MADE_UP)
-    pairs = {"breakeven_api_cloud": ("api", "cloud"), "breakeven_api_onprem": ("api", "onprem"),
-             "breakeven_cloud_onprem": ("cloud", "onprem")}
+    pairs = {
+        "breakeven_api_cloud": ("api", "cloud"),
+        "breakeven_api_onprem": ("api", "onprem"),
+        "breakeven_cloud_onprem": ("cloud", "onprem"),
+    }
     expected = {col: breakeven(s, a, b) for col, (a, b) in pairs.items()}
     out = tmp_path / "out"
     rows = [{**MADE_UP, "name": "made-up"}, {**MADE_UP, "name": "error", "prompt_tokens": -1}]

@@ -47,11 +47,13 @@ def _write(path: Path, doc) -> Path:
 
 # --- each format gives the numbers worked by hand -------------------------------------------------------
 
+
 @pytest.mark.parametrize("name", ["vllm_bench_serve.json", "vllm_bench_serve_detailed.json"])
 def test_vllm_bench_serve(name):
     # completed 4, duration 2.4183 s, request_throughput 1.6540544986 req/s:
     #   seconds_per_request = 1 / 1.6540544986 = 2.4183 / 4 = 0.604575 s
-    # prompt = total_input_tokens / completed = 4096 / 4 = 1024; output = total_output_tokens / completed = 512 / 4 = 128
+    # prompt = total_input_tokens / completed = 4096 / 4 = 1024; output = total_output_tokens / completed = 512 / 4 =
+    # 128
     # TTFT: mean_ttft_ms 118.42 -> 0.11842 s, p99_ttft_ms 127.55 -> 0.12755 s; TPOT: mean_tpot_ms 17.34, p99 17.66
     # (not the ITL keys 17.29 / 24.71, and not the per-request lists of --save-detailed, which are in seconds)
     m = _only(_json(DATA / name))
@@ -63,17 +65,21 @@ def test_vllm_bench_serve(name):
     assert m["warnings"] == []
 
 
-@pytest.mark.parametrize("name, tool", [
-    ("genai_perf_profile_export.json", "GenAI-Perf"),                   # input_config.perf_analyzer.stimulus
-    ("genai_perf_profile_export_legacy_argparse.json", "GenAI-Perf"),   # input_config.concurrency
-    ("aiperf_profile_export.json", "AIPerf"),                           # input_config.phases[kind=profiling]
-    ("aiperf_profile_export_legacy_v0.1.json", "AIPerf"),               # input_config.loadgen.concurrency
-])
+@pytest.mark.parametrize(
+    "name, tool",
+    [
+        ("genai_perf_profile_export.json", "GenAI-Perf"),  # input_config.perf_analyzer.stimulus
+        ("genai_perf_profile_export_legacy_argparse.json", "GenAI-Perf"),  # input_config.concurrency
+        ("aiperf_profile_export.json", "AIPerf"),  # input_config.phases[kind=profiling]
+        ("aiperf_profile_export_legacy_v0.1.json", "AIPerf"),  # input_config.loadgen.concurrency
+    ],
+)
 def test_genai_perf_and_aiperf(name, tool):
     # request_throughput.avg 3.8612 requests/sec (= request_count 200 / benchmark_duration 51.797 s):
     #   seconds_per_request = 1 / 3.8612 = 0.258987 s
     # input_sequence_length.avg 512, output_sequence_length.avg 256 tokens
-    # time_to_first_token avg 96.41 ms -> 0.09641 s, p99 231.8 ms -> 0.2318 s; inter_token_latency avg 15.87, p99 17.95 ms
+    # time_to_first_token avg 96.41 ms -> 0.09641 s, p99 231.8 ms -> 0.2318 s; inter_token_latency avg 15.87, p99
+    # 17.95 ms
     doc = _json(DATA / name)
     m = _only(doc)
     assert m["tool"] == tool and m["model"] == MODEL and m["concurrency"] == 16
@@ -81,8 +87,11 @@ def test_genai_perf_and_aiperf(name, tool):
     assert (m["prompt_tokens_mean"], m["output_tokens_mean"]) == (512.0, 256.0)
     assert m["ttft_mean_s"] == pytest.approx(0.09641) and m["ttft_p99_s"] == pytest.approx(0.2318)
     assert m["tpot_mean_ms"] == pytest.approx(15.87) and m["tpot_p99_ms"] == pytest.approx(17.95)
-    assert doc["keys"] == {"seconds_per_request": pytest.approx(1 / 3.8612), "prompt_tokens": 512.0,
-                           "output_tokens": 256.0}
+    assert doc["keys"] == {
+        "seconds_per_request": pytest.approx(1 / 3.8612),
+        "prompt_tokens": 512.0,
+        "output_tokens": 256.0,
+    }
 
 
 def test_guidellm_reads_inter_token_latency_not_its_tpot():
@@ -121,6 +130,7 @@ def test_vllm_append_result_json_lines_are_one_row_each(tmp_path):
 
 # --- a concurrency sweep -----------------------------------------------------------------------------------
 
+
 def _targets(tmp_path: Path, **keys) -> Path:
     path = tmp_path / "targets.yaml"
     path.write_text(yaml.safe_dump(keys), encoding="utf-8")
@@ -156,24 +166,42 @@ def test_sweep_with_no_point_meeting_the_targets_says_so_and_exits_1(tmp_path):
     scenario = _targets(tmp_path, max_tpot_ms=10)
     result = _calibrate(DATA / "guidellm_report_concurrency_sweep.json", "--scenario", scenario, "--format", "set")
     assert result.exit_code == 1 and result.stdout == ""
-    assert result.stderr.strip() == (f"{scenario}: none of the 3 results meets the latency targets (mean TTFT <= "
-                                     "0.45 s, mean TPOT <= 10 ms); measure at a lower concurrency, or relax "
-                                     "max_ttft_s / max_tpot_ms")
+    assert result.stderr.strip() == (
+        f"{scenario}: none of the 3 results meets the latency targets (mean TTFT <= "
+        "0.45 s, mean TPOT <= 10 ms); measure at a lower concurrency, or relax "
+        "max_ttft_s / max_tpot_ms"
+    )
     assert "seconds_per_request" not in scenario.read_text(encoding="utf-8")  # nothing written
 
 
 # --- --format set and --scenario ---------------------------------------------------------------------------
+
 
 def test_format_set_is_accepted_by_compare():
     result = _calibrate(DATA / "vllm_bench_serve.json", "--format", "set")
     assert result.exit_code == 0, result.output
     lines = result.stdout.split()
     assert lines == ["seconds_per_request=0.604575", "prompt_tokens=1024", "output_tokens=128"]
-    base = [a for k, v in MADE_UP.items() if k not in ("seconds_per_request", "prompt_tokens", "output_tokens")
-            for a in ("--set", f"{k}={v}")]
+    base = [
+        a
+        for k, v in MADE_UP.items()
+        if k not in ("seconds_per_request", "prompt_tokens", "output_tokens")
+        for a in ("--set", f"{k}={v}")
+    ]
     via_calibrate = runner.invoke(app, ["compare", *base, *(a for line in lines for a in ("--set", line))])
-    by_hand = runner.invoke(app, ["compare", *base, "--set", "seconds_per_request=0.604575", "--set",
-                                  "prompt_tokens=1024", "--set", "output_tokens=128"])
+    by_hand = runner.invoke(
+        app,
+        [
+            "compare",
+            *base,
+            "--set",
+            "seconds_per_request=0.604575",
+            "--set",
+            "prompt_tokens=1024",
+            "--set",
+            "output_tokens=128",
+        ],
+    )
     without = runner.invoke(app, ["compare", *base])
     assert via_calibrate.exit_code == 0, via_calibrate.output
     assert via_calibrate.stdout == by_hand.stdout != without.stdout
@@ -181,16 +209,22 @@ def test_format_set_is_accepted_by_compare():
 
 def test_scenario_yaml_is_updated_in_place_and_keeps_its_other_keys(tmp_path):
     path = tmp_path / "rag.yaml"
-    path.write_text("# our RAG service\nrequests_per_month: 10000000  # from the gateway logs\nprompt_tokens: 4000\n"
-                    "api_model: claude-haiku-4-5\nmax_ttft_s: 0.5\n", encoding="utf-8")
+    path.write_text(
+        "# our RAG service\nrequests_per_month: 10000000  # from the gateway logs\nprompt_tokens: 4000\n"
+        "api_model: claude-haiku-4-5\nmax_ttft_s: 0.5\n",
+        encoding="utf-8",
+    )
     result = _calibrate(DATA / "vllm_bench_serve.json", "--scenario", path)
     assert result.exit_code == 0, result.output
-    assert (f"updated {path}: seconds_per_request=0.604575, prompt_tokens=1024, output_tokens=128 "
-            "(other keys kept)") in result.stdout
+    assert (
+        f"updated {path}: seconds_per_request=0.604575, prompt_tokens=1024, output_tokens=128 (other keys kept)"
+    ) in result.stdout
     text = path.read_text(encoding="utf-8")
-    assert text == ("# our RAG service\nrequests_per_month: 10000000  # from the gateway logs\nprompt_tokens: 1024\n"
-                    "api_model: claude-haiku-4-5\nmax_ttft_s: 0.5\nseconds_per_request: 0.604575\n"
-                    "output_tokens: 128\n")
+    assert text == (
+        "# our RAG service\nrequests_per_month: 10000000  # from the gateway logs\nprompt_tokens: 1024\n"
+        "api_model: claude-haiku-4-5\nmax_ttft_s: 0.5\nseconds_per_request: 0.604575\n"
+        "output_tokens: 128\n"
+    )
     s = Scenario.parse(load_scenario(path))
     assert (s.requests_per_month, s.prompt_tokens, s.output_tokens) == (10_000_000, 1024, 128)
     assert s.seconds_per_request == pytest.approx(0.604575) and s.api_model == "claude-haiku-4-5"
@@ -200,9 +234,11 @@ def test_scenario_key_value_csv_is_updated_and_a_missing_file_is_created(tmp_pat
     csv_path = tmp_path / "inputs.csv"
     csv_path.write_text("key,value,note\nprompt_tokens,800,old guess\nrequests_per_month,2e6,\n", encoding="utf-8")
     assert _calibrate(DATA / "aiperf_profile_export.json", "-s", csv_path).exit_code == 0
-    assert csv_path.read_text(encoding="utf-8") == ("key,value,note\nprompt_tokens,512,old guess\n"
-                                                     "requests_per_month,2e6,\nseconds_per_request,0.258987\n"
-                                                     "output_tokens,256\n")
+    assert csv_path.read_text(encoding="utf-8") == (
+        "key,value,note\nprompt_tokens,512,old guess\n"
+        "requests_per_month,2e6,\nseconds_per_request,0.258987\n"
+        "output_tokens,256\n"
+    )
     new = tmp_path / "new.yaml"
     result = _calibrate(DATA / "aiperf_profile_export.json", "-s", new)
     assert result.exit_code == 0 and f"wrote {new}" in result.stdout
@@ -240,6 +276,7 @@ def test_a_single_result_missing_the_targets_is_reported_not_refused(tmp_path):
 
 # --- files it cannot read: one line, exit 1 -------------------------------------------------------------------
 
+
 def _problem(path: Path) -> str:
     result = _calibrate(path)
     assert result.exit_code == 1, result.output
@@ -260,15 +297,21 @@ def test_not_json(tmp_path):
     assert _problem(path).startswith(f"{path}: is not JSON (it starts with 'Successful requests:")
 
 
-@pytest.mark.parametrize("doc, what", [
-    ({"login": "octocat", "id": 583231, "node_id": "MDQ6VXNlcjU4MzIzMQ==", "type": "User", "site_admin": False},
-     "its top-level keys: login, id, node_id, type, site_admin"),   # GitHub's GET /users/octocat
-    ([{"id": 1, "number": 1347, "state": "open", "title": "Found a bug"}], "a JSON list"),   # GET .../issues
-])
+@pytest.mark.parametrize(
+    "doc, what",
+    [
+        (
+            {"login": "octocat", "id": 583231, "node_id": "MDQ6VXNlcjU4MzIzMQ==", "type": "User", "site_admin": False},
+            "its top-level keys: login, id, node_id, type, site_admin",
+        ),  # GitHub's GET /users/octocat
+        ([{"id": 1, "number": 1347, "state": "open", "title": "Found a bug"}], "a JSON list"),  # GET .../issues
+    ],
+)
 def test_a_json_of_another_tool(tmp_path, doc, what):
     path = _write(tmp_path / "github.json", doc)
-    assert _problem(path) == (f"{path}: is not a result file of vLLM bench serve, GenAI-Perf, AIPerf or GuideLLM "
-                              f"({what})")
+    assert _problem(path) == (
+        f"{path}: is not a result file of vLLM bench serve, GenAI-Perf, AIPerf or GuideLLM ({what})"
+    )
 
 
 def test_guidellm_report_with_no_benchmarks(tmp_path):
@@ -289,15 +332,24 @@ def test_zero_completed_requests(tmp_path):
     assert _problem(path) == f"{path}: benchmarks[0] has no successful request; nothing to calibrate from"
 
 
-@pytest.mark.parametrize("name, drop, field", [
-    ("vllm_bench_serve.json", ("total_output_tokens",), "total_output_tokens is missing"),
-    ("aiperf_profile_export.json", ("request_throughput",), "request_throughput is missing"),
-    ("genai_perf_profile_export.json", ("input_sequence_length", "avg"), "input_sequence_length.avg is missing"),
-    ("guidellm_report.json", ("benchmarks", 0, "metrics", "prompt_token_count"),
-     "benchmarks[0].metrics.prompt_token_count.successful.mean is missing"),
-    ("aiperf_profile_export.json", ("time_to_first_token", "unit"),
-     "time_to_first_token.unit is None; expected a time unit (ns, us, ms, s, sec)"),
-])
+@pytest.mark.parametrize(
+    "name, drop, field",
+    [
+        ("vllm_bench_serve.json", ("total_output_tokens",), "total_output_tokens is missing"),
+        ("aiperf_profile_export.json", ("request_throughput",), "request_throughput is missing"),
+        ("genai_perf_profile_export.json", ("input_sequence_length", "avg"), "input_sequence_length.avg is missing"),
+        (
+            "guidellm_report.json",
+            ("benchmarks", 0, "metrics", "prompt_token_count"),
+            "benchmarks[0].metrics.prompt_token_count.successful.mean is missing",
+        ),
+        (
+            "aiperf_profile_export.json",
+            ("time_to_first_token", "unit"),
+            "time_to_first_token.unit is None; expected a time unit (ns, us, ms, s, sec)",
+        ),
+    ],
+)
 def test_missing_fields_are_named(tmp_path, name, drop, field):
     doc = _sample(name)
     node = doc

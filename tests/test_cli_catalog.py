@@ -32,14 +32,18 @@ def test_gpus_without_search_lists_all():
 
 
 def test_models_words_must_all_match():
-    expected = {m.id for m in load_catalog().models.values()
-                if all(w in f"{m.id} {m.name} {m.license}".lower() for w in ("llama", "70b"))}
+    expected = {
+        m.id
+        for m in load_catalog().models.values()
+        if all(w in f"{m.id} {m.name} {m.license}".lower() for w in ("llama", "70b"))
+    }
     assert {r["id"] for r in _json(["models", "llama", "70b"])} == expected
 
 
 def test_prices_come_from_the_token_price_table():
-    expected = [(p.provider, p.model) for p in token_price_table()
-                if "sonnet" in f"{p.provider} {p.model} {p.name}".lower()]
+    expected = [
+        (p.provider, p.model) for p in token_price_table() if "sonnet" in f"{p.provider} {p.model} {p.name}".lower()
+    ]
     rows = _json(["prices", "sonnet"])
     assert [(r["provider"], r["model"]) for r in rows] == expected
     assert {"input", "output", "cache_read", "batch_discount"} <= set(rows[0])
@@ -66,8 +70,9 @@ def test_table_shows_the_rows_found():
 def test_no_match_is_one_line_and_exit_1():
     result = runner.invoke(app, ["catalog", "models", "zzzz-no-such-model"])
     assert result.exit_code == 1
-    assert result.stderr.strip() == ("zzzz-no-such-model: matches nothing in the models catalog; "
-                                     "run `llmcost catalog models` to list it")
+    assert result.stderr.strip() == (
+        "zzzz-no-such-model: matches nothing in the models catalog; run `llmcost catalog models` to list it"
+    )
 
 
 def test_unknown_catalog_is_a_usage_error():

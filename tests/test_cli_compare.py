@@ -44,8 +44,13 @@ def test_json_is_the_compare_columns_plus_option_worked_by_hand():
     assert [r["option"] for r in rows] == ["api", "cloud", "onprem"]
     columns = set(compare(Scenario(**MADE_UP)).columns)
     assert {"monthly_cost", "cost_per_request", "cost_per_mtok", "gpus", "replicas", "utilization"} <= columns
-    assert set(rows[0]) == columns | {"option", "cheapest", "breakeven_api_cloud", "breakeven_api_onprem",
-                                      "breakeven_cloud_onprem"}
+    assert set(rows[0]) == columns | {
+        "option",
+        "cheapest",
+        "breakeven_api_cloud",
+        "breakeven_api_onprem",
+        "breakeven_cloud_onprem",
+    }
     by = {r["option"]: r for r in rows}
     assert by["api"]["monthly_cost"] == pytest.approx(12_088.0)
     assert by["cloud"]["monthly_cost"] == pytest.approx(14_350.0)
@@ -62,8 +67,9 @@ def test_json_is_the_compare_columns_plus_option_worked_by_hand():
 def test_json_carries_the_cheapest_option_and_the_breakevens():
     # api cheapest at 2e6 (12,088 against 14,350 and 12,393.07; worked by hand above); onprem at 1e7
     s = Scenario(**MADE_UP)
-    expected = {f"breakeven_{a}_{b}": breakeven(s, a, b) for a, b in (("api", "cloud"), ("api", "onprem"),
-                                                                    ("cloud", "onprem"))}
+    expected = {
+        f"breakeven_{a}_{b}": breakeven(s, a, b) for a, b in (("api", "cloud"), ("api", "onprem"), ("cloud", "onprem"))
+    }
     for volume, cheapest in (("2e6", "api"), ("1e7", "onprem")):
         result = runner.invoke(app, ["compare", *_sets(MADE_UP), "--requests", volume, "--format", "json"])
         assert result.exit_code == 0, result.output
@@ -115,10 +121,14 @@ def test_breakeven_line_is_where_the_costs_cross():
 
 def test_scenario_file_and_set_override(tmp_path):
     f = tmp_path / "s.yaml"
-    f.write_text("".join(f"{k}: {v}\n" for k, v in MADE_UP.items()).replace("requests_per_month: 2000000",
-                                                                             "requests_per_month: 5"))
-    result = runner.invoke(app, ["compare", "--scenario", str(f), "--set", "requests_per_month=1e7",
-                                 "--format", "json"])
+    f.write_text(
+        "".join(f"{k}: {v}\n" for k, v in MADE_UP.items()).replace(
+            "requests_per_month: 2000000", "requests_per_month: 5"
+        )
+    )
+    result = runner.invoke(
+        app, ["compare", "--scenario", str(f), "--set", "requests_per_month=1e7", "--format", "json"]
+    )
     assert result.exit_code == 0, result.output
     by = {r["option"]: r for r in _strict_json(result.stdout)}
     assert by["cloud"]["monthly_cost"] == pytest.approx(58_150.0)
@@ -146,8 +156,9 @@ def test_set_without_equals_is_one_line():
 
 
 def test_every_bad_value_is_one_key_problem_line():
-    result = runner.invoke(app, ["compare", "--set", "prompt_tokens=-5", "--set", "target_utilization=2",
-                                 "--set", "cloud_billing=monthly"])
+    result = runner.invoke(
+        app, ["compare", "--set", "prompt_tokens=-5", "--set", "target_utilization=2", "--set", "cloud_billing=monthly"]
+    )
     assert result.exit_code == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 3
@@ -179,15 +190,29 @@ def test_compare_hybrid_table_and_json():
 
     from costengine import Scenario, hybrid
 
-    args = ["compare", "--set", "api_model=claude-haiku-4-5", "--set", "load_profile=burstgpt-chatgpt-conversation",
-            "--set", "requests_per_month=3e7", "--set", "min_replicas=1", "--hybrid"]
+    args = [
+        "compare",
+        "--set",
+        "api_model=claude-haiku-4-5",
+        "--set",
+        "load_profile=burstgpt-chatgpt-conversation",
+        "--set",
+        "requests_per_month=3e7",
+        "--set",
+        "min_replicas=1",
+        "--hybrid",
+    ]
     res = runner.invoke(app, args)
     assert res.exit_code == 0, res.output
     assert "Hybrid: self-hosted base load" in res.output
     res = runner.invoke(app, [*args, "--format", "json"])
     doc = json.loads(res.output)
-    s = Scenario(api_model="claude-haiku-4-5", load_profile="burstgpt-chatgpt-conversation", requests_per_month=3e7,
-                 min_replicas=1)
+    s = Scenario(
+        api_model="claude-haiku-4-5",
+        load_profile="burstgpt-chatgpt-conversation",
+        requests_per_month=3e7,
+        min_replicas=1,
+    )
     for option in ("cloud", "onprem"):
         assert doc["hybrid"][option]["monthly_cost"] == hybrid(s, option)["monthly_cost"]
     assert doc["hybrid"]["cheapest_hybrid"] in ("cloud", "onprem")

@@ -69,8 +69,10 @@ def test_refresh_rewrites_a_template_and_refuses_to_overwrite_another_file(tmp_p
     result = runner.invoke(app, ["refresh", str(src), "--output", str(other)])
     assert result.exit_code == 0, result.output
     assert other.exists() and f"wrote {other}" in result.stdout
-    values = {r[0]: r[1] for r in load_workbook(other, read_only=True)["Inputs"].iter_rows(min_row=2, max_col=2,
-                                                                                          values_only=True)}
+    values = {
+        r[0]: r[1]
+        for r in load_workbook(other, read_only=True)["Inputs"].iter_rows(min_row=2, max_col=2, values_only=True)
+    }
     assert values["requests_per_month"] == MADE_UP["requests_per_month"]
     again = runner.invoke(app, ["refresh", str(src), "--output", str(other)])
     assert again.exit_code == 1 and "exists" in again.stderr

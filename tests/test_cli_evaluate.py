@@ -19,9 +19,9 @@ from openpyxl.workbook.defined_name import DefinedName
 from typer.testing import CliRunner
 
 from costengine import SCENARIO_KEYS
+from workbook.cli import app
 from workbook.xlsx import reader
 from workbook.xlsx.reader import WorkbookFileError
-from workbook.cli import app
 
 runner = CliRunner()
 
@@ -94,7 +94,8 @@ def test_invalid_inputs_name_key_and_cell(tmp_path):
     row = {k: i for i, k in enumerate(SCENARIO_KEYS, start=2)}
     assert result.stderr.splitlines() == [
         f"prompt_tokens (Inputs!B{row['prompt_tokens']}): must be >= 0 (got -1)",
-        f"target_utilization (Inputs!B{row['target_utilization']}): must be <= 1 (got 1.5)"]
+        f"target_utilization (Inputs!B{row['target_utilization']}): must be <= 1 (got 1.5)",
+    ]
     assert result.stdout == ""
 
 
@@ -121,10 +122,12 @@ def test_excel_error_and_unsaved_formula_cells(tmp_path):
     assert result.stderr.splitlines() == [
         f"prompt_tokens (Inputs!B{row['prompt_tokens']}): holds a formula "
         "without a saved result; open and save the workbook in Excel first",
-        f"onprem_pue (Inputs!B{row['onprem_pue']}): holds the Excel error #DIV/0!"]
+        f"onprem_pue (Inputs!B{row['onprem_pue']}): holds the Excel error #DIV/0!",
+    ]
 
 
 # --- hostile and foreign files ------------------------------------------------------------------------
+
 
 def _copy_with(src: Path, dst: Path, replace: dict[str, bytes] | None = None, extra=None) -> Path:
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
@@ -157,16 +160,18 @@ def test_zip_bomb_is_refused_before_inflating(tmp_path, monkeypatch):
     path = _copy_with(good, tmp_path / "bomb.xlsx", extra=bomb)
     opened = []
     real_open = zipfile.ZipFile.open
-    monkeypatch.setattr(zipfile.ZipFile, "open", lambda self, name, *a, **k: (opened.append(name),
-                                                                              real_open(self, name, *a, **k))[1])
+    monkeypatch.setattr(
+        zipfile.ZipFile, "open", lambda self, name, *a, **k: (opened.append(name), real_open(self, name, *a, **k))[1]
+    )
     assert "zip bomb" in _one_line_error(path)
     assert opened == []  # refused from the directory alone: nothing was inflated
 
 
 def test_highly_compressed_member_is_refused(tmp_path):
     good = make_workbook(tmp_path / "good.xlsx", MADE_UP)
-    path = _copy_with(good, tmp_path / "ratio.xlsx",
-                      extra=lambda z: z.writestr("xl/sharedStrings.xml", b" " * 20_000_000))
+    path = _copy_with(
+        good, tmp_path / "ratio.xlsx", extra=lambda z: z.writestr("xl/sharedStrings.xml", b" " * 20_000_000)
+    )
     assert "compressed" in _one_line_error(path) and "zip bomb" in _one_line_error(path)
 
 
@@ -179,7 +184,7 @@ def _lying_sizes(path: Path, member: str, declared: int) -> None:
     pos = data.find(b"PK\x01\x02")
     while pos != -1:
         name_len = struct.unpack_from("<H", data, pos + 28)[0]
-        if data[pos + 46:pos + 46 + name_len].decode() == member:
+        if data[pos + 46 : pos + 46 + name_len].decode() == member:
             struct.pack_into("<I", data, pos + 24, declared)
         pos = data.find(b"PK\x01\x02", pos + 4)
     path.write_bytes(bytes(data))
@@ -187,8 +192,11 @@ def _lying_sizes(path: Path, member: str, declared: int) -> None:
 
 def test_member_lying_about_its_size_is_not_inflated(tmp_path):
     good = make_workbook(tmp_path / "good.xlsx", MADE_UP)
-    sheet = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' + b" " * 30_000_000 \
+    sheet = (
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        + b" " * 30_000_000
         + b"<sheetData/></worksheet>"
+    )
     path = _copy_with(good, tmp_path / "liar.xlsx", replace={"xl/worksheets/sheet1.xml": sheet})
     _lying_sizes(path, "xl/worksheets/sheet1.xml", 1000)
     line = _one_line_error(path)
@@ -197,11 +205,14 @@ def test_member_lying_about_its_size_is_not_inflated(tmp_path):
 
 def test_billion_laughs_in_a_sheet_is_refused(tmp_path):
     good = make_workbook(tmp_path / "good.xlsx", MADE_UP)
-    lol = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
-           + "".join(f'<!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10 if i > 1 else "&lol;" * 10}">'
-                     for i in range(1, 10))
-           + ']><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
-           '<row r="2"><c r="A2" t="inlineStr"><is><t>&lol9;</t></is></c></row></sheetData></worksheet>')
+    lol = (
+        '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        + "".join(
+            f'<!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10 if i > 1 else "&lol;" * 10}">' for i in range(1, 10)
+        )
+        + ']><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        '<row r="2"><c r="A2" t="inlineStr"><is><t>&lol9;</t></is></c></row></sheetData></worksheet>'
+    )
     path = _copy_with(good, tmp_path / "lol.xlsx", replace={"xl/worksheets/sheet1.xml": lol.encode()})
     line = _one_line_error(path)
     assert "xl/worksheets/sheet1.xml" in line and "refused" in line
@@ -242,8 +253,9 @@ def test_foreign_workbooks(tmp_path):
     wb = openpyxl.Workbook()
     wb.active.title = "Budget"
     wb.save(tmp_path / "budget.xlsx")
-    assert _one_line_error(tmp_path / "budget.xlsx").endswith("is not an llmcost template: it has no Inputs sheet "
-                                                              "(sheets: Budget)")
+    assert _one_line_error(tmp_path / "budget.xlsx").endswith(
+        "is not an llmcost template: it has no Inputs sheet (sheets: Budget)"
+    )
     wb = openpyxl.Workbook()
     wb.active.title = "Inputs"
     wb.active.append(["name", "amount"])
@@ -262,9 +274,9 @@ def test_missing_file_and_folder(tmp_path):
 def test_template_filled_and_saved_by_a_spreadsheet_reads_back(tmp_path):
     # the template as `llmcost template` writes it, numbers typed into column B, then opened and saved by
     # LibreOffice Calc (shared strings, cached values, its own XML): evaluate must read the typed numbers
-    from lo import recalc
-
     from workbook.sheets.inputs import key_row
+
+    from lo import recalc
 
     template = tmp_path / "in" / "model.xlsx"
     template.parent.mkdir()

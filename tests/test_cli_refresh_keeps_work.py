@@ -31,7 +31,7 @@ def _filled(tmp_path):
     ws.cell(_row("prompt_tokens"), 4).value = "measured in March"
     wb["Curve"]["B3"], wb["Curve"]["B4"] = 5_000, 5e7
     ft = build_workbook().defined_names["ft_price_per_hour"]
-    (sheet, ref), = ft.destinations
+    ((sheet, ref),) = ft.destinations
     wb[sheet][ref.replace("$", "")] = 3.25
     mine = wb.create_sheet("Budget")
     mine["A1"], mine["B1"], mine["C1"] = "yearly", "=api_monthly_cost*12", "=Budget!B1/2"
@@ -52,9 +52,11 @@ def test_refresh_keeps_the_users_work_in_a_new_file(tmp_path):
     new = tmp_path / "plan-refreshed.xlsx"
     assert path.read_bytes() == before  # the original is untouched
     assert f"wrote {new}" in result.stdout and "1 sheets of yours (Budget)" in result.stdout
-    assert result.stderr.strip() == (f"note: requests_per_month (Inputs!B{_row('requests_per_month')}): holds the "
-                                     "text '20000000', which is read as the number 20,000,000; kept as text: type "
-                                     "it as a number")
+    assert result.stderr.strip() == (
+        f"note: requests_per_month (Inputs!B{_row('requests_per_month')}): holds the "
+        "text '20000000', which is read as the number 20,000,000; kept as text: type "
+        "it as a number"
+    )
     wb = openpyxl.load_workbook(new)
     ws = wb["Inputs"]
     cell = ws.cell(_row("requests_per_month"), 2)

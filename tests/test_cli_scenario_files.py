@@ -17,8 +17,7 @@ def _error(fn, *args) -> str:
 def test_csv_rows_with_names_lines_and_blank_rows(tmp_path):
     f = tmp_path / "s.csv"
     # a UTF-8 BOM (Excel's "CSV UTF-8"), a quoted field over two lines, a blank row and an all-empty row
-    f.write_bytes('\ufeffname,requests_per_month,currency\nalpha,1000,USD\n"be\nta",2000,EUR\n\n,,\ngamma,,\n'
-                  .encode())
+    f.write_bytes('\ufeffname,requests_per_month,currency\nalpha,1000,USD\n"be\nta",2000,EUR\n\n,,\ngamma,,\n'.encode())
     rows = list(iter_rows(f))
     assert [(r.number, r.line, r.name) for r in rows] == [(1, 2, "alpha"), (2, 3, "be\nta"), (3, 7, "gamma")]
     assert rows[0].values == {"requests_per_month": "1000", "currency": "USD"}
@@ -45,20 +44,29 @@ def test_yaml_single_mapping_is_one_scenario(tmp_path):
     assert load_scenario(f) == {"requests_per_month": 7}
 
 
-@pytest.mark.parametrize("name, text, expected", [
-    ("bad.csv", "name,requets_per_month\n", "bad.csv line 1: column 'requets_per_month' is not a scenario key; "
-                                            "did you mean requests_per_month?"),
-    ("dup.csv", "prompt_tokens,Prompt_Tokens\n1,2\n", "dup.csv line 1: column 'Prompt_Tokens' appears twice"),
-    ("wide.csv", "name,prompt_tokens\na,1,oops\n", "wide.csv line 2: has 3 fields but the header has 2 columns"),
-    ("quote.csv", 'name,prompt_tokens\na,1\nb,"2\n', "quote.csv line 3: malformed CSV"),
-    ("bad.yaml", "- name: a\n  prompt_tokens: [1\n", "bad.yaml line 3: malformed YAML"),
-    ("list.yaml", "- 5\n", "list.yaml line 1: scenario 1 must be a mapping of key: value (got int)"),
-    ("scalar.yaml", "hello\n", "scalar.yaml line 1: must be a YAML list of scenarios"),
-    ("docs.yaml", "a: 1\n---\nb: 2\n", "docs.yaml line 2: holds more than one YAML document"),
-    ("twice.yaml", "- {name: a, prompt_tokens: 1, PROMPT_TOKENS: 2}\n", "twice.yaml line 1: key 'prompt_tokens' "
-                                                                        "is given twice in scenario 1"),
-    ("notes.txt", "a,b\n", "notes.txt: must be a .csv, .yaml or .yml scenario file (got '.txt')"),
-])
+@pytest.mark.parametrize(
+    "name, text, expected",
+    [
+        (
+            "bad.csv",
+            "name,requets_per_month\n",
+            "bad.csv line 1: column 'requets_per_month' is not a scenario key; did you mean requests_per_month?",
+        ),
+        ("dup.csv", "prompt_tokens,Prompt_Tokens\n1,2\n", "dup.csv line 1: column 'Prompt_Tokens' appears twice"),
+        ("wide.csv", "name,prompt_tokens\na,1,oops\n", "wide.csv line 2: has 3 fields but the header has 2 columns"),
+        ("quote.csv", 'name,prompt_tokens\na,1\nb,"2\n', "quote.csv line 3: malformed CSV"),
+        ("bad.yaml", "- name: a\n  prompt_tokens: [1\n", "bad.yaml line 3: malformed YAML"),
+        ("list.yaml", "- 5\n", "list.yaml line 1: scenario 1 must be a mapping of key: value (got int)"),
+        ("scalar.yaml", "hello\n", "scalar.yaml line 1: must be a YAML list of scenarios"),
+        ("docs.yaml", "a: 1\n---\nb: 2\n", "docs.yaml line 2: holds more than one YAML document"),
+        (
+            "twice.yaml",
+            "- {name: a, prompt_tokens: 1, PROMPT_TOKENS: 2}\n",
+            "twice.yaml line 1: key 'prompt_tokens' is given twice in scenario 1",
+        ),
+        ("notes.txt", "a,b\n", "notes.txt: must be a .csv, .yaml or .yml scenario file (got '.txt')"),
+    ],
+)
 def test_malformed_files_give_one_line_with_file_and_line(tmp_path, name, text, expected):
     f = tmp_path / name
     f.write_text(text)
@@ -78,8 +86,10 @@ def test_missing_file(tmp_path):
 
 
 def test_parse_sets_keeps_last_and_names_unknown_keys():
-    assert parse_sets(["Prompt_Tokens=5", "prompt_tokens= 6 ", "currency=EUR"]) == {"prompt_tokens": "6",
-                                                                                    "currency": "EUR"}
+    assert parse_sets(["Prompt_Tokens=5", "prompt_tokens= 6 ", "currency=EUR"]) == {
+        "prompt_tokens": "6",
+        "currency": "EUR",
+    }
     assert _error(parse_sets, ["outputtokens=5"]) == "--set outputtokens: unknown key; did you mean output_tokens?"
     assert _error(parse_sets, ["=5"]).startswith("--set: must be KEY=VALUE")
 

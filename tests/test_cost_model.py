@@ -4,10 +4,10 @@ import math
 
 import numpy as np
 import pytest
+from conftest import MADE_UP
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import MADE_UP
 from costengine import CostModelError, Scenario, breakeven, cheapest, curve, monthly_cost
 from costengine.plan import capital_per_month
 
@@ -61,6 +61,7 @@ def test_onprem_capex_excluded_and_annuity(made_up):
 
 def test_blank_power_from_the_server_catalog(made_up):
     from costengine.catalogs import load_catalog
+
     server = load_catalog().standard_server(made_up.onprem_gpu)
     s = made_up.replace(onprem_power_kw=None)
     energy_per_server = server.typical_kw * 1.4 * 730 * 0.2
@@ -70,14 +71,16 @@ def test_blank_power_from_the_server_catalog(made_up):
 def test_currency_conversion_applies_to_catalog_prices_only(made_up):
     from costengine import compare
     from costengine.catalogs import load_catalog
+
     s = made_up.replace(cloud_price_per_gpu_hour=None, usd_to_currency=0.9)
     row = compare(s).loc["cloud"]
     offer = load_catalog().offer(row["offer"])
     # 3 replicas of 2 GPUs packed into instances of the offer, each at its on-demand price x 0.9
     instances = math.ceil(3 / (offer.gpus_per_instance // 2)) if offer.gpus_per_instance >= 2 else 3 * 2
     assert row["units"] == instances
-    assert monthly_cost(s, "cloud") == pytest.approx(instances * offer.on_demand_per_hour_usd * 0.9 * 730 + 3400,
-                                                     rel=1e-12)
+    assert monthly_cost(s, "cloud") == pytest.approx(
+        instances * offer.on_demand_per_hour_usd * 0.9 * 730 + 3400, rel=1e-12
+    )
     # a typed price is taken as given
     assert monthly_cost(made_up.replace(usd_to_currency=0.9), "cloud") == monthly_cost(made_up, "cloud")
 
@@ -102,8 +105,9 @@ def test_breakeven_on_a_step(made_up):
 
 
 def test_breakeven_none_when_never_crossing(made_up):
-    s = made_up.replace(api_input_price_per_mtok=0, api_output_price_per_mtok=0, api_monthly_fixed=0,
-                        api_cached_input_price_per_mtok=0)
+    s = made_up.replace(
+        api_input_price_per_mtok=0, api_output_price_per_mtok=0, api_monthly_fixed=0, api_cached_input_price_per_mtok=0
+    )
     assert breakeven(s, "api", "onprem") is None
     assert breakeven(s, "onprem", "api") is None
 
@@ -135,15 +139,40 @@ def test_curve_is_log_spaced(made_up):
 
 money = st.floats(0, 1e4, allow_nan=False)
 scenarios = st.builds(
-    lambda pin, pout, fee, s, util, m, price, g, capex, maint, kwh, billing, peak, months: Scenario(**{
-        **MADE_UP, "api_input_price_per_mtok": pin, "api_output_price_per_mtok": pout, "api_monthly_fixed": fee,
-        "seconds_per_request": s, "target_utilization": util, "min_replicas": m, "cloud_price_per_gpu_hour": price,
-        "cloud_gpus_per_replica": g, "onprem_capex_per_server": capex, "onprem_maintenance_monthly": maint,
-        "onprem_price_per_kwh": kwh, "cloud_billing": billing, "peak_to_average": peak,
-        "onprem_amortization_months": months}),
-    st.floats(0, 100), st.floats(0, 200), money, st.floats(0.01, 60), st.floats(0.05, 1), st.integers(1, 4),
-    st.floats(0, 20), st.integers(1, 8), st.floats(0, 5e5), money, st.floats(0, 1), st.sampled_from(
-        ["reserved", "per_second"]), st.floats(1, 5), st.integers(0, 60))
+    lambda pin, pout, fee, s, util, m, price, g, capex, maint, kwh, billing, peak, months: Scenario(
+        **{
+            **MADE_UP,
+            "api_input_price_per_mtok": pin,
+            "api_output_price_per_mtok": pout,
+            "api_monthly_fixed": fee,
+            "seconds_per_request": s,
+            "target_utilization": util,
+            "min_replicas": m,
+            "cloud_price_per_gpu_hour": price,
+            "cloud_gpus_per_replica": g,
+            "onprem_capex_per_server": capex,
+            "onprem_maintenance_monthly": maint,
+            "onprem_price_per_kwh": kwh,
+            "cloud_billing": billing,
+            "peak_to_average": peak,
+            "onprem_amortization_months": months,
+        }
+    ),
+    st.floats(0, 100),
+    st.floats(0, 200),
+    money,
+    st.floats(0.01, 60),
+    st.floats(0.05, 1),
+    st.integers(1, 4),
+    st.floats(0, 20),
+    st.integers(1, 8),
+    st.floats(0, 5e5),
+    money,
+    st.floats(0, 1),
+    st.sampled_from(["reserved", "per_second"]),
+    st.floats(1, 5),
+    st.integers(0, 60),
+)
 volumes = st.floats(0, 1e10, allow_nan=False)
 
 
@@ -160,10 +189,23 @@ def test_cost_never_falls_as_volume_rises_and_is_never_negative(s, r1, r2):
 @settings(max_examples=100, deadline=None)
 @given(scenarios, volumes, st.floats(0.1, 10))
 def test_costs_scale_linearly_with_all_prices(s, r, k):
-    scaled = s.replace(**{key: getattr(s, key) * k for key in (
-        "api_input_price_per_mtok", "api_output_price_per_mtok", "api_cached_input_price_per_mtok",
-        "api_monthly_fixed", "staff_monthly", "cloud_price_per_gpu_hour", "cloud_monthly_overhead",
-        "onprem_capex_per_server", "onprem_maintenance_monthly", "onprem_price_per_kwh")})
+    scaled = s.replace(
+        **{
+            key: getattr(s, key) * k
+            for key in (
+                "api_input_price_per_mtok",
+                "api_output_price_per_mtok",
+                "api_cached_input_price_per_mtok",
+                "api_monthly_fixed",
+                "staff_monthly",
+                "cloud_price_per_gpu_hour",
+                "cloud_monthly_overhead",
+                "onprem_capex_per_server",
+                "onprem_maintenance_monthly",
+                "onprem_price_per_kwh",
+            )
+        }
+    )
     for option in ("api", "cloud", "onprem"):
         assert monthly_cost(scaled, option, r) == pytest.approx(k * monthly_cost(s, option, r), rel=1e-9, abs=1e-9)
 

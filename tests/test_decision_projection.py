@@ -3,13 +3,19 @@
 import numpy as np
 import numpy_financial as npf
 import pytest
+from conftest import MADE_UP
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import MADE_UP
 from costengine import CostModelError, Scenario, load_catalog, monthly_cost, plan_for
-from costengine.projection import (decision_summary, monthly_discount_rate, npv, onprem_cash_terms, payback_month,
-                                   projection)
+from costengine.projection import (
+    decision_summary,
+    monthly_discount_rate,
+    npv,
+    onprem_cash_terms,
+    payback_month,
+    projection,
+)
 
 # Every number is made up and given, so the arithmetic below can be done by hand:
 #   api    = 1e6 requests x (500 + 500 tokens) x 10 /MTok = 10_000 a month
@@ -18,15 +24,37 @@ from costengine.projection import (decision_summary, monthly_discount_rate, npv,
 #   onprem = 1 server; amortised: 50_000 / 36 + 1_000 maintenance + 0 energy = 2_388.89 a month;
 #            cash: 50_000 + 1_000 in month 1, then 1_000 a month
 HAND = dict(
-    requests_per_month=1_000_000, prompt_tokens=500, output_tokens=500, peak_to_average=1.0,
-    api_input_price_per_mtok=10.0, api_output_price_per_mtok=10.0, api_cached_input_price_per_mtok=1.0,
-    api_cached_input_share=0.0, api_batch_share=0.0, api_monthly_fixed=0.0,
-    model_params_billion=7, seconds_per_request=1.0, target_utilization=1.0, min_replicas=1, hours_per_month=720,
-    staff_monthly=0.0, cloud_price_per_gpu_hour=2.0, cloud_gpus_per_replica=1, cloud_billing="reserved",
-    cloud_monthly_overhead=0.0, onprem_gpus_per_server=1, onprem_capex_per_server=50_000.0,
-    onprem_amortization_months=36, onprem_interest_rate=0.0, onprem_maintenance_monthly=1_000.0,
-    onprem_power_kw=1.0, onprem_pue=1.0, onprem_price_per_kwh=0.0,
-    growth_rate_monthly=0.0, horizon_months=36, discount_rate_annual=0.08,
+    requests_per_month=1_000_000,
+    prompt_tokens=500,
+    output_tokens=500,
+    peak_to_average=1.0,
+    api_input_price_per_mtok=10.0,
+    api_output_price_per_mtok=10.0,
+    api_cached_input_price_per_mtok=1.0,
+    api_cached_input_share=0.0,
+    api_batch_share=0.0,
+    api_monthly_fixed=0.0,
+    model_params_billion=7,
+    seconds_per_request=1.0,
+    target_utilization=1.0,
+    min_replicas=1,
+    hours_per_month=720,
+    staff_monthly=0.0,
+    cloud_price_per_gpu_hour=2.0,
+    cloud_gpus_per_replica=1,
+    cloud_billing="reserved",
+    cloud_monthly_overhead=0.0,
+    onprem_gpus_per_server=1,
+    onprem_capex_per_server=50_000.0,
+    onprem_amortization_months=36,
+    onprem_interest_rate=0.0,
+    onprem_maintenance_monthly=1_000.0,
+    onprem_power_kw=1.0,
+    onprem_pue=1.0,
+    onprem_price_per_kwh=0.0,
+    growth_rate_monthly=0.0,
+    horizon_months=36,
+    discount_rate_annual=0.08,
 )
 
 
@@ -47,9 +75,15 @@ def test_hand_costs_month_by_month(hand):
     assert df["cumulative_onprem_cash"].iloc[-1] == pytest.approx(50_000 + 36 * 1_000)
 
 
-@pytest.mark.parametrize("changes", [{}, {"peak_to_average": 2.5, "min_replicas": 2, "staff_monthly": 3000},
-                                     {"cloud_billing": "per_second", "onprem_interest_rate": 0.06},
-                                     {"requests_per_month": 9e6, "onprem_amortization_months": 0}])
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {},
+        {"peak_to_average": 2.5, "min_replicas": 2, "staff_monthly": 3000},
+        {"cloud_billing": "per_second", "onprem_interest_rate": 0.06},
+        {"requests_per_month": 9e6, "onprem_amortization_months": 0},
+    ],
+)
 def test_zero_growth_every_month_equals_monthly_cost(hand, changes):
     s = hand.replace(**changes)
     df = projection(s)
@@ -59,8 +93,14 @@ def test_zero_growth_every_month_equals_monthly_cost(hand, changes):
 
 def test_zero_growth_equals_monthly_cost_with_derived_inputs():
     # blanks (GPUs from memory, seconds_per_request from the roofline, capex from the GPU price) resolved
-    s = Scenario(requests_per_month=3e7, api_input_price_per_mtok=1.0, api_output_price_per_mtok=4.0,
-                 api_cached_input_price_per_mtok=0.1, cloud_price_per_gpu_hour=2.5, horizon_months=12)
+    s = Scenario(
+        requests_per_month=3e7,
+        api_input_price_per_mtok=1.0,
+        api_output_price_per_mtok=4.0,
+        api_cached_input_price_per_mtok=0.1,
+        cloud_price_per_gpu_hour=2.5,
+        horizon_months=12,
+    )
     df = projection(s)
     for option in ("api", "cloud", "onprem"):
         assert np.allclose(df[option], monthly_cost(s, option), rtol=1e-12), option
@@ -89,7 +129,7 @@ def test_payback_month_with_growth_by_hand(hand):
     # t = 4: api 100_000 x 0.4641 = 46_410 < onprem 54_000; t = 5: 61_051 >= 55_000 -> month 5.
     s = hand.replace(growth_rate_monthly=0.1, horizon_months=24)
     df = projection(s)
-    assert df["requests"].iloc[3] == pytest.approx(1e6 * 1.1 ** 3)
+    assert df["requests"].iloc[3] == pytest.approx(1e6 * 1.1**3)
     assert df["onprem_servers"].tolist()[:12] == [1] * 10 + [2] * 2
     assert df.loc[df["month"] == 11, "onprem_capex"].item() == 50_000.0
     assert df["onprem_servers_added"].sum() == df["onprem_servers"].iloc[-1]
@@ -131,7 +171,7 @@ def test_cash_view_ignores_financing(hand):
     s = hand.replace(onprem_interest_rate=0.12)
     df = projection(s)
     i = 0.01  # annuity of 50_000 over 36 months at 1%/month
-    assert df["onprem"].iloc[0] == pytest.approx(50_000 * i / (1 - 1.01 ** -36) + 1_000)
+    assert df["onprem"].iloc[0] == pytest.approx(50_000 * i / (1 - 1.01**-36) + 1_000)
     assert df["onprem_cash"].iloc[0] == pytest.approx(51_000)
 
 
@@ -148,7 +188,7 @@ def test_capex_blank_is_resolved_like_the_single_month_model():
     s = Scenario(onprem_gpu="H100-SXM", onprem_amortization_months=24, staff_monthly=0)
     capex, running = onprem_cash_terms(s)
     server = load_catalog().standard_server("H100-SXM")
-    assert capex == pytest.approx(server.price_usd, rel=1e-12)   # the server catalog's price
+    assert capex == pytest.approx(server.price_usd, rel=1e-12)  # the server catalog's price
     onp = plan_for(s).options["onprem"]
     assert capex / 24 + running == pytest.approx(onp.step[0] / onp.nodes_per_unit[0], rel=1e-12)
 
@@ -171,9 +211,14 @@ def test_units_are_attached(hand):
     assert df.attrs["units"]["requests"] == "requests/month"
 
 
-@pytest.mark.parametrize("kwargs, key", [({"option": "onprem", "versus": "onprem"}, "versus"),
-                                         ({"option": "gpu", "versus": "api"}, "option"),
-                                         ({"option": "onprem", "versus": "api", "view": "yearly"}, "view")])
+@pytest.mark.parametrize(
+    "kwargs, key",
+    [
+        ({"option": "onprem", "versus": "onprem"}, "versus"),
+        ({"option": "gpu", "versus": "api"}, "option"),
+        ({"option": "onprem", "versus": "api", "view": "yearly"}, "view"),
+    ],
+)
 def test_bad_arguments_name_the_argument(hand, kwargs, key):
     with pytest.raises(CostModelError) as err:
         payback_month(hand, **kwargs)
@@ -187,11 +232,17 @@ def test_overflowing_growth_names_the_key(hand):
 
 
 @settings(max_examples=40, deadline=None)
-@given(growth=st.floats(-0.5, 0.5), volume=st.floats(0, 2e7), horizon=st.integers(1, 60),
-       peak=st.floats(1, 4))
+@given(growth=st.floats(-0.5, 0.5), volume=st.floats(0, 2e7), horizon=st.integers(1, 60), peak=st.floats(1, 4))
 def test_projection_properties(growth, volume, horizon, peak):
-    s = Scenario(**{**HAND, "growth_rate_monthly": growth, "requests_per_month": volume,
-                    "horizon_months": horizon, "peak_to_average": peak})
+    s = Scenario(
+        **{
+            **HAND,
+            "growth_rate_monthly": growth,
+            "requests_per_month": volume,
+            "horizon_months": horizon,
+            "peak_to_average": peak,
+        }
+    )
     df = projection(s)
     assert len(df) == horizon
     assert (np.diff(df["onprem_servers"]) >= 0).all()
@@ -208,12 +259,31 @@ def test_projection_properties(growth, volume, horizon, peak):
 
 
 _HYBRID_CASES = [
-    {**MADE_UP, "load_profile": "burstgpt-chatgpt-conversation", "growth_rate_monthly": 0.15, "horizon_months": 30,
-     "requests_per_month": 3e5, "cloud_billing": "always_on", "api_output_price_per_mtok": 30.0},
-    {**HAND, "growth_rate_monthly": 0.08, "horizon_months": 40, "requests_per_month": 2e5,
-     "load_profile": "azure-2024-coding", "api_monthly_fixed": 2_000.0},
-    {**MADE_UP, "load_profile": ",".join(["1"] * 20 + ["9"] * 4), "growth_rate_monthly": 0.0, "horizon_months": 6,
-     "requests_per_month": 6e6, "cloud_billing": "always_on"},
+    {
+        **MADE_UP,
+        "load_profile": "burstgpt-chatgpt-conversation",
+        "growth_rate_monthly": 0.15,
+        "horizon_months": 30,
+        "requests_per_month": 3e5,
+        "cloud_billing": "always_on",
+        "api_output_price_per_mtok": 30.0,
+    },
+    {
+        **HAND,
+        "growth_rate_monthly": 0.08,
+        "horizon_months": 40,
+        "requests_per_month": 2e5,
+        "load_profile": "azure-2024-coding",
+        "api_monthly_fixed": 2_000.0,
+    },
+    {
+        **MADE_UP,
+        "load_profile": ",".join(["1"] * 20 + ["9"] * 4),
+        "growth_rate_monthly": 0.0,
+        "horizon_months": 6,
+        "requests_per_month": 6e6,
+        "cloud_billing": "always_on",
+    },
 ]
 
 
@@ -241,8 +311,15 @@ def test_hybrid_month_by_month_is_the_brute_force_and_never_dearer(case):
 
 
 def test_hybrid_onprem_keeps_its_servers_when_volume_falls():
-    s = Scenario(**{**MADE_UP, "load_profile": "burstgpt-chatgpt-conversation", "requests_per_month": 2e7,
-                    "growth_rate_monthly": -0.3, "horizon_months": 12})
+    s = Scenario(
+        **{
+            **MADE_UP,
+            "load_profile": "burstgpt-chatgpt-conversation",
+            "requests_per_month": 2e7,
+            "growth_rate_monthly": -0.3,
+            "horizon_months": 12,
+        }
+    )
     df = projection(s)
     servers = df["hybrid_onprem_servers"].to_numpy()
     assert servers[0] > 0 and (servers == servers[0]).all()
@@ -263,11 +340,12 @@ def test_hybrids_in_payback_npv_and_summary(hand):
     assert summ.loc["hybrid_onprem", "total_cost"] == pytest.approx(df["hybrid_onprem"].sum())
     assert summ.loc["hybrid_cloud", "npv"] == pytest.approx(npv(s, "Hybrid-Cloud"))
     assert npv(s, "hybrid_onprem", view="amortised") == pytest.approx(
-        float((df["hybrid_onprem"] * df["discount_factor"]).sum()))
+        float((df["hybrid_onprem"] * df["discount_factor"]).sum())
+    )
     month = payback_month(s, "hybrid_onprem")
     assert summ.loc["hybrid_onprem", "payback_month_vs_api"] == (np.nan if month is None else month)
     cum, api = df["cumulative_hybrid_onprem_cash"].to_numpy(), df["cumulative_api"].to_numpy()
-    assert month is not None and cum[month - 1] <= api[month - 1] and (cum[:month - 1] > api[:month - 1]).all()
+    assert month is not None and cum[month - 1] <= api[month - 1] and (cum[: month - 1] > api[: month - 1]).all()
     with pytest.raises(CostModelError, match="hybrid_cloud") as err:
         npv(s, "hybrid_gpu")
     assert err.value.key == "option"

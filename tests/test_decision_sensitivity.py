@@ -5,19 +5,22 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from costengine import (CostModelError, Scenario, breakeven, cheapest, hybrid, load_catalog, monthly_cost,
-                        plan_for)
-from costengine.sensitivity import SENSITIVITY_KEYS, resolved_value, sensitivity
-
 from test_decision_projection import HAND
+
+from costengine import CostModelError, Scenario, breakeven, cheapest, hybrid, load_catalog, monthly_cost, plan_for
+from costengine.sensitivity import SENSITIVITY_KEYS, resolved_value, sensitivity
 
 # FLIP: the HAND scenario with api prices 2.6 /MTok and cloud at 10 /GPU-h, so that
 #   api    = 1e6 x 1000 tokens x 2.6 /MTok            = 2_600 a month
 #   cloud  = 1 replica x 1 GPU x 10 x 720 h            = 7_200
 #   onprem = 50_000 / 36 + 1_000                        = 2_388.89  <- cheapest, close to the API
-FLIP = {**HAND, "api_input_price_per_mtok": 2.6, "api_output_price_per_mtok": 2.6,
-        "api_cached_input_price_per_mtok": 0.26, "cloud_price_per_gpu_hour": 10.0}
+FLIP = {
+    **HAND,
+    "api_input_price_per_mtok": 2.6,
+    "api_output_price_per_mtok": 2.6,
+    "api_cached_input_price_per_mtok": 0.26,
+    "cloud_price_per_gpu_hour": 10.0,
+}
 
 
 def _row(df, label):
@@ -40,12 +43,16 @@ def _assert_no_change(df):
                 assert np.allclose(got, want, rtol=1e-9), pair
 
 
-@pytest.mark.parametrize("scenario", [
-    HAND, FLIP,
-    {},  # every blank derived from the catalogs: zero swing must reproduce the resolved values exactly
-    {"onprem_gpu": "H200", "requests_per_month": 3e7},  # seconds_per_request split per option
-    {"cloud_billing": "per_second", "onprem_interest_rate": 0.05, "api_cached_input_share": 0.4},
-])
+@pytest.mark.parametrize(
+    "scenario",
+    [
+        HAND,
+        FLIP,
+        {},  # every blank derived from the catalogs: zero swing must reproduce the resolved values exactly
+        {"onprem_gpu": "H200", "requests_per_month": 3e7},  # seconds_per_request split per option
+        {"cloud_billing": "per_second", "onprem_interest_rate": 0.05, "api_cached_input_share": 0.4},
+    ],
+)
 def test_zero_swing_changes_nothing(scenario):
     df = sensitivity(Scenario(**scenario), swing=0.0)
     assert len(df) > 10
@@ -82,15 +89,23 @@ def test_flips_by_hand():
     # nothing else moves onprem or api (energy is 0, the single server keeps up with +-25% throughput)
     df = sensitivity(Scenario(**FLIP))
     flipped = set(df.loc[df["flips_cheapest"], "input"])
-    assert flipped == {"api_input_price_per_mtok", "api_output_price_per_mtok", "prompt_tokens", "output_tokens",
-                       "requests_per_month", "onprem_maintenance_monthly", "onprem_capex_per_server",
-                       "onprem_amortization_months"}
+    assert flipped == {
+        "api_input_price_per_mtok",
+        "api_output_price_per_mtok",
+        "prompt_tokens",
+        "output_tokens",
+        "requests_per_month",
+        "onprem_maintenance_monthly",
+        "onprem_capex_per_server",
+        "onprem_amortization_months",
+    }
     assert df.attrs["base"]["cheapest"] == "onprem"
     r = _row(df, "onprem_capex_per_server")
     assert (r["cheapest_low"], r["cheapest_high"]) == ("onprem", "api")
     # the break-even moves with the input: at the high capex it is the API volume costing 2_736.11
-    assert r["breakeven_api_onprem_high"] == pytest.approx(breakeven(Scenario(**FLIP).replace(
-        onprem_capex_per_server=62_500), "api", "onprem"))
+    assert r["breakeven_api_onprem_high"] == pytest.approx(
+        breakeven(Scenario(**FLIP).replace(onprem_capex_per_server=62_500), "api", "onprem")
+    )
     assert r["breakeven_api_onprem_high"] == pytest.approx((62_500 / 36 + 1_000) / 0.0026)
 
 
@@ -127,9 +142,12 @@ def test_swung_values_are_valid_inputs(swing):
 
 def test_explicit_ranges_override_the_swing():
     s = Scenario(**HAND)
-    for ranges in ({"api_monthly_fixed": (0, 500)}, [("api_monthly_fixed", 0, 500)],
-                   [("api_monthly_fixed", 0, 100, 500)],
-                   pd.DataFrame({"Key": ["api_monthly_fixed"], "Low": [0], "High": [500]})):
+    for ranges in (
+        {"api_monthly_fixed": (0, 500)},
+        [("api_monthly_fixed", 0, 500)],
+        [("api_monthly_fixed", 0, 100, 500)],
+        pd.DataFrame({"Key": ["api_monthly_fixed"], "Low": [0], "High": [500]}),
+    ):
         r = _row(sensitivity(s, ranges=ranges), "api_monthly_fixed")
         assert (r["low"], r["high"]) == (0, 500)
         assert (r["api_change_low"], r["api_change_high"]) == (0.0, 500.0)
@@ -161,8 +179,10 @@ def test_split_seconds_per_request_rows_equal_typing_the_value():
     # value only)
     s0 = Scenario(onprem_gpu="H200", cloud_gpu="H100-SXM", requests_per_month=5e7, cloud_billing="per_second")
     opts = plan_for(s0).options
-    s = s0.replace(cloud_gpus_per_replica=int(opts["cloud"].gpus_per_replica[0]),
-                   onprem_gpus_per_replica=int(opts["onprem"].gpus_per_replica[0]))
+    s = s0.replace(
+        cloud_gpus_per_replica=int(opts["cloud"].gpus_per_replica[0]),
+        onprem_gpus_per_replica=int(opts["onprem"].gpus_per_replica[0]),
+    )
     df = sensitivity(s).set_index("input")
     assert {"seconds_per_request (cloud)", "seconds_per_request (onprem)"} <= set(df.index)
     r = df.loc["seconds_per_request (cloud)"]
@@ -181,13 +201,19 @@ def test_base_matches_the_single_month_answers():
         assert base[f"{option}_cost"] == pytest.approx(monthly_cost(s, option))
 
 
-@pytest.mark.parametrize("kwargs, key", [
-    ({"swing": 1.0}, "swing"), ({"swing": -0.1}, "swing"), ({"swing": "a lot"}, "swing"),
-    ({"ranges": [("not_a_key", 1, 2)]}, "not_a_key"), ({"ranges": [("model", 1, 2)]}, "model"),
-    ({"ranges": [("staff_monthly", 5, 2)]}, "staff_monthly"),
-    ({"ranges": [("api_batch_share", 0, 2)]}, "api_batch_share"),
-    ({"keys": ["horizon_months"]}, "horizon_months"),
-])
+@pytest.mark.parametrize(
+    "kwargs, key",
+    [
+        ({"swing": 1.0}, "swing"),
+        ({"swing": -0.1}, "swing"),
+        ({"swing": "a lot"}, "swing"),
+        ({"ranges": [("not_a_key", 1, 2)]}, "not_a_key"),
+        ({"ranges": [("model", 1, 2)]}, "model"),
+        ({"ranges": [("staff_monthly", 5, 2)]}, "staff_monthly"),
+        ({"ranges": [("api_batch_share", 0, 2)]}, "api_batch_share"),
+        ({"keys": ["horizon_months"]}, "horizon_months"),
+    ],
+)
 def test_bad_arguments_name_the_key(kwargs, key):
     with pytest.raises(CostModelError) as err:
         sensitivity(Scenario(**HAND), **kwargs)
@@ -202,8 +228,16 @@ def test_sensitivity_keys_are_the_numeric_cost_inputs():
 def test_hybrid_cost_under_each_swing_is_the_hybrid_of_the_swung_scenario():
     from test_hybrid import brute_force
 
-    s = Scenario(**{**HAND, "load_profile": "burstgpt-chatgpt-conversation", "peak_to_average": None,
-                    "requests_per_month": 4e6, "api_output_price_per_mtok": 3.0, "api_input_price_per_mtok": 1.0})
+    s = Scenario(
+        **{
+            **HAND,
+            "load_profile": "burstgpt-chatgpt-conversation",
+            "peak_to_average": None,
+            "requests_per_month": 4e6,
+            "api_output_price_per_mtok": 3.0,
+            "api_input_price_per_mtok": 1.0,
+        }
+    )
     df = sensitivity(s)
     base = df.attrs["base"]
     assert base["hybrid_cloud_cost"] == pytest.approx(hybrid(s, "cloud")["monthly_cost"], rel=1e-12)
@@ -211,8 +245,13 @@ def test_hybrid_cost_under_each_swing_is_the_hybrid_of_the_swung_scenario():
     for rec in df.to_dict("records"):
         for side in ("low", "high"):
             value = rec[side]
-            swung = s.replace(**{rec["key"]: int(value) if float(value).is_integer() and rec["key"] in (
-                "min_replicas", "onprem_amortization_months") else value})
+            swung = s.replace(
+                **{
+                    rec["key"]: int(value)
+                    if float(value).is_integer() and rec["key"] in ("min_replicas", "onprem_amortization_months")
+                    else value
+                }
+            )
             for option in ("cloud", "onprem"):
                 got = rec[f"hybrid_{option}_cost_{side}"]
                 assert got <= min(rec[f"api_cost_{side}"], rec[f"{option}_cost_{side}"]) * (1 + 1e-12)

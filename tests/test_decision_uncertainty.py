@@ -8,12 +8,10 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_decision_projection import HAND
 
 from costengine import CostModelError, Scenario, cheapest, monthly_cost
-from costengine.uncertainty import (draw_scenarios, parse_ranges, prob_cheapest, simulate, triangular,
-                                    uncertainty)
-
-from test_decision_projection import HAND
+from costengine.uncertainty import draw_scenarios, parse_ranges, prob_cheapest, simulate, triangular, uncertainty
 
 # ODDS: the HAND scenario with no input-token price and cloud at 10 /GPU-h, so that
 #   api    = 1e6 requests x 500 output tokens x P /MTok = 500 P a month   (P = output price)
@@ -42,13 +40,22 @@ def test_probability_and_percentiles_by_hand():
     assert prob_cheapest(Scenario(**ODDS), ranges, "api", draws=100_000, seed=7) == u.loc["api", "prob_cheapest"]
 
 
-@pytest.mark.parametrize("scenario, ranges", [
-    (ODDS, [("api_output_price_per_mtok", 3, 3, 3)]),                 # api 1_500: api cheapest
-    (ODDS, [("api_output_price_per_mtok", 6, 6, 6), ("staff_monthly", 0, 0, 0)]),  # api 3_000: onprem
-    (ODDS, [("cloud_price_per_gpu_hour", 1, 1, 1), ("min_replicas", 2, 2, 2)]),     # cloud 1_440: cloud
-    ({}, [("requests_per_month", 4e7, 4e7, 4e7), ("api_input_price_per_mtok", 1, 1, 1),
-          ("api_output_price_per_mtok", 5, 5, 5)]),                   # catalog-derived GPUs and throughput
-])
+@pytest.mark.parametrize(
+    "scenario, ranges",
+    [
+        (ODDS, [("api_output_price_per_mtok", 3, 3, 3)]),  # api 1_500: api cheapest
+        (ODDS, [("api_output_price_per_mtok", 6, 6, 6), ("staff_monthly", 0, 0, 0)]),  # api 3_000: onprem
+        (ODDS, [("cloud_price_per_gpu_hour", 1, 1, 1), ("min_replicas", 2, 2, 2)]),  # cloud 1_440: cloud
+        (
+            {},
+            [
+                ("requests_per_month", 4e7, 4e7, 4e7),
+                ("api_input_price_per_mtok", 1, 1, 1),
+                ("api_output_price_per_mtok", 5, 5, 5),
+            ],
+        ),  # catalog-derived GPUs and throughput
+    ],
+)
 def test_degenerate_ranges_give_the_deterministic_answer(scenario, ranges):
     s = Scenario(**scenario)
     fixed = s.replace(**{k: (int(lo) if k == "min_replicas" else lo) for k, lo, _, _ in ranges})
@@ -64,16 +71,30 @@ def test_degenerate_ranges_give_the_deterministic_answer(scenario, ranges):
 def test_vectorised_draws_agree_with_the_scalar_engine_row_by_row():
     # blank seconds_per_request and GPU counts: the derived path, plus a whole-number key and text keys
     # that differ from the defaults (they must travel to the sweep as columns)
-    s = Scenario(api_input_price_per_mtok=1.0, api_output_price_per_mtok=6.0, api_cached_input_price_per_mtok=0.1,
-                 cloud_price_per_gpu_hour=3.0, onprem_capex_per_server=200_000, cloud_billing="per_second",
-                 onprem_gpu="H200")
-    ranges = [("requests_per_month", 1e6, 2e7, 8e7), ("output_tokens", 200, 500, 900), ("min_replicas", 1, 2, 4),
-              ("onprem_price_per_kwh", 0.05, 0.13, 0.3)]
+    s = Scenario(
+        api_input_price_per_mtok=1.0,
+        api_output_price_per_mtok=6.0,
+        api_cached_input_price_per_mtok=0.1,
+        cloud_price_per_gpu_hour=3.0,
+        onprem_capex_per_server=200_000,
+        cloud_billing="per_second",
+        onprem_gpu="H200",
+    )
+    ranges = [
+        ("requests_per_month", 1e6, 2e7, 8e7),
+        ("output_tokens", 200, 500, 900),
+        ("min_replicas", 1, 2, 4),
+        ("onprem_price_per_kwh", 0.05, 0.13, 0.3),
+    ]
     sim = simulate(s, ranges, draws=30, seed=3)
     assert set(sim["min_replicas"]) <= {1, 2, 3, 4}
     for _, row in sim.iterrows():
-        drawn = s.replace(requests_per_month=row["requests_per_month"], output_tokens=row["output_tokens"],
-                          min_replicas=int(row["min_replicas"]), onprem_price_per_kwh=row["onprem_price_per_kwh"])
+        drawn = s.replace(
+            requests_per_month=row["requests_per_month"],
+            output_tokens=row["output_tokens"],
+            min_replicas=int(row["min_replicas"]),
+            onprem_price_per_kwh=row["onprem_price_per_kwh"],
+        )
         for option in ("api", "cloud", "onprem"):
             assert row[f"{option}_monthly_cost"] == pytest.approx(monthly_cost(drawn, option), rel=1e-12)
         assert row["cheapest"] == cheapest(drawn)
@@ -111,30 +132,36 @@ def test_triangular_draws_stay_in_range_and_have_the_right_mean(lo, a, b):
     assert x.mean() == pytest.approx((lo + likely + high) / 3, abs=5 * sd / math.sqrt(20_000) + 1e-9)
 
 
-@pytest.mark.parametrize("ranges", [
-    [("key", "low", "likely", "high"), ("staff_monthly", 1, 2, 3)],           # header row skipped
-    pd.DataFrame({"Key": ["staff_monthly"], "Low": [1], "Likely": [2], "High": [3]}),
-    pd.DataFrame([["staff_monthly", 1, 2, 3]]),                                 # four unnamed columns
-    {"staff_monthly": (1, 2, 3)},
-    [("staff_monthly", 1, 2, 3), (None, None, None, None)],                     # an empty Excel row
-    [[" Staff_Monthly ", "1", "2", "3"]],                                       # text cells from Excel
-])
+@pytest.mark.parametrize(
+    "ranges",
+    [
+        [("key", "low", "likely", "high"), ("staff_monthly", 1, 2, 3)],  # header row skipped
+        pd.DataFrame({"Key": ["staff_monthly"], "Low": [1], "Likely": [2], "High": [3]}),
+        pd.DataFrame([["staff_monthly", 1, 2, 3]]),  # four unnamed columns
+        {"staff_monthly": (1, 2, 3)},
+        [("staff_monthly", 1, 2, 3), (None, None, None, None)],  # an empty Excel row
+        [[" Staff_Monthly ", "1", "2", "3"]],  # text cells from Excel
+    ],
+)
 def test_range_tables_in_every_form(ranges):
     assert parse_ranges(ranges) == [("staff_monthly", 1.0, 2.0, 3.0)]
 
 
-@pytest.mark.parametrize("ranges, key", [
-    ([("prompt_tokenz", 1, 2, 3)], "prompt_tokenz"),          # unknown key
-    ([("api_model", 1, 2, 3)], "api_model"),                   # text key
-    ([("prompt_tokens", 5, 2, 9)], "prompt_tokens"),           # low > likely
-    ([("prompt_tokens", 1, 12, 9)], "prompt_tokens"),          # likely > high
-    ([("prompt_tokens", 1, "two", 9)], "prompt_tokens"),       # not a number
-    ([("api_batch_share", 0, 0.5, 1.2)], "api_batch_share"),   # out of the key's bounds
-    ([("min_replicas", 1, 2, 2.5)], "min_replicas"),           # a count must be whole
-    ([("prompt_tokens", 1, 2, 3), ("prompt_tokens", 1, 2, 4)], "prompt_tokens"),  # twice
-    ([("prompt_tokens", 1, 2)], "prompt_tokens"),              # too few values
-    ("prompt_tokens", "ranges"),                               # not a table
-])
+@pytest.mark.parametrize(
+    "ranges, key",
+    [
+        ([("prompt_tokenz", 1, 2, 3)], "prompt_tokenz"),  # unknown key
+        ([("api_model", 1, 2, 3)], "api_model"),  # text key
+        ([("prompt_tokens", 5, 2, 9)], "prompt_tokens"),  # low > likely
+        ([("prompt_tokens", 1, 12, 9)], "prompt_tokens"),  # likely > high
+        ([("prompt_tokens", 1, "two", 9)], "prompt_tokens"),  # not a number
+        ([("api_batch_share", 0, 0.5, 1.2)], "api_batch_share"),  # out of the key's bounds
+        ([("min_replicas", 1, 2, 2.5)], "min_replicas"),  # a count must be whole
+        ([("prompt_tokens", 1, 2, 3), ("prompt_tokens", 1, 2, 4)], "prompt_tokens"),  # twice
+        ([("prompt_tokens", 1, 2)], "prompt_tokens"),  # too few values
+        ("prompt_tokens", "ranges"),  # not a table
+    ],
+)
 def test_bad_ranges_name_the_key(ranges, key):
     with pytest.raises(CostModelError) as err:
         uncertainty(Scenario(**HAND), ranges, draws=10)
@@ -156,8 +183,16 @@ def test_bad_option():
 
 def test_probabilities_sum_to_one_and_percentiles_are_ordered():
     s = Scenario(**ODDS)
-    u = uncertainty(s, [("api_output_price_per_mtok", 1, 5, 20), ("onprem_capex_per_server", 2e4, 5e4, 3e5),
-                        ("cloud_price_per_gpu_hour", 1, 3, 12)], draws=5_000, seed=11)
+    u = uncertainty(
+        s,
+        [
+            ("api_output_price_per_mtok", 1, 5, 20),
+            ("onprem_capex_per_server", 2e4, 5e4, 3e5),
+            ("cloud_price_per_gpu_hour", 1, 3, 12),
+        ],
+        draws=5_000,
+        seed=11,
+    )
     assert u["prob_cheapest"].sum() == pytest.approx(1.0)
     assert (u["cost_p5"] <= u["cost_p50"]).all() and (u["cost_p50"] <= u["cost_p95"]).all()
     assert u.attrs["draws"] == 5_000 and u.attrs["seed"] == 11

@@ -2,8 +2,9 @@
 
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
+
+import tomllib
 
 ROOT = Path(__file__).resolve().parents[1]
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
@@ -37,9 +38,11 @@ def test_addin_udfs_imports_none_of_the_cli_packages(tmp_path):
     (tmp_path / "templates").mkdir()
     (tmp_path / "templates" / "__init__.py").write_text("")
     (tmp_path / "templates" / "hardware.csv").write_text("id,broken\n")
-    code = ("import sys; sys.path.insert(0, %r); import addin.udfs as u; "
-            "print(sorted(m for m in %r if m in sys.modules)); print(u.LLM_GPU('H100-SXM', 'memory_gb'))"
-            % (str(tmp_path), CLI_IMPORTS))
+    code = (
+        "import sys; sys.path.insert(0, %r); import addin.udfs as u; "
+        "print(sorted(m for m in %r if m in sys.modules)); print(u.LLM_GPU('H100-SXM', 'memory_gb'))"
+        % (str(tmp_path), CLI_IMPORTS)
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path)
     loaded, memory = out.stdout.split("\n")[:2]
     assert loaded == "[]"

@@ -5,8 +5,8 @@ import math
 
 import numpy as np
 import pytest
-
 from conftest import MADE_UP
+
 from costengine import CostModelError, Scenario, monthly_cost, plan_for
 from costengine.hybrid_split import hybrid_arrays
 from costengine.profiles import load_profiles, parse_profile, peak_to_average_of, profile_weights
@@ -22,26 +22,38 @@ def brute_force(s: Scenario, option: str) -> float:
     o, api = p.options[option], p.options["api"]
     r, c, per_unit = s.requests_per_month, float(o.replica_capacity[0]), float(o.replicas_per_unit[0])
     hourly = r * np.array(profile_weights(s.load_profile))
-    best = monthly_cost(s, "api")                                    # N = 0
+    best = monthly_cost(s, "api")  # N = 0
     n_max = int(math.ceil(hourly.max() * 24 / c)) + int(per_unit) + 1
     for n in range(1, n_max + 1):
         got = np.minimum(hourly, n * c / 24).sum()
         over = r - got
-        cost = float(o.fixed[0] + o.step[0] * math.ceil(n / per_unit) + (api.fixed[0] if over > 1e-9 * r else 0)
-                     + api.variable[0] * max(over, 0.0))
+        cost = float(
+            o.fixed[0]
+            + o.step[0] * math.ceil(n / per_unit)
+            + (api.fixed[0] if over > 1e-9 * r else 0)
+            + api.variable[0] * max(over, 0.0)
+        )
         best = min(best, cost)
-    return min(best, monthly_cost(s, option))                        # and all self-hosted as priced
+    return min(best, monthly_cost(s, option))  # and all self-hosted as priced
 
 
 @pytest.mark.parametrize("seed", range(40))
 def test_hybrid_equals_a_brute_force_on_random_profiles(seed):
     rng = np.random.default_rng(seed)
     profile = ",".join(f"{x:.3f}" for x in rng.uniform(0.0, 3, 24) ** rng.uniform(1, 4))
-    s = Scenario(**{**MADE_UP, "load_profile": profile, "requests_per_month": float(10 ** rng.uniform(5, 7.5)),
-                    "seconds_per_request": float(rng.uniform(0.5, 5)), "cloud_billing": "always_on",
-                    "cloud_gpus_per_replica": int(rng.choice([1, 2])), "min_replicas": int(rng.integers(0, 3)),
-                    "api_output_price_per_mtok": float(rng.uniform(0.5, 80)),
-                    "api_monthly_fixed": float(rng.choice([0.0, 500.0, 20_000.0]))})
+    s = Scenario(
+        **{
+            **MADE_UP,
+            "load_profile": profile,
+            "requests_per_month": float(10 ** rng.uniform(5, 7.5)),
+            "seconds_per_request": float(rng.uniform(0.5, 5)),
+            "cloud_billing": "always_on",
+            "cloud_gpus_per_replica": int(rng.choice([1, 2])),
+            "min_replicas": int(rng.integers(0, 3)),
+            "api_output_price_per_mtok": float(rng.uniform(0.5, 80)),
+            "api_monthly_fixed": float(rng.choice([0.0, 500.0, 20_000.0])),
+        }
+    )
     for option in ("cloud", "onprem"):
         got = hybrid_arrays(plan_for(s), option, _shares(s))
         assert float(got["monthly_cost"][0]) == pytest.approx(brute_force(s, option), rel=1e-12), (seed, option)
@@ -50,34 +62,49 @@ def test_hybrid_equals_a_brute_force_on_random_profiles(seed):
 def test_never_dearer_than_either_pure_option():
     rng = np.random.default_rng(11)
     for _ in range(30):
-        s = Scenario(**{**MADE_UP, "requests_per_month": float(10 ** rng.uniform(4, 8)),
-                        "load_profile": str(rng.choice(list(load_profiles())))})
+        s = Scenario(
+            **{
+                **MADE_UP,
+                "requests_per_month": float(10 ** rng.uniform(4, 8)),
+                "load_profile": str(rng.choice(list(load_profiles()))),
+            }
+        )
         for option in ("cloud", "onprem"):
             h = hybrid_arrays(plan_for(s), option, _shares(s))
             assert h["monthly_cost"][0] <= min(h["api_only"][0], h["self_hosted_only"][0]) * (1 + 1e-12)
 
 
 def test_a_flat_profile_has_nothing_to_spill_and_a_spiky_one_spills_its_peak():
-    base = {**{k: v for k, v in MADE_UP.items() if k != "peak_to_average"}, "requests_per_month": 4e6,
-            "api_output_price_per_mtok": 30.0, "cloud_gpus_per_replica": 1, "min_replicas": 0}
+    base = {
+        **{k: v for k, v in MADE_UP.items() if k != "peak_to_average"},
+        "requests_per_month": 4e6,
+        "api_output_price_per_mtok": 30.0,
+        "cloud_gpus_per_replica": 1,
+        "min_replicas": 0,
+    }
     flat = Scenario(**{**base, "load_profile": ",".join(["1"] * 24)})
     assert flat.peak_to_average == 1
     h = hybrid_arrays(plan_for(flat), "cloud", _shares(flat))
-    assert float(h["self_hosted_share"][0]) in (0.0, 1.0)   # all or nothing: no hour differs from another
+    assert float(h["self_hosted_share"][0]) in (0.0, 1.0)  # all or nothing: no hour differs from another
     spiky = Scenario(**{**base, "load_profile": ",".join(["1"] * 23 + ["40"])})
     assert spiky.peak_to_average == pytest.approx(24 * 40 / 63)
     h = hybrid_arrays(plan_for(spiky), "cloud", _shares(spiky))
-    assert 0 < float(h["self_hosted_share"][0]) < 1          # the base load self-hosted, the peak hour to the API
+    assert 0 < float(h["self_hosted_share"][0]) < 1  # the base load self-hosted, the peak hour to the API
     assert h["monthly_cost"][0] < min(h["api_only"][0], h["self_hosted_only"][0])
 
 
 def test_profile_values_and_errors():
     assert parse_profile("Azure-2024-Coding") == "azure-2024-coding"
     assert parse_profile(" ".join(["2"] * 24)) == ",".join(["2"] * 24)
-    assert peak_to_average_of("azure-2024-conversation") == pytest.approx(1.318 * 24 / sum(
-        load_profiles()["azure-2024-conversation"].weights))
-    for bad, words in (("1,2", "24 hourly values"), (",".join(["-1"] * 24), ">= 0"), ("azur", "closest"),
-                       (",".join(["0"] * 24), "at least one hour")):
+    assert peak_to_average_of("azure-2024-conversation") == pytest.approx(
+        1.318 * 24 / sum(load_profiles()["azure-2024-conversation"].weights)
+    )
+    for bad, words in (
+        ("1,2", "24 hourly values"),
+        (",".join(["-1"] * 24), ">= 0"),
+        ("azur", "closest"),
+        (",".join(["0"] * 24), "at least one hour"),
+    ):
         with pytest.raises(CostModelError, match=words) as err:
             Scenario(load_profile=bad)
         assert err.value.key == "load_profile"
@@ -93,9 +120,14 @@ def test_shipped_profiles_are_sourced_and_dated():
 
 def test_sweep_hybrid_columns_equal_the_scalar_function():
     import pandas as pd
+
     from costengine import hybrid, sweep
-    rows = [dict(model="llama-3.1-8b", requests_per_month=r, api_model="gpt-5", load_profile=lp)
-            for r in (3e5, 5e6, 5e7) for lp in ("", "burstgpt-chatgpt-conversation", ",".join(["1"] * 23 + ["9"]))]
+
+    rows = [
+        dict(model="llama-3.1-8b", requests_per_month=r, api_model="gpt-5", load_profile=lp)
+        for r in (3e5, 5e6, 5e7)
+        for lp in ("", "burstgpt-chatgpt-conversation", ",".join(["1"] * 23 + ["9"]))
+    ]
     out = sweep(pd.DataFrame(rows), hybrid=True)
     for i, r in enumerate(rows):
         s = Scenario(**{k: v for k, v in r.items() if v != ""})
@@ -108,8 +140,13 @@ def test_sweep_hybrid_columns_equal_the_scalar_function():
 def test_a_large_api_fee_makes_serving_every_hour_the_cheapest_split():
     # regression: the fee stops only when no hour overflows, so the fewest units that serve the busiest hour
     # must be a candidate (they were not: 278,076 instead of 275,587 here)
-    s = Scenario(requests_per_month=159837117.88565642, api_monthly_fixed=19434.05809838544,
-                 api_input_price_per_mtok=5.657540428958548, api_output_price_per_mtok=26.90515578236538,
-                 api_cached_input_price_per_mtok=0.5, peak_to_average=1.6449499787629775)
+    s = Scenario(
+        requests_per_month=159837117.88565642,
+        api_monthly_fixed=19434.05809838544,
+        api_input_price_per_mtok=5.657540428958548,
+        api_output_price_per_mtok=26.90515578236538,
+        api_cached_input_price_per_mtok=0.5,
+        peak_to_average=1.6449499787629775,
+    )
     got = hybrid_arrays(plan_for(s), "cloud", _shares(s))
     assert float(got["monthly_cost"][0]) == pytest.approx(brute_force(s, "cloud"), rel=1e-12)

@@ -25,18 +25,25 @@ def test_every_model_on_every_gpu_gets_a_layout_engines_run(precision):
     checked = 0
     for model in CAT.models.values():
         for gpu in CAT.gpus.values():
-            s = Scenario(model=model.id, precision=precision, cloud_gpu=gpu.id, cloud_price_per_gpu_hour=1.0,
-                         prompt_tokens=1000, output_tokens=500, **NO_TARGETS)
+            s = Scenario(
+                model=model.id,
+                precision=precision,
+                cloud_gpu=gpu.id,
+                cloud_price_per_gpu_hour=1.0,
+                prompt_tokens=1000,
+                output_tokens=500,
+                **NO_TARGETS,
+            )
             try:
                 n, tp, pp = _layout(s)
-            except CostModelError as exc:   # only a model no 8-GPU node can hold may fail, and it says why
+            except CostModelError as exc:  # only a model no 8-GPU node can hold may fail, and it says why
                 assert exc.key in ("cloud_gpu", "prompt_tokens"), str(exc)
                 continue
             checked += 1
             assert tp in TP_SIZES and model.attention_heads % tp == 0, (model.id, gpu.id, tp)
             assert n == tp * pp
             assert pp == 1 or tp == 8 or model.attention_heads % (2 * tp) != 0, (model.id, gpu.id, n, tp, pp)
-            assert n in (1, 2, 4, 8) or n % 8 == 0, (model.id, gpu.id, n)     # whole nodes beyond one
+            assert n in (1, 2, 4, 8) or n % 8 == 0, (model.id, gpu.id, n)  # whole nodes beyond one
     assert checked >= 0.9 * len(CAT.models) * len(CAT.gpus)
 
 
@@ -46,10 +53,17 @@ def test_default_70b_bf16_on_h100_is_four_or_eight_gpus():
         assert _layout(s, option)[0] in (4, 8)
 
 
-@pytest.mark.parametrize("model, gpu, tpot, ttft", [
-    ("llama-3.3-70b", "H100-SXM", 40, 0.45), ("llama-3.1-8b", "L40S", 30, 0.3), ("mixtral-8x7b", "H200", 25, 1),
-    ("gpt-oss-120b", "H100-SXM", 20, 0.5), ("qwen2.5-72b", "B200", 15, 0.4), ("llama-3.1-405b", "H200", 80, 2),
-])
+@pytest.mark.parametrize(
+    "model, gpu, tpot, ttft",
+    [
+        ("llama-3.3-70b", "H100-SXM", 40, 0.45),
+        ("llama-3.1-8b", "L40S", 30, 0.3),
+        ("mixtral-8x7b", "H200", 25, 1),
+        ("gpt-oss-120b", "H100-SXM", 20, 0.5),
+        ("qwen2.5-72b", "B200", 15, 0.4),
+        ("llama-3.1-405b", "H200", 80, 2),
+    ],
+)
 def test_reported_latencies_meet_the_targets(model, gpu, tpot, ttft):
     s = Scenario(model=model, cloud_gpu=gpu, onprem_gpu=gpu, max_tpot_ms=tpot, max_ttft_s=ttft)
     table = compare(s)
@@ -72,8 +86,14 @@ def test_a_tighter_target_never_raises_throughput(model):
 def test_tp4_per_gpu_throughput_not_above_tp2_for_70b():
     per_gpu = {}
     for n in (2, 4):
-        s = Scenario(model="llama-3.3-70b", precision="fp8", cloud_gpu="H100-SXM", cloud_gpus_per_replica=n,
-                     cloud_price_per_gpu_hour=1.0, **NO_TARGETS)
+        s = Scenario(
+            model="llama-3.3-70b",
+            precision="fp8",
+            cloud_gpu="H100-SXM",
+            cloud_gpus_per_replica=n,
+            cloud_price_per_gpu_hour=1.0,
+            **NO_TARGETS,
+        )
         per_gpu[n] = 1.0 / float(plan_for(s).options["cloud"].seconds_per_request[0]) / n
     assert per_gpu[4] <= per_gpu[2]
 
@@ -87,15 +107,21 @@ def test_unreachable_target_names_the_key_and_the_best_reachable():
 
 
 def test_context_overflow_names_prompt_tokens():
-    s = Scenario(model="llama-2-7b", prompt_tokens=4000, output_tokens=500)   # Llama 2: 4,096 tokens
+    s = Scenario(model="llama-2-7b", prompt_tokens=4000, output_tokens=500)  # Llama 2: 4,096 tokens
     with pytest.raises(CostModelError) as err:
         monthly_cost(s, "cloud")
     assert err.value.key == "prompt_tokens" and "context window" in str(err.value)
 
 
 def test_typed_count_that_tp_cannot_split_runs_as_pipeline_stages():
-    s = Scenario(model="llama-3.3-70b", precision="fp8", cloud_gpu="H100-SXM", cloud_gpus_per_replica=3,
-                 cloud_price_per_gpu_hour=1.0, **NO_TARGETS)
+    s = Scenario(
+        model="llama-3.3-70b",
+        precision="fp8",
+        cloud_gpu="H100-SXM",
+        cloud_gpus_per_replica=3,
+        cloud_price_per_gpu_hour=1.0,
+        **NO_TARGETS,
+    )
     assert _layout(s) == (3.0, 1.0, 3.0)
 
 
@@ -111,14 +137,20 @@ def test_sweep_equals_the_scalar_functions_with_targets():
     rng = np.random.default_rng(3)
     rows = []
     for _ in range(40):
-        rows.append(dict(model=str(rng.choice(["llama-3.1-8b", "llama-3.3-70b", "mixtral-8x7b", "gpt-oss-20b"])),
-                         cloud_gpu=str(rng.choice(["H100-SXM", "H200", "B200"])),
-                         onprem_gpu=str(rng.choice(["H100-SXM", "H200", "MI300X"])),
-                         max_tpot_ms=float(rng.uniform(40, 150)), max_ttft_s=float(rng.uniform(1, 5)),
-                         prompt_tokens=float(rng.integers(200, 3000)), output_tokens=float(rng.integers(50, 800)),
-                         requests_per_month=float(10 ** rng.uniform(5, 8)),
-                         cloud_billing=str(rng.choice(["always_on", "per_second"])),
-                         min_replicas=int(rng.integers(0, 3))))
+        rows.append(
+            dict(
+                model=str(rng.choice(["llama-3.1-8b", "llama-3.3-70b", "mixtral-8x7b", "gpt-oss-20b"])),
+                cloud_gpu=str(rng.choice(["H100-SXM", "H200", "B200"])),
+                onprem_gpu=str(rng.choice(["H100-SXM", "H200", "MI300X"])),
+                max_tpot_ms=float(rng.uniform(40, 150)),
+                max_ttft_s=float(rng.uniform(1, 5)),
+                prompt_tokens=float(rng.integers(200, 3000)),
+                output_tokens=float(rng.integers(50, 800)),
+                requests_per_month=float(10 ** rng.uniform(5, 8)),
+                cloud_billing=str(rng.choice(["always_on", "per_second"])),
+                min_replicas=int(rng.integers(0, 3)),
+            )
+        )
     out = sweep(pd.DataFrame(rows))
     for i, r in enumerate(rows):
         s = Scenario(**r)

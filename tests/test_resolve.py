@@ -28,5 +28,5 @@ def test_each_stage_alone_gives_the_plans_option():
     assert isinstance(shared, SharedLayout)
     assert _same(resolve_api(cols), plan.options["api"])
     assert _same(cloud, plan.options["cloud"])
-    assert _same(resolve_onprem(cols, cat), plan.options["onprem"])           # searched again
+    assert _same(resolve_onprem(cols, cat), plan.options["onprem"])  # searched again
     assert _same(resolve_onprem(cols, cat, shared=shared), plan.options["onprem"])  # taken from the cloud's

@@ -29,23 +29,26 @@ def test_every_key_has_unit_and_meaning():
         assert row["unit"] and row["meaning"], row["key"]
 
 
-@pytest.mark.parametrize("key, value, words", [
-    ("requests_per_month", -5, "must be >= 0 (got -5)"),
-    ("prompt_tokens", -1, "must be >= 0"),
-    ("api_input_price_per_mtok", -0.1, "must be >= 0"),
-    ("api_cached_input_share", 1.5, "must be <= 1"),
-    ("api_batch_share", -0.2, "must be >= 0"),
-    ("target_utilization", 0, "must be > 0"),
-    ("target_utilization", 1.01, "must be <= 1"),
-    ("peak_to_average", 0.5, "must be >= 1"),
-    ("precision", "fp9", "must be one of fp32, bf16, fp16, fp8, int8, fp4 or int4"),
-    ("cloud_billing", "monthly", "must be one of always_on or per_second"),
-    ("min_replicas", 2.5, "must be a whole number"),
-    ("prompt_tokens", "many", "must be a number (got 'many')"),
-    ("requests_per_month", math.nan, "must be a finite number"),
-    ("requests_per_month", math.inf, "must be a finite number"),
-    ("model", 7, "must be text"),
-])
+@pytest.mark.parametrize(
+    "key, value, words",
+    [
+        ("requests_per_month", -5, "must be >= 0 (got -5)"),
+        ("prompt_tokens", -1, "must be >= 0"),
+        ("api_input_price_per_mtok", -0.1, "must be >= 0"),
+        ("api_cached_input_share", 1.5, "must be <= 1"),
+        ("api_batch_share", -0.2, "must be >= 0"),
+        ("target_utilization", 0, "must be > 0"),
+        ("target_utilization", 1.01, "must be <= 1"),
+        ("peak_to_average", 0.5, "must be >= 1"),
+        ("precision", "fp9", "must be one of fp32, bf16, fp16, fp8, int8, fp4 or int4"),
+        ("cloud_billing", "monthly", "must be one of always_on or per_second"),
+        ("min_replicas", 2.5, "must be a whole number"),
+        ("prompt_tokens", "many", "must be a number (got 'many')"),
+        ("requests_per_month", math.nan, "must be a finite number"),
+        ("requests_per_month", math.inf, "must be a finite number"),
+        ("model", 7, "must be text"),
+    ],
+)
 def test_bad_value_names_key_and_rule(key, value, words):
     with pytest.raises(CostModelError) as err:
         Scenario(**{key: value})
@@ -76,8 +79,9 @@ def test_blank_means_default_or_derive():
 
 
 def test_excel_floats_and_text_numbers_are_accepted():
-    s = Scenario.parse({"min_replicas": 3.0, "requests_per_month": "1500", "precision": 1.0,
-                        "cloud_billing": "Per-Second"})
+    s = Scenario.parse(
+        {"min_replicas": 3.0, "requests_per_month": "1500", "precision": 1.0, "cloud_billing": "Per-Second"}
+    )
     assert s.min_replicas == 3 and s.requests_per_month == 1500
     assert s.precision == "fp8" and s.cloud_billing == "per_second"
 
@@ -99,7 +103,7 @@ def test_old_billing_name_and_no_target():
     assert Scenario(cloud_billing="reserved").cloud_billing == "always_on"
     assert Scenario(cloud_billing="Per-Second").cloud_billing == "per_second"
     s = Scenario(max_tpot_ms="none", max_ttft_s=0)
-    assert s.max_tpot_ms == 0 and s.max_ttft_s == 0                         # 0 = no target
-    assert s.replace(min_replicas=1).max_tpot_ms == 0                        # kept through a copy
-    assert Scenario().max_tpot_ms == 40 and Scenario().max_ttft_s == 0.45   # MLPerf interactive, the default
-    assert Scenario(min_replicas=0).min_replicas == 0                       # scale to zero
+    assert s.max_tpot_ms == 0 and s.max_ttft_s == 0  # 0 = no target
+    assert s.replace(min_replicas=1).max_tpot_ms == 0  # kept through a copy
+    assert Scenario().max_tpot_ms == 40 and Scenario().max_ttft_s == 0.45  # MLPerf interactive, the default
+    assert Scenario(min_replicas=0).min_replicas == 0  # scale to zero

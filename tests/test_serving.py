@@ -5,11 +5,12 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from costengine import serving
-from costengine.serving import throughput
 from costengine.catalogs import load_catalog
+from costengine.serving import throughput
 
 CAT = load_catalog()
 
@@ -34,9 +35,14 @@ def test_latency_rises_with_the_batch():
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.sampled_from(["llama-3.1-8b", "llama-3.3-70b", "mixtral-8x7b", "qwen2.5-32b", "gpt-oss-120b"]),
-       st.sampled_from(["H100-SXM", "H200", "B200", "L40S", "A100-80GB"]), st.sampled_from([1, 2, 4, 8]),
-       st.floats(100, 8000), st.floats(50, 2000), st.floats(10, 200))
+@given(
+    st.sampled_from(["llama-3.1-8b", "llama-3.3-70b", "mixtral-8x7b", "qwen2.5-32b", "gpt-oss-120b"]),
+    st.sampled_from(["H100-SXM", "H200", "B200", "L40S", "A100-80GB"]),
+    st.sampled_from([1, 2, 4, 8]),
+    st.floats(100, 8000),
+    st.floats(50, 2000),
+    st.floats(10, 200),
+)
 def test_largest_batch_is_exact_and_meets_the_target(model, gpu, tp, p, o, tpot_ms):
     m, b_mem = throughput.replica_model(CAT.model(model), CAT.gpu(gpu), tp=tp, prompt_tokens=p, output_tokens=o)
     cap = min(b_mem, 256.0)
@@ -46,7 +52,7 @@ def test_largest_batch_is_exact_and_meets_the_target(model, gpu, tp, p, o, tpot_
         return
     every = np.arange(1, int(cap) + 1, dtype=float)
     meets = serving.step_times(m, every)["tpot_s"] <= tpot_ms / 1000
-    assert b == (every[meets].max() if meets.any() else 0.0)   # brute force over every batch
+    assert b == (every[meets].max() if meets.any() else 0.0)  # brute force over every batch
 
 
 @pytest.mark.parametrize("model", ["llama-3.3-70b", "llama-3.1-70b", "qwen2.5-72b"])
@@ -70,7 +76,7 @@ def test_fp8_on_a100_runs_at_the_bf16_rate_and_fp4_only_on_blackwell():
 
 
 def test_gpt_oss_native_format_fits_one_80gb_gpu():
-    est = _est("gpt-oss-120b", "H100-SXM", 1)          # native: MXFP4 experts, 16-bit attention
+    est = _est("gpt-oss-120b", "H100-SXM", 1)  # native: MXFP4 experts, 16-bit attention
     assert est["max_batch"] >= 1 and est["output_tokens_per_s"] > 0
     assert math.isnan(_est("gpt-oss-120b", "H100-SXM", 1, precision="bf16")["output_tokens_per_s"])
 

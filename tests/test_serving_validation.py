@@ -20,8 +20,8 @@ import statistics
 from pathlib import Path
 
 from costengine import serving
-from costengine.serving import throughput
 from costengine.catalogs import load_catalog
+from costengine.serving import throughput
 
 DATA = Path(__file__).parent / "data" / "serving_measurements.csv"
 #: Offline benchmarks let the engine batch far beyond vLLM's default of 256 sequences.
@@ -39,19 +39,34 @@ def cases():
         replicas = float(r["n_gpus"] or tp) / (tp * pp)
         p, o = float(r["prompt_tokens"]), float(r["output_tokens"])
         batch = float(r["concurrency"]) / replicas if r["concurrency"] else None
-        est = throughput.estimate(load_catalog().model(r["model"]), cat.gpu(r["gpu"]), tp=tp, pp=pp,
-                               precision="bf16" if r["precision"] == "fp16" else r["precision"],
-                               prompt_tokens=p, output_tokens=o, batch=batch, eff=OFFLINE)
-        value = {"output_tps": est["output_tokens_per_s"] * replicas, "tpot_ms": est["tpot_ms"],
-                 "ttft_s": est["ttft_s"], "requests_per_s": est["requests_per_s"] * replicas,
-                 "total_tps": est["requests_per_s"] * replicas * (p + o)}[r["metric"]]
+        est = throughput.estimate(
+            load_catalog().model(r["model"]),
+            cat.gpu(r["gpu"]),
+            tp=tp,
+            pp=pp,
+            precision="bf16" if r["precision"] == "fp16" else r["precision"],
+            prompt_tokens=p,
+            output_tokens=o,
+            batch=batch,
+            eff=OFFLINE,
+        )
+        value = {
+            "output_tps": est["output_tokens_per_s"] * replicas,
+            "tpot_ms": est["tpot_ms"],
+            "ttft_s": est["ttft_s"],
+            "requests_per_s": est["requests_per_s"] * replicas,
+            "total_tps": est["requests_per_s"] * replicas * (p + o),
+        }[r["metric"]]
         out.append((r, value))
     return out
 
 
 def in_domain(r) -> bool:
-    return (r["source_id"].startswith("trtllm") and r["metric"] == "output_tps"
-            and not (r["model"].startswith("gpt-oss") and r["precision"] == "fp8"))
+    return (
+        r["source_id"].startswith("trtllm")
+        and r["metric"] == "output_tps"
+        and not (r["model"].startswith("gpt-oss") and r["precision"] == "fp8")
+    )
 
 
 def held_out():
@@ -80,8 +95,11 @@ def test_interactive_latency_points_of_a_dense_70b():
     # NVIDIA NIM benchmarking guide, Llama 3.3 70B on 2 x H100 FP8, 5000/500 tokens, concurrency 1 to 50
     # (below saturation): TPOT and throughput within 0.67x-1.5x
     for r, v in cases():
-        if r["source_id"] == "nim-bench-1.0.0" and r["metric"] in ("tpot_ms", "output_tps") \
-                and float(r["concurrency"]) <= 50:
+        if (
+            r["source_id"] == "nim-bench-1.0.0"
+            and r["metric"] in ("tpot_ms", "output_tps")
+            and float(r["concurrency"]) <= 50
+        ):
             assert 0.67 <= v / float(r["value"]) <= 1.5, (r["case_id"], v, r["value"])
 
 
@@ -89,9 +107,13 @@ if __name__ == "__main__":
     for r, v in cases():
         ratio = v / float(r["value"]) if float(r["value"]) else float("nan")
         flag = "fit/check" if in_domain(r) else "out of domain"
-        print(f"{r['case_id']:>5} {r['source_id']:<24} {r['model']:<15} {r['gpu']:<9} tp{r['tp']:<2} "
-              f"{r['precision']:<4} {r['prompt_tokens']:>6}/{r['output_tokens']:<5} c={r['concurrency'] or '-':<4} "
-              f"{r['metric']:<14} est {v:>10.4g} meas {float(r['value']):>10.4g} ratio {ratio:5.2f} {flag}")
+        print(
+            f"{r['case_id']:>5} {r['source_id']:<24} {r['model']:<15} {r['gpu']:<9} tp{r['tp']:<2} "
+            f"{r['precision']:<4} {r['prompt_tokens']:>6}/{r['output_tokens']:<5} c={r['concurrency'] or '-':<4} "
+            f"{r['metric']:<14} est {v:>10.4g} meas {float(r['value']):>10.4g} ratio {ratio:5.2f} {flag}"
+        )
     q = held_out()
-    print(f"held-out in-domain cases: {len(q)}, median {statistics.median(q):.3f}, "
-          f"within 0.67x-1.5x: {sum(0.67 <= x <= 1.5 for x in q)}")
+    print(
+        f"held-out in-domain cases: {len(q)}, median {statistics.median(q):.3f}, "
+        f"within 0.67x-1.5x: {sum(0.67 <= x <= 1.5 for x in q)}"
+    )

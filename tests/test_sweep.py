@@ -3,10 +3,9 @@
 import numpy as np
 import pandas as pd
 import pytest
-
-from conftest import MADE_UP
-from costengine import CostModelError, Scenario, breakeven, cheapest, monthly_cost, sweep
 from test_breakeven import random_scenarios
+
+from costengine import CostModelError, Scenario, breakeven, cheapest, monthly_cost, sweep
 
 
 def _frame(scenarios):
@@ -16,12 +15,29 @@ def _frame(scenarios):
 def test_sweep_agrees_with_scalar_functions():
     scenarios = list(random_scenarios(60, seed=7))
     # mix in rows that derive seconds_per_request and prices from the catalogs
-    scenarios += [Scenario(), Scenario(model="llama-3.1-8b", cloud_gpu="L4", onprem_gpu="A100-80GB",
-                                       cloud_billing="per_second", requests_per_month=3e5, max_tpot_ms=100),
-                  Scenario(model="mixtral-8x7b", cloud_gpu="A100-80GB", onprem_gpu="MI300X", max_tpot_ms="none",
-                           max_ttft_s="none", cloud_pricing="commit_1y", onprem_colo_per_kw_month=190),
-                  Scenario(model="gpt-oss-120b", cloud_gpu="H100-SXM", cloud_pricing="spot", min_replicas=1,
-                           requests_per_month=5e7)]
+    scenarios += [
+        Scenario(),
+        Scenario(
+            model="llama-3.1-8b",
+            cloud_gpu="L4",
+            onprem_gpu="A100-80GB",
+            cloud_billing="per_second",
+            requests_per_month=3e5,
+            max_tpot_ms=100,
+        ),
+        Scenario(
+            model="mixtral-8x7b",
+            cloud_gpu="A100-80GB",
+            onprem_gpu="MI300X",
+            max_tpot_ms="none",
+            max_ttft_s="none",
+            cloud_pricing="commit_1y",
+            onprem_colo_per_kw_month=190,
+        ),
+        Scenario(
+            model="gpt-oss-120b", cloud_gpu="H100-SXM", cloud_pricing="spot", min_replicas=1, requests_per_month=5e7
+        ),
+    ]
     out = sweep(_frame(scenarios))
     for i, s in enumerate(scenarios):
         for option in ("api", "cloud", "onprem"):
@@ -36,25 +52,36 @@ def test_sweep_agrees_with_scalar_functions():
 
 
 def test_missing_columns_take_defaults_and_name_is_kept():
-    df = pd.DataFrame({"name": ["a", "b"], "requests_per_month": [1e5, 1e7], "seconds_per_request": [2, np.nan],
-                       "cloud_billing": ["reserved", None]})
+    df = pd.DataFrame(
+        {
+            "name": ["a", "b"],
+            "requests_per_month": [1e5, 1e7],
+            "seconds_per_request": [2, np.nan],
+            "cloud_billing": ["reserved", None],
+        }
+    )
     out = sweep(df)
     assert list(out["name"]) == ["a", "b"]
     assert out["api_monthly_cost"].iloc[0] == pytest.approx(
-        monthly_cost(Scenario(requests_per_month=1e5, seconds_per_request=2), "api"), rel=1e-9)
-    assert out["onprem_monthly_cost"].iloc[1] == pytest.approx(monthly_cost(Scenario(requests_per_month=1e7),
-                                                                            "onprem"), rel=1e-9)
+        monthly_cost(Scenario(requests_per_month=1e5, seconds_per_request=2), "api"), rel=1e-9
+    )
+    assert out["onprem_monthly_cost"].iloc[1] == pytest.approx(
+        monthly_cost(Scenario(requests_per_month=1e7), "onprem"), rel=1e-9
+    )
 
 
-@pytest.mark.parametrize("column, values, words", [
-    ("requests_per_month", [1, -5], "requests_per_month: must be >= 0 (got -5) (row 2)"),
-    ("api_batch_share", [0.5, 1.5], "api_batch_share: must be <= 1 (got 1.5) (row 2)"),
-    ("min_replicas", [1, 2.5], "min_replicas: must be a whole number (got 2.5) (row 2)"),
-    ("prompt_tokens", ["10", "lots"], "prompt_tokens: must be a number (got 'lots') (row 2)"),
-    ("cloud_gpu", ["H100-SXM", "H1OO"], "cloud_gpu: unknown GPU 'H1OO'"),
-    ("precision", ["bf16", "fp7"], "precision: must be one of"),
-    ("request_per_month", [1, 2], "did you mean requests_per_month?"),
-])
+@pytest.mark.parametrize(
+    "column, values, words",
+    [
+        ("requests_per_month", [1, -5], "requests_per_month: must be >= 0 (got -5) (row 2)"),
+        ("api_batch_share", [0.5, 1.5], "api_batch_share: must be <= 1 (got 1.5) (row 2)"),
+        ("min_replicas", [1, 2.5], "min_replicas: must be a whole number (got 2.5) (row 2)"),
+        ("prompt_tokens", ["10", "lots"], "prompt_tokens: must be a number (got 'lots') (row 2)"),
+        ("cloud_gpu", ["H100-SXM", "H1OO"], "cloud_gpu: unknown GPU 'H1OO'"),
+        ("precision", ["bf16", "fp7"], "precision: must be one of"),
+        ("request_per_month", [1, 2], "did you mean requests_per_month?"),
+    ],
+)
 def test_bad_columns_name_key_and_row(column, values, words):
     df = pd.DataFrame({column: values, "seconds_per_request": [1.0, 1.0]})
     with pytest.raises(CostModelError) as err:

@@ -69,13 +69,16 @@ def test_kv_starved_single_gpu_is_outside_the_band():
 
 
 def markdown_table() -> str:
-    rows = ["| model | GPU x n | precision | in/out tokens | estimate tok/s | measured tok/s | ratio | source |",
-            "|---|---|---|---|---:|---:|---:|---|"]
+    rows = [
+        "| model | GPU x n | precision | in/out tokens | estimate tok/s | measured tok/s | ratio | source |",
+        "|---|---|---|---|---:|---:|---:|---|",
+    ]
     for case in CASES + [KV_STARVED]:
         est = estimate(case)
         model, gpu, n, precision, p, o, meas, src = case
-        rows.append(f"| {model} | {gpu} x {n} | {precision} | {p}/{o} | {est:,.0f} | {meas:,.0f} | "
-                    f"{est / meas:.2f} | {src} |")
+        rows.append(
+            f"| {model} | {gpu} x {n} | {precision} | {p}/{o} | {est:,.0f} | {meas:,.0f} | {est / meas:.2f} | {src} |"
+        )
     return "\n".join(rows)
 
 

@@ -9,19 +9,18 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 from genai_prices.data_snapshot import get_snapshot
+from typer.testing import CliRunner
 
 import costengine.token_prices as tp
 from costengine import Scenario, compare
-from costengine.token_prices import scenario_price_note
 from costengine.catalogs import token_price, token_price_table
-from typer.testing import CliRunner
-
+from costengine.token_prices import scenario_price_note
 from workbook.cli import app
 from workbook.cli.catalog_view import search
 from workbook.sheets.token_pricing import WELL_KNOWN, api_model_list, dropdown_models, not_chat
 
-TIME_OF_DAY = "deepseek-reasoner"   # DeepSeek's off-peak discount: a TimeOfDateConstraint in the snapshot
-NO_CACHE = "gpt-4"                  # an OpenAI model whose snapshot entry has no cache_read_mtok
+TIME_OF_DAY = "deepseek-reasoner"  # DeepSeek's off-peak discount: a TimeOfDateConstraint in the snapshot
+NO_CACHE = "gpt-4"  # an OpenAI model whose snapshot entry has no cache_read_mtok
 DAY = datetime(2026, 12, 2, tzinfo=timezone.utc)
 
 
@@ -37,9 +36,11 @@ def _half_hours():
 @pytest.fixture
 def clock(monkeypatch):
     """Set the engine's clock; the price caches are cleared before and after."""
+
     def at(when: datetime) -> None:
         monkeypatch.setattr(tp, "_now", lambda: when)
         tp.clear_caches()
+
     yield at
     monkeypatch.undo()
     tp.clear_caches()
@@ -61,8 +62,10 @@ def test_the_price_is_the_same_at_night_and_by_day(clock):
     cheap = min(raw, key=lambda p: float(p.input_mtok))
     p = got[0]
     assert (p.input, p.output) == (float(dear.input_mtok), float(dear.output_mtok))  # the standard (dearest) price
-    assert p.time_of_day and (p.off_peak_input, p.off_peak_output) == (float(cheap.input_mtok),
-                                                                       float(cheap.output_mtok))
+    assert p.time_of_day and (p.off_peak_input, p.off_peak_output) == (
+        float(cheap.input_mtok),
+        float(cheap.output_mtok),
+    )
     assert p.off_peak_input < p.input and p.off_peak_hours and "off-peak" in p.note
 
 
@@ -113,7 +116,7 @@ def test_the_as_of_line_never_invents_a_date():
     assert tp.token_prices_version() in line
     if tp.token_prices_as_of() is None:
         assert "not recorded" in line
-    row, = search("prices", [TIME_OF_DAY])
+    (row,) = search("prices", [TIME_OF_DAY])
     assert row["flags"] == "time of day" and row["off_peak_input"] < row["input"]
 
 

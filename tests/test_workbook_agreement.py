@@ -14,8 +14,9 @@ import re
 import pytest
 
 from costengine import SCENARIO_KEYS, CostModelError
-from recalc_cases import TYPED_SOURCES, typed_books, typed_cases
 from workbook.cli.evaluate import evaluate
+
+from recalc_cases import TYPED_SOURCES, typed_books, typed_cases
 
 # LibreOffice's values come from tests/data/recalc_store where stored (recalc_store.py skips without soffice otherwise)
 pytestmark = pytest.mark.libreoffice

@@ -16,10 +16,18 @@ from workbook.builder import SHEET_ORDER, build_workbook, workbook_bytes, write_
 from workbook.kit import ALLOWED_FUNCTIONS, put_text
 from workbook.sheets.token_pricing import CACHE_NOT_LISTED, SHEET, TOP, WELL_KNOWN, api_model_list, dropdown_models
 
-#: Functions that Excel 2010 and LibreOffice 7.4 both have (the workbook may use no other; the build checks each formula).
+#: Functions that Excel 2010 and LibreOffice 7.4 both have (the workbook may use no other; the build checks each
+# formula).
 EXCEL_2010 = ALLOWED_FUNCTIONS
-ANSWERS = ("api_monthly_cost", "cloud_monthly_cost", "onprem_monthly_cost", "cheapest_option", "breakeven_api_cloud",
-           "breakeven_api_onprem", "breakeven_cloud_onprem")
+ANSWERS = (
+    "api_monthly_cost",
+    "cloud_monthly_cost",
+    "onprem_monthly_cost",
+    "cheapest_option",
+    "breakeven_api_cloud",
+    "breakeven_api_onprem",
+    "breakeven_cloud_onprem",
+)
 
 
 @pytest.fixture(scope="module")
@@ -36,14 +44,25 @@ def _formulas(wb):
 
 
 def _destination(wb, name):
-    (sheet, ref), = wb.defined_names[name].destinations
+    ((sheet, ref),) = wb.defined_names[name].destinations
     return sheet, ref
 
 
 def test_sheets_in_order(wb):
     assert wb.sheetnames == list(SHEET_ORDER)
-    for required in ("README", "Inputs", "Token Pricing", "Hardware", "Models", "Comparison", "Break-even", "Curve",
-                     "Sizing", "Fine-tuning", "xlwings.conf"):
+    for required in (
+        "README",
+        "Inputs",
+        "Token Pricing",
+        "Hardware",
+        "Models",
+        "Comparison",
+        "Break-even",
+        "Curve",
+        "Sizing",
+        "Fine-tuning",
+        "xlwings.conf",
+    ):
         assert required in wb.sheetnames
 
 
@@ -55,8 +74,14 @@ def test_inputs_contract(wb):
 
 
 def test_inputs_values_and_blanks():
-    s = Scenario(requests_per_month=123_456, prompt_tokens=777, currency="EUR", cloud_billing="per_second",
-                 api_input_price_per_mtok=1.5, seconds_per_request=None)
+    s = Scenario(
+        requests_per_month=123_456,
+        prompt_tokens=777,
+        currency="EUR",
+        cloud_billing="per_second",
+        api_input_price_per_mtok=1.5,
+        seconds_per_request=None,
+    )
     ws = build_workbook(s)["Inputs"]
     row = {ws.cell(r, 1).value: r for r in range(2, 2 + len(SCENARIO_KEYS))}
     assert ws.cell(row["requests_per_month"], 2).value == 123_456
@@ -90,8 +115,8 @@ def test_no_hard_coded_numbers_in_formulas(wb):
     # numbers live in cells (Constants sheet, inputs); formulas may only use 0, 1 and 2 structurally
     # (comparisons with zero, one more replica, "m + 2" in the closed form)
     for ws, c in _formulas(wb):
-        text = re.sub(r'"[^"]*"', '""', c.value)            # text constants
-        text = re.sub(r"\$?[A-Z]{1,3}\$?\d+", "", text)      # cell references
+        text = re.sub(r'"[^"]*"', '""', c.value)  # text constants
+        text = re.sub(r"\$?[A-Z]{1,3}\$?\d+", "", text)  # cell references
         text = re.sub(r"[A-Za-z_][A-Za-z0-9_.]*", "", text)  # names and functions
         numbers = set(re.findall(r"\d+\.?\d*(?:[eE][-+]?\d+)?", text))
         assert numbers <= {"0", "1", "2"}, (ws.title, c.coordinate, c.value)
@@ -99,7 +124,7 @@ def test_no_hard_coded_numbers_in_formulas(wb):
 
 def test_every_defined_name_points_at_a_cell_of_this_workbook(wb):
     for name, dn in wb.defined_names.items():
-        (sheet, ref), = dn.destinations
+        ((sheet, ref),) = dn.destinations
         assert sheet in wb.sheetnames, name
         assert re.fullmatch(r"\$[A-Z]+\$\d+(:\$[A-Z]+\$\d+)?", ref), (name, ref)
 
@@ -147,8 +172,14 @@ def test_dropdowns_from_the_catalogs(wb):
     for dv in ws.data_validations.dataValidation:
         for rng in dv.sqref.ranges:
             lists[rng.coord] = dv.formula1
-    expected = {"cloud_gpu": "list_gpus", "onprem_gpu": "list_gpus", "model": "list_models",
-                "api_model": "list_api_models", "precision": "list_precisions", "cloud_billing": "list_billing"}
+    expected = {
+        "cloud_gpu": "list_gpus",
+        "onprem_gpu": "list_gpus",
+        "model": "list_models",
+        "api_model": "list_api_models",
+        "precision": "list_precisions",
+        "cloud_billing": "list_billing",
+    }
     for key, name in expected.items():
         assert lists[f"B{row[key]}"] == name
         assert name in wb.defined_names
@@ -160,7 +191,7 @@ def test_xlwings_conf_sheet(wb):
     assert ws["A2"].value is None  # the add-in reads settings down to the first empty cell
 
 
-@pytest.mark.parametrize("text", ["=1+1", "+SUM(A1)", "-2", "@cmd", "=HYPERLINK(\"x\")"])
+@pytest.mark.parametrize("text", ["=1+1", "+SUM(A1)", "-2", "@cmd", '=HYPERLINK("x")'])
 def test_user_text_never_becomes_a_formula(text):
     s = Scenario(api_model=text, model=text, cloud_gpu=text, onprem_gpu=text)
     ws = build_workbook(s)["Inputs"]
@@ -215,15 +246,16 @@ def test_written_file_opens_with_the_same_names(tmp_path):
 
 # --- Token Pricing: source line, flags, the dropdown (tests/test_token_prices.py has the engine's side) ---
 
+
 def test_the_sheet_shows_source_flags_and_the_dropdown(wb):
     ws = wb[SHEET]
     assert token_prices_source() in ws["A2"].value
     dn = wb.defined_names["list_api_models"]
-    (title, ref), = dn.destinations
+    ((title, ref),) = dn.destinations
     cells = [c[0].value for c in ws[ref.replace("$", "")]]
     assert title == SHEET and cells == [a.ref for a in dropdown_models()]  # one contiguous column, in order
     tp_ref = wb.defined_names["tp_ref"].destinations
-    (_, lref), = tp_ref
+    ((_, lref),) = tp_ref
     assert [c[0].value for c in ws[lref.replace("$", "")]] == [a.ref for a in api_model_list()]  # lookup intact
     row = {ws.cell(r, 1).value: r for r in range(TOP + 1, TOP + 1 + len(cells))}
     assert ws.cell(row["gpt-4"], 5).value == CACHE_NOT_LISTED  # the cache read column

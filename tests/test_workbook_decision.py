@@ -14,15 +14,14 @@ import math
 
 import numpy as np
 import pytest
+from openpyxl.utils import column_index_from_string
 
 from costengine import CostModelError, compare
 from costengine.projection import decision_summary, npv, payback_month, projection
 from costengine.sensitivity import sensitivity
-from workbook.sheets.sensitivity_data import MAX_ROWS
-from openpyxl.utils import column_index_from_string
-
 from workbook.sheets.projection import COLUMNS, FIRST_ROW, LAST_ROW
 from workbook.sheets.sensitivity import BREAKEVEN_ROW, TABLE_ROW
+from workbook.sheets.sensitivity_data import MAX_ROWS
 
 # LibreOffice's values come from tests/data/recalc_store where stored (recalc_store.py skips without soffice otherwise)
 pytestmark = pytest.mark.libreoffice
@@ -30,11 +29,29 @@ pytestmark = pytest.mark.libreoffice
 ERRORS = {"#NAME?", "#VALUE!", "#REF!", "#DIV/0!", "#N/A", "#NUM!", "#NULL!"}
 SHEETS = ("Projection", "Sensitivity")
 #: Engine columns checked month by month (their Projection-sheet column has the same key).
-MONTHLY = ("requests", "api", "cloud", "onprem", "onprem_cash", "cloud_replicas", "onprem_servers", "onprem_capex",
-           "cumulative_api", "cumulative_cloud", "cumulative_onprem", "cumulative_onprem_cash", "discount_factor",
-           "hybrid_cloud", "hybrid_cloud_replicas", "hybrid_onprem", "hybrid_onprem_cash", "hybrid_onprem_servers",
-           "cumulative_hybrid_cloud", "cumulative_hybrid_onprem",
-           "cumulative_hybrid_onprem_cash")
+MONTHLY = (
+    "requests",
+    "api",
+    "cloud",
+    "onprem",
+    "onprem_cash",
+    "cloud_replicas",
+    "onprem_servers",
+    "onprem_capex",
+    "cumulative_api",
+    "cumulative_cloud",
+    "cumulative_onprem",
+    "cumulative_onprem_cash",
+    "discount_factor",
+    "hybrid_cloud",
+    "hybrid_cloud_replicas",
+    "hybrid_onprem",
+    "hybrid_onprem_cash",
+    "hybrid_onprem_servers",
+    "cumulative_hybrid_cloud",
+    "cumulative_hybrid_onprem",
+    "cumulative_hybrid_onprem_cash",
+)
 NOT_COMPUTABLE = ("bad_inputs", "bad_text", "overflow")
 
 
@@ -48,8 +65,11 @@ def _col(key: str) -> int:
 
 
 def _close(got, want) -> bool:
-    return isinstance(got, (int, float)) and not isinstance(got, bool) and \
-        math.isclose(got, want, rel_tol=1e-9, abs_tol=1e-9)
+    return (
+        isinstance(got, (int, float))
+        and not isinstance(got, bool)
+        and math.isclose(got, want, rel_tol=1e-9, abs_tol=1e-9)
+    )
 
 
 def _computable(books):
@@ -59,8 +79,11 @@ def _computable(books):
 def test_no_error_value_on_the_decision_sheets(books):
     for name, book in books.items():
         for sheet in SHEETS:
-            bad = [(rc, v) for rc, v in book.values[sheet].items()
-                   if isinstance(v, str) and (v in ERRORS or v.startswith("Err:"))]
+            bad = [
+                (rc, v)
+                for rc, v in book.values[sheet].items()
+                if isinstance(v, str) and (v in ERRORS or v.startswith("Err:"))
+            ]
             assert not bad, (name, sheet, bad[:5])
 
 
@@ -82,8 +105,10 @@ def test_every_month_equals_the_engine(books):
                 assert _close(got, float(row[key])), (name, row["month"], key, got, row[key])
             months += 1
         for r in range(FIRST_ROW + len(df), min(FIRST_ROW + len(df) + 2, LAST_ROW + 1)):  # past the horizon: empty
-            cols = [*range(1, _col("paid_back_onprem") + 1),  # the hidden chart columns between repeat the last month
-                    *range(_col("hybrid_cloud"), _col("paid_back_hybrid_onprem") + 1)]
+            cols = [
+                *range(1, _col("paid_back_onprem") + 1),  # the hidden chart columns between repeat the last month
+                *range(_col("hybrid_cloud"), _col("paid_back_hybrid_onprem") + 1),
+            ]
             shown = [book.at("Projection", r, c) for c in cols]
             assert all(v in (None, "") for v in shown), (name, r, shown)
     assert months > 2000
@@ -92,20 +117,27 @@ def test_every_month_equals_the_engine(books):
 def test_payback_months_npv_and_totals_equal_the_engine(books):
     for name, book in _computable(books).items():
         s = book.scenario
-        want = {"payback_month_cloud": payback_month(s, "cloud"),
-                "payback_month_onprem": payback_month(s, "onprem", view="cash"),
-                "payback_month_onprem_amortised": payback_month(s, "onprem", view="amortised"),
-                "payback_month_hybrid_cloud": payback_month(s, "hybrid_cloud"),
-                "payback_month_hybrid_onprem": payback_month(s, "hybrid_onprem", view="cash"),
-                "payback_month_hybrid_onprem_amortised": payback_month(s, "hybrid_onprem", view="amortised")}
+        want = {
+            "payback_month_cloud": payback_month(s, "cloud"),
+            "payback_month_onprem": payback_month(s, "onprem", view="cash"),
+            "payback_month_onprem_amortised": payback_month(s, "onprem", view="amortised"),
+            "payback_month_hybrid_cloud": payback_month(s, "hybrid_cloud"),
+            "payback_month_hybrid_onprem": payback_month(s, "hybrid_onprem", view="cash"),
+            "payback_month_hybrid_onprem_amortised": payback_month(s, "hybrid_onprem", view="amortised"),
+        }
         for key, month in want.items():
             got = book.name(key)
             assert got == ("none" if month is None else month), (name, key, got, month)
         summary = decision_summary(s)
-        for option, view, suffix in (("api", "cash", "api"), ("cloud", "cash", "cloud"), ("onprem", "cash", "onprem"),
-                                     ("onprem", "amortised", "onprem_amortised"),
-                                     ("hybrid_cloud", "cash", "hybrid_cloud"), ("hybrid_onprem", "cash", "hybrid_onprem"),
-                                     ("hybrid_onprem", "amortised", "hybrid_onprem_amortised")):
+        for option, view, suffix in (
+            ("api", "cash", "api"),
+            ("cloud", "cash", "cloud"),
+            ("onprem", "cash", "onprem"),
+            ("onprem", "amortised", "onprem_amortised"),
+            ("hybrid_cloud", "cash", "hybrid_cloud"),
+            ("hybrid_onprem", "cash", "hybrid_onprem"),
+            ("hybrid_onprem", "amortised", "hybrid_onprem_amortised"),
+        ):
             assert _close(book.name(f"npv_{suffix}"), npv(s, option, view=view)), (name, suffix)
             total = summary.loc[option, "total_cost_cash" if view == "cash" else "total_cost"]
             assert _close(book.name(f"total_cost_{suffix}"), float(total)), (name, suffix)
@@ -156,7 +188,7 @@ def test_hand_example_with_ten_percent_growth(books):
     assert b.at("Projection", row[11], _col("onprem_cash")) == pytest.approx(52_000, rel=1e-12)
     assert b.at("Projection", row[1], _col("onprem_cash")) == pytest.approx(51_000, rel=1e-12)
     # API cumulative 100,000 x (1.1^t - 1): 46,410 < 54,000 in month 4, 61,051 >= 55,000 in month 5
-    assert b.at("Projection", row[12], _col("cumulative_api")) == pytest.approx(100_000 * (1.1 ** 12 - 1), rel=1e-12)
+    assert b.at("Projection", row[12], _col("cumulative_api")) == pytest.approx(100_000 * (1.1**12 - 1), rel=1e-12)
     assert b.name("payback_month_onprem") == 5
     assert b.name("payback_month_cloud") == 1
     i = 1.08 ** (1 / 12) - 1
@@ -169,8 +201,11 @@ def test_hand_example_with_ten_percent_growth(books):
 def test_not_computable_says_why(books):
     with pytest.raises(CostModelError, match="growth_rate_monthly"):
         projection(books["overflow"].scenario)
-    for name, reason in (("overflow", "volume overflows"), ("bad_inputs", "check Inputs"),
-                         ("bad_text", "check Inputs")):
+    for name, reason in (
+        ("overflow", "volume overflows"),
+        ("bad_inputs", "check Inputs"),
+        ("bad_text", "check Inputs"),
+    ):
         b = books[name]
         for key in ("npv_api", "npv_onprem", "payback_month_onprem", "total_cost_cloud"):
             assert b.name(key) == reason, (name, key)
@@ -180,6 +215,7 @@ def test_not_computable_says_why(books):
 
 
 # --- Sensitivity ---------------------------------------------------------------------------------------
+
 
 def test_sensitivity_is_up_to_date_where_generated_and_stale_where_typed_over(books):
     for name, book in books.items():
@@ -222,8 +258,13 @@ def test_sensitivity_table_shows_the_engine(books, name):
         want = df.loc[row["input [unit]"].split(" [")[0]]
         for side in ("low", "high"):
             assert _close(row[side], want[side]), (name, row["input [unit]"], side)
-            for option, label in (("api", "api"), ("cloud", "cloud"), ("onprem", "on-prem"),
-                                  ("hybrid_cloud", "hybrid cloud"), ("hybrid_onprem", "hybrid on-prem")):
+            for option, label in (
+                ("api", "api"),
+                ("cloud", "cloud"),
+                ("onprem", "on-prem"),
+                ("hybrid_cloud", "hybrid cloud"),
+                ("hybrid_onprem", "hybrid on-prem"),
+            ):
                 got, change = row[f"{label}, input {side}"], want[f"{option}_change_{side}"]
                 assert (got == "n/a") if np.isnan(change) else _close(got, change), (name, row["input [unit]"])
             assert row[f"cheapest, input {side}"] == (want[f"cheapest_{side}"] or "n/a")
@@ -231,8 +272,16 @@ def test_sensitivity_table_shows_the_engine(books, name):
             got = row[f"lead change, input {side}"]
             assert (got == "n/a") if np.isnan(lead_side) else _close(got, lead_side - lead), (name, row["input [unit]"])
         assert row["flips the answer?"] == ("yes" if want["flips_cheapest"] else "no")
-        sizes.append(max([abs(row[f"lead change, input {side}"]) for side in ("low", "high")
-                          if row[f"lead change, input {side}"] != "n/a"], default=-1))
+        sizes.append(
+            max(
+                [
+                    abs(row[f"lead change, input {side}"])
+                    for side in ("low", "high")
+                    if row[f"lead change, input {side}"] != "n/a"
+                ],
+                default=-1,
+            )
+        )
     assert sizes == sorted(sizes, reverse=True)  # largest effect on the lead first
 
 

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import math
 
-import pytest
-
 import numpy as np
+import pytest
 
 from costengine import CostModelError, Scenario, hybrid, plan_for
 from costengine.profiles import profile_weights
@@ -43,31 +42,55 @@ CASES = {
     "tiny": (Scenario(requests_per_month=10), None),
     "zero": (Scenario(requests_per_month=0), None),
     "api_fee": (Scenario(requests_per_month=3e8, api_monthly_fixed=5000, load_profile="azure-2024-coding"), None),
-    "packed": (Scenario(model="llama-3.1-8b", cloud_gpu="H100-SXM", requests_per_month=5e7,
-                        load_profile="azure-2024-coding"), None),
-    "offer_units": (Scenario(model="llama-3.1-8b", cloud_offer="lambda-4xh100-sxm", cloud_gpus_per_replica=1,
-                             requests_per_month=1e8, load_profile=BURST), None),
+    "packed": (
+        Scenario(model="llama-3.1-8b", cloud_gpu="H100-SXM", requests_per_month=5e7, load_profile="azure-2024-coding"),
+        None,
+    ),
+    "offer_units": (
+        Scenario(
+            model="llama-3.1-8b",
+            cloud_offer="lambda-4xh100-sxm",
+            cloud_gpus_per_replica=1,
+            requests_per_month=1e8,
+            load_profile=BURST,
+        ),
+        None,
+    ),
 }
 #: The engine's float noise: at the N that serves every hour, R - served(N) can come out a few units in the last
 #: place above 0, so ``hybrid_arrays`` charges that candidate the API's fixed fee and picks a dearer N; the
 #: spreadsheet's subtraction (LibreOffice, Excel) gives 0 there. Found by a random search (16 of 800 draws with
 #: an API fee).
-NOISE = {"noise_api_fee": (Scenario(requests_per_month=159837117.88565642, api_monthly_fixed=19434.05809838544,
-                                    api_input_price_per_mtok=5.657540428958548,
-                                    api_output_price_per_mtok=26.90515578236538, api_cached_input_price_per_mtok=0.5,
-                                    peak_to_average=1.6449499787629775), None)}
+NOISE = {
+    "noise_api_fee": (
+        Scenario(
+            requests_per_month=159837117.88565642,
+            api_monthly_fixed=19434.05809838544,
+            api_input_price_per_mtok=5.657540428958548,
+            api_output_price_per_mtok=26.90515578236538,
+            api_cached_input_price_per_mtok=0.5,
+            peak_to_average=1.6449499787629775,
+        ),
+        None,
+    )
+}
 #: bad load_profile text -> what the Inputs check says
-BAD = {"bad_id": ("no-such-profile", "unknown profile"),
-       "bad_count": ("1 2 3", "must have 24 hourly values (got 3)"),
-       "bad_word": (" ".join(["1"] * 23 + ["lots"]), "must be numbers"),
-       "bad_negative": (" ".join(["1"] * 23 + ["-1"]), ">= 0"),
-       "bad_zero": (" ".join(["0"] * 24), "at least one hour"),
-       "bad_percent": (" ".join(["1"] * 23 + ["5%"]), "must be numbers")}
+BAD = {
+    "bad_id": ("no-such-profile", "unknown profile"),
+    "bad_count": ("1 2 3", "must have 24 hourly values (got 3)"),
+    "bad_word": (" ".join(["1"] * 23 + ["lots"]), "must be numbers"),
+    "bad_negative": (" ".join(["1"] * 23 + ["-1"]), ">= 0"),
+    "bad_zero": (" ".join(["0"] * 24), "at least one hour"),
+    "bad_percent": (" ".join(["1"] * 23 + ["5%"]), "must be numbers"),
+}
 
 
 def _close(got, want) -> bool:
-    return isinstance(got, (int, float)) and not isinstance(got, bool) and math.isclose(got, want, rel_tol=1e-9,
-                                                                                         abs_tol=1e-9)
+    return (
+        isinstance(got, (int, float))
+        and not isinstance(got, bool)
+        and math.isclose(got, want, rel_tol=1e-9, abs_tol=1e-9)
+    )
 
 
 @pytest.fixture(scope="module")
@@ -111,8 +134,11 @@ def test_hybrid_names_equal_the_engine(books, name):
             assert _close(got, want[key]), (name, o, key, got, want[key])
     best = hybrid(s)
     assert b.name("hybrid_option") == best["option"]
-    for key, name_ in (("monthly_cost", "hybrid_monthly_cost"), ("replicas", "hybrid_replicas"),
-                       ("self_hosted_share", "hybrid_self_hosted_share")):
+    for key, name_ in (
+        ("monthly_cost", "hybrid_monthly_cost"),
+        ("replicas", "hybrid_replicas"),
+        ("self_hosted_share", "hybrid_self_hosted_share"),
+    ):
         assert _close(b.name(name_), best[key]), (name, key, b.name(name_), best[key])
 
 
@@ -157,8 +183,12 @@ def _col(b: Book, label: str) -> int:
 
 def test_no_error_value_anywhere(books):
     for name, book in books.items():
-        bad = [(sheet, rc, v) for sheet, cells in book.values.items() for rc, v in cells.items()
-               if isinstance(v, str) and (v in ERRORS or v.startswith("Err:"))]
+        bad = [
+            (sheet, rc, v)
+            for sheet, cells in book.values.items()
+            for rc, v in cells.items()
+            if isinstance(v, str) and (v in ERRORS or v.startswith("Err:"))
+        ]
         assert not bad, (name, bad[:5])
 
 
@@ -169,8 +199,14 @@ def test_a_bad_load_profile_is_named_on_inputs(books, name):
     checks = {b.at("Inputs", r, 1): b.at("Inputs", r, 7) for (r, c) in b.values["Inputs"] if c == 1 and r > 1}
     assert "load_profile" in checks["load_profile"] and BAD[name][1] in checks["load_profile"], checks["load_profile"]
     assert [k for k, v in checks.items() if v] == ["load_profile"]
-    for key in ("hybrid_monthly_cost", "hybrid_replicas", "hybrid_option", "hybrid_cloud_monthly_cost",
-                "hybrid_onprem_monthly_cost", "cloud_monthly_cost"):
+    for key in (
+        "hybrid_monthly_cost",
+        "hybrid_replicas",
+        "hybrid_option",
+        "hybrid_cloud_monthly_cost",
+        "hybrid_onprem_monthly_cost",
+        "cloud_monthly_cost",
+    ):
         assert b.name(key) == "check Inputs", key
 
 
@@ -185,7 +221,7 @@ def _noise_free_split(s: Scenario, option: str) -> float:
     costs = []
     for k in np.where(units >= 1, units, 1.0):
         overflow = r - np.minimum(r * shares, k * per_unit * c / 24).sum()
-        overflow = 0.0 if overflow <= 2.0 ** -48 * r else overflow
+        overflow = 0.0 if overflow <= 2.0**-48 * r else overflow
         costs.append(o.fixed[0] + o.step[0] * k + (api.fixed[0] if overflow > 0 else 0.0) + api.variable[0] * overflow)
     return min(costs)
 

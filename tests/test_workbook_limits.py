@@ -8,8 +8,17 @@ import pytest
 
 from costengine import Scenario
 from workbook.builder import build_book
-from workbook.kit import ALLOWED_FUNCTIONS, LIMITS, Book, FormulaLimitError, check_formula, deepest_nesting, \
-    formula_shape, put, put_formula_column
+from workbook.kit import (
+    ALLOWED_FUNCTIONS,
+    LIMITS,
+    Book,
+    FormulaLimitError,
+    check_formula,
+    deepest_nesting,
+    formula_shape,
+    put,
+    put_formula_column,
+)
 from workbook.xlsx.cells import formula_cells
 from workbook.xlsx.template_cache import PROBE
 
@@ -46,11 +55,23 @@ def test_the_default_workbook_is_within_the_limits(default_book):
     assert _every_formula_within_limits(default_book) > 50_000
 
 
-@pytest.mark.parametrize("scenario", [
-    PROBE,
-    Scenario(currency="EUR", usd_to_currency=0.92, horizon_months=60, model="llama-3.3-70b", precision="fp8",
-             cloud_gpu="H100-SXM", onprem_gpu="H100-SXM", cloud_billing="per_second"),
-], ids=["every-key-given", "eur-60-months-70b"])
+@pytest.mark.parametrize(
+    "scenario",
+    [
+        PROBE,
+        Scenario(
+            currency="EUR",
+            usd_to_currency=0.92,
+            horizon_months=60,
+            model="llama-3.3-70b",
+            precision="fp8",
+            cloud_gpu="H100-SXM",
+            onprem_gpu="H100-SXM",
+            cloud_billing="per_second",
+        ),
+    ],
+    ids=["every-key-given", "eur-60-months-70b"],
+)
 def test_scenarios_are_within_the_limits(scenario):
     assert _every_formula_within_limits(build_book(scenario)) > 50_000
 
@@ -59,20 +80,25 @@ def test_the_deepest_nesting_of_the_default_workbook_is_reported(default_book, r
     depth, where = deepest_nesting(default_book.wb)
     record_property("deepest_nesting", f"{depth} at {where}")
     with capsys.disabled():
-        print(f"\ndeepest nesting of function calls: {depth} levels at {where} "
-              f"(Excel's limit {LIMITS['nesting']}, budget {NESTING_BUDGET})")
+        print(
+            f"\ndeepest nesting of function calls: {depth} levels at {where} "
+            f"(Excel's limit {LIMITS['nesting']}, budget {NESTING_BUDGET})"
+        )
     assert 0 < depth <= NESTING_BUDGET, (depth, where)
 
 
-@pytest.mark.parametrize("formula, limit, value", [
-    (_nested(64), "nesting", 64),
-    ('="' + "x" * (8192 - 3) + '"', "length", 8192),
-    ("=MAX(" + ",".join(["1"] * 255) + ")", "arguments", 255),
-    ("=XLOOKUP(1,A1:A3,B1:B3)", "functions", "XLOOKUP"),
-    ("=LET(x,1,x+1)", "functions", "LET"),
-    ("=_xlfn.XLOOKUP(1,A1:A3,B1:B3)", "functions", "_XLFN.XLOOKUP"),
-    ("=IF(A1,ATAN2(1,1),0)", "functions", "ATAN2"),  # named with its digits, though they are set aside for caching
-])
+@pytest.mark.parametrize(
+    "formula, limit, value",
+    [
+        (_nested(64), "nesting", 64),
+        ('="' + "x" * (8192 - 3) + '"', "length", 8192),
+        ("=MAX(" + ",".join(["1"] * 255) + ")", "arguments", 255),
+        ("=XLOOKUP(1,A1:A3,B1:B3)", "functions", "XLOOKUP"),
+        ("=LET(x,1,x+1)", "functions", "LET"),
+        ("=_xlfn.XLOOKUP(1,A1:A3,B1:B3)", "functions", "_XLFN.XLOOKUP"),
+        ("=IF(A1,ATAN2(1,1),0)", "functions", "ATAN2"),  # named with its digits, though they are set aside for caching
+    ],
+)
 def test_a_formula_just_past_a_limit_fails_naming_the_cell(formula, limit, value):
     ws = _sheet()
     with pytest.raises(FormulaLimitError) as exc:
@@ -82,11 +108,14 @@ def test_a_formula_just_past_a_limit_fails_naming_the_cell(formula, limit, value
     assert str(err).startswith("Sheet 1!C7: ") and str(value) in str(err)
 
 
-@pytest.mark.parametrize("formula", [
-    _nested(63),
-    '="' + "x" * (8191 - 3) + '"',
-    "=MAX(" + ",".join(["1"] * 254) + ")",
-])
+@pytest.mark.parametrize(
+    "formula",
+    [
+        _nested(63),
+        '="' + "x" * (8191 - 3) + '"',
+        "=MAX(" + ",".join(["1"] * 254) + ")",
+    ],
+)
 def test_a_formula_just_under_each_limit_is_written(formula):
     ws = _sheet()
     assert put(ws, "C7", formula).value == formula
@@ -107,20 +136,29 @@ def test_a_filled_down_column_is_checked_at_its_longest_row():
 
 def test_conditional_formats_and_validations_are_checked_when_the_book_finishes():
     from openpyxl.formatting.rule import FormulaRule
+
     book = Book.new(["Sheet 1"])
     book.sheet("Sheet 1").conditional_formatting.add("B2:B9", FormulaRule(formula=["XLOOKUP(1,A1:A3,B1:B3)>0"]))
     with pytest.raises(FormulaLimitError, match=r"^Sheet 1!B2:B9: .*XLOOKUP"):
         book.finish()
 
 
-@pytest.mark.parametrize("formula, nesting, arguments, functions", [
-    ('=IF(A1>0,SUM({1,2;3,4}),"a,b(")', 2, 3, {"IF", "SUM"}),  # commas of an array constant and a text: no arguments
-    ("='It''s (x), y'!A1+MAX('My(S)'!B2,1)", 1, 2, {"MAX"}),  # quoted sheet names with brackets and quotes
-    ('="say ""IF(""&MAX(1,2,3)', 1, 3, {"MAX"}),  # doubled quotes inside a text
-    ("=SUMPRODUCT((A1:A3,B1:B3))", 1, 1, {"SUMPRODUCT"}),  # a union in brackets is one argument
-    ("=ROW()", 1, 1, {"ROW"}),
-    ("=A1+B2", 0, 0, set()),
-])
+@pytest.mark.parametrize(
+    "formula, nesting, arguments, functions",
+    [
+        (
+            '=IF(A1>0,SUM({1,2;3,4}),"a,b(")',
+            2,
+            3,
+            {"IF", "SUM"},
+        ),  # commas of an array constant and a text: no arguments
+        ("='It''s (x), y'!A1+MAX('My(S)'!B2,1)", 1, 2, {"MAX"}),  # quoted sheet names with brackets and quotes
+        ('="say ""IF(""&MAX(1,2,3)', 1, 3, {"MAX"}),  # doubled quotes inside a text
+        ("=SUMPRODUCT((A1:A3,B1:B3))", 1, 1, {"SUMPRODUCT"}),  # a union in brackets is one argument
+        ("=ROW()", 1, 1, {"ROW"}),
+        ("=A1+B2", 0, 0, set()),
+    ],
+)
 def test_the_tokenizer_reads_texts_sheet_names_and_array_constants(formula, nesting, arguments, functions):
     shape = formula_shape(formula)
     assert (shape.nesting, shape.arguments, set(shape.functions)) == (nesting, arguments, functions)
@@ -142,6 +180,7 @@ def test_the_row_checks_are_split_into_parts_that_keep_the_rules_in_order(defaul
     the row's rules once, in the order of the rules (so the first problem found is the one a single chain finds)."""
     from costengine.catalogs import MODEL_COLUMNS
     from workbook.sheets.catalog_user import PART_NESTING, RULES, _row_rules
+
     ws = default_book.wb["Models"]
     headers = {c.value: c.column_letter for c in ws[1] if c.value}
     check = headers["check (your rows)"]

@@ -15,8 +15,8 @@ import pytest
 
 from costengine import Scenario, breakeven, cheapest, compare, curve, finetune, plan_for, token_price
 from workbook.cli.report import api_price_note
-from workbook.sheets.token_pricing import api_model_list
 from workbook.sheets.constants import SEGMENT_ROWS
+from workbook.sheets.token_pricing import api_model_list
 
 from recalc_cases import DATA_SHEETS, N_RANDOM, Book, steps_between
 
@@ -24,8 +24,15 @@ from recalc_cases import DATA_SHEETS, N_RANDOM, Book, steps_between
 pytestmark = pytest.mark.libreoffice
 
 ERRORS = {"#NAME?", "#VALUE!", "#REF!", "#DIV/0!", "#N/A", "#NUM!", "#NULL!"}
-ANSWERS = ("api_monthly_cost", "cloud_monthly_cost", "onprem_monthly_cost", "cheapest_option", "breakeven_api_cloud",
-           "breakeven_api_onprem", "breakeven_cloud_onprem")
+ANSWERS = (
+    "api_monthly_cost",
+    "cloud_monthly_cost",
+    "onprem_monthly_cost",
+    "cheapest_option",
+    "breakeven_api_cloud",
+    "breakeven_api_onprem",
+    "breakeven_cloud_onprem",
+)
 PAIRS = (("api", "cloud"), ("api", "onprem"), ("cloud", "onprem"))
 
 
@@ -37,8 +44,11 @@ def books(recalculated_books) -> dict[str, Book]:
 def _close(got, want) -> bool:
     if isinstance(want, str):
         return got == want
-    return isinstance(got, (int, float)) and not isinstance(got, bool) and math.isclose(got, want, rel_tol=1e-9,
-                                                                                         abs_tol=1e-9)
+    return (
+        isinstance(got, (int, float))
+        and not isinstance(got, bool)
+        and math.isclose(got, want, rel_tol=1e-9, abs_tol=1e-9)
+    )
 
 
 def _engine_answers(s: Scenario) -> dict:
@@ -53,8 +63,12 @@ def _engine_answers(s: Scenario) -> dict:
 
 def test_no_error_value_anywhere(books):
     for name, book in books.items():
-        bad = [(sheet, rc, v) for sheet, cells in book.values.items() for rc, v in cells.items()
-               if isinstance(v, str) and (v in ERRORS or v.startswith("Err:"))]
+        bad = [
+            (sheet, rc, v)
+            for sheet, cells in book.values.items()
+            for rc, v in cells.items()
+            if isinstance(v, str) and (v in ERRORS or v.startswith("Err:"))
+        ]
         assert not bad, (name, bad[:5])
     assert set(DATA_SHEETS) <= set(books["default"].values)
 
@@ -101,10 +115,18 @@ def test_fine_tuning_sheet_reproduces_seed_004(books):
 
 
 def test_comparison_table_equals_compare(books):
-    columns = {"cost per request": "cost_per_request", "cost per million tokens": "cost_per_mtok",
-               "GPUs paid for": "gpus", "replicas": "replicas", "utilisation": "utilization", "units bought": "units",
-               "GPUs per replica": "gpus_per_replica", "batch per replica": "batch",
-               "time to first token": "ttft_s", "time per output token": "tpot_ms"}
+    columns = {
+        "cost per request": "cost_per_request",
+        "cost per million tokens": "cost_per_mtok",
+        "GPUs paid for": "gpus",
+        "replicas": "replicas",
+        "utilisation": "utilization",
+        "units bought": "units",
+        "GPUs per replica": "gpus_per_replica",
+        "batch per replica": "batch",
+        "time to first token": "ttft_s",
+        "time per output token": "tpot_ms",
+    }
     for name, book in books.items():
         if name.startswith("bad_"):  # inputs typed over: no answer to compare
             continue
@@ -128,8 +150,10 @@ def test_sizing_equals_the_plan(books):
         if name.startswith("bad_"):  # inputs typed over: no answer to compare
             continue
         p = plan_for(book.scenario)
-        for option, name_s, name_g in (("cloud", "cloud_seconds_per_request", "cloud_gpus_per_replica_used"),
-                                       ("onprem", "onprem_seconds_per_request", "onprem_gpus_per_replica_used")):
+        for option, name_s, name_g in (
+            ("cloud", "cloud_seconds_per_request", "cloud_gpus_per_replica_used"),
+            ("onprem", "onprem_seconds_per_request", "onprem_gpus_per_replica_used"),
+        ):
             assert _close(book.name(name_s), float(p.options[option].seconds_per_request[0])), (name, option)
             assert _close(book.name(name_g), float(p.options[option].gpus_per_replica[0])), (name, option)
 

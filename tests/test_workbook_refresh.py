@@ -16,20 +16,37 @@ from conftest import MADE_UP
 from openpyxl.chart import BarChart, ScatterChart
 
 from costengine import SCENARIO_KEYS, CostModelError, Scenario
-from workbook.builder import build_workbook, workbook_bytes, write_workbook
-from workbook.xlsx.reader import WorkbookFileError, read_inputs
+from workbook.builder import build_workbook, write_workbook
 from workbook.cli.refresh import refresh_workbook
-from workbook.sheets.sensitivity_data import DATA_COLS, FIRST_DATA_ROW, NOT_SWUNG, SNAPSHOT_COL, sensitivity_rows
 from workbook.sheets.projection import FIRST_ROW, LAST_ROW, MAX_MONTHS
 from workbook.sheets.sensitivity import TOP
+from workbook.sheets.sensitivity_data import DATA_COLS, FIRST_DATA_ROW, NOT_SWUNG, SNAPSHOT_COL, sensitivity_rows
+from workbook.xlsx.reader import WorkbookFileError, read_inputs
 from workbook.xlsx.writer import xlsx_bytes
 
-NAMES = ("payback_month_onprem", "payback_month_cloud", "payback_month_onprem_amortised", "npv_api", "npv_cloud",
-         "npv_onprem", "npv_onprem_amortised", "total_cost_api", "total_cost_cloud", "total_cost_onprem",
-         "total_cost_onprem_amortised", "sensitivity_inputs_changed", "payback_month_hybrid_cloud",
-         "payback_month_hybrid_onprem", "payback_month_hybrid_onprem_amortised", "npv_hybrid_cloud",
-         "npv_hybrid_onprem", "npv_hybrid_onprem_amortised", "total_cost_hybrid_cloud", "total_cost_hybrid_onprem",
-         "total_cost_hybrid_onprem_amortised")
+NAMES = (
+    "payback_month_onprem",
+    "payback_month_cloud",
+    "payback_month_onprem_amortised",
+    "npv_api",
+    "npv_cloud",
+    "npv_onprem",
+    "npv_onprem_amortised",
+    "total_cost_api",
+    "total_cost_cloud",
+    "total_cost_onprem",
+    "total_cost_onprem_amortised",
+    "sensitivity_inputs_changed",
+    "payback_month_hybrid_cloud",
+    "payback_month_hybrid_onprem",
+    "payback_month_hybrid_onprem_amortised",
+    "npv_hybrid_cloud",
+    "npv_hybrid_onprem",
+    "npv_hybrid_onprem_amortised",
+    "total_cost_hybrid_cloud",
+    "total_cost_hybrid_onprem",
+    "total_cost_hybrid_onprem_amortised",
+)
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +78,7 @@ def _type_over(path, **values) -> None:
 def test_decision_names_are_defined_and_documented(wb):
     readme = " ".join(str(c.value) for row in wb["README"].iter_rows() for c in row if c.value)
     for name in NAMES:
-        (sheet, ref), = wb.defined_names[name].destinations
+        ((sheet, ref),) = wb.defined_names[name].destinations
         assert sheet in ("Projection", "Sensitivity"), name
         assert wb[sheet][ref.replace("$", "")].data_type == "f", name
         assert name in readme, name
@@ -88,13 +105,13 @@ def test_projection_formulas_read_back_from_the_file_as_built(wb):
 
 
 def test_charts_cover_the_horizon_and_the_top_inputs(wb):
-    chart, = wb["Projection"]._charts
+    (chart,) = wb["Projection"]._charts
     assert isinstance(chart, ScatterChart) and len(chart.series) == 5  # the three options and the two hybrids
     assert not chart.visible_cells_only  # it reads hidden columns
     for s in chart.series:
         for ref in (s.xVal.numRef.f, s.yVal.numRef.f):
             assert re.search(r"\$(\d+):\$[A-Z]+\$(\d+)$", ref).groups() == (str(FIRST_ROW), str(LAST_ROW)), ref
-    bars, = wb["Sensitivity"]._charts
+    (bars,) = wb["Sensitivity"]._charts
     assert isinstance(bars, BarChart) and bars.type == "bar" and len(bars.series) == 2
     assert bars.x_axis.scaling.orientation == "maxMin"  # largest effect on top
     ref = bars.series[0].val.numRef.f
@@ -133,8 +150,9 @@ def test_sensitivity_by_hand_on_made_up_prices(wb):
     assert "api_output_price_per_mtok" in meta["flippers"]
     size = [max(abs(r[f"lead_{side}"]) for side in ("low", "high")) for r in rows]
     assert size == sorted(size, reverse=True)
-    assert _block(wb["Inputs"]) == [{c: (r[c] if not isinstance(r[c], bool) else str(r[c])) for c in DATA_COLS}
-                                    for r in rows]
+    assert _block(wb["Inputs"]) == [
+        {c: (r[c] if not isinstance(r[c], bool) else str(r[c])) for c in DATA_COLS} for r in rows
+    ]
 
 
 def test_a_scenario_the_engine_cannot_cost_still_builds_and_says_why():
@@ -148,8 +166,12 @@ def test_a_scenario_the_engine_cannot_cost_still_builds_and_says_why():
 
 def _cells(wb, sheet: str) -> dict:
     """The cells with a value (the serialiser writes "" and NaN as empty cells)."""
-    return {c.coordinate: c.value for row in wb[sheet].iter_rows() for c in row
-            if c.value not in (None, "") and c.value == c.value}
+    return {
+        c.coordinate: c.value
+        for row in wb[sheet].iter_rows()
+        for c in row
+        if c.value not in (None, "") and c.value == c.value
+    }
 
 
 def test_refresh_in_place_writes_the_workbook_of_the_typed_inputs(tmp_path):
@@ -160,8 +182,7 @@ def test_refresh_in_place_writes_the_workbook_of_the_typed_inputs(tmp_path):
     assert [r["key"] for r in stale] == [r["key"] for r in before]  # typing changes nothing but the inputs
     assert [r["lead_low"] for r in stale] == pytest.approx([r["lead_low"] for r in before], rel=1e-12)
     assert refresh_workbook(path, force=True).path == path
-    want = build_workbook(s.replace(onprem_price_per_kwh=0.35, requests_per_month=5_000_000,
-                                    seconds_per_request=None))
+    want = build_workbook(s.replace(onprem_price_per_kwh=0.35, requests_per_month=5_000_000, seconds_per_request=None))
     got = openpyxl.load_workbook(path)
     assert got.sheetnames == want.sheetnames
     for sheet in want.sheetnames:  # inputs kept, blanks blank, sensitivity recomputed, formulas regenerated

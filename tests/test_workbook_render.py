@@ -15,12 +15,23 @@ from workbook.sheets.sensitivity_data import sensitivity_rows
 
 from lo import to_pdf, to_png
 
-pytestmark = [pytest.mark.libreoffice,
-              pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")]
+pytestmark = [
+    pytest.mark.libreoffice,
+    pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed"),
+]
 
-TITLES = ("LLM hosting cost model", "Comparison: API, cloud GPUs", "Break-even volumes", "Monthly cost against volume",
-          "Projection: each option's cost month by month", "Sensitivity: which inputs could change the answer",
-          "Sizing: memory, GPUs", "Fine-tuning with LoRA", "Constants, lists and input rules", "UDF Modules")
+TITLES = (
+    "LLM hosting cost model",
+    "Comparison: API, cloud GPUs",
+    "Break-even volumes",
+    "Monthly cost against volume",
+    "Projection: each option's cost month by month",
+    "Sensitivity: which inputs could change the answer",
+    "Sizing: memory, GPUs",
+    "Fine-tuning with LoRA",
+    "Constants, lists and input rules",
+    "UDF Modules",
+)
 
 
 @pytest.fixture(scope="module")
@@ -28,12 +39,17 @@ def printed(tmp_path_factory):
     folder = tmp_path_factory.mktemp("print")
     s = Scenario()
     book = write_workbook(folder / "template.xlsx", s)
-    pdf, = to_pdf([book], folder / "pdf")
-    pages = int(next(line.split()[-1] for line in subprocess.run(
-        ["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout.splitlines()
-        if line.startswith("Pages:")))
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    (pdf,) = to_pdf([book], folder / "pdf")
+    pages = int(
+        next(
+            line.split()[-1]
+            for line in subprocess.run(
+                ["pdfinfo", str(pdf)], capture_output=True, text=True, check=True
+            ).stdout.splitlines()
+            if line.startswith("Pages:")
+        )
+    )
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     return s, pdf, pages, text
 
 
@@ -66,11 +82,11 @@ def test_pages_render_to_png(printed, tmp_path):
 def test_projection_and_sensitivity_print_one_page_wide(printed):
     s, _, _, text = printed
     pages = text.split("\f")
-    projection, = [p for p in pages if "Projection: each option's cost" in p]
+    (projection,) = [p for p in pages if "Projection: each option's cost" in p]
     # the last column (paid back) and the chart are on the first page, beside the answers
     assert "paid back:" in projection and "Cumulative cost" in projection
     assert f"{npv(s, 'api'):,.0f}" in projection  # NPV formatted with thousands separators
-    sensitivity, = [p for p in pages if "Sensitivity: which inputs" in p]
+    (sensitivity,) = [p for p in pages if "Sensitivity: which inputs" in p]
     rows, _ = sensitivity_rows(s)
     assert rows[0]["chart_label"] in sensitivity  # the tornado's first bar is labelled
     assert "llmcost refresh" in sensitivity and "up to date" in sensitivity

@@ -31,29 +31,54 @@ FAST = dict(requests_per_month=1e6)
 CASES: dict[str, dict] = {
     "default": {},
     "dense_8b_h100_l40s": dict(model="llama-3.1-8b", cloud_gpu="H100-SXM", onprem_gpu="L40S"),
-    "moe_mixtral_no_targets": dict(model="mixtral-8x7b", cloud_gpu="H200", onprem_gpu="A100-80GB", max_tpot_ms="none",
-                                   max_ttft_s="none"),
+    "moe_mixtral_no_targets": dict(
+        model="mixtral-8x7b", cloud_gpu="H200", onprem_gpu="A100-80GB", max_tpot_ms="none", max_ttft_s="none"
+    ),
     "moe_deepseek_fp8": dict(model="deepseek-v3", cloud_gpu="H200", onprem_gpu="B200", max_tpot_ms=80, max_ttft_s=2),
     "gpt_oss_120b_fp4": dict(model="gpt-oss-120b", cloud_gpu="B200", onprem_gpu="H100-SXM"),
-    "gpt_oss_20b_mi300x": dict(model="gpt-oss-20b", cloud_gpu="L40S", onprem_gpu="MI300X", prompt_tokens=3000,
-                               output_tokens=300),
-    "405b_l40s_multinode": dict(model="llama-3.1-405b", cloud_gpu="H100-SXM", onprem_gpu="L40S", max_tpot_ms="none",
-                                max_ttft_s="none"),
-    "405b_mi300x_fp8": dict(model="llama-3.1-405b", precision="fp8", cloud_gpu="MI300X", onprem_gpu="H200",
-                            max_tpot_ms=100, max_ttft_s=3),
-    "fp8_on_a100": dict(model="llama-3.1-70b", precision="fp8", cloud_gpu="A100-80GB", onprem_gpu="A100-80GB",
-                        max_tpot_ms=120, max_ttft_s=2),
-    "typed_counts": dict(model="qwen2.5-72b", cloud_gpus_per_replica=4, onprem_gpus_per_replica=3, max_tpot_ms=200,
-                         max_ttft_s=5),
-    "typed_price_node8": dict(model="qwen2.5-32b", cloud_price_per_gpu_hour=2.5, cloud_gpu="A100-80GB",
-                              onprem_gpu="H200", precision="bf16"),
+    "gpt_oss_20b_mi300x": dict(
+        model="gpt-oss-20b", cloud_gpu="L40S", onprem_gpu="MI300X", prompt_tokens=3000, output_tokens=300
+    ),
+    "405b_l40s_multinode": dict(
+        model="llama-3.1-405b", cloud_gpu="H100-SXM", onprem_gpu="L40S", max_tpot_ms="none", max_ttft_s="none"
+    ),
+    "405b_mi300x_fp8": dict(
+        model="llama-3.1-405b", precision="fp8", cloud_gpu="MI300X", onprem_gpu="H200", max_tpot_ms=100, max_ttft_s=3
+    ),
+    "fp8_on_a100": dict(
+        model="llama-3.1-70b",
+        precision="fp8",
+        cloud_gpu="A100-80GB",
+        onprem_gpu="A100-80GB",
+        max_tpot_ms=120,
+        max_ttft_s=2,
+    ),
+    "typed_counts": dict(
+        model="qwen2.5-72b", cloud_gpus_per_replica=4, onprem_gpus_per_replica=3, max_tpot_ms=200, max_ttft_s=5
+    ),
+    "typed_price_node8": dict(
+        model="qwen2.5-32b", cloud_price_per_gpu_hour=2.5, cloud_gpu="A100-80GB", onprem_gpu="H200", precision="bf16"
+    ),
     "per_second": dict(model="mistral-small-24b", cloud_billing="per_second", cloud_gpu="H100-SXM", max_ttft_s=1),
     "seconds_typed": dict(model="llama-3.1-70b", seconds_per_request=0.8, cloud_gpu="L40S", onprem_gpu="A100-40GB"),
-    "seed_server": dict(model="llama-2-70b", seconds_per_request=2.0, onprem_gpus_per_server=4,
-                        onprem_capex_per_server=120000, onprem_power_kw=3.0, onprem_maintenance_monthly=500),
-    "typed_params_long_prompt": dict(model="llama-3.1-8b", model_params_billion=9.5, prompt_tokens=9000,
-                                     output_tokens=800, cloud_gpu="L4", onprem_gpu="H100-PCIe", max_tpot_ms=90,
-                                     max_ttft_s=4),
+    "seed_server": dict(
+        model="llama-2-70b",
+        seconds_per_request=2.0,
+        onprem_gpus_per_server=4,
+        onprem_capex_per_server=120000,
+        onprem_power_kw=3.0,
+        onprem_maintenance_monthly=500,
+    ),
+    "typed_params_long_prompt": dict(
+        model="llama-3.1-8b",
+        model_params_billion=9.5,
+        prompt_tokens=9000,
+        output_tokens=800,
+        cloud_gpu="L4",
+        onprem_gpu="H100-PCIe",
+        max_tpot_ms=90,
+        max_ttft_s=4,
+    ),
 }
 #: Scenarios the engine rejects: the sheet shows the engine's message (option column or the model row).
 FAILING: dict[str, tuple[dict, str]] = {
@@ -87,8 +112,11 @@ def books(tmp_path_factory):
     paths = [write_workbook(src / f"{k}.xlsx", s) for k, s in names.items()]
     books = {}
     for (k, s), r in zip(names.items(), recalculate(paths, sheets=("Sizing", "Comparison"))):
-        values = {name: r.cell(name) for name, (sheet, ref) in r.names.items()
-                  if ":" not in ref and sheet in ("Sizing", "Comparison")}
+        values = {
+            name: r.cell(name)
+            for name, (sheet, ref) in r.names.items()
+            if ":" not in ref and sheet in ("Sizing", "Comparison")
+        }
         checks = [v for row in r.range("sizing_checks") for v in row]
         cells = {f"{get_column_letter(c)}{row}": v for (row, c), v in r.values["Sizing"].items()}
         books[k] = (s, values, [c for c in checks if c], cells)
@@ -108,9 +136,15 @@ def test_sizing_names_equal_the_engine(books, case):
     assert checks == []
     for opt in ("cloud", "onprem"):
         o = p.options[opt]
-        want = {f"{opt}_gpus_per_replica_used": o.gpus_per_replica[0], f"{opt}_seconds_per_request":
-                o.seconds_per_request[0], f"{opt}_layout_tp": o.tp[0], f"{opt}_layout_pp": o.pp[0],
-                f"{opt}_batch": o.batch[0], f"{opt}_ttft_s": o.ttft_s[0], f"{opt}_tpot_ms": o.tpot_s[0] * 1000.0}
+        want = {
+            f"{opt}_gpus_per_replica_used": o.gpus_per_replica[0],
+            f"{opt}_seconds_per_request": o.seconds_per_request[0],
+            f"{opt}_layout_tp": o.tp[0],
+            f"{opt}_layout_pp": o.pp[0],
+            f"{opt}_batch": o.batch[0],
+            f"{opt}_ttft_s": o.ttft_s[0],
+            f"{opt}_tpot_ms": o.tpot_s[0] * 1000.0,
+        }
         for name, w in want.items():
             assert _close(values[name], float(w)), (case, name, values[name], float(w))
     assert _close(values["cloud_n_min"], _n_min(s)), (case, values["cloud_n_min"], _n_min(s))

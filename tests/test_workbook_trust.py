@@ -8,7 +8,6 @@ problem. The shared acceptance rule (costengine.acceptance) is checked against t
 
 from __future__ import annotations
 
-
 import openpyxl
 import pytest
 
@@ -16,15 +15,26 @@ from costengine import SCENARIO_KEYS, CostModelError, Scenario
 from costengine.acceptance import SANITY_RANGES, api_model_base, number_from_text, sanity_warnings
 from costengine.catalogs import token_price
 from costengine.rules import key_bounds
-from workbook.builder import build_workbook
 from workbook.sheets.inputs import is_number_key
 
 NUMBER_KEYS = [k for k in SCENARIO_KEYS if is_number_key(k)]
 
 
-@pytest.mark.parametrize("text,want", [(" 1000 ", 1000.0), ("1e3", 1000.0), ("+.5", 0.5), ("5.", 5.0),
-                                       ("about 1000", None), ("1,000", None), ("5%", None), ("1_000", None),
-                                       ("1-2", None), ("0x10", None)])
+@pytest.mark.parametrize(
+    "text,want",
+    [
+        (" 1000 ", 1000.0),
+        ("1e3", 1000.0),
+        ("+.5", 0.5),
+        ("5.", 5.0),
+        ("about 1000", None),
+        ("1,000", None),
+        ("5%", None),
+        ("1_000", None),
+        ("1-2", None),
+        ("0x10", None),
+    ],
+)
 def test_numbers_typed_as_text_one_rule(text, want):
     read = number_from_text(text)
     assert read == (text if want is None else want)
@@ -70,15 +80,18 @@ def _bad_values(key: str) -> dict[str, object]:
 
 @pytest.fixture(scope="module")
 def bad_books(tmp_path_factory):
+    from workbook.builder import write_workbook
+
     from recalc_store import recalculate
     from typed_over import type_over
-    from workbook.builder import write_workbook
 
     src = tmp_path_factory.mktemp("bad")
     template = write_workbook(src / "template.xlsx", Scenario())
     wb0 = openpyxl.load_workbook(template, read_only=True)
-    rows = {row[0].value: row[0].row for row in wb0["Inputs"].iter_rows(min_row=2, max_row=1 + len(SCENARIO_KEYS),
-                                                                       max_col=1)}
+    rows = {
+        row[0].value: row[0].row
+        for row in wb0["Inputs"].iter_rows(min_row=2, max_row=1 + len(SCENARIO_KEYS), max_col=1)
+    }
     wb0.close()
     cases = []
     for key in NUMBER_KEYS:
@@ -91,8 +104,9 @@ def bad_books(tmp_path_factory):
 
 def test_typed_over_reads_back_as_typed(tmp_path):
     # the fast way of typing into a template gives the cells openpyxl would have written
-    from typed_over import type_over
     from workbook.builder import write_workbook
+
+    from typed_over import type_over
 
     template = write_workbook(tmp_path / "t.xlsx", Scenario())
     values = {"B2": "about 1000", "B3": 2.5, "B4": "  1e3 ", "B5": "a&b<c>", "B6": 7}

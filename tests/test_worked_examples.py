@@ -16,12 +16,29 @@ from costengine import Scenario, breakeven, cheapest, compare, cost_per_request,
 from costengine.serving.memory import weights_gb
 
 SEED_000 = dict(
-    currency="EUR", requests_per_month=1_000_000, prompt_tokens=1000, output_tokens=500,
-    api_input_price_per_mtok=25, api_output_price_per_mtok=25, api_batch_share=0, api_cached_input_share=0,
-    seconds_per_request=2, peak_to_average=1, target_utilization=1, min_replicas=0, staff_monthly=0,
-    cloud_billing="per_second", cloud_price_per_gpu_hour=6.0, cloud_gpus_per_replica=1, cloud_monthly_overhead=2000,
-    onprem_capex_per_server=45_000, onprem_amortization_months=0, onprem_maintenance_monthly=2500,
-    onprem_price_per_kwh=0, onprem_gpus_per_server=2, onprem_power_kw=1.0,
+    currency="EUR",
+    requests_per_month=1_000_000,
+    prompt_tokens=1000,
+    output_tokens=500,
+    api_input_price_per_mtok=25,
+    api_output_price_per_mtok=25,
+    api_batch_share=0,
+    api_cached_input_share=0,
+    seconds_per_request=2,
+    peak_to_average=1,
+    target_utilization=1,
+    min_replicas=0,
+    staff_monthly=0,
+    cloud_billing="per_second",
+    cloud_price_per_gpu_hour=6.0,
+    cloud_gpus_per_replica=1,
+    cloud_monthly_overhead=2000,
+    onprem_capex_per_server=45_000,
+    onprem_amortization_months=0,
+    onprem_maintenance_monthly=2500,
+    onprem_price_per_kwh=0,
+    onprem_gpus_per_server=2,
+    onprem_power_kw=1.0,
 )
 
 
@@ -50,9 +67,17 @@ def test_seed_000_ranking_by_volume():
 
 def test_seed_004_weights_and_reserved_instance():
     assert weights_gb(70, 2) == 140.0
-    s = Scenario(seconds_per_request=10, cloud_billing="reserved", cloud_price_per_gpu_hour=3.70,
-                 cloud_gpus_per_replica=1, min_replicas=1, cloud_monthly_overhead=0, staff_monthly=0,
-                 requests_per_month=1000, hours_per_month=730)
+    s = Scenario(
+        seconds_per_request=10,
+        cloud_billing="reserved",
+        cloud_price_per_gpu_hour=3.70,
+        cloud_gpus_per_replica=1,
+        min_replicas=1,
+        cloud_monthly_overhead=0,
+        staff_monthly=0,
+        requests_per_month=1000,
+        hours_per_month=730,
+    )
     assert monthly_cost(s, "cloud") == pytest.approx(3.70 * 730, rel=1e-12)  # ~2,700 $/month
     assert 2_650 < monthly_cost(s, "cloud") < 2_750
     redundant = s.replace(min_replicas=2)
@@ -62,8 +87,20 @@ def test_seed_004_weights_and_reserved_instance():
 def test_compare_table_has_product_columns():
     table = compare(Scenario(**SEED_000))
     assert list(table.index) == ["api", "cloud", "onprem"]
-    assert list(table.columns) == ["monthly_cost", "cost_per_request", "cost_per_mtok", "gpus", "replicas",
-                                   "utilization", "gpus_per_replica", "units", "batch", "ttft_s", "tpot_ms", "offer"]
+    assert list(table.columns) == [
+        "monthly_cost",
+        "cost_per_request",
+        "cost_per_mtok",
+        "gpus",
+        "replicas",
+        "utilization",
+        "gpus_per_replica",
+        "units",
+        "batch",
+        "ttft_s",
+        "tpot_ms",
+        "offer",
+    ]
     # cost per MTok of the API equals the 25 EUR/MTok list price when every token costs the same
     assert table.loc["api", "cost_per_mtok"] == pytest.approx(25, rel=1e-12)
     # 1M requests x 2 s = 2e6 replica-seconds of 730 h x 3600 s = 76.1% busy on one replica

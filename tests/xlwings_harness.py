@@ -106,9 +106,7 @@ def load_udfs() -> types.ModuleType:
     attribute of ``xlwings``: only callers of this function see it. Cached, so the
     module-level state (``udf_modules``, ``cache``) is shared across one session.
     """
-    spec = importlib.util.spec_from_file_location(
-        PRIVATE_UDFS_NAME, XLWINGS_DIR / "udfs.py"
-    )
+    spec = importlib.util.spec_from_file_location(PRIVATE_UDFS_NAME, XLWINGS_DIR / "udfs.py")
     udfs = importlib.util.module_from_spec(spec)
     with _temporary_modules(_com_stub_modules()):
         spec.loader.exec_module(udfs)
@@ -127,7 +125,10 @@ def real_xw_decorators():
     (what xlwings/__init__.py binds on Windows), then restore the no-ops."""
     udfs = load_udfs()
     real = dict(
-        func=udfs.xlfunc, arg=udfs.xlarg, ret=udfs.xlret, script=udfs.xlsub,
+        func=udfs.xlfunc,
+        arg=udfs.xlarg,
+        ret=udfs.xlret,
+        script=udfs.xlsub,
         sub=udfs.xlsub,
     )
     saved = {name: xlwings.__dict__[name] for name in real if name in xlwings.__dict__}
@@ -183,9 +184,7 @@ class FakeWorkbook:
         self.removed: list = []  # VBComponents removed before the import
         self.macro_options: dict[str, dict] = {}  # "'Book'!FUNC" -> MacroOptions kwargs
         self.VBProject = types.SimpleNamespace(VBComponents=_VBComponents(self))
-        self.Application = types.SimpleNamespace(
-            Version=excel_version, MacroOptions=self._macro_options
-        )
+        self.Application = types.SimpleNamespace(Version=excel_version, MacroOptions=self._macro_options)
 
     def _macro_options(self, macro, **kwargs):
         self.macro_options[macro] = kwargs
@@ -261,7 +260,8 @@ def vba_name_problems(module) -> list[str]:
             continue
         fname = xlf["name"]
         names = [("function", fname)] + [
-            ("argument", a["name"]) for a in xlf["args"]
+            ("argument", a["name"])
+            for a in xlf["args"]
             if not a["vba"] and a["name"] != "caller"  # those are not in the signature
         ]
         for kind, name in names:
@@ -280,8 +280,12 @@ def vba_name_problems(module) -> list[str]:
 # Definitions cut out of xlwings/_xlwindows.py (which cannot be imported on Linux:
 # it needs ctypes.windll/oledll and loads pythoncom's DLL at import time).
 _ENGINE_NAMES = {
-    "time_types", "cell_errors", "_com_time_to_datetime", "_datetime_to_com_time",
-    "_clean_value_data_element", "Engine",
+    "time_types",
+    "cell_errors",
+    "_com_time_to_datetime",
+    "_datetime_to_com_time",
+    "_clean_value_data_element",
+    "Engine",
 }
 
 
@@ -315,12 +319,12 @@ def excel_engine_impl():
     except ImportError:
         pd = None
     namespace = {
-        "dt": dt, "np": np, "pd": pd,
+        "dt": dt,
+        "np": np,
+        "pd": pd,
         "pywintypes": _com_stub_modules()["pywintypes"],
         # _datetime_to_com_time marks datetimes as UTC for pywin32
-        "win32timezone": types.SimpleNamespace(
-            TimeZoneInfo=types.SimpleNamespace(utc=lambda: dt.timezone.utc)
-        ),
+        "win32timezone": types.SimpleNamespace(TimeZoneInfo=types.SimpleNamespace(utc=lambda: dt.timezone.utc)),
         "np_datetime_to_datetime": xlwings.utils.np_datetime_to_datetime,
     }
     exec(compile(ast.Module(body=body, type_ignores=[]), str(path), "exec"), namespace)
@@ -371,9 +375,7 @@ class _App:  # what main.Range.sheet.book.app reaches (cache key, read engine)
     engine = property(lambda self: excel_engine_impl())
 
 
-_SHEET = types.SimpleNamespace(
-    name="Sheet1", book=types.SimpleNamespace(name="Book1.xlsm", app=_App())
-)
+_SHEET = types.SimpleNamespace(name="Sheet1", book=types.SimpleNamespace(name="Book1.xlsm", app=_App()))
 
 
 class _ResizeRequested(Exception):
@@ -427,9 +429,7 @@ class _FakeXlwindows:
 
 class _NoEventLoop:
     def call_soon_threadsafe(self, *args):
-        raise NotImplementedError(
-            "async UDFs / async_mode need xlwings' COM server event loop (Windows)"
-        )
+        raise NotImplementedError("async UDFs / async_mode need xlwings' COM server event loop (Windows)")
 
 
 def call_udf(module_name: str, func_name: str, *args, caller_shape=(1, 1)):
@@ -457,10 +457,6 @@ def call_udf(module_name: str, func_name: str, *args, caller_shape=(1, 1)):
     com_server.loop = _NoEventLoop()  # call_udf does `from .com_server import loop`
     with excel_engine(), _temporary_modules({"xlwings.com_server": com_server}):
         try:
-            return udfs.call_udf(
-                module_name, func_name, tuple(vba_args), None, _RangeImpl(caller_shape)
-            )
+            return udfs.call_udf(module_name, func_name, tuple(vba_args), None, _RangeImpl(caller_shape))
         except _ResizeRequested as request:
-            return udfs.call_udf(
-                module_name, func_name, tuple(vba_args), None, _RangeImpl(request.shape)
-            )
+            return udfs.call_udf(module_name, func_name, tuple(vba_args), None, _RangeImpl(request.shape))

@@ -27,16 +27,52 @@ from openpyxl import Workbook
 from costengine import Catalog, Scenario, load_catalog
 
 from .kit import Book
-from .sheets import (breakeven, comparison, constants, curve, finetune, hardware, hybrid, inputs, load_profiles, models,
-                     offers, projection, readme, sensitivity, servers, sizing, token_pricing, xlwings_conf)
+from .sheets import (
+    breakeven,
+    comparison,
+    constants,
+    curve,
+    finetune,
+    hardware,
+    hybrid,
+    inputs,
+    load_profiles,
+    models,
+    offers,
+    projection,
+    readme,
+    sensitivity,
+    servers,
+    sizing,
+    token_pricing,
+    xlwings_conf,
+)
 from .xlsx.files import write_bytes_atomically
 from .xlsx.writer import xlsx_bytes
 
 __all__ = ["build_workbook", "build_book", "write_workbook", "workbook_bytes", "SHEET_ORDER"]
 
 #: The sheet modules in tab order (each names its sheet ``SHEET`` and fills it with ``build``).
-TABS = (readme, inputs, comparison, breakeven, curve, projection, sensitivity, sizing, hybrid, finetune, token_pricing,
-        hardware, models, offers, servers, load_profiles, constants, xlwings_conf)
+TABS = (
+    readme,
+    inputs,
+    comparison,
+    breakeven,
+    curve,
+    projection,
+    sensitivity,
+    sizing,
+    hybrid,
+    finetune,
+    token_pricing,
+    hardware,
+    models,
+    offers,
+    servers,
+    load_profiles,
+    constants,
+    xlwings_conf,
+)
 #: The order of the sheets (tabs).
 SHEET_ORDER = tuple(tab.SHEET for tab in TABS)
 

@@ -20,8 +20,19 @@ import sys
 import tempfile
 from pathlib import Path
 
-__all__ = ["UDF_MODULE", "DISTRIBUTION", "CONF_NAME", "CONF_ENCODING", "TARGETS", "conf_settings", "conf_text",
-           "conf_sheet_rows", "write_conf", "addin_instructions", "wheel_name"]
+__all__ = [
+    "UDF_MODULE",
+    "DISTRIBUTION",
+    "CONF_NAME",
+    "CONF_ENCODING",
+    "TARGETS",
+    "conf_settings",
+    "conf_text",
+    "conf_sheet_rows",
+    "write_conf",
+    "addin_instructions",
+    "wheel_name",
+]
 
 #: The Python module that holds the worksheet functions (the add-in's "UDF Modules" setting).
 UDF_MODULE = "addin.udfs"
@@ -55,8 +66,9 @@ def _default_interpreter() -> str | None:
     return str(windowless if windowless.exists() else exe)
 
 
-def conf_settings(udf_modules: str = UDF_MODULE, interpreter: str | None = None,
-                  pythonpath: str | None = None) -> dict[str, str]:
+def conf_settings(
+    udf_modules: str = UDF_MODULE, interpreter: str | None = None, pythonpath: str | None = None
+) -> dict[str, str]:
     """The settings to give the xlwings add-in, key -> value (keys as the add-in spells them).
 
     ``interpreter`` (Windows path to ``pythonw.exe`` or ``python.exe``) defaults to this Python when run
@@ -75,9 +87,11 @@ def conf_settings(udf_modules: str = UDF_MODULE, interpreter: str | None = None,
         try:
             value.encode(CONF_ENCODING)
         except UnicodeEncodeError as exc:
-            raise ValueError(f"{key}: {value[exc.start:exc.end]!r} cannot be written in an xlwings.conf file, which "
-                             f"the add-in reads in the Windows code page ({CONF_ENCODING}); use the xlwings.conf "
-                             f"sheet or a folder without that character") from None
+            raise ValueError(
+                f"{key}: {value[exc.start : exc.end]!r} cannot be written in an xlwings.conf file, which "
+                f"the add-in reads in the Windows code page ({CONF_ENCODING}); use the xlwings.conf "
+                f"sheet or a folder without that character"
+            ) from None
     return settings
 
 
@@ -211,8 +225,9 @@ def addin_instructions(target: str = "all", interpreter: str | None = None, modu
     if "windows" in wanted:
         lines = "\n".join(f'         "{k}","{v}"' for k, v in settings.items())
         hint = f", Interpreter = {interp}" if interp else " (and Interpreter = your python.exe, if not set)"
-        parts.append(_WINDOWS.format(module=module, conf=CONF_NAME, conf_lines=lines, interp_hint=hint,
-                                     dist=DISTRIBUTION))
+        parts.append(
+            _WINDOWS.format(module=module, conf=CONF_NAME, conf_lines=lines, interp_hint=hint, dist=DISTRIBUTION)
+        )
     if "lite" in wanted:
         parts.append(_LITE.format(dist=DISTRIBUTION, wheel=wheel_name()))
     if "server" in wanted:

@@ -34,7 +34,24 @@ from .parameters import ALLREDUCE_LATENCY_S, DEFAULT_EFFICIENCIES, INTERCONNECT_
 from .step import ReplicaModel, largest_batch, step_times
 from .throughput import replica_throughput
 
-__all__ = ["parameters", "memory", "step", "layouts", "replica", "throughput", "Efficiencies",
-           "DEFAULT_EFFICIENCIES", "TP_SIZES", "INTERCONNECT_CODES", "ALLREDUCE_LATENCY_S", "PRECISIONS",
-           "memory_batch", "ReplicaModel", "step_times", "largest_batch", "Layout", "choose_layouts",
-           "replica_throughput"]
+__all__ = [
+    "parameters",
+    "memory",
+    "step",
+    "layouts",
+    "replica",
+    "throughput",
+    "Efficiencies",
+    "DEFAULT_EFFICIENCIES",
+    "TP_SIZES",
+    "INTERCONNECT_CODES",
+    "ALLREDUCE_LATENCY_S",
+    "PRECISIONS",
+    "memory_batch",
+    "ReplicaModel",
+    "step_times",
+    "largest_batch",
+    "Layout",
+    "choose_layouts",
+    "replica_throughput",
+]

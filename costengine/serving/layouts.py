@@ -46,9 +46,24 @@ _take = lambda a, idx: a[idx] if np.ndim(a) else a  # noqa: E731  (arrays by row
 BLOCK_ROWS = 16384
 
 
-def choose_layouts(hw: dict[str, np.ndarray], md: dict[str, np.ndarray], *, p, o, util, node_gpus, typed_n,
-                   w_bytes, w_expert_bytes, compute_eff, kv, tpot_max_s, ttft_max_s, memory_floor,
-                   eff: Efficiencies = DEFAULT_EFFICIENCIES) -> Layout:
+def choose_layouts(
+    hw: dict[str, np.ndarray],
+    md: dict[str, np.ndarray],
+    *,
+    p,
+    o,
+    util,
+    node_gpus,
+    typed_n,
+    w_bytes,
+    w_expert_bytes,
+    compute_eff,
+    kv,
+    tpot_max_s,
+    ttft_max_s,
+    memory_floor,
+    eff: Efficiencies = DEFAULT_EFFICIENCIES,
+) -> Layout:
     """The layout with the lowest cost per request that fits and meets the targets, per scenario.
 
     Candidates: tensor-parallel sizes of :data:`TP_SIZES` that divide the attention heads and fit in a node of
@@ -71,8 +86,24 @@ def choose_layouts(hw: dict[str, np.ndarray], md: dict[str, np.ndarray], *, p, o
     return Layout(**{f.name: np.concatenate([getattr(x, f.name) for x in parts]) for f in dataclasses.fields(Layout)})
 
 
-def _choose_block(hw, md, *, p, o, util, node_gpus, typed_n, w_bytes, w_expert_bytes, compute_eff, kv, tpot_max_s,
-                  ttft_max_s, memory_floor, eff: Efficiencies) -> Layout:
+def _choose_block(
+    hw,
+    md,
+    *,
+    p,
+    o,
+    util,
+    node_gpus,
+    typed_n,
+    w_bytes,
+    w_expert_bytes,
+    compute_eff,
+    kv,
+    tpot_max_s,
+    ttft_max_s,
+    memory_floor,
+    eff: Efficiencies,
+) -> Layout:
     rows, node, heads = len(np.atleast_1d(p)), np.asarray(node_gpus, dtype=float), md["heads"]
     # --- candidate layouts: C lists of (rows,) ------------------------------------------------------------
     tp_c, pp_c, valid = [], [], []
@@ -102,8 +133,15 @@ def _choose_block(hw, md, *, p, o, util, node_gpus, typed_n, w_bytes, w_expert_b
     r_c, bmax_c = [], []
     for c, v in enumerate(valid):
         idx = np.flatnonzero(v)
-        b_mem = memory_batch(tp_c[c][idx] * pp_c[c][idx], _take(hw["memory_gb"], idx), _take(w_bytes, idx),
-                             _take(kv, idx), _take(p, idx), _take(o, idx), eff)
+        b_mem = memory_batch(
+            tp_c[c][idx] * pp_c[c][idx],
+            _take(hw["memory_gb"], idx),
+            _take(w_bytes, idx),
+            _take(kv, idx),
+            _take(p, idx),
+            _take(o, idx),
+            eff,
+        )
         b_max = np.minimum(b_mem, eff.max_batch)
         fit = b_max >= 1
         r_c.append(idx[fit])
@@ -112,19 +150,42 @@ def _choose_block(hw, md, *, p, o, util, node_gpus, typed_n, w_bytes, w_expert_b
     cand = np.repeat(np.arange(len(valid)), [len(x) for x in r_c])
     TP, PP = np.vstack(tp_c), np.vstack(pp_c)
     N, col = TP * PP, np.arange(rows)
-    m = ReplicaModel(bw=hw["bw"], flops=hw["flops"], link=hw["link"], allreduce_s=hw["allreduce_s"],
-                     sw_eff=hw["sw_eff"], tp=TP, pp=PP, w_bytes=w_bytes, w_expert_bytes=w_expert_bytes,
-                     experts=md["experts"], top_k=md["top_k"], active=md["active"], kv=kv, layers=md["layers"],
-                     hidden=md["hidden"], attn_width=md["attn_width"], p=p, o=o, util=util, compute_eff=compute_eff)
+    m = ReplicaModel(
+        bw=hw["bw"],
+        flops=hw["flops"],
+        link=hw["link"],
+        allreduce_s=hw["allreduce_s"],
+        sw_eff=hw["sw_eff"],
+        tp=TP,
+        pp=PP,
+        w_bytes=w_bytes,
+        w_expert_bytes=w_expert_bytes,
+        experts=md["experts"],
+        top_k=md["top_k"],
+        active=md["active"],
+        kv=kv,
+        layers=md["layers"],
+        hidden=md["hidden"],
+        attn_width=md["attn_width"],
+        p=p,
+        o=o,
+        util=util,
+        compute_eff=compute_eff,
+    )
     flat = prepare(m, eff, at=(cand, r))  # only the candidates that fit are searched
     g = lambda a: a[r] if np.ndim(a) else np.full(len(r), a, dtype=float)  # noqa: E731  (one per candidate)
-    b_max, tpot_max, ttft_max = (np.concatenate(bmax_c), g(np.broadcast_to(tpot_max_s, (rows,))),
-                                 g(np.broadcast_to(ttft_max_s, (rows,))))
+    b_max, tpot_max, ttft_max = (
+        np.concatenate(bmax_c),
+        g(np.broadcast_to(tpot_max_s, (rows,))),
+        g(np.broadcast_to(ttft_max_s, (rows,))),
+    )
     # the largest batch first (as largest_batch): most meet the targets there or have none; the others search
     b_flat = np.where(np.isfinite(b_max), np.floor(b_max), eff.max_batch)
     t_flat = step_times(flat, np.maximum(b_flat, 1.0), eff)
-    search = ~((~np.isfinite(tpot_max) & ~np.isfinite(ttft_max))
-               | ((t_flat["tpot_s"] <= tpot_max) & (t_flat["ttft_s"] <= ttft_max)))
+    search = ~(
+        (~np.isfinite(tpot_max) & ~np.isfinite(ttft_max))
+        | ((t_flat["tpot_s"] <= tpot_max) & (t_flat["ttft_s"] <= ttft_max))
+    )
     if search.any():
         sub = compact(flat, search)
         b_flat[search] = largest_batch(sub, b_max[search], tpot_max[search], ttft_max[search], eff)
@@ -151,9 +212,20 @@ def _choose_block(hw, md, *, p, o, util, node_gpus, typed_n, w_bytes, w_expert_b
     good = status == 0
     pick = lambda a: np.where(good, np.append(a, np.nan)[at], np.nan)  # noqa: E731
     rps = pick(t_flat["requests_per_s"])
-    return Layout(n=N[best, col], tp=TP[best, col], pp=PP[best, col], batch=pick(b_flat), ttft_s=pick(t_flat["ttft_s"]),
-                  tpot_s=pick(t_flat["tpot_s"]), requests_per_s=rps, seconds_per_request=1.0 / rps, status=status,
-                  best_tpot_s=best_tpot, best_ttft_s=best_ttft, need_gb=need * np.ones(rows))
+    return Layout(
+        n=N[best, col],
+        tp=TP[best, col],
+        pp=PP[best, col],
+        batch=pick(b_flat),
+        ttft_s=pick(t_flat["ttft_s"]),
+        tpot_s=pick(t_flat["tpot_s"]),
+        requests_per_s=rps,
+        seconds_per_request=1.0 / rps,
+        status=status,
+        best_tpot_s=best_tpot,
+        best_ttft_s=best_ttft,
+        need_gb=need * np.ones(rows),
+    )
 
 
 def tp_for_count(n_gpus, heads, node_gpus) -> np.ndarray:
@@ -179,8 +251,9 @@ def fewest_tp(gpu_memory_gb, heads, memory_floor, node_gpus, eff: Efficiencies =
     return out
 
 
-def memory_only_gpus(gpu_memory_gb, heads, memory_floor, node_gpus,
-                     eff: Efficiencies = DEFAULT_EFFICIENCIES) -> np.ndarray:
+def memory_only_gpus(
+    gpu_memory_gb, heads, memory_floor, node_gpus, eff: Efficiencies = DEFAULT_EFFICIENCIES
+) -> np.ndarray:
     """GPUs per replica [count] when only memory decides: :func:`fewest_tp`, or whole nodes of ``node_gpus``
     (the fewest whose usable memory holds ``memory_floor`` [B]) where no single node does."""
     t = fewest_tp(gpu_memory_gb, heads, memory_floor, node_gpus, eff)

@@ -18,8 +18,19 @@ import pandas as pd
 from ..errors import CostModelError
 from .parameters import DEFAULT_EFFICIENCIES, Efficiencies
 
-__all__ = ["Precision", "PRECISIONS", "PRECISION_BY_BYTES", "parse_precision", "per_precision", "weights_gb",
-           "kv_bytes_per_token", "kv_cache_gb", "serving_memory_gb", "gpus_needed", "memory_batch"]
+__all__ = [
+    "Precision",
+    "PRECISIONS",
+    "PRECISION_BY_BYTES",
+    "parse_precision",
+    "per_precision",
+    "weights_gb",
+    "kv_bytes_per_token",
+    "kv_cache_gb",
+    "serving_memory_gb",
+    "gpus_needed",
+    "memory_batch",
+]
 
 
 @dataclass(frozen=True)
@@ -39,13 +50,19 @@ class Precision:
 
 #: The serving precisions. fp4 covers MXFP4 and NVFP4 (4-bit floats with a shared scale per block; the scales
 #: add ~6%, not counted).
-PRECISIONS: MappingProxyType[str, Precision] = MappingProxyType({
-    "fp32": Precision(4.0, 4.0, "bf16"), "bf16": Precision(2.0, 2.0, "bf16"), "fp16": Precision(2.0, 2.0, "bf16"),
-    "fp8": Precision(1.0, 1.0, "fp8"), "int8": Precision(1.0, 1.0, "fp8"), "fp4": Precision(0.5, 2.0, "fp4"),
-    "int4": Precision(0.5, 2.0, "bf16")})
+PRECISIONS: MappingProxyType[str, Precision] = MappingProxyType(
+    {
+        "fp32": Precision(4.0, 4.0, "bf16"),
+        "bf16": Precision(2.0, 2.0, "bf16"),
+        "fp16": Precision(2.0, 2.0, "bf16"),
+        "fp8": Precision(1.0, 1.0, "fp8"),
+        "int8": Precision(1.0, 1.0, "fp8"),
+        "fp4": Precision(0.5, 2.0, "fp4"),
+        "int4": Precision(0.5, 2.0, "bf16"),
+    }
+)
 #: Numbers accepted for a precision (bytes per parameter [B]) and the precision name each stands for.
-PRECISION_BY_BYTES: MappingProxyType[float, str] = MappingProxyType({4.0: "fp32", 2.0: "bf16", 1.0: "fp8",
-                                                                     0.5: "fp4"})
+PRECISION_BY_BYTES: MappingProxyType[float, str] = MappingProxyType({4.0: "fp32", 2.0: "bf16", 1.0: "fp8", 0.5: "fp4"})
 
 
 def parse_precision(v: Any, strict: bool = True) -> Any:
@@ -63,8 +80,10 @@ def parse_precision(v: Any, strict: bool = True) -> Any:
             v = float(name)
         except ValueError:
             if strict:
-                raise CostModelError("precision", f"must be one of {', '.join(PRECISIONS)} "
-                                     f"or bytes per parameter 4, 2, 1, 0.5 (got {v!r})") from None
+                raise CostModelError(
+                    "precision",
+                    f"must be one of {', '.join(PRECISIONS)} or bytes per parameter 4, 2, 1, 0.5 (got {v!r})",
+                ) from None
             return v
     if isinstance(v, (int, float)) and not isinstance(v, bool):
         if float(v) in PRECISION_BY_BYTES:
@@ -135,8 +154,11 @@ def memory_batch(n_gpus, gpu_memory_gb, w_bytes, kv, p, o, eff: Efficiencies = D
     every stage of their output holds on average p + o/2 tokens each. 0 when not one sequence fits.
     """
     n = np.asarray(n_gpus, dtype=float)
-    free = n * np.asarray(gpu_memory_gb, dtype=float) * 1e9 * eff.kv_memory_fraction - w_bytes \
+    free = (
+        n * np.asarray(gpu_memory_gb, dtype=float) * 1e9 * eff.kv_memory_fraction
+        - w_bytes
         - n * eff.activation_gb_per_gpu * 1e9
+    )
     per_seq = np.asarray(kv, dtype=float) * (np.asarray(p, dtype=float) + np.asarray(o, dtype=float) / 2.0)
     with np.errstate(divide="ignore", invalid="ignore"):
         b = np.where(per_seq > 0, np.floor(free / np.where(per_seq > 0, per_seq, 1.0)), np.inf)

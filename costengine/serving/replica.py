@@ -61,9 +61,12 @@ class Replica:
         over = np.flatnonzero(rows_used & ((p + o) > self.context_length))
         if len(over):
             i = over[0]
-            raise CostModelError("prompt_tokens", f"prompt_tokens + output_tokens = {p[i] + o[i]:,.0f} exceeds the "
-                                 f"context window of {self.models.row(i).id} ({self.context_length[i]:,.0f} tokens)"
-                                 f"{where(rows, i)}")
+            raise CostModelError(
+                "prompt_tokens",
+                f"prompt_tokens + output_tokens = {p[i] + o[i]:,.0f} exceeds the "
+                f"context window of {self.models.row(i).id} ({self.context_length[i]:,.0f} tokens)"
+                f"{where(rows, i)}",
+            )
 
     def hardware(self, gpus: Lookup) -> dict[str, np.ndarray]:
         """Per-row GPU arrays for :func:`~costengine.serving.layouts.choose_layouts`: ``memory_gb`` [GB], ``bw``
@@ -73,34 +76,86 @@ class Replica:
         peak = np.choose(self.compute.astype(int), peaks) * np.where(self.fp32, 0.5, 1.0)
         codes = np.array([INTERCONNECT_CODES.get(r.interconnect, 2) for r in gpus.results] + [2])[gpus.codes]
         latency = np.array([ALLREDUCE_LATENCY_S[k] for k in INTERCONNECT_CODES])[codes]
-        return {"memory_gb": gpus.attr("memory_gb"), "bw": gpus.attr("bandwidth_tbps") * 1e12, "flops": peak * 1e12,
-                "link": gpus.attr("interconnect_gbps") * 1e9, "allreduce_s": latency,
-                "sw_eff": gpus.attr("serving_efficiency")}
+        return {
+            "memory_gb": gpus.attr("memory_gb"),
+            "bw": gpus.attr("bandwidth_tbps") * 1e12,
+            "flops": peak * 1e12,
+            "link": gpus.attr("interconnect_gbps") * 1e9,
+            "allreduce_s": latency,
+            "sw_eff": gpus.attr("serving_efficiency"),
+        }
 
-    def layout_arguments(self, gpus: Lookup, idx: np.ndarray, p, o, util, memory_floor,
-                         eff: Efficiencies = DEFAULT_EFFICIENCIES) -> dict[str, Any]:
+    def layout_arguments(
+        self, gpus: Lookup, idx: np.ndarray, p, o, util, memory_floor, eff: Efficiencies = DEFAULT_EFFICIENCIES
+    ) -> dict[str, Any]:
         """Keyword arguments of :func:`~costengine.serving.layouts.choose_layouts` for the rows ``idx`` (targets,
         node and typed GPUs aside); ``p``, ``o`` [tokens], ``util`` and ``memory_floor`` [B] are per row."""
-        md = {"heads": self.heads, "layers": self.layers, "hidden": self.hidden, "attn_width": self.attn_width,
-              "experts": self.experts, "top_k": self.top_k, "active": self.active}
+        md = {
+            "heads": self.heads,
+            "layers": self.layers,
+            "hidden": self.hidden,
+            "attn_width": self.attn_width,
+            "experts": self.experts,
+            "top_k": self.top_k,
+            "active": self.active,
+        }
         md = {k: v[idx] for k, v in md.items()}
-        return dict(hw={k: v[idx] for k, v in self.hardware(gpus).items()}, md=md, p=p[idx], o=o[idx], util=util[idx],
-                    w_bytes=self.w_bytes[idx], w_expert_bytes=self.w_expert_bytes[idx], kv=self.kv[idx],
-                    compute_eff=np.where(md["experts"] > 0, eff.compute * eff.moe_compute, eff.compute),
-                    memory_floor=memory_floor[idx])
+        return dict(
+            hw={k: v[idx] for k, v in self.hardware(gpus).items()},
+            md=md,
+            p=p[idx],
+            o=o[idx],
+            util=util[idx],
+            w_bytes=self.w_bytes[idx],
+            w_expert_bytes=self.w_expert_bytes[idx],
+            kv=self.kv[idx],
+            compute_eff=np.where(md["experts"] > 0, eff.compute * eff.moe_compute, eff.compute),
+            memory_floor=memory_floor[idx],
+        )
 
     def step_model(self, args: dict[str, Any], tp: np.ndarray, pp: np.ndarray) -> ReplicaModel:
         """The step-time model at ``tp`` x ``pp`` of the rows :meth:`layout_arguments` gave ``args`` for."""
         hw, md = args["hw"], args["md"]
-        return ReplicaModel(bw=hw["bw"], flops=hw["flops"], link=hw["link"], allreduce_s=hw["allreduce_s"],
-                            sw_eff=hw["sw_eff"], tp=tp, pp=pp, w_bytes=args["w_bytes"],
-                            w_expert_bytes=args["w_expert_bytes"], experts=md["experts"], top_k=md["top_k"],
-                            active=md["active"], kv=args["kv"], layers=md["layers"], hidden=md["hidden"],
-                            attn_width=md["attn_width"], p=args["p"], o=args["o"], util=args["util"],
-                            compute_eff=args["compute_eff"])
+        return ReplicaModel(
+            bw=hw["bw"],
+            flops=hw["flops"],
+            link=hw["link"],
+            allreduce_s=hw["allreduce_s"],
+            sw_eff=hw["sw_eff"],
+            tp=tp,
+            pp=pp,
+            w_bytes=args["w_bytes"],
+            w_expert_bytes=args["w_expert_bytes"],
+            experts=md["experts"],
+            top_k=md["top_k"],
+            active=md["active"],
+            kv=args["kv"],
+            layers=md["layers"],
+            hidden=md["hidden"],
+            attn_width=md["attn_width"],
+            p=args["p"],
+            o=args["o"],
+            util=args["util"],
+            compute_eff=args["compute_eff"],
+        )
 
-    def layouts(self, gpus: Lookup, idx: np.ndarray, *, p, o, util, memory_floor, node_gpus, typed_n, max_tpot_ms,
-                max_ttft_s, prefix: str, gpus_key: str, rows: np.ndarray | None) -> Layout:
+    def layouts(
+        self,
+        gpus: Lookup,
+        idx: np.ndarray,
+        *,
+        p,
+        o,
+        util,
+        memory_floor,
+        node_gpus,
+        typed_n,
+        max_tpot_ms,
+        max_ttft_s,
+        prefix: str,
+        gpus_key: str,
+        rows: np.ndarray | None,
+    ) -> Layout:
         """Chosen layouts for the rows ``idx`` (per-row arrays: ``p``, ``o`` [tokens], ``util``, ``memory_floor``
         [B], ``node_gpus``, ``typed_n`` [count, NaN = derive], ``max_tpot_ms`` [ms], ``max_ttft_s`` [s], NaN or
         <= 0 = no target). Errors name the key: ``gpus_key`` for a typed count, else ``{prefix}_gpu``."""
@@ -108,13 +163,20 @@ class Replica:
         tokens = p[idx] + o[idx]
         bad = np.flatnonzero(tokens <= 0)
         if len(bad):
-            raise CostModelError("seconds_per_request", "is blank and prompt_tokens + output_tokens is 0: give "
-                                 f"seconds_per_request or a token count{where(rows, idx[bad[0]])}")
+            raise CostModelError(
+                "seconds_per_request",
+                "is blank and prompt_tokens + output_tokens is 0: give "
+                f"seconds_per_request or a token count{where(rows, idx[bad[0]])}",
+            )
         tpot = max_tpot_ms[idx] / 1000.0
         ttft = max_ttft_s[idx]
-        lay = choose_layouts(**self.layout_arguments(gpus, idx, p, o, util, memory_floor), node_gpus=node_gpus[idx],
-                             typed_n=typed_n[idx], tpot_max_s=np.where(np.isnan(tpot) | (tpot <= 0), np.inf, tpot),
-                             ttft_max_s=np.where(np.isnan(ttft) | (ttft <= 0), np.inf, ttft))
+        lay = choose_layouts(
+            **self.layout_arguments(gpus, idx, p, o, util, memory_floor),
+            node_gpus=node_gpus[idx],
+            typed_n=typed_n[idx],
+            tpot_max_s=np.where(np.isnan(tpot) | (tpot <= 0), np.inf, tpot),
+            ttft_max_s=np.where(np.isnan(ttft) | (ttft <= 0), np.inf, ttft),
+        )
         for code in (1, 2):
             hit = np.flatnonzero(lay.status == code)
             if not len(hit):
@@ -124,13 +186,19 @@ class Replica:
             gpu = gpus.row(idx[j])
             if code == 1:
                 key = gpus_key if not np.isnan(typed_n[idx[j]]) else f"{prefix}_gpu"
-                raise CostModelError(key, f"the model does not fit: one replica needs {lay.need_gb[j]:,.1f} GB "
-                                     f"(weights + one sequence's KV cache, at "
-                                     f"{eff.kv_memory_fraction:.0%} usable) on {gpu.id}{at}")
+                raise CostModelError(
+                    key,
+                    f"the model does not fit: one replica needs {lay.need_gb[j]:,.1f} GB "
+                    f"(weights + one sequence's KV cache, at "
+                    f"{eff.kv_memory_fraction:.0%} usable) on {gpu.id}{at}",
+                )
             t_ms, t_s = lay.best_tpot_s[j] * 1000.0, lay.best_ttft_s[j]
             key = "max_tpot_ms" if lay.best_tpot_s[j] > tpot[j] else "max_ttft_s"  # tpot: the target [s]
-            raise CostModelError(key, f"no {prefix} layout on {gpu.id} meets the latency targets: the best "
-                                 f"reachable is TPOT {t_ms:,.1f} ms and TTFT {t_s:,.2f} s{at}")
+            raise CostModelError(
+                key,
+                f"no {prefix} layout on {gpu.id} meets the latency targets: the best "
+                f"reachable is TPOT {t_ms:,.1f} ms and TTFT {t_s:,.2f} s{at}",
+            )
         return lay
 
 
@@ -171,13 +239,29 @@ def replica(models: Lookup, precision, params_billion: np.ndarray) -> Replica:
     keep16 = four_bit & (experts > 0)
     w_expert_bytes = expert_params * 1e9 * bpp
     w_bytes = np.where(keep16, w_expert_bytes + (params - expert_params) * 1e9 * 2.0, params * 1e9 * bpp)
-    kv = kv_bytes_per_token(m.attr("layers"), m.attr("kv_heads"), m.attr("head_dim"),
-                            per_precision(prec, {k: v.kv_bytes for k, v in PRECISIONS.items()}))
+    kv = kv_bytes_per_token(
+        m.attr("layers"),
+        m.attr("kv_heads"),
+        m.attr("head_dim"),
+        per_precision(prec, {k: v.kv_bytes for k, v in PRECISIONS.items()}),
+    )
     compute = per_precision(prec, {k: float(COMPUTE_CODES[v.compute]) for k, v in PRECISIONS.items()})
     fp32 = per_precision(prec, {k: float(k == "fp32") for k in PRECISIONS}) == 1.0
-    return Replica(models=m, precision=prec, params=params, w_bytes=w_bytes, w_expert_bytes=w_expert_bytes, kv=kv,
-                   active=m.attr("active_params_billion") * scale * 1e9, experts=experts,
-                   top_k=np.nan_to_num(m.attr("experts_per_token")), heads=m.attr("attention_heads"),
-                   layers=m.attr("layers"), hidden=m.attr("hidden_size"),
-                   attn_width=m.attr("attention_heads") * m.attr("head_dim"), compute=compute, fp32=fp32,
-                   context_length=m.attr("context_length"))
+    return Replica(
+        models=m,
+        precision=prec,
+        params=params,
+        w_bytes=w_bytes,
+        w_expert_bytes=w_expert_bytes,
+        kv=kv,
+        active=m.attr("active_params_billion") * scale * 1e9,
+        experts=experts,
+        top_k=np.nan_to_num(m.attr("experts_per_token")),
+        heads=m.attr("attention_heads"),
+        layers=m.attr("layers"),
+        hidden=m.attr("hidden_size"),
+        attn_width=m.attr("attention_heads") * m.attr("head_dim"),
+        compute=compute,
+        fp32=fp32,
+        context_length=m.attr("context_length"),
+    )

@@ -1,7 +1,8 @@
 """Step times of one replica: the decode step, TPOT, TTFT and throughput at a batch, and the largest batch that
 meets latency targets.
 
-``docs/model.md#decode-step``, ``#mixture-of-experts`` and ``#prefill-tpot-and-ttft``. Every function works on numpy arrays
+``docs/model.md#decode-step``, ``#mixture-of-experts`` and ``#prefill-tpot-and-ttft``. Every function works on numpy
+arrays
 (one element per scenario, or per scenario and candidate layout), so one implementation serves a worksheet
 call and a sweep of millions.
 
@@ -75,20 +76,20 @@ class Prepared:
     """The batch-independent parts of :func:`step_times`, computed once per element (1-D or broadcast arrays)."""
 
     pp: np.ndarray
-    mem_fixed: np.ndarray     # (W - W_exp) / (tp*BW*eff_bw) [s]
-    mem_expert: np.ndarray    # W_exp / (tp*BW*eff_bw) [s]
-    keep: np.ndarray          # 1 - top_k/experts (NaN for dense)
-    moe: np.ndarray           # bool
-    mem_per_seq: np.ndarray   # k*c / (tp*BW*eff_bw) [s/sequence of a micro-batch]
-    cmp_per_seq: np.ndarray   # 2*active / (tp*F*eff_f) [s/sequence]
-    scale: np.ndarray         # tp**tp_exponent / sw_eff
-    ar_fixed: np.ndarray      # 2*layers*latency (tp > 1) [s]
-    ar_per_seq: np.ndarray    # 2*layers*2*(tp-1)/tp*hidden*2/link (tp > 1) [s/sequence]
-    fixed: np.ndarray         # (pp-1)*hop + step overhead [s]
-    pf: np.ndarray            # prefill of one request [s]
-    o: np.ndarray             # output tokens [tokens]
+    mem_fixed: np.ndarray  # (W - W_exp) / (tp*BW*eff_bw) [s]
+    mem_expert: np.ndarray  # W_exp / (tp*BW*eff_bw) [s]
+    keep: np.ndarray  # 1 - top_k/experts (NaN for dense)
+    moe: np.ndarray  # bool
+    mem_per_seq: np.ndarray  # k*c / (tp*BW*eff_bw) [s/sequence of a micro-batch]
+    cmp_per_seq: np.ndarray  # 2*active / (tp*F*eff_f) [s/sequence]
+    scale: np.ndarray  # tp**tp_exponent / sw_eff
+    ar_fixed: np.ndarray  # 2*layers*latency (tp > 1) [s]
+    ar_per_seq: np.ndarray  # 2*layers*2*(tp-1)/tp*hidden*2/link (tp > 1) [s/sequence]
+    fixed: np.ndarray  # (pp-1)*hop + step overhead [s]
+    pf: np.ndarray  # prefill of one request [s]
+    o: np.ndarray  # output tokens [tokens]
     util: np.ndarray
-    chunks: np.ndarray        # ceil(p / chunk)
+    chunks: np.ndarray  # ceil(p / chunk)
 
 
 def prepare(m: ReplicaModel, eff: Efficiencies, at: tuple[np.ndarray, np.ndarray] | None = None) -> Prepared:
@@ -97,11 +98,26 @@ def prepare(m: ReplicaModel, eff: Efficiencies, at: tuple[np.ndarray, np.ndarray
     on the layout is then computed once per row."""
     with np.errstate(divide="ignore", invalid="ignore"):
         keep = np.where(m.experts > 0, 1.0 - m.top_k / np.where(m.experts > 0, m.experts, 1.0), np.nan)
-    x = dict(w_fixed=m.w_bytes - m.w_expert_bytes, w_expert=m.w_expert_bytes, keep=keep, moe=m.experts > 0,
-             kv_c=m.kv * (m.p + m.o / 2.0), active2=2.0 * m.active, ar=2.0 * m.layers * m.allreduce_s,
-             layers4=2.0 * m.layers * 2.0, work=_prefill_work(m), o=m.o, util=m.util, bw=m.bw, flops=m.flops,
-             compute_eff=m.compute_eff, sw_eff=m.sw_eff, hidden=m.hidden, link=m.link,
-             chunks=np.ceil(m.p / eff.prefill_chunk_tokens))
+    x = dict(
+        w_fixed=m.w_bytes - m.w_expert_bytes,
+        w_expert=m.w_expert_bytes,
+        keep=keep,
+        moe=m.experts > 0,
+        kv_c=m.kv * (m.p + m.o / 2.0),
+        active2=2.0 * m.active,
+        ar=2.0 * m.layers * m.allreduce_s,
+        layers4=2.0 * m.layers * 2.0,
+        work=_prefill_work(m),
+        o=m.o,
+        util=m.util,
+        bw=m.bw,
+        flops=m.flops,
+        compute_eff=m.compute_eff,
+        sw_eff=m.sw_eff,
+        hidden=m.hidden,
+        link=m.link,
+        chunks=np.ceil(m.p / eff.prefill_chunk_tokens),
+    )
     tp, pp = m.tp, m.pp
     if at is not None:
         c, r = at
@@ -110,13 +126,22 @@ def prepare(m: ReplicaModel, eff: Efficiencies, at: tuple[np.ndarray, np.ndarray
     den = tp * x["bw"] * eff.bandwidth
     tp_wide = tp > 1
     return Prepared(
-        pp=pp, mem_fixed=x["w_fixed"] / den, mem_expert=x["w_expert"] / den, keep=x["keep"], moe=x["moe"],
-        mem_per_seq=x["kv_c"] / den, cmp_per_seq=x["active2"] / (tp * x["flops"] * x["compute_eff"]),
-        scale=tp ** eff.tp_exponent / x["sw_eff"], ar_fixed=np.where(tp_wide, x["ar"], 0.0),
+        pp=pp,
+        mem_fixed=x["w_fixed"] / den,
+        mem_expert=x["w_expert"] / den,
+        keep=x["keep"],
+        moe=x["moe"],
+        mem_per_seq=x["kv_c"] / den,
+        cmp_per_seq=x["active2"] / (tp * x["flops"] * x["compute_eff"]),
+        scale=tp**eff.tp_exponent / x["sw_eff"],
+        ar_fixed=np.where(tp_wide, x["ar"], 0.0),
         ar_per_seq=np.where(tp_wide, x["layers4"] * (tp - 1) / tp * x["hidden"] * 2.0 / x["link"], 0.0),
         fixed=(pp - 1) * eff.pp_hop_s + eff.step_overhead_s,
-        pf=x["work"] / (tp * pp * x["flops"] * x["compute_eff"] * x["sw_eff"]), o=x["o"], util=x["util"],
-        chunks=x["chunks"])
+        pf=x["work"] / (tp * pp * x["flops"] * x["compute_eff"] * x["sw_eff"]),
+        o=x["o"],
+        util=x["util"],
+        chunks=x["chunks"],
+    )
 
 
 def step_times(m, batch, eff: Efficiencies = DEFAULT_EFFICIENCIES) -> dict[str, np.ndarray]:
@@ -150,7 +175,8 @@ def step_times(m, batch, eff: Efficiencies = DEFAULT_EFFICIENCIES) -> dict[str, 
     if moe.any():  # the power only where there are experts
         extra = np.zeros(moe.shape)
         extra[moe] = np.broadcast_to(q.mem_expert, moe.shape)[moe] * (
-            1.0 - np.broadcast_to(q.keep, moe.shape)[moe] ** np.broadcast_to(b, moe.shape)[moe])
+            1.0 - np.broadcast_to(q.keep, moe.shape)[moe] ** np.broadcast_to(b, moe.shape)[moe]
+        )
         mem_t = mem_t + extra
     mem_t = mem_t + np.where(moe, 0.0, q.mem_expert)  # a dense model reads every weight
     step = np.maximum(mem_t, b * q.cmp_per_seq) * q.scale + q.ar_fixed + b * q.ar_per_seq + q.fixed
@@ -160,12 +186,18 @@ def step_times(m, batch, eff: Efficiencies = DEFAULT_EFFICIENCIES) -> dict[str, 
         rho = np.clip(q.util * b_total * q.pf / (q.o * tpot), 0.0, 0.999999)
     queue = rho / (2.0 * (1.0 - rho)) * q.pf
     ttft = queue + q.pf + q.chunks * step
-    return {"decode_step_s": step, "prefill_s": q.pf * np.ones_like(step), "tpot_s": tpot, "ttft_s": ttft,
-            "requests_per_s": rps}
+    return {
+        "decode_step_s": step,
+        "prefill_s": q.pf * np.ones_like(step),
+        "tpot_s": tpot,
+        "ttft_s": ttft,
+        "requests_per_s": rps,
+    }
 
 
-def largest_batch(m: ReplicaModel, b_max, tpot_max_s, ttft_max_s,
-                  eff: Efficiencies = DEFAULT_EFFICIENCIES) -> np.ndarray:
+def largest_batch(
+    m: ReplicaModel, b_max, tpot_max_s, ttft_max_s, eff: Efficiencies = DEFAULT_EFFICIENCIES
+) -> np.ndarray:
     """Largest whole batch in [1, b_max] whose TPOT and TTFT meet the targets; 0 where none does.
 
     ``tpot_max_s`` and ``ttft_max_s`` are arrays with inf for "no target". Exact for the model of
@@ -182,7 +214,7 @@ def largest_batch(m: ReplicaModel, b_max, tpot_max_s, ttft_max_s,
     shape = lo.shape
     tpot_max = np.broadcast_to(tpot_max_s, shape)
     ttft_max = np.broadcast_to(ttft_max_s, shape)
-    idx = np.flatnonzero(hi > lo)          # the elements still searching, and their model
+    idx = np.flatnonzero(hi > lo)  # the elements still searching, and their model
     sub = compact(m if isinstance(m, Prepared) else prepare(m, eff), hi > lo)
     lo_s, hi_s, tp_s, tt_s = lo[idx], hi[idx], tpot_max[idx], ttft_max[idx]
     first = True

@@ -28,8 +28,9 @@ def _check_arguments(precision, numbers: dict[str, tuple[float | None, tuple[tup
         precision = parse_precision(precision, strict=False)
         if precision not in PRECISIONS:
             names = list(PRECISIONS)
-            raise CostModelError("precision", f"must be one of {', '.join(names[:-1])} or {names[-1]} "
-                                 f"(got {precision!r})")
+            raise CostModelError(
+                "precision", f"must be one of {', '.join(names[:-1])} or {names[-1]} (got {precision!r})"
+            )
     for key, (value, bounds, whole) in numbers.items():
         if value is None:
             continue
@@ -49,10 +50,21 @@ def _one_row(model: OpenModel, gpu: GPU, precision: str | None) -> tuple[Replica
     return replica(Lookup(_ONE, [model]), prec, np.array([np.nan])), Lookup(_ONE, [gpu])
 
 
-def replica_throughput(model: OpenModel, gpu: GPU, n_gpus: float | None = None, precision: str | None = None,
-                       prompt_tokens: float = 1000, output_tokens: float = 500, batch: float | None = None,
-                       max_ttft_s: float | None = None, max_tpot_ms: float | None = None, *, node_gpus: int = 8,
-                       target_utilization: float = 0.7, memory_overhead: float = 1.2) -> dict[str, float]:
+def replica_throughput(
+    model: OpenModel,
+    gpu: GPU,
+    n_gpus: float | None = None,
+    precision: str | None = None,
+    prompt_tokens: float = 1000,
+    output_tokens: float = 500,
+    batch: float | None = None,
+    max_ttft_s: float | None = None,
+    max_tpot_ms: float | None = None,
+    *,
+    node_gpus: int = 8,
+    target_utilization: float = 0.7,
+    memory_overhead: float = 1.2,
+) -> dict[str, float]:
     """Serving estimate for one replica of ``model`` on ``gpu`` (catalog rows).
 
     ``n_gpus`` blank: the layout with the highest throughput per GPU on a node of ``node_gpus``
@@ -64,21 +76,39 @@ def replica_throughput(model: OpenModel, gpu: GPU, n_gpus: float | None = None, 
     Raises :class:`~costengine.errors.CostModelError` naming the key when nothing fits or no batch meets a
     target (with the best reachable TPOT/TTFT), or when the prompt overflows the context window.
     """
-    precision = _check_arguments(precision, {
-        "prompt_tokens": (prompt_tokens, ((">=", 0),), False), "output_tokens": (output_tokens, ((">=", 0),), False),
-        "memory_overhead": (memory_overhead, ((">=", 1),), False), "max_ttft_s": (max_ttft_s, ((">=", 0),), False),
-        "max_tpot_ms": (max_tpot_ms, ((">=", 0),), False),
-        "target_utilization": (target_utilization, ((">", 0), ("<=", 1)), False),
-        "cloud_gpus_per_replica": (n_gpus, ((">=", 1), ("<=", 1024)), True)})
+    precision = _check_arguments(
+        precision,
+        {
+            "prompt_tokens": (prompt_tokens, ((">=", 0),), False),
+            "output_tokens": (output_tokens, ((">=", 0),), False),
+            "memory_overhead": (memory_overhead, ((">=", 1),), False),
+            "max_ttft_s": (max_ttft_s, ((">=", 0),), False),
+            "max_tpot_ms": (max_tpot_ms, ((">=", 0),), False),
+            "target_utilization": (target_utilization, ((">", 0), ("<=", 1)), False),
+            "cloud_gpus_per_replica": (n_gpus, ((">=", 1), ("<=", 1024)), True),
+        },
+    )
     rep, hw = _one_row(model, gpu, precision)
     a = lambda v: np.array([float(v)])  # noqa: E731
     p, o, util = a(prompt_tokens), a(output_tokens), a(target_utilization)
     rep.check_context(p, o, np.ones(1, dtype=bool), None)
     floor = rep.w_bytes * memory_overhead
     typed_n = a(np.nan if n_gpus is None else n_gpus)
-    lay = rep.layouts(hw, _ONE, p=p, o=o, util=util, memory_floor=floor, node_gpus=a(node_gpus), typed_n=typed_n,
-                      max_tpot_ms=a(max_tpot_ms or 0.0), max_ttft_s=a(max_ttft_s or 0.0), prefix="replica",
-                      gpus_key="gpus", rows=None)
+    lay = rep.layouts(
+        hw,
+        _ONE,
+        p=p,
+        o=o,
+        util=util,
+        memory_floor=floor,
+        node_gpus=a(node_gpus),
+        typed_n=typed_n,
+        max_tpot_ms=a(max_tpot_ms or 0.0),
+        max_ttft_s=a(max_ttft_s or 0.0),
+        prefix="replica",
+        gpus_key="gpus",
+        rows=None,
+    )
     n, tp, pp = float(lay.n[0]), float(lay.tp[0]), float(lay.pp[0])
     args = rep.layout_arguments(hw, _ONE, p, o, util, floor)
     m = rep.step_model(args, np.array([tp]), np.array([pp]))
@@ -88,16 +118,34 @@ def replica_throughput(model: OpenModel, gpu: GPU, n_gpus: float | None = None, 
         raise CostModelError("batch", f"not one sequence fits on {n:g} x {gpu.id}")
     t = step_times(m, np.array([b]))
     rps = float(t["requests_per_s"][0])
-    return {"output_tokens_per_s": rps * output_tokens, "requests_per_s": rps, "seconds_per_request": 1.0 / rps,
-            "batch": b, "max_batch": min(b_mem, DEFAULT_EFFICIENCIES.max_batch),
-            "ttft_s": float(t["ttft_s"][0]), "tpot_ms": float(t["tpot_s"][0]) * 1000.0,
-            "decode_step_s": float(t["decode_step_s"][0]), "prefill_s": float(t["prefill_s"][0]), "n_gpus": n,
-            "tp": tp, "pp": pp}
+    return {
+        "output_tokens_per_s": rps * output_tokens,
+        "requests_per_s": rps,
+        "seconds_per_request": 1.0 / rps,
+        "batch": b,
+        "max_batch": min(b_mem, DEFAULT_EFFICIENCIES.max_batch),
+        "ttft_s": float(t["ttft_s"][0]),
+        "tpot_ms": float(t["tpot_s"][0]) * 1000.0,
+        "decode_step_s": float(t["decode_step_s"][0]),
+        "prefill_s": float(t["prefill_s"][0]),
+        "n_gpus": n,
+        "tp": tp,
+        "pp": pp,
+    }
 
 
-def replica_model(model: OpenModel, gpu: GPU, *, tp: float, pp: float = 1.0, precision: str | None = None,
-                  prompt_tokens: float = 1000, output_tokens: float = 500, util: float = 0.7,
-                  eff: Efficiencies = DEFAULT_EFFICIENCIES) -> tuple[ReplicaModel, float]:
+def replica_model(
+    model: OpenModel,
+    gpu: GPU,
+    *,
+    tp: float,
+    pp: float = 1.0,
+    precision: str | None = None,
+    prompt_tokens: float = 1000,
+    output_tokens: float = 500,
+    util: float = 0.7,
+    eff: Efficiencies = DEFAULT_EFFICIENCIES,
+) -> tuple[ReplicaModel, float]:
     """The step-time model of one replica of catalog rows ``model`` on ``gpu`` at ``tp`` x ``pp`` GPUs, and its
     memory batch [sequences] (:func:`~costengine.serving.memory.memory_batch`)."""
     rep, hw = _one_row(model, gpu, precision)
@@ -108,16 +156,36 @@ def replica_model(model: OpenModel, gpu: GPU, *, tp: float, pp: float = 1.0, pre
     return m, b_mem
 
 
-def estimate(model, gpu, *, tp: float, pp: float = 1.0, precision: str | None = None, prompt_tokens: float = 1000,
-             output_tokens: float = 500, batch: float | None = None, max_tpot_ms: float | None = None,
-             max_ttft_s: float | None = None, util: float = 0.7,
-             eff: Efficiencies = DEFAULT_EFFICIENCIES) -> dict[str, float]:
+def estimate(
+    model,
+    gpu,
+    *,
+    tp: float,
+    pp: float = 1.0,
+    precision: str | None = None,
+    prompt_tokens: float = 1000,
+    output_tokens: float = 500,
+    batch: float | None = None,
+    max_tpot_ms: float | None = None,
+    max_ttft_s: float | None = None,
+    util: float = 0.7,
+    eff: Efficiencies = DEFAULT_EFFICIENCIES,
+) -> dict[str, float]:
     """Serving estimate of one replica at ``batch`` (default: the largest that fits, capped at ``max_batch``, and
     meets the targets). Returns floats: ``batch``, ``max_batch`` (memory), ``output_tokens_per_s``,
     ``requests_per_s``, ``seconds_per_request``, ``tpot_ms``, ``ttft_s``, ``decode_step_s``; NaN throughputs
     when no batch fits or meets the targets."""
-    m, b_mem = replica_model(model, gpu, tp=tp, pp=pp, precision=precision, prompt_tokens=prompt_tokens,
-                             output_tokens=output_tokens, util=util, eff=eff)
+    m, b_mem = replica_model(
+        model,
+        gpu,
+        tp=tp,
+        pp=pp,
+        precision=precision,
+        prompt_tokens=prompt_tokens,
+        output_tokens=output_tokens,
+        util=util,
+        eff=eff,
+    )
     cap = min(b_mem, eff.max_batch)
     if batch is None:
         tpot = np.inf if max_tpot_ms is None else max_tpot_ms / 1000.0
@@ -127,10 +195,25 @@ def estimate(model, gpu, *, tp: float, pp: float = 1.0, precision: str | None = 
         b = min(float(batch), b_mem)
     if b < 1:
         nan = float("nan")
-        return {"batch": 0.0, "max_batch": b_mem, "output_tokens_per_s": nan, "requests_per_s": nan,
-                "seconds_per_request": nan, "tpot_ms": nan, "ttft_s": nan, "decode_step_s": nan}
+        return {
+            "batch": 0.0,
+            "max_batch": b_mem,
+            "output_tokens_per_s": nan,
+            "requests_per_s": nan,
+            "seconds_per_request": nan,
+            "tpot_ms": nan,
+            "ttft_s": nan,
+            "decode_step_s": nan,
+        }
     t = step_times(m, np.array([b]), eff)
     rps = float(t["requests_per_s"][0])
-    return {"batch": b, "max_batch": b_mem, "output_tokens_per_s": rps * output_tokens, "requests_per_s": rps,
-            "seconds_per_request": 1.0 / rps, "tpot_ms": float(t["tpot_s"][0]) * 1000.0,
-            "ttft_s": float(t["ttft_s"][0]), "decode_step_s": float(t["decode_step_s"][0])}
+    return {
+        "batch": b,
+        "max_batch": b_mem,
+        "output_tokens_per_s": rps * output_tokens,
+        "requests_per_s": rps,
+        "seconds_per_request": 1.0 / rps,
+        "tpot_ms": float(t["tpot_s"][0]) * 1000.0,
+        "ttft_s": float(t["ttft_s"][0]),
+        "decode_step_s": float(t["decode_step_s"][0]),
+    }

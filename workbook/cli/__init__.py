@@ -20,7 +20,10 @@ except ModuleNotFoundError as exc:  # only a missing package of the cli extra; a
 
     def main() -> None:
         """Entry point when the ``cli`` extra is not installed: one line on stderr and exit code 1."""
-        sys.exit(f"llmcost: the command line needs the package {_missing!r}, which comes with the cli extra: "
-                 f'pip install "llmcost-excel[cli]"')
+        sys.exit(
+            f"llmcost: the command line needs the package {_missing!r}, which comes with the cli extra: "
+            f'pip install "llmcost-excel[cli]"'
+        )
+
 
 __all__ = ["app", "main"]

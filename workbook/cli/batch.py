@@ -49,9 +49,22 @@ from .workers import TASK_TIMEOUT_S, Lost, ordered_results
 if TYPE_CHECKING:
     from ..xlsx.template_cache import TemplateCache
 
-__all__ = ["Task", "BatchOutcome", "run_batch", "safe_name", "NameRegistry", "SUMMARY_COLUMNS", "build_one",
-           "failure_line", "failure_lines", "run_batch_with_progress", "SUMMARY", "SUMMARY_RAW", "NO_CROSSING",
-           "SUMMARY_FORMATS"]
+__all__ = [
+    "Task",
+    "BatchOutcome",
+    "run_batch",
+    "safe_name",
+    "NameRegistry",
+    "SUMMARY_COLUMNS",
+    "build_one",
+    "failure_line",
+    "failure_lines",
+    "run_batch_with_progress",
+    "SUMMARY",
+    "SUMMARY_RAW",
+    "NO_CROSSING",
+    "SUMMARY_FORMATS",
+]
 
 #: The columns of summary.csv (and of summary_raw.csv), in order.
 SUMMARY_COLUMNS: tuple[str, ...] = ("row", "line", "name", "file", "status", "errors", "currency", *SUMMARY_ANSWERS)
@@ -61,14 +74,15 @@ SUMMARY, SUMMARY_RAW = "summary.csv", "summary_raw.csv"
 NO_CROSSING = "none"
 _BREAKEVENS = tuple(k for k in SUMMARY_ANSWERS if k.startswith("breakeven_"))
 #: summary.csv's number formats: money [currency/month] to the cent, break-evens [requests/month] to the request.
-SUMMARY_FORMATS = {**{k: "{:.2f}".format for k in SUMMARY_ANSWERS if k.endswith("_monthly_cost")},
-                   **{k: "{:.0f}".format for k in (*_BREAKEVENS, "hybrid_replicas")}}
+SUMMARY_FORMATS = {
+    **{k: "{:.2f}".format for k in SUMMARY_ANSWERS if k.endswith("_monthly_cost")},
+    **{k: "{:.0f}".format for k in (*_BREAKEVENS, "hybrid_replicas")},
+}
 #: Tasks in flight per worker process (bounds memory while keeping the workers busy).
 IN_FLIGHT_PER_JOB = 4
 #: Scenarios per worker from which building the template cache (about 3 s) pays off.
 CACHE_MIN_PER_JOB = 4
-_WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
-                     *(f"lpt{i}" for i in range(1, 10))}
+_WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
 _MAX_NAME = 80
 
 
@@ -155,8 +169,16 @@ def build_one(task: Task) -> dict[str, Any]:
 
 
 def _row(task: Task) -> dict[str, Any]:
-    return {"row": task.number, "line": task.line, "name": task.name or "", "file": Path(task.path).name,
-            "status": "ok", "errors": "", "currency": "", "problems": []}
+    return {
+        "row": task.number,
+        "line": task.line,
+        "name": task.name or "",
+        "file": Path(task.path).name,
+        "status": "ok",
+        "errors": "",
+        "currency": "",
+        "problems": [],
+    }
 
 
 def _error_row(task: Task, problems: list[str]) -> dict[str, Any]:
@@ -238,9 +260,16 @@ def _results(tasks: Iterable[Task], jobs: int, timeout: float) -> Iterator[dict[
     if jobs == 1:
         yield from map(build_one, tasks)
         return
-    for task, result in ordered_results(tasks, build_one, jobs=jobs, context=_context(), timeout=timeout,
-                                        window=IN_FLIGHT_PER_JOB * jobs, initializer=_die_with_parent,
-                                        initargs=(os.getpid(),)):
+    for task, result in ordered_results(
+        tasks,
+        build_one,
+        jobs=jobs,
+        context=_context(),
+        timeout=timeout,
+        window=IN_FLIGHT_PER_JOB * jobs,
+        initializer=_die_with_parent,
+        initargs=(os.getpid(),),
+    ):
         yield _lost_row(task, result) if isinstance(result, Lost) else result
 
 
@@ -266,9 +295,16 @@ def _where(result: dict[str, Any]) -> str:
     return f"row {result['row']} (line {result['line']}{name})"
 
 
-def run_batch(scenarios: str | Path, out_dir: str | Path, *, jobs: int | None = None, force: bool = False,
-              timeout: float = TASK_TIMEOUT_S, on_start: Callable[[int], None] | None = None,
-              on_result: Callable[[dict[str, Any]], None] | None = None) -> BatchOutcome:
+def run_batch(
+    scenarios: str | Path,
+    out_dir: str | Path,
+    *,
+    jobs: int | None = None,
+    force: bool = False,
+    timeout: float = TASK_TIMEOUT_S,
+    on_start: Callable[[int], None] | None = None,
+    on_result: Callable[[dict[str, Any]], None] | None = None,
+) -> BatchOutcome:
     """Build one workbook per scenario of ``scenarios`` into ``out_dir`` and write ``summary.csv`` (rounded
     numbers) and ``summary_raw.csv`` (full precision).
 
@@ -295,8 +331,10 @@ def run_batch(scenarios: str | Path, out_dir: str | Path, *, jobs: int | None = 
     outcome = BatchOutcome(total=total)
     if on_start:
         on_start(total)
-    with atomic_open(summary, "w", encoding="utf-8", newline="") as fh, \
-            atomic_open(raw, "w", encoding="utf-8", newline="") as fh_raw:
+    with (
+        atomic_open(summary, "w", encoding="utf-8", newline="") as fh,
+        atomic_open(raw, "w", encoding="utf-8", newline="") as fh_raw,
+    ):
         writers = (SafeCsvWriter(fh, SUMMARY_COLUMNS, SUMMARY_FORMATS), SafeCsvWriter(fh_raw, SUMMARY_COLUMNS))
         for writer in writers:
             writer.writeheader()
@@ -315,8 +353,15 @@ def run_batch(scenarios: str | Path, out_dir: str | Path, *, jobs: int | None = 
     return outcome
 
 
-def run_batch_with_progress(console: Any, scenarios: str | Path, out_dir: str | Path, *, jobs: int | None = None,
-                            force: bool = False, timeout: float = TASK_TIMEOUT_S) -> BatchOutcome:
+def run_batch_with_progress(
+    console: Any,
+    scenarios: str | Path,
+    out_dir: str | Path,
+    *,
+    jobs: int | None = None,
+    force: bool = False,
+    timeout: float = TASK_TIMEOUT_S,
+) -> BatchOutcome:
     """:func:`run_batch` with a rich progress bar on ``console``; bad rows are printed as they come."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -335,5 +380,12 @@ def run_batch_with_progress(console: Any, scenarios: str | Path, out_dir: str | 
             report(result)
             progress.advance(task_id)
 
-        return run_batch(scenarios, out_dir, jobs=jobs, force=force, timeout=timeout,
-                         on_start=lambda total: progress.update(task_id, total=total), on_result=done)
+        return run_batch(
+            scenarios,
+            out_dir,
+            jobs=jobs,
+            force=force,
+            timeout=timeout,
+            on_start=lambda total: progress.update(task_id, total=total),
+            on_result=done,
+        )

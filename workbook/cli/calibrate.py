@@ -21,8 +21,16 @@ from typing import Any
 from .calibrate_formats import Measurement, format_value, read_document
 from .errors import CliError
 
-__all__ = ["Measurement", "Targets", "Calibration", "SCENARIO_KEYS", "measurements", "read_results", "choose",
-           "format_value"]
+__all__ = [
+    "Measurement",
+    "Targets",
+    "Calibration",
+    "SCENARIO_KEYS",
+    "measurements",
+    "read_results",
+    "choose",
+    "format_value",
+]
 
 #: The scenario keys a measurement gives (:meth:`Measurement.scenario_keys`); the rest is for people.
 SCENARIO_KEYS = ("seconds_per_request", "prompt_tokens", "output_tokens")
@@ -33,8 +41,9 @@ def _documents(text: str, label: str) -> list[Any]:
     if not text.strip():
         raise CliError(label, "is empty")
     if text.lstrip()[0] not in "{[":
-        raise CliError(label, f"is not JSON (it starts with {text.lstrip()[:20]!r}); give the benchmark's result "
-                              "JSON file")
+        raise CliError(
+            label, f"is not JSON (it starts with {text.lstrip()[:20]!r}); give the benchmark's result JSON file"
+        )
     decoder, docs, i = json.JSONDecoder(), [], 0
     try:
         while i < len(text):
@@ -44,8 +53,11 @@ def _documents(text: str, label: str) -> list[Any]:
                 i += 1
     except json.JSONDecodeError as exc:
         if exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string"):
-            raise CliError(label, f"the JSON stops before it is complete (at line {text.count(chr(10)) + 1}): "
-                                  "truncated? the benchmark may not have finished writing it") from None
+            raise CliError(
+                label,
+                f"the JSON stops before it is complete (at line {text.count(chr(10)) + 1}): "
+                "truncated? the benchmark may not have finished writing it",
+            ) from None
         raise CliError(label, f"is not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from None
     return docs
 
@@ -78,6 +90,7 @@ def read_results(paths: Sequence[str | Path]) -> list[Measurement]:
 
 # --- choosing among several points ----------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Targets:
     """Latency targets of a scenario: ``max_ttft_s`` [s] and ``max_tpot_ms`` [ms/token]; None = no target."""
@@ -91,8 +104,10 @@ class Targets:
     def misses(self, m: Measurement) -> list[str]:
         """What of ``m``'s mean TTFT and TPOT misses the targets (empty: it meets them)."""
         out = []
-        for name, value, target, unit in (("TTFT", m.ttft_mean_s, self.max_ttft_s, "s"),
-                                          ("TPOT", m.tpot_mean_ms, self.max_tpot_ms, "ms")):
+        for name, value, target, unit in (
+            ("TTFT", m.ttft_mean_s, self.max_ttft_s, "s"),
+            ("TPOT", m.tpot_mean_ms, self.max_tpot_ms, "ms"),
+        ):
             if target is None:
                 continue
             if value is None:
@@ -102,8 +117,10 @@ class Targets:
         return out
 
     def describe(self) -> str:
-        parts = [f"mean TTFT <= {self.max_ttft_s:g} s" if self.max_ttft_s is not None else "",
-                 f"mean TPOT <= {self.max_tpot_ms:g} ms" if self.max_tpot_ms is not None else ""]
+        parts = [
+            f"mean TTFT <= {self.max_ttft_s:g} s" if self.max_ttft_s is not None else "",
+            f"mean TPOT <= {self.max_tpot_ms:g} ms" if self.max_tpot_ms is not None else "",
+        ]
         return ", ".join(p for p in parts if p) or "none"
 
 
@@ -122,15 +139,20 @@ class Calibration:
         lines = [f"{m.source}: {w}" for m in self.measurements for w in m.warnings]
         if len(self.measurements) == 1 and self.targets.misses(self.measurements[0]):
             m = self.measurements[0]
-            lines.append(f"{m.source}: misses the latency targets ({'; '.join(self.targets.misses(m))}); its "
-                         "seconds_per_request is for a load above what the targets allow")
+            lines.append(
+                f"{m.source}: misses the latency targets ({'; '.join(self.targets.misses(m))}); its "
+                "seconds_per_request is for a load above what the targets allow"
+            )
         return lines
 
     def no_fit(self, subject: str) -> CliError:
         """The error of a sweep of which no measurement meets the targets (``subject``: where they came from)."""
-        return CliError(subject, f"none of the {len(self.measurements)} results meets the latency targets "
-                                 f"({self.targets.describe()}); measure at a lower concurrency, or relax "
-                                 "max_ttft_s / max_tpot_ms")
+        return CliError(
+            subject,
+            f"none of the {len(self.measurements)} results meets the latency targets "
+            f"({self.targets.describe()}); measure at a lower concurrency, or relax "
+            "max_ttft_s / max_tpot_ms",
+        )
 
 
 def choose(found: Sequence[Measurement], targets: Targets) -> Calibration:

@@ -78,8 +78,10 @@ class Measurement:
 
     def __post_init__(self) -> None:
         if not (math.isfinite(self.requests_per_second) and self.requests_per_second > 0):
-            raise CliError(self.source, f"request throughput is {self.requests_per_second}: no request completed; "
-                                        "nothing to calibrate from")
+            raise CliError(
+                self.source,
+                f"request throughput is {self.requests_per_second}: no request completed; nothing to calibrate from",
+            )
         for name in ("prompt_tokens_mean", "output_tokens_mean"):
             if not (math.isfinite(getattr(self, name)) and getattr(self, name) >= 0):
                 raise CliError(self.source, f"mean {name.removesuffix('_mean')} is {getattr(self, name)}")
@@ -92,8 +94,11 @@ class Measurement:
     def scenario_keys(self) -> dict[str, float]:
         """The scenario keys this measurement gives: seconds_per_request [s], prompt_tokens and output_tokens
         [tokens/request]."""
-        return {"seconds_per_request": self.seconds_per_request, "prompt_tokens": self.prompt_tokens_mean,
-                "output_tokens": self.output_tokens_mean}
+        return {
+            "seconds_per_request": self.seconds_per_request,
+            "prompt_tokens": self.prompt_tokens_mean,
+            "output_tokens": self.output_tokens_mean,
+        }
 
 
 def format_value(v: float) -> str:
@@ -102,6 +107,7 @@ def format_value(v: float) -> str:
 
 
 # --- reading fields with messages that name them ------------------------------------------------------
+
 
 def _dotted(path: Sequence[Any]) -> str:
     return "".join(f"[{k}]" if isinstance(k, int) else f".{k}" for k in path).lstrip(".")
@@ -161,36 +167,52 @@ def _no_latency(why: str) -> str:
 
 # --- vLLM bench serve ---------------------------------------------------------------------------------
 
+
 def _vllm(f: _Fields, label: str) -> list[Measurement]:
     doc = f.doc
     if "input_sequence_throughput" in doc or "total_input_sequences" in doc:
-        raise CliError(label, "is a vLLM pooling (embeddings) benchmark: no output tokens; calibrate needs a "
-                              "generation benchmark")
+        raise CliError(
+            label, "is a vLLM pooling (embeddings) benchmark: no output tokens; calibrate needs a generation benchmark"
+        )
     completed = f.number("completed")
     if completed <= 0:
         failed = f.whole("failed")
-        raise CliError(label, "completed is 0: no request finished" + (f" ({failed} failed)" if failed else "")
-                       + "; nothing to calibrate from")
+        raise CliError(
+            label,
+            "completed is 0: no request finished"
+            + (f" ({failed} failed)" if failed else "")
+            + "; nothing to calibrate from",
+        )
     warnings = []
     if f.get("request_rate") not in ("inf", None) and f.get("max_concurrency") is None:
-        warnings.append(f"request_rate {f.get('request_rate')} with no max_concurrency: the throughput is the "
-                        "offered rate, not the replica's capacity (run with --request-rate inf --max-concurrency N)")
+        warnings.append(
+            f"request_rate {f.get('request_rate')} with no max_concurrency: the throughput is the "
+            "offered rate, not the replica's capacity (run with --request-rate inf --max-concurrency N)"
+        )
     if f.whole("failed"):
         warnings.append(f"{f.whole('failed')} requests failed (not counted in the throughput or the token means)")
     if f.get("mean_ttft_ms") is None:
         warnings.append(_no_latency("run with --skip-tokenizer-init?"))
-    return [Measurement(
-        source=label, tool=TOOLS["vllm"], model=f.text("model_id") or f.text("tokenizer_id"),
-        concurrency=f.whole("max_concurrency"), requests_per_second=f.number("request_throughput"),
-        prompt_tokens_mean=f.number("total_input_tokens") / completed,
-        output_tokens_mean=f.number("total_output_tokens") / completed,
-        ttft_mean_s=_ms_to_s(f.number("mean_ttft_ms", optional=True)),
-        ttft_p99_s=_ms_to_s(f.number("p99_ttft_ms", optional=True)),
-        tpot_mean_ms=f.number("mean_tpot_ms", optional=True), tpot_p99_ms=f.number("p99_tpot_ms", optional=True),
-        warnings=tuple(warnings))]
+    return [
+        Measurement(
+            source=label,
+            tool=TOOLS["vllm"],
+            model=f.text("model_id") or f.text("tokenizer_id"),
+            concurrency=f.whole("max_concurrency"),
+            requests_per_second=f.number("request_throughput"),
+            prompt_tokens_mean=f.number("total_input_tokens") / completed,
+            output_tokens_mean=f.number("total_output_tokens") / completed,
+            ttft_mean_s=_ms_to_s(f.number("mean_ttft_ms", optional=True)),
+            ttft_p99_s=_ms_to_s(f.number("p99_ttft_ms", optional=True)),
+            tpot_mean_ms=f.number("mean_tpot_ms", optional=True),
+            tpot_p99_ms=f.number("p99_tpot_ms", optional=True),
+            warnings=tuple(warnings),
+        )
+    ]
 
 
 # --- GenAI-Perf and AIPerf (the same per-metric layout) --------------------------------------------------
+
 
 def _metric(f: _Fields, tag: str, stat: str, kind: str, optional: bool = False) -> float | None:
     """``doc[tag][stat]`` with ``doc[tag]["unit"]`` checked; times are returned in ms."""
@@ -200,8 +222,9 @@ def _metric(f: _Fields, tag: str, stat: str, kind: str, optional: bool = False) 
             return None
         raise CliError(f.label, f"{tag} is missing" if block is None else f"{tag} must be an object with unit and avg")
     if stat == "avg" and "avg" not in block and "mean" in block:
-        raise CliError(f.label, f"{tag} has mean/std but no avg: an aggregate of several runs; give one run's "
-                                "profile export")
+        raise CliError(
+            f.label, f"{tag} has mean/std but no avg: an aggregate of several runs; give one run's profile export"
+        )
     value = f.number(tag, stat, optional=optional)
     unit = block.get("unit")
     if kind == "time":
@@ -215,19 +238,28 @@ def _metric(f: _Fields, tag: str, stat: str, kind: str, optional: bool = False) 
     return value
 
 
-def _nvidia(f: _Fields, label: str, tool: str, model: str | None, concurrency: int | None,
-            warnings: list[str]) -> list[Measurement]:
+def _nvidia(
+    f: _Fields, label: str, tool: str, model: str | None, concurrency: int | None, warnings: list[str]
+) -> list[Measurement]:
     if f.get("time_to_first_token") is None:
         warnings.append(_no_latency("not a streaming run?"))
     ttft, ttft99 = (_metric(f, "time_to_first_token", s, "time", optional=True) for s in ("avg", "p99"))
-    return [Measurement(
-        source=label, tool=tool, model=model, concurrency=concurrency,
-        requests_per_second=_metric(f, "request_throughput", "avg", "rate"),
-        prompt_tokens_mean=_metric(f, "input_sequence_length", "avg", "tokens"),
-        output_tokens_mean=_metric(f, "output_sequence_length", "avg", "tokens"),
-        ttft_mean_s=_ms_to_s(ttft), ttft_p99_s=_ms_to_s(ttft99),
-        tpot_mean_ms=_metric(f, "inter_token_latency", "avg", "time", optional=True),
-        tpot_p99_ms=_metric(f, "inter_token_latency", "p99", "time", optional=True), warnings=tuple(warnings))]
+    return [
+        Measurement(
+            source=label,
+            tool=tool,
+            model=model,
+            concurrency=concurrency,
+            requests_per_second=_metric(f, "request_throughput", "avg", "rate"),
+            prompt_tokens_mean=_metric(f, "input_sequence_length", "avg", "tokens"),
+            output_tokens_mean=_metric(f, "output_sequence_length", "avg", "tokens"),
+            ttft_mean_s=_ms_to_s(ttft),
+            ttft_p99_s=_ms_to_s(ttft99),
+            tpot_mean_ms=_metric(f, "inter_token_latency", "avg", "time", optional=True),
+            tpot_p99_ms=_metric(f, "inter_token_latency", "p99", "time", optional=True),
+            warnings=tuple(warnings),
+        )
+    ]
 
 
 def _genai_perf(f: _Fields, label: str) -> list[Measurement]:
@@ -258,20 +290,25 @@ def _aiperf(f: _Fields, label: str) -> list[Measurement]:
     ic = _Fields(label, f.get("input_config") or {})
     warnings = []
     model = ic.text("models", "items", 0, "name") or ic.text("endpoint", "model_names", 0)
-    phases = [p for p in ic.get("phases") or [] if isinstance(p, dict)
-              and (p.get("kind") == "profiling" or p.get("name") == "profiling")]
+    phases = [
+        p
+        for p in ic.get("phases") or []
+        if isinstance(p, dict) and (p.get("kind") == "profiling" or p.get("name") == "profiling")
+    ]
     phase = phases[0] if phases else {}
     conc = _Fields(label, phase).whole("concurrency") or ic.whole("loadgen", "concurrency")
     conc = conc or _cli_concurrency(f.get("run_info", "cli_command") or ic.get("cli_command"))
     if phase.get("type") not in (None, "concurrency"):
-        warnings.append(f"a {phase.get('type')} rate phase: the throughput is the offered rate, not the "
-                        "replica's capacity")
+        warnings.append(
+            f"a {phase.get('type')} rate phase: the throughput is the offered rate, not the replica's capacity"
+        )
     if f.get("was_cancelled") is True:
         warnings.append("the run was cancelled (was_cancelled: true)")
     return _nvidia(f, label, TOOLS["aiperf"], model, conc, warnings)
 
 
 # --- GuideLLM ---------------------------------------------------------------------------------------
+
 
 def _guidellm(f: _Fields, label: str) -> list[Measurement]:
     benchmarks = f.get("benchmarks")
@@ -285,7 +322,8 @@ def _guidellm(f: _Fields, label: str) -> list[Measurement]:
         strategy = bf.get("config", "strategy") or bf.get("args", "strategy") or {}
         kind = strategy.get("type_") if isinstance(strategy, dict) else None
         conc = {"concurrent": _Fields(label, strategy).whole("streams"), "synchronous": 1}.get(
-            kind, _Fields(label, strategy).whole("max_concurrency"))
+            kind, _Fields(label, strategy).whole("max_concurrency")
+        )
         m = _Fields(label, bf.get("metrics"))
         if not isinstance(m.doc, dict):
             raise CliError(label, f"{where}.metrics is missing")
@@ -303,23 +341,39 @@ def _guidellm(f: _Fields, label: str) -> list[Measurement]:
             warnings.append(f"a {kind} rate benchmark: the throughput is the offered rate, not the replica's capacity")
         if m.whole("request_totals", "errored"):
             warnings.append(f"{m.whole('request_totals', 'errored')} requests errored (not in the figures)")
-        model = (bf.text("config", "backend", "model") or bf.text("worker", "backend_model")
-                 or f.text("config", "spec", "backend", "model") or f.text("args", "model"))
-        out.append(Measurement(
-            source=source, tool=TOOLS["guidellm"], model=model, concurrency=conc,
-            requests_per_second=ok("requests_per_second", "mean"),
-            prompt_tokens_mean=ok("prompt_token_count", "mean"), output_tokens_mean=ok("output_token_count", "mean"),
-            ttft_mean_s=_ms_to_s(ok("time_to_first_token_ms", "mean", optional=True)),
-            ttft_p99_s=_ms_to_s(ok("time_to_first_token_ms", "percentiles", "p99", optional=True)),
-            tpot_mean_ms=ok("inter_token_latency_ms", "mean", optional=True),
-            tpot_p99_ms=ok("inter_token_latency_ms", "percentiles", "p99", optional=True), warnings=tuple(warnings)))
+        model = (
+            bf.text("config", "backend", "model")
+            or bf.text("worker", "backend_model")
+            or f.text("config", "spec", "backend", "model")
+            or f.text("args", "model")
+        )
+        out.append(
+            Measurement(
+                source=source,
+                tool=TOOLS["guidellm"],
+                model=model,
+                concurrency=conc,
+                requests_per_second=ok("requests_per_second", "mean"),
+                prompt_tokens_mean=ok("prompt_token_count", "mean"),
+                output_tokens_mean=ok("output_token_count", "mean"),
+                ttft_mean_s=_ms_to_s(ok("time_to_first_token_ms", "mean", optional=True)),
+                ttft_p99_s=_ms_to_s(ok("time_to_first_token_ms", "percentiles", "p99", optional=True)),
+                tpot_mean_ms=ok("inter_token_latency_ms", "mean", optional=True),
+                tpot_p99_ms=ok("inter_token_latency_ms", "percentiles", "p99", optional=True),
+                warnings=tuple(warnings),
+            )
+        )
     return out
 
 
 # --- detection ---------------------------------------------------------------------------------------
 
 _READERS: dict[str, Callable[[_Fields, str], list[Measurement]]] = {
-    "guidellm": _guidellm, "aiperf": _aiperf, "genai-perf": _genai_perf, "vllm": _vllm}
+    "guidellm": _guidellm,
+    "aiperf": _aiperf,
+    "genai-perf": _genai_perf,
+    "vllm": _vllm,
+}
 
 
 def detect_format(doc: Any) -> str | None:
@@ -328,9 +382,12 @@ def detect_format(doc: Any) -> str | None:
         return None
     benchmarks = doc.get("benchmarks")
     if isinstance(benchmarks, list) and (
-            (not benchmarks and ({"metadata", "config", "args"} & doc.keys() or len(doc) == 1))
-            or (isinstance(benchmarks[0] if benchmarks else None, dict)
-                and ("metrics" in benchmarks[0] or benchmarks[0].get("type_") == "generative_benchmark"))):
+        (not benchmarks and ({"metadata", "config", "args"} & doc.keys() or len(doc) == 1))
+        or (
+            isinstance(benchmarks[0] if benchmarks else None, dict)
+            and ("metrics" in benchmarks[0] or benchmarks[0].get("type_") == "generative_benchmark")
+        )
+    ):
         return "guidellm"
     if "schema_version" in doc and "aiperf_version" in doc:
         return "aiperf"
@@ -342,19 +399,24 @@ def detect_format(doc: Any) -> str | None:
             return "aiperf"
         if "model" in ic:
             return "genai-perf"
-    if {"request_throughput", "completed", "duration"} & doc.keys() and \
-            {"model_id", "backend", "tokenizer_id", "endpoint_type"} & doc.keys():
+    if {"request_throughput", "completed", "duration"} & doc.keys() and {
+        "model_id",
+        "backend",
+        "tokenizer_id",
+        "endpoint_type",
+    } & doc.keys():
         return "vllm"
     return None
-
-
 
 
 def read_document(doc: Any, label: str) -> list[Measurement]:
     """The measurements of one parsed result document (``label`` names it in messages)."""
     fmt = detect_format(doc)
     if fmt is None:
-        what = (f"its top-level keys: {', '.join(list(doc)[:6])}{', ...' if len(doc) > 6 else ''}"
-                if isinstance(doc, dict) else f"a JSON {type(doc).__name__.replace('dict', 'object')}")
+        what = (
+            f"its top-level keys: {', '.join(list(doc)[:6])}{', ...' if len(doc) > 6 else ''}"
+            if isinstance(doc, dict)
+            else f"a JSON {type(doc).__name__.replace('dict', 'object')}"
+        )
         raise CliError(label, f"is not a result file of vLLM bench serve, GenAI-Perf, AIPerf or GuideLLM ({what})")
     return _READERS[fmt](_Fields(label, doc), label)

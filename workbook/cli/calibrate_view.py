@@ -42,13 +42,26 @@ def render_calibration(console: Console, cal: Calibration) -> None:
         table.add_column(head, justify="right", no_wrap=True)
     for m in cal.measurements:
         mark = " *" if m is cal.chosen and len(cal.measurements) > 1 else ""
-        table.add_row(f"{m.source}{mark}", "-" if m.concurrency is None else str(m.concurrency),
-                      _num(m.requests_per_second, 3), _num(m.seconds_per_request, 4), _num(m.prompt_tokens_mean, 1, ""),
-                      _num(m.output_tokens_mean, 1, ""), _num(m.ttft_mean_s, 3), _num(m.ttft_p99_s, 3),
-                      _num(m.tpot_mean_ms, 2), _num(m.tpot_p99_ms, 2), _meets(cal, m))
+        table.add_row(
+            f"{m.source}{mark}",
+            "-" if m.concurrency is None else str(m.concurrency),
+            _num(m.requests_per_second, 3),
+            _num(m.seconds_per_request, 4),
+            _num(m.prompt_tokens_mean, 1, ""),
+            _num(m.output_tokens_mean, 1, ""),
+            _num(m.ttft_mean_s, 3),
+            _num(m.ttft_p99_s, 3),
+            _num(m.tpot_mean_ms, 2),
+            _num(m.tpot_p99_ms, 2),
+            _meets(cal, m),
+        )
     console.print(table)
-    console.print("conc: concurrency; s/req: 1 / req/s; prompt, output: mean tokens/request; TTFT [s] and TPOT "
-                  "[ms/token]: mean, then p99; ok: the means meet the latency targets", markup=False, soft_wrap=True)
+    console.print(
+        "conc: concurrency; s/req: 1 / req/s; prompt, output: mean tokens/request; TTFT [s] and TPOT "
+        "[ms/token]: mean, then p99; ok: the means meet the latency targets",
+        markup=False,
+        soft_wrap=True,
+    )
     console.print(f"latency targets: {cal.targets.describe()}", markup=False)
     if cal.chosen is None:
         return
@@ -64,8 +77,11 @@ def chosen_line(cal: Calibration) -> str:
     m = cal.chosen
     if m is None:
         return ""
-    why = ("the highest throughput meeting the latency targets" if cal.targets.any()
-           else "the highest throughput (no latency targets)")
+    why = (
+        "the highest throughput meeting the latency targets"
+        if cal.targets.any()
+        else "the highest throughput (no latency targets)"
+    )
     conc = "" if m.concurrency is None else f" (concurrency {m.concurrency})"
     return f"chosen (*): {m.source}{conc}, {why}"
 
@@ -88,8 +104,10 @@ def _record(m: Measurement, cal: Calibration) -> dict[str, Any]:
 def calibration_json(cal: Calibration) -> str:
     """``{"measurements": [...], "targets": {...}, "chosen": source or null, "keys": {...} or null}``; the
     measurements carry the :class:`Measurement` fields (units in the names) plus ``seconds_per_request`` [s]."""
-    doc = {"measurements": [_record(m, cal) for m in cal.measurements],
-           "targets": {"max_ttft_s": cal.targets.max_ttft_s, "max_tpot_ms": cal.targets.max_tpot_ms},
-           "chosen": None if cal.chosen is None else cal.chosen.source,
-           "keys": None if cal.chosen is None else {k: cal.chosen.scenario_keys()[k] for k in SCENARIO_KEYS}}
+    doc = {
+        "measurements": [_record(m, cal) for m in cal.measurements],
+        "targets": {"max_ttft_s": cal.targets.max_ttft_s, "max_tpot_ms": cal.targets.max_tpot_ms},
+        "chosen": None if cal.chosen is None else cal.chosen.source,
+        "keys": None if cal.chosen is None else {k: cal.chosen.scenario_keys()[k] for k in SCENARIO_KEYS},
+    }
     return json.dumps(doc, indent=2, allow_nan=False)

@@ -62,8 +62,9 @@ def _prices() -> list[dict[str, Any]]:
     out = []
     for p in token_price_table():
         row = as_dict(p)
-        row["flags"] = ", ".join(f for f, on in (("time of day", p.time_of_day),
-                                                 ("no cache price", not p.cache_read_listed)) if on)
+        row["flags"] = ", ".join(
+            f for f, on in (("time of day", p.time_of_day), ("no cache price", not p.cache_read_listed)) if on
+        )
         row["note"] = p.note
         out.append(row)
     return out
@@ -74,40 +75,100 @@ def _keys() -> list[dict[str, Any]]:
 
 
 VIEWS: dict[str, View] = {
-    "gpus": View("GPUs", _gpus,
-                 (("id", "id"), ("memory_gb", "GB"), ("bandwidth_tbps", "TB/s"), ("bf16_tflops", "bf16 TF/s"),
-                  ("fp8_tflops", "fp8 TF/s"), ("tdp_w", "TDP W"), ("price_usd", "USD"),
-                  ("cloud_price_per_hour_usd", "cloud USD/h"), ("as_of", "as of")),
-                 ("id", "name", "vendor"), lambda: "templates/hardware.csv (sources per row: see the file)"),
-    "models": View("Open models", _models,
-                   (("id", "id"), ("params_billion", "params B"), ("active_params_billion", "active B"),
-                    ("layers", "layers"), ("kv_heads", "KV heads"), ("head_dim", "head dim"),
-                    ("context_length", "context")),
-                   ("id", "name", "license"), lambda: "templates/models.csv (sources per row: see the file)"),
-    "offers": View("Cloud offers (USD per instance-hour; per GPU-hour where it says so)", _offers,
-                   (("id", "id"), ("provider", "provider"), ("gpu", "GPU"), ("gpus_per_instance", "GPUs"),
-                    ("on_demand_per_hour_usd", "on demand"), ("commit_1y_per_hour_usd", "1 year"),
-                    ("commit_3y_per_hour_usd", "3 years"), ("spot_per_hour_usd", "spot"),
-                    ("on_demand_gpu_h", "on demand /GPU-h"), ("per_second_gpu_h", "per second /GPU-h"),
-                    ("as_of", "as of")),
-                   ("id", "provider", "instance", "region", "gpu"),
-                   lambda: "templates/cloud_offers.csv (sources per row: see the file; docs/pricing.md)"),
-    "servers": View("Servers", _servers,
-                    (("id", "id"), ("gpu", "GPU"), ("gpus_per_server", "GPUs"), ("price_usd", "USD"),
-                     ("typical_kw", "typical kW"), ("max_kw", "max kW"), ("support_per_year_usd", "support USD/yr"),
-                     ("standard", "standard"), ("as_of", "as of")),
-                    ("id", "name", "vendor", "gpu"),
-                    lambda: "templates/servers.csv (sources per row: see the file; blank = no published figure)"),
-    "prices": View("Token prices (USD per million tokens)", _prices,
-                   (("provider", "provider"), ("model", "model"), ("input", "input"), ("output", "output"),
-                    ("cache_read", "cached"), ("batch_discount", "batch off"), ("context_window", "context"),
-                    ("flags", "flags")),
-                   ("provider", "model", "name"),
-                   lambda: f"{token_prices_source()}; flags: time of day = standard price used (the "
-                           "off-peak one: --format json, note), no cache price = cached input priced as input"),
-    "keys": View("Scenario keys", _keys,
-                 (("key", "key"), ("default", "default"), ("unit", "unit"), ("meaning", "meaning")),
-                 ("key", "meaning", "unit"), lambda: "costengine.Scenario (docs/model.md#scenario-keys)"),
+    "gpus": View(
+        "GPUs",
+        _gpus,
+        (
+            ("id", "id"),
+            ("memory_gb", "GB"),
+            ("bandwidth_tbps", "TB/s"),
+            ("bf16_tflops", "bf16 TF/s"),
+            ("fp8_tflops", "fp8 TF/s"),
+            ("tdp_w", "TDP W"),
+            ("price_usd", "USD"),
+            ("cloud_price_per_hour_usd", "cloud USD/h"),
+            ("as_of", "as of"),
+        ),
+        ("id", "name", "vendor"),
+        lambda: "templates/hardware.csv (sources per row: see the file)",
+    ),
+    "models": View(
+        "Open models",
+        _models,
+        (
+            ("id", "id"),
+            ("params_billion", "params B"),
+            ("active_params_billion", "active B"),
+            ("layers", "layers"),
+            ("kv_heads", "KV heads"),
+            ("head_dim", "head dim"),
+            ("context_length", "context"),
+        ),
+        ("id", "name", "license"),
+        lambda: "templates/models.csv (sources per row: see the file)",
+    ),
+    "offers": View(
+        "Cloud offers (USD per instance-hour; per GPU-hour where it says so)",
+        _offers,
+        (
+            ("id", "id"),
+            ("provider", "provider"),
+            ("gpu", "GPU"),
+            ("gpus_per_instance", "GPUs"),
+            ("on_demand_per_hour_usd", "on demand"),
+            ("commit_1y_per_hour_usd", "1 year"),
+            ("commit_3y_per_hour_usd", "3 years"),
+            ("spot_per_hour_usd", "spot"),
+            ("on_demand_gpu_h", "on demand /GPU-h"),
+            ("per_second_gpu_h", "per second /GPU-h"),
+            ("as_of", "as of"),
+        ),
+        ("id", "provider", "instance", "region", "gpu"),
+        lambda: "templates/cloud_offers.csv (sources per row: see the file; docs/pricing.md)",
+    ),
+    "servers": View(
+        "Servers",
+        _servers,
+        (
+            ("id", "id"),
+            ("gpu", "GPU"),
+            ("gpus_per_server", "GPUs"),
+            ("price_usd", "USD"),
+            ("typical_kw", "typical kW"),
+            ("max_kw", "max kW"),
+            ("support_per_year_usd", "support USD/yr"),
+            ("standard", "standard"),
+            ("as_of", "as of"),
+        ),
+        ("id", "name", "vendor", "gpu"),
+        lambda: "templates/servers.csv (sources per row: see the file; blank = no published figure)",
+    ),
+    "prices": View(
+        "Token prices (USD per million tokens)",
+        _prices,
+        (
+            ("provider", "provider"),
+            ("model", "model"),
+            ("input", "input"),
+            ("output", "output"),
+            ("cache_read", "cached"),
+            ("batch_discount", "batch off"),
+            ("context_window", "context"),
+            ("flags", "flags"),
+        ),
+        ("provider", "model", "name"),
+        lambda: (
+            f"{token_prices_source()}; flags: time of day = standard price used (the "
+            "off-peak one: --format json, note), no cache price = cached input priced as input"
+        ),
+    ),
+    "keys": View(
+        "Scenario keys",
+        _keys,
+        (("key", "key"), ("default", "default"), ("unit", "unit"), ("meaning", "meaning")),
+        ("key", "meaning", "unit"),
+        lambda: "costengine.Scenario (docs/model.md#scenario-keys)",
+    ),
 }
 
 
@@ -121,8 +182,9 @@ def search(kind: str, words: Sequence[str] = ()) -> list[dict[str, Any]]:
         if all(w in text for w in wanted):
             out.append(row)
     if not out and wanted:
-        raise CostModelError(" ".join(words), f"matches nothing in the {kind} catalog; "
-                             f"run `llmcost catalog {kind}` to list it")
+        raise CostModelError(
+            " ".join(words), f"matches nothing in the {kind} catalog; run `llmcost catalog {kind}` to list it"
+        )
     return out
 
 
@@ -146,8 +208,12 @@ def render(console: Console, kind: str, rows: list[dict[str, Any]], limit: int |
         numeric = any(isinstance(r.get(field), (int, float)) for r in shown)
         width = max((len(c[k]) for c in cells), default=1)
         # numbers never wrap; long text (model ids, meanings) folds when the terminal is narrow
-        table.add_column(heading, justify="right" if numeric else "left", overflow="fold",
-                         min_width=width if numeric else min(width, 9 if field == "as_of" else 20))
+        table.add_column(
+            heading,
+            justify="right" if numeric else "left",
+            overflow="fold",
+            min_width=width if numeric else min(width, 9 if field == "as_of" else 20),
+        )
     for row in cells:
         table.add_row(*row)
     console.print(table)

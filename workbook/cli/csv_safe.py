@@ -64,8 +64,9 @@ class SafeCsvWriter:
         written at full precision.
     """
 
-    def __init__(self, fh: IO[str], columns: Iterable[str],
-                 numbers: Mapping[str, Callable[[float], str]] | None = None):
+    def __init__(
+        self, fh: IO[str], columns: Iterable[str], numbers: Mapping[str, Callable[[float], str]] | None = None
+    ):
         self.columns = tuple(columns)
         self._numbers = dict(numbers or {})
         self._writer = csv.writer(fh, lineterminator="\n")

@@ -78,14 +78,20 @@ def evaluate(path: str | Path, requests_per_month: float | None = None) -> Evalu
     except CostModelError as exc:
         named = [(f"{k} ({inputs.cells[k]})" if k in inputs.cells else k, p) for k, p in exc.problems]
         raise CostModelError(named[0][0], named[0][1], named) from None
-    return Evaluation(path=path, inputs=inputs, answers=ans,
-                      unusual=tuple(unusual_inputs(s, set(inputs.values), inputs.cells)))
+    return Evaluation(
+        path=path, inputs=inputs, answers=ans, unusual=tuple(unusual_inputs(s, set(inputs.values), inputs.cells))
+    )
 
 
 def evaluation_json(ev: Evaluation) -> str:
     """The evaluation for scripts: workbook, inputs read, cheapest option, break-evens [requests/month or
     null], one object per option (as ``llmcost compare --format json``) and the unusual-input notes."""
-    doc = {"workbook": str(ev.path), "inputs": ev.inputs.values, "cheapest": ev.answers.cheapest,
-           "breakevens": {f"{a}_{b}": v for (a, b), v in ev.answers.breakevens.items()},
-           "options": json.loads(answers_json(ev.answers)), "unusual": list(ev.unusual)}
+    doc = {
+        "workbook": str(ev.path),
+        "inputs": ev.inputs.values,
+        "cheapest": ev.answers.cheapest,
+        "breakevens": {f"{a}_{b}": v for (a, b), v in ev.answers.breakevens.items()},
+        "options": json.loads(answers_json(ev.answers)),
+        "unusual": list(ev.unusual),
+    }
     return json.dumps(doc, indent=2)

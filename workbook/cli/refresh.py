@@ -87,13 +87,16 @@ def text_numbers(inputs: InputCells, scenario: Scenario) -> list[str]:
                 float(raw.strip())
             except ValueError:  # a word the key accepts ("none" for a latency target)
                 continue
-            notes.append(f"{key} ({inputs.cells[key]}): holds the text {raw!r}, which is read as the number "
-                         f"{used:,.15g}; kept as text: type it as a number")
+            notes.append(
+                f"{key} ({inputs.cells[key]}): holds the text {raw!r}, which is read as the number "
+                f"{used:,.15g}; kept as text: type it as a number"
+            )
     return notes
 
 
-def refresh_workbook(path: str | os.PathLike[str], *, output: str | os.PathLike[str] | None = None,
-                     force: bool = False) -> Refreshed:
+def refresh_workbook(
+    path: str | os.PathLike[str], *, output: str | os.PathLike[str] | None = None, force: bool = False
+) -> Refreshed:
     """Write the template again for the inputs of the workbook at ``path``, keeping the user's work.
 
     Parameters

@@ -79,7 +79,7 @@ def _blocks(wb: Workbook) -> dict[str, tuple[str, int, int, int, int]]:
         if not name.lower().endswith(_BLOCK_SUFFIX):
             continue
         try:
-            (sheet, ref), = list(dn.destinations)
+            ((sheet, ref),) = list(dn.destinations)
             c0, r0, c1, r1 = range_boundaries(ref.replace("$", ""))
         except (ValueError, TypeError, AttributeError):
             continue
@@ -193,20 +193,28 @@ def carry_over(old: Workbook, new: Workbook, generated: tuple[str, ...]) -> Carr
         for row in ws.iter_rows():
             for c in row:
                 if c.has_style and not c.protection.locked:
-                    pairs.append((c, named(by_cell.get((ws.title, c.coordinate))) or moved(ws, c)
-                                  or old_ws[c.coordinate]))
+                    pairs.append(
+                        (c, named(by_cell.get((ws.title, c.coordinate))) or moved(ws, c) or old_ws[c.coordinate])
+                    )
         if ws.title == _INPUTS:
             for key in SCENARIO_KEYS:
                 if new_names.get(key, ("",))[0] == ws.title:
                     note = ws.cell(row=ws[new_names[key][1]].row, column=NOTE_COLUMN)
                     at = named(key)
-                    pairs.append((note, old_ws[note.coordinate] if at is None else
-                                  at.parent.cell(row=at.row, column=NOTE_COLUMN)))
+                    pairs.append(
+                        (
+                            note,
+                            old_ws[note.coordinate] if at is None else at.parent.cell(row=at.row, column=NOTE_COLUMN),
+                        )
+                    )
         typed_rows = set()
         for cell, source in pairs:
             _put(cell, *_value(source))
-            if source is not _BLANK and cell.value not in (None, "") and any(
-                    s == ws.title and r0 <= cell.row < r0 + n for s, r0, _, n, _ in new_blocks.values()):
+            if (
+                source is not _BLANK
+                and cell.value not in (None, "")
+                and any(s == ws.title and r0 <= cell.row < r0 + n for s, r0, _, n, _ in new_blocks.values())
+            ):
                 typed_rows.add(cell.row)
         done.cells[ws.title] = len(pairs)
         if typed_rows:
@@ -214,11 +222,17 @@ def carry_over(old: Workbook, new: Workbook, generated: tuple[str, ...]) -> Carr
     for name, (o_sheet, o_r0, o_c0, o_n, o_c1) in old_blocks.items():
         room = new_blocks.get(name, ("", 0, 0, 0, 0))[3]
         o_ws = _sheet(old, o_sheet)
-        lost = [r for r in range(o_r0 + room, o_r0 + o_n) if o_ws is not None and any(
-            str(o_ws.cell(row=r, column=c).value or "").strip() for c in range(o_c0, o_c1 + 1))]
+        lost = [
+            r
+            for r in range(o_r0 + room, o_r0 + o_n)
+            if o_ws is not None
+            and any(str(o_ws.cell(row=r, column=c).value or "").strip() for c in range(o_c0, o_c1 + 1))
+        ]
         if lost:
-            done.notes.append(f"sheet {o_sheet!r}: your catalog rows {', '.join(map(str, lost))} did not fit the "
-                              "new template's rows and were not carried")
+            done.notes.append(
+                f"sheet {o_sheet!r}: your catalog rows {', '.join(map(str, lost))} did not fit the "
+                "new template's rows and were not carried"
+            )
     lower = {g.lower() for g in generated}
     for old_ws in old.worksheets:
         if old_ws.title.lower() in lower:

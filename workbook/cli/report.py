@@ -16,17 +16,31 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
-from costengine import Catalog, CostModelError, hybrid, OPTIONS, Scenario, breakeven, cheapest, compare, token_price
+from costengine import OPTIONS, Catalog, CostModelError, Scenario, breakeven, cheapest, compare, hybrid, token_price
 from costengine.engine import PAIRS
 from costengine.token_prices import scenario_price_note
 
-__all__ = ["Answers", "answers", "render_answers", "answers_json", "answer_records", "summary_values", "SUMMARY_ANSWERS",
-           "fmt_volume", "api_price_note"]
+__all__ = [
+    "Answers",
+    "answers",
+    "render_answers",
+    "answers_json",
+    "answer_records",
+    "summary_values",
+    "SUMMARY_ANSWERS",
+    "fmt_volume",
+    "api_price_note",
+]
 
 #: The answer columns of summary.csv (and the workbook's defined names of the same answers).
-SUMMARY_ANSWERS: tuple[str, ...] = (*(f"{o}_monthly_cost" for o in OPTIONS), "cheapest_option",
-                                    *(f"breakeven_{a}_{b}" for a, b in PAIRS), "hybrid_option",
-                                    "hybrid_monthly_cost", "hybrid_replicas")
+SUMMARY_ANSWERS: tuple[str, ...] = (
+    *(f"{o}_monthly_cost" for o in OPTIONS),
+    "cheapest_option",
+    *(f"breakeven_{a}_{b}" for a, b in PAIRS),
+    "hybrid_option",
+    "hybrid_monthly_cost",
+    "hybrid_replicas",
+)
 
 
 @dataclass(frozen=True)
@@ -50,8 +64,14 @@ def answers(s: Scenario, requests_per_month: float | None = None, catalog: Catal
     """The comparison, cheapest option and break-even volumes of ``s`` (at ``requests_per_month``
     [requests/month] when given, else at the scenario's volume), with ``catalog`` (default: the shipped one)."""
     r = float(s.requests_per_month if requests_per_month is None else requests_per_month)
-    return Answers(scenario=s, requests_per_month=r, table=compare(s, r, catalog), cheapest=cheapest(s, r, catalog),
-                   breakevens={(a, b): breakeven(s, a, b, catalog) for a, b in PAIRS}, catalog=catalog)
+    return Answers(
+        scenario=s,
+        requests_per_month=r,
+        table=compare(s, r, catalog),
+        cheapest=cheapest(s, r, catalog),
+        breakevens={(a, b): breakeven(s, a, b, catalog) for a, b in PAIRS},
+        catalog=catalog,
+    )
 
 
 def api_price_note(s: Scenario) -> str:
@@ -92,9 +112,14 @@ def answer_records(ans: Answers) -> list[dict[str, Any]]:
     crossings = {f"breakeven_{a}_{b}": _clean(v) for (a, b), v in ans.breakevens.items()}
     rows = []
     for option, rec in ans.table.iterrows():
-        rows.append({"option": str(option), **{k: v if isinstance(v, str) else _clean(float(v))
-                                               for k, v in rec.items()},
-                     "cheapest": option == ans.cheapest, **crossings})
+        rows.append(
+            {
+                "option": str(option),
+                **{k: v if isinstance(v, str) else _clean(float(v)) for k, v in rec.items()},
+                "cheapest": option == ans.cheapest,
+                **crossings,
+            }
+        )
     return rows
 
 
@@ -125,18 +150,38 @@ def _share(v: float) -> str:
 def render_answers(console: Console, ans: Answers, title: str | None = None) -> None:
     """Print the comparison table, the cheapest option and the break-even volumes."""
     cur = ans.scenario.currency
-    table = Table(title=title or f"Monthly cost at {fmt_volume(ans.requests_per_month)} requests/month",
-                  title_justify="left")
+    table = Table(
+        title=title or f"Monthly cost at {fmt_volume(ans.requests_per_month)} requests/month", title_justify="left"
+    )
     table.add_column("option")
-    for head in (f"{cur}/month", f"{cur}/request", f"{cur}/MTok", "GPUs", "replicas", "utilisation",
-                 "GPUs/replica", "batch", "TTFT s", "TPOT ms"):
+    for head in (
+        f"{cur}/month",
+        f"{cur}/request",
+        f"{cur}/MTok",
+        "GPUs",
+        "replicas",
+        "utilisation",
+        "GPUs/replica",
+        "batch",
+        "TTFT s",
+        "TPOT ms",
+    ):
         table.add_column(head, justify="right")
     for option, rec in ans.table.iterrows():
         mark = " *" if option == ans.cheapest else ""
-        table.add_row(f"{option}{mark}", _money(rec["monthly_cost"]), _money(rec["cost_per_request"], 6),
-                      _money(rec["cost_per_mtok"], 3), _count(rec["gpus"]), _count(rec["replicas"]),
-                      _share(rec["utilization"]), _count(rec["gpus_per_replica"]), _count(rec["batch"]),
-                      _money(rec["ttft_s"], 2), _money(rec["tpot_ms"], 1))
+        table.add_row(
+            f"{option}{mark}",
+            _money(rec["monthly_cost"]),
+            _money(rec["cost_per_request"], 6),
+            _money(rec["cost_per_mtok"], 3),
+            _count(rec["gpus"]),
+            _count(rec["replicas"]),
+            _share(rec["utilization"]),
+            _count(rec["gpus_per_replica"]),
+            _count(rec["batch"]),
+            _money(rec["ttft_s"], 2),
+            _money(rec["tpot_ms"], 1),
+        )
     console.print(table)
     for option, rec in ans.table.iterrows():
         if rec["offer"]:

@@ -18,8 +18,7 @@ from costengine.sensitivity import sensitivity
 
 from .report import _clean, _money, fmt_volume
 
-__all__ = ["render_projection", "render_sensitivity", "projection_records", "sensitivity_records",
-           "SENSITIVITY_ROWS"]
+__all__ = ["render_projection", "render_sensitivity", "projection_records", "sensitivity_records", "SENSITIVITY_ROWS"]
 
 #: Inputs shown in the terminal's sensitivity table (the largest swings first); JSON has them all.
 SENSITIVITY_ROWS = 15
@@ -38,19 +37,40 @@ def render_projection(console: Console, s: Scenario) -> None:
     the hybrids (self-hosted base load, API overflow) included."""
     df = projection(s)
     cur = s.currency
-    table = Table(title=f"Projection over {s.horizon_months} months, volume growing "
-                        f"{s.growth_rate_monthly:.1%}/month (on-prem: cash view, capex when servers are bought)",
-                  title_justify="left")
-    for head in ("month", "requests/month", f"api {cur}", f"cloud {cur}", f"onprem {cur}", "servers",
-                 f"cum. api {cur}", f"cum. cloud {cur}", f"cum. onprem {cur}", f"hybrid cloud {cur}",
-                 f"hybrid onprem {cur}"):
+    table = Table(
+        title=f"Projection over {s.horizon_months} months, volume growing "
+        f"{s.growth_rate_monthly:.1%}/month (on-prem: cash view, capex when servers are bought)",
+        title_justify="left",
+    )
+    for head in (
+        "month",
+        "requests/month",
+        f"api {cur}",
+        f"cloud {cur}",
+        f"onprem {cur}",
+        "servers",
+        f"cum. api {cur}",
+        f"cum. cloud {cur}",
+        f"cum. onprem {cur}",
+        f"hybrid cloud {cur}",
+        f"hybrid onprem {cur}",
+    ):
         table.add_column(head, justify="right")
     for i in _shown_months(len(df)):
         r = df.iloc[i]
-        table.add_row(str(int(r["month"])), fmt_volume(r["requests"]), _money(r["api"], 0), _money(r["cloud"], 0),
-                      _money(r["onprem_cash"], 0), f"{int(r['onprem_servers'])}", _money(r["cumulative_api"], 0),
-                      _money(r["cumulative_cloud"], 0), _money(r["cumulative_onprem_cash"], 0),
-                      _money(r["hybrid_cloud"], 0), _money(r["hybrid_onprem_cash"], 0))
+        table.add_row(
+            str(int(r["month"])),
+            fmt_volume(r["requests"]),
+            _money(r["api"], 0),
+            _money(r["cloud"], 0),
+            _money(r["onprem_cash"], 0),
+            f"{int(r['onprem_servers'])}",
+            _money(r["cumulative_api"], 0),
+            _money(r["cumulative_cloud"], 0),
+            _money(r["cumulative_onprem_cash"], 0),
+            _money(r["hybrid_cloud"], 0),
+            _money(r["hybrid_onprem_cash"], 0),
+        )
     console.print(table)
     summary = decision_summary(s)
     console.print(f"net present value at {s.discount_rate_annual:.1%}/year (cash view):")
@@ -66,11 +86,23 @@ def render_sensitivity(console: Console, s: Scenario, swing: float) -> None:
     """The inputs whose low/high swing moves the costs most, and whether they flip the cheapest option."""
     df = sensitivity(s, swing=swing)
     cur = s.currency
-    table = Table(title=f"Sensitivity: each input at -{swing:.0%} / +{swing:.0%}, the others unchanged "
-                        f"(change in monthly cost, {cur}; largest first)", title_justify="left")
+    table = Table(
+        title=f"Sensitivity: each input at -{swing:.0%} / +{swing:.0%}, the others unchanged "
+        f"(change in monthly cost, {cur}; largest first)",
+        title_justify="left",
+    )
     table.add_column("input")
-    for head in ("base", "low", "high", "api low/high", "cloud low/high", "onprem low/high", "hybrid cloud low/high",
-                 "hybrid onprem low/high", "cheapest low/high"):
+    for head in (
+        "base",
+        "low",
+        "high",
+        "api low/high",
+        "cloud low/high",
+        "onprem low/high",
+        "hybrid cloud low/high",
+        "hybrid onprem low/high",
+        "cheapest low/high",
+    ):
         table.add_column(head, justify="right")
     for _, r in df.head(SENSITIVITY_ROWS).iterrows():
         cells = [f"{r[f'{o}_change_low']:+,.0f} / {r[f'{o}_change_high']:+,.0f}" for o in (*OPTIONS, *HYBRIDS)]
@@ -104,8 +136,9 @@ def hybrid_records(s, requests: float | None = None) -> dict:
     out = {}
     for option in ("cloud", "onprem"):
         h = hybrid(s, option, requests)
-        out[option] = {k: h[k] for k in ("replicas", "self_hosted_share", "monthly_cost", "api_only",
-                                         "self_hosted_only")}
+        out[option] = {
+            k: h[k] for k in ("replicas", "self_hosted_share", "monthly_cost", "api_only", "self_hosted_only")
+        }
         out[option]["hours"] = h["hours"]
     best = min(("cloud", "onprem"), key=lambda o: out[o]["monthly_cost"])
     out["cheapest_hybrid"] = best
@@ -118,14 +151,29 @@ def render_hybrid(console, s, requests: float | None = None) -> None:
 
     rec = hybrid_records(s, requests)
     cur = s.currency
-    table = Table(title=f"Hybrid: self-hosted base load, API overflow (load_profile: "
-                        f"{s.load_profile or 'azure-2024-conversation'})", title_justify="left")
-    for head in ("option", "replicas", "self-hosted share", f"hybrid {cur}/month", f"all API {cur}/month",
-                 f"all self-hosted {cur}/month"):
+    table = Table(
+        title=f"Hybrid: self-hosted base load, API overflow (load_profile: "
+        f"{s.load_profile or 'azure-2024-conversation'})",
+        title_justify="left",
+    )
+    for head in (
+        "option",
+        "replicas",
+        "self-hosted share",
+        f"hybrid {cur}/month",
+        f"all API {cur}/month",
+        f"all self-hosted {cur}/month",
+    ):
         table.add_column(head, justify="left" if head == "option" else "right")
     for option in ("cloud", "onprem"):
         h = rec[option]
         mark = " *" if option == rec["cheapest_hybrid"] else ""
-        table.add_row(f"{option}{mark}", f"{h['replicas']:,.0f}", f"{h['self_hosted_share']:.1%}",
-                      f"{h['monthly_cost']:,.2f}", f"{h['api_only']:,.2f}", f"{h['self_hosted_only']:,.2f}")
+        table.add_row(
+            f"{option}{mark}",
+            f"{h['replicas']:,.0f}",
+            f"{h['self_hosted_share']:.1%}",
+            f"{h['monthly_cost']:,.2f}",
+            f"{h['api_only']:,.2f}",
+            f"{h['self_hosted_only']:,.2f}",
+        )
     console.print(table)

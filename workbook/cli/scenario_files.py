@@ -24,8 +24,7 @@ from costengine.errors import closest
 
 from .errors import CliError
 
-__all__ = ["Row", "iter_rows", "count_rows", "load_scenario", "parse_sets", "scenario_from", "file_kind",
-           "NAME_COLUMN"]
+__all__ = ["Row", "iter_rows", "count_rows", "load_scenario", "parse_sets", "scenario_from", "file_kind", "NAME_COLUMN"]
 
 #: The optional column (or YAML key) that names a scenario; it is not a scenario key.
 NAME_COLUMN = "name"
@@ -51,8 +50,7 @@ def file_kind(path: str | Path) -> str:
     p = Path(path)
     kind = _SUFFIXES.get(p.suffix.lower())
     if kind is None:
-        raise CliError(str(path), "must be a .csv, .yaml or .yml scenario file "
-                             f"(got {p.suffix or 'no suffix'!r})")
+        raise CliError(str(path), f"must be a .csv, .yaml or .yml scenario file (got {p.suffix or 'no suffix'!r})")
     if not p.is_file():
         raise CliError(str(path), "no such file" if not p.exists() else "is not a file")
     return kind
@@ -62,7 +60,8 @@ def iter_rows(path: str | Path) -> Iterator[Row]:
     """Stream the scenarios of a CSV or YAML file, one :class:`Row` at a time.
 
     Raises :class:`~workbook.cli.errors.CliError` (subject ``"<file> line <n>"``) for malformed files: bad
-    CSV quoting, unnamed or duplicate columns (:class:`CostModelError` for a column that is not a key), text that is not UTF-8, YAML syntax errors, YAML items that are not
+    CSV quoting, unnamed or duplicate columns (:class:`CostModelError` for a column that is not a key), text that is
+    not UTF-8, YAML syntax errors, YAML items that are not
     mappings.
     """
     kind = file_kind(path)
@@ -75,6 +74,7 @@ def count_rows(path: str | Path) -> int:
 
 
 # --- CSV ------------------------------------------------------------------------------------------
+
 
 def _check_header(header: Sequence[str], label: str) -> list[str]:
     columns = [str(c).strip().lower() for c in header]
@@ -109,8 +109,10 @@ def _csv_rows(path: Path, label: str) -> Iterator[Row]:
             reader = csv.reader(fh, delimiter=_delimiter(first), strict=True)
             header = next(reader)
             if [c.strip().lower() for c in header[:2]] == ["key", "value"]:
-                raise CliError(f"{label} line 1", "is a key,value file (one scenario); "
-                                     "use it with --scenario, or put one scenario per row for batch")
+                raise CliError(
+                    f"{label} line 1",
+                    "is a key,value file (one scenario); use it with --scenario, or put one scenario per row for batch",
+                )
             columns = _check_header(header, label)
             number = 0
             line = reader.line_num + 1
@@ -119,9 +121,12 @@ def _csv_rows(path: Path, label: str) -> Iterator[Row]:
                 if not any(c.strip() for c in cells):
                     continue
                 if len(cells) > len(columns):
-                    extra = ", ".join(repr(c) for c in cells[len(columns):] if c.strip())
-                    raise CliError(f"{label} line {start}", f"has {len(cells)} fields but the header has "
-                                         f"{len(columns)} columns (extra: {extra or 'empty fields'})")
+                    extra = ", ".join(repr(c) for c in cells[len(columns) :] if c.strip())
+                    raise CliError(
+                        f"{label} line {start}",
+                        f"has {len(cells)} fields but the header has "
+                        f"{len(columns)} columns (extra: {extra or 'empty fields'})",
+                    )
                 number += 1
                 values = dict(zip(columns, cells))
                 name = values.pop(NAME_COLUMN, "").strip() or None
@@ -129,11 +134,14 @@ def _csv_rows(path: Path, label: str) -> Iterator[Row]:
     except csv.Error as exc:
         raise CliError(f"{label} line {line}", f"malformed CSV ({exc})") from None
     except UnicodeDecodeError as exc:
-        raise CliError(f"{label} line {line}", f"is not UTF-8 text ({exc.reason} at byte {exc.start} "
-                             "of the block read); save the file as CSV UTF-8") from None
+        raise CliError(
+            f"{label} line {line}",
+            f"is not UTF-8 text ({exc.reason} at byte {exc.start} of the block read); save the file as CSV UTF-8",
+        ) from None
 
 
 # --- YAML -----------------------------------------------------------------------------------------
+
 
 def _yaml_error(label: str, exc: yaml.YAMLError) -> CliError:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
@@ -145,8 +153,9 @@ def _yaml_error(label: str, exc: yaml.YAMLError) -> CliError:
 def _yaml_item(label: str, number: int, node: yaml.Node, data: Any) -> Row:
     line = node.start_mark.line + 1
     if not isinstance(data, dict):
-        raise CliError(f"{label} line {line}", f"scenario {number} must be a mapping of key: value "
-                             f"(got {type(data).__name__})")
+        raise CliError(
+            f"{label} line {line}", f"scenario {number} must be a mapping of key: value (got {type(data).__name__})"
+        )
     values: dict[str, Any] = {}
     name = None
     for k, v in data.items():
@@ -183,13 +192,17 @@ def _yaml_rows(path: Path, label: str) -> Iterator[Row]:
                     yield _yaml_item(label, 1, node, loader.construct_document(node))
                 elif not loader.check_event(yaml.DocumentEndEvent):
                     event = loader.peek_event()
-                    raise CliError(f"{label} line {event.start_mark.line + 1}",
-                                         "must be a YAML list of scenarios (mappings of key: value)")
+                    raise CliError(
+                        f"{label} line {event.start_mark.line + 1}",
+                        "must be a YAML list of scenarios (mappings of key: value)",
+                    )
                 loader.get_event()  # document end
                 if not loader.check_event(yaml.StreamEndEvent):
                     event = loader.peek_event()
-                    raise CliError(f"{label} line {event.start_mark.line + 1}",
-                                         "holds more than one YAML document; put the scenarios in one list")
+                    raise CliError(
+                        f"{label} line {event.start_mark.line + 1}",
+                        "holds more than one YAML document; put the scenarios in one list",
+                    )
             finally:
                 loader.dispose()
     except yaml.YAMLError as exc:
@@ -199,6 +212,7 @@ def _yaml_rows(path: Path, label: str) -> Iterator[Row]:
 
 
 # --- one scenario: --scenario FILE and --set KEY=VALUE ----------------------------------------------
+
 
 def _key_value_csv(path: Path, label: str) -> dict[str, Any] | None:
     """The mapping of a two-column ``key,value`` CSV (further columns ignored), or None if it is not one."""
@@ -237,8 +251,10 @@ def load_scenario(path: str | Path) -> dict[str, Any]:
     for row in iter_rows(path):
         rows.append(row)
         if len(rows) > 1:
-            raise CliError(f"{label} line {row.line}", "holds more than one scenario; --scenario takes one "
-                                 "(use `llmcost batch` for many)")
+            raise CliError(
+                f"{label} line {row.line}",
+                "holds more than one scenario; --scenario takes one (use `llmcost batch` for many)",
+            )
     if not rows:
         raise CliError(label, "holds no scenario")
     return rows[0].values

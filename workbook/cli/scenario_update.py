@@ -96,9 +96,12 @@ def check_scenario_path(path: str | Path) -> str:
     :class:`CliError` saying what to do instead."""
     suffix = Path(path).suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        raise CliError(str(path), "is a workbook; calibrate writes scenario files (.yaml, .yml, .csv). Type the "
-                                  "keys into its Inputs sheet (then `llmcost refresh` it), or write a new "
-                                  "workbook with `llmcost template --scenario FILE --set KEY=VALUE ...`")
+        raise CliError(
+            str(path),
+            "is a workbook; calibrate writes scenario files (.yaml, .yml, .csv). Type the "
+            "keys into its Inputs sheet (then `llmcost refresh` it), or write a new "
+            "workbook with `llmcost template --scenario FILE --set KEY=VALUE ...`",
+        )
     if suffix not in _SUFFIXES:
         raise CliError(str(path), f"must be a .csv, .yaml or .yml scenario file (got {suffix or 'no suffix'!r})")
     return _SUFFIXES[suffix]
@@ -124,8 +127,11 @@ def update_scenario_file(path: str | Path, values: dict[str, str]) -> bool:
     if kind == "yaml":
         new = _yaml_text(text, values) if text.strip() else "".join(f"{k}: {v}\n" for k, v in values.items())
     else:
-        new = (_csv_text(text, values) if text.strip() else
-               "key,value\n" + "".join(f"{k},{v}\n" for k, v in values.items()))
+        new = (
+            _csv_text(text, values)
+            if text.strip()
+            else "key,value\n" + "".join(f"{k},{v}\n" for k, v in values.items())
+        )
     bom = not created and target.read_bytes().startswith(b"\xef\xbb\xbf")
     with atomic_open(target, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as fh:
         fh.write(new)

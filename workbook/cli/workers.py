@@ -47,8 +47,9 @@ class WorkerError(RuntimeError):
     """A task raised an exception in a worker (a bug); the message ends with the worker's traceback."""
 
 
-def _serve(conn: Connection, func: Callable[[Any], Any], initializer: Callable[..., None] | None,
-           initargs: tuple) -> None:
+def _serve(
+    conn: Connection, func: Callable[[Any], Any], initializer: Callable[..., None] | None, initargs: tuple
+) -> None:
     """A worker's life: run ``func`` on each task received until the pipe closes."""
     if initializer is not None:
         initializer(*initargs)
@@ -105,9 +106,17 @@ class _Worker:
         return f"worker process exited with code {code}"
 
 
-def ordered_results(tasks: Iterable[T], func: Callable[[T], Any], *, jobs: int, context: Any, timeout: float,
-                    window: int, initializer: Callable[..., None] | None = None,
-                    initargs: tuple = ()) -> Iterator[tuple[T, Any]]:
+def ordered_results(
+    tasks: Iterable[T],
+    func: Callable[[T], Any],
+    *,
+    jobs: int,
+    context: Any,
+    timeout: float,
+    window: int,
+    initializer: Callable[..., None] | None = None,
+    initargs: tuple = (),
+) -> Iterator[tuple[T, Any]]:
     """``(task, func(task))`` for each task, in input order, computed in ``jobs`` worker processes.
 
     A task whose worker died, or gave no result within ``timeout`` seconds [s] (the worker is then killed),

@@ -4,15 +4,51 @@ Sheet builders import from here; nothing here touches openpyxl's private names (
 """
 
 from .book import Book, Sheet
-from .cells import FORMULA_LEADS, absolute, escape_lookup, put, put_formula_column, put_text, put_unit, quote_sheet, \
-    style_cell, units_needed
+from .cells import (
+    FORMULA_LEADS,
+    absolute,
+    escape_lookup,
+    put,
+    put_formula_column,
+    put_text,
+    put_unit,
+    quote_sheet,
+    style_cell,
+    units_needed,
+)
 from .charts import OPTION_COLOURS, cell_span_anchor, option_line
 from .limits import ALLOWED_FUNCTIONS, LIMITS, FormulaLimitError, check_formula, deepest_nesting, formula_shape
 from .page import setup_sheet
 from .rows import Rows, header_row, heading, wrap_rows
 from .styles import FMT, STYLE
 
-__all__ = ["Book", "Sheet", "FMT", "STYLE", "FORMULA_LEADS", "Rows", "put", "put_text", "put_unit",
-           "put_formula_column", "style_cell", "wrap_rows", "heading", "quote_sheet", "absolute", "header_row", "setup_sheet",
-           "escape_lookup", "cell_span_anchor", "option_line", "OPTION_COLOURS", "units_needed", "ALLOWED_FUNCTIONS",
-           "LIMITS", "FormulaLimitError", "check_formula", "deepest_nesting", "formula_shape"]
+__all__ = [
+    "Book",
+    "Sheet",
+    "FMT",
+    "STYLE",
+    "FORMULA_LEADS",
+    "Rows",
+    "put",
+    "put_text",
+    "put_unit",
+    "put_formula_column",
+    "style_cell",
+    "wrap_rows",
+    "heading",
+    "quote_sheet",
+    "absolute",
+    "header_row",
+    "setup_sheet",
+    "escape_lookup",
+    "cell_span_anchor",
+    "option_line",
+    "OPTION_COLOURS",
+    "units_needed",
+    "ALLOWED_FUNCTIONS",
+    "LIMITS",
+    "FormulaLimitError",
+    "check_formula",
+    "deepest_nesting",
+    "formula_shape",
+]

@@ -10,16 +10,24 @@ import re
 from typing import Any
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.worksheet.worksheet import Worksheet
-
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from ..xlsx.cells import fill_formula_column, set_style_array, style_array
 from .limits import check_formula
 from .styles import FMT, STYLE
 
-__all__ = ["FORMULA_LEADS", "put", "put_text", "put_unit", "put_formula_column", "style_cell", "quote_sheet",
-           "absolute", "escape_lookup"]
+__all__ = [
+    "FORMULA_LEADS",
+    "put",
+    "put_text",
+    "put_unit",
+    "put_formula_column",
+    "style_cell",
+    "quote_sheet",
+    "absolute",
+    "escape_lookup",
+]
 
 #: Characters that make Excel (or LibreOffice) read typed text as a formula.
 FORMULA_LEADS = ("=", "+", "-", "@")
@@ -107,8 +115,15 @@ def put(ws: Worksheet, ref: str, value: Any, kind: str | None = None, fmt: str |
     return cell
 
 
-def put_formula_column(ws: Worksheet, column: int, first_row: int, last_row: int, template: str,
-                       kind: str | None = None, fmt: str | None = None) -> None:
+def put_formula_column(
+    ws: Worksheet,
+    column: int,
+    first_row: int,
+    last_row: int,
+    template: str,
+    kind: str | None = None,
+    fmt: str | None = None,
+) -> None:
     """One formula per row of ``column`` from ``first_row`` to ``last_row``, for large tables.
 
     ``template`` is the formula of row ``{r}``, with ``{p}`` for the row above (``"=B{r}+C{p}"``); every
@@ -127,8 +142,9 @@ def put_formula_column(ws: Worksheet, column: int, first_row: int, last_row: int
     check_formula(template.format(r=last_row, p=last_row - 1), ws.title, f"{letter}{first_row}:{letter}{last_row}")
     cell = ws.cell(row=first_row, column=column)
     style_cell(cell, kind, fmt)
-    fill_formula_column(ws, column, first_row, last_row, template, style_array(cell),
-                        restyle=lambda c: style_cell(c, kind, fmt))
+    fill_formula_column(
+        ws, column, first_row, last_row, template, style_array(cell), restyle=lambda c: style_cell(c, kind, fmt)
+    )
     if last_row > first_row:
         ws.book.share_formulas(ws.title, column, first_row, last_row)
 
@@ -140,8 +156,6 @@ def put_unit(ws: Worksheet, ref: str, unit: str):
     parts = [f'"{p}"' for p in unit.split("money")]
     expr = "&currency_used&".join(parts).replace('""&', "").replace('&""', "")
     return put(ws, ref, "=" + expr, "unit")
-
-
 
 
 def units_needed(requests: str, capacity: str, least: str) -> str:

@@ -11,8 +11,13 @@ from ..xlsx.anchors import cell_span_anchor
 __all__ = ["OPTION_COLOURS", "option_line", "cell_span_anchor"]
 
 #: Line colour of each option in every chart of the workbook.
-OPTION_COLOURS = {"api": "2E75B6", "cloud": "C55A11", "onprem": "548235",
-                  "hybrid_cloud": "C55A11", "hybrid_onprem": "548235"}  # the hybrids: their option's, dashed
+OPTION_COLOURS = {
+    "api": "2E75B6",
+    "cloud": "C55A11",
+    "onprem": "548235",
+    "hybrid_cloud": "C55A11",
+    "hybrid_onprem": "548235",
+}  # the hybrids: their option's, dashed
 
 
 def option_line(ys, xs, option: str, title: str | None = None) -> Series:
@@ -21,7 +26,7 @@ def option_line(ys, xs, option: str, title: str | None = None) -> Series:
     s.marker.symbol = "none"
     s.smooth = False
     dash = "dash" if option.startswith("hybrid") else None
-    s.graphicalProperties = GraphicalProperties(ln=LineProperties(solidFill=OPTION_COLOURS[option], w=28575,
-                                                                  prstDash=dash))
+    s.graphicalProperties = GraphicalProperties(
+        ln=LineProperties(solidFill=OPTION_COLOURS[option], w=28575, prstDash=dash)
+    )
     return s
-

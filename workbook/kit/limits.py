@@ -33,35 +33,77 @@ from openpyxl import Workbook
 
 from ..xlsx.cells import formula_cells
 
-__all__ = ["ALLOWED_FUNCTIONS", "LIMITS", "FormulaLimitError", "FormulaShape", "formula_shape", "check_formula",
-           "check_sheet_rules", "deepest_nesting"]
+__all__ = [
+    "ALLOWED_FUNCTIONS",
+    "LIMITS",
+    "FormulaLimitError",
+    "FormulaShape",
+    "formula_shape",
+    "check_formula",
+    "check_sheet_rules",
+    "deepest_nesting",
+]
 
 #: The functions a formula of the workbook may call: those Excel 2010 and LibreOffice 7.4 both know, as the
 #: workbook uses them now (collected from the default workbook and the example scenarios' workbooks; ROW gives a
 #: catalog line its place for the first-match picks). A function is added here only after checking it in both
 #: (no XLOOKUP, LET, IFS, SWITCH, FILTER, XMATCH, CONCAT, TEXTJOIN; no IFERROR either, the workbook tests with ISNA).
-ALLOWED_FUNCTIONS = frozenset({
-    "AND", "CHOOSE", "COUNT", "EXP", "IF", "INDEX", "INT", "ISNA", "ISNUMBER", "LARGE", "LEFT", "LEN", "LN", "LOWER",
-    "MATCH", "MAX", "MID", "MIN", "NOT", "OR", "REPT", "RIGHT", "ROUND", "ROUNDUP", "ROW", "SIGN", "SUBSTITUTE",
-    "SUMPRODUCT", "TEXT", "TRIM", "VALUE",
-})
+ALLOWED_FUNCTIONS = frozenset(
+    {
+        "AND",
+        "CHOOSE",
+        "COUNT",
+        "EXP",
+        "IF",
+        "INDEX",
+        "INT",
+        "ISNA",
+        "ISNUMBER",
+        "LARGE",
+        "LEFT",
+        "LEN",
+        "LN",
+        "LOWER",
+        "MATCH",
+        "MAX",
+        "MID",
+        "MIN",
+        "NOT",
+        "OR",
+        "REPT",
+        "RIGHT",
+        "ROUND",
+        "ROUNDUP",
+        "ROW",
+        "SIGN",
+        "SUBSTITUTE",
+        "SUMPRODUCT",
+        "TEXT",
+        "TRIM",
+        "VALUE",
+    }
+)
 
 #: The first value each limit refuses: Excel allows 64 nesting levels, 8,192 characters and 255 arguments, and
 #: the build stays under each (see the module docstring).
 LIMITS = {"nesting": 64, "length": 8192, "arguments": 255}
 
-_WHAT = {"nesting": "function calls nested {value} levels deep",
-         "length": "a formula of {value} characters",
-         "arguments": "a function call with {value} arguments",
-         "functions": "the function {value}"}
-_LIMIT_TEXT = {"nesting": f"under {LIMITS['nesting']} levels (Excel's specification)",
-               "length": f"under {LIMITS['length']:,} characters, the = included (Excel's specification)",
-               "arguments": f"under {LIMITS['arguments']} arguments to a function (Excel's specification)",
-               "functions": "functions that Excel 2010 and LibreOffice 7.4 both know (ALLOWED_FUNCTIONS)"}
+_WHAT = {
+    "nesting": "function calls nested {value} levels deep",
+    "length": "a formula of {value} characters",
+    "arguments": "a function call with {value} arguments",
+    "functions": "the function {value}",
+}
+_LIMIT_TEXT = {
+    "nesting": f"under {LIMITS['nesting']} levels (Excel's specification)",
+    "length": f"under {LIMITS['length']:,} characters, the = included (Excel's specification)",
+    "arguments": f"under {LIMITS['arguments']} arguments to a function (Excel's specification)",
+    "functions": "functions that Excel 2010 and LibreOffice 7.4 both know (ALLOWED_FUNCTIONS)",
+}
 
 # A string literal, a quoted sheet name (both skipped), a function's name with its opening parenthesis, or one
 # of the characters that open, close or separate: ( ) { } , (the row separator ; of an array constant is not one).
-_TOKEN = re.compile(r'''"[^"]*(?:""[^"]*)*"|'[^']*(?:''[^']*)*'|([A-Za-z_][A-Za-z0-9_.]*)\(|([(){},])''')
+_TOKEN = re.compile(r""""[^"]*(?:""[^"]*)*"|'[^']*(?:''[^']*)*'|([A-Za-z_][A-Za-z0-9_.]*)\(|([(){},])""")
 _DIGITS = bytes.maketrans(b"123456789", b"000000000")  # on the UTF-8 bytes: five times faster than on the str
 
 

@@ -7,9 +7,17 @@ from openpyxl.worksheet.worksheet import Worksheet
 __all__ = ["setup_sheet"]
 
 
-def setup_sheet(ws: Worksheet, *, widths: dict[str, float], freeze: str | None, print_area: str,
-                landscape: bool = True, protect: bool = True, title_rows: str | None = None,
-                fit_height: bool = False) -> None:
+def setup_sheet(
+    ws: Worksheet,
+    *,
+    widths: dict[str, float],
+    freeze: str | None,
+    print_area: str,
+    landscape: bool = True,
+    protect: bool = True,
+    title_rows: str | None = None,
+    fit_height: bool = False,
+) -> None:
     """Column widths, frozen panes, print area (fit to one page wide), gridlines off, protection."""
     for col, width in widths.items():
         ws.column_dimensions[col].width = width

@@ -17,8 +17,14 @@ from .styles import STYLE
 __all__ = ["Rows", "header_row", "heading", "wrap_rows"]
 
 
-def wrap_rows(ws: Worksheet, rows: Iterable[int], cols: Sequence[str], widths: dict[str, float],
-              line_height: float = 15.0, chars_per_width: float = 1.25) -> None:
+def wrap_rows(
+    ws: Worksheet,
+    rows: Iterable[int],
+    cols: Sequence[str],
+    widths: dict[str, float],
+    line_height: float = 15.0,
+    chars_per_width: float = 1.25,
+) -> None:
     """Wrap the text of ``cols`` and make each row tall enough for it (LibreOffice does not refit on load).
 
     Cells of a taller row are aligned to the top, so labels and values stay level with the text.
@@ -57,8 +63,16 @@ class Rows:
     written) or ``[$key]`` (the block's first value column, absolute): ``"=[weights_gb]*memory_overhead"``.
     """
 
-    def __init__(self, book: Book, ws: Worksheet, row: int, value_cols: Sequence[str] = ("C",),
-                 label_col: str = "A", unit_col: str = "B", note_col: str | None = None):
+    def __init__(
+        self,
+        book: Book,
+        ws: Worksheet,
+        row: int,
+        value_cols: Sequence[str] = ("C",),
+        label_col: str = "A",
+        unit_col: str = "B",
+        note_col: str | None = None,
+    ):
         self.book, self.ws, self.row = book, ws, row
         self.cols = list(value_cols)
         self.label_col, self.unit_col = label_col, unit_col
@@ -81,6 +95,7 @@ class Rows:
             if m.group(1):
                 return f"${self.cols[0]}${self.at[m.group(2)]}"
             return f"{col}{self.at[m.group(2)]}"
+
         return _PLACEHOLDER.sub(sub, template)
 
     def section(self, text: str, gap: int = 1) -> int:
@@ -89,8 +104,18 @@ class Rows:
         self.row += 1
         return self.row - 1
 
-    def add(self, key: str | None, label: str, unit: str, values: Any, *, kind: str = "calc",
-            fmt: str | None = None, note: str = "", names: Sequence[str | None] | str | None = None) -> int:
+    def add(
+        self,
+        key: str | None,
+        label: str,
+        unit: str,
+        values: Any,
+        *,
+        kind: str = "calc",
+        fmt: str | None = None,
+        note: str = "",
+        names: Sequence[str | None] | str | None = None,
+    ) -> int:
         """One row. ``values`` is one template for every value column or a list, one per column."""
         r = self.row
         if key:

@@ -39,27 +39,38 @@ _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _FONT = "Calibri"
 
 STYLE: dict[str, dict[str, Any]] = {
-    "input": dict(font=Font(name=_FONT, color="0000FF"), fill=PatternFill("solid", fgColor="FFF2CC"),
-                  border=_BOX, protection=Protection(locked=False)),
+    "input": dict(
+        font=Font(name=_FONT, color="0000FF"),
+        fill=PatternFill("solid", fgColor="FFF2CC"),
+        border=_BOX,
+        protection=Protection(locked=False),
+    ),
     "calc": dict(font=Font(name=_FONT, color="000000")),
     "link": dict(font=Font(name=_FONT, color="008000")),
     "data": dict(font=Font(name=_FONT, color="404040")),
     "const": dict(font=Font(name=_FONT, color="7F6000")),
-    "answer": dict(font=Font(name=_FONT, bold=True, color="000000"), fill=PatternFill("solid", fgColor="DDEBF7"),
-                   border=_BOX),
+    "answer": dict(
+        font=Font(name=_FONT, bold=True, color="000000"), fill=PatternFill("solid", fgColor="DDEBF7"), border=_BOX
+    ),
     "check": dict(font=Font(name=_FONT, color="C00000")),
     "warning": dict(font=Font(name=_FONT, color="9C5700")),
     "label": dict(font=Font(name=_FONT, color="000000")),
     "unit": dict(font=Font(name=_FONT, color="595959", italic=True)),
     "note": dict(font=Font(name=_FONT, color="595959"), alignment=Alignment(wrap_text=False)),
-    "header": dict(font=Font(name=_FONT, bold=True, color="FFFFFF"), fill=PatternFill("solid", fgColor="1F4E78"),
-                   alignment=Alignment(vertical="center", wrap_text=True)),
+    "header": dict(
+        font=Font(name=_FONT, bold=True, color="FFFFFF"),
+        fill=PatternFill("solid", fgColor="1F4E78"),
+        alignment=Alignment(vertical="center", wrap_text=True),
+    ),
     "section": dict(font=Font(name=_FONT, bold=True, color="1F4E78", size=12)),
     "title": dict(font=Font(name=_FONT, bold=True, color="1F4E78", size=16)),
     "subtitle": dict(font=Font(name=_FONT, italic=True, color="595959")),
     "bold": dict(font=Font(name=_FONT, bold=True)),
 }
 
-STYLE.update({f"{k}_r": {**STYLE[k], "alignment": Alignment(horizontal="right")}  # right-aligned variants
-              for k in ("calc", "link", "const", "answer", "check", "bold")})
-
+STYLE.update(
+    {
+        f"{k}_r": {**STYLE[k], "alignment": Alignment(horizontal="right")}  # right-aligned variants
+        for k in ("calc", "link", "const", "answer", "check", "bold")
+    }
+)

@@ -15,8 +15,14 @@ from .catalog_user import UserBlock, user_block, user_checks
 __all__ = ["write_table", "catalog_sheet", "Extent"]
 
 
-def write_table(ws: Worksheet, top: int, columns: Sequence[tuple[str, str | None]], rows: Sequence[Sequence[Any]],
-                first_col: int = 1, kind: str = "data") -> int:
+def write_table(
+    ws: Worksheet,
+    top: int,
+    columns: Sequence[tuple[str, str | None]],
+    rows: Sequence[Sequence[Any]],
+    first_col: int = 1,
+    kind: str = "data",
+) -> int:
     """A header and data rows, fast: ``columns`` are (header, number format). Returns the last row."""
     header_row(ws, top, [c[0] for c in columns], first_col)
     fmts = [f for _, f in columns]
@@ -41,9 +47,18 @@ class Extent(NamedTuple):
     check: str
 
 
-def catalog_sheet(book: Book, title: str, columns: tuple[str, ...], rows: list, units: dict[str, str],
-                   prefix: str, numeric_fmt: dict[str, str], widths: dict[str, float], list_name: str,
-                   check_col: int | None = None) -> Extent:
+def catalog_sheet(
+    book: Book,
+    title: str,
+    columns: tuple[str, ...],
+    rows: list,
+    units: dict[str, str],
+    prefix: str,
+    numeric_fmt: dict[str, str],
+    widths: dict[str, float],
+    list_name: str,
+    check_col: int | None = None,
+) -> Extent:
     """A catalog sheet: one row per catalog row, then the user's rows (:mod:`.catalog_user`; their check in
     column ``check_col``, default the second after the table); a defined name per numeric column
     (``prefix_column``) and the id list ``list_name``, both over the shipped and the user's rows."""
@@ -56,15 +71,28 @@ def catalog_sheet(book: Book, title: str, columns: tuple[str, ...], rows: list, 
     chk = user_checks(book, title, columns, prefix, block, list_name, check_col or len(columns) + 2, numeric_fmt)
     for j, c in enumerate(columns):
         col = get_column_letter(j + 1)
-        if c not in ("name", "vendor", "license", "source", "spec_source", "price_source", "cloud_price_source",
-                     "as_of", "notes"):
+        if c not in (
+            "name",
+            "vendor",
+            "license",
+            "source",
+            "spec_source",
+            "price_source",
+            "cloud_price_source",
+            "as_of",
+            "notes",
+        ):
             book.name(f"{prefix}_{c}", title, f"{col}2:{col}{end}")
     book.name(list_name, title, f"A2:A{end}")
-    setup_sheet(ws, widths=widths, freeze="B2", print_area=f"A1:{get_column_letter(len(columns))}{end}",
-                title_rows="1:1")
+    setup_sheet(
+        ws, widths=widths, freeze="B2", print_area=f"A1:{get_column_letter(len(columns))}{end}", title_rows="1:1"
+    )
     ws.row_dimensions[1].height = 45
-    wrapped = [get_column_letter(j + 1) for j, c in enumerate(columns)
-               if c in ("spec_source", "price_source", "cloud_price_source", "notes", "source", "name")]
+    wrapped = [
+        get_column_letter(j + 1)
+        for j, c in enumerate(columns)
+        if c in ("spec_source", "price_source", "cloud_price_source", "notes", "source", "name")
+    ]
     wrap_rows(ws, range(2, last + 1), wrapped, widths, chars_per_width=1.05)  # URLs break late
     ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{last}"
     return Extent(last, block, chk)

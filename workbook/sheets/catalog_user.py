@@ -51,23 +51,73 @@ class Rules:
 
 
 RULES: dict[str, Rules] = {
-    "hw": Rules("a GPU", positive=("memory_gb", "bandwidth_tbps", "bf16_tflops", "fp8_tflops", "tdp_w", "price_usd",
-                                   "cloud_price_per_hour_usd", "interconnect_gbps", "serving_efficiency"),
-                optional=("fp4_tflops",), text=("spec_source", "price_source", "cloud_price_source"),
-                choices=(("interconnect", ("nvlink", "xgmi", "pcie")), ("fp8_hardware", ("yes", "no")))),
-    "md": Rules("a model", positive=("params_billion", "active_params_billion", "layers", "attention_heads",
-                                     "kv_heads", "head_dim", "hidden_size", "context_length"),
-                whole=("layers", "attention_heads", "kv_heads", "head_dim", "hidden_size", "context_length",
-                       "experts", "experts_per_token"),
-                zero_ok=("experts", "experts_per_token", "expert_params_billion"),
-                text=("source", "license", "native_precision")),
-    "of": Rules("a cloud offer", positive=("gpus_per_instance",), whole=("gpus_per_instance",),
-                optional=("on_demand_per_hour_usd", "spot_per_hour_usd", "commit_1y_per_hour_usd",
-                          "commit_3y_per_hour_usd", "per_second_usd"),
-                text=("provider", "instance", "gpu", "source"), ids=("id", "gpu"), gpu=True),
-    "sv": Rules("a server", positive=("gpus_per_server",), whole=("gpus_per_server",),
-                optional=("price_usd", "typical_kw", "max_kw", "support_per_year_usd"), text=("name", "vendor", "gpu"),
-                ids=("id", "gpu"), choices=(("standard", ("yes", "no")),), gpu=True),
+    "hw": Rules(
+        "a GPU",
+        positive=(
+            "memory_gb",
+            "bandwidth_tbps",
+            "bf16_tflops",
+            "fp8_tflops",
+            "tdp_w",
+            "price_usd",
+            "cloud_price_per_hour_usd",
+            "interconnect_gbps",
+            "serving_efficiency",
+        ),
+        optional=("fp4_tflops",),
+        text=("spec_source", "price_source", "cloud_price_source"),
+        choices=(("interconnect", ("nvlink", "xgmi", "pcie")), ("fp8_hardware", ("yes", "no"))),
+    ),
+    "md": Rules(
+        "a model",
+        positive=(
+            "params_billion",
+            "active_params_billion",
+            "layers",
+            "attention_heads",
+            "kv_heads",
+            "head_dim",
+            "hidden_size",
+            "context_length",
+        ),
+        whole=(
+            "layers",
+            "attention_heads",
+            "kv_heads",
+            "head_dim",
+            "hidden_size",
+            "context_length",
+            "experts",
+            "experts_per_token",
+        ),
+        zero_ok=("experts", "experts_per_token", "expert_params_billion"),
+        text=("source", "license", "native_precision"),
+    ),
+    "of": Rules(
+        "a cloud offer",
+        positive=("gpus_per_instance",),
+        whole=("gpus_per_instance",),
+        optional=(
+            "on_demand_per_hour_usd",
+            "spot_per_hour_usd",
+            "commit_1y_per_hour_usd",
+            "commit_3y_per_hour_usd",
+            "per_second_usd",
+        ),
+        text=("provider", "instance", "gpu", "source"),
+        ids=("id", "gpu"),
+        gpu=True,
+    ),
+    "sv": Rules(
+        "a server",
+        positive=("gpus_per_server",),
+        whole=("gpus_per_server",),
+        optional=("price_usd", "typical_kw", "max_kw", "support_per_year_usd"),
+        text=("name", "vendor", "gpu"),
+        ids=("id", "gpu"),
+        choices=(("standard", ("yes", "no")),),
+        gpu=True,
+    ),
 }
 
 
@@ -107,9 +157,13 @@ def _row_rules(rules: Rules, columns: tuple[str, ...], title: str, r: int, marke
     for c in rules.ids:
         out.append((f"ISNUMBER({at[c]})", f'"{key(c)}must be text (an id)"'))
     shipped = f"ROW(A{marker})-2"  # the shipped rows: 2 .. the marker row - 1
-    out.append((f"IF(ISNA({pos}),FALSE,{pos}<ROW()-1)",
-                f'"{key("id")}"&TRIM({ident})&" repeats the id of "&IF({pos}<={shipped},'
-                f'"a shipped row","an earlier row of yours")&" (row "&({pos}+1)&")"'))
+    out.append(
+        (
+            f"IF(ISNA({pos}),FALSE,{pos}<ROW()-1)",
+            f'"{key("id")}"&TRIM({ident})&" repeats the id of "&IF({pos}<={shipped},'
+            f'"a shipped row","an earlier row of yours")&" (row "&({pos}+1)&")"',
+        )
+    )
     numeric = (*rules.positive, *rules.optional, *rules.zero_ok)
     for c in dict.fromkeys(numeric):
         out.append((f"AND(NOT({blank(c)}),NOT(ISNUMBER({at[c]})))", f'"{key(c)}must be a number"'))
@@ -126,10 +180,12 @@ def _row_rules(rules: Rules, columns: tuple[str, ...], title: str, r: int, marke
     for c in rules.text:
         out.append((blank(c), f'"{key(c)}is empty"'))
     t, n = f"TRIM({at['as_of']})", lambda pattern: f'LEN("{pattern}")'  # noqa: E731 - positions in YYYY-MM-DD
-    date_ok = (f'AND(NOT(ISNUMBER({at["as_of"]})),LEN({t})={n("YYYY-MM-DD")},MID({t},{n("YYYY-")},1)="-",'
-               f'MID({t},{n("YYYY-MM-")},1)="-",ISNUMBER(VALUE(LEFT({t},{n("YYYY")}))),'
-               f'ISNUMBER(VALUE(MID({t},{n("YYYY-")}+1,{n("MM")}))),ISNUMBER(VALUE(RIGHT({t},{n("DD")}))),'
-               f'ISNUMBER(VALUE({t})))')  # VALUE reads an ISO date in every locale; 2026-02-30 is none
+    date_ok = (
+        f'AND(NOT(ISNUMBER({at["as_of"]})),LEN({t})={n("YYYY-MM-DD")},MID({t},{n("YYYY-")},1)="-",'
+        f'MID({t},{n("YYYY-MM-")},1)="-",ISNUMBER(VALUE(LEFT({t},{n("YYYY")}))),'
+        f"ISNUMBER(VALUE(MID({t},{n('YYYY-')}+1,{n('MM')}))),ISNUMBER(VALUE(RIGHT({t},{n('DD')}))),"
+        f"ISNUMBER(VALUE({t})))"
+    )  # VALUE reads an ISO date in every locale; 2026-02-30 is none
     out.append((blank("as_of"), f'"{key("as_of")}is empty"'))
     out.append((f"NOT({date_ok})", f'"{key("as_of")}must be a date typed as text YYYY-MM-DD"'))
     for c, allowed in rules.choices:
@@ -141,38 +197,79 @@ def _row_rules(rules: Rules, columns: tuple[str, ...], title: str, r: int, marke
     if "serving_efficiency" in at:
         out.append((f"{at['serving_efficiency']}>1", f'"{key("serving_efficiency")}must be at most 1"'))
     if "active_params_billion" in at:
-        p, act, e, k, ep = (at[c] for c in ("params_billion", "active_params_billion", "experts", "experts_per_token",
-                                             "expert_params_billion"))
+        p, act, e, k, ep = (
+            at[c]
+            for c in (
+                "params_billion",
+                "active_params_billion",
+                "experts",
+                "experts_per_token",
+                "expert_params_billion",
+            )
+        )
         out.append((f"{act}>{p}", f'{label}active parameters exceed total parameters"'))
         out.append((f"{ep}>={p}", f'{label}expert_params_billion must be below params_billion"'))
-        out.append((f"OR(({e}>0)<>({k}>0),{k}>{e})",
-                    f'{label}a mixture of experts needs experts >= experts_per_token > 0 (both 0 for a dense model)"'))
+        out.append(
+            (
+                f"OR(({e}>0)<>({k}>0),{k}>{e})",
+                f'{label}a mixture of experts needs experts >= experts_per_token > 0 (both 0 for a dense model)"',
+            )
+        )
     if rules.gpu:
         g = at["gpu"]
-        out.append((f"ISNA(MATCH({escape_lookup(f'TRIM({g})')},list_gpus,0))",
-                    f'"{key("gpu")}GPU "&TRIM({g})&" is not on the Hardware sheet"'))
+        out.append(
+            (
+                f"ISNA(MATCH({escape_lookup(f'TRIM({g})')},list_gpus,0))",
+                f'"{key("gpu")}GPU "&TRIM({g})&" is not on the Hardware sheet"',
+            )
+        )
     if "per_second_usd" in at:
         out.append(("AND(" + ",".join(blank(c) for c in rules.optional) + ")", f'{label}has no price"'))
     if "support_source" in at:
-        for value, source in (("price_usd", "price_source"), ("typical_kw", "power_source"),
-                              ("max_kw", "power_source"), ("support_per_year_usd", "support_source")):
-            out.append((f"AND(ISNUMBER({at[value]}),{blank(source)})",
-                        f'"{key(source)}is empty for a figure it should source"'))
-        out.append((f"AND(ISNUMBER({at['typical_kw']}),ISNUMBER({at['max_kw']}),{at['typical_kw']}>{at['max_kw']})",
-                    f'"{key("typical_kw")}exceeds max_kw"'))
+        for value, source in (
+            ("price_usd", "price_source"),
+            ("typical_kw", "power_source"),
+            ("max_kw", "power_source"),
+            ("support_per_year_usd", "support_source"),
+        ):
+            out.append(
+                (
+                    f"AND(ISNUMBER({at[value]}),{blank(source)})",
+                    f'"{key(source)}is empty for a figure it should source"',
+                )
+            )
+        out.append(
+            (
+                f"AND(ISNUMBER({at['typical_kw']}),ISNUMBER({at['max_kw']}),{at['typical_kw']}>{at['max_kw']})",
+                f'"{key("typical_kw")}exceeds max_kw"',
+            )
+        )
     return out
 
 
-def user_checks(book: Book, title: str, columns: tuple[str, ...], prefix: str, block: UserBlock, list_name: str,
-                check_col: int, fmt: dict[str, str]) -> str:
+def user_checks(
+    book: Book,
+    title: str,
+    columns: tuple[str, ...],
+    prefix: str,
+    block: UserBlock,
+    list_name: str,
+    check_col: int,
+    fmt: dict[str, str],
+) -> str:
     """Write the user block of a catalog sheet (marker, tags, input rows, check column); returns the check
     column's letter."""
     ws = book.sheet(title)
     rules = RULES[prefix]
     last_col = get_column_letter(len(columns))
     chk = get_column_letter(check_col)
-    put_text(ws, f"B{block.marker}", f"your rows: add {rules.what} here (the yellow rows below; the check column "
-             f"{chk} says what a row lacks; ids must be new; as_of is a date typed as text YYYY-MM-DD)", "section")
+    put_text(
+        ws,
+        f"B{block.marker}",
+        f"your rows: add {rules.what} here (the yellow rows below; the check column "
+        f"{chk} says what a row lacks; ids must be new; as_of is a date typed as text YYYY-MM-DD)",
+        "section",
+    )
     for j, c in enumerate(columns[1:], start=2):
         put_text(ws, f"{get_column_letter(j)}{block.marker + 1}", _tag(rules, c), "note")
     header_row(ws, 1, ["check (your rows)"], check_col)
@@ -191,8 +288,13 @@ def user_checks(book: Book, title: str, columns: tuple[str, ...], prefix: str, b
             before = ref
     rng = f"{chk}{block.first}:{chk}{block.last}"
     put(ws, f"{chk}{block.marker}", f'=IF(ISNA(MATCH("?*",{rng},0)),"",INDEX({rng},MATCH("?*",{rng},0)))', "check")
-    book.names_many([(f"{prefix}_user_rows", title, f"A{block.first}:{last_col}{block.last}"),
-                     (f"{prefix}_user_check", title, rng), (f"{prefix}_user_first", title, f"{chk}{block.marker}")])
+    book.names_many(
+        [
+            (f"{prefix}_user_rows", title, f"A{block.first}:{last_col}{block.last}"),
+            (f"{prefix}_user_check", title, rng),
+            (f"{prefix}_user_first", title, f"{chk}{block.marker}"),
+        ]
+    )
     ws.column_dimensions[chk].width = 48
     for j in range(1, len(sizes)):
         header_row(ws, 1, [f"check, part {j} of {len(sizes)} (column {chk} shows the result)"], check_col + j)
@@ -217,7 +319,7 @@ def _part_sizes(rules: list) -> list[int]:
 
 def _split(rules: list, sizes: list[int]) -> list[list]:
     """``rules`` cut into consecutive parts of ``sizes`` rules."""
-    return [rules[end - size:end] for size, end in zip(sizes, accumulate(sizes))]
+    return [rules[end - size : end] for size, end in zip(sizes, accumulate(sizes))]
 
 
 def _chain(rules: list) -> str:

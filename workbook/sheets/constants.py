@@ -45,59 +45,131 @@ CONSTANTS: tuple[tuple[str, float, str, str], ...] = (
     ("c_months_per_year", 12, "months/year", "monthly rate of an annual interest rate"),
     ("c_hours_per_day", 24, "h/day", "a served model runs around the clock"),
     ("c_millions_per_billion", 1000, "million/billion", ""),
-    ("c_capex_host_factor", _billing.CAPEX_HOST_FACTOR, "ratio",
-     "server price = GPUs x GPU price x this, where the server catalog has no price (docs/model.md#seed-000: ~15% for "
-     "CPU, board and RAM)"),
-    ("c_server_power_per_gpu_tdp", _billing.SERVER_POWER_PER_GPU_TDP, "kW/kW",
-     "typical server draw per kW of GPU TDP, where the server catalog has no typical power (DGX H100)"),
-    ("c_support_share", _billing.SUPPORT_SHARE_PER_YEAR, "per year",
-     "vendor support per year as a share of the server price, where the catalog has none (DGX H100)"),
+    (
+        "c_capex_host_factor",
+        _billing.CAPEX_HOST_FACTOR,
+        "ratio",
+        "server price = GPUs x GPU price x this, where the server catalog has no price "
+        "(docs/model.md#seed-000: ~15% for CPU, board and RAM)",
+    ),
+    (
+        "c_server_power_per_gpu_tdp",
+        _billing.SERVER_POWER_PER_GPU_TDP,
+        "kW/kW",
+        "typical server draw per kW of GPU TDP, where the server catalog has no typical power (DGX H100)",
+    ),
+    (
+        "c_support_share",
+        _billing.SUPPORT_SHARE_PER_YEAR,
+        "per year",
+        "vendor support per year as a share of the server price, where the catalog has none (DGX H100)",
+    ),
     ("c_serverless_max_gpus", _resolve.SERVERLESS_MAX_GPUS, "GPUs", "GPUs one serverless worker may hold"),
-    ("c_offer_score_scale", 1e6, "USD/GPU-h", "the fallback offer is the one with the most GPUs, then the cheapest: "
-     "score = GPUs - price per GPU-hour / this"),
+    (
+        "c_offer_score_scale",
+        1e6,
+        "USD/GPU-h",
+        "the fallback offer is the one with the most GPUs, then the cheapest: score = GPUs - price per GPU-hour / this",
+    ),
     ("c_max_tp", max(_serving.TP_SIZES), "GPUs", "widest tensor-parallel layout inside one node (typed per-GPU price)"),
     ("c_kv_tensors", 2, "count", "a key and a value are cached per layer, KV head and token"),
     # the serving model (costengine.serving.DEFAULT_EFFICIENCIES; evidence in docs/validation.md)
     ("c_srv_bandwidth", _serving.DEFAULT_EFFICIENCIES.bandwidth, "0..1", "achieved share of peak bandwidth in decode"),
     ("c_srv_compute", _serving.DEFAULT_EFFICIENCIES.compute, "0..1", "achieved share of dense peak FLOP/s"),
-    ("c_srv_moe_compute", _serving.DEFAULT_EFFICIENCIES.moe_compute, "ratio",
-     "grouped expert GEMMs relative to dense GEMMs (mixture of experts)"),
-    ("c_srv_kv_fraction", _serving.DEFAULT_EFFICIENCIES.kv_memory_fraction, "0..1",
-     "share of GPU memory the serving engine uses for weights, activations and KV cache (vLLM default 0.9)"),
-    ("c_srv_activation_gb", _serving.DEFAULT_EFFICIENCIES.activation_gb_per_gpu, "GB/GPU",
-     "memory an engine reserves per GPU for activations and CUDA graphs"),
-    ("c_srv_max_batch", _serving.DEFAULT_EFFICIENCIES.max_batch, "sequences",
-     "most concurrent sequences of one replica (vLLM default max_num_seqs)"),
-    ("c_srv_chunk_tokens", _serving.DEFAULT_EFFICIENCIES.prefill_chunk_tokens, "tokens",
-     "prompt tokens processed per engine step (chunked prefill)"),
+    (
+        "c_srv_moe_compute",
+        _serving.DEFAULT_EFFICIENCIES.moe_compute,
+        "ratio",
+        "grouped expert GEMMs relative to dense GEMMs (mixture of experts)",
+    ),
+    (
+        "c_srv_kv_fraction",
+        _serving.DEFAULT_EFFICIENCIES.kv_memory_fraction,
+        "0..1",
+        "share of GPU memory the serving engine uses for weights, activations and KV cache (vLLM default 0.9)",
+    ),
+    (
+        "c_srv_activation_gb",
+        _serving.DEFAULT_EFFICIENCIES.activation_gb_per_gpu,
+        "GB/GPU",
+        "memory an engine reserves per GPU for activations and CUDA graphs",
+    ),
+    (
+        "c_srv_max_batch",
+        _serving.DEFAULT_EFFICIENCIES.max_batch,
+        "sequences",
+        "most concurrent sequences of one replica (vLLM default max_num_seqs)",
+    ),
+    (
+        "c_srv_chunk_tokens",
+        _serving.DEFAULT_EFFICIENCIES.prefill_chunk_tokens,
+        "tokens",
+        "prompt tokens processed per engine step (chunked prefill)",
+    ),
     ("c_srv_step_overhead_s", _serving.DEFAULT_EFFICIENCIES.step_overhead_s, "s", "fixed time of one engine step"),
     ("c_srv_pp_hop_s", _serving.DEFAULT_EFFICIENCIES.pp_hop_s, "s", "hand-off of a micro-batch between stages"),
-    ("c_srv_tp_exponent", _serving.DEFAULT_EFFICIENCIES.tp_exponent, "1",
-     "per-GPU work time grows as TP ^ this (wide tensor parallelism loses per-GPU throughput)"),
+    (
+        "c_srv_tp_exponent",
+        _serving.DEFAULT_EFFICIENCIES.tp_exponent,
+        "1",
+        "per-GPU work time grows as TP ^ this (wide tensor parallelism loses per-GPU throughput)",
+    ),
     ("c_srv_rho_max", 0.999999, "0..1", "queueing: planned load / prefill capacity is capped just below 1"),
-    *((f"c_allreduce_{k}_s", v, "s", f"latency of one small all-reduce over {k}")
-      for k, v in _serving.ALLREDUCE_LATENCY_S.items()),
+    *(
+        (f"c_allreduce_{k}_s", v, "s", f"latency of one small all-reduce over {k}")
+        for k, v in _serving.ALLREDUCE_LATENCY_S.items()
+    ),
     *((f"c_tp{t}", t, "GPUs", "a tensor-parallel size serving engines run inside one node") for t in _serving.TP_SIZES),
-    ("c_four_bit_bytes", PRECISIONS["fp4"].weight_bytes, "B", "bytes per parameter of 4-bit weights (MoE checkpoints: the "
-     "routed experts; the rest stays at 16 bits)"),
+    (
+        "c_four_bit_bytes",
+        PRECISIONS["fp4"].weight_bytes,
+        "B",
+        "bytes per parameter of 4-bit weights (MoE checkpoints: the routed experts; the rest stays at 16 bits)",
+    ),
     ("c_ms_per_s", 1000, "ms/s", ""),
     ("c_max_volume", MAX_VOLUME, "requests/month", "break-evens are searched up to this volume"),
-    ("c_beyond_volume", MAX_VOLUME * 10, "requests/month", "a segment end beyond the search (an option that does "
-     "not step, a free volume already passed)"),
+    (
+        "c_beyond_volume",
+        MAX_VOLUME * 10,
+        "requests/month",
+        "a segment end beyond the search (an option that does not step, a free volume already passed)",
+    ),
     ("c_jump_margin", JUMP_MARGIN, "share", "the break-even walk jumps to just short of the proven bound"),
     ("c_segment_rows", SEGMENT_ROWS, "rows", "steps of the Break-even sheet's segment table"),
-    ("c_date_suffix_short", DATE_SUFFIX_LENGTHS[0], "characters", "a model id's date suffix -YYYYMMDD or @YYYYMMDD "
-     "(costengine.acceptance: the id is priced without it)"),
+    (
+        "c_date_suffix_short",
+        DATE_SUFFIX_LENGTHS[0],
+        "characters",
+        "a model id's date suffix -YYYYMMDD or @YYYYMMDD (costengine.acceptance: the id is priced without it)",
+    ),
     ("c_date_suffix_long", DATE_SUFFIX_LENGTHS[1], "characters", "a model id's date suffix -YYYY-MM-DD"),
-    ("c_ln_max_number", LN_MAX_NUMBER, "ln", "natural log of the largest number a spreadsheet holds "
-     "(9.99E+307): the Projection's volume must stay below it"),
-    ("c_profile_max_chars", _hybrid.MAX_PROFILE_CHARS, "characters", "longest load_profile text the Hybrid "
-     "sheet splits into 24 values (24 x this fits in a cell's 32,767 characters)"),
+    (
+        "c_ln_max_number",
+        LN_MAX_NUMBER,
+        "ln",
+        "natural log of the largest number a spreadsheet holds (9.99E+307): the Projection's volume must stay below it",
+    ),
+    (
+        "c_profile_max_chars",
+        _hybrid.MAX_PROFILE_CHARS,
+        "characters",
+        "longest load_profile text the Hybrid "
+        "sheet splits into 24 values (24 x this fits in a cell's 32,767 characters)",
+    ),
     ("c_hybrid_points", _hybrid.POINTS, "rows", "rows of the Hybrid sheet's table of the cost against N"),
-    ("c_hybrid_min_span", _hybrid.MIN_SPAN, "replicas", "the Hybrid sheet's table of the cost against N spans "
-     "at least this"),
-    ("c_hybrid_overflow_noise", _hybrid.OVERFLOW_NOISE, "share", "an API overflow up to this share of the volume "
-     "is the float noise of the hourly sum, no traffic (costengine.hybrid)"),
+    (
+        "c_hybrid_min_span",
+        _hybrid.MIN_SPAN,
+        "replicas",
+        "the Hybrid sheet's table of the cost against N spans at least this",
+    ),
+    (
+        "c_hybrid_overflow_noise",
+        _hybrid.OVERFLOW_NOISE,
+        "share",
+        "an API overflow up to this share of the volume "
+        "is the float noise of the hourly sum, no traffic (costengine.hybrid)",
+    ),
 )
 
 
@@ -125,9 +197,12 @@ def literal_choices(key: str) -> tuple[str, ...]:
 
 def build(book: Book) -> ConstantsLayout:
     ws = book.sheet(SHEET)
-    heading(ws, "Constants, lists and input rules",
-            "Numbers the formulas use that are not scenario inputs; taken from the cost engine "
-             "(costengine/plan.py, sizing.py, breakeven.py).")
+    heading(
+        ws,
+        "Constants, lists and input rules",
+        "Numbers the formulas use that are not scenario inputs; taken from the cost engine "
+        "(costengine/plan.py, sizing.py, breakeven.py).",
+    )
     header_row(ws, 4, ["name", "value", "unit", "meaning / source"])
     r = 5
     for name, value, unit, meaning in CONSTANTS:
@@ -142,8 +217,21 @@ def build(book: Book) -> ConstantsLayout:
     r += 1
     put_text(ws, f"A{r}", "Precision", "section")
     r += 1
-    header_row(ws, r, ["precision (as typed)", "precision", "bytes per parameter [B]", "KV-cache bytes per value [B]",
-                       "bf16 peak weight", "fp8 peak weight", "fp4 peak weight", "computes in"], height=30)
+    header_row(
+        ws,
+        r,
+        [
+            "precision (as typed)",
+            "precision",
+            "bytes per parameter [B]",
+            "KV-cache bytes per value [B]",
+            "bf16 peak weight",
+            "fp8 peak weight",
+            "fp4 peak weight",
+            "computes in",
+        ],
+        height=30,
+    )
     first = r + 1
     entries = [(p, p) for p in PRECISIONS] + [(b, p) for b, p in PRECISION_BY_BYTES.items()]
     for typed, canon in entries:
@@ -159,21 +247,37 @@ def build(book: Book) -> ConstantsLayout:
         put_text(ws, f"H{r}", compute, "const")
     last = r
     n_names = len(PRECISIONS)
-    book.names_many([("prec_keys", SHEET, f"A{first}:A{last}"), ("prec_names", SHEET, f"B{first}:B{last}"),
-                     ("prec_bytes", SHEET, f"C{first}:C{last}"), ("prec_kv_bytes", SHEET, f"D{first}:D{last}"),
-                     ("prec_bf16_weight", SHEET, f"E{first}:E{last}"), ("prec_fp8_weight", SHEET, f"F{first}:F{last}"),
-                     ("prec_fp4_weight", SHEET, f"G{first}:G{last}"), ("prec_compute", SHEET, f"H{first}:H{last}"),
-                     ("list_precisions", SHEET, f"B{first}:B{first + n_names - 1}")])
-    put_text(ws, f"A{last + 1}", "peak FLOP/s = bf16 x bf16 weight + fp8 x fp8 weight + fp4 x fp4 weight (TFLOP/s x 1e12); "
-             "a GPU without tensor cores for the precision computes at its bf16 rate", "note")
+    book.names_many(
+        [
+            ("prec_keys", SHEET, f"A{first}:A{last}"),
+            ("prec_names", SHEET, f"B{first}:B{last}"),
+            ("prec_bytes", SHEET, f"C{first}:C{last}"),
+            ("prec_kv_bytes", SHEET, f"D{first}:D{last}"),
+            ("prec_bf16_weight", SHEET, f"E{first}:E{last}"),
+            ("prec_fp8_weight", SHEET, f"F{first}:F{last}"),
+            ("prec_fp4_weight", SHEET, f"G{first}:G{last}"),
+            ("prec_compute", SHEET, f"H{first}:H{last}"),
+            ("list_precisions", SHEET, f"B{first}:B{first + n_names - 1}"),
+        ]
+    )
+    put_text(
+        ws,
+        f"A{last + 1}",
+        "peak FLOP/s = bf16 x bf16 weight + fp8 x fp8 weight + fp4 x fp4 weight (TFLOP/s x 1e12); "
+        "a GPU without tensor cores for the precision computes at its bf16 rate",
+        "note",
+    )
 
     # --- lists -------------------------------------------------------------------------------------
     r += 3
     put_text(ws, f"A{r}", "Lists", "section")
     r += 1
     header_row(ws, r, ["cloud_billing", "options", "cloud_pricing"])
-    lists = {"A": ("list_billing", literal_choices("cloud_billing")), "B": ("list_options", _plan.OPTIONS),
-             "C": ("list_pricing", literal_choices("cloud_pricing"))}
+    lists = {
+        "A": ("list_billing", literal_choices("cloud_billing")),
+        "B": ("list_options", _plan.OPTIONS),
+        "C": ("list_pricing", literal_choices("cloud_pricing")),
+    }
     for col, (_, items) in lists.items():
         for i, item in enumerate(items):
             put_text(ws, f"{col}{r + 1 + i}", item, "const")
@@ -183,9 +287,22 @@ def build(book: Book) -> ConstantsLayout:
     # --- input rules (one row per key, in the Inputs order) ---------------------------------------------
     put_text(ws, f"A{r}", "Input rules (the Inputs sheet's check column applies them)", "section")
     r += 1
-    header_row(ws, r, ["key", "at least", "more than", "at most", "whole number", "at most characters",
-                       "plausible from (money: USD, x usd_to_currency)", "plausible to",
-                       "why (a typed value outside is a warning)"], height=30)
+    header_row(
+        ws,
+        r,
+        [
+            "key",
+            "at least",
+            "more than",
+            "at most",
+            "whole number",
+            "at most characters",
+            "plausible from (money: USD, x usd_to_currency)",
+            "plausible to",
+            "why (a typed value outside is a warning)",
+        ],
+        height=30,
+    )
     rules_row = {}
     for key in SCENARIO_KEYS:
         r += 1
@@ -201,6 +318,11 @@ def build(book: Book) -> ConstantsLayout:
             put(ws, f"H{r}", rng.high, "const")
             put_text(ws, f"I{r}", rng.why, "note")
         rules_row[key] = r
-    setup_sheet(ws, widths={"A": 30, "B": 16, "C": 20, "D": 20, "E": 16, "F": 16, "G": 14, "H": 14, "I": 50},
-                freeze="A5", print_area=f"A1:I{r}", landscape=False)
+    setup_sheet(
+        ws,
+        widths={"A": 30, "B": 16, "C": 20, "D": 20, "E": 16, "F": 16, "G": 14, "H": 14, "I": 50},
+        freeze="A5",
+        print_area=f"A1:I{r}",
+        landscape=False,
+    )
     return ConstantsLayout(rules_row=rules_row)

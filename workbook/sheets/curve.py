@@ -23,9 +23,12 @@ _FIRST = 8
 
 def build(book: Book) -> None:
     ws = book.sheet(SHEET)
-    heading(ws, "Monthly cost against volume",
-            '="Each option\'s monthly cost ["&currency_used&"/month] at log-spaced volumes; replicas '
-        'step up as volume grows."')
+    heading(
+        ws,
+        "Monthly cost against volume",
+        '="Each option\'s monthly cost ["&currency_used&"/month] at log-spaced volumes; replicas '
+        'step up as volume grows."',
+    )
     put_text(ws, "A3", "from", "label")
     put(ws, "B3", FROM, "input", "volume")
     put_text(ws, "C3", "requests/month", "unit")
@@ -42,18 +45,31 @@ def build(book: Book) -> None:
     for k in range(POINTS):
         r = _FIRST + k
         put(ws, f"A{r}", k, "const", "int")
-        put(ws, f"B{r}", f'=IF(LEN($D$3)=0,EXP(LN(curve_from)+A{r}*(LN(curve_to)-LN(curve_from))'
-            f'/(curve_points-1)),"n/a")', "calc", "volume")
+        put(
+            ws,
+            f"B{r}",
+            f'=IF(LEN($D$3)=0,EXP(LN(curve_from)+A{r}*(LN(curve_to)-LN(curve_from))/(curve_points-1)),"n/a")',
+            "calc",
+            "volume",
+        )
         for col in ("C", "D", "E"):
             opt = f"INDEX(cmp_{{}},MATCH({col}${_FIRST - 1},list_options,0))"
             ok = f"AND(LEN($D$3)=0,ISNUMBER({opt.format('cost')}))"  # per option: the others stay drawn
-            cost = (f"{opt.format('fixed')}+{opt.format('variable')}*MAX($B{r}-{opt.format('free')},0)+"
-                    f"{opt.format('step')}*IF(ISNUMBER({opt.format('capacity')}),"
-                    f"{units_needed(f'$B{r}', opt.format('capacity'), opt.format('min_units'))},0)")
+            cost = (
+                f"{opt.format('fixed')}+{opt.format('variable')}*MAX($B{r}-{opt.format('free')},0)+"
+                f"{opt.format('step')}*IF(ISNUMBER({opt.format('capacity')}),"
+                f"{units_needed(f'$B{r}', opt.format('capacity'), opt.format('min_units'))},0)"
+            )
             put(ws, f"{col}{r}", f'=IF({ok},{cost},"n/a")', "calc", "money0")
     _chart(ws, last, book.currency)
-    setup_sheet(ws, widths={"A": 9, "B": 19, "C": 17, "D": 17, "E": 17, "F": 3}, freeze=f"A{_FIRST}",
-                print_area=f"A1:Q{last}", landscape=True, title_rows=f"{_FIRST - 1}:{_FIRST - 1}")
+    setup_sheet(
+        ws,
+        widths={"A": 9, "B": 19, "C": 17, "D": 17, "E": 17, "F": 3},
+        freeze=f"A{_FIRST}",
+        print_area=f"A1:Q{last}",
+        landscape=True,
+        title_rows=f"{_FIRST - 1}:{_FIRST - 1}",
+    )
 
 
 def _chart(ws, last: int, currency: str) -> None:

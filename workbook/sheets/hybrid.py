@@ -30,8 +30,19 @@ from openpyxl.worksheet.pagebreak import Break
 
 from costengine.profiles import DEFAULT_PROFILE, HOURS
 
-from ..kit import Book, Rows, cell_span_anchor, escape_lookup, header_row, heading, option_line, put, put_text
-from ..kit import setup_sheet, units_needed
+from ..kit import (
+    Book,
+    Rows,
+    cell_span_anchor,
+    escape_lookup,
+    header_row,
+    heading,
+    option_line,
+    put,
+    put_text,
+    setup_sheet,
+    units_needed,
+)
 
 __all__ = ["SHEET", "POINTS", "MIN_SPAN", "MAX_PROFILE_CHARS", "OVERFLOW_NOISE", "build"]
 
@@ -47,8 +58,18 @@ MAX_PROFILE_CHARS = 32767 // HOURS
 _OPTS = ("cloud", "onprem")
 _VAL = ("C", "D")
 _CANDIDATES = 2 * HOURS + 1
-_CAND_COLS = ("candidate", "hour", "kink N_h", "units (raw)", "units k", "replicas N", "capacity per hour",
-              "served", "overflow", "monthly cost")
+_CAND_COLS = (
+    "candidate",
+    "hour",
+    "kink N_h",
+    "units (raw)",
+    "units k",
+    "replicas N",
+    "capacity per hour",
+    "served",
+    "overflow",
+    "monthly cost",
+)
 _NUMBER_CHARS = "0123456789.e+-"
 
 
@@ -58,8 +79,10 @@ def _part_is_number(part: str) -> str:
     for ch in _NUMBER_CHARS:
         stripped = f'SUBSTITUTE({stripped},"{ch}","")'
     rest = f'SUBSTITUTE(SUBSTITUTE(MID(LOWER({part}),2,LEN({part})),"e-","e"),"e+","e")'
-    return (f'AND(LEN({part})>0,LEN({stripped})=0,LEN({rest})=LEN(SUBSTITUTE(SUBSTITUTE({rest},"+",""),"-","")),'
-            f'ISNUMBER(VALUE({part})))')
+    return (
+        f'AND(LEN({part})>0,LEN({stripped})=0,LEN({rest})=LEN(SUBSTITUTE(SUBSTITUTE({rest},"+",""),"-","")),'
+        f"ISNUMBER(VALUE({part})))"
+    )
 
 
 def _served(hourly: str, cap: str) -> str:
@@ -69,24 +92,48 @@ def _served(hourly: str, cap: str) -> str:
 
 def build(book: Book) -> None:
     ws = book.sheet(SHEET)
-    heading(ws, "Hybrid: self-hosted replicas for the base load, the API for the peaks",
-            '="The cheapest number N of self-hosted replicas over the day\'s load profile, the rest sent to the API; '
-            'money in "&currency_used&"/month."')
+    heading(
+        ws,
+        "Hybrid: self-hosted replicas for the base load, the API for the peaks",
+        "=\"The cheapest number N of self-hosted replicas over the day's load profile, the rest sent to the API; "
+        'money in "&currency_used&"/month."',
+    )
     a = Rows(book, ws, 3, value_cols=("C",), note_col="D")
     a.section("Answer", gap=1)
     reason = 'IF(input_problems>0,"check Inputs","n/a")'
     both = "AND(ISNUMBER(hybrid_cloud_monthly_cost),ISNUMBER(hybrid_onprem_monthly_cost))"
-    a.add("option", "cheaper hybrid", "option",
-          f'=IF({both},IF(hybrid_cloud_monthly_cost<=hybrid_onprem_monthly_cost,"cloud","onprem"),{reason})',
-          kind="answer", names="hybrid_option", note="whose hybrid costs less (ties: cloud)")
+    a.add(
+        "option",
+        "cheaper hybrid",
+        "option",
+        f'=IF({both},IF(hybrid_cloud_monthly_cost<=hybrid_onprem_monthly_cost,"cloud","onprem"),{reason})',
+        kind="answer",
+        names="hybrid_option",
+        note="whose hybrid costs less (ties: cloud)",
+    )
     pick = 'IF(hybrid_option="cloud",{c},IF(hybrid_option="onprem",{o},hybrid_option))'
-    for key, label, unit, fmt, name in (("cost", "monthly cost", "money/month", "money", "monthly_cost"),
-                                        ("replicas", "self-hosted replicas", "count", "int", "replicas"),
-                                        ("share", "share served self-hosted", "share", "share", "self_hosted_share")):
-        a.add(key, label, unit, "=" + pick.format(c=f"hybrid_cloud_{name}", o=f"hybrid_onprem_{name}"),
-              kind="answer", fmt=fmt, names=f"hybrid_{name}")
-    a.add("how", "split", "", "=" + pick.format(c="hybrid_cloud_choice", o="hybrid_onprem_choice"), kind="bold",
-          note="all API (N = 0), a split, or all self-hosted")
+    for key, label, unit, fmt, name in (
+        ("cost", "monthly cost", "money/month", "money", "monthly_cost"),
+        ("replicas", "self-hosted replicas", "count", "int", "replicas"),
+        ("share", "share served self-hosted", "share", "share", "self_hosted_share"),
+    ):
+        a.add(
+            key,
+            label,
+            unit,
+            "=" + pick.format(c=f"hybrid_cloud_{name}", o=f"hybrid_onprem_{name}"),
+            kind="answer",
+            fmt=fmt,
+            names=f"hybrid_{name}",
+        )
+    a.add(
+        "how",
+        "split",
+        "",
+        "=" + pick.format(c="hybrid_cloud_choice", o="hybrid_onprem_choice"),
+        kind="bold",
+        note="all API (N = 0), a split, or all self-hosted",
+    )
 
     # --- the day's profile -----------------------------------------------------------------------------
     a.section("The day's load profile (load_profile)")
@@ -96,30 +143,52 @@ def build(book: Book) -> None:
     # XML round trip: the file stores it as a line feed, which is replaced here already)
     for sep in (",", ";", "\t", "\n"):
         text = f'SUBSTITUTE({text},"{sep}"," ")'
-    a.add("text", "typed values, one space between", "text", f"=TRIM({text})",
-          note="commas, semicolons, spaces separate")
-    a.add("count", "values typed", "count", '=IF(LEN([text])=0,0,LEN([text])-LEN(SUBSTITUTE([text]," ",""))+1)',
-          fmt="int")
-    a.add("is_id", "a profile id", "yes/no", "=OR(LEN(TRIM(load_profile))=0,AND([count]=1,NOT(ISNUMBER(VALUE([text])))))",
-          note=f"blank = {DEFAULT_PROFILE}")
-    a.add("key", "profile id", "id",
-          f'=IF([is_id],IF(LEN(TRIM(load_profile))=0,"{DEFAULT_PROFILE}",TRIM(load_profile)),"n/a")')
+    a.add(
+        "text", "typed values, one space between", "text", f"=TRIM({text})", note="commas, semicolons, spaces separate"
+    )
+    a.add(
+        "count", "values typed", "count", '=IF(LEN([text])=0,0,LEN([text])-LEN(SUBSTITUTE([text]," ",""))+1)', fmt="int"
+    )
+    a.add(
+        "is_id",
+        "a profile id",
+        "yes/no",
+        "=OR(LEN(TRIM(load_profile))=0,AND([count]=1,NOT(ISNUMBER(VALUE([text])))))",
+        note=f"blank = {DEFAULT_PROFILE}",
+    )
+    a.add(
+        "key",
+        "profile id",
+        "id",
+        f'=IF([is_id],IF(LEN(TRIM(load_profile))=0,"{DEFAULT_PROFILE}",TRIM(load_profile)),"n/a")',
+    )
     match = f"MATCH({escape_lookup('[key]')},list_load_profiles,0)"
-    a.add("row", "row in the Load Profiles sheet", "row", f'=IF([is_id],IF(ISNA({match}),"unknown",{match}),"n/a")',
-          fmt="int", note="ids match whatever the case")
+    a.add(
+        "row",
+        "row in the Load Profiles sheet",
+        "row",
+        f'=IF([is_id],IF(ISNA({match}),"unknown",{match}),"n/a")',
+        fmt="int",
+        note="ids match whatever the case",
+    )
     a.add("sum", "sum of the hourly weights", "ratio", "=SUMPRODUCT(hy_weights)", fmt="ratio4")
     hours = "c_hours_per_day"
-    a.add("check", "check", "",
-          f'=IF([is_id],IF(NOT(ISNUMBER([row])),"load_profile: unknown profile "&[key]&": pick an id of the '
-          f'Load Profiles sheet or type 24 numbers",IF(COUNT(hy_weights)<{hours},"load_profile: profile "&[key]&'
-          f'" needs 24 numbers on the Load Profiles sheet",IF(MIN(hy_weights)<0,"load_profile: profile "&[key]&'
-          f'" has a negative hour",IF([sum]<=0,"load_profile: profile "&[key]&" has no hour with load","")))),'
-          f'IF(LEN([text])>c_profile_max_chars,"load_profile: at most "&c_profile_max_chars&" characters",'
-          f'IF([count]<>{hours},"load_profile: must have 24 hourly values (got "&[count]&")",'
-          f'IF(COUNT(hy_weights)<{hours},"load_profile: hourly values must be numbers",'
-          f'IF(MIN(hy_weights)<0,"load_profile: hourly values must be >= 0",'
-          f'IF([sum]<=0,"load_profile: needs at least one hour with load",""))))))', kind="check",
-          names="load_profile_check")
+    a.add(
+        "check",
+        "check",
+        "",
+        f'=IF([is_id],IF(NOT(ISNUMBER([row])),"load_profile: unknown profile "&[key]&": pick an id of the '
+        f'Load Profiles sheet or type 24 numbers",IF(COUNT(hy_weights)<{hours},"load_profile: profile "&[key]&'
+        f'" needs 24 numbers on the Load Profiles sheet",IF(MIN(hy_weights)<0,"load_profile: profile "&[key]&'
+        f'" has a negative hour",IF([sum]<=0,"load_profile: profile "&[key]&" has no hour with load","")))),'
+        f'IF(LEN([text])>c_profile_max_chars,"load_profile: at most "&c_profile_max_chars&" characters",'
+        f'IF([count]<>{hours},"load_profile: must have 24 hourly values (got "&[count]&")",'
+        f'IF(COUNT(hy_weights)<{hours},"load_profile: hourly values must be numbers",'
+        f'IF(MIN(hy_weights)<0,"load_profile: hourly values must be >= 0",'
+        f'IF([sum]<=0,"load_profile: needs at least one hour with load",""))))))',
+        kind="check",
+        names="load_profile_check",
+    )
     used_row = a.add("used", "profile used", "id or values", None, kind="link", names="load_profile_used")
 
     # --- one column per option -------------------------------------------------------------------------
@@ -128,28 +197,76 @@ def build(book: Book) -> None:
     m = Rows(book, ws, top + 1, value_cols=_VAL, note_col="E")
     m.add("option", "option", "id", list(_OPTS), kind="const")
     m.add("R", "requests per month", "requests/month", "=requests_per_month_used", kind="link", fmt="volume")
-    m.add("rep_cap", "capacity of one replica", "requests/month",
-          [f"={o}_replica_capacity" for o in _OPTS], kind="link", fmt="volume")
-    m.add("unit_cap", "capacity of one unit", "requests/month", [f"={o}_capacity" for o in _OPTS], kind="link",
-          fmt="volume", note="n/a: per-second billing")
-    m.add("per_unit", "replicas per unit", "count",
-          "=IF(AND(ISNUMBER([unit_cap]),ISNUMBER([rep_cap])),ROUND([unit_cap]/[rep_cap],0),1)", fmt="int")
+    m.add(
+        "rep_cap",
+        "capacity of one replica",
+        "requests/month",
+        [f"={o}_replica_capacity" for o in _OPTS],
+        kind="link",
+        fmt="volume",
+    )
+    m.add(
+        "unit_cap",
+        "capacity of one unit",
+        "requests/month",
+        [f"={o}_capacity" for o in _OPTS],
+        kind="link",
+        fmt="volume",
+        note="n/a: per-second billing",
+    )
+    m.add(
+        "per_unit",
+        "replicas per unit",
+        "count",
+        "=IF(AND(ISNUMBER([unit_cap]),ISNUMBER([rep_cap])),ROUND([unit_cap]/[rep_cap],0),1)",
+        fmt="int",
+    )
     m.add("fixed", "fixed cost", "money/month", [f"={o}_fixed" for o in _OPTS], kind="link", fmt="money")
     m.add("step", "cost per unit", "money/month/unit", [f"={o}_step" for o in _OPTS], kind="link", fmt="money")
-    m.add("api_fixed", "API fixed cost", "money/month", "=api_fixed", kind="link", fmt="money",
-          note="paid if the API serves any request")
+    m.add(
+        "api_fixed",
+        "API fixed cost",
+        "money/month",
+        "=api_fixed",
+        kind="link",
+        fmt="money",
+        note="paid if the API serves any request",
+    )
     m.add("api_var", "API cost per request", "money/request", "=api_variable", kind="link", fmt="money_small")
     m.add("api_only", "all API", "money/month", "=api_monthly_cost", kind="link", fmt="money")
-    m.add("pure", "all self-hosted", "money/month", [f"={o}_monthly_cost" for o in _OPTS], kind="link", fmt="money",
-          note="as on Comparison (peak_to_average)")
-    m.add("ok", "inputs usable", "yes/no",
-          "=AND(input_problems=0,LEN(load_profile_check)=0," + ",".join(
-              f"ISNUMBER([{k}])" for k in ("R", "rep_cap", "fixed", "step", "api_fixed", "api_var", "api_only",
-                                            "pure")) + ")")
-    m.add("split", "can split", "yes/no", "=IF([ok],AND(ISNUMBER([unit_cap]),[step]>0),FALSE)",
-          note="per second: nothing to split")
-    m.add("pure_rep", "replicas, all self-hosted", "count",
-          f'=IF([ok],{units_needed("[R]", "[rep_cap]", "min_replicas_used")},"n/a")', fmt="int")
+    m.add(
+        "pure",
+        "all self-hosted",
+        "money/month",
+        [f"={o}_monthly_cost" for o in _OPTS],
+        kind="link",
+        fmt="money",
+        note="as on Comparison (peak_to_average)",
+    )
+    m.add(
+        "ok",
+        "inputs usable",
+        "yes/no",
+        "=AND(input_problems=0,LEN(load_profile_check)=0,"
+        + ",".join(
+            f"ISNUMBER([{k}])" for k in ("R", "rep_cap", "fixed", "step", "api_fixed", "api_var", "api_only", "pure")
+        )
+        + ")",
+    )
+    m.add(
+        "split",
+        "can split",
+        "yes/no",
+        "=IF([ok],AND(ISNUMBER([unit_cap]),[step]>0),FALSE)",
+        note="per second: nothing to split",
+    )
+    m.add(
+        "pure_rep",
+        "replicas, all self-hosted",
+        "count",
+        f'=IF([ok],{units_needed("[R]", "[rep_cap]", "min_replicas_used")},"n/a")',
+        fmt="int",
+    )
     cand_top = 4
     cand_first = cand_top + 2
     cand_last = cand_first + _CANDIDATES - 1
@@ -160,72 +277,159 @@ def build(book: Book) -> None:
         col = get_column_letter(cand_col[o] + _CAND_COLS.index(field))
         return f"${col}${cand_first}:${col}${cand_last}"
 
-    m.add("best_row", "cheapest candidate", "row",
-          [f'=IF([split],MATCH(MIN({cand_range(o, "monthly cost")}),{cand_range(o, "monthly cost")},0),"n/a")'
-           for o in _OPTS], fmt="int", note="in the candidate table (right)")
-    for key, field, label, unit, fmt in (("best_cost", "monthly cost", "split: monthly cost", "money/month", "money"),
-                                         ("best_n", "replicas N", "split: replicas", "count", "int"),
-                                         ("best_served", "served", "split: served self-hosted", "requests/month",
-                                          "volume")):
-        m.add(key, label, unit, [f'=IF([split],INDEX({cand_range(o, field)},[best_row]),"n/a")' for o in _OPTS],
-              fmt=fmt)
-    m.add("best_share", "split: share served self-hosted", "share",
-          '=IF([split],IF([R]>0,[best_served]/[R],0),"n/a")', fmt="share")
-    m.add("choice", "hybrid", "", '=IF(NOT([ok]),"n/a",IF(AND([api_only]<=[pure],OR(NOT([split]),[api_only]<='
-          '[best_cost])),"all API",IF(AND([split],[best_cost]<=[pure]),"split","all self-hosted")))', kind="bold",
-          names=[f"hybrid_{o}_choice" for o in _OPTS], note="ties: all API, split, self-hosted")
-    m.add("cost", "hybrid monthly cost", "money/month",
-          f'=IF([ok],IF([choice]="all API",[api_only],IF([choice]="split",[best_cost],[pure])),{reason})',
-          kind="answer", fmt="money", names=[f"hybrid_{o}_monthly_cost" for o in _OPTS])
-    m.add("replicas", "hybrid replicas", "count",
-          f'=IF([ok],IF([choice]="all API",0,IF([choice]="split",[best_n],[pure_rep])),{reason})', kind="answer",
-          fmt="int", names=[f"hybrid_{o}_replicas" for o in _OPTS])
-    m.add("share", "hybrid share served self-hosted", "share",
-          f'=IF([ok],IF([choice]="all API",0,IF([choice]="split",[best_share],1)),{reason})', kind="answer",
-          fmt="share", names=[f"hybrid_{o}_self_hosted_share" for o in _OPTS])
-    m.add("saving", "saving against the cheaper pure option", "money/month",
-          '=IF([ok],MIN([api_only],[pure])-[cost],"n/a")', fmt="money")
+    m.add(
+        "best_row",
+        "cheapest candidate",
+        "row",
+        [
+            f'=IF([split],MATCH(MIN({cand_range(o, "monthly cost")}),{cand_range(o, "monthly cost")},0),"n/a")'
+            for o in _OPTS
+        ],
+        fmt="int",
+        note="in the candidate table (right)",
+    )
+    for key, field, label, unit, fmt in (
+        ("best_cost", "monthly cost", "split: monthly cost", "money/month", "money"),
+        ("best_n", "replicas N", "split: replicas", "count", "int"),
+        ("best_served", "served", "split: served self-hosted", "requests/month", "volume"),
+    ):
+        m.add(
+            key, label, unit, [f'=IF([split],INDEX({cand_range(o, field)},[best_row]),"n/a")' for o in _OPTS], fmt=fmt
+        )
+    m.add(
+        "best_share",
+        "split: share served self-hosted",
+        "share",
+        '=IF([split],IF([R]>0,[best_served]/[R],0),"n/a")',
+        fmt="share",
+    )
+    m.add(
+        "choice",
+        "hybrid",
+        "",
+        '=IF(NOT([ok]),"n/a",IF(AND([api_only]<=[pure],OR(NOT([split]),[api_only]<='
+        '[best_cost])),"all API",IF(AND([split],[best_cost]<=[pure]),"split","all self-hosted")))',
+        kind="bold",
+        names=[f"hybrid_{o}_choice" for o in _OPTS],
+        note="ties: all API, split, self-hosted",
+    )
+    m.add(
+        "cost",
+        "hybrid monthly cost",
+        "money/month",
+        f'=IF([ok],IF([choice]="all API",[api_only],IF([choice]="split",[best_cost],[pure])),{reason})',
+        kind="answer",
+        fmt="money",
+        names=[f"hybrid_{o}_monthly_cost" for o in _OPTS],
+    )
+    m.add(
+        "replicas",
+        "hybrid replicas",
+        "count",
+        f'=IF([ok],IF([choice]="all API",0,IF([choice]="split",[best_n],[pure_rep])),{reason})',
+        kind="answer",
+        fmt="int",
+        names=[f"hybrid_{o}_replicas" for o in _OPTS],
+    )
+    m.add(
+        "share",
+        "hybrid share served self-hosted",
+        "share",
+        f'=IF([ok],IF([choice]="all API",0,IF([choice]="split",[best_share],1)),{reason})',
+        kind="answer",
+        fmt="share",
+        names=[f"hybrid_{o}_self_hosted_share" for o in _OPTS],
+    )
+    m.add(
+        "saving",
+        "saving against the cheaper pure option",
+        "money/month",
+        '=IF([ok],MIN([api_only],[pure])-[cost],"n/a")',
+        fmt="money",
+    )
     ref = {k: {o: f"${c}${m.at[k]}" for o, c in zip(_OPTS, _VAL)} for k in m.at}
     # the coefficients the Projection sheet's monthly hybrid reads (hy_cloud_step, ...)
-    book.names_many([(f"hy_{o}_{k}", SHEET, f"{c}{m.at[k]}") for o, c in zip(_OPTS, _VAL)
-                     for k in ("ok", "split", "per_unit", "rep_cap", "fixed", "step", "api_fixed", "api_var")])
+    book.names_many(
+        [
+            (f"hy_{o}_{k}", SHEET, f"{c}{m.at[k]}")
+            for o, c in zip(_OPTS, _VAL)
+            for k in ("ok", "split", "per_unit", "rep_cap", "fixed", "step", "api_fixed", "api_var")
+        ]
+    )
 
     # --- the hours of the day ----------------------------------------------------------------------------
     a.row = m.row
     a.section("The day: requests per hour of the chosen hybrid")
-    a.add("cap_hour", "self-hosted capacity per hour", "requests/month",
-          f'=IF(ISNUMBER(hybrid_replicas),hybrid_replicas*IF(hybrid_option="cloud",{ref["rep_cap"]["cloud"]},'
-          f'{ref["rep_cap"]["onprem"]})/c_hours_per_day,"n/a")', fmt="volume",
-          note="replicas x replica capacity / 24")
-    a.add("all_self", "every hour self-hosted", "yes/no",
-          f'=IF(ISNUMBER(hybrid_replicas),AND(hybrid_self_hosted_share=1,hybrid_monthly_cost=IF(hybrid_option='
-          f'"cloud",{ref["pure"]["cloud"]},{ref["pure"]["onprem"]})),FALSE)', note="all self-hosted: none overflows")
+    a.add(
+        "cap_hour",
+        "self-hosted capacity per hour",
+        "requests/month",
+        f'=IF(ISNUMBER(hybrid_replicas),hybrid_replicas*IF(hybrid_option="cloud",{ref["rep_cap"]["cloud"]},'
+        f'{ref["rep_cap"]["onprem"]})/c_hours_per_day,"n/a")',
+        fmt="volume",
+        note="replicas x replica capacity / 24",
+    )
+    a.add(
+        "all_self",
+        "every hour self-hosted",
+        "yes/no",
+        f"=IF(ISNUMBER(hybrid_replicas),AND(hybrid_self_hosted_share=1,hybrid_monthly_cost=IF(hybrid_option="
+        f'"cloud",{ref["pure"]["cloud"]},{ref["pure"]["onprem"]})),FALSE)',
+        note="all self-hosted: none overflows",
+    )
     hour_top = a.row + 1
-    header_row(ws, hour_top, ["hour (UTC)", "weight", "share", "requests in the hour", "self-hosted", "API",
-                              "typed value", "as a number"], height=30)
+    header_row(
+        ws,
+        hour_top,
+        ["hour (UTC)", "weight", "share", "requests in the hour", "self-hosted", "API", "typed value", "as a number"],
+        height=30,
+    )
     h1, h24 = hour_top + 1, hour_top + HOURS
     book.names_many([("hy_weights", SHEET, f"B{h1}:B{h24}"), ("hy_shares", SHEET, f"C{h1}:C{h24}")])
     text, is_id, row_ref = (a.ref(k, absolute_ref=True) for k in ("text", "is_id", "row"))
     for h in range(HOURS):
         r = h1 + h
         put(ws, f"A{r}", h, "const", "int")
-        part = (f'IF(OR({is_id},LEN({text})>c_profile_max_chars),"",TRIM(MID(SUBSTITUTE({text}," ",REPT(" ",'
-                f'LEN({text}))),A{r}*LEN({text})+1,LEN({text}))))')
+        part = (
+            f'IF(OR({is_id},LEN({text})>c_profile_max_chars),"",TRIM(MID(SUBSTITUTE({text}," ",REPT(" ",'
+            f"LEN({text}))),A{r}*LEN({text})+1,LEN({text}))))"
+        )
         put(ws, f"G{r}", f"={part}", "calc")
         put(ws, f"H{r}", f'=IF({_part_is_number(f"G{r}")},VALUE(G{r}),"not a number")', "calc", "ratio4")
-        put(ws, f"B{r}", f'=IF({is_id},IF(ISNUMBER({row_ref}),INDEX(lp_hours,{row_ref},A{r}+1),"n/a"),H{r})', "calc",
-            "ratio4")
-        put(ws, f"C{r}", f'=IF(LEN(load_profile_check)=0,B{r}/{a.ref("sum", absolute_ref=True)},"n/a")', "calc",
-            "0.00%")
-        put(ws, f"D{r}", f'=IF(AND(ISNUMBER(C{r}),ISNUMBER(requests_per_month_used)),requests_per_month_used*C{r},'
-            f'"n/a")', "calc", "volume")
+        put(
+            ws,
+            f"B{r}",
+            f'=IF({is_id},IF(ISNUMBER({row_ref}),INDEX(lp_hours,{row_ref},A{r}+1),"n/a"),H{r})',
+            "calc",
+            "ratio4",
+        )
+        put(
+            ws, f"C{r}", f'=IF(LEN(load_profile_check)=0,B{r}/{a.ref("sum", absolute_ref=True)},"n/a")', "calc", "0.00%"
+        )
+        put(
+            ws,
+            f"D{r}",
+            f'=IF(AND(ISNUMBER(C{r}),ISNUMBER(requests_per_month_used)),requests_per_month_used*C{r},"n/a")',
+            "calc",
+            "volume",
+        )
         cap = a.ref("cap_hour", absolute_ref=True)
-        put(ws, f"E{r}", f'=IF(AND(ISNUMBER(D{r}),ISNUMBER({cap})),IF({a.ref("all_self", absolute_ref=True)},D{r},'
-            f'MIN(D{r},{cap})),"n/a")', "calc", "volume")
+        put(
+            ws,
+            f"E{r}",
+            f"=IF(AND(ISNUMBER(D{r}),ISNUMBER({cap})),IF({a.ref('all_self', absolute_ref=True)},D{r},"
+            f'MIN(D{r},{cap})),"n/a")',
+            "calc",
+            "volume",
+        )
         put(ws, f"F{r}", f'=IF(ISNUMBER(E{r}),D{r}-E{r},"n/a")', "calc", "volume")
     values = '&","&'.join(f"B{h1 + h}" for h in range(HOURS))
-    put(ws, f"C{used_row}", f'=IF(LEN({a.ref("check")})>0,"invalid",IF({is_id},INDEX(list_load_profiles,{row_ref}),'
-        f'{values}))', "link")
+    put(
+        ws,
+        f"C{used_row}",
+        f'=IF(LEN({a.ref("check")})>0,"invalid",IF({is_id},INDEX(list_load_profiles,{row_ref}),{values}))',
+        "link",
+    )
     hourly = f"$D${h1}:$D${h24}"
     chart_top = h24 + 2
     chart_mid = chart_top + 20
@@ -257,11 +461,21 @@ def _candidates(ws, ref: dict, top: int, first: int, cand_col: dict, h1: int, ho
             if j < 2 * HOURS:
                 h = j % HOURS
                 put(ws, c["hour"], h, "const", "int")
-                put(ws, c["kink N_h"], f'=IF({ok},c_hours_per_day*{g["R"]}*$C${h1 + h}/{g["rep_cap"]},"n/a")', "calc",
-                    "ratio")
+                put(
+                    ws,
+                    c["kink N_h"],
+                    f'=IF({ok},c_hours_per_day*{g["R"]}*$C${h1 + h}/{g["rep_cap"]},"n/a")',
+                    "calc",
+                    "ratio",
+                )
                 fn = "INT({x})" if j < HOURS else "ROUNDUP({x},0)"
-                put(ws, c["units (raw)"], f'=IF({ok},{fn.format(x=c["kink N_h"] + "/" + g["per_unit"])},"n/a")',
-                    "calc", "int")
+                put(
+                    ws,
+                    c["units (raw)"],
+                    f'=IF({ok},{fn.format(x=c["kink N_h"] + "/" + g["per_unit"])},"n/a")',
+                    "calc",
+                    "int",
+                )
             else:
                 put_text(ws, c["hour"], "one unit", "const")
                 put(ws, c["units (raw)"], 1, "const", "int")
@@ -270,10 +484,21 @@ def _candidates(ws, ref: dict, top: int, first: int, cand_col: dict, h1: int, ho
             cap = c["capacity per hour"]
             put(ws, cap, f'=IF({ok},{c["replicas N"]}*{g["rep_cap"]}/c_hours_per_day,"n/a")', "calc", "volume")
             put(ws, c["served"], f'=IF({ok},{_served(hourly, cap)},"n/a")', "calc", "volume")
-            put(ws, c["overflow"], f'=IF({ok},IF({g["R"]}-{c["served"]}>c_hybrid_overflow_noise*{g["R"]},'
-                f'{g["R"]}-{c["served"]},0),"n/a")', "calc", "volume")
-            put(ws, c["monthly cost"], f'=IF({ok},{g["fixed"]}+{g["step"]}*{c["units k"]}+IF({c["overflow"]}>0,'
-                f'{g["api_fixed"]},0)+{g["api_var"]}*{c["overflow"]},"n/a")', "calc", "money")
+            put(
+                ws,
+                c["overflow"],
+                f'=IF({ok},IF({g["R"]}-{c["served"]}>c_hybrid_overflow_noise*{g["R"]},{g["R"]}-{c["served"]},0),"n/a")',
+                "calc",
+                "volume",
+            )
+            put(
+                ws,
+                c["monthly cost"],
+                f"=IF({ok},{g['fixed']}+{g['step']}*{c['units k']}+IF({c['overflow']}>0,"
+                f'{g["api_fixed"]},0)+{g["api_var"]}*{c["overflow"]},"n/a")',
+                "calc",
+                "money",
+            )
 
 
 _COST_COLS = ("point", "replicas N", "cloud: served", "cloud", "onprem: served", "onprem", "all API")
@@ -295,8 +520,14 @@ def _cost_table(book: Book, ws, ref: dict, hourly: str, first_col: int) -> tuple
         r = first + i
         c = {f: f"{col[f]}{r}" for f in _COST_COLS}
         put(ws, c["point"], i, "const", "int")
-        put(ws, c["replicas N"], f"=IF(${span}<=c_hybrid_points-1,MIN({c['point']},${span}),"
-            f"ROUND({c['point']}*${span}/(c_hybrid_points-1),0))", "calc", "int")
+        put(
+            ws,
+            c["replicas N"],
+            f"=IF(${span}<=c_hybrid_points-1,MIN({c['point']},${span}),"
+            f"ROUND({c['point']}*${span}/(c_hybrid_points-1),0))",
+            "calc",
+            "int",
+        )
         n = c["replicas N"]
         for o in _OPTS:
             g = {k: v[o] for k, v in ref.items()}
@@ -304,9 +535,14 @@ def _cost_table(book: Book, ws, ref: dict, hourly: str, first_col: int) -> tuple
             served = c[f"{o}: served"]
             put(ws, served, f'=IF({g["split"]},{_served(hourly, cap)},"n/a")', "calc", "volume")
             ovf = f"IF({g['R']}-{served}>c_hybrid_overflow_noise*{g['R']},{g['R']}-{served},0)"
-            put(ws, c[o], f'=IF({g["split"]},IF({n}>0,{g["fixed"]}+{g["step"]}*ROUNDUP({n}/{g["per_unit"]},0),0)'
-                f'+IF({ovf}>0,{g["api_fixed"]},0)+{g["api_var"]}*{ovf},IF({g["ok"]},{g["pure"]},"n/a"))', "calc",
-                "money0")
+            put(
+                ws,
+                c[o],
+                f"=IF({g['split']},IF({n}>0,{g['fixed']}+{g['step']}*ROUNDUP({n}/{g['per_unit']},0),0)"
+                f'+IF({ovf}>0,{g["api_fixed"]},0)+{g["api_var"]}*{ovf},IF({g["ok"]},{g["pure"]},"n/a"))',
+                "calc",
+                "money0",
+            )
         put(ws, c["all API"], f'=IF({ref["ok"]["cloud"]},{ref["api_only"]["cloud"]},"n/a")', "calc", "money0")
     book.names_many([("hy_n_span", SHEET, span)])
     for f in _COST_COLS:

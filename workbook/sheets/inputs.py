@@ -20,21 +20,46 @@ from costengine.acceptance import NUMBER_CHARS, SANITY_RANGES, options_of_key
 from costengine.scenario import BILLING_ALIASES
 
 from ..kit import Book, header_row, put, put_text, setup_sheet, wrap_rows
+from .constants import SHEET as CONSTANTS
+from .constants import ConstantsLayout, literal_choices
 from .sensitivity_data import snapshot_value as _value
 from .sensitivity_data import write_sensitivity_block
-from .constants import SHEET as CONSTANTS, ConstantsLayout, literal_choices
 
-__all__ = ["SHEET", "FIRST_ROW", "DERIVED", "build", "key_row", "blank", "is_number_key", "SELF_HOSTING_OK", "API_OK",
-           "HELPER_COLS"]
+__all__ = [
+    "SHEET",
+    "FIRST_ROW",
+    "DERIVED",
+    "build",
+    "key_row",
+    "blank",
+    "is_number_key",
+    "SELF_HOSTING_OK",
+    "API_OK",
+    "HELPER_COLS",
+]
 
 SHEET = "Inputs"
 FIRST_ROW = 2
 #: Keys whose blank means "derive it"; the name ``<key>_used`` points at the cell (on a calculation sheet)
 #: that holds the typed or derived value; the other keys' ``<key>_used`` is column F of the Inputs sheet.
-DERIVED = ("api_input_price_per_mtok", "api_output_price_per_mtok", "api_cached_input_price_per_mtok",
-           "model_params_billion", "seconds_per_request", "cloud_price_per_gpu_hour", "cloud_gpus_per_replica",
-           "onprem_gpus_per_server", "onprem_capex_per_server", "onprem_power_kw", "precision", "cloud_offer",
-           "onprem_server", "onprem_gpus_per_replica", "onprem_maintenance_monthly", "load_profile")
+DERIVED = (
+    "api_input_price_per_mtok",
+    "api_output_price_per_mtok",
+    "api_cached_input_price_per_mtok",
+    "model_params_billion",
+    "seconds_per_request",
+    "cloud_price_per_gpu_hour",
+    "cloud_gpus_per_replica",
+    "onprem_gpus_per_server",
+    "onprem_capex_per_server",
+    "onprem_power_kw",
+    "precision",
+    "cloud_offer",
+    "onprem_server",
+    "onprem_gpus_per_replica",
+    "onprem_maintenance_monthly",
+    "load_profile",
+)
 #: The name that is TRUE while every input the self-hosting sheets read directly is valid (the Sizing sheet's
 #: formulas are guarded by it: :meth:`workbook.kit.Book.guard`).
 SELF_HOSTING_OK = "self_hosting_inputs_ok"
@@ -47,18 +72,28 @@ HELPER_COLS = ("AO", "AP")
 TARGETS = ("max_ttft_s", "max_tpot_ms")
 #: Text keys looked up in a catalog: the check flags an unknown id only when the engine would need it.
 _CATALOG_CHECKS = {
-    "api_model": ("OR(" + ",".join(f"LEN(TRIM({k}))=0" for k in DERIVED[:3]) + ")", "api_model_row",
-                  "not in the Token Pricing sheet's api_model list: pick an id from the list or type the three "
-                  "api prices"),
-    "model": ("OR(LEN(TRIM(model_params_billion))=0,LEN(TRIM(seconds_per_request))=0)", "model_row",
-              "unknown model: pick an id of the Models sheet (or give model_params_billion and "
-              "seconds_per_request)"),
-    "cloud_gpu": ("OR(LEN(TRIM(cloud_gpus_per_replica))=0,LEN(TRIM(seconds_per_request))=0,"
-                  "LEN(TRIM(cloud_price_per_gpu_hour))=0)", "cloud_gpu_row",
-                  "unknown GPU: pick an id of the Hardware sheet"),
-    "onprem_gpu": ("OR(LEN(TRIM(onprem_gpus_per_server))=0,LEN(TRIM(seconds_per_request))=0,"
-                   "LEN(TRIM(onprem_capex_per_server))=0,LEN(TRIM(onprem_power_kw))=0)", "onprem_gpu_row",
-                   "unknown GPU: pick an id of the Hardware sheet"),
+    "api_model": (
+        "OR(" + ",".join(f"LEN(TRIM({k}))=0" for k in DERIVED[:3]) + ")",
+        "api_model_row",
+        "not in the Token Pricing sheet's api_model list: pick an id from the list or type the three api prices",
+    ),
+    "model": (
+        "OR(LEN(TRIM(model_params_billion))=0,LEN(TRIM(seconds_per_request))=0)",
+        "model_row",
+        "unknown model: pick an id of the Models sheet (or give model_params_billion and seconds_per_request)",
+    ),
+    "cloud_gpu": (
+        "OR(LEN(TRIM(cloud_gpus_per_replica))=0,LEN(TRIM(seconds_per_request))=0,"
+        "LEN(TRIM(cloud_price_per_gpu_hour))=0)",
+        "cloud_gpu_row",
+        "unknown GPU: pick an id of the Hardware sheet",
+    ),
+    "onprem_gpu": (
+        "OR(LEN(TRIM(onprem_gpus_per_server))=0,LEN(TRIM(seconds_per_request))=0,"
+        "LEN(TRIM(onprem_capex_per_server))=0,LEN(TRIM(onprem_power_kw))=0)",
+        "onprem_gpu_row",
+        "unknown GPU: pick an id of the Hardware sheet",
+    ),
 }
 #: The user rows of the catalog sheets (``<prefix>_user_check``: :mod:`workbook.sheets.catalog_user`): a problem
 #: there holds every option, as ``llmcost evaluate`` refuses such a workbook.
@@ -67,14 +102,38 @@ _CATALOG_PREFIXES = ("hw", "md", "of", "sv")
 #: Keys whose check looks the value up on a calculation sheet (kept out of the "inputs readable" conditions,
 #: which those sheets wait for).
 _LOOKED_UP = (*_CATALOG_CHECKS, "load_profile")
-_LISTS = {"api_model": "list_api_models", "model": "list_models", "cloud_gpu": "list_gpus",
-          "onprem_gpu": "list_gpus", "precision": "list_precisions", "cloud_billing": "list_billing",
-          "cloud_pricing": "list_pricing", "cloud_offer": "list_offers", "onprem_server": "list_servers"}
-_FORMATS = {"requests/month": "count", "tokens/request": "count", "money/MTok": "price", "money/GPU-h": "price",
-            "money/month": "money", "money/month/server": "money", "money": "money0", "money/kWh": "price",
-            "0..1": "ratio", "ratio": "ratio", "ratio >= 1": "ratio", "s": "seconds", "count": "int",
-            "months": "int", "h": "General", "per year": "share", "billions": "General", "kW/server": "ratio",
-            "fraction/month": "share"}
+_LISTS = {
+    "api_model": "list_api_models",
+    "model": "list_models",
+    "cloud_gpu": "list_gpus",
+    "onprem_gpu": "list_gpus",
+    "precision": "list_precisions",
+    "cloud_billing": "list_billing",
+    "cloud_pricing": "list_pricing",
+    "cloud_offer": "list_offers",
+    "onprem_server": "list_servers",
+}
+_FORMATS = {
+    "requests/month": "count",
+    "tokens/request": "count",
+    "money/MTok": "price",
+    "money/GPU-h": "price",
+    "money/month": "money",
+    "money/month/server": "money",
+    "money": "money0",
+    "money/kWh": "price",
+    "0..1": "ratio",
+    "ratio": "ratio",
+    "ratio >= 1": "ratio",
+    "s": "seconds",
+    "count": "int",
+    "months": "int",
+    "h": "General",
+    "per year": "share",
+    "billions": "General",
+    "kW/server": "ratio",
+    "fraction/month": "share",
+}
 
 
 def key_row(key: str) -> int:
@@ -106,7 +165,9 @@ def _number_read(b: str) -> str:
     point = f'LEN({t})-LEN(SUBSTITUTE({t},".",""))<2'
     ok = f"AND(LEN({rest})=0,{signs},{point},ISNUMBER(VALUE({t})))"
     ok1 = f'AND(LEN({t})>0,LEN({rest})=0,{t}<>".",{t}<>"e",{t}<>"+",{t}<>"-")'  # one character: a digit
-    return f'IF(ISNUMBER({b}),{b},IF(LEN({t})<2,IF({ok1},VALUE({t}),"not a number"),IF({ok},VALUE({t}),"not a number")))'
+    return (
+        f'IF(ISNUMBER({b}),{b},IF(LEN({t})<2,IF({ok1},VALUE({t}),"not a number"),IF({ok},VALUE({t}),"not a number")))'
+    )
 
 
 def _check_formula(key: str, b: str, rules: int, n: str) -> str:
@@ -115,34 +176,39 @@ def _check_formula(key: str, b: str, rules: int, n: str) -> str:
         need, row_name, message = _CATALOG_CHECKS[key]
         # the Sizing sheet's catalog rows wait for readable inputs: no "unknown" id meanwhile
         ready = f"{API_OK}," if key == "api_model" else f"{SELF_HOSTING_OK},"
-        return (f'=IF(ISNUMBER({b}),"must be text",IF(AND({need},{ready}NOT(ISNUMBER({row_name}))),'
-                f'"{message}",""))')
+        return f'=IF(ISNUMBER({b}),"must be text",IF(AND({need},{ready}NOT(ISNUMBER({row_name}))),"{message}",""))'
     if key == "precision":
-        return (f'=IF(LEN(TRIM({b}))=0,"",IF(ISNA(MATCH(IF(ISNUMBER({b}),{b},TRIM({b})),prec_keys,0)),'
-                f'"must be one of fp32, bf16, fp16, fp8, int8, int4 or bytes per parameter 4, 2, 1, 0.5",""))')
+        return (
+            f'=IF(LEN(TRIM({b}))=0,"",IF(ISNA(MATCH(IF(ISNUMBER({b}),{b},TRIM({b})),prec_keys,0)),'
+            f'"must be one of fp32, bf16, fp16, fp8, int8, int4 or bytes per parameter 4, 2, 1, 0.5",""))'
+        )
     if key in ("cloud_billing", "cloud_pricing"):
         lst = "list_billing" if key == "cloud_billing" else "list_pricing"
         allowed = " or ".join(literal_choices(key))
-        return (f'=IF(LEN(TRIM({b}))=0,"",IF(ISNA(MATCH({_billing(b)},{lst},0)),'
-                f'"must be one of {allowed}",""))')
+        return f'=IF(LEN(TRIM({b}))=0,"",IF(ISNA(MATCH({_billing(b)},{lst},0)),"must be one of {allowed}",""))'
     if key == "load_profile":  # an id of the Load Profiles sheet or 24 numbers: the Hybrid sheet parses it
         return f'=IF(AND({API_OK},{SELF_HOSTING_OK},decision_problems=0),load_profile_check,"")'  # as Hybrid waits
     if key in ("cloud_offer", "onprem_server"):
         return f'=IF(ISNUMBER({b}),"must be text","")'  # unknown ids: the Comparison sheet's checks
     if not is_number_key(key):
         c = f"{CONSTANTS}!$F${rules}"
-        return f'=IF(ISNUMBER({b}),"must be text",IF(AND(ISNUMBER({c}),LEN(TRIM({b}))>{c}),"must be at most "&{c}&" characters",""))'
+        return (
+            f'=IF(ISNUMBER({b}),"must be text",'
+            f'IF(AND(ISNUMBER({c}),LEN(TRIM({b}))>{c}),"must be at most "&{c}&" characters",""))'
+        )
     return _number_check(b, rules, n)
 
 
 def _number_check(b: str, rules: int, n: str) -> str:
     """The checks of a number key on ``n``, the number read from ``b`` (the bounds from the Constants sheet)."""
     ge, gt, le, whole = (f"{CONSTANTS}!${col}${rules}" for col in "BCDE")
-    return (f'=IF(LEN(TRIM({b}))=0,"",IF(NOT(ISNUMBER({n})),"must be a number",'
-            f'IF(AND(ISNUMBER({ge}),{n}<{ge}),"must be >= "&{ge},'
-            f'IF(AND(ISNUMBER({gt}),{n}<={gt}),"must be > "&{gt},'
-            f'IF(AND(ISNUMBER({le}),{n}>{le}),"must be <= "&{le},'
-            f'IF(AND({whole},{n}<>INT({n})),"must be a whole number",""))))))')
+    return (
+        f'=IF(LEN(TRIM({b}))=0,"",IF(NOT(ISNUMBER({n})),"must be a number",'
+        f'IF(AND(ISNUMBER({ge}),{n}<{ge}),"must be >= "&{ge},'
+        f'IF(AND(ISNUMBER({gt}),{n}<={gt}),"must be > "&{gt},'
+        f'IF(AND(ISNUMBER({le}),{n}>{le}),"must be <= "&{le},'
+        f'IF(AND({whole},{n}<>INT({n})),"must be a whole number",""))))))'
+    )
 
 
 def _warning_formula(key: str, b: str, f: str, rules: int) -> str:
@@ -157,8 +223,10 @@ def _warning_formula(key: str, b: str, f: str, rules: int) -> str:
     else:
         known = f"ISNUMBER({f})"
     plausible = f'" (plausible "&{low}&" .. "&{high}&": "&{why}&")"'
-    return (f'=IF(OR(LEN(TRIM({b}))=0,NOT({known})),"",IF({f}>{high},"unusual: above "&{high}&{plausible},'
-            f'IF({f}<{low},"unusual: below "&{low}&{plausible},"")))')
+    return (
+        f'=IF(OR(LEN(TRIM({b}))=0,NOT({known})),"",IF({f}>{high},"unusual: above "&{high}&{plausible},'
+        f'IF({f}<{low},"unusual: below "&{low}&{plausible},"")))'
+    )
 
 
 def _billing(b: str) -> str:
@@ -249,21 +317,29 @@ def build(book: Book, scenario: Scenario, constants: ConstantsLayout) -> None:
             lst = _LISTS[key]
             if lst not in validations:
                 validations[lst] = DataValidation(
-                    type="list", formula1=lst, allow_blank=True, showErrorMessage=True, errorStyle="warning",
-                    errorTitle=key, error="Not in the list: the check column (G) says whether it can be used.")
+                    type="list",
+                    formula1=lst,
+                    allow_blank=True,
+                    showErrorMessage=True,
+                    errorStyle="warning",
+                    errorTitle=key,
+                    error="Not in the list: the check column (G) says whether it can be used.",
+                )
                 ws.add_data_validation(validations[lst])
             validations[lst].add(b)
     last = key_row(SCENARIO_KEYS[-1])
     _status(book, ws, last)
     put_text(ws, "I13", "How to use", "section")
-    lines = ["Type into the yellow cells of column B only.",
-             "A blank value uses the default (column E);",
-             "a blank 'derived' key is filled from the",
-             "catalogs and the sizing model (column F).",
-             "Dropdowns list the catalogs' ids.",
-             "Your own GPU, model, offer, server:",
-             "the yellow rows under each catalog.",
-             "Answers: Comparison and Break-even sheets."]
+    lines = [
+        "Type into the yellow cells of column B only.",
+        "A blank value uses the default (column E);",
+        "a blank 'derived' key is filled from the",
+        "catalogs and the sizing model (column F).",
+        "Dropdowns list the catalogs' ids.",
+        "Your own GPU, model, offer, server:",
+        "the yellow rows under each catalog.",
+        "Answers: Comparison and Break-even sheets.",
+    ]
     for i, line in enumerate(lines):
         put_text(ws, f"I{14 + i}", line, "note")
     widths = {"A": 31, "B": 16, "C": 26, "D": 64, "E": 13, "F": 16, "G": 40, "H": 30, "I": 22, "J": 48}
@@ -272,10 +348,13 @@ def build(book: Book, scenario: Scenario, constants: ConstantsLayout) -> None:
     for col in HELPER_COLS:
         ws.column_dimensions[col].hidden = True
     bad = f"B{FIRST_ROW}:B{last}"
-    ws.conditional_formatting.add(bad, FormulaRule(formula=[f"LEN($G{FIRST_ROW})>0"], stopIfTrue=True,
-                                                   fill=PatternFill("solid", bgColor="F4B6B6")))
-    ws.conditional_formatting.add(bad, FormulaRule(formula=[f"LEN($H{FIRST_ROW})>0"],
-                                                   fill=PatternFill("solid", bgColor="FCE4A8")))
+    ws.conditional_formatting.add(
+        bad,
+        FormulaRule(formula=[f"LEN($G{FIRST_ROW})>0"], stopIfTrue=True, fill=PatternFill("solid", bgColor="F4B6B6")),
+    )
+    ws.conditional_formatting.add(
+        bad, FormulaRule(formula=[f"LEN($H{FIRST_ROW})>0"], fill=PatternFill("solid", bgColor="FCE4A8"))
+    )
     setup_sheet(ws, widths=widths, freeze="B2", print_area=f"A1:J{last}", title_rows="1:1")
 
 
@@ -293,25 +372,38 @@ def _status(book: Book, ws, last: int) -> None:
     g = f"G{FIRST_ROW}:G{last}"
     # what the Sizing sheet reads directly: every self-hosting key but the catalog ids (their checks
     # look the ids up on the Sizing sheet itself)
-    direct = [f"G{rows[k]}" for k in SCENARIO_KEYS if set(options_of_key(k)) & {"cloud", "onprem"}
-              and k not in _LOOKED_UP]
+    direct = [
+        f"G{rows[k]}" for k in SCENARIO_KEYS if set(options_of_key(k)) & {"cloud", "onprem"} and k not in _LOOKED_UP
+    ]
     put_text(ws, "I1", "input check", "header")
     put_text(ws, "J1", "", "header")
     put_text(ws, "I2", "problems [count]", "label")
     sizing = f"IF({SELF_HOSTING_OK},SUMPRODUCT(--(LEN(sizing_checks)>0)),0)"
-    put(ws, "J2", f"=SUMPRODUCT(--(LEN({g})>0))+{sizing}+(LEN(cloud_billing_check)>0)+(LEN(onprem_billing_check)>0)"
-        f"+{CATALOG_PROBLEMS}", "calc", "int")
+    put(
+        ws,
+        "J2",
+        f"=SUMPRODUCT(--(LEN({g})>0))+{sizing}+(LEN(cloud_billing_check)>0)+(LEN(onprem_billing_check)>0)"
+        f"+{CATALOG_PROBLEMS}",
+        "calc",
+        "int",
+    )
     book.name("input_problems", SHEET, "J2")
     first = f'MATCH("?*",{g},0)'
     sizing_first = {o: f'MATCH("?*",INDEX(sizing_checks,0,{i + 1}),0)' for i, o in enumerate(("cloud", "onprem"))}
-    which = (f'IF(NOT(ISNA({first})),INDEX(A{FIRST_ROW}:A{last},{first})&": "&INDEX({g},{first}),'
-             f'IF({CATALOG_PROBLEMS}>0,{_catalog_first()},'
-             f'IF(LEN(cloud_billing_check)>0,cloud_billing_check,IF(LEN(onprem_billing_check)>0,onprem_billing_check,'
-             f'IF(NOT(ISNA({sizing_first["cloud"]})),"Sizing (cloud): "&INDEX(sizing_checks,{sizing_first["cloud"]},1),'
-             f'IF(NOT(ISNA({sizing_first["onprem"]})),"Sizing (on-premises): "&INDEX(sizing_checks,'
-             f'{sizing_first["onprem"]},2),""))))))')
-    put(ws, "J3", f'=IF(input_problems=0,"OK: every input can be used",input_problems&" problem(s); first: "&{which})',
-        "answer")
+    which = (
+        f'IF(NOT(ISNA({first})),INDEX(A{FIRST_ROW}:A{last},{first})&": "&INDEX({g},{first}),'
+        f"IF({CATALOG_PROBLEMS}>0,{_catalog_first()},"
+        f"IF(LEN(cloud_billing_check)>0,cloud_billing_check,IF(LEN(onprem_billing_check)>0,onprem_billing_check,"
+        f'IF(NOT(ISNA({sizing_first["cloud"]})),"Sizing (cloud): "&INDEX(sizing_checks,{sizing_first["cloud"]},1),'
+        f'IF(NOT(ISNA({sizing_first["onprem"]})),"Sizing (on-premises): "&INDEX(sizing_checks,'
+        f'{sizing_first["onprem"]},2),""))))))'
+    )
+    put(
+        ws,
+        "J3",
+        f'=IF(input_problems=0,"OK: every input can be used",input_problems&" problem(s); first: "&{which})',
+        "answer",
+    )
     book.name("input_problems_status", SHEET, "J3")
     ws["J3"].alignment = Alignment(wrap_text=True, vertical="top")
     put_text(ws, "I3", "status", "label")
@@ -329,8 +421,10 @@ def _status(book: Book, ws, last: int) -> None:
             col = 1 if option == "cloud" else 2
             # the model's check (context window, fit) is one cell in the cloud column: on-premises counts it too
             model = "" if option == "cloud" else "+(LEN(sizing_model_check)>0)"
-            extra = (f"+IF({SELF_HOSTING_OK},SUMPRODUCT(--(LEN(INDEX(sizing_checks,0,{col}))>0)){model},0)"
-                     f"+(LEN({option}_billing_check)>0)")
+            extra = (
+                f"+IF({SELF_HOSTING_OK},SUMPRODUCT(--(LEN(INDEX(sizing_checks,0,{col}))>0)){model},0)"
+                f"+(LEN({option}_billing_check)>0)"
+            )
         total = f"{_cells_with_problems(cells)}{extra}+{CATALOG_PROBLEMS}"  # the engine refuses a bad catalog
         if option != "api":  # its sizing waits for every self-hosting input (the Sizing sheet's guard)
             total = f"MAX({total},IF({SELF_HOSTING_OK},0,1))"
@@ -339,22 +433,31 @@ def _status(book: Book, ws, last: int) -> None:
         book.name(f"{option}_problems", SHEET, f"J{r}")
     book.name("option_problems", SHEET, "J5:J7")
     put_text(ws, "I8", "decision inputs [problems]", "label")
-    put(ws, "J8", "=" + _cells_with_problems([f"G{rows[k]}" for k in SCENARIO_KEYS if not options_of_key(k)]),
-        "calc", "int")
+    put(
+        ws,
+        "J8",
+        "=" + _cells_with_problems([f"G{rows[k]}" for k in SCENARIO_KEYS if not options_of_key(k)]),
+        "calc",
+        "int",
+    )
     book.name("decision_problems", SHEET, "J8")
     h = f"H{FIRST_ROW}:H{last}"
     put_text(ws, "I9", "warnings [count]", "label")
     put(ws, "J9", f"=SUMPRODUCT(--(LEN({h})>0))", "calc", "int")
     book.name("input_warnings", SHEET, "J9")
     wfirst = f'MATCH("?*",{h},0)'
-    put(ws, "J10", f'=IF(input_warnings=0,"no unusual value",input_warnings&" unusual value(s); first: "&'
-        f'INDEX(A{FIRST_ROW}:A{last},{wfirst})&": "&INDEX({h},{wfirst}))', "calc")
+    put(
+        ws,
+        "J10",
+        f'=IF(input_warnings=0,"no unusual value",input_warnings&" unusual value(s); first: "&'
+        f'INDEX(A{FIRST_ROW}:A{last},{wfirst})&": "&INDEX({h},{wfirst}))',
+        "calc",
+    )
     ws["J10"].alignment = Alignment(wrap_text=True, vertical="top")
     put_text(ws, "I12", "your catalog rows [problems]", "label")
-    put(ws, "J12", "=" + "+".join(f'SUMPRODUCT(--(LEN({p}_user_check)>0))' for p in _CATALOG_PREFIXES), "calc", "int")
+    put(ws, "J12", "=" + "+".join(f"SUMPRODUCT(--(LEN({p}_user_check)>0))" for p in _CATALOG_PREFIXES), "calc", "int")
     book.name(CATALOG_PROBLEMS, SHEET, "J12")
     api_direct = [f"G{rows[k]}" for k in SCENARIO_KEYS if "api" in options_of_key(k) and k not in _LOOKED_UP]
     put_text(ws, "I11", "api inputs readable", "label")
     put(ws, "J11", "=AND(" + ",".join(f"LEN({c})=0" for c in api_direct) + ")", "calc")
     book.name(API_OK, SHEET, "J11")
-

@@ -26,8 +26,10 @@ _HOUR_COLS = tuple(f"h{h:02d}" for h in range(HOURS))
 def build(book: Book) -> None:
     ws = book.sheet(SHEET)
     rows = list(load_profiles().values())
-    columns = [(f"{c[1:]}:00 UTC" if c in _HOUR_COLS else c.replace("_", " "), "0.000" if c in _HOUR_COLS
-                else "General") for c in PROFILE_COLUMNS]
+    columns = [
+        (f"{c[1:]}:00 UTC" if c in _HOUR_COLS else c.replace("_", " "), "0.000" if c in _HOUR_COLS else "General")
+        for c in PROFILE_COLUMNS
+    ]
     columns[0] = ("id", "General")
     data = [[getattr(row, c) for c in PROFILE_COLUMNS] for row in rows]
     last = write_table(ws, 1, columns, data)
@@ -36,8 +38,7 @@ def build(book: Book) -> None:
         for j in range(len(PROFILE_COLUMNS)):
             put(ws, f"{get_column_letter(j + 1)}{r}", None, "input", "0.000" if 1 <= j <= HOURS else None)
     first_h, last_h = get_column_letter(2), get_column_letter(1 + HOURS)
-    book.names_many([("list_load_profiles", SHEET, f"A2:A{end}"),
-                     ("lp_hours", SHEET, f"{first_h}2:{last_h}{end}")])
+    book.names_many([("list_load_profiles", SHEET, f"A2:A{end}"), ("lp_hours", SHEET, f"{first_h}2:{last_h}{end}")])
     widths = {"A": 30, **{get_column_letter(2 + h): 7 for h in range(HOURS)}}
     tail = {c: get_column_letter(PROFILE_COLUMNS.index(c) + 1) for c in ("source", "as_of", "notes")}
     widths.update({tail["source"]: 40, tail["as_of"]: 11, tail["notes"]: 60})

@@ -18,12 +18,22 @@ from .catalog_table import catalog_sheet
 __all__ = ["SHEET", "build"]
 
 SHEET = "Cloud Offers"
-_UNITS = {"gpus_per_instance": "GPUs per instance", "on_demand_per_hour_usd": "on demand [USD/instance-h]",
-          "spot_per_hour_usd": "spot [USD/instance-h]", "commit_1y_per_hour_usd": "1-year commitment [USD/instance-h]",
-          "commit_3y_per_hour_usd": "3-year commitment [USD/instance-h]",
-          "per_second_usd": "per second (serverless) [USD/instance-s]"}
-_FMT = {"gpus_per_instance": "int", "on_demand_per_hour_usd": "0.00", "spot_per_hour_usd": "0.00",
-        "commit_1y_per_hour_usd": "0.00", "commit_3y_per_hour_usd": "0.00", "per_second_usd": "0.000000"}
+_UNITS = {
+    "gpus_per_instance": "GPUs per instance",
+    "on_demand_per_hour_usd": "on demand [USD/instance-h]",
+    "spot_per_hour_usd": "spot [USD/instance-h]",
+    "commit_1y_per_hour_usd": "1-year commitment [USD/instance-h]",
+    "commit_3y_per_hour_usd": "3-year commitment [USD/instance-h]",
+    "per_second_usd": "per second (serverless) [USD/instance-s]",
+}
+_FMT = {
+    "gpus_per_instance": "int",
+    "on_demand_per_hour_usd": "0.00",
+    "spot_per_hour_usd": "0.00",
+    "commit_1y_per_hour_usd": "0.00",
+    "commit_3y_per_hour_usd": "0.00",
+    "per_second_usd": "0.000000",
+}
 
 
 def build(book: Book) -> None:
@@ -31,31 +41,66 @@ def build(book: Book) -> None:
     ``of_pick_price``, ``of_pick_score`` (a user row with a problem in its check column is never picked)."""
     cat = load_catalog()
     rows = list(cat.offers.values())
-    widths = {"A": 30, "B": 12, "C": 22, "D": 12, "E": 10, "F": 8, "G": 10, "H": 10, "I": 10, "J": 10, "K": 12,
-              "L": 40, "M": 11, "N": 40}
+    widths = {
+        "A": 30,
+        "B": 12,
+        "C": 22,
+        "D": 12,
+        "E": 10,
+        "F": 8,
+        "G": 10,
+        "H": 10,
+        "I": 10,
+        "J": 10,
+        "K": 12,
+        "L": 40,
+        "M": 11,
+        "N": 40,
+    }
     first = len(OFFER_COLUMNS) + 2
     ext = catalog_sheet(book, SHEET, OFFER_COLUMNS, rows, _UNITS, "of", _FMT, widths, "list_offers", first + 4)
     ws = book.sheet(SHEET)
     col = {c: get_column_letter(j + 1) for j, c in enumerate(OFFER_COLUMNS)}
     pc, cand, hold, score = (get_column_letter(first + k) for k in range(4))
-    header_row(ws, 1, ["price at the term [USD/GPU-h]", "candidate", "holds a replica: price",
-                       "fallback score (GPUs - price/1e6)"], first)
+    header_row(
+        ws,
+        1,
+        ["price at the term [USD/GPU-h]", "candidate", "holds a replica: price", "fallback score (GPUs - price/1e6)"],
+        first,
+    )
     last = ext.block.last
     for r in [*range(2, ext.shipped + 1), *range(ext.block.first, last + 1)]:  # a user row with a problem: none
         ok = f"LEN({ext.check}{r})=0,"
-        term = (f'IF(cloud_pricing_used="commit_1y",{col["commit_1y_per_hour_usd"]}{r},'
-                f'IF(cloud_pricing_used="commit_3y",{col["commit_3y_per_hour_usd"]}{r},'
-                f'IF(cloud_pricing_used="spot",{col["spot_per_hour_usd"]}{r},{col["on_demand_per_hour_usd"]}{r})))')
+        term = (
+            f'IF(cloud_pricing_used="commit_1y",{col["commit_1y_per_hour_usd"]}{r},'
+            f'IF(cloud_pricing_used="commit_3y",{col["commit_3y_per_hour_usd"]}{r},'
+            f'IF(cloud_pricing_used="spot",{col["spot_per_hour_usd"]}{r},{col["on_demand_per_hour_usd"]}{r})))'
+        )
         g = f"{col['gpus_per_instance']}{r}"
-        put(ws, f"{pc}{r}", f'=IF(NOT(AND({ok}ISNUMBER({g}))),"",IF(cloud_billing_used="per_second",'
+        put(
+            ws,
+            f"{pc}{r}",
+            f'=IF(NOT(AND({ok}ISNUMBER({g}))),"",IF(cloud_billing_used="per_second",'
             f'IF(ISNUMBER({col["per_second_usd"]}{r}),{col["per_second_usd"]}{r}*c_seconds_per_hour/{g},""),'
-            f'IF(ISNUMBER({term}),{term}/{g},"")))', "calc", "0.000")
-        put(ws, f"{cand}{r}", f'=AND(LOWER(TRIM({col["gpu"]}{r}))=LOWER(cloud_gpu_used),ISNUMBER({pc}{r}))', "calc")
-        put(ws, f"{hold}{r}", f'=IF(AND({cand}{r},ISNUMBER(cloud_n_min)),IF({g}>=cloud_n_min,{pc}{r},""),"")',
-            "calc", "0.000")
+            f'IF(ISNUMBER({term}),{term}/{g},"")))',
+            "calc",
+            "0.000",
+        )
+        put(ws, f"{cand}{r}", f"=AND(LOWER(TRIM({col['gpu']}{r}))=LOWER(cloud_gpu_used),ISNUMBER({pc}{r}))", "calc")
+        put(
+            ws,
+            f"{hold}{r}",
+            f'=IF(AND({cand}{r},ISNUMBER(cloud_n_min)),IF({g}>=cloud_n_min,{pc}{r},""),"")',
+            "calc",
+            "0.000",
+        )
         put(ws, f"{score}{r}", f'=IF({cand}{r},{g}-{pc}{r}/c_offer_score_scale,"")', "calc", "0.000000")
-    book.names_many([("of_pick_price", SHEET, f"{hold}2:{hold}{last}"),
-                     ("of_pick_score", SHEET, f"{score}2:{score}{last}"),
-                     ("of_term_price_gpu", SHEET, f"{pc}2:{pc}{last}")])
+    book.names_many(
+        [
+            ("of_pick_price", SHEET, f"{hold}2:{hold}{last}"),
+            ("of_pick_score", SHEET, f"{score}2:{score}{last}"),
+            ("of_term_price_gpu", SHEET, f"{pc}2:{pc}{last}"),
+        ]
+    )
     for c, w in zip((pc, cand, hold, score), (14, 10, 14, 14)):
         ws.column_dimensions[c].width = w

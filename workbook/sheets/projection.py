@@ -31,11 +31,29 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 
 from costengine import Scenario
 
-from ..kit import (Book, cell_span_anchor, header_row, heading, option_line, put, put_formula_column,
-                     put_text, put_unit, setup_sheet, units_needed)
+from ..kit import (
+    Book,
+    cell_span_anchor,
+    header_row,
+    heading,
+    option_line,
+    put,
+    put_formula_column,
+    put_text,
+    put_unit,
+    setup_sheet,
+    units_needed,
+)
 from .projection_hybrid import CHART_COLS as _HYBRID_CHART_COLS
-from .projection_hybrid import (HELPER_FIRST, HYBRID_COLUMNS, HYBRID_HEADERS, helper_headers, hybrid_templates,
-                                kink_share, sorted_shares)
+from .projection_hybrid import (
+    HELPER_FIRST,
+    HYBRID_COLUMNS,
+    HYBRID_HEADERS,
+    helper_headers,
+    hybrid_templates,
+    kink_share,
+    sorted_shares,
+)
 
 __all__ = ["SHEET", "MAX_MONTHS", "HEADER_ROW", "FIRST_ROW", "LAST_ROW", "COLUMNS", "build"]
 
@@ -49,24 +67,68 @@ LAST_ROW = FIRST_ROW + MAX_MONTHS - 1
 #: print pages of empty rows past a short horizon).
 PRINT_MONTHS = 96
 #: Column of each quantity of the monthly table (the answers above use C:F for the same four views).
-COLUMNS = {"month": "A", "requests": "B", "api": "C", "cloud": "D", "onprem_cash": "E", "onprem": "F",
-           "cloud_replicas": "G", "onprem_servers": "H", "onprem_capex": "I", "cumulative_api": "J",
-           "cumulative_cloud": "K", "cumulative_onprem_cash": "L", "cumulative_onprem": "M",
-           "discount_factor": "N", "paid_back_cloud": "O", "paid_back_onprem_cash": "P",
-           "paid_back_onprem": "Q", **HYBRID_COLUMNS}
+COLUMNS = {
+    "month": "A",
+    "requests": "B",
+    "api": "C",
+    "cloud": "D",
+    "onprem_cash": "E",
+    "onprem": "F",
+    "cloud_replicas": "G",
+    "onprem_servers": "H",
+    "onprem_capex": "I",
+    "cumulative_api": "J",
+    "cumulative_cloud": "K",
+    "cumulative_onprem_cash": "L",
+    "cumulative_onprem": "M",
+    "discount_factor": "N",
+    "paid_back_cloud": "O",
+    "paid_back_onprem_cash": "P",
+    "paid_back_onprem": "Q",
+    **HYBRID_COLUMNS,
+}
 _CHART_COLS = ("S", "T", "U", "V")  # hidden: month, cumulative api, cloud, on-prem cash (last month repeated)
-_VIEWS = (("api", "api", "cumulative_api", None, "API"),
-          ("cloud", "cloud", "cumulative_cloud", "paid_back_cloud", "cloud"),
-          ("onprem", "onprem_cash", "cumulative_onprem_cash", "paid_back_onprem_cash", "on-prem (cash)"),
-          ("onprem_amortised", "onprem", "cumulative_onprem", "paid_back_onprem", "on-prem (amortised)"),
-          ("hybrid_cloud", "hybrid_cloud", "cumulative_hybrid_cloud", "paid_back_hybrid_cloud", "hybrid cloud"),
-          ("hybrid_onprem", "hybrid_onprem_cash", "cumulative_hybrid_onprem_cash", "paid_back_hybrid_onprem_cash",
-           "hybrid on-prem (cash)"),
-          ("hybrid_onprem_amortised", "hybrid_onprem", "cumulative_hybrid_onprem", "paid_back_hybrid_onprem",
-           "hybrid on-prem (amortised)"))
-_WIDTHS = {"A": 8, "B": 18, "C": 15, "D": 15, "E": 15, "F": 15, "G": 13, "H": 13, "I": 14, "J": 16, "K": 16,
-           "L": 16, "M": 16, "N": 10, "O": 10, "P": 10, "Q": 10,
-           **{c: 15 for c in HYBRID_COLUMNS.values()}}
+_VIEWS = (
+    ("api", "api", "cumulative_api", None, "API"),
+    ("cloud", "cloud", "cumulative_cloud", "paid_back_cloud", "cloud"),
+    ("onprem", "onprem_cash", "cumulative_onprem_cash", "paid_back_onprem_cash", "on-prem (cash)"),
+    ("onprem_amortised", "onprem", "cumulative_onprem", "paid_back_onprem", "on-prem (amortised)"),
+    ("hybrid_cloud", "hybrid_cloud", "cumulative_hybrid_cloud", "paid_back_hybrid_cloud", "hybrid cloud"),
+    (
+        "hybrid_onprem",
+        "hybrid_onprem_cash",
+        "cumulative_hybrid_onprem_cash",
+        "paid_back_hybrid_onprem_cash",
+        "hybrid on-prem (cash)",
+    ),
+    (
+        "hybrid_onprem_amortised",
+        "hybrid_onprem",
+        "cumulative_hybrid_onprem",
+        "paid_back_hybrid_onprem",
+        "hybrid on-prem (amortised)",
+    ),
+)
+_WIDTHS = {
+    "A": 8,
+    "B": 18,
+    "C": 15,
+    "D": 15,
+    "E": 15,
+    "F": 15,
+    "G": 13,
+    "H": 13,
+    "I": 14,
+    "J": 16,
+    "K": 16,
+    "L": 16,
+    "M": 16,
+    "N": 10,
+    "O": 10,
+    "P": 10,
+    "Q": 10,
+    **{c: 15 for c in HYBRID_COLUMNS.values()},
+}
 
 
 def _rng(key: str) -> str:
@@ -82,10 +144,13 @@ def _label(ws, r: int, text: str, kind: str = "label") -> None:
 
 def build(book: Book) -> None:
     ws = book.sheet(SHEET)
-    heading(ws, "Projection: each option's cost month by month as volume grows",
-            '="From "&TEXT(requests_per_month_used,"#,##0")&" requests in month 1, growing "&'
-            'TEXT(growth_rate_monthly_used,"0.0%")&" a month, over "&horizon_months_used&" months; money in "&'
-            'currency_used&". Servers are bought when capacity runs out and kept; cloud replicas follow demand."')
+    heading(
+        ws,
+        "Projection: each option's cost month by month as volume grows",
+        '="From "&TEXT(requests_per_month_used,"#,##0")&" requests in month 1, growing "&'
+        'TEXT(growth_rate_monthly_used,"0.0%")&" a month, over "&horizon_months_used&" months; money in "&'
+        'currency_used&". Servers are bought when capacity runs out and kept; cloud replicas follow demand."',
+    )
     _settings(book, ws)
     _answers(book, ws)
     _coefficients(book, ws)
@@ -95,8 +160,14 @@ def build(book: Book) -> None:
     _chart(ws, book.currency)
     months = max(PRINT_MONTHS, book.horizon_months)
     # the print area keeps one page wide: the hybrids' answers are in it, their monthly columns (W onwards) not
-    setup_sheet(ws, widths=_WIDTHS, freeze=None, print_area=f"A1:Q{FIRST_ROW + months - 1}", landscape=True,
-                title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
+    setup_sheet(
+        ws,
+        widths=_WIDTHS,
+        freeze=None,
+        print_area=f"A1:Q{FIRST_ROW + months - 1}",
+        landscape=True,
+        title_rows=f"{HEADER_ROW}:{HEADER_ROW}",
+    )
     for col in ("R", *_CHART_COLS, *_HYBRID_CHART_COLS, *helper_headers()):
         ws.column_dimensions[col].hidden = True
 
@@ -108,20 +179,50 @@ def _settings(book: Book, ws) -> None:
         ("growth per month", "=growth_rate_monthly_used", "share", "fraction/month", None, "link"),
         ("horizon", "=horizon_months_used", "int", "months", None, "link"),
         ("discount rate", "=discount_rate_annual_used", "share", "per year", None, "link"),
-        ("monthly discount rate", '=IF(ISNUMBER(discount_rate_annual_used),(1+discount_rate_annual_used)'
-         '^(1/c_months_per_year)-1,"n/a")', "0.0000%", "per month",
-         "pj_monthly_rate", "calc"),
-        ("volume in the last month", '=IF(input_problems>0,"check Inputs",IF(pj_overflow,"overflows",'
-         'requests_per_month_used*(1+growth_rate_monthly_used)^(horizon_months_used-1)))', "volume",
-         "requests/month", None, "calc"),
-        ("volume overflows", "=IF(input_problems>0,FALSE,LN(MAX(requests_per_month_used,1))+(horizon_months_used-1)*"
-         "LN(1+growth_rate_monthly_used)>=c_ln_max_number)", None, "yes/no", "pj_overflow", "calc"),
-        ("projection computable", "=AND(input_problems=0,NOT(pj_overflow),ISNUMBER(api_variable),"
-         "ISNUMBER(cloud_variable),ISNUMBER(cloud_step),ISNUMBER(cloud_replica_capacity),ISNUMBER(onprem_step),"
-         "ISNUMBER(onprem_capacity),ISNUMBER(onprem_capex_per_server_used),ISNUMBER(onprem_running_per_server))",
-         None, "yes/no", "pj_ok", "calc"),
-        ("status", '=IF(pj_ok,"ok",IF(input_problems>0,"check Inputs",IF(pj_overflow,"volume overflows","n/a")))',
-         None, "", "pj_status", "calc"),
+        (
+            "monthly discount rate",
+            '=IF(ISNUMBER(discount_rate_annual_used),(1+discount_rate_annual_used)^(1/c_months_per_year)-1,"n/a")',
+            "0.0000%",
+            "per month",
+            "pj_monthly_rate",
+            "calc",
+        ),
+        (
+            "volume in the last month",
+            '=IF(input_problems>0,"check Inputs",IF(pj_overflow,"overflows",'
+            "requests_per_month_used*(1+growth_rate_monthly_used)^(horizon_months_used-1)))",
+            "volume",
+            "requests/month",
+            None,
+            "calc",
+        ),
+        (
+            "volume overflows",
+            "=IF(input_problems>0,FALSE,LN(MAX(requests_per_month_used,1))+(horizon_months_used-1)*"
+            "LN(1+growth_rate_monthly_used)>=c_ln_max_number)",
+            None,
+            "yes/no",
+            "pj_overflow",
+            "calc",
+        ),
+        (
+            "projection computable",
+            "=AND(input_problems=0,NOT(pj_overflow),ISNUMBER(api_variable),"
+            "ISNUMBER(cloud_variable),ISNUMBER(cloud_step),ISNUMBER(cloud_replica_capacity),ISNUMBER(onprem_step),"
+            "ISNUMBER(onprem_capacity),ISNUMBER(onprem_capex_per_server_used),ISNUMBER(onprem_running_per_server))",
+            None,
+            "yes/no",
+            "pj_ok",
+            "calc",
+        ),
+        (
+            "status",
+            '=IF(pj_ok,"ok",IF(input_problems>0,"check Inputs",IF(pj_overflow,"volume overflows","n/a")))',
+            None,
+            "",
+            "pj_status",
+            "calc",
+        ),
     )
     for i, (label, formula, fmt, unit, name, kind) in enumerate(rows):
         r = 12 + i
@@ -131,36 +232,60 @@ def _settings(book: Book, ws) -> None:
             put_unit(ws, f"D{r}", unit)
         if name:
             book.name(name, SHEET, f"C{r}")
-    put(ws, "A3", '=IF(pj_ok,"",IF(input_problems>0,"Check Inputs: an input is invalid (Inputs sheet, column G).",'
+    put(
+        ws,
+        "A3",
+        '=IF(pj_ok,"",IF(input_problems>0,"Check Inputs: an input is invalid (Inputs sheet, column G).",'
         'IF(pj_overflow,"growth_rate_monthly makes the volume overflow within horizon_months: lower it or shorten '
-        'the horizon.","A cost coefficient is not available: see the Comparison sheet.")))', "check")
+        'the horizon.","A cost coefficient is not available: see the Comparison sheet.")))',
+        "check",
+    )
 
 
 def _answers(book: Book, ws) -> None:
     header_row(ws, 5, ["over the horizon", "", *(v[4] for v in _VIEWS), "note"], height=30)
-    gate = {i: "pj_ok" if i < 4 else f"AND(pj_ok,hy_{'cloud' if i == 4 else 'onprem'}_ok=TRUE)" for i in range(len(_VIEWS))}
+    gate = {
+        i: "pj_ok" if i < 4 else f"AND(pj_ok,hy_{'cloud' if i == 4 else 'onprem'}_ok=TRUE)" for i in range(len(_VIEWS))
+    }
     ws.merge_cells("A5:B5")
     fail = "pj_status"
     fail = {i: fail if i < 4 else f'IF(pj_ok,"n/a",{fail})' for i in gate}
     total = [f"=IF({gate[i]},INDEX({_rng(v[2])},horizon_months_used),{fail[i]})" for i, v in enumerate(_VIEWS)]
-    npv = [f"=IF({gate[i]},SUMPRODUCT({_rng(v[1])},{_rng('discount_factor')}),{fail[i]})"
-           for i, v in enumerate(_VIEWS)]
-    payback = [None if v[3] is None else
-               f'=IF({gate[i]},IF(COUNT({_rng(v[3])})=0,"none",MIN({_rng(v[3])})),{fail[i]})'
-               for i, v in enumerate(_VIEWS)]
-    last = [None, f"=IF(pj_ok,INDEX({_rng('cloud_replicas')},horizon_months_used),{fail[1]})",
-            *[f"=IF(pj_ok,INDEX({_rng('onprem_servers')},horizon_months_used),{fail[2]})"] * 2,
-            f"=IF({gate[4]},INDEX({_rng('hybrid_cloud_replicas')},horizon_months_used),{fail[4]})",
-            *[f"=IF({gate[5]},INDEX({_rng('hybrid_onprem_servers')},horizon_months_used),{fail[5]})"] * 2]
+    npv = [f"=IF({gate[i]},SUMPRODUCT({_rng(v[1])},{_rng('discount_factor')}),{fail[i]})" for i, v in enumerate(_VIEWS)]
+    payback = [
+        None if v[3] is None else f'=IF({gate[i]},IF(COUNT({_rng(v[3])})=0,"none",MIN({_rng(v[3])})),{fail[i]})'
+        for i, v in enumerate(_VIEWS)
+    ]
+    last = [
+        None,
+        f"=IF(pj_ok,INDEX({_rng('cloud_replicas')},horizon_months_used),{fail[1]})",
+        *[f"=IF(pj_ok,INDEX({_rng('onprem_servers')},horizon_months_used),{fail[2]})"] * 2,
+        f"=IF({gate[4]},INDEX({_rng('hybrid_cloud_replicas')},horizon_months_used),{fail[4]})",
+        *[f"=IF({gate[5]},INDEX({_rng('hybrid_onprem_servers')},horizon_months_used),{fail[5]})"] * 2,
+    ]
     rows = (
-        ('="total cost ["&currency_used&"]"', total, "money0", "total_cost",
-         "the months' costs added up (the cumulative cost of the last month)"),
-        ('="net present value ["&currency_used&"]"', npv, "money0", "npv",
-         "month t discounted by (1 + monthly rate)^t: paid at the end of the month"),
-        ("payback month vs the API", payback, "int", "payback_month",
-         "first month whose cumulative cost is at most the API's; none = not within the horizon"),
-        ("replicas, last month", last, "int", None,
-         "cloud: rented for the month; on-premises: installed (never sold)"),
+        (
+            '="total cost ["&currency_used&"]"',
+            total,
+            "money0",
+            "total_cost",
+            "the months' costs added up (the cumulative cost of the last month)",
+        ),
+        (
+            '="net present value ["&currency_used&"]"',
+            npv,
+            "money0",
+            "npv",
+            "month t discounted by (1 + monthly rate)^t: paid at the end of the month",
+        ),
+        (
+            "payback month vs the API",
+            payback,
+            "int",
+            "payback_month",
+            "first month whose cumulative cost is at most the API's; none = not within the horizon",
+        ),
+        ("replicas, last month", last, "int", None, "cloud: rented for the month; on-premises: installed (never sold)"),
     )
     for i, (label, formulas, fmt, prefix, note) in enumerate(rows):
         r = 6 + i
@@ -183,16 +308,22 @@ def _coefficients(book: Book, ws) -> None:
     rows = (
         ("fixed cost", ["=api_fixed", "=cloud_fixed", "=onprem_fixed"], "money", "money/month"),
         ("variable cost", ["=api_variable", "=cloud_variable", "=onprem_variable"], "money_small", "money/request"),
-        ("cost per unit (instances or servers)", ["=api_step", "=cloud_step", "=onprem_step"], "money",
-         "money/month/unit"),
+        (
+            "cost per unit (instances or servers)",
+            ["=api_step", "=cloud_step", "=onprem_step"],
+            "money",
+            "money/month/unit",
+        ),
         ("capacity of one unit", [None, "=cloud_capacity", "=onprem_capacity"], "volume", "requests/month"),
         ("minimum units", [None, "=cloud_min_units", "=onprem_min_units"], "int", "count"),
         ("capex per server (cash)", [None, None, "=onprem_capex_per_server_used"], "money0", "money"),
         ("energy per server", [None, None, "=onprem_energy_per_server"], "money", "money/month/server"),
-        ("colocation and support per server", [None, None,
-                                                 '=IF(ISNUMBER(onprem_running_cost),onprem_running_cost'
-                                                 '-onprem_energy_per_server,"n/a")'], "money",
-         "money/month/server"),
+        (
+            "colocation and support per server",
+            [None, None, '=IF(ISNUMBER(onprem_running_cost),onprem_running_cost-onprem_energy_per_server,"n/a")'],
+            "money",
+            "money/month/server",
+        ),
     )
     r = r0 + 2
     for label, formulas, fmt, unit in rows:
@@ -203,7 +334,7 @@ def _coefficients(book: Book, ws) -> None:
         put_unit(ws, f"F{r}", unit)
         r += 1
     _label(ws, r, "running per server (cash)")
-    put(ws, f"E{r}", f"=IF(ISNUMBER(E{r - 2}),E{r - 2}+E{r - 1},\"n/a\")", "calc_r", "money")
+    put(ws, f"E{r}", f'=IF(ISNUMBER(E{r - 2}),E{r - 2}+E{r - 1},"n/a")', "calc_r", "money")
     put_unit(ws, f"F{r}", "money/month/server")
     book.name("onprem_running_per_server", SHEET, f"E{r}")
     _label(ws, r + 1, "hybrid: share of the last hour worth a replica")  # Hybrid sheet coefficients
@@ -215,33 +346,52 @@ def _coefficients(book: Book, ws) -> None:
 
 def _table(ws) -> None:
     cur = '"&currency_used&"'
-    headers = {"month": "month", "requests": "requests [requests/month]",
-               "api": f'="API [{cur}/month]"', "cloud": f'="cloud [{cur}/month]"',
-               "onprem_cash": f'="on-prem, cash [{cur}/month]"', "onprem": f'="on-prem, amortised [{cur}/month]"',
-               "cloud_replicas": "cloud replicas [count]", "onprem_servers": "servers installed [count]",
-               "onprem_capex": f'="capex paid [{cur}]"', "cumulative_api": f'="cumulative API [{cur}]"',
-               "cumulative_cloud": f'="cumulative cloud [{cur}]"',
-               "cumulative_onprem_cash": f'="cumulative on-prem, cash [{cur}]"',
-               "cumulative_onprem": f'="cumulative on-prem, amortised [{cur}]"',
-               "discount_factor": "discount factor [ratio]", "paid_back_cloud": "paid back: cloud [month]",
-               "paid_back_onprem_cash": "paid back: on-prem, cash [month]",
-               "paid_back_onprem": "paid back: on-prem, amortised [month]", **HYBRID_HEADERS}
+    headers = {
+        "month": "month",
+        "requests": "requests [requests/month]",
+        "api": f'="API [{cur}/month]"',
+        "cloud": f'="cloud [{cur}/month]"',
+        "onprem_cash": f'="on-prem, cash [{cur}/month]"',
+        "onprem": f'="on-prem, amortised [{cur}/month]"',
+        "cloud_replicas": "cloud replicas [count]",
+        "onprem_servers": "servers installed [count]",
+        "onprem_capex": f'="capex paid [{cur}]"',
+        "cumulative_api": f'="cumulative API [{cur}]"',
+        "cumulative_cloud": f'="cumulative cloud [{cur}]"',
+        "cumulative_onprem_cash": f'="cumulative on-prem, cash [{cur}]"',
+        "cumulative_onprem": f'="cumulative on-prem, amortised [{cur}]"',
+        "discount_factor": "discount factor [ratio]",
+        "paid_back_cloud": "paid back: cloud [month]",
+        "paid_back_onprem_cash": "paid back: on-prem, cash [month]",
+        "paid_back_onprem": "paid back: on-prem, amortised [month]",
+        **HYBRID_HEADERS,
+    }
     for key, text in headers.items():
         put(ws, f"{COLUMNS[key]}{HEADER_ROW}", text, "header")
     ws.row_dimensions[HEADER_ROW].height = 60
     put_text(ws, f"A{HEADER_ROW - 1}", "Month by month (rows past the horizon stay empty)", "section")
-    for first, last, rows in ((FIRST_ROW, FIRST_ROW, _templates(first=True)),
-                              (FIRST_ROW + 1, LAST_ROW, _templates(first=False))):
+    for first, last, rows in (
+        (FIRST_ROW, FIRST_ROW, _templates(first=True)),
+        (FIRST_ROW + 1, LAST_ROW, _templates(first=False)),
+    ):
         for key, (template, fmt) in rows.items():  # one formula per row, from a template
-            put_formula_column(ws, column_index_from_string(COLUMNS.get(key) or key), first, last, template,
-                               "calc", fmt)
+            put_formula_column(
+                ws, column_index_from_string(COLUMNS.get(key) or key), first, last, template, "calc", fmt
+            )
     for col, text in helper_headers().items():
         put_text(ws, f"{col}{HEADER_ROW}", text, "header")
 
 
-_FORMATS = {"month": "int", "requests": "volume", "cloud_replicas": "int", "onprem_servers": "int",
-            "discount_factor": "0.000000", "paid_back_cloud": "int", "paid_back_onprem_cash": "int",
-            "paid_back_onprem": "int"}
+_FORMATS = {
+    "month": "int",
+    "requests": "volume",
+    "cloud_replicas": "int",
+    "onprem_servers": "int",
+    "discount_factor": "0.000000",
+    "paid_back_cloud": "int",
+    "paid_back_onprem_cash": "int",
+    "paid_back_onprem": "int",
+}
 
 
 def _templates(first: bool) -> dict[str, tuple[str, str | None]]:
@@ -263,25 +413,35 @@ def _templates(first: bool) -> dict[str, tuple[str, str | None]]:
         "api": f"api_fixed+api_variable*{R}",
         "cloud_replicas": units_needed(R, "cloud_replica_capacity", "min_replicas_used"),
         "cloud": f"cloud_fixed+cloud_variable*MAX({R}-cloud_free_volume,0)+cloud_step*"
-                 + units("cloud_capacity", "cloud_min_units"),
+        + units("cloud_capacity", "cloud_min_units"),
         "onprem_servers": servers if first else f"MAX({prev['onprem_servers']},{servers})",
         "onprem": f"onprem_fixed+onprem_variable*{R}+onprem_step*{cell['onprem_servers']}/onprem_servers_per_unit",
-        "onprem_capex": "onprem_capex_per_server_used*" + (cell["onprem_servers"] if first else
-                                                           f"({cell['onprem_servers']}-{prev['onprem_servers']})"),
+        "onprem_capex": "onprem_capex_per_server_used*"
+        + (cell["onprem_servers"] if first else f"({cell['onprem_servers']}-{prev['onprem_servers']})"),
         "onprem_cash": f"{cell['onprem_capex']}+(onprem_fixed+onprem_variable*{R}"
-                       f"+onprem_running_per_server*{cell['onprem_servers']})",
+        f"+onprem_running_per_server*{cell['onprem_servers']})",
         "discount_factor": f"1/(1+pj_monthly_rate)^{t}",
     }
-    for cum, col in (("cumulative_api", "api"), ("cumulative_cloud", "cloud"),
-                     ("cumulative_onprem_cash", "onprem_cash"), ("cumulative_onprem", "onprem")):
+    for cum, col in (
+        ("cumulative_api", "api"),
+        ("cumulative_cloud", "cloud"),
+        ("cumulative_onprem_cash", "onprem_cash"),
+        ("cumulative_onprem", "onprem"),
+    ):
         f[cum] = cell[col] if first else f"{prev[cum]}+{cell[col]}"
-    for flag, cum in (("paid_back_cloud", "cumulative_cloud"), ("paid_back_onprem_cash", "cumulative_onprem_cash"),
-                      ("paid_back_onprem", "cumulative_onprem")):
+    for flag, cum in (
+        ("paid_back_cloud", "cumulative_cloud"),
+        ("paid_back_onprem_cash", "cumulative_onprem_cash"),
+        ("paid_back_onprem", "cumulative_onprem"),
+    ):
         f[flag] = f'IF({cell[cum]}<={cell["cumulative_api"]},{t},"")'
     out = {k: (f'=IF(ISNUMBER({t}),{expr},"")', _FORMATS.get(k, "money0")) for k, expr in f.items()}
-    out["month"] = ('=IF(pj_ok,1,"")' if first else
-                    f'=IF(AND(ISNUMBER({prev["month"]}),{prev["month"]}<horizon_months_used),{prev["month"]}+1,"")',
-                    "int")
+    out["month"] = (
+        '=IF(pj_ok,1,"")'
+        if first
+        else f'=IF(AND(ISNUMBER({prev["month"]}),{prev["month"]}<horizon_months_used),{prev["month"]}+1,"")',
+        "int",
+    )
     for col, src in zip(_CHART_COLS, ("month", "cumulative_api", "cumulative_cloud", "cumulative_onprem_cash")):
         out[col] = (f"={cell[src]}" if first else f"=IF(ISNUMBER({t}),{cell[src]},{col}{{p}})", None)
     out.update(hybrid_templates(cell, prev, first, FIRST_ROW))
@@ -291,9 +451,17 @@ def _templates(first: bool) -> dict[str, tuple[str, str | None]]:
 def _chart_data(ws) -> None:
     """Headers of the hidden chart columns (month and cumulative costs, the last month repeated past the
     horizon: a chart over all rows then spans exactly the horizon)."""
-    for col, label in zip((*_CHART_COLS, *_HYBRID_CHART_COLS),
-                          ("chart: month", "cumulative API", "cumulative cloud", "cumulative on-prem, cash",
-                           "cumulative hybrid cloud", "cumulative hybrid on-prem, cash")):
+    for col, label in zip(
+        (*_CHART_COLS, *_HYBRID_CHART_COLS),
+        (
+            "chart: month",
+            "cumulative API",
+            "cumulative cloud",
+            "cumulative on-prem, cash",
+            "cumulative hybrid cloud",
+            "cumulative hybrid on-prem, cash",
+        ),
+    ):
         put_text(ws, f"{col}{HEADER_ROW}", label, "header")
 
 
@@ -312,10 +480,13 @@ def _chart(ws, currency: str) -> None:
     chart.visible_cells_only = False  # the data columns are hidden
     col = {c: i + 1 for i, c in enumerate(map(get_column_letter, range(1, HELPER_FIRST)))}
     xs = Reference(ws, min_col=col[_CHART_COLS[0]], min_row=FIRST_ROW, max_row=LAST_ROW)
-    for key, src, title in (("api", _CHART_COLS[1], "API"), ("cloud", _CHART_COLS[2], "cloud"),
-                            ("onprem", _CHART_COLS[3], "on-premises (cash)"),
-                            ("hybrid_cloud", _HYBRID_CHART_COLS[0], "hybrid cloud"),
-                            ("hybrid_onprem", _HYBRID_CHART_COLS[1], "hybrid on-premises (cash)")):
+    for key, src, title in (
+        ("api", _CHART_COLS[1], "API"),
+        ("cloud", _CHART_COLS[2], "cloud"),
+        ("onprem", _CHART_COLS[3], "on-premises (cash)"),
+        ("hybrid_cloud", _HYBRID_CHART_COLS[0], "hybrid cloud"),
+        ("hybrid_onprem", _HYBRID_CHART_COLS[1], "hybrid on-premises (cash)"),
+    ):
         ys = Reference(ws, min_col=col[src], min_row=FIRST_ROW, max_row=LAST_ROW)
         chart.series.append(option_line(ys, xs, key, title))
     chart.layout = Layout(ManualLayout(x=0.02, y=0.02, w=0.96, h=0.96))

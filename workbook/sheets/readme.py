@@ -21,24 +21,42 @@ SHEET = "README"
 
 _SHEETS = (
     ("Inputs", "the scenario: one row per key (key | value | unit | note), with defaults, the values used and checks"),
-    ("Comparison", "monthly cost, cost per request and per million tokens, GPUs, replicas and utilisation per "
-                   "option; the workings of each option's costs"),
+    (
+        "Comparison",
+        "monthly cost, cost per request and per million tokens, GPUs, replicas and utilisation per "
+        "option; the workings of each option's costs",
+    ),
     ("Break-even", "the volumes at which two options cost the same, exact on the replica steps"),
     ("Curve", "monthly cost of each option at 50 volumes, and its chart"),
-    ("Projection", "each option's cost month by month as volume grows (growth_rate_monthly, horizon_months), "
-                   "cumulative cost and its chart, the payback month of self-hosting against the API and each "
-                   "option's net present value at discount_rate_annual"),
-    ("Sensitivity", "which inputs move the answer: each input at its low and high value, with a tornado chart; "
-                    "values computed by Python when the workbook was written (llmcost refresh recomputes them)"),
+    (
+        "Projection",
+        "each option's cost month by month as volume grows (growth_rate_monthly, horizon_months), "
+        "cumulative cost and its chart, the payback month of self-hosting against the API and each "
+        "option's net present value at discount_rate_annual",
+    ),
+    (
+        "Sensitivity",
+        "which inputs move the answer: each input at its low and high value, with a tornado chart; "
+        "values computed by Python when the workbook was written (llmcost refresh recomputes them)",
+    ),
     ("Sizing", "weights, serving memory, GPUs per replica and the roofline throughput estimate"),
-    ("Hybrid", "self-hosted replicas for the base load and the API for the peaks over the day's load profile: "
-               "the cost for every N, the best N per option and the cheaper one, with charts"),
+    (
+        "Hybrid",
+        "self-hosted replicas for the base load and the API for the peaks over the day's load profile: "
+        "the cost for every N, the best N per option and the cheaper one, with charts",
+    ),
     ("Fine-tuning", "LoRA fine-tuning memory and cost against an API's fine-tuning price (docs/model.md#seed-004)"),
     ("Token Pricing", "API token prices from genai-prices, and the api_model list the Inputs dropdown uses"),
-    ("Hardware", "the GPU catalog: memory, bandwidth, TFLOP/s, TDP, prices, each with source and date; your own "
-                 "GPUs in the yellow rows below"),
-    ("Models", "the open-model catalog: parameters and attention shape, each with source and date; your own "
-               "models in the yellow rows below"),
+    (
+        "Hardware",
+        "the GPU catalog: memory, bandwidth, TFLOP/s, TDP, prices, each with source and date; your own "
+        "GPUs in the yellow rows below",
+    ),
+    (
+        "Models",
+        "the open-model catalog: parameters and attention shape, each with source and date; your own "
+        "models in the yellow rows below",
+    ),
     ("Load Profiles", "the relative load of each hour of a typical day (load_profile ids), with sources and dates"),
     ("Constants", "the fixed numbers the formulas use, the precision table and the input rules"),
     (CONF_NAME, f"settings for the optional xlwings add-in (UDF Modules = {UDF_MODULE})"),
@@ -62,31 +80,55 @@ _STEPS = (
 
 #: The decision-analysis names (Projection and Sensitivity sheets), for the user's own formulas.
 _NAMES = (
-    ("payback_month_onprem", "first month in which on-premises' cumulative cost, capex paid in cash when servers "
-                             "are bought, is at most the API's; \"none\" within horizon_months"),
-    ("payback_month_onprem_amortised", "the same with on-premises in the amortised view (capex spread over "
-                                       "onprem_amortization_months)"),
-    ("payback_month_cloud", "first month in which cloud's cumulative cost is at most the API's; \"none\" within the "
-                            "horizon"),
-    ("npv_api, npv_cloud", "net present value of each option's costs over the horizon at discount_rate_annual "
-                           "(month t discounted by (1 + i)^t, i = (1 + rate)^(1/12) - 1)"),
+    (
+        "payback_month_onprem",
+        "first month in which on-premises' cumulative cost, capex paid in cash when servers "
+        'are bought, is at most the API\'s; "none" within horizon_months',
+    ),
+    (
+        "payback_month_onprem_amortised",
+        "the same with on-premises in the amortised view (capex spread over onprem_amortization_months)",
+    ),
+    (
+        "payback_month_cloud",
+        "first month in which cloud's cumulative cost is at most the API's; \"none\" within the horizon",
+    ),
+    (
+        "npv_api, npv_cloud",
+        "net present value of each option's costs over the horizon at discount_rate_annual "
+        "(month t discounted by (1 + i)^t, i = (1 + rate)^(1/12) - 1)",
+    ),
     ("npv_onprem, npv_onprem_amortised", "the same for on-premises, cash view (capex when spent) and amortised view"),
     ("total_cost_api, total_cost_cloud", "each option's costs over the horizon, added up (not discounted)"),
     ("total_cost_onprem", "the same for on-premises, cash view"),
     ("total_cost_onprem_amortised", "the same for on-premises, amortised view"),
-    ("payback_month_hybrid_cloud, payback_month_hybrid_onprem, payback_month_hybrid_onprem_amortised",
-     "the same for the hybrids (self-hosted base load, API overflow; the on-premises hybrid in the cash and the "
-     "amortised view)"),
-    ("npv_hybrid_cloud, npv_hybrid_onprem, npv_hybrid_onprem_amortised, total_cost_hybrid_cloud, "
-     "total_cost_hybrid_onprem, total_cost_hybrid_onprem_amortised", "the net present values and totals of the "
-     "hybrids (the cloud hybrid's replicas chosen again every month, the on-premises hybrid's servers kept)"),
-    ("sensitivity_inputs_changed", "inputs changed since the Sensitivity sheet was computed (0 = up to date; growth, "
-                                   "horizon and discount rate do not count: the sheet does not use them)"),
+    (
+        "payback_month_hybrid_cloud, payback_month_hybrid_onprem, payback_month_hybrid_onprem_amortised",
+        "the same for the hybrids (self-hosted base load, API overflow; the on-premises hybrid in the cash and the "
+        "amortised view)",
+    ),
+    (
+        "npv_hybrid_cloud, npv_hybrid_onprem, npv_hybrid_onprem_amortised, total_cost_hybrid_cloud, "
+        "total_cost_hybrid_onprem, total_cost_hybrid_onprem_amortised",
+        "the net present values and totals of the "
+        "hybrids (the cloud hybrid's replicas chosen again every month, the on-premises hybrid's servers kept)",
+    ),
+    (
+        "sensitivity_inputs_changed",
+        "inputs changed since the Sensitivity sheet was computed (0 = up to date; growth, "
+        "horizon and discount rate do not count: the sheet does not use them)",
+    ),
 )
 
-_LEGEND = (("input", "an input: type here (unlocked)"), ("calc", "a calculation (locked)"),
-           ("link", "a link to another sheet or a catalog value"), ("const", "a fixed number or label"),
-           ("data", "catalog data"), ("answer", "a key answer"), ("check", "a check message (empty when fine)"))
+_LEGEND = (
+    ("input", "an input: type here (unlocked)"),
+    ("calc", "a calculation (locked)"),
+    ("link", "a link to another sheet or a catalog value"),
+    ("const", "a fixed number or label"),
+    ("data", "catalog data"),
+    ("answer", "a key answer"),
+    ("check", "a check message (empty when fine)"),
+)
 
 
 def catalog_dates() -> dict[str, str]:
@@ -94,10 +136,15 @@ def catalog_dates() -> dict[str, str]:
     cat = load_catalog()
     hw = sorted(g.as_of for g in cat.gpus.values())
     md = sorted(m.as_of for m in cat.models.values())
-    return {"hardware": f"{hw[0]} to {hw[-1]}", "models": f"{md[0]} to {md[-1]}",
-            "prices": token_prices_version(), "hardware_rows": str(len(hw)), "model_rows": str(len(md)),
-            "price_rows": str(len(token_price_table())),
-            "prices_as_of": token_prices_as_of() or "not recorded by the package"}
+    return {
+        "hardware": f"{hw[0]} to {hw[-1]}",
+        "models": f"{md[0]} to {md[-1]}",
+        "prices": token_prices_version(),
+        "hardware_rows": str(len(hw)),
+        "model_rows": str(len(md)),
+        "price_rows": str(len(token_price_table())),
+        "prices_as_of": token_prices_as_of() or "not recorded by the package",
+    }
 
 
 _TEXT_WIDTH = 108  # columns B:C, merged for the running text
@@ -113,22 +160,31 @@ def _text(ws, r: int, text: str) -> None:
 
 def build(book: Book) -> None:
     ws = book.sheet(SHEET)
-    heading(ws, "LLM hosting cost model: API, cloud GPUs or on-premises servers?",
-            "Should you pay a closed model's API per token, rent GPUs in a cloud and serve an open model, "
-             "or buy servers? This workbook answers it for your scenario with native Excel formulas.")
+    heading(
+        ws,
+        "LLM hosting cost model: API, cloud GPUs or on-premises servers?",
+        "Should you pay a closed model's API per token, rent GPUs in a cloud and serve an open model, "
+        "or buy servers? This workbook answers it for your scenario with native Excel formulas.",
+    )
     r = 4
     put_text(ws, f"A{r}", "At a glance", "section")
-    glance = (("cheapest option", "=cheapest_option", None),
-              ("API, monthly cost", "=api_monthly_cost", "money"),
-              ("cloud, monthly cost", "=cloud_monthly_cost", "money"),
-              ("on-premises, monthly cost", "=onprem_monthly_cost", "money"),
-              ("break-even api / cloud [requests/month]", "=breakeven_api_cloud", "volume"),
-              ("break-even api / onprem [requests/month]", "=breakeven_api_onprem", "volume"),
-              ("break-even cloud / onprem [requests/month]", "=breakeven_cloud_onprem", "volume"),
-              ("on-premises pays back against the API in month", "=payback_month_onprem", "int"),
-              ("cloud pays back against the API in month", "=payback_month_cloud", "int"))
-    put(ws, f"A{r + 1}", '="at "&TEXT(requests_per_month_used,"#,##0")&" requests per month, money in "&currency_used',
-        "note")
+    glance = (
+        ("cheapest option", "=cheapest_option", None),
+        ("API, monthly cost", "=api_monthly_cost", "money"),
+        ("cloud, monthly cost", "=cloud_monthly_cost", "money"),
+        ("on-premises, monthly cost", "=onprem_monthly_cost", "money"),
+        ("break-even api / cloud [requests/month]", "=breakeven_api_cloud", "volume"),
+        ("break-even api / onprem [requests/month]", "=breakeven_api_onprem", "volume"),
+        ("break-even cloud / onprem [requests/month]", "=breakeven_cloud_onprem", "volume"),
+        ("on-premises pays back against the API in month", "=payback_month_onprem", "int"),
+        ("cloud pays back against the API in month", "=payback_month_cloud", "int"),
+    )
+    put(
+        ws,
+        f"A{r + 1}",
+        '="at "&TEXT(requests_per_month_used,"#,##0")&" requests per month, money in "&currency_used',
+        "note",
+    )
     for i, (label, formula, fmt) in enumerate(glance):
         put_text(ws, f"A{r + 2 + i}", label, "label")
         put(ws, f"B{r + 2 + i}", formula, "answer_r", fmt)
@@ -161,15 +217,28 @@ def build(book: Book) -> None:
     r += len(_NAMES) + 2
 
     put_text(ws, f"A{r}", "Catalogs (dates and sources)", "section")
-    rows = (("GPUs", f"{dates['hardware_rows']} GPUs; specifications, prices and cloud prices as of {dates['hardware']}"
-                     " (templates/hardware.csv: each row names its sources)"),
-            ("Open models", f"{dates['model_rows']} models; architectures from their config.json as of "
-                            f"{dates['models']} (templates/models.csv)"),
-            ("Token prices", f"{dates['price_rows']} priced models from genai-prices {dates['prices']}, as of "
-                             f"{dates['prices_as_of']} (the pydantic team's price data, bundled with the package; "
-                             "USD per million tokens; the standard time-of-day price where it varies by the hour)"),
-            ("Currency", "catalog prices are USD and are converted with usd_to_currency; numbers you type are "
-                         "taken as given"))
+    rows = (
+        (
+            "GPUs",
+            f"{dates['hardware_rows']} GPUs; specifications, prices and cloud prices as of {dates['hardware']}"
+            " (templates/hardware.csv: each row names its sources)",
+        ),
+        (
+            "Open models",
+            f"{dates['model_rows']} models; architectures from their config.json as of "
+            f"{dates['models']} (templates/models.csv)",
+        ),
+        (
+            "Token prices",
+            f"{dates['price_rows']} priced models from genai-prices {dates['prices']}, as of "
+            f"{dates['prices_as_of']} (the pydantic team's price data, bundled with the package; "
+            "USD per million tokens; the standard time-of-day price where it varies by the hour)",
+        ),
+        (
+            "Currency",
+            "catalog prices are USD and are converted with usd_to_currency; numbers you type are taken as given",
+        ),
+    )
     for i, (what, text) in enumerate(rows, start=1):
         put_text(ws, f"A{r + i}", what, "bold")
         _text(ws, r + i, text)

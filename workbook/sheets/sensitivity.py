@@ -24,8 +24,9 @@ from costengine import SCENARIO_KEYS
 from costengine.engine import PAIRS
 
 from ..kit import Book, cell_span_anchor, header_row, heading, put, put_text, put_unit, setup_sheet
+from .inputs import FIRST_ROW as INPUT_ROW
+from .inputs import SHEET as INPUTS
 from .sensitivity_data import DATA_COLS, MAX_ROWS, SNAPSHOT_COL, data_ref, meta_ref
-from .inputs import FIRST_ROW as INPUT_ROW, SHEET as INPUTS
 
 __all__ = ["SHEET", "TOP", "TABLE_ROW", "BREAKEVEN_ROW", "build"]
 
@@ -36,27 +37,60 @@ TABLE_ROW = 44  # header of the cost table; its rows follow
 BREAKEVEN_ROW = TABLE_ROW + MAX_ROWS + 4  # header of the break-even table; the base row, then its rows
 _CHART_LABELS = "W"  # hidden column: the chart's category labels, "key (low to high)"
 #: Columns of the cost table: (data column, header, number format).
-_COST_TABLE = (("rank", "#", "int"), ("input", "input [unit]", None), ("base", "base", "#,##0.####"),
-               ("low", "low", "#,##0.####"), ("high", "high", "#,##0.####"),
-               ("lead_low", "lead change, input low", "money"), ("lead_high", "lead change, input high", "money"),
-               ("api_low", "api, input low", "money"), ("api_high", "api, input high", "money"),
-               ("cloud_low", "cloud, input low", "money"), ("cloud_high", "cloud, input high", "money"),
-               ("onprem_low", "on-prem, input low", "money"), ("onprem_high", "on-prem, input high", "money"),
-               ("cheapest_low", "cheapest, input low", None), ("cheapest_high", "cheapest, input high", None),
-               ("flips", "flips the answer?", None),
-               ("hybrid_cloud_low", "hybrid cloud, input low", "money"),
-               ("hybrid_cloud_high", "hybrid cloud, input high", "money"),
-               ("hybrid_onprem_low", "hybrid on-prem, input low", "money"),
-               ("hybrid_onprem_high", "hybrid on-prem, input high", "money"), ("note", "note", None))
+_COST_TABLE = (
+    ("rank", "#", "int"),
+    ("input", "input [unit]", None),
+    ("base", "base", "#,##0.####"),
+    ("low", "low", "#,##0.####"),
+    ("high", "high", "#,##0.####"),
+    ("lead_low", "lead change, input low", "money"),
+    ("lead_high", "lead change, input high", "money"),
+    ("api_low", "api, input low", "money"),
+    ("api_high", "api, input high", "money"),
+    ("cloud_low", "cloud, input low", "money"),
+    ("cloud_high", "cloud, input high", "money"),
+    ("onprem_low", "on-prem, input low", "money"),
+    ("onprem_high", "on-prem, input high", "money"),
+    ("cheapest_low", "cheapest, input low", None),
+    ("cheapest_high", "cheapest, input high", None),
+    ("flips", "flips the answer?", None),
+    ("hybrid_cloud_low", "hybrid cloud, input low", "money"),
+    ("hybrid_cloud_high", "hybrid cloud, input high", "money"),
+    ("hybrid_onprem_low", "hybrid on-prem, input low", "money"),
+    ("hybrid_onprem_high", "hybrid on-prem, input high", "money"),
+    ("note", "note", None),
+)
 _STALE_NOTE = (
     "The numbers on this sheet are values, not formulas: Python (costengine.sensitivity) computed them when this "
     "workbook was written,",
     "for the inputs as they were then. They do not follow later changes to the Inputs sheet (the status below says "
     "when they are stale).",
     "To recompute them for the inputs now in the workbook, run:   llmcost refresh WORKBOOK.xlsx   (it keeps your "
-    "inputs and writes the whole workbook again).")
-_WIDTHS = {"A": 5, "B": 42, "C": 12, "D": 12, "E": 12, "F": 13, "G": 13, "H": 12, "I": 12, "J": 12, "K": 12,
-           "L": 12, "M": 12, "N": 11, "O": 11, "P": 9, "Q": 12, "R": 12, "S": 12, "T": 12, "U": 36}
+    "inputs and writes the whole workbook again).",
+)
+_WIDTHS = {
+    "A": 5,
+    "B": 42,
+    "C": 12,
+    "D": 12,
+    "E": 12,
+    "F": 13,
+    "G": 13,
+    "H": 12,
+    "I": 12,
+    "J": 12,
+    "K": 12,
+    "L": 12,
+    "M": 12,
+    "N": 11,
+    "O": 11,
+    "P": 9,
+    "Q": 12,
+    "R": 12,
+    "S": 12,
+    "T": 12,
+    "U": 36,
+}
 
 
 def _src(ref: str) -> str:
@@ -70,9 +104,12 @@ def _link(ref: str) -> str:
 
 def build(book: Book) -> None:
     ws = book.sheet(SHEET)
-    heading(ws, "Sensitivity: which inputs could change the answer",
-            f'="Each input in turn at its low and its high value (the base -/+ "&TEXT({_src(meta_ref("swing"))},'
-            '"0%")&"), every other input at the base; each option\'s monthly cost at the scenario\'s volume."')
+    heading(
+        ws,
+        "Sensitivity: which inputs could change the answer",
+        f'="Each input in turn at its low and its high value (the base -/+ "&TEXT({_src(meta_ref("swing"))},'
+        '"0%")&"), every other input at the base; each option\'s monthly cost at the scenario\'s volume."',
+    )
     for r, text in enumerate(_STALE_NOTE, start=3):
         put_text(ws, f"A{r}", text, "bold")
     _base_block(book, ws)
@@ -87,21 +124,28 @@ def _base_block(book: Book, ws) -> None:
     keys = len(SCENARIO_KEYS)
     b = f"${{c}}${INPUT_ROW}:${{c}}${INPUT_ROW + keys - 1}"
     changed = f"SUMPRODUCT(--({_src(b.format(c='B'))}<>{_src(b.format(c=SNAPSHOT_COL))}))"
-    put(ws, "A6", '=IF(NOT(ISNUMBER(sensitivity_inputs_changed)),"Status: cannot tell whether the Inputs changed.",'
+    put(
+        ws,
+        "A6",
+        '=IF(NOT(ISNUMBER(sensitivity_inputs_changed)),"Status: cannot tell whether the Inputs changed.",'
         'IF(sensitivity_inputs_changed=0,"Status: up to date, the Inputs are as they were when these numbers were '
         'computed.","STALE: "&sensitivity_inputs_changed&" input(s) changed since these numbers were computed: run '
-        'llmcost refresh on this file."))', "answer")
+        'llmcost refresh on this file."))',
+        "answer",
+    )
     ws.merge_cells("A6:H6")
     status = _src(meta_ref("status"))
     put(ws, "A7", f'=IF(LEN({status})=0,"",{status})', "check")
     put_text(ws, "A8", "At the base (the inputs when these numbers were computed)", "section")
-    rows = (("cheapest option", _link(meta_ref("cheapest")), None, ""),
-            ("its monthly cost", _link(meta_ref("cheapest_cost")), "money", "money/month"),
-            ("next best option", _link(meta_ref("runner_up")), None, ""),
-            ("its monthly cost", _link(meta_ref("runner_up_cost")), "money", "money/month"),
-            ("lead of the cheapest option", _link(meta_ref("lead")), "money", "money/month"),
-            ("inputs that flip the cheapest option", _link(meta_ref("flippers")), None, ""),
-            ("inputs changed since", f"=IF(ISNUMBER({changed}),{changed},\"n/a\")", "int", "count"))
+    rows = (
+        ("cheapest option", _link(meta_ref("cheapest")), None, ""),
+        ("its monthly cost", _link(meta_ref("cheapest_cost")), "money", "money/month"),
+        ("next best option", _link(meta_ref("runner_up")), None, ""),
+        ("its monthly cost", _link(meta_ref("runner_up_cost")), "money", "money/month"),
+        ("lead of the cheapest option", _link(meta_ref("lead")), "money", "money/month"),
+        ("inputs that flip the cheapest option", _link(meta_ref("flippers")), None, ""),
+        ("inputs changed since", f'=IF(ISNUMBER({changed}),{changed},"n/a")', "int", "count"),
+    )
     for i, (label, formula, fmt, unit) in enumerate(rows):
         r = 9 + i
         put_text(ws, f"B{r}", label, "label")
@@ -110,33 +154,48 @@ def _base_block(book: Book, ws) -> None:
         if unit:
             put_unit(ws, f"D{r}", unit)
     book.name("sensitivity_inputs_changed", SHEET, f"C{9 + len(rows) - 1}")
-    notes = ("How to read the chart",
-             "Lead = the next best option's cost - the cheapest option's cost, per month. Each bar: the change",
-             "in the lead with one input at its low (blue) or high (orange) value; below -lead another option",
-             "is cheaper (the answer flips). Largest effects first; the tables below give each option's cost.")
+    notes = (
+        "How to read the chart",
+        "Lead = the next best option's cost - the cheapest option's cost, per month. Each bar: the change",
+        "in the lead with one input at its low (blue) or high (orange) value; below -lead another option",
+        "is cheaper (the answer flips). Largest effects first; the tables below give each option's cost.",
+    )
     for i, text in enumerate(notes):
         put_text(ws, f"H{9 + i}", text, "bold" if i == 0 else "note")
 
 
 def _cost_table(ws) -> None:
-    put(ws, f"A{TABLE_ROW - 1}", '="Change in monthly cost ["&currency_used&"/month] with one input at its low or '
-        'high value, largest effect on the lead first"', "section")
+    put(
+        ws,
+        f"A{TABLE_ROW - 1}",
+        '="Change in monthly cost ["&currency_used&"/month] with one input at its low or '
+        'high value, largest effect on the lead first"',
+        "section",
+    )
     header_row(ws, TABLE_ROW, [h for _, h, _ in _COST_TABLE], height=45)
     for i in range(MAX_ROWS):
         r = TABLE_ROW + 1 + i
         for j, (col, _, fmt) in enumerate(_COST_TABLE):
-            kind = "link_r" if fmt and fmt != "General" or col in ("cheapest_low", "cheapest_high", "flips") \
-                else "link"
+            kind = "link_r" if fmt and fmt != "General" or col in ("cheapest_low", "cheapest_high", "flips") else "link"
             put(ws, f"{get_column_letter(1 + j)}{r}", _link(data_ref(col, i)), kind, fmt)
         put(ws, f"{_CHART_LABELS}{r}", _link(data_ref("chart_label", i)), "link")
 
 
 def _breakeven_table(ws) -> None:
     r0 = BREAKEVEN_ROW
-    put_text(ws, f"A{r0 - 1}", "Break-even volumes [requests/month] with one input at its low or high value "
-             "(none: the two costs do not cross)", "section")
-    header_row(ws, r0, ["#", "input [unit]", *(f"{a} / {b}, input {side}" for a, b in PAIRS
-                                               for side in ("low", "high"))], height=45)
+    put_text(
+        ws,
+        f"A{r0 - 1}",
+        "Break-even volumes [requests/month] with one input at its low or high value "
+        "(none: the two costs do not cross)",
+        "section",
+    )
+    header_row(
+        ws,
+        r0,
+        ["#", "input [unit]", *(f"{a} / {b}, input {side}" for a, b in PAIRS for side in ("low", "high"))],
+        height=45,
+    )
     put_text(ws, f"B{r0 + 1}", "at the base", "bold")
     for k, (a, b) in enumerate(PAIRS):
         lo, hi = get_column_letter(3 + 2 * k), get_column_letter(4 + 2 * k)
@@ -148,8 +207,13 @@ def _breakeven_table(ws) -> None:
         r = r0 + 2 + i
         for j, col in enumerate(cols):
             fmt = "int" if col == "rank" else None if col == "input" else "volume"
-            put(ws, f"{get_column_letter(1 + j)}{r}", _link(data_ref(col, i)), "link" if col == "input" else "link_r",
-                fmt)
+            put(
+                ws,
+                f"{get_column_letter(1 + j)}{r}",
+                _link(data_ref(col, i)),
+                "link" if col == "input" else "link_r",
+                fmt,
+            )
     assert set(cols) <= set(DATA_COLS)
 
 

@@ -42,8 +42,20 @@ from costengine.sensitivity import DEFAULT_SWING, HYBRIDS, SENSITIVITY_KEYS, sen
 
 from ..kit import put, put_text
 
-__all__ = ["SNAPSHOT_COL", "DATA_COLS", "HYBRID_COLS", "FIRST_DATA_ROW", "MAX_ROWS", "META", "NOT_SWUNG", "data_ref", "meta_ref",
-           "sensitivity_rows", "write_sensitivity_block", "snapshot_value"]
+__all__ = [
+    "SNAPSHOT_COL",
+    "DATA_COLS",
+    "HYBRID_COLS",
+    "FIRST_DATA_ROW",
+    "MAX_ROWS",
+    "META",
+    "NOT_SWUNG",
+    "data_ref",
+    "meta_ref",
+    "sensitivity_rows",
+    "write_sensitivity_block",
+    "snapshot_value",
+]
 
 SNAPSHOT_COL = "L"
 _FIRST_COL = 14  # N
@@ -52,9 +64,22 @@ FIRST_DATA_ROW = 2
 MAX_ROWS = len(SENSITIVITY_KEYS) + 1
 #: The table's columns, in order (column N onwards).
 DATA_COLS: tuple[str, ...] = (
-    "rank", "chart_label", "input", "key", "base", "low", "high", "lead_low", "lead_high",
-    *(f"{o}_{side}" for o in OPTIONS for side in ("low", "high")), "cheapest_low", "cheapest_high", "flips",
-    *(f"be_{a}_{b}_{side}" for a, b in PAIRS for side in ("low", "high")), "note")
+    "rank",
+    "chart_label",
+    "input",
+    "key",
+    "base",
+    "low",
+    "high",
+    "lead_low",
+    "lead_high",
+    *(f"{o}_{side}" for o in OPTIONS for side in ("low", "high")),
+    "cheapest_low",
+    "cheapest_high",
+    "flips",
+    *(f"be_{a}_{b}_{side}" for a, b in PAIRS for side in ("low", "high")),
+    "note",
+)
 #: The hybrids' columns (change of their monthly cost), in a block of their own below :data:`META` (same rows,
 #: columns N onwards): the block left of the Inputs sheet's own columns has no room for more columns.
 HYBRID_COLS: tuple[str, ...] = tuple(f"{h}_{side}" for h in HYBRIDS for side in ("low", "high"))
@@ -62,12 +87,15 @@ HYBRID_COLS: tuple[str, ...] = tuple(f"{h}_{side}" for h in HYBRIDS for side in 
 META: dict[str, str] = {
     "status": "empty when computed; otherwise why not",
     "swing": "relative swing, low = base x (1 - swing), high = base x (1 + swing)",
-    "cheapest": "cheapest option at the base", "cheapest_cost": "its monthly cost",
-    "runner_up": "next best option at the base", "runner_up_cost": "its monthly cost",
+    "cheapest": "cheapest option at the base",
+    "cheapest_cost": "its monthly cost",
+    "runner_up": "next best option at the base",
+    "runner_up_cost": "its monthly cost",
     "lead": "runner-up cost - cheapest cost [money/month]",
     **{f"{o}_cost": f"{o} monthly cost at the base" for o in OPTIONS},
     **{f"be_{a}_{b}": f"break-even {a} / {b} at the base [requests/month]" for a, b in PAIRS},
-    "flippers": "inputs that flip the cheapest option", "rows": "rows of the table",
+    "flippers": "inputs that flip the cheapest option",
+    "rows": "rows of the table",
     **{f"{h}_cost": f"{h} monthly cost at the base" for h in HYBRIDS},
 }
 _META_ROW0 = FIRST_DATA_ROW + MAX_ROWS + 2
@@ -100,8 +128,9 @@ def _finite(v: Any) -> bool:
     return isinstance(v, (int, float)) and math.isfinite(float(v))
 
 
-def sensitivity_rows(s: Scenario, swing: float = DEFAULT_SWING,
-                     catalog=None) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+def sensitivity_rows(
+    s: Scenario, swing: float = DEFAULT_SWING, catalog=None
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """The table and the base figures (:data:`DATA_COLS`, :data:`META`) of ``s``, from the engine.
 
     Rows are ordered by ``max(|lead change at low|, |lead change at high|)``, largest first; rows whose lead
@@ -118,12 +147,19 @@ def sensitivity_rows(s: Scenario, swing: float = DEFAULT_SWING,
     others = [o for o in OPTIONS if o != cheapest]
     runner = min(others, key=lambda o: base[f"{o}_cost"])
     lead = base[f"{runner}_cost"] - base[f"{cheapest}_cost"]
-    meta: dict[str, Any] = {"status": "", "swing": swing, "cheapest": cheapest,
-                            "cheapest_cost": base[f"{cheapest}_cost"], "runner_up": runner,
-                            "runner_up_cost": base[f"{runner}_cost"], "lead": lead}
+    meta: dict[str, Any] = {
+        "status": "",
+        "swing": swing,
+        "cheapest": cheapest,
+        "cheapest_cost": base[f"{cheapest}_cost"],
+        "runner_up": runner,
+        "runner_up_cost": base[f"{runner}_cost"],
+        "lead": lead,
+    }
     meta.update({f"{o}_cost": base[f"{o}_cost"] for o in (*OPTIONS, *HYBRIDS)})
-    meta.update({f"be_{a}_{b}": base[f"breakeven_{a}_{b}"] if _finite(base[f"breakeven_{a}_{b}"]) else "none"
-                 for a, b in PAIRS})
+    meta.update(
+        {f"be_{a}_{b}": base[f"breakeven_{a}_{b}"] if _finite(base[f"breakeven_{a}_{b}"]) else "none" for a, b in PAIRS}
+    )
     rows = []
     for rec in df.to_dict("records"):
         row: dict[str, Any] = {k: rec[k] for k in ("key", "base", "low", "high")}
@@ -146,8 +182,10 @@ def sensitivity_rows(s: Scenario, swing: float = DEFAULT_SWING,
         row["flips"] = "yes" if rec["flips_cheapest"] else "no"
         row["note"] = rec["note"]
         rows.append(row)
-    size = [max((abs(row[f"lead_{side}"]) for side in ("low", "high") if _finite(row[f"lead_{side}"])),
-                default=-1.0) for row in rows]
+    size = [
+        max((abs(row[f"lead_{side}"]) for side in ("low", "high") if _finite(row[f"lead_{side}"])), default=-1.0)
+        for row in rows
+    ]
     order = sorted(range(len(rows)), key=lambda i: -size[i])  # stable: ties keep the engine's order
     rows = [rows[i] for i in order]
     for i, row in enumerate(rows, start=1):

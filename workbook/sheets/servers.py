@@ -16,18 +16,43 @@ from .catalog_table import catalog_sheet
 __all__ = ["SHEET", "build"]
 
 SHEET = "Servers"
-_UNITS = {"gpus_per_server": "GPUs per server", "price_usd": "price [USD]", "typical_kw": "typical power [kW]",
-          "max_kw": "maximum power [kW]", "support_per_year_usd": "support [USD/year]"}
-_FMT = {"gpus_per_server": "int", "price_usd": "#,##0", "typical_kw": "0.00", "max_kw": "0.00",
-        "support_per_year_usd": "#,##0"}
+_UNITS = {
+    "gpus_per_server": "GPUs per server",
+    "price_usd": "price [USD]",
+    "typical_kw": "typical power [kW]",
+    "max_kw": "maximum power [kW]",
+    "support_per_year_usd": "support [USD/year]",
+}
+_FMT = {
+    "gpus_per_server": "int",
+    "price_usd": "#,##0",
+    "typical_kw": "0.00",
+    "max_kw": "0.00",
+    "support_per_year_usd": "#,##0",
+}
 
 
 def build(book: Book) -> None:
     """One row per server; names ``sv_<column>``, ``list_servers``, ``sv_pick_standard``, ``sv_pick_gpu``."""
     cat = load_catalog()
     rows = list(cat.servers.values())
-    widths = {"A": 26, "B": 30, "C": 14, "D": 10, "E": 8, "F": 11, "G": 9, "H": 9, "I": 11, "J": 9, "K": 34,
-              "L": 34, "M": 34, "N": 11, "O": 40}
+    widths = {
+        "A": 26,
+        "B": 30,
+        "C": 14,
+        "D": 10,
+        "E": 8,
+        "F": 11,
+        "G": 9,
+        "H": 9,
+        "I": 11,
+        "J": 9,
+        "K": 34,
+        "L": 34,
+        "M": 34,
+        "N": 11,
+        "O": 40,
+    }
     first = len(SERVER_COLUMNS) + 2
     ext = catalog_sheet(book, SHEET, SERVER_COLUMNS, rows, _UNITS, "sv", _FMT, widths, "list_servers", first + 2)
     ws = book.sheet(SHEET)
@@ -39,7 +64,8 @@ def build(book: Book) -> None:
         same = f"LOWER(TRIM({col['gpu']}{r}))=LOWER(onprem_gpu_used),LEN({ext.check}{r})=0"
         put(ws, f"{std}{r}", f'=IF(AND({same},{col["standard"]}{r}="yes"),ROW()-1,"")', "calc", "int")
         put(ws, f"{any_}{r}", f'=IF(AND({same}),ROW()-1,"")', "calc", "int")
-    book.names_many([("sv_pick_standard", SHEET, f"{std}2:{std}{last}"),
-                     ("sv_pick_gpu", SHEET, f"{any_}2:{any_}{last}")])
+    book.names_many(
+        [("sv_pick_standard", SHEET, f"{std}2:{std}{last}"), ("sv_pick_gpu", SHEET, f"{any_}2:{any_}{last}")]
+    )
     ws.column_dimensions[std].width = 12
     ws.column_dimensions[any_].width = 12

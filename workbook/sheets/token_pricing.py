@@ -18,10 +18,9 @@ prices are read. Three tables follow, side by side:
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from typing import Any
-
-import re
 
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
@@ -33,8 +32,18 @@ from costengine.token_prices import token_prices_source
 from ..kit import Book, put_text, setup_sheet
 from .catalog_table import write_table
 
-__all__ = ["SHEET", "ApiModel", "api_model_list", "dropdown_models", "not_chat", "build", "TierColumns",
-           "WELL_KNOWN", "CACHE_NOT_LISTED", "TOP"]
+__all__ = [
+    "SHEET",
+    "ApiModel",
+    "api_model_list",
+    "dropdown_models",
+    "not_chat",
+    "build",
+    "TierColumns",
+    "WELL_KNOWN",
+    "CACHE_NOT_LISTED",
+    "TOP",
+]
 
 SHEET = "Token Pricing"
 #: The tables' header row (rows above: the title, the source and how to read the prices).
@@ -44,8 +53,26 @@ TOP = 4
 #: Cloudflare and Databricks, and smaller labs) follow, by provider id.
 WELL_KNOWN = ("openai", "anthropic", "google", "mistral", "deepseek", "x-ai", "meta")
 #: Words (split at any character that is not a letter or digit) of a model id that name a task other than chat.
-NOT_CHAT_WORDS = frozenset({"embed", "embedding", "embeddings", "tts", "transcribe", "whisper", "speech", "audio",
-                            "realtime", "image", "dall", "imagen", "moderation", "rerank", "guard", "safeguard"})
+NOT_CHAT_WORDS = frozenset(
+    {
+        "embed",
+        "embedding",
+        "embeddings",
+        "tts",
+        "transcribe",
+        "whisper",
+        "speech",
+        "audio",
+        "realtime",
+        "image",
+        "dall",
+        "imagen",
+        "moderation",
+        "rerank",
+        "guard",
+        "safeguard",
+    }
+)
 #: genai-prices price keys of a non-text output, or of audio billed by the hour: a model priced so is not chat.
 NOT_CHAT_PRICES = ("output_image_mtok", "output_audio_mtok", "output_video_mtok", "audio_hours", "input_audio_hours")
 #: What the sheet shows where the catalog lists no cache read price.
@@ -132,44 +159,107 @@ def build(book: Book) -> TierColumns:
     """The header; the dropdown (printed), the full catalog and the ``api_model`` lookup list side by side."""
     ws = book.sheet(SHEET)
     put_text(ws, "A1", "Token prices of closed models (USD per million tokens)", "title")
-    put_text(ws, "A2", f"Source: {token_prices_source()}; nothing is downloaded. Prices in force on the day the "
-             "workbook was written, at the standard time of day: a model whose price varies with the hour "
-             "(DeepSeek's off-peak discount) is priced at its dearest hour; its note gives the off-peak price, "
-             "not used.", "note")
-    put_text(ws, "A3", f"Cache read '{CACHE_NOT_LISTED}': the catalog lists no cache price, so cached input "
-             "is priced as input (a conservative assumption). Left: the api_model dropdown (chat models, "
-             "well-known providers first; printed); right: the full catalog and the lookup list (not printed).",
-             "note")
+    put_text(
+        ws,
+        "A2",
+        f"Source: {token_prices_source()}; nothing is downloaded. Prices in force on the day the "
+        "workbook was written, at the standard time of day: a model whose price varies with the hour "
+        "(DeepSeek's off-peak discount) is priced at its dearest hour; its note gives the off-peak price, "
+        "not used.",
+        "note",
+    )
+    put_text(
+        ws,
+        "A3",
+        f"Cache read '{CACHE_NOT_LISTED}': the catalog lists no cache price, so cached input "
+        "is priced as input (a conservative assumption). Left: the api_model dropdown (chat models, "
+        "well-known providers first; printed); right: the full catalog and the lookup list (not printed).",
+        "note",
+    )
     drop = dropdown_models()
-    dcols = [("api_model (dropdown order)", None), ("provider", None), ("input [USD/MTok]", "price"),
-             ("output [USD/MTok]", "price"), ("cache read [USD/MTok]", "price"), ("note", None)]
-    drows = [(a.ref, a.base.provider, a.base.input, a.base.output, _cache(a.base.cache_read, a.base.cache_read_listed),
-              a.base.off_peak_note) for a in drop]
+    dcols = [
+        ("api_model (dropdown order)", None),
+        ("provider", None),
+        ("input [USD/MTok]", "price"),
+        ("output [USD/MTok]", "price"),
+        ("cache read [USD/MTok]", "price"),
+        ("note", None),
+    ]
+    drows = [
+        (
+            a.ref,
+            a.base.provider,
+            a.base.input,
+            a.base.output,
+            _cache(a.base.cache_read, a.base.cache_read_listed),
+            a.base.off_peak_note,
+        )
+        for a in drop
+    ]
     dlast = write_table(ws, TOP, dcols, drows)
     book.name("list_api_models", SHEET, f"A{TOP + 1}:A{max(dlast, TOP + 1)}")
     printed = TOP + sum(a.base.provider in WELL_KNOWN for a in drop)
 
     table = token_price_table()
     first = len(dcols) + 2
-    cols = [("provider", None), ("model", None), ("name", None), ("input [USD/MTok]", "price"),
-            ("output [USD/MTok]", "price"), ("cache read [USD/MTok]", "price"), ("cache write [USD/MTok]", "price"),
-            ("context window [tokens]", "count"), ("note", None)]
-    rows = [(t.provider, t.model, t.name, t.input, t.output, _cache(t.cache_read, t.cache_read_listed),
-             _cache(t.cache_write, t.cache_write_listed), t.context_window, t.off_peak_note) for t in table]
+    cols = [
+        ("provider", None),
+        ("model", None),
+        ("name", None),
+        ("input [USD/MTok]", "price"),
+        ("output [USD/MTok]", "price"),
+        ("cache read [USD/MTok]", "price"),
+        ("cache write [USD/MTok]", "price"),
+        ("context window [tokens]", "count"),
+        ("note", None),
+    ]
+    rows = [
+        (
+            t.provider,
+            t.model,
+            t.name,
+            t.input,
+            t.output,
+            _cache(t.cache_read, t.cache_read_listed),
+            _cache(t.cache_write, t.cache_write_listed),
+            t.context_window,
+            t.off_peak_note,
+        )
+        for t in table
+    ]
     last = write_table(ws, TOP, cols, rows, first_col=first)
 
     refs = api_model_list()
     n_tiers = max([len(a.tiers) for a in refs] + [1])
-    lk = [("api_model (id)", None), ("provider", None), ("model", None), ("input [USD/MTok]", "price"),
-          ("output [USD/MTok]", "price"), ("cache read [USD/MTok]", "price"), ("cache read listed", None),
-          ("time-of-day note", None)]
+    lk = [
+        ("api_model (id)", None),
+        ("provider", None),
+        ("model", None),
+        ("input [USD/MTok]", "price"),
+        ("output [USD/MTok]", "price"),
+        ("cache read [USD/MTok]", "price"),
+        ("cache read listed", None),
+        ("time-of-day note", None),
+    ]
     for t in range(1, n_tiers + 1):
-        lk += [(f"tier {t} from [prompt tokens]", "count"), (f"tier {t} input [USD/MTok]", "price"),
-               (f"tier {t} output [USD/MTok]", "price"), (f"tier {t} cache read [USD/MTok]", "price")]
+        lk += [
+            (f"tier {t} from [prompt tokens]", "count"),
+            (f"tier {t} input [USD/MTok]", "price"),
+            (f"tier {t} output [USD/MTok]", "price"),
+            (f"tier {t} cache read [USD/MTok]", "price"),
+        ]
     lrows = []
     for a in refs:
-        row: list[Any] = [a.ref, a.base.provider, a.base.model, a.base.input, a.base.output, a.base.cache_read,
-                          a.base.cache_read_listed, a.base.off_peak_note]
+        row: list[Any] = [
+            a.ref,
+            a.base.provider,
+            a.base.model,
+            a.base.input,
+            a.base.output,
+            a.base.cache_read,
+            a.base.cache_read_listed,
+            a.base.off_peak_note,
+        ]
         for t in range(n_tiers):
             if t < len(a.tiers):
                 start, tp = a.tiers[t]
@@ -180,8 +270,16 @@ def build(book: Book) -> TierColumns:
     first_col = first + len(cols) + 1
     llast = write_table(ws, TOP, lk, lrows, first_col=first_col)
     letters = [get_column_letter(first_col + j) for j in range(len(lk))]
-    names = ["tp_ref", "tp_provider", "tp_model", "tp_input", "tp_output", "tp_cache_read", "tp_cache_listed",
-             "tp_note"]
+    names = [
+        "tp_ref",
+        "tp_provider",
+        "tp_model",
+        "tp_input",
+        "tp_output",
+        "tp_cache_read",
+        "tp_cache_listed",
+        "tp_note",
+    ]
     for t in range(1, n_tiers + 1):
         names += [f"tp_tier{t}_from", f"tp_tier{t}_input", f"tp_tier{t}_output", f"tp_tier{t}_cache_read"]
     for name, col in zip(names, letters):
@@ -194,8 +292,14 @@ def build(book: Book) -> TierColumns:
     widths[get_column_letter(first + len(cols))] = 3
     for j, col in enumerate(letters):
         widths[col] = 30 if j == 0 else 14 if j < 3 else 40 if names[j] == "tp_note" else 12
-    setup_sheet(ws, widths=widths, freeze=f"A{TOP + 1}", print_area=f"A1:F{max(printed, TOP + 1)}",
-                landscape=False, title_rows=f"{TOP}:{TOP}")
+    setup_sheet(
+        ws,
+        widths=widths,
+        freeze=f"A{TOP + 1}",
+        print_area=f"A1:F{max(printed, TOP + 1)}",
+        landscape=False,
+        title_rows=f"{TOP}:{TOP}",
+    )
     ws.row_dimensions[TOP].height = 45
     for r in (2, 3):
         ws.merge_cells(f"A{r}:F{r}")
@@ -207,8 +311,9 @@ def build(book: Book) -> TierColumns:
             ws.cell(TOP + 1 + k, 5).alignment = right
         if a.base.time_of_day:  # the note wraps: the row's cells keep level with its first line
             for c in range(1, len(dcols) + 1):
-                ws.cell(TOP + 1 + k, c).alignment = Alignment(wrap_text=c == len(dcols), vertical="top",
-                                                              horizontal="right" if c == 5 else None)
+                ws.cell(TOP + 1 + k, c).alignment = Alignment(
+                    wrap_text=c == len(dcols), vertical="top", horizontal="right" if c == 5 else None
+                )
             ws.row_dimensions[TOP + 1 + k].height = 45
     ws.auto_filter.ref = f"{get_column_letter(first)}{TOP}:{get_column_letter(first + len(cols) - 1)}{last}"
     return TierColumns(tiers=n_tiers)

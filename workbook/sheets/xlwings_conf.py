@@ -21,12 +21,14 @@ def build(book: Book) -> None:
         put_text(ws, f"A{i}", key, "bold")
         put_text(ws, f"B{i}", value, "input")
     r = len(rows) + 2
-    lines = ("Settings for the xlwings add-in (read from A1 down to the first empty row).",
-             f"Where the add-in is installed, 'Import Functions' (in a macro-enabled copy, .xlsm) loads the LLM_ "
-             f"worksheet functions from {UDF_MODULE},",
-             f"e.g. =LLM_BREAKEVEN(Inputs!A{FIRST_ROW}:B{FIRST_ROW + len(SCENARIO_KEYS) - 1}, \"api\", \"onprem\"). "
-             "This workbook does not need them.",
-             "See docs/excel-addin.md or run: llmcost addin")
+    lines = (
+        "Settings for the xlwings add-in (read from A1 down to the first empty row).",
+        f"Where the add-in is installed, 'Import Functions' (in a macro-enabled copy, .xlsm) loads the LLM_ "
+        f"worksheet functions from {UDF_MODULE},",
+        f'e.g. =LLM_BREAKEVEN(Inputs!A{FIRST_ROW}:B{FIRST_ROW + len(SCENARIO_KEYS) - 1}, "api", "onprem"). '
+        "This workbook does not need them.",
+        "See docs/excel-addin.md or run: llmcost addin",
+    )
     for i, line in enumerate(lines):
         put_text(ws, f"A{r + i}", line, "note")
     setup_sheet(ws, widths={"A": 20, "B": 30}, freeze=None, print_area=f"A1:B{r + len(lines) - 1}", protect=False)

@@ -17,16 +17,33 @@ from pathlib import Path
 from costengine import Catalog, CostModelError, load_catalog
 from costengine.user_rows import TABLES, UserRow, extend_catalog, is_blank_row
 
-from .reader import (_NS, _R_ID, _cell_value, _column, _letters, _open_archive, _parse_xml, _read_part, _rels,
-                     _shared_strings, _sheet_cells)
+from .reader import (
+    _NS,
+    _R_ID,
+    _cell_value,
+    _column,
+    _letters,
+    _open_archive,
+    _parse_xml,
+    _read_part,
+    _rels,
+    _shared_strings,
+    _sheet_cells,
+)
 
 __all__ = ["read_user_rows", "workbook_catalog", "USER_ROW_NAMES"]
 
 #: The defined name of each catalog table's user block.
-USER_ROW_NAMES: dict[str, str] = {"gpus": "hw_user_rows", "models": "md_user_rows", "offers": "of_user_rows",
-                                  "servers": "sv_user_rows"}
-_RANGE = re.compile(r"^\s*(?:'(?P<q>(?:[^']|'')+)'|(?P<s>[^'!]+))!\$?(?P<c0>[A-Z]{1,3})\$?(?P<r0>\d+):"
-                    r"\$?(?P<c1>[A-Z]{1,3})\$?(?P<r1>\d+)\s*$")
+USER_ROW_NAMES: dict[str, str] = {
+    "gpus": "hw_user_rows",
+    "models": "md_user_rows",
+    "offers": "of_user_rows",
+    "servers": "sv_user_rows",
+}
+_RANGE = re.compile(
+    r"^\s*(?:'(?P<q>(?:[^']|'')+)'|(?P<s>[^'!]+))!\$?(?P<c0>[A-Z]{1,3})\$?(?P<r0>\d+):"
+    r"\$?(?P<c1>[A-Z]{1,3})\$?(?P<r1>\d+)\s*$"
+)
 #: Most rows read from one block (the template writes 20; a renamed range cannot make the read unbounded).
 MAX_ROWS = 1_000
 
@@ -62,7 +79,7 @@ def read_user_rows(path: str | Path) -> tuple[dict[str, list[UserRow]], list[tup
     problems: list[tuple[str, str]] = []
     for table, root in parts.items():
         sheet, r0, r1, c0, c1 = blocks[table]
-        columns = TABLES[table][1][:c1 - c0 + 1]
+        columns = TABLES[table][1][: c1 - c0 + 1]
         cells = _sheet_cells(root, strings, set(range(c0, c0 + len(columns))))
         rows = []
         for r in range(r0, r1 + 1):

@@ -21,8 +21,15 @@ def set_style_array(cell: Cell, style: StyleArray) -> None:
     cell._style = StyleArray(style)
 
 
-def fill_formula_column(ws: Worksheet, column: int, first_row: int, last_row: int, template: str,
-                        style: StyleArray, restyle: Callable[[Cell], None]) -> None:
+def fill_formula_column(
+    ws: Worksheet,
+    column: int,
+    first_row: int,
+    last_row: int,
+    template: str,
+    style: StyleArray,
+    restyle: Callable[[Cell], None],
+) -> None:
     """Formula cells ``template.format(r=row, p=row - 1)`` from ``first_row`` to ``last_row`` of ``column``.
 
     New cells get the style indices ``style``; existing cells are passed to ``restyle``.

@@ -34,8 +34,18 @@ from costengine import SCENARIO_KEYS
 
 from .files import FileProblem
 
-__all__ = ["InputCells", "WorkbookFileError", "read_inputs", "load_untrusted", "MAX_FILE_BYTES", "MAX_PART_BYTES", "MAX_TOTAL_BYTES", "MAX_RATIO",
-           "MAX_MEMBERS", "INPUTS_SHEET"]
+__all__ = [
+    "InputCells",
+    "WorkbookFileError",
+    "read_inputs",
+    "load_untrusted",
+    "MAX_FILE_BYTES",
+    "MAX_PART_BYTES",
+    "MAX_TOTAL_BYTES",
+    "MAX_RATIO",
+    "MAX_MEMBERS",
+    "INPUTS_SHEET",
+]
 
 #: Largest workbook accepted [bytes]; a filled template is well under 1 MB.
 MAX_FILE_BYTES = 25_000_000
@@ -50,9 +60,11 @@ MAX_RATIO = 200.0
 #: The sheet that holds the scenario (key | value | unit | note).
 INPUTS_SHEET = "Inputs"
 
-_NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-       "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-       "pr": "http://schemas.openxmlformats.org/package/2006/relationships"}
+_NS = {
+    "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "pr": "http://schemas.openxmlformats.org/package/2006/relationships",
+}
 _R_ID = f"{{{_NS['r']}}}id"
 _REF = re.compile(r"^\s*(?:'(?P<q>(?:[^']|'')+)'|(?P<s>[^'!]+))!\$?(?P<col>[A-Z]{1,3})\$?(?P<row>\d+)\s*$")
 _CELL = re.compile(r"^(?P<col>[A-Z]{1,3})(?P<row>\d+)$")
@@ -90,8 +102,9 @@ def _open_archive(path: Path) -> zipfile.ZipFile:
         raise _fail(path, "is not a file")
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
-        raise _fail(path, f"is too large for a template workbook ({size / 1e6:,.1f} MB > "
-                    f"{MAX_FILE_BYTES / 1e6:.0f} MB)")
+        raise _fail(
+            path, f"is too large for a template workbook ({size / 1e6:,.1f} MB > {MAX_FILE_BYTES / 1e6:.0f} MB)"
+        )
     if size == 0:
         raise _fail(path, "is empty")
     with path.open("rb") as fh:
@@ -114,8 +127,11 @@ def _open_archive(path: Path) -> zipfile.ZipFile:
     for info in infos:
         if info.file_size > 1_000_000 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
             zf.close()
-            raise _fail(path, f"part {info.filename} is compressed {info.file_size / max(info.compress_size, 1):,.0f}"
-                        " times (zip bomb?); refused")
+            raise _fail(
+                path,
+                f"part {info.filename} is compressed {info.file_size / max(info.compress_size, 1):,.0f}"
+                " times (zip bomb?); refused",
+            )
     return zf
 
 
@@ -128,8 +144,7 @@ def _read_part(zf: zipfile.ZipFile, path: Path, name: str, required: bool = True
             raise _fail(path, f"is not an .xlsx workbook (no {name})") from None
         return None
     if info.file_size > MAX_PART_BYTES:
-        raise _fail(path, f"part {name} is too large ({info.file_size / 1e6:,.1f} MB > "
-                    f"{MAX_PART_BYTES / 1e6:.0f} MB)")
+        raise _fail(path, f"part {name} is too large ({info.file_size / 1e6:,.1f} MB > {MAX_PART_BYTES / 1e6:.0f} MB)")
     try:
         with zf.open(info) as fh:
             data = fh.read(MAX_PART_BYTES + 1)
@@ -315,7 +330,9 @@ def load_untrusted(path: str | Path):
 
     path = Path(path)
     if not openpyxl.xml.DEFUSEDXML:
-        raise _fail(path, "cannot be opened safely: openpyxl would parse it without defusedxml (pip install defusedxml)")
+        raise _fail(
+            path, "cannot be opened safely: openpyxl would parse it without defusedxml (pip install defusedxml)"
+        )
     _open_archive(path).close()
     try:
         return openpyxl.load_workbook(path, data_only=False, keep_links=False)

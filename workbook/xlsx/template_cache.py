@@ -2,7 +2,8 @@
 
 Only the Inputs sheet of the template depends on the scenario (the other sheets are formulas over it
 and catalog tables), but for two static texts: the currency in chart axis titles and the Projection's printed
-months; so one template is built per distinct pair (:func:`layout_key`), usually one for a whole batch. Building a whole template takes about a second, nearly all of it for the
+months; so one template is built per distinct pair (:func:`layout_key`), usually one for a whole batch. Building a
+whole template takes about a second, nearly all of it for the
 scenario-independent sheets (the Token Pricing sheet alone has some 20,000 cells); rebuilding the
 Inputs sheet with the builder's own :func:`workbook.sheets.inputs.build` and splicing its XML
 into the cached archive takes about 50 ms. The result is byte-identical to
@@ -40,19 +41,58 @@ __all__ = ["TemplateCache", "PROBE"]
 
 #: A scenario that gives every key a value different from its default (text keys included).
 PROBE = Scenario(
-    requests_per_month=2_345_678, prompt_tokens=1234, output_tokens=321, peak_to_average=1.7, currency="EUR",
-    usd_to_currency=0.9, api_model="gpt-4o-mini", api_input_price_per_mtok=0.7, api_output_price_per_mtok=2.9,
-    api_cached_input_share=0.2, api_cached_input_price_per_mtok=0.07, api_batch_share=0.1,
-    api_batch_discount=0.4, api_monthly_fixed=50, model="llama-3.1-8b", model_params_billion=8, precision="fp8",
-    memory_overhead=1.3, seconds_per_request=0.8, target_utilization=0.6, min_replicas=3, hours_per_month=720,
-    staff_monthly=1500, cloud_gpu="L40S", cloud_price_per_gpu_hour=1.2, cloud_gpus_per_replica=1,
-    cloud_billing="per_second", cloud_monthly_overhead=250, onprem_gpu="A100-80GB", onprem_gpus_per_server=2,
-    onprem_capex_per_server=40_000, onprem_amortization_months=48, onprem_interest_rate=0.05,
-    onprem_maintenance_monthly=300, onprem_power_kw=1.5, onprem_pue=1.3, onprem_price_per_kwh=0.2,
-    growth_rate_monthly=0.02, horizon_months=24, discount_rate_annual=0.1)
+    requests_per_month=2_345_678,
+    prompt_tokens=1234,
+    output_tokens=321,
+    peak_to_average=1.7,
+    currency="EUR",
+    usd_to_currency=0.9,
+    api_model="gpt-4o-mini",
+    api_input_price_per_mtok=0.7,
+    api_output_price_per_mtok=2.9,
+    api_cached_input_share=0.2,
+    api_cached_input_price_per_mtok=0.07,
+    api_batch_share=0.1,
+    api_batch_discount=0.4,
+    api_monthly_fixed=50,
+    model="llama-3.1-8b",
+    model_params_billion=8,
+    precision="fp8",
+    memory_overhead=1.3,
+    seconds_per_request=0.8,
+    target_utilization=0.6,
+    min_replicas=3,
+    hours_per_month=720,
+    staff_monthly=1500,
+    cloud_gpu="L40S",
+    cloud_price_per_gpu_hour=1.2,
+    cloud_gpus_per_replica=1,
+    cloud_billing="per_second",
+    cloud_monthly_overhead=250,
+    onprem_gpu="A100-80GB",
+    onprem_gpus_per_server=2,
+    onprem_capex_per_server=40_000,
+    onprem_amortization_months=48,
+    onprem_interest_rate=0.05,
+    onprem_maintenance_monthly=300,
+    onprem_power_kw=1.5,
+    onprem_pue=1.3,
+    onprem_price_per_kwh=0.2,
+    growth_rate_monthly=0.02,
+    horizon_months=24,
+    discount_rate_annual=0.1,
+)
 
-_STYLE_TABLES = ("_cell_styles", "_fonts", "_fills", "_borders", "_number_formats", "_protections", "_alignments",
-                 "_named_styles")
+_STYLE_TABLES = (
+    "_cell_styles",
+    "_fonts",
+    "_fills",
+    "_borders",
+    "_number_formats",
+    "_protections",
+    "_alignments",
+    "_named_styles",
+)
 
 
 class TemplateCache:

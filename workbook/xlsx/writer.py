@@ -39,8 +39,9 @@ _PLACEHOLDER = f"<sheetData>{_MARK}</sheetData>".encode()
 class _FixedDateZip(zipfile.ZipFile):
     """A zip archive whose entries all carry :data:`ZIP_DATE` (openpyxl adds files with the current time)."""
 
-    def writestr(self, zinfo_or_arcname: Any, data: Any, compress_type: int | None = None,
-                 compresslevel: int | None = None) -> None:
+    def writestr(
+        self, zinfo_or_arcname: Any, data: Any, compress_type: int | None = None, compresslevel: int | None = None
+    ) -> None:
         if not isinstance(zinfo_or_arcname, zipfile.ZipInfo):
             info = zipfile.ZipInfo(str(zinfo_or_arcname), date_time=ZIP_DATE)
             info.compress_type = self.compression
@@ -48,8 +49,9 @@ class _FixedDateZip(zipfile.ZipFile):
             zinfo_or_arcname = info
         super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
 
-    def write(self, filename: Any, arcname: Any = None, compress_type: int | None = None,
-              compresslevel: int | None = None) -> None:
+    def write(
+        self, filename: Any, arcname: Any = None, compress_type: int | None = None, compresslevel: int | None = None
+    ) -> None:
         with open(filename, "rb") as f:
             self.writestr(arcname or os.path.basename(filename), f.read(), compress_type, compresslevel)
 
