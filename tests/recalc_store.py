@@ -92,8 +92,8 @@ def read_cells(
     A regular expression per cell, no object per cell: far faster than openpyxl for the hundreds of workbooks
     the LibreOffice tests read. ``constants_only`` skips the formula cells (cells whose value comes first, as
     this project's writer and openpyxl write them); ``sheets`` reads only those sheets. Values are as
-    ``openpyxl.load_workbook(data_only=True)`` gives them: numbers
-    (whole numbers written without a point as int), texts, booleans, error values as their text.
+    ``openpyxl.load_workbook(data_only=True)`` gives them: numbers (whole numbers written without a point as
+    int), texts, booleans, error values as their text.
     """
     with zipfile.ZipFile(path) as z:
         names = set(z.namelist())
@@ -248,8 +248,8 @@ def recalculate(
     paths: Sequence[Path | str], profile: str = "", sheets: Collection[str] | None = None
 ) -> list[Recalculated]:
     """LibreOffice's values of each workbook (of ``sheets`` only, when given; the error cells of all): from the store
-    where its key is there, else recalculated now (in
-    one batched soffice run for all the missing ones) and stored.
+    where its key is there, else recalculated now (in one batched soffice run for all the missing ones) and
+    stored.
 
     Skips the calling test when a workbook must be recalculated and LibreOffice is not installed (CI sets
     ``LLMCOST_REQUIRE_LIBREOFFICE=1``, so there it is always installed).
