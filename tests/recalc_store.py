@@ -13,7 +13,8 @@ The cells typed or written as constants are read from the generated workbook its
 has every value a reader of the recalculated file would see.
 
 Refresh the store (recalculate every workbook of the LibreOffice tests, write their entries, delete the entries
-no test used): ``LLMCOST_RECALC_STORE=refresh python -m pytest -m libreoffice``. Check the store against
+no test used): ``LLMCOST_RECALC_STORE=refresh python -m pytest -m libreoffice``; ``prune`` in place of ``refresh``
+uses the stored entries and deletes only the unused ones. Check the store against
 LibreOffice without using it: ``LLMCOST_RECALC_STORE=off``.
 """
 
@@ -63,8 +64,8 @@ ERROR_TEXTS = frozenset({"#NAME?", "#VALUE!", "#REF!", "#DIV/0!", "#N/A", "#NUM!
 def mode() -> str:
     """``use`` (default: stored values, LibreOffice for the rest), ``refresh`` or ``off`` (LibreOffice for all)."""
     value = os.environ.get("LLMCOST_RECALC_STORE", "use").strip().lower() or "use"
-    if value not in ("use", "refresh", "off"):
-        raise ValueError(f"LLMCOST_RECALC_STORE={value!r}: use, refresh or off")
+    if value not in ("use", "refresh", "prune", "off"):
+        raise ValueError(f"LLMCOST_RECALC_STORE={value!r}: use, refresh, prune or off")
     return value
 
 
@@ -180,12 +181,14 @@ class Recalculated:
         return [[self.values[sheet].get((r, c)) for c in range(c0, c1 + 1)] for r in range(r0, r1 + 1)]
 
 
-def _entry(recalculated: Path) -> dict:
-    """What an entry keeps of LibreOffice's file: formula values by sheet, and every error cell."""
+def _entry(recalculated: Path, keep: Collection[str] | None) -> dict:
+    """What an entry keeps of LibreOffice's file: the formula values of the sheets in ``keep`` (all when None),
+    and every error cell of every sheet."""
     sheets, _ = read_cells(recalculated)
     formulas = {
         title: [[r, c, v] for (r, c), (v, f, _) in sorted(cells.items()) if f and v is not None]
         for title, cells in sheets.items()
+        if keep is None or title in keep
     }
     errors = [
         [title, f"{get_column_letter(c)}{r}", v]
@@ -258,9 +261,11 @@ def recalculate(
 
     paths = [Path(p) for p in paths]
     how = mode()
-    keys = [workbook_key(p, profile) for p in paths]
+    # an entry of some sheets only is its own entry (a key of its own), so a test reading all sheets never gets it
+    scope = profile if sheets is None else f"{profile}|sheets:{','.join(sorted(sheets))}"
+    keys = [workbook_key(p, scope) for p in paths]
     _USED.update(keys)
-    entries = {k: _read(k) for k in set(keys)} if how == "use" else {}
+    entries = {k: _read(k) for k in set(keys)} if how in ("use", "prune") else {}
     missing = list(dict.fromkeys(p for p, k in zip(paths, keys) if entries.get(k) is None))
     fresh: set[str] = set()
     if missing:
@@ -281,7 +286,7 @@ def recalculate(
                 done[src] = dst
         for p, k in zip(paths, keys):
             if p in done and k not in fresh:
-                entries[k] = _entry(done[p])
+                entries[k] = _entry(done[p], sheets)
                 fresh.add(k)
                 _write(k, entries[k])
     COUNTS["recalculated"] += len(missing)
@@ -290,8 +295,8 @@ def recalculate(
 
 
 def _prune() -> None:
-    """At the end of a ``refresh`` session: delete the entries no test used."""
-    if mode() != "refresh" or not _USED or not STORE.exists():
+    """At the end of a ``refresh`` or ``prune`` session: delete the entries no test used."""
+    if mode() not in ("refresh", "prune") or not _USED or not STORE.exists():
         return
     for path in STORE.glob("*.json.xz"):
         if path.name.removesuffix(".json.xz") not in _USED:
