@@ -8,6 +8,7 @@ from .cells import (
     FORMULA_LEADS,
     absolute,
     escape_lookup,
+    gated,
     put,
     put_formula_column,
     put_text,
@@ -19,7 +20,7 @@ from .cells import (
 from .charts import OPTION_COLOURS, cell_span_anchor, option_line
 from .limits import ALLOWED_FUNCTIONS, LIMITS, FormulaLimitError, check_formula, deepest_nesting, formula_shape
 from .page import setup_sheet
-from .rows import Rows, header_row, heading, wrap_rows
+from .rows import Rows, header_row, heading, wrap_ids, wrap_rows
 from .styles import FMT, STYLE
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "put_formula_column",
     "style_cell",
     "wrap_rows",
+    "wrap_ids",
     "heading",
     "quote_sheet",
     "absolute",
@@ -45,6 +47,7 @@ __all__ = [
     "option_line",
     "OPTION_COLOURS",
     "units_needed",
+    "gated",
     "ALLOWED_FUNCTIONS",
     "LIMITS",
     "FormulaLimitError",

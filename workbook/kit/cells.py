@@ -27,6 +27,7 @@ __all__ = [
     "quote_sheet",
     "absolute",
     "escape_lookup",
+    "gated",
 ]
 
 #: Characters that make Excel (or LibreOffice) read typed text as a formula.
@@ -162,3 +163,9 @@ def units_needed(requests: str, capacity: str, least: str) -> str:
     """The formula of ``costengine.plan.units_at`` / ``replicas_at``: ``MAX(least, ROUNDUP(R x peak / capacity))``
     (units or replicas bought for ``requests`` when one serves ``capacity`` [requests/month]); callers gate it."""
     return f"MAX({least},ROUNDUP({requests}*peak_to_average_used/{capacity},0))"
+
+
+def gated(expr: str, *cells: str) -> str:
+    """The formula ``=IF(AND(ISNUMBER(cell), ...),expr,"n/a")``: ``expr`` when every cell holds a number, else "n/a"
+    (a quantity whose inputs are missing shows "n/a", never an error)."""
+    return f'=IF(AND({",".join(f"ISNUMBER({c})" for c in cells)}),{expr},"n/a")'

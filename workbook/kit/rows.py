@@ -14,7 +14,7 @@ from .book import Book
 from .cells import put, put_text, put_unit
 from .styles import STYLE
 
-__all__ = ["Rows", "header_row", "heading", "wrap_rows"]
+__all__ = ["Rows", "header_row", "heading", "wrap_ids", "wrap_rows"]
 
 
 def wrap_rows(
@@ -43,6 +43,16 @@ def wrap_rows(
             for cell in ws[r]:
                 if not cell.alignment.wrap_text:
                     cell.alignment = Alignment(horizontal=cell.alignment.horizontal, vertical="top")
+
+
+def wrap_ids(ws: Worksheet, row: int, cols: str, span: str = "ABCDEF") -> None:
+    """Catalog ids run to ~40 characters: the cells of ``cols`` wrapped on up to three lines (right-aligned), not cut
+    by the next column in print; the other cells of ``span`` (the label, the note) level with the first line."""
+    for col in span:
+        ws[f"{col}{row}"].alignment = Alignment(
+            wrap_text=col in cols, vertical="top", horizontal="right" if col in cols else None
+        )
+    ws.row_dimensions[row].height = 45
 
 
 def header_row(ws: Worksheet, row: int, labels: Sequence[str], first_col: int = 1, height: float | None = None):

@@ -22,7 +22,10 @@ from costengine.rules import is_whole, key_bounds
 from costengine.serving.memory import PRECISION_BY_BYTES, PRECISIONS
 
 from ..kit import Book, header_row, heading, put, put_text, setup_sheet
-from . import hybrid as _hybrid
+from .hybrid_candidates import OVERFLOW_NOISE as _HYBRID_OVERFLOW_NOISE
+from .hybrid_cost import MIN_SPAN as _HYBRID_MIN_SPAN
+from .hybrid_cost import POINTS as _HYBRID_POINTS
+from .hybrid_day import MAX_PROFILE_CHARS as _PROFILE_MAX_CHARS
 
 __all__ = ["SHEET", "SEGMENT_ROWS", "JUMP_MARGIN", "LN_MAX_NUMBER", "ConstantsLayout", "build", "literal_choices"]
 
@@ -151,21 +154,21 @@ CONSTANTS: tuple[tuple[str, float, str, str], ...] = (
     ),
     (
         "c_profile_max_chars",
-        _hybrid.MAX_PROFILE_CHARS,
+        _PROFILE_MAX_CHARS,
         "characters",
         "longest load_profile text the Hybrid "
         "sheet splits into 24 values (24 x this fits in a cell's 32,767 characters)",
     ),
-    ("c_hybrid_points", _hybrid.POINTS, "rows", "rows of the Hybrid sheet's table of the cost against N"),
+    ("c_hybrid_points", _HYBRID_POINTS, "rows", "rows of the Hybrid sheet's table of the cost against N"),
     (
         "c_hybrid_min_span",
-        _hybrid.MIN_SPAN,
+        _HYBRID_MIN_SPAN,
         "replicas",
         "the Hybrid sheet's table of the cost against N spans at least this",
     ),
     (
         "c_hybrid_overflow_noise",
-        _hybrid.OVERFLOW_NOISE,
+        _HYBRID_OVERFLOW_NOISE,
         "share",
         "an API overflow up to this share of the volume "
         "is the float noise of the hourly sum, no traffic (costengine.hybrid)",

@@ -1,0 +1,116 @@
+"""The Sizing sheet's chosen layout, one column per option: the candidate with the most requests/s per GPU (ties:
+the first, as ``costengine.serving.layouts`` picks), its GPUs, TP, PP, batch, TTFT and TPOT, the fewest GPUs that
+hold the model (for a typed ``seconds_per_request`` and the offer choice), and the layout check: the model does not
+fit, or no layout meets the latency targets (the best reachable at batch 1 named).
+"""
+
+from __future__ import annotations
+
+from costengine import serving
+
+from ..kit import Rows, gated
+from .sizing_layouts import CAND, OPTS, SLOTS, TPS, cand_row, divides
+
+__all__ = ["chosen_rows"]
+
+#: The share of GPU memory serving engines use (the layout check names it).
+_KV_SHARE = serving.DEFAULT_EFFICIENCIES.kv_memory_fraction
+
+
+def chosen_rows(x: Rows) -> None:
+    x.section("Chosen layout (most requests/s per GPU; ties: the first candidate)")
+
+    def rng(key: str, n: int = len(SLOTS)) -> list[str]:
+        return [f"${CAND[key][0]}${cand_row(i, 0)}:${CAND[key][0]}${cand_row(i, n - 1)}" for i in range(len(OPTS))]
+
+    x.add("any_fit", "a candidate fits", "yes/no", [f"=SUMPRODUCT(--({r}>=1))>0" for r in rng("cap")])
+    x.add("best", "best requests/s per GPU", "1/s", [f"=MAX({r})" for r in rng("score")], fmt="0.0000")
+    x.add(
+        "chosen",
+        "chosen candidate",
+        "number",
+        [f'=IF([best]>0,MATCH([best],{r},0),"none")' for r in rng("score")],
+        fmt="int",
+        note="1-4 = TP 1, 2, 4, 8; 5 = whole nodes; 6 = the typed count",
+    )
+    x.add(
+        "status",
+        "status",
+        "",
+        '=IF(NOT([$derive]),"seconds typed",IF([$model_check]<>"","n/a",IF(NOT('
+        '[serve_ok]),"n/a",IF(ISNUMBER([chosen]),"ok",IF([any_fit],"misses the targets","does not fit")))))',
+    )
+    x.add(
+        "best_tpot",
+        "best TPOT reachable (batch 1)",
+        "ms",
+        [f'=IF([any_fit],MIN({r})*c_ms_per_s,"n/a")' for r in rng("tpot1")],
+        fmt="#,##0.0",
+    )
+    x.add(
+        "best_ttft",
+        "best TTFT reachable (batch 1)",
+        "s",
+        [f'=IF([any_fit],MIN({r}),"n/a")' for r in rng("ttft1")],
+        fmt="0.000",
+    )
+    x.add(
+        "need_gb",
+        "memory one sequence needs",
+        "GB",
+        gated("([$w_bytes]+[$kv]*([$p]+[$o]/2))/c_srv_kv_fraction/c_bytes_per_gb", "[$w_bytes]", "[$kv]"),
+        fmt="gb",
+        note="(weights + one sequence's KV cache) / usable share",
+    )
+    for key, label, unit, fmt in (
+        ("n", "GPUs per replica", "count", "int"),
+        ("tp", "TP", "count", "int"),
+        ("pp", "PP", "count", "int"),
+        ("batch", "batch", "sequences", "count"),
+        ("ttft", "TTFT", "s", "0.000"),
+        ("tpot", "TPOT", "s", "0.00000"),
+        ("rps", "requests/s", "1/s", "0.000"),
+    ):
+        x.add(f"{key}_c", label, unit, [f'=IF([status]="ok",INDEX({r},[chosen]),"n/a")' for r in rng(key)], fmt=fmt)
+    x.add(
+        "min_tp",
+        "fewest GPUs of a layout that holds the model",
+        "count",
+        [
+            f'=IF([mem_ok],IF(ISNA(MATCH(TRUE,{r},0)),"none",INDEX({t},MATCH(TRUE,{r},0))),"n/a")'
+            for r, t in zip(rng("rule", len(TPS)), rng("tp", len(TPS)))
+        ],
+        fmt="int",
+        note="for a typed seconds_per_request: TP 1, 2, 4, 8 in a node, else whole nodes",
+    )
+    any_tp = '"none"'
+    for t in reversed(TPS):
+        any_tp = f"IF(AND({divides('[$heads]', f'c_tp{t}')},c_tp{t}*[usable]>=[$floor]),c_tp{t},{any_tp})"
+    x.add(
+        "min_tp_any",
+        "fewest GPUs, no node limit",
+        "count",
+        [gated(any_tp, "[usable]", "[$heads]", "[$floor]"), None],
+        fmt="int",
+        note="the offer choice's minimum (the engine's n_min)",
+    )
+    messages, gpu = [], "INDEX(list_gpus,[gpu_row])"
+    for opt, col, gpus_key, gpu_key in OPTS:
+        fit = (
+            f'IF(ISNUMBER([typed_n]),"{gpus_key}","{gpu_key}")&": the model does not fit: one replica needs "'
+            f'&TEXT([need_gb],"#,##0.0")&" GB (weights + one sequence\'s KV cache, at {_KV_SHARE:.0%}'
+            f' usable) on "&{gpu}'
+        )
+        tpot_missed = "IF(ISNUMBER(max_tpot_ms_used),IF(max_tpot_ms_used>0,[best_tpot]>max_tpot_ms_used,FALSE),FALSE)"
+        late = (
+            f'IF({tpot_missed},"max_tpot_ms","max_ttft_s")&": no {opt} layout on "&{gpu}&" meets the '
+            f'latency targets: the best reachable is TPOT "&TEXT([best_tpot],"#,##0.0")&" ms and TTFT "'
+            f'&TEXT([best_ttft],"#,##0.00")&" s"'
+        )
+        messages.append(
+            f'=IF(OR(NOT([$derive]),[$model_check]<>""),"",IF(NOT(ISNUMBER([$tokens])),"",IF([$tokens]<=0,'
+            f'"seconds_per_request: is blank and prompt_tokens + output_tokens is 0: give seconds_per_request or a '
+            f'token count",IF([$o]<=0,"output_tokens: is 0: the serving model needs output tokens; give '
+            f'seconds_per_request",IF([status]="does not fit",{fit},IF([status]="misses the targets",{late},""))))))'
+        )
+    x.add("check", "check (layout)", "", messages, kind="check")
