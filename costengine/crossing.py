@@ -20,8 +20,10 @@ import numpy as np
 from .errors import CostModelError
 from .plan import OptionCost
 
-__all__ = ["MAX_VOLUME", "breakeven_arrays", "linear_breakeven"]
+__all__ = ["MAX_VOLUME", "PAIRS", "breakeven_arrays", "linear_breakeven"]
 
+#: The option pairs of the break-even columns, in order.
+PAIRS: tuple[tuple[str, str], ...] = (("api", "cloud"), ("api", "onprem"), ("cloud", "onprem"))
 #: Volumes above this [requests/month] are not searched: no crossing up to it means "none".
 MAX_VOLUME = 1e12
 

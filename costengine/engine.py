@@ -1,29 +1,28 @@
-"""The public calculation API: monthly cost, cost per request, break-even, cheapest, compare, curve, sweep.
+"""The public calculation API: monthly cost, cost per request, break-even, cheapest, compare, curve, hybrid.
 
 All of them resolve the scenario once (:func:`plan_for`) and evaluate the piecewise-linear cost
-functions of :mod:`costengine.plan`. ``sweep`` does the same for a DataFrame of scenarios with numpy
-over columns.
+functions of :mod:`costengine.plan`. ``sweep`` (:mod:`costengine.sweeps`) does the same for a DataFrame of
+scenarios with numpy over columns.
 """
 
 from __future__ import annotations
 
 import functools
-import os
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from .catalogs import Catalog, load_catalog
-from .crossing import MAX_VOLUME, breakeven_arrays
+from .columns import TEXT_KEYS, scenario_columns
+from .crossing import PAIRS, breakeven_arrays
 from .errors import CostModelError
 from .hybrid_split import hourly_split, hybrid_arrays
-from .plan import OPTIONS, Plan, cost_at, replicas_at, units_at
+from .plan import OPTIONS, Plan, cheapest_options, cost_at, option_costs, replicas_at, units_at
 from .profiles import profile_weights
 from .resolve import resolve
-from .rules import check_column
-from .scenario import SCENARIO_KEYS, Scenario
+from .scenario import Scenario
+from .sweeps import sweep
 
 __all__ = [
     "OPTIONS",
@@ -42,25 +41,6 @@ __all__ = [
     "PAIRS",
 ]
 
-#: Keys whose values are text.
-TEXT_KEYS: frozenset[str] = frozenset(
-    {
-        "currency",
-        "api_model",
-        "model",
-        "precision",
-        "cloud_billing",
-        "cloud_gpu",
-        "onprem_gpu",
-        "cloud_offer",
-        "cloud_pricing",
-        "onprem_server",
-        "load_profile",
-    }
-)
-#: The option pairs of the break-even columns, in order.
-PAIRS: tuple[tuple[str, str], ...] = (("api", "cloud"), ("api", "onprem"), ("cloud", "onprem"))
-
 
 def check_option(option: Any, key: str = "option") -> str:
     """The option name (``api``, ``cloud`` or ``onprem``), case-insensitive; raises naming ``key``."""
@@ -69,23 +49,6 @@ def check_option(option: Any, key: str = "option") -> str:
     if name not in aliases:
         raise CostModelError(key, f"must be one of api, cloud, onprem (got {option!r})")
     return aliases[name]
-
-
-#: Latency targets: "none" (0 in a Scenario) is +inf in columns (NaN would mean "blank, take the default").
-TARGET_KEYS: frozenset[str] = frozenset({"max_ttft_s", "max_tpot_ms"})
-
-
-def scenario_columns(s: Scenario) -> dict[str, np.ndarray]:
-    """A scenario as one-row columns (NaN for blank numbers, "" for blank text, inf for no latency target)."""
-    cols: dict[str, np.ndarray] = {}
-    for k, v in s.model_dump().items():
-        if k in TEXT_KEYS:
-            cols[k] = np.array(["" if v is None else v], dtype=object)
-        elif k in TARGET_KEYS:
-            cols[k] = np.array([np.inf if not v else v], dtype=float)
-        else:
-            cols[k] = np.array([np.nan if v is None else v], dtype=float)
-    return cols
 
 
 @functools.lru_cache(maxsize=2048)
@@ -158,21 +121,11 @@ def breakeven(s: Scenario | dict, option_a: str, option_b: str, catalog: Catalog
     return None if np.isnan(r) else float(r)
 
 
-def _costs(plan: Plan, requests) -> np.ndarray:
-    """Monthly costs, shape (3, n) in OPTIONS order."""
-    return np.vstack([cost_at(plan.options[o], plan.peak, requests) for o in OPTIONS])
-
-
-def _cheapest_names(costs: np.ndarray) -> np.ndarray:
-    # ties go to the first option in OPTIONS order (the simpler one to run)
-    return np.array(OPTIONS, dtype=object)[np.argmin(costs, axis=0)]
-
-
 def cheapest(s: Scenario | dict, requests_per_month: float | None = None, catalog: Catalog | None = None) -> str:
     """The cheapest option at the volume: ``"api"``, ``"cloud"`` or ``"onprem"`` (ties: in that order)."""
     s = Scenario.parse(s)
     plan = plan_for(s, catalog)
-    return str(_cheapest_names(_costs(plan, _volume(s, requests_per_month)))[0])
+    return str(cheapest_options(option_costs(plan, _volume(s, requests_per_month)))[0])
 
 
 def compare(
@@ -238,173 +191,6 @@ def curve(
     for name in OPTIONS:
         out[name] = cost_at(plan.options[name], plan.peak[0], vols)
     return pd.DataFrame(out)
-
-
-# --- sweep ----------------------------------------------------------------------------------------
-
-
-def _sweep_columns(df: pd.DataFrame) -> dict[str, np.ndarray]:
-    """Validate a DataFrame of scenarios column by column (vectorised) into resolution columns."""
-    unknown = [c for c in df.columns if str(c).strip().lower() not in SCENARIO_KEYS and str(c) != "name"]
-    if unknown:
-        Scenario.parse({unknown[0]: None})  # raises with the closest key
-    n = len(df)
-    fields = Scenario.model_fields
-    cols: dict[str, np.ndarray] = {}
-    for key in SCENARIO_KEYS:
-        default = fields[key].default
-        series = df[key] if key in df.columns else None
-        if key in TEXT_KEYS:
-            blank = "" if default is None else default
-            cols[key] = (
-                pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=[blank])
-                if series is None
-                else _check_text(key, series, blank)
-            )
-            continue
-        if key in TARGET_KEYS and series is not None and not pd.api.types.is_numeric_dtype(series):  # "none": 0
-            text = series.astype(str).str.strip().str.lower()
-            series = series.where(~text.isin(["none", "no", "off"]), 0.0)
-        if series is None:
-            # a read-only broadcast: no memory per row for a column the frame does not have
-            cols[key] = np.broadcast_to(np.float64(np.nan if default is None else default), (n,))
-            continue
-        num = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
-        suspects = np.flatnonzero(np.isnan(num) & ~pd.isna(series).to_numpy())
-        for j in suspects:
-            v = series.iloc[j]
-            if not (isinstance(v, str) and not v.strip()):
-                raise CostModelError(key, f"must be a number (got {v!r}) (row {j + 1})")
-        if default is not None:
-            num = np.where(np.isnan(num), float(default), num)
-        check_column(key, num)
-        cols[key] = np.where(num == 0, np.inf, num) if key in TARGET_KEYS else num
-    if "load_profile" in df.columns:  # a typed profile gives the peak where peak_to_average is blank
-        from .profiles import peak_to_average_of
-
-        typed = ~pd.isna(df["load_profile"]).to_numpy() & (df["load_profile"].astype(str).str.strip() != "").to_numpy()
-        no_peak = (
-            pd.isna(df["peak_to_average"]).to_numpy() if "peak_to_average" in df.columns else np.ones(n, dtype=bool)
-        )
-        rows = np.flatnonzero(typed & no_peak)
-        if len(rows):
-            lp = cols["load_profile"]
-            peaks = np.array([peak_to_average_of(c or None) for c in lp.categories], dtype=float)
-            peak = np.array(cols["peak_to_average"], dtype=float)
-            peak[rows] = peaks[lp.codes[rows]]
-            cols["peak_to_average"] = peak
-    return cols
-
-
-def _check_text(key: str, series: pd.Series, default: str) -> np.ndarray:
-    """Validate a text column once per distinct value; blanks take the default."""
-    # an object array factorizes faster than a str Series (a Categorical keeps its codes)
-    values = series.array if isinstance(series.dtype, pd.CategoricalDtype) else series.to_numpy()
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    canon = []
-    for u_i, u in enumerate(uniques):
-        if isinstance(u, str) and not u.strip():
-            canon.append(default)
-            continue
-        try:
-            value = getattr(Scenario(**{key: u}), key)
-            canon.append(default if value is None else value)
-        except CostModelError as exc:
-            j = int(np.flatnonzero(codes == u_i)[0])
-            raise CostModelError(key, f"{exc.problem} (row {j + 1})") from None
-    # a categorical keeps one copy per distinct value: later lookups factorize it for free
-    canon.append(default)
-    cat_codes, categories = pd.factorize(np.asarray(canon, dtype=object))
-    return pd.Categorical.from_codes(cat_codes[codes], categories=categories)
-
-
-def sweep(df: pd.DataFrame, catalog: Catalog | None = None, hybrid: bool = False) -> pd.DataFrame:
-    """Evaluate many scenarios at once, vectorised over columns.
-
-    ``df`` has one scenario per row, columns = scenario keys (missing columns and blank cells take the
-    defaults; an optional ``name`` column is carried through). Returns the same rows plus
-    ``api_monthly_cost``, ``cloud_monthly_cost``, ``onprem_monthly_cost`` [money/month], ``cheapest``,
-    and ``breakeven_api_cloud``, ``breakeven_api_onprem``, ``breakeven_cloud_onprem``
-    [requests/month; NaN where they never cross up to 1e12]. With ``hybrid``, also
-    ``hybrid_cloud_monthly_cost``, ``hybrid_cloud_replicas``, ``hybrid_cloud_share`` and the same for onprem
-    (:func:`hybrid`). Agrees with the scalar functions.
-
-    Raises :class:`CostModelError` naming the key and the first bad row (1-based).
-    """
-    if not isinstance(df, pd.DataFrame):
-        raise CostModelError("scenarios", f"must be a pandas DataFrame (got {type(df).__name__})")
-    df = df.rename(columns=lambda c: str(c).strip().lower() if str(c).strip().lower() in SCENARIO_KEYS else c)
-    out = df.copy(deep=False)  # copy-on-write: the new columns never reach the caller's frame
-    hybrid_cols = [f"hybrid_{o}_{k}" for o in ("cloud", "onprem") for k in ("monthly_cost", "replicas", "share")]
-    if len(df) == 0:
-        for col in (
-            "api_monthly_cost",
-            "cloud_monthly_cost",
-            "onprem_monthly_cost",
-            "cheapest",
-            *(f"breakeven_{a}_{b}" for a, b in PAIRS),
-            *(hybrid_cols if hybrid else ()),
-        ):
-            out[col] = pd.Series(dtype=object if col == "cheapest" else float)
-        return out
-    cols = _sweep_columns(df)
-    catalog = catalog or load_catalog()
-    n = len(df)
-    # numpy releases the GIL on large arrays: evaluate chunks of rows on the machine's cores
-    chunks = min(os.cpu_count() or 1, 8) if n >= _CHUNK_ROWS else 1
-    bounds = np.linspace(0, n, chunks + 1).astype(int)
-    parts = [(lo, hi) for lo, hi in zip(bounds[:-1], bounds[1:]) if hi > lo]
-    if len(parts) == 1:
-        results = [_evaluate(cols, catalog, 0, n, hybrid)]
-    else:
-        with ThreadPoolExecutor(len(parts)) as pool:
-            futures = [pool.submit(_evaluate, cols, catalog, lo, hi, hybrid) for lo, hi in parts]
-            results = [f.result() for f in futures]  # in row order: the first bad row's error is raised
-    for k, name in enumerate(OPTIONS):
-        out[f"{name}_monthly_cost"] = np.concatenate([r[0][k] for r in results])
-    out["cheapest"] = _cheapest_names(np.hstack([r[0] for r in results]))
-    for j, (a, b) in enumerate(PAIRS):
-        out[f"breakeven_{a}_{b}"] = np.concatenate([r[1][j] for r in results])
-    if hybrid:
-        for col in hybrid_cols:
-            out[col] = np.concatenate([r[2][col] for r in results])
-    return out
-
-
-#: Sweeps of at least this many rows are split over the cores.
-_CHUNK_ROWS = 100_000
-
-
-def _evaluate(cols: dict[str, Any], catalog: Catalog, lo: int, hi: int, hybrid: bool = False) -> tuple:
-    """Costs (3, rows), the break-evens of each pair and (with ``hybrid``) the hybrid columns for rows
-    lo..hi-1 of the validated columns."""
-    part = {k: v[lo:hi] for k, v in cols.items()}
-    plan = resolve(part, catalog, rows=np.arange(lo + 1, hi + 1))
-    costs = _costs(plan, plan.requests)
-    crossings = [breakeven_arrays(plan.options[a], plan.options[b], plan.peak, MAX_VOLUME) for a, b in PAIRS]
-    extra = {}
-    if hybrid:
-        shares = _profile_shares(part["load_profile"])
-        for o in ("cloud", "onprem"):
-            h = hybrid_arrays(plan, o, shares)
-            extra.update(
-                {
-                    f"hybrid_{o}_monthly_cost": h["monthly_cost"],
-                    f"hybrid_{o}_replicas": h["replicas"],
-                    f"hybrid_{o}_share": h["self_hosted_share"],
-                }
-            )
-    return costs, crossings, extra
-
-
-def _profile_shares(profiles) -> np.ndarray:
-    """The hourly shares (rows, 24) of a column of canonical load profiles ("" or None = the default)."""
-    if isinstance(profiles, pd.Categorical):
-        table = np.array([profile_weights(c or None) for c in profiles.categories], dtype=float)
-        return table[profiles.codes]
-    codes, uniques = pd.factorize(np.asarray(profiles, dtype=object), use_na_sentinel=False)
-    table = np.array([profile_weights(u if isinstance(u, str) and u else None) for u in uniques], dtype=float)
-    return table[codes]
 
 
 def hybrid(

@@ -30,7 +30,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["OPTIONS", "OptionCost", "Plan", "replicas_at", "units_at", "cost_at", "capital_per_month"]
+__all__ = [
+    "OPTIONS",
+    "OptionCost",
+    "Plan",
+    "replicas_at",
+    "units_at",
+    "cost_at",
+    "option_costs",
+    "cheapest_options",
+    "capital_per_month",
+]
 
 OPTIONS: tuple[str, ...] = ("api", "cloud", "onprem")
 
@@ -121,6 +131,19 @@ def cost_at(opt: OptionCost, peak: np.ndarray, requests) -> np.ndarray:
     """Monthly cost [money/month] = fixed + variable * max(0, R - free_volume) + step * units(R)."""
     r = np.asarray(requests, dtype=float)
     return opt.fixed + opt.variable * np.maximum(r - opt.free_volume, 0.0) + opt.step * units_at(opt, peak, r)
+
+
+def option_costs(plan: Plan, requests) -> np.ndarray:
+    """Monthly costs [money/month] of the three options, shape (3, n) in OPTIONS order."""
+    return np.vstack([cost_at(plan.options[o], plan.peak, requests) for o in OPTIONS])
+
+
+def cheapest_options(costs: np.ndarray) -> np.ndarray:
+    """The cheapest option's name of each column of :func:`option_costs`.
+
+    Ties go to the first option in OPTIONS order (the simpler one to run).
+    """
+    return np.array(OPTIONS, dtype=object)[np.argmin(costs, axis=0)]
 
 
 def capital_per_month(capex, months, annual_rate):

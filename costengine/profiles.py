@@ -14,7 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
-from .catalogs import _check_row, _lookup, _read_rows
+from .catalog_rows import check_row
+from .catalogs import _lookup, _read_rows
 from .errors import CostModelError
 
 __all__ = [
@@ -66,7 +67,7 @@ class LoadProfile:
     notes: str = ""
 
     def __post_init__(self) -> None:
-        _check_row(self, tuple(f"h{h:02d}" for h in range(HOURS)), ("source",))
+        check_row(self, tuple(f"h{h:02d}" for h in range(HOURS)), ("source",))
 
     @property
     def weights(self) -> tuple[float, ...]:

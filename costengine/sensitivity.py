@@ -46,8 +46,9 @@ import pandas as pd
 
 from . import billing
 from .catalogs import Catalog, load_catalog, token_price
-from .crossing import breakeven_arrays
-from .engine import OPTIONS, PAIRS, TEXT_KEYS, plan_for
+from .columns import TEXT_KEYS
+from .crossing import PAIRS, breakeven_arrays
+from .engine import OPTIONS, plan_for
 from .errors import CostModelError, closest
 from .hybrid_split import hybrid_arrays
 from .plan import Plan, cost_at

@@ -25,11 +25,13 @@ import numpy as np
 import pandas as pd
 
 from .catalogs import Catalog
-from .engine import OPTIONS, TEXT_KEYS, check_option, sweep
+from .columns import TEXT_KEYS
+from .engine import OPTIONS, check_option
 from .errors import CostModelError, closest
 from .rules import check_value
 from .rules import is_whole as _is_count
 from .scenario import SCENARIO_KEYS, Scenario
+from .sweeps import sweep
 
 __all__ = [
     "DEFAULT_DRAWS",

@@ -95,12 +95,12 @@ def test_empty_frame():
 
 
 def test_chunked_sweep_equals_single_chunk_and_reports_global_rows(monkeypatch):
-    import costengine.engine as engine
+    import costengine.sweeps as sweeps
 
     df = _frame(list(random_scenarios(30, seed=11)))
     whole = sweep(df)
-    monkeypatch.setattr(engine, "_CHUNK_ROWS", 5)
-    monkeypatch.setattr(engine.os, "cpu_count", lambda: 3)
+    monkeypatch.setattr(sweeps, "_CHUNK_ROWS", 5)
+    monkeypatch.setattr(sweeps.os, "cpu_count", lambda: 3)
     chunked = sweep(df)
     pd.testing.assert_frame_equal(whole, chunked)
     bad = df.assign(cloud_gpu=["H100-SXM"] * 25 + ["NOPE"] * 5, cloud_price_per_gpu_hour=np.nan)

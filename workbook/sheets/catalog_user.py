@@ -37,7 +37,7 @@ PART_NESTING = 20
 
 @dataclass(frozen=True)
 class Rules:
-    """The rules of one catalog's rows (those of its row class in :mod:`costengine.catalogs`)."""
+    """The rules of one catalog's rows (those of its row class in :mod:`costengine.catalog_rows`)."""
 
     what: str  # "a GPU"
     positive: tuple[str, ...] = ()  # a number > 0

@@ -6,7 +6,8 @@ from row 2 one row per key in ``costengine.SCENARIO_KEYS`` order; values in colu
 empty ("use the default" or "derive"); each key is a workbook-level name pointing at its B cell.
 Hidden columns L:AL hold the sensitivity table computed for the scenario (:mod:`workbook.sheets.sensitivity_data`):
 the only scenario-dependent values outside column B, kept here so that this stays the one sheet that
-depends on the scenario.
+depends on the scenario. The formulas of a key's row (number read, value used, check, warning) are
+:mod:`workbook.sheets.inputs_checks`'s; this module lays the rows out, names them and writes the status box.
 """
 
 from __future__ import annotations
@@ -16,12 +17,22 @@ from openpyxl.styles import Alignment, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from costengine import SCENARIO_KEYS, Scenario, key_info
-from costengine.acceptance import NUMBER_CHARS, SANITY_RANGES, options_of_key
-from costengine.scenario import BILLING_ALIASES
+from costengine.acceptance import options_of_key
 
 from ..kit import Book, header_row, put, put_text, setup_sheet, wrap_rows
-from .constants import SHEET as CONSTANTS
 from .constants import ConstantsLayout, literal_choices
+from .inputs_checks import (
+    API_OK,
+    CATALOG_CHECKS,
+    DERIVED,
+    SELF_HOSTING_OK,
+    blank,
+    check_formula,
+    is_number_key,
+    read_formula,
+    used_formula,
+    warning_formula,
+)
 from .sensitivity_data import snapshot_value as _value
 from .sensitivity_data import write_sensitivity_block
 
@@ -40,68 +51,16 @@ __all__ = [
 
 SHEET = "Inputs"
 FIRST_ROW = 2
-#: Keys whose blank means "derive it"; the name ``<key>_used`` points at the cell (on a calculation sheet)
-#: that holds the typed or derived value; the other keys' ``<key>_used`` is column F of the Inputs sheet.
-DERIVED = (
-    "api_input_price_per_mtok",
-    "api_output_price_per_mtok",
-    "api_cached_input_price_per_mtok",
-    "model_params_billion",
-    "seconds_per_request",
-    "cloud_price_per_gpu_hour",
-    "cloud_gpus_per_replica",
-    "onprem_gpus_per_server",
-    "onprem_capex_per_server",
-    "onprem_power_kw",
-    "precision",
-    "cloud_offer",
-    "onprem_server",
-    "onprem_gpus_per_replica",
-    "onprem_maintenance_monthly",
-    "load_profile",
-)
-#: The name that is TRUE while every input the self-hosting sheets read directly is valid (the Sizing sheet's
-#: formulas are guarded by it: :meth:`workbook.kit.Book.guard`).
-SELF_HOSTING_OK = "self_hosting_inputs_ok"
-#: The name that is TRUE while every input the API workings read directly is valid.
-API_OK = "api_inputs_ok"
 #: Hidden helper columns: the number read from column B (a number typed as text included: the rule of
 #: ``costengine.acceptance``), and the validated typed value of a key whose blank means "derive" (``<key>_typed``).
 HELPER_COLS = ("AO", "AP")
-#: Latency targets: a number, or the text "none" (no target).
-TARGETS = ("max_ttft_s", "max_tpot_ms")
-#: Text keys looked up in a catalog: the check flags an unknown id only when the engine would need it.
-_CATALOG_CHECKS = {
-    "api_model": (
-        "OR(" + ",".join(f"LEN(TRIM({k}))=0" for k in DERIVED[:3]) + ")",
-        "api_model_row",
-        "not in the Token Pricing sheet's api_model list: pick an id from the list or type the three api prices",
-    ),
-    "model": (
-        "OR(LEN(TRIM(model_params_billion))=0,LEN(TRIM(seconds_per_request))=0)",
-        "model_row",
-        "unknown model: pick an id of the Models sheet (or give model_params_billion and seconds_per_request)",
-    ),
-    "cloud_gpu": (
-        "OR(LEN(TRIM(cloud_gpus_per_replica))=0,LEN(TRIM(seconds_per_request))=0,"
-        "LEN(TRIM(cloud_price_per_gpu_hour))=0)",
-        "cloud_gpu_row",
-        "unknown GPU: pick an id of the Hardware sheet",
-    ),
-    "onprem_gpu": (
-        "OR(LEN(TRIM(onprem_gpus_per_server))=0,LEN(TRIM(seconds_per_request))=0,"
-        "LEN(TRIM(onprem_capex_per_server))=0,LEN(TRIM(onprem_power_kw))=0)",
-        "onprem_gpu_row",
-        "unknown GPU: pick an id of the Hardware sheet",
-    ),
-}
 #: The user rows of the catalog sheets (``<prefix>_user_check``: :mod:`workbook.sheets.catalog_user`): a problem
 #: there holds every option, as ``llmcost evaluate`` refuses such a workbook.
 CATALOG_PROBLEMS = "catalog_problems"
 _CATALOG_PREFIXES = ("hw", "md", "of", "sv")
 #: Keys whose check looks the value up on a calculation sheet (kept out of the "inputs readable" conditions,
 #: which those sheets wait for).
-_LOOKED_UP = (*_CATALOG_CHECKS, "load_profile")
+_LOOKED_UP = (*CATALOG_CHECKS, "load_profile")
 _LISTS = {
     "api_model": "list_api_models",
     "model": "list_models",
@@ -141,131 +100,6 @@ def key_row(key: str) -> int:
     return FIRST_ROW + SCENARIO_KEYS.index(key)
 
 
-def blank(key: str) -> str:
-    """An Excel test for "this input is blank" (empty or only spaces), as the engine reads it."""
-    return f"LEN(TRIM({key}))=0"
-
-
-def is_number_key(key: str) -> bool:
-    """True for the keys that take a number (the latency targets included: a number or "none")."""
-    return Scenario.model_fields[key].annotation in (float, int, float | None, int | None)
-
-
-def _number_read(b: str) -> str:
-    """The number in ``b``: a number, or a text that is a plain decimal number (costengine.acceptance:
-    only the characters of NUMBER_CHARS, one point, a sign only in front or after the exponent, and VALUE
-    reads it); otherwise the text "not a number"."""
-    t = f"LOWER(TRIM({b}))"
-    rest = t
-    for ch in NUMBER_CHARS:
-        rest = f'SUBSTITUTE({rest},"{ch}","")'
-    u = f'SUBSTITUTE(SUBSTITUTE({t},"e-","e"),"e+","e")'
-    tail = f"RIGHT({u},LEN({u})-1)"
-    signs = f'LEN(SUBSTITUTE(SUBSTITUTE({tail},"-",""),"+",""))=LEN({tail})'
-    point = f'LEN({t})-LEN(SUBSTITUTE({t},".",""))<2'
-    ok = f"AND(LEN({rest})=0,{signs},{point},ISNUMBER(VALUE({t})))"
-    ok1 = f'AND(LEN({t})>0,LEN({rest})=0,{t}<>".",{t}<>"e",{t}<>"+",{t}<>"-")'  # one character: a digit
-    return (
-        f'IF(ISNUMBER({b}),{b},IF(LEN({t})<2,IF({ok1},VALUE({t}),"not a number"),IF({ok},VALUE({t}),"not a number")))'
-    )
-
-
-def _check_formula(key: str, b: str, rules: int, n: str) -> str:
-    """The check-column formula of a key: "" when the value is fine, otherwise what is wrong."""
-    if key in _CATALOG_CHECKS:
-        need, row_name, message = _CATALOG_CHECKS[key]
-        # the Sizing sheet's catalog rows wait for readable inputs: no "unknown" id meanwhile
-        ready = f"{API_OK}," if key == "api_model" else f"{SELF_HOSTING_OK},"
-        return f'=IF(ISNUMBER({b}),"must be text",IF(AND({need},{ready}NOT(ISNUMBER({row_name}))),"{message}",""))'
-    if key == "precision":
-        return (
-            f'=IF(LEN(TRIM({b}))=0,"",IF(ISNA(MATCH(IF(ISNUMBER({b}),{b},TRIM({b})),prec_keys,0)),'
-            f'"must be one of fp32, bf16, fp16, fp8, int8, int4 or bytes per parameter 4, 2, 1, 0.5",""))'
-        )
-    if key in ("cloud_billing", "cloud_pricing"):
-        lst = "list_billing" if key == "cloud_billing" else "list_pricing"
-        allowed = " or ".join(literal_choices(key))
-        return f'=IF(LEN(TRIM({b}))=0,"",IF(ISNA(MATCH({_billing(b)},{lst},0)),"must be one of {allowed}",""))'
-    if key == "load_profile":  # an id of the Load Profiles sheet or 24 numbers: the Hybrid sheet parses it
-        return f'=IF(AND({API_OK},{SELF_HOSTING_OK},decision_problems=0),load_profile_check,"")'  # as Hybrid waits
-    if key in ("cloud_offer", "onprem_server"):
-        return f'=IF(ISNUMBER({b}),"must be text","")'  # unknown ids: the Comparison sheet's checks
-    if not is_number_key(key):
-        c = f"{CONSTANTS}!$F${rules}"
-        return (
-            f'=IF(ISNUMBER({b}),"must be text",'
-            f'IF(AND(ISNUMBER({c}),LEN(TRIM({b}))>{c}),"must be at most "&{c}&" characters",""))'
-        )
-    return _number_check(b, rules, n)
-
-
-def _number_check(b: str, rules: int, n: str) -> str:
-    """The checks of a number key on ``n``, the number read from ``b`` (the bounds from the Constants sheet)."""
-    ge, gt, le, whole = (f"{CONSTANTS}!${col}${rules}" for col in "BCDE")
-    return (
-        f'=IF(LEN(TRIM({b}))=0,"",IF(NOT(ISNUMBER({n})),"must be a number",'
-        f'IF(AND(ISNUMBER({ge}),{n}<{ge}),"must be >= "&{ge},'
-        f'IF(AND(ISNUMBER({gt}),{n}<={gt}),"must be > "&{gt},'
-        f'IF(AND(ISNUMBER({le}),{n}>{le}),"must be <= "&{le},'
-        f'IF(AND({whole},{n}<>INT({n})),"must be a whole number",""))))))'
-    )
-
-
-def _warning_formula(key: str, b: str, f: str, rules: int) -> str:
-    """The warning column: a typed value the model accepts but outside the key's plausible range (Constants
-    G:I; money ranges in USD, scaled by ``usd_to_currency``), as ``costengine.acceptance.sanity_message``."""
-    if key not in SANITY_RANGES:
-        return ""
-    low, high, why = (f"{CONSTANTS}!${col}${rules}" for col in "GHI")
-    if SANITY_RANGES[key].money:
-        low, high = f"{low}*usd_to_currency_used", f"{high}*usd_to_currency_used"
-        known = f"AND(ISNUMBER({f}),ISNUMBER(usd_to_currency_used))"
-    else:
-        known = f"ISNUMBER({f})"
-    plausible = f'" (plausible "&{low}&" .. "&{high}&": "&{why}&")"'
-    return (
-        f'=IF(OR(LEN(TRIM({b}))=0,NOT({known})),"",IF({f}>{high},"unusual: above "&{high}&{plausible},'
-        f'IF({f}<{low},"unusual: below "&{low}&{plausible},"")))'
-    )
-
-
-def _billing(b: str) -> str:
-    """The engine's normalisation of a billing or pricing name: trimmed, lower case, '-' and ' ' as '_', and
-    the old names (reserved = always_on; serverless = per_second; see ``costengine.scenario.BILLING_ALIASES``)."""
-    norm = f'SUBSTITUTE(SUBSTITUTE(LOWER(TRIM({b})),"-","_")," ","_")'
-    key = f'SUBSTITUTE({norm},"_","")'
-    always = ",".join(f'{key}="{a}"' for a, v in BILLING_ALIASES.items() if v == "always_on")
-    second = ",".join(f'{key}="{a}"' for a, v in BILLING_ALIASES.items() if v == "per_second")
-    return f'IF(OR({always}),"always_on",IF(OR({second}),"per_second",{norm}))'
-
-
-def _used_formula(key: str, b: str, e: str, g: str, n: str) -> str:
-    """The value-used column: the typed value, the default when blank, or the derived value; "n/a" while the
-    typed value is invalid (the check column says why)."""
-    if key == "seconds_per_request":
-        return f'=IF(LEN(TRIM({b}))=0,"see Sizing",{b})'
-    if key in DERIVED:
-        return f"={key}_used"
-    if key == "precision":
-        match = f"MATCH(IF(ISNUMBER({b}),{b},TRIM({b})),prec_keys,0)"
-        return f'=IF(LEN(TRIM({b}))=0,{e},IF(ISNA({match}),"invalid",INDEX(prec_names,{match})))'
-    if key in ("cloud_billing", "cloud_pricing"):
-        return f"=IF(LEN(TRIM({b}))=0,{e},{_billing(b)})"
-    if key in _CATALOG_CHECKS:  # its check looks the value up: no gate here (it would be circular)
-        return f"=IF(LEN(TRIM({b}))=0,{e},TRIM({b}))"
-    if not is_number_key(key):
-        return f'=IF(LEN(TRIM({b}))=0,{e},IF(LEN({g})=0,TRIM({b}),"n/a"))'
-    return f'=IF(LEN(TRIM({b}))=0,{e},IF(LEN({g})=0,{n},"n/a"))'
-
-
-def _read_formula(key: str, b: str) -> str:
-    """The hidden number-read column of a number key ("none" of a latency target is 0, as in the engine)."""
-    read = _number_read(b)
-    if key in TARGETS:
-        return f'=IF(OR(LOWER(TRIM({b}))="none",LOWER(TRIM({b}))="no",LOWER(TRIM({b}))="off"),0,{read})'
-    return f"={read}"
-
-
 def _cells_with_problems(cells: list[str]) -> str:
     return "+".join(f"(LEN({c})>0)" for c in cells) or "0"
 
@@ -301,13 +135,13 @@ def build(book: Book, scenario: Scenario, constants: ConstantsLayout) -> None:
         rules = constants.rules_row[key]
         n = f"{HELPER_COLS[0]}{r}"
         if is_number_key(key):
-            put(ws, n, _read_formula(key, b), "calc", fmt)
+            put(ws, n, read_formula(key, b), "calc", fmt)
             if meta["default"] is None:  # a blank derives it: the sheets read the validated typed value
                 put(ws, f"{HELPER_COLS[1]}{r}", f'=IF(LEN(TRIM({b}))=0,"",IF(LEN(G{r})=0,{n},"n/a"))', "calc", fmt)
                 book.name(f"{key}_typed", SHEET, f"{HELPER_COLS[1]}{r}")
-        put(ws, f"F{r}", _used_formula(key, b, e, f"G{r}", n), "link" if key in DERIVED else "calc", fmt)
-        put(ws, f"G{r}", _check_formula(key, b, rules, n), "check")
-        warning = _warning_formula(key, b, f"F{r}", rules)
+        put(ws, f"F{r}", used_formula(key, b, e, f"G{r}", n), "link" if key in DERIVED else "calc", fmt)
+        put(ws, f"G{r}", check_formula(key, b, rules, n), "check")
+        warning = warning_formula(key, b, f"F{r}", rules)
         if warning:
             put(ws, f"H{r}", warning, "warning")
         book.name(key, SHEET, b)

@@ -18,76 +18,37 @@ The hybrid options (self-hosted base load, API overflow; docs/hybrid.md) follow,
 columns, with their candidates hidden further right (:mod:`workbook.sheets.projection_hybrid`): the cloud
 hybrid's replicas are chosen again every month, the on-premises hybrid keeps the servers it bought.
 
-The table has a row for every month up to the largest horizon a scenario may have (600); rows past the
-scenario's horizon show nothing. The chart reads hidden helper columns that repeat the last month past
-the horizon, so it always spans exactly the horizon (blank or text cells would plot as zeros in Excel).
+The monthly table (its columns and per-row formulas, the hidden chart columns) is
+:mod:`workbook.sheets.projection_table`; this module writes the settings, the answers over the horizon and the
+cost coefficients above it, and the chart of cumulative costs.
 """
 
 from __future__ import annotations
 
 from openpyxl.chart import Reference, ScatterChart
 from openpyxl.chart.layout import Layout, ManualLayout
-from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.utils import get_column_letter
 
-from costengine import Scenario
-
-from ..kit import (
-    Book,
-    cell_span_anchor,
-    header_row,
-    heading,
-    option_line,
-    put,
-    put_formula_column,
-    put_text,
-    put_unit,
-    setup_sheet,
-    units_needed,
-)
+from ..kit import Book, cell_span_anchor, header_row, heading, option_line, put, put_text, put_unit, setup_sheet
 from .projection_hybrid import CHART_COLS as _HYBRID_CHART_COLS
-from .projection_hybrid import (
-    HELPER_FIRST,
-    HYBRID_COLUMNS,
-    HYBRID_HEADERS,
-    helper_headers,
-    hybrid_templates,
-    kink_share,
-    sorted_shares,
+from .projection_hybrid import HELPER_FIRST, HYBRID_COLUMNS, helper_headers, kink_share, sorted_shares
+from .projection_table import (
+    CHART_COLS,
+    COLUMNS,
+    FIRST_ROW,
+    HEADER_ROW,
+    LAST_ROW,
+    MAX_MONTHS,
+    chart_headers,
+    table,
 )
 
 __all__ = ["SHEET", "MAX_MONTHS", "HEADER_ROW", "FIRST_ROW", "LAST_ROW", "COLUMNS", "build"]
 
 SHEET = "Projection"
-#: Rows of the monthly table: the largest ``horizon_months`` the scenario accepts.
-MAX_MONTHS = int(next(m.le for m in Scenario.model_fields["horizon_months"].metadata if getattr(m, "le", None)))
-HEADER_ROW = 35
-FIRST_ROW = HEADER_ROW + 1
-LAST_ROW = FIRST_ROW + MAX_MONTHS - 1
 #: Fewest months in the print area; it covers the scenario's horizon when that is longer (all 600 rows would
 #: print pages of empty rows past a short horizon).
 PRINT_MONTHS = 96
-#: Column of each quantity of the monthly table (the answers above use C:F for the same four views).
-COLUMNS = {
-    "month": "A",
-    "requests": "B",
-    "api": "C",
-    "cloud": "D",
-    "onprem_cash": "E",
-    "onprem": "F",
-    "cloud_replicas": "G",
-    "onprem_servers": "H",
-    "onprem_capex": "I",
-    "cumulative_api": "J",
-    "cumulative_cloud": "K",
-    "cumulative_onprem_cash": "L",
-    "cumulative_onprem": "M",
-    "discount_factor": "N",
-    "paid_back_cloud": "O",
-    "paid_back_onprem_cash": "P",
-    "paid_back_onprem": "Q",
-    **HYBRID_COLUMNS,
-}
-_CHART_COLS = ("S", "T", "U", "V")  # hidden: month, cumulative api, cloud, on-prem cash (last month repeated)
 _VIEWS = (
     ("api", "api", "cumulative_api", None, "API"),
     ("cloud", "cloud", "cumulative_cloud", "paid_back_cloud", "cloud"),
@@ -154,9 +115,9 @@ def build(book: Book) -> None:
     _settings(book, ws)
     _answers(book, ws)
     _coefficients(book, ws)
-    _table(ws)
+    table(ws)
     sorted_shares(ws, put, book, SHEET)
-    _chart_data(ws)
+    chart_headers(ws)
     _chart(ws, book.currency)
     months = max(PRINT_MONTHS, book.horizon_months)
     # the print area keeps one page wide: the hybrids' answers are in it, their monthly columns (W onwards) not
@@ -168,7 +129,7 @@ def build(book: Book) -> None:
         landscape=True,
         title_rows=f"{HEADER_ROW}:{HEADER_ROW}",
     )
-    for col in ("R", *_CHART_COLS, *_HYBRID_CHART_COLS, *helper_headers()):
+    for col in ("R", *CHART_COLS, *_HYBRID_CHART_COLS, *helper_headers()):
         ws.column_dimensions[col].hidden = True
 
 
@@ -344,127 +305,6 @@ def _coefficients(book: Book, ws) -> None:
     put_unit(ws, f"F{r + 1}", "share of a day's requests")
 
 
-def _table(ws) -> None:
-    cur = '"&currency_used&"'
-    headers = {
-        "month": "month",
-        "requests": "requests [requests/month]",
-        "api": f'="API [{cur}/month]"',
-        "cloud": f'="cloud [{cur}/month]"',
-        "onprem_cash": f'="on-prem, cash [{cur}/month]"',
-        "onprem": f'="on-prem, amortised [{cur}/month]"',
-        "cloud_replicas": "cloud replicas [count]",
-        "onprem_servers": "servers installed [count]",
-        "onprem_capex": f'="capex paid [{cur}]"',
-        "cumulative_api": f'="cumulative API [{cur}]"',
-        "cumulative_cloud": f'="cumulative cloud [{cur}]"',
-        "cumulative_onprem_cash": f'="cumulative on-prem, cash [{cur}]"',
-        "cumulative_onprem": f'="cumulative on-prem, amortised [{cur}]"',
-        "discount_factor": "discount factor [ratio]",
-        "paid_back_cloud": "paid back: cloud [month]",
-        "paid_back_onprem_cash": "paid back: on-prem, cash [month]",
-        "paid_back_onprem": "paid back: on-prem, amortised [month]",
-        **HYBRID_HEADERS,
-    }
-    for key, text in headers.items():
-        put(ws, f"{COLUMNS[key]}{HEADER_ROW}", text, "header")
-    ws.row_dimensions[HEADER_ROW].height = 60
-    put_text(ws, f"A{HEADER_ROW - 1}", "Month by month (rows past the horizon stay empty)", "section")
-    for first, last, rows in (
-        (FIRST_ROW, FIRST_ROW, _templates(first=True)),
-        (FIRST_ROW + 1, LAST_ROW, _templates(first=False)),
-    ):
-        for key, (template, fmt) in rows.items():  # one formula per row, from a template
-            put_formula_column(
-                ws, column_index_from_string(COLUMNS.get(key) or key), first, last, template, "calc", fmt
-            )
-    for col, text in helper_headers().items():
-        put_text(ws, f"{col}{HEADER_ROW}", text, "header")
-
-
-_FORMATS = {
-    "month": "int",
-    "requests": "volume",
-    "cloud_replicas": "int",
-    "onprem_servers": "int",
-    "discount_factor": "0.000000",
-    "paid_back_cloud": "int",
-    "paid_back_onprem_cash": "int",
-    "paid_back_onprem": "int",
-}
-
-
-def _templates(first: bool) -> dict[str, tuple[str, str | None]]:
-    """Each table column's formula as a template of the row ``{r}`` and the row above ``{p}``, and its format.
-
-    Also the hidden chart columns (keyed by their letters): the month and three cumulative costs, each
-    repeating the row above past the horizon.
-    """
-    cell = {k: f"{col}{{r}}" for k, col in COLUMNS.items()}
-    prev = {k: f"{col}{{p}}" for k, col in COLUMNS.items()}
-    t, R = "$A{r}", "$B{r}"
-
-    def units(cap: str, least: str) -> str:
-        return f"IF(ISNUMBER({cap}),{units_needed(R, cap, least)},0)"
-
-    servers = units("onprem_capacity", "onprem_min_units") + "*onprem_servers_per_unit"
-    f = {
-        "requests": f"requests_per_month_used*(1+growth_rate_monthly_used)^({t}-1)",
-        "api": f"api_fixed+api_variable*{R}",
-        "cloud_replicas": units_needed(R, "cloud_replica_capacity", "min_replicas_used"),
-        "cloud": f"cloud_fixed+cloud_variable*MAX({R}-cloud_free_volume,0)+cloud_step*"
-        + units("cloud_capacity", "cloud_min_units"),
-        "onprem_servers": servers if first else f"MAX({prev['onprem_servers']},{servers})",
-        "onprem": f"onprem_fixed+onprem_variable*{R}+onprem_step*{cell['onprem_servers']}/onprem_servers_per_unit",
-        "onprem_capex": "onprem_capex_per_server_used*"
-        + (cell["onprem_servers"] if first else f"({cell['onprem_servers']}-{prev['onprem_servers']})"),
-        "onprem_cash": f"{cell['onprem_capex']}+(onprem_fixed+onprem_variable*{R}"
-        f"+onprem_running_per_server*{cell['onprem_servers']})",
-        "discount_factor": f"1/(1+pj_monthly_rate)^{t}",
-    }
-    for cum, col in (
-        ("cumulative_api", "api"),
-        ("cumulative_cloud", "cloud"),
-        ("cumulative_onprem_cash", "onprem_cash"),
-        ("cumulative_onprem", "onprem"),
-    ):
-        f[cum] = cell[col] if first else f"{prev[cum]}+{cell[col]}"
-    for flag, cum in (
-        ("paid_back_cloud", "cumulative_cloud"),
-        ("paid_back_onprem_cash", "cumulative_onprem_cash"),
-        ("paid_back_onprem", "cumulative_onprem"),
-    ):
-        f[flag] = f'IF({cell[cum]}<={cell["cumulative_api"]},{t},"")'
-    out = {k: (f'=IF(ISNUMBER({t}),{expr},"")', _FORMATS.get(k, "money0")) for k, expr in f.items()}
-    out["month"] = (
-        '=IF(pj_ok,1,"")'
-        if first
-        else f'=IF(AND(ISNUMBER({prev["month"]}),{prev["month"]}<horizon_months_used),{prev["month"]}+1,"")',
-        "int",
-    )
-    for col, src in zip(_CHART_COLS, ("month", "cumulative_api", "cumulative_cloud", "cumulative_onprem_cash")):
-        out[col] = (f"={cell[src]}" if first else f"=IF(ISNUMBER({t}),{cell[src]},{col}{{p}})", None)
-    out.update(hybrid_templates(cell, prev, first, FIRST_ROW))
-    return out
-
-
-def _chart_data(ws) -> None:
-    """Headers of the hidden chart columns (month and cumulative costs, the last month repeated past the
-    horizon: a chart over all rows then spans exactly the horizon)."""
-    for col, label in zip(
-        (*_CHART_COLS, *_HYBRID_CHART_COLS),
-        (
-            "chart: month",
-            "cumulative API",
-            "cumulative cloud",
-            "cumulative on-prem, cash",
-            "cumulative hybrid cloud",
-            "cumulative hybrid on-prem, cash",
-        ),
-    ):
-        put_text(ws, f"{col}{HEADER_ROW}", label, "header")
-
-
 def _chart(ws, currency: str) -> None:
     chart = ScatterChart()
     chart.title = "Cumulative cost"
@@ -479,11 +319,11 @@ def _chart(ws, currency: str) -> None:
     chart.legend.position = "b"
     chart.visible_cells_only = False  # the data columns are hidden
     col = {c: i + 1 for i, c in enumerate(map(get_column_letter, range(1, HELPER_FIRST)))}
-    xs = Reference(ws, min_col=col[_CHART_COLS[0]], min_row=FIRST_ROW, max_row=LAST_ROW)
+    xs = Reference(ws, min_col=col[CHART_COLS[0]], min_row=FIRST_ROW, max_row=LAST_ROW)
     for key, src, title in (
-        ("api", _CHART_COLS[1], "API"),
-        ("cloud", _CHART_COLS[2], "cloud"),
-        ("onprem", _CHART_COLS[3], "on-premises (cash)"),
+        ("api", CHART_COLS[1], "API"),
+        ("cloud", CHART_COLS[2], "cloud"),
+        ("onprem", CHART_COLS[3], "on-premises (cash)"),
         ("hybrid_cloud", _HYBRID_CHART_COLS[0], "hybrid cloud"),
         ("hybrid_onprem", _HYBRID_CHART_COLS[1], "hybrid on-premises (cash)"),
     ):

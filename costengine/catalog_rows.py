@@ -1,0 +1,311 @@
+"""The catalogs' rows: a GPU, an open model, a cloud offer, a server, each a typed row that checks itself.
+
+Each class is one CSV file's schema (``templates/hardware.csv``, ``models.csv``, ``cloud_offers.csv``,
+``servers.csv``): its fields are the file's columns, in order (``HARDWARE_COLUMNS``, ...), so the format cannot
+drift; a row checks its own invariants on construction (positive figures, a source for each figure, a date) and
+raises :class:`~costengine.errors.CostModelError` naming the row's id. Reading the files and looking rows up by id:
+:mod:`costengine.catalogs`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, fields
+from datetime import datetime
+from typing import Any
+
+from .errors import CostModelError
+
+__all__ = [
+    "GPU",
+    "OpenModel",
+    "CloudOffer",
+    "Server",
+    "check_row",
+    "HARDWARE_COLUMNS",
+    "MODEL_COLUMNS",
+    "OFFER_COLUMNS",
+    "SERVER_COLUMNS",
+    "PRICE_TERMS",
+    "INTERCONNECTS",
+]
+
+
+@dataclass(frozen=True)
+class GPU:
+    """One GPU of the hardware catalog.
+
+    Attributes: memory_gb [GB], bandwidth_tbps [TB/s], bf16_tflops and fp8_tflops [dense TFLOP/s; on GPUs
+    without FP8 tensor cores (``fp8_hardware`` = no) fp8_tflops holds the dense INT8 TOPS], tdp_w [W],
+    price_usd [USD], cloud_price_per_hour_usd [USD/GPU-h], sources and date (as_of).
+    Serving columns (used by :mod:`costengine.serving`): ``fp4_tflops`` [dense TFLOP/s, NaN (blank) without
+    FP4 tensor cores], ``interconnect`` (``nvlink``, ``xgmi`` or ``pcie``) and ``interconnect_gbps`` [GB/s per
+    GPU and direction, what a tensor-parallel all-reduce can use], ``serving_efficiency`` [ratio: the share of
+    the roofline published runs of current serving software reach on this GPU family; 1 where they match].
+    """
+
+    id: str
+    name: str
+    vendor: str
+    memory_gb: float
+    bandwidth_tbps: float
+    bf16_tflops: float
+    fp8_tflops: float
+    tdp_w: float
+    price_usd: float
+    cloud_price_per_hour_usd: float
+    spec_source: str
+    price_source: str
+    cloud_price_source: str
+    as_of: str
+    notes: str = ""
+    fp8_hardware: str = "yes"
+    fp4_tflops: float = math.nan
+    interconnect: str = "pcie"
+    interconnect_gbps: float = 32.0
+    serving_efficiency: float = 1.0
+    interconnect_source: str = ""
+
+    def __post_init__(self) -> None:
+        check_row(
+            self,
+            (
+                "memory_gb",
+                "bandwidth_tbps",
+                "bf16_tflops",
+                "fp8_tflops",
+                "tdp_w",
+                "price_usd",
+                "cloud_price_per_hour_usd",
+                "interconnect_gbps",
+                "serving_efficiency",
+            ),
+            ("spec_source", "price_source", "cloud_price_source"),
+            optional=("fp4_tflops",),
+        )
+        if self.interconnect not in INTERCONNECTS:
+            raise CostModelError(
+                self.id, f"interconnect must be one of {', '.join(INTERCONNECTS)} (got {self.interconnect!r})"
+            )
+        if self.fp8_hardware not in ("yes", "no"):
+            raise CostModelError(self.id, f"fp8_hardware must be yes or no (got {self.fp8_hardware!r})")
+        if self.serving_efficiency > 1:
+            raise CostModelError(self.id, "serving_efficiency must be at most 1")
+
+    def tflops(self, compute: str) -> float:
+        """Dense peak [TFLOP/s] for a compute precision (``bf16``, ``fp8``, ``fp4``).
+
+        A precision without tensor cores on this GPU runs at the bf16 rate (weight-only kernels dequantise
+        to 16 bits: FP8 on A100, FP4 before Blackwell).
+        """
+        if compute == "fp8":
+            return self.fp8_tflops if self.fp8_hardware == "yes" else self.bf16_tflops
+        if compute == "fp4":
+            return self.bf16_tflops if math.isnan(self.fp4_tflops) else self.fp4_tflops
+        return self.bf16_tflops
+
+
+#: Interconnects of the hardware catalog: NVIDIA NVLink, AMD Infinity Fabric (xGMI), plain PCIe.
+INTERCONNECTS: tuple[str, ...] = ("nvlink", "xgmi", "pcie")
+
+
+@dataclass(frozen=True)
+class OpenModel:
+    """One open model of the model catalog (architecture from its config.json or paper).
+
+    ``kv_heads`` and ``head_dim`` are such that 2 * kv_heads * head_dim values are cached per layer
+    and token (for multi-head latent attention the latent width, see the row's notes).
+    """
+
+    id: str
+    name: str
+    params_billion: float
+    active_params_billion: float
+    layers: int
+    attention_heads: int
+    kv_heads: int
+    head_dim: int
+    hidden_size: int
+    context_length: int
+    license: str
+    source: str
+    as_of: str
+    notes: str = ""
+    native_precision: str = "bf16"
+    experts: int = 0
+    experts_per_token: int = 0
+    expert_params_billion: float = 0.0
+
+    def __post_init__(self) -> None:
+        check_row(
+            self,
+            (
+                "params_billion",
+                "active_params_billion",
+                "layers",
+                "attention_heads",
+                "kv_heads",
+                "head_dim",
+                "hidden_size",
+                "context_length",
+            ),
+            ("source", "license", "native_precision"),
+        )
+        if self.active_params_billion > self.params_billion:
+            raise CostModelError(self.id, "active parameters exceed total parameters")
+        if self.experts < 0 or self.experts_per_token < 0 or not 0 <= self.expert_params_billion < self.params_billion:
+            raise CostModelError(
+                self.id,
+                "experts, experts_per_token and expert_params_billion must be >= 0 (expert parameters below the total)",
+            )
+        if (self.experts > 0) != (self.experts_per_token > 0) or self.experts_per_token > self.experts:
+            raise CostModelError(
+                self.id, "a mixture of experts needs experts >= experts_per_token > 0 (both 0 for a dense model)"
+            )
+
+    @property
+    def is_moe(self) -> bool:
+        """Whether the model is a mixture of experts."""
+        return self.experts > 0
+
+    def kv_bytes_per_token(self, kv_bytes: float = 2.0) -> float:
+        """KV-cache bytes per token [B] = 2 * layers * kv_heads * head_dim * kv_bytes."""
+        return 2.0 * self.layers * self.kv_heads * self.head_dim * kv_bytes
+
+
+def check_row(
+    row: Any, positive: tuple[str, ...], required_text: tuple[str, ...], optional: tuple[str, ...] = ()
+) -> None:
+    """Check a catalog row: the ``positive`` figures are finite and > 0, the ``optional`` ones blank (NaN) or > 0,
+    the ``required_text`` and ``as_of`` not empty, ``as_of`` a date ``YYYY-MM-DD``; raises naming the row's id."""
+    for name in positive:
+        v = getattr(row, name)
+        if not (isinstance(v, (int, float)) and math.isfinite(v) and v > 0):
+            raise CostModelError(row.id, f"{name} must be a positive number (got {v!r})")
+    for name in optional:  # blank (NaN) or positive
+        v = getattr(row, name)
+        if not (isinstance(v, (int, float)) and (math.isnan(v) or (math.isfinite(v) and v > 0))):
+            raise CostModelError(row.id, f"{name} must be blank or a positive number (got {v!r})")
+    for name in required_text + ("as_of",):
+        if not str(getattr(row, name)).strip():
+            raise CostModelError(row.id, f"{name} is empty")
+    try:
+        datetime.strptime(row.as_of, "%Y-%m-%d")
+    except ValueError:
+        raise CostModelError(row.id, f"as_of must be a date YYYY-MM-DD (got {row.as_of!r})") from None
+
+
+#: Price terms of a cloud offer and the column holding each [USD per instance-hour].
+PRICE_TERMS: dict[str, str] = {
+    "on_demand": "on_demand_per_hour_usd",
+    "commit_1y": "commit_1y_per_hour_usd",
+    "commit_3y": "commit_3y_per_hour_usd",
+    "spot": "spot_per_hour_usd",
+}
+
+
+@dataclass(frozen=True)
+class CloudOffer:
+    """One instance offer of the cloud-offer catalog.
+
+    Prices are per instance-hour [USD] for the whole instance (``gpus_per_instance`` GPUs); a term the
+    provider does not publish is NaN (blank in the CSV). ``per_second_usd`` [USD per instance-second] is the
+    rate of serverless offers billed by the second (NaN for instances billed by the hour).
+    """
+
+    id: str
+    provider: str
+    instance: str
+    region: str
+    gpu: str
+    gpus_per_instance: int
+    on_demand_per_hour_usd: float
+    spot_per_hour_usd: float
+    commit_1y_per_hour_usd: float
+    commit_3y_per_hour_usd: float
+    per_second_usd: float
+    source: str
+    as_of: str
+    notes: str = ""
+
+    def __post_init__(self) -> None:
+        check_row(
+            self,
+            ("gpus_per_instance",),
+            ("provider", "instance", "gpu", "source"),
+            optional=(
+                "on_demand_per_hour_usd",
+                "spot_per_hour_usd",
+                "commit_1y_per_hour_usd",
+                "commit_3y_per_hour_usd",
+                "per_second_usd",
+            ),
+        )
+        if all(math.isnan(self.price_per_hour(t)) for t in PRICE_TERMS) and math.isnan(self.per_second_usd):
+            raise CostModelError(self.id, "has no price")
+
+    def price_per_hour(self, term: str) -> float:
+        """Price of the whole instance [USD/h] at a term; NaN when the offer has none."""
+        return getattr(self, PRICE_TERMS[term])
+
+    @property
+    def per_second(self) -> bool:
+        """Whether the offer is billed by the second (serverless)."""
+        return not math.isnan(self.per_second_usd)
+
+
+@dataclass(frozen=True)
+class Server:
+    """One on-premises server configuration of the server catalog.
+
+    price_usd [USD], typical_kw and max_kw [kW of the whole server], support_per_year_usd [USD/year];
+    a figure with no published source is NaN (blank in the CSV) and must then be typed in the scenario.
+    ``standard`` marks the server used for its GPU when ``onprem_server`` is blank.
+    """
+
+    id: str
+    name: str
+    vendor: str
+    gpu: str
+    gpus_per_server: int
+    price_usd: float
+    typical_kw: float
+    max_kw: float
+    support_per_year_usd: float
+    standard: str
+    price_source: str
+    power_source: str
+    support_source: str
+    as_of: str
+    notes: str = ""
+
+    def __post_init__(self) -> None:
+        check_row(
+            self,
+            ("gpus_per_server",),
+            ("name", "vendor", "gpu"),
+            optional=("price_usd", "typical_kw", "max_kw", "support_per_year_usd"),
+        )
+        if self.standard not in ("yes", "no"):
+            raise CostModelError(self.id, f"standard must be yes or no (got {self.standard!r})")
+        for value, source in (
+            (self.price_usd, "price_source"),
+            (self.typical_kw, "power_source"),
+            (self.max_kw, "power_source"),
+            (self.support_per_year_usd, "support_source"),
+        ):
+            if not math.isnan(value) and not getattr(self, source).strip():
+                raise CostModelError(self.id, f"{source} is empty for a figure it should source")
+        if self.typical_kw > self.max_kw:
+            raise CostModelError(self.id, "typical_kw exceeds max_kw")
+
+    @property
+    def is_standard(self) -> bool:
+        return self.standard == "yes"
+
+
+#: The CSV columns, fixed here so the file format cannot drift.
+HARDWARE_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(GPU))
+MODEL_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(OpenModel))
+OFFER_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(CloudOffer))
+SERVER_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(Server))
