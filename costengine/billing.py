@@ -19,6 +19,12 @@ from .catalogs import PRICE_TERMS, Catalog, CloudOffer, Server
 from .errors import CostModelError
 
 __all__ = [
+    "TERM_COLUMNS",
+    "price_per_gpu_hour",
+    "replica_capacity",
+    "serverless_terms",
+    "always_on_step",
+    "server_month",
     "choose_offer",
     "server_for",
     "packing",
@@ -39,6 +45,13 @@ CAPEX_HOST_FACTOR = 1.15
 #: Typical server draw [kW] per kW of GPU TDP where the catalog has no typical power: DGX H100, 7.5 kW typical
 #: (midpoint of the published 6.5-8.5 kW) for 8 x 700 W of GPUs.
 SERVER_POWER_PER_GPU_TDP = 7.5 / 5.6
+#: The cloud-offer catalog's price column of each pricing term [USD per instance-hour].
+TERM_COLUMNS = {
+    "on_demand": "on_demand_per_hour_usd",
+    "commit_1y": "commit_1y_per_hour_usd",
+    "commit_3y": "commit_3y_per_hour_usd",
+    "spot": "spot_per_hour_usd",
+}
 
 
 def choose_offer(
@@ -156,3 +169,67 @@ def staff_monthly(typed, fte, cost_per_fte_year):
     """
     typed = np.asarray(typed, dtype=float)
     return np.where(np.isnan(typed), np.asarray(fte, dtype=float) * cost_per_fte_year / 12.0, typed)
+
+
+def price_per_gpu_hour(typed, pricing, per_second, term_prices, per_second_usd, gpus_per_instance, usd_to_currency):
+    """Price of one GPU-hour [money/GPU-h] for each row.
+
+    The typed ``cloud_price_per_gpu_hour`` where there is one (not NaN); else the offer's price in the scenario's
+    currency divided by its GPUs: its per-second rate x 3600 for serverless rows (``per_second``), its price per
+    instance-hour at the row's ``pricing`` term otherwise (``term_prices``: term -> column of [USD/instance-h]).
+
+    >>> float(price_per_gpu_hour(np.nan, np.array(["spot"]), np.array([False]),
+    ...                          {"on_demand": np.array([24.0]), "spot": np.array([12.0])}, np.nan, 8.0, 1.0)[0])
+    1.5
+    """
+    typed = np.asarray(typed, dtype=float)
+    term_price = np.full(len(pricing), np.nan)  # pricing may be a Categorical (a sweep): == compares its codes
+    for term, column in term_prices.items():
+        np.copyto(term_price, column, where=pricing == term)
+    offer = np.where(per_second, np.asarray(per_second_usd, dtype=float) * 3600.0, term_price)
+    return np.where(~np.isnan(typed), typed, offer * usd_to_currency / gpus_per_instance)
+
+
+def replica_capacity(hours, seconds_per_request, utilization, spare=None):
+    """Requests one replica serves a month [requests/month] = hours x 3600 / s x utilisation / (1 + spare).
+
+    ``spare``: the share of extra replicas kept for interruptions (spot rows; None or NaN elsewhere), so each
+    paid-for replica serves ``1 / (1 + spare)`` of its own capacity.
+
+    >>> float(replica_capacity(730, 2.0, 0.5))
+    657000.0
+    """
+    cap = np.asarray(hours, dtype=float) * 3600.0 / seconds_per_request * utilization
+    if spare is None:
+        return cap
+    spare = np.asarray(spare, dtype=float)
+    return cap / np.where(np.isnan(spare), 1.0, 1.0 + spare)
+
+
+def serverless_terms(min_replicas, gpus_per_replica, per_gpu_hour, hours, seconds_per_request, capacity):
+    """Per-second (serverless) billing: ``(warm, variable, free_volume)``.
+
+    The ``min_replicas`` warm replicas are paid all month (``warm`` [money/month]) and serve ``free_volume``
+    [requests/month] = min replicas x replica capacity; above it each request pays its busy GPU-seconds,
+    ``variable`` [money/request] = s x GPUs x price per GPU-hour / 3600.
+    """
+    warm = min_replicas * gpus_per_replica * per_gpu_hour * hours
+    variable = seconds_per_request * gpus_per_replica * per_gpu_hour / 3600.0
+    return warm, variable, min_replicas * capacity
+
+
+def always_on_step(gpus_per_unit, per_gpu_hour, hours):
+    """Always-on instances: the cost of one unit (an instance, or the instances of one replica) [money/month]."""
+    return gpus_per_unit * per_gpu_hour * hours
+
+
+def server_month(capital, typical_kw, pue, hours, price_per_kwh, max_kw, colo_per_kw_month, support):
+    """Running cost of one server [money/month] = capital + energy + colocation + support, with
+    energy = typical kW x PUE x hours x price per kWh and colocation = maximum kW x price per kW and month.
+
+    >>> float(server_month(1000.0, 10.0, 1.5, 730, 0.2, 12.0, 100.0, 500.0))
+    4890.0
+    """
+    energy = typical_kw * pue * hours * price_per_kwh
+    colo = max_kw * colo_per_kw_month
+    return capital + energy + colo + support

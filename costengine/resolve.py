@@ -123,42 +123,32 @@ def resolve_cloud(
     lay = derive(f, model, hw, node, typed_n, "cloud", "cloud_gpus_per_replica", rows)
     g, s = lay.gpus, lay.seconds_per_request
     # --- prices ---------------------------------------------------------------------------------------
-    term_price = np.full(n, np.nan)
-    for term in ("on_demand", "commit_1y", "commit_3y", "spot"):
-        col = offers.attr(
-            {
-                "on_demand": "on_demand_per_hour_usd",
-                "commit_1y": "commit_1y_per_hour_usd",
-                "commit_3y": "commit_3y_per_hour_usd",
-                "spot": "spot_per_hour_usd",
-            }[term]
-        )
-        np.copyto(term_price, col, where=pricing == term)
-    usd = f["usd_to_currency"]
-    per_gpu_hour = np.where(
-        price_typed,
-        f["cloud_price_per_gpu_hour"],
-        np.where(per_second, offers.attr("per_second_usd") * 3600.0, term_price)
-        * usd
-        / offers.attr("gpus_per_instance"),
+    per_gpu_hour = billing.price_per_gpu_hour(
+        np.where(price_typed, f["cloud_price_per_gpu_hour"], np.nan),
+        pricing,
+        per_second,
+        {term: offers.attr(column) for term, column in billing.TERM_COLUMNS.items()},
+        offers.attr("per_second_usd"),
+        offers.attr("gpus_per_instance"),
+        f["usd_to_currency"],
     )
-    replica_cap = hours * 3600.0 / s * util / np.where(spot, 1.0 + f["cloud_spot_spare"], 1.0)
+    replica_cap = billing.replica_capacity(hours, s, util, np.where(spot, f["cloud_spot_spare"], np.nan))
     per_unit, nodes = billing.packing(g, node)
     per_unit = np.where(price_typed | per_second, 1.0, per_unit)
     nodes = np.where(price_typed | per_second, 1.0, nodes)
     gpus_per_unit = np.where(price_typed | per_second, g, nodes * node)
     m_rep = f["min_replicas"]
-    warm = np.where(per_second, m_rep * g * per_gpu_hour * hours, 0.0)
+    warm, variable, free = billing.serverless_terms(m_rep, g, per_gpu_hour, hours, s, replica_cap)
     source = np.array([r.id for r in offers.results] + [""], dtype=object)[offers.codes]
     return OptionCost(
-        fixed=f["cloud_monthly_overhead"] + staff + warm,
-        variable=np.where(per_second, s * g * per_gpu_hour / 3600.0, 0.0),
-        step=np.where(per_second, 0.0, gpus_per_unit * per_gpu_hour * hours),
+        fixed=f["cloud_monthly_overhead"] + staff + np.where(per_second, warm, 0.0),
+        variable=np.where(per_second, variable, 0.0),
+        step=np.where(per_second, 0.0, billing.always_on_step(gpus_per_unit, per_gpu_hour, hours)),
         capacity=np.where(per_second, np.inf, replica_cap * per_unit),
         min_units=np.where(per_second, 0.0, np.ceil(m_rep / per_unit)),
         gpus_per_replica=g,
         seconds_per_request=s,
-        free_volume=np.where(per_second, m_rep * replica_cap, 0.0),
+        free_volume=np.where(per_second, free, 0.0),
         replica_capacity=replica_cap,
         min_replicas=m_rep,
         replicas_per_unit=per_unit,
@@ -226,16 +216,24 @@ def resolve_onprem(
     )
     per_unit, nodes = billing.packing(g, node)
     capital = capital_per_month(capex, f["onprem_amortization_months"], f["onprem_interest_rate"])
-    energy = power * f["onprem_pue"] * hours * f["onprem_price_per_kwh"]
-    colo = max_kw * f["onprem_colo_per_kw_month"]
-    replica_cap = hours * 3600.0 / s * util
+    server = billing.server_month(
+        capital,
+        power,
+        f["onprem_pue"],
+        hours,
+        f["onprem_price_per_kwh"],
+        max_kw,
+        f["onprem_colo_per_kw_month"],
+        support,
+    )
+    replica_cap = billing.replica_capacity(hours, s, util)
     m_rep = f["min_replicas"]
     source = np.array([r.id for r in servers.results] + [""], dtype=object)[servers.codes]
     estimated = np.array([r.estimated for r in servers.results] + [""], dtype=object)[servers.codes]
     return OptionCost(
         fixed=staff,
         variable=np.zeros(n),
-        step=nodes * (capital + energy + colo + support),
+        step=nodes * server,
         capacity=replica_cap * per_unit,
         min_units=np.ceil(m_rep / per_unit),
         gpus_per_replica=g,

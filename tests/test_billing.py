@@ -6,9 +6,10 @@ support, staff in FTEs."""
 import math
 from types import MappingProxyType
 
+import numpy as np
 import pytest
 
-from costengine import CostModelError, Scenario, load_catalog, monthly_cost, plan_for
+from costengine import CostModelError, Scenario, billing, load_catalog, monthly_cost, plan_for
 from costengine.billing import CAPEX_HOST_FACTOR, SUPPORT_SHARE_PER_YEAR, choose_offer, packing
 from costengine.catalogs import Catalog, CloudOffer, Server
 
@@ -191,3 +192,13 @@ def test_a_typed_per_gpu_price_prices_gpus_one_by_one():
     s = Scenario(**{**BASE, "cloud_price_per_gpu_hour": 3.70, "cloud_gpus_per_replica": 1, "requests_per_month": 1})
     assert monthly_cost(s, "cloud", catalog=CAT) == pytest.approx(3.70 * 730)
     assert monthly_cost(s.replace(min_replicas=2), "cloud", catalog=CAT) == pytest.approx(2 * 3.70 * 730)
+
+
+def test_serverless_and_always_on_terms_made_up():
+    # 2 warm replicas of 4 GPUs at 3.0 per GPU-hour over 730 h; 1.5 s per request; 100,000 requests a replica-month
+    warm, variable, free = billing.serverless_terms(2, 4, 3.0, 730.0, 1.5, 100_000.0)
+    assert warm == 2 * 4 * 3.0 * 730.0 and free == 200_000.0
+    assert math.isclose(variable, 1.5 * 4 * 3.0 / 3600.0)
+    assert billing.always_on_step(8, 3.0, 730.0) == 8 * 3.0 * 730.0
+    # spot: a spare share of 0.25 leaves each paid replica 1 / 1.25 of its capacity; NaN = no spare
+    assert billing.replica_capacity(730.0, 2.0, 0.5, np.array([0.25, np.nan])).tolist() == [525_600.0, 657_000.0]
