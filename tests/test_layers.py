@@ -149,7 +149,6 @@ def test_no_module_level_state_keyed_by_objects_and_no_global():
 #: in 120 columns): each is one sheet or one concept, capped at its size when it was formatted, to be split along a
 #: concept (never at a line count) before it grows.
 FORMATTED_LONG = {
-    "workbook/cli/calibrate_formats.py": 422,
     "workbook/sheets/breakeven.py": 423,
 }
 
