@@ -1,16 +1,13 @@
-"""Excel cell values -> checked Python values, and results / errors -> cell values.
+"""Excel cell values -> checked Python values, and results -> cell values.
 
 What arrives from Excel through xlwings (classic UDFs on Windows): numbers as ``float``, empty cells as
 ``None``, text as ``str``, TRUE/FALSE as ``bool``, dates as ``datetime``, error cells as their text
 (``"#N/A"``, with ``err_to_str=True``), a multi-cell range as a list (of lists with ``ndim=2``).
 xlwings Lite / Server deliver whole numbers as ``int`` and dates as serial numbers; both are accepted.
 
-Every problem raises :class:`~costengine.CostModelError` naming the argument or scenario key; the
-function :func:`message` turns it into the one-line text ``#LLM! <name> <problem>`` (at most
-:data:`MAX_MESSAGE` characters, long user text shortened), and :func:`run` returns it into the cell in the
-form the platform allows (:func:`error_mode`): the text itself (classic xlwings: COM cannot carry a message with
-an error value), or Excel's ``#VALUE!`` error value, which IFERROR/ISERROR catch, with the message logged
-(xlwings Lite and xlwings Server, where Office.js turns ``"#VALUE!"`` into a real error).
+Every problem raises :class:`~costengine.CostModelError` naming the argument or scenario key; how it reaches
+the cell (the one-line message, or Excel's ``#VALUE!``) is :mod:`addin.messages`, whose names this module
+re-exports.
 
 Whole-column ranges (``A:B``, 1,048,576 rows) are trimmed to the last row with a key or value before they are
 read (:func:`used_rows`), without a Python loop over the blank tail.
@@ -20,12 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import logging
 import math
-import os
-import re
-import sys
-from collections.abc import Callable
 from numbers import Real
 from typing import Any
 
@@ -33,6 +25,8 @@ import numpy as np
 
 from costengine import CostModelError, Scenario
 from costengine.engine import check_option
+
+from .messages import ERROR_MODES, ERROR_VALUE, MAX_MESSAGE, PREFIX, error_mode, fmt, message, run
 
 __all__ = [
     "PREFIX",
@@ -55,8 +49,6 @@ __all__ = [
     "fmt",
 ]
 
-#: Start of every error text a function returns into a cell.
-PREFIX = "#LLM!"
 #: Excel error values, as xlwings hands them over with ``err_to_str=True``.
 EXCEL_ERRORS = frozenset(
     {
@@ -79,89 +71,6 @@ EXCEL_ERRORS = frozenset(
 )
 #: Marks an argument without a default.
 REQUIRED: Any = object()
-#: Longest message a cell gets [characters]: Excel's limit for a formula's text result and for the function
-#: wizard is 255; long user text inside a message is shortened first (:data:`_QUOTED_MAX`).
-MAX_MESSAGE = 254
-#: ``text``: the cell shows ``#LLM! ...``; ``error``: the cell shows Excel's ``#VALUE!``, the message is logged.
-ERROR_MODES = ("text", "error")
-#: What a function returns in ``error`` mode; xlwings' Office.js engine turns it into Excel's error value.
-ERROR_VALUE = "#VALUE!"
-#: Environment variable that chooses the error mode (``text`` or ``error``); unset = by platform.
-ERROR_MODE_VARIABLE = "LLMCOST_ERRORS"
-_QUOTED_MAX = 40  # longest quoted user text kept whole in a message [characters]
-_QUOTED = re.compile(r"'[^']{%d,}'" % (_QUOTED_MAX + 1))
-logger = logging.getLogger("llmcost")
-_VERBS = ("must", "is", "has", "needs", "should", "cannot", "does", "refers")
-
-
-def fmt(v: Any) -> str:
-    """A cell value as a user would recognise it in a message (-5.0 -> -5, True -> TRUE)."""
-    if isinstance(v, bool):
-        return "TRUE" if v else "FALSE"
-    if isinstance(v, float) and math.isfinite(v) and v == int(v) and abs(v) < 1e15:
-        return str(int(v))
-    if isinstance(v, (dt.datetime, dt.date)):
-        return f"the date {v:%Y-%m-%d}"
-    if isinstance(v, str):
-        return repr(v) if len(v) <= _QUOTED_MAX else repr(v[: _QUOTED_MAX - 3]) + "..."
-    return str(v)
-
-
-def _short(body: str) -> str:
-    """A message body with quoted text over 40 characters shortened and the whole cut to :data:`MAX_MESSAGE`."""
-    body = _QUOTED.sub(lambda m: m.group(0)[: _QUOTED_MAX - 2] + "...'", body)
-    room = MAX_MESSAGE - len(PREFIX) - 1
-    return body if len(body) <= room else body[: room - 3] + "..."
-
-
-def message(exc: CostModelError) -> str:
-    """The one-line cell text of an engine error: ``#LLM! requests_per_month must be >= 0 (got -5)``."""
-    key, problem = exc.problems[0]
-    if key and len(key) > _QUOTED_MAX:  # a long unknown key, as typed
-        key = key[: _QUOTED_MAX - 3] + "..."
-    if not key:
-        body = problem
-    elif problem.split(" ", 1)[0] in _VERBS:
-        body = f"{key} {problem}"
-    else:
-        body = f"{key}: {problem}"
-    more = len(exc.problems) - 1
-    if more:
-        body += f" (and {more} more problem{'s' if more > 1 else ''})"
-    return f"{PREFIX} " + _short(" ".join(body.split()))
-
-
-def error_mode() -> str:
-    """How an error reaches the cell: ``"text"`` or ``"error"`` (see :data:`ERROR_MODES`).
-
-    ``LLMCOST_ERRORS=text|error`` chooses; unset, it is ``error`` where the functions run through Office.js
-    (xlwings Lite: Pyodide, ``sys.platform == "emscripten"``; xlwings Server: ``XLWINGS_ON_SERVER=true``, which
-    it sets before importing xlwings) and ``text`` elsewhere (classic xlwings on Windows).
-    """
-    mode = os.environ.get(ERROR_MODE_VARIABLE, "").strip().lower()
-    if mode in ERROR_MODES:
-        return mode
-    officejs = sys.platform == "emscripten" or os.environ.get("XLWINGS_ON_SERVER") == "true"
-    return "error" if officejs else "text"
-
-
-def run(fn: Callable[..., Any], *args: Any) -> Any:
-    """``fn(*args)``, with a :class:`CostModelError` turned into the cell's error (other errors propagate).
-
-    In ``text`` mode the cell gets :func:`message`; in ``error`` mode :data:`ERROR_VALUE` (Excel's ``#VALUE!``
-    once xlwings' Office.js engine has converted it), and the message goes to the ``llmcost`` logger (in xlwings
-    Lite: the output pane). numpy's overflow warnings are silenced: an infinite result becomes a message in
-    :func:`out`.
-    """
-    try:
-        with np.errstate(over="ignore"):
-            return fn(*args)
-    except CostModelError as exc:
-        text_ = message(exc)
-        if error_mode() == "error":
-            logger.warning("%s: %s", getattr(fn, "__name__", "function"), text_)
-            return ERROR_VALUE
-        return text_
 
 
 # --- single values ---------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ import xlwings as xw
 
 from . import adapters as a
 from . import decision as d
-from .cells import run
+from .messages import run
 
 __all__ = [
     "LLM_COST",

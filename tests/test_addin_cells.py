@@ -1,4 +1,4 @@
-"""Excel values -> checked Python values (addin.cells): scenario ranges, single cells, messages, results."""
+"""Excel values -> checked Python values (addin.cells): scenario ranges, single cells, results; messages."""
 
 import datetime as dt
 import math
@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from addin import cells
+from addin import cells, messages
 from costengine import CostModelError, Scenario
 
 
@@ -192,7 +192,7 @@ def test_error_mode_by_platform_and_by_variable(monkeypatch):
     monkeypatch.setenv("LLMCOST_ERRORS", "text")
     assert udfs.LLM_WEIGHTS_GB(-1).startswith("#LLM!")
     monkeypatch.delenv("XLWINGS_ON_SERVER")
-    monkeypatch.setattr(cells.sys, "platform", "emscripten")  # xlwings Lite (Pyodide)
+    monkeypatch.setattr(messages.sys, "platform", "emscripten")  # xlwings Lite (Pyodide)
     monkeypatch.setenv("LLMCOST_ERRORS", "")
     assert cells.error_mode() == "error"
 

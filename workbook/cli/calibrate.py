@@ -2,8 +2,8 @@
 
 Reads vLLM's ``vllm bench serve --save-result`` JSON (also ``--append-result`` JSON lines), NVIDIA GenAI-Perf's
 ``profile_export_genai_perf.json``, AIPerf's ``profile_export_aiperf.json`` and GuideLLM's report JSON, and turns
-each operating point into one :class:`~workbook.cli.calibrate_formats.Measurement` (the readers of the formats
-are in :mod:`workbook.cli.calibrate_formats`), then chooses among several points (a concurrency sweep) the
+each operating point into one :class:`~workbook.cli.calibrate_measurement.Measurement` (the readers of the
+formats are in :mod:`workbook.cli.calibrate_formats`), then chooses among several points (a concurrency sweep) the
 one whose keys are given: :func:`choose`.
 
 A file that cannot be read raises :class:`~workbook.cli.errors.CliError` naming the file and the field at fault.
@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .calibrate_formats import Measurement, format_value, read_document
+from .calibrate_formats import read_document
+from .calibrate_measurement import Measurement, format_value
 from .errors import CliError
 
 __all__ = [

@@ -11,8 +11,8 @@ across zero). Three ways, by case:
   so the first segment whose end (or start) is <= 0 is a ceiling of a ratio: a closed form;
 - both step at different capacities (reserved cloud against on-premises on other GPUs or another
   seconds per request): the segment table replays the engine's walk, one step per row, starting with
-  the engine's bound-based jump. When the crossing is not reached within the table's rows the sheet
-  says so instead of showing a number.
+  the engine's bound-based jump (:mod:`.breakeven_segments`). When the crossing is not reached within the
+  table's rows the sheet says so instead of showing a number.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from __future__ import annotations
 from costengine.engine import PAIRS
 
 from ..kit import Book, Rows, header_row, heading, put, put_text, setup_sheet, wrap_rows
-from .constants import SEGMENT_ROWS
+from .breakeven_segments import segment_table
 
 __all__ = ["SHEET", "build"]
 
@@ -307,7 +307,7 @@ def build(book: Book) -> None:
         "note",
     )
 
-    last = _segment_table(ws, x, x.row + 2)
+    last = segment_table(ws, x, x.row + 2)
     put(ws, f"E{table_row}", f"=V{last}", "link_r", "volume")
     widths = {
         "A": 38,
@@ -335,89 +335,3 @@ def build(book: Book) -> None:
     }
     wrap_rows(ws, range(5, x.row), ["F"], widths)  # notes stay inside the printed page
     setup_sheet(ws, widths=widths, freeze="A5", print_area=f"A1:F{x.row - 1}", landscape=False)
-
-
-def _segment_table(ws, x: Rows, top: int) -> int:
-    """The engine's walk for the cloud / onprem pair, one loop iteration per row (columns A..V)."""
-    e = {k: x.ref(k, "E", absolute_ref=True) for k in x.at}
-    put_text(
-        ws,
-        f"A{top}",
-        "Segment table (cloud / onprem when both step at different volumes): the engine's walk, one step per row",
-        "section",
-    )
-    heads = [
-        "step",
-        "start R",
-        "a replicas in",
-        "b replicas in",
-        "past minimum",
-        "never crosses",
-        "jump target",
-        "jump",
-        "R",
-        "first",
-        "a replicas",
-        "b replicas",
-        "g offset",
-        "a segment end",
-        "b segment end",
-        "segment end",
-        "g at R",
-        "crosses at R",
-        "line root",
-        "crosses on line",
-        "outcome",
-        "break-even so far",
-        "free-volume end",
-        "slope of g",
-    ]
-    header_row(ws, top + 1, heads, height=45)
-    on = f'AND({e["ok"]},{e["method"]}="segment table")'
-    first = top + 2
-    for k in range(1, SEGMENT_ROWS + 1):
-        r, p = first + k - 1, first + k - 2
-        cells = {
-            "A": k,
-            "B": 0 if k == 1 else f"P{p}",
-            "C": e["MA"] if k == 1 else f"K{p}+IF(AND(N{p}=P{p},P{p}<W{p}),1,0)",
-            "D": e["MB"] if k == 1 else f"L{p}+IF(AND(O{p}=P{p},P{p}<W{p}),1,0)",
-            "E": f"B{r}>={e['past_min']}",
-            "F": f"AND(E{r},{e['W']}>=0,{e['lo0']}+{e['W']}*B{r}>0)",
-            "G": f"IF({e['W']}<0,{e['lo0']}/(-{e['W']})*(1-c_jump_margin),B{r})",
-            "H": f"AND(E{r},{e['W']}<0,G{r}>B{r})",
-            "I": f"IF(H{r},G{r},B{r})",
-            "J": f"AND(A{r}=1,NOT(H{r}))",
-            "K": f"IF(H{r},IF({e['stA']},MAX({e['MA']},INT(G{r}/{e['CA']})+1),0),C{r})",
-            "L": f"IF(H{r},IF({e['stB']},MAX({e['MB']},INT(G{r}/{e['CB']})+1),0),D{r})",
-            "M": f"{e['F']}+{e['SA']}*K{r}-{e['SB']}*L{r}-{e['VA']}*{e['FA']}*(I{r}>={e['FA']})"
-            f"+{e['VB']}*{e['FB']}*(I{r}>={e['FB']})",
-            "N": f"IF({e['stA']},K{r}*{e['CA']},c_beyond_volume)",
-            "O": f"IF({e['stB']},L{r}*{e['CB']},c_beyond_volume)",
-            "W": f"MIN(IF({e['FA']}>I{r},{e['FA']},c_beyond_volume),IF({e['FB']}>I{r},{e['FB']},c_beyond_volume))",
-            "X": f"{e['VA']}*(I{r}>={e['FA']})-{e['VB']}*(I{r}>={e['FB']})",
-            "P": f"MIN(N{r},O{r},W{r})",
-            "Q": f"M{r}+X{r}*I{r}",
-            "R": f"AND(NOT(F{r}),OR(Q{r}<0,AND(Q{r}=0,NOT(J{r}))))",
-            "S": f'IF(X{r}<0,-M{r}/X{r},"none")',
-            "T": f"AND(NOT(F{r}),NOT(R{r}),ISNUMBER(S{r}),S{r}<=P{r},S{r}>=I{r})",
-            "U": f'IF(F{r},"none",IF(R{r},I{r},IF(T{r},S{r},IF(P{r}>=c_max_volume,"none",""))))',
-        }
-        for col, expr in cells.items():
-            if col == "A":
-                put(ws, f"A{r}", k, "const", "int")
-                continue
-            fmt = (
-                "int"
-                if col in "CDKL"
-                else "volume"
-                if col in "BGINOPSUW"
-                else "money"
-                if col in "MQ"
-                else "money_small"
-                if col == "X"
-                else None
-            )
-            put(ws, f"{col}{r}", f'=IF({on},{expr},"")', "calc", fmt)
-        put(ws, f"V{r}", f"=U{r}" if k == 1 else f'=IF(V{p}<>"",V{p},U{r})', "calc", "volume")
-    return first + SEGMENT_ROWS - 1
