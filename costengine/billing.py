@@ -19,7 +19,6 @@ from .catalogs import PRICE_TERMS, Catalog, CloudOffer, Server
 from .errors import CostModelError
 
 __all__ = [
-    "TERM_COLUMNS",
     "price_per_gpu_hour",
     "replica_capacity",
     "serverless_terms",
@@ -45,13 +44,6 @@ CAPEX_HOST_FACTOR = 1.15
 #: Typical server draw [kW] per kW of GPU TDP where the catalog has no typical power: DGX H100, 7.5 kW typical
 #: (midpoint of the published 6.5-8.5 kW) for 8 x 700 W of GPUs.
 SERVER_POWER_PER_GPU_TDP = 7.5 / 5.6
-#: The cloud-offer catalog's price column of each pricing term [USD per instance-hour].
-TERM_COLUMNS = {
-    "on_demand": "on_demand_per_hour_usd",
-    "commit_1y": "commit_1y_per_hour_usd",
-    "commit_3y": "commit_3y_per_hour_usd",
-    "spot": "spot_per_hour_usd",
-}
 
 
 def choose_offer(
@@ -176,7 +168,8 @@ def price_per_gpu_hour(typed, pricing, per_second, term_prices, per_second_usd, 
 
     The typed ``cloud_price_per_gpu_hour`` where there is one (not NaN); else the offer's price in the scenario's
     currency divided by its GPUs: its per-second rate x 3600 for serverless rows (``per_second``), its price per
-    instance-hour at the row's ``pricing`` term otherwise (``term_prices``: term -> column of [USD/instance-h]).
+    instance-hour at the row's ``pricing`` term otherwise (``term_prices``: term -> column of [USD/instance-h],
+    the terms of ``costengine.catalogs.PRICE_TERMS``).
 
     >>> float(price_per_gpu_hour(np.nan, np.array(["spot"]), np.array([False]),
     ...                          {"on_demand": np.array([24.0]), "spot": np.array([12.0])}, np.nan, 8.0, 1.0)[0])

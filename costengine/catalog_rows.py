@@ -12,11 +12,71 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, fields
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import CostModelError
 
+
+class RowFields(NamedTuple):
+    """The checks a catalog row's fields get (:func:`check_row`; the workbook's user-row checks read the same):
+    ``positive`` figures finite and > 0, ``text`` not empty, ``optional`` figures blank (NaN) or > 0."""
+
+    positive: tuple[str, ...]
+    text: tuple[str, ...]
+    optional: tuple[str, ...] = ()
+
+
+GPU_FIELDS = RowFields(
+    positive=(
+        "memory_gb",
+        "bandwidth_tbps",
+        "bf16_tflops",
+        "fp8_tflops",
+        "tdp_w",
+        "price_usd",
+        "cloud_price_per_hour_usd",
+        "interconnect_gbps",
+        "serving_efficiency",
+    ),
+    text=("spec_source", "price_source", "cloud_price_source"),
+    optional=("fp4_tflops",),
+)
+MODEL_FIELDS = RowFields(
+    positive=(
+        "params_billion",
+        "active_params_billion",
+        "layers",
+        "attention_heads",
+        "kv_heads",
+        "head_dim",
+        "hidden_size",
+        "context_length",
+    ),
+    text=("source", "license", "native_precision"),
+)
+OFFER_FIELDS = RowFields(
+    positive=("gpus_per_instance",),
+    text=("provider", "instance", "gpu", "source"),
+    optional=(
+        "on_demand_per_hour_usd",
+        "spot_per_hour_usd",
+        "commit_1y_per_hour_usd",
+        "commit_3y_per_hour_usd",
+        "per_second_usd",
+    ),
+)
+SERVER_FIELDS = RowFields(
+    positive=("gpus_per_server",),
+    text=("name", "vendor", "gpu"),
+    optional=("price_usd", "typical_kw", "max_kw", "support_per_year_usd"),
+)
+
 __all__ = [
+    "RowFields",
+    "GPU_FIELDS",
+    "MODEL_FIELDS",
+    "OFFER_FIELDS",
+    "SERVER_FIELDS",
     "GPU",
     "OpenModel",
     "CloudOffer",
@@ -67,22 +127,7 @@ class GPU:
     interconnect_source: str = ""
 
     def __post_init__(self) -> None:
-        check_row(
-            self,
-            (
-                "memory_gb",
-                "bandwidth_tbps",
-                "bf16_tflops",
-                "fp8_tflops",
-                "tdp_w",
-                "price_usd",
-                "cloud_price_per_hour_usd",
-                "interconnect_gbps",
-                "serving_efficiency",
-            ),
-            ("spec_source", "price_source", "cloud_price_source"),
-            optional=("fp4_tflops",),
-        )
+        check_row(self, *GPU_FIELDS)
         if self.interconnect not in INTERCONNECTS:
             raise CostModelError(
                 self.id, f"interconnect must be one of {', '.join(INTERCONNECTS)} (got {self.interconnect!r})"
@@ -137,20 +182,7 @@ class OpenModel:
     expert_params_billion: float = 0.0
 
     def __post_init__(self) -> None:
-        check_row(
-            self,
-            (
-                "params_billion",
-                "active_params_billion",
-                "layers",
-                "attention_heads",
-                "kv_heads",
-                "head_dim",
-                "hidden_size",
-                "context_length",
-            ),
-            ("source", "license", "native_precision"),
-        )
+        check_row(self, *MODEL_FIELDS)
         if self.active_params_billion > self.params_billion:
             raise CostModelError(self.id, "active parameters exceed total parameters")
         if self.experts < 0 or self.experts_per_token < 0 or not 0 <= self.expert_params_billion < self.params_billion:
@@ -229,18 +261,7 @@ class CloudOffer:
     notes: str = ""
 
     def __post_init__(self) -> None:
-        check_row(
-            self,
-            ("gpus_per_instance",),
-            ("provider", "instance", "gpu", "source"),
-            optional=(
-                "on_demand_per_hour_usd",
-                "spot_per_hour_usd",
-                "commit_1y_per_hour_usd",
-                "commit_3y_per_hour_usd",
-                "per_second_usd",
-            ),
-        )
+        check_row(self, *OFFER_FIELDS)
         if all(math.isnan(self.price_per_hour(t)) for t in PRICE_TERMS) and math.isnan(self.per_second_usd):
             raise CostModelError(self.id, "has no price")
 
@@ -280,12 +301,7 @@ class Server:
     notes: str = ""
 
     def __post_init__(self) -> None:
-        check_row(
-            self,
-            ("gpus_per_server",),
-            ("name", "vendor", "gpu"),
-            optional=("price_usd", "typical_kw", "max_kw", "support_per_year_usd"),
-        )
+        check_row(self, *SERVER_FIELDS)
         if self.standard not in ("yes", "no"):
             raise CostModelError(self.id, f"standard must be yes or no (got {self.standard!r})")
         for value, source in (

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from . import billing
-from .catalogs import Catalog, tier_starts, token_price
+from .catalogs import PRICE_TERMS, Catalog, tier_starts, token_price
 from .errors import CostModelError
 from .lookup import Columns, factorize
 from .lookup import blank as _blank
@@ -127,7 +127,7 @@ def resolve_cloud(
         np.where(price_typed, f["cloud_price_per_gpu_hour"], np.nan),
         pricing,
         per_second,
-        {term: offers.attr(column) for term, column in billing.TERM_COLUMNS.items()},
+        {term: offers.attr(column) for term, column in PRICE_TERMS.items()},
         offers.attr("per_second_usd"),
         offers.attr("gpus_per_instance"),
         f["usd_to_currency"],

@@ -235,7 +235,8 @@ def _combine(source: Path, entry: dict, stored: bool, sheets: Collection[str] | 
     sheets_read, names = read_cells(source, constants_only=True, sheets=sheets)
     values = {}
     for title, cells in sheets_read.items():
-        values[title] = {rc: _as_saved(v) for rc, (v, f, _) in cells.items() if not f and _as_saved(v) is not None}
+        saved = ((rc, _as_saved(v)) for rc, (v, _, _) in cells.items())  # constants only: no formula cell here
+        values[title] = {rc: v for rc, v in saved if v is not None}
     for title, cells in entry["formulas"].items():
         if sheets is not None and title not in sheets:
             continue

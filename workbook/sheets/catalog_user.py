@@ -24,6 +24,8 @@ from itertools import accumulate
 
 from openpyxl.utils import get_column_letter
 
+from costengine.catalog_rows import GPU_FIELDS, MODEL_FIELDS, OFFER_FIELDS, SERVER_FIELDS
+
 from ..kit import Book, escape_lookup, formula_shape, header_row, put, put_text
 
 __all__ = ["USER_ROWS", "PART_NESTING", "Rules", "UserBlock", "RULES", "user_block", "user_checks"]
@@ -53,33 +55,14 @@ class Rules:
 RULES: dict[str, Rules] = {
     "hw": Rules(
         "a GPU",
-        positive=(
-            "memory_gb",
-            "bandwidth_tbps",
-            "bf16_tflops",
-            "fp8_tflops",
-            "tdp_w",
-            "price_usd",
-            "cloud_price_per_hour_usd",
-            "interconnect_gbps",
-            "serving_efficiency",
-        ),
-        optional=("fp4_tflops",),
-        text=("spec_source", "price_source", "cloud_price_source"),
+        positive=GPU_FIELDS.positive,
+        optional=GPU_FIELDS.optional,
+        text=GPU_FIELDS.text,
         choices=(("interconnect", ("nvlink", "xgmi", "pcie")), ("fp8_hardware", ("yes", "no"))),
     ),
     "md": Rules(
         "a model",
-        positive=(
-            "params_billion",
-            "active_params_billion",
-            "layers",
-            "attention_heads",
-            "kv_heads",
-            "head_dim",
-            "hidden_size",
-            "context_length",
-        ),
+        positive=MODEL_FIELDS.positive,
         whole=(
             "layers",
             "attention_heads",
@@ -91,29 +74,23 @@ RULES: dict[str, Rules] = {
             "experts_per_token",
         ),
         zero_ok=("experts", "experts_per_token", "expert_params_billion"),
-        text=("source", "license", "native_precision"),
+        text=MODEL_FIELDS.text,
     ),
     "of": Rules(
         "a cloud offer",
-        positive=("gpus_per_instance",),
+        positive=OFFER_FIELDS.positive,
         whole=("gpus_per_instance",),
-        optional=(
-            "on_demand_per_hour_usd",
-            "spot_per_hour_usd",
-            "commit_1y_per_hour_usd",
-            "commit_3y_per_hour_usd",
-            "per_second_usd",
-        ),
-        text=("provider", "instance", "gpu", "source"),
+        optional=OFFER_FIELDS.optional,
+        text=OFFER_FIELDS.text,
         ids=("id", "gpu"),
         gpu=True,
     ),
     "sv": Rules(
         "a server",
-        positive=("gpus_per_server",),
+        positive=SERVER_FIELDS.positive,
         whole=("gpus_per_server",),
-        optional=("price_usd", "typical_kw", "max_kw", "support_per_year_usd"),
-        text=("name", "vendor", "gpu"),
+        optional=SERVER_FIELDS.optional,
+        text=SERVER_FIELDS.text,
         ids=("id", "gpu"),
         choices=(("standard", ("yes", "no")),),
         gpu=True,
