@@ -137,7 +137,9 @@ def compare(
     prompt + output], ``gpus`` (paid for) [count], ``replicas`` [count], ``utilization`` [0..1: busy share of the
     GPUs paid for; NaN for the API], ``gpus_per_replica`` [count], ``units`` (instances or servers bought; 0 for
     per-second billing) [count], ``batch`` [sequences], ``ttft_s`` [s], ``tpot_ms`` [ms/token] (NaN where
-    seconds_per_request was typed), ``offer`` (cloud offer or server id; "" when priced from typed inputs).
+    seconds_per_request was typed), ``offer`` (cloud offer or server id; "" when priced from typed inputs),
+    ``status`` ("ok", or "not feasible: <reason>" where the option cannot be served: its numbers are NaN) and
+    ``notes`` (what a reader must know about the option's figures, "; "-joined; "" when nothing).
     """
     s = Scenario.parse(s)
     plan = plan_for(s, catalog)
@@ -167,6 +169,8 @@ def compare(
                 "ttft_s": float(opt.ttft_s[0]),
                 "tpot_ms": float(opt.tpot_s[0]) * 1000.0,
                 "offer": str(opt.source[0]),
+                "status": f"not feasible: {opt.problem[0]}" if opt.problem[0] else "ok",
+                "notes": str(opt.notes[0]),
             }
         )
     return pd.DataFrame(rows).set_index("option")

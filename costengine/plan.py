@@ -25,6 +25,7 @@ vectorised sweep of millions. The equations, with their units and sources:
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -40,6 +41,7 @@ __all__ = [
     "option_costs",
     "cheapest_options",
     "capital_per_month",
+    "with_note",
 ]
 
 OPTIONS: tuple[str, ...] = ("api", "cloud", "onprem")
@@ -74,6 +76,8 @@ class OptionCost:
     tpot_s: np.ndarray = None  # [s/token]
     source: np.ndarray = None  # offer or server id (object array; "" when priced from typed inputs)
     estimated: np.ndarray = None  # text naming catalog figures that are estimates ("" when none)
+    problem: np.ndarray = None  # why the option cannot be served ("" when it can): its costs are NaN there
+    notes: np.ndarray = None  # what a reader must know about the figures, "; "-joined ("" when nothing)
 
     def __post_init__(self) -> None:
         n = np.shape(self.fixed)
@@ -91,6 +95,8 @@ class OptionCost:
             "tpot_s": _nan_like(self.fixed),
             "source": np.full(n, "", dtype=object),
             "estimated": np.full(n, "", dtype=object),
+            "problem": np.full(n, "", dtype=object),
+            "notes": np.full(n, "", dtype=object),
         }
         for name, value in defaults.items():
             if getattr(self, name) is None:
@@ -109,6 +115,14 @@ class Plan:
 
     def __len__(self) -> int:
         return len(self.requests)
+
+
+def with_note(opt: OptionCost, rows: np.ndarray, text: str) -> OptionCost:
+    """``opt`` with ``text`` added to the notes of the ``rows`` (a mask) ("; " between notes)."""
+    notes = opt.notes.copy()
+    for i in np.flatnonzero(rows):
+        notes[i] = f"{notes[i]}; {text}" if notes[i] else text
+    return dataclasses.replace(opt, notes=notes)
 
 
 def units_at(opt: OptionCost, peak: np.ndarray, requests) -> np.ndarray:

@@ -187,6 +187,11 @@ def render_answers(console: Console, ans: Answers, title: str | None = None) -> 
         if rec["offer"]:
             what = "cloud offer" if option == "cloud" else "server"
             console.print(f"{option}: {what} {rec['offer']}")
+    for option, rec in ans.table.iterrows():
+        if rec["status"] != "ok":
+            console.print(f"{option}: {rec['status']}", markup=False)
+        if rec["notes"]:
+            console.print(f"{option}: {rec['notes']}", markup=False)
     note = api_price_note(ans.scenario)
     if note:
         console.print(f"api: {ans.scenario.api_model}: {note}", markup=False)
