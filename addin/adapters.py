@@ -23,6 +23,7 @@ from .cells import number, option, out, table, text
 
 __all__ = [
     "NONE",
+    "SAME_AS_API",
     "cost",
     "cost_per_request",
     "breakeven",
@@ -44,6 +45,8 @@ __all__ = [
 ]
 
 NONE = "none"  #: what LLM_BREAKEVEN and LLM_PAYBACK_MONTH show when there is no crossing
+#: What LLM_PAYBACK_MONTH returns for a hybrid that self-hosts nothing in any month: it is the API.
+SAME_AS_API = "same as API"
 COMPARE_HEADER = [
     "option",
     "monthly_cost",

@@ -14,7 +14,7 @@ from costengine import sensitivity as sens
 from costengine import uncertainty as unc
 
 from . import cells
-from .adapters import NONE, PROJECTION_HEADER
+from .adapters import NONE, PROJECTION_HEADER, SAME_AS_API
 from .cells import number, option, out, table, text
 
 __all__ = ["projection", "payback_month", "sensitivity", "prob_cheapest", "SENSITIVITY_HEADER", "MAX_CELL_DRAWS"]
@@ -91,6 +91,9 @@ def payback_month(scenario: Any, option_name: Any, versus: Any = None, view: Any
     b = _projection_option(versus, "versus", "api")
     if a == b:
         raise CostModelError("versus", f"must differ from option_name (both {a!r})")
+    df = proj.projection(s)
+    if proj.same_as_api(df, a) or proj.same_as_api(df, b):
+        return SAME_AS_API
     month = proj.payback_month(s, a, b, _view(view))
     return NONE if month is None else out(month)
 

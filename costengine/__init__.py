@@ -17,6 +17,7 @@ from .engine import (
     hybrid,
     monthly_cost,
     plan_for,
+    recommend,
     sweep,
 )
 from .errors import CostModelError
@@ -38,6 +39,7 @@ __all__ = [
     "curve",
     "sweep",
     "hybrid",
+    "recommend",
     "plan_for",
     "Catalog",
     "GPU",

@@ -27,6 +27,7 @@ __all__ = [
     "choose_offer",
     "server_for",
     "packing",
+    "min_units",
     "staff_monthly",
     "SUPPORT_SHARE_PER_YEAR",
     "CAPEX_HOST_FACTOR",
@@ -151,6 +152,20 @@ def packing(n_gpus, node_gpus):
     if per_unit.ndim == 0:
         return float(per_unit), float(nodes)
     return per_unit, nodes
+
+
+def min_units(min_replicas, replicas_per_unit, redundancy):
+    """Fewest units (instances or servers) bought [count] = ceil(min replicas / replicas per unit), and at least
+    two when ``redundancy`` is ``"unit"`` and min replicas >= 2: the spare sits in another box, so one box
+    failing is not an outage (``docs/model.md#replicas-and-units``).
+
+    >>> float(min_units(2, 2.0, "unit")), float(min_units(2, 2.0, "replica")), float(min_units(1, 2.0, "unit"))
+    (2.0, 1.0, 1.0)
+    """
+    m = np.asarray(min_replicas, dtype=float)
+    packed = np.ceil(m / np.asarray(replicas_per_unit, dtype=float))
+    spread = (np.asarray(redundancy) == "unit") & (m >= 2)
+    return np.where(spread, np.maximum(packed, 2.0), packed)
 
 
 def staff_monthly(typed, fte, cost_per_fte_year):

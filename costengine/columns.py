@@ -25,6 +25,7 @@ TEXT_KEYS: frozenset[str] = frozenset(
         "model",
         "precision",
         "cloud_billing",
+        "redundancy",
         "cloud_gpu",
         "onprem_gpu",
         "cloud_offer",

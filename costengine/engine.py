@@ -36,10 +36,15 @@ __all__ = [
     "curve",
     "sweep",
     "hybrid",
+    "recommend",
     "check_option",
     "scenario_columns",
     "PAIRS",
 ]
+
+
+#: A hybrid is recommended over the cheapest single option only when it costs less by more than this share.
+RECOMMEND_MARGIN = 1e-9
 
 
 def check_option(option: Any, key: str = "option") -> str:
@@ -207,8 +212,10 @@ def hybrid(
 
     ``option`` is cloud or onprem; None = the one whose hybrid is cheaper. Returns ``option``, ``replicas``
     [count], ``self_hosted_share`` [0..1 of requests], ``monthly_cost``, ``api_only``, ``self_hosted_only``
-    [money/month], and ``hours``: the day's split, ``self_hosted`` and ``api`` requests per hour of the day
-    [requests/month in that hour], 24 each.
+    [money/month], ``hours``: the day's split, ``self_hosted`` and ``api`` requests per hour of the day
+    [requests/month in that hour], 24 each, and ``note``: "same as the API" when no replica pays for itself, or
+    that the API is the failover when the hybrid keeps fewer replicas or units than min_replicas and
+    ``redundancy`` ask of the pure option ("" otherwise).
     """
     s = Scenario.parse(s)
     plan = plan_for(s, catalog)
@@ -219,9 +226,59 @@ def hybrid(
         raise CostModelError("option_name", "must be cloud or onprem (the hybrid self-hosts part of the load)")
     results = {o: hybrid_arrays(plan, o, shares, r) for o in names}
     best = min(names, key=lambda o: float(results[o]["monthly_cost"][0]))  # ties: cloud first
-    h = {k: float(v[0]) for k, v in results[best].items() if k != "units"}
+    h = {k: float(v[0]) for k, v in results[best].items()}
     o = plan.options[best]
+    units = h.pop("units")
+    note = ""
+    if h["replicas"] == 0:
+        note = "same as the API: no self-hosted replica pays for itself at this volume"
+    elif h["replicas"] < s.min_replicas or units < float(o.min_units[0]):
+        where = "one unit" if units == 1 else f"{units:g} units"
+        note = (
+            f"the API is its failover: {h['replicas']:g} replica(s) in {where}, below min_replicas={s.min_replicas} "
+            f"with redundancy={s.redundancy}"
+        )
     split = hourly_split(r, shares[0], h["replicas"], float(o.replica_capacity[0]))
     if h["self_hosted_share"] == 1.0 and h["monthly_cost"] == h["self_hosted_only"]:
         split = {"hour": split["hour"], "self_hosted": list(r * shares[0]), "api": [0.0] * 24}
-    return {"option": best, **h, "hours": split}
+    return {"option": best, **h, "hours": split, "note": note}
+
+
+def recommend(
+    s: Scenario | dict, requests_per_month: float | None = None, catalog: Catalog | None = None
+) -> dict[str, Any]:
+    """The option to show first at the volume: :func:`cheapest` of the three, unless a hybrid (some self-hosted
+    replicas for the base load, the API for the rest) costs less.
+
+    Returns ``option`` (api, cloud, onprem, hybrid_cloud or hybrid_onprem), ``monthly_cost`` [money/month],
+    ``cheapest`` (the cheapest of the three single options), ``saving`` [0..1: below the cheapest single
+    option's cost; 0 when it is the recommendation] and ``text`` (one line for people). :func:`cheapest` keeps its
+    meaning; the hybrid is recommended when it self-hosts something (replicas > 0) and costs less than the
+    cheapest single option by more than a relative :data:`RECOMMEND_MARGIN` (float noise is no saving).
+    """
+    s = Scenario.parse(s)
+    r = _volume(s, requests_per_month)
+    plan = plan_for(s, catalog)
+    best = cheapest(s, r, catalog)
+    best_cost = float(cost_at(plan.options[best], plan.peak, r)[0])
+    h = hybrid(s, None, r, catalog)
+    if h["replicas"] > 0 and h["monthly_cost"] < best_cost * (1.0 - RECOMMEND_MARGIN):
+        saving = 1.0 - h["monthly_cost"] / best_cost if best_cost > 0 else 0.0
+        api_share = 1.0 - h["self_hosted_share"]
+        share = "under 0.1%" if api_share < 0.001 else f"{api_share:.1%}"
+        rest = f"the API for {share} of requests" if api_share > 0 else "the API only as failover"
+        text = (
+            f"hybrid {h['option']}: {h['replicas']:g} self-hosted replica(s) for the base load, {rest}; "
+            f"{h['monthly_cost']:,.0f} {s.currency}/month, {saving:.0%} below {best} alone"
+        )
+        if h["note"] and api_share > 0:
+            text += f" ({h['note']})"
+        return {
+            "option": f"hybrid_{h['option']}",
+            "monthly_cost": h["monthly_cost"],
+            "cheapest": best,
+            "saving": saving,
+            "text": text,
+        }
+    text = f"{best}: {best_cost:,.0f} {s.currency}/month, the cheapest option; no hybrid split costs less"
+    return {"option": best, "monthly_cost": best_cost, "cheapest": best, "saving": 0.0, "text": text}

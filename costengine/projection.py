@@ -65,6 +65,7 @@ __all__ = [
     "projection",
     "payback_month",
     "payback_month_of",
+    "same_as_api",
     "npv",
     "decision_summary",
     "monthly_discount_rate",
@@ -302,6 +303,12 @@ def _monthly_column(option: str, view: str) -> str:
     return f"{option}_cash" if option in ("onprem", "hybrid_onprem") and view == "cash" else option
 
 
+def same_as_api(df: pd.DataFrame, option: str) -> bool:
+    """True for a hybrid that self-hosts nothing in any month of the :func:`projection` ``df`` (the API)."""
+    col = {"hybrid_cloud": "hybrid_cloud_replicas", "hybrid_onprem": "hybrid_onprem_servers"}.get(option)
+    return col is not None and not (df[col].to_numpy() > 0).any()
+
+
 def payback_month_of(cumulative: Sequence[float], versus: Sequence[float]) -> int | None:
     """The first month t (1-based) with ``cumulative[t] <= versus[t]`` [month]; None when there is none.
 
@@ -333,7 +340,8 @@ def payback_month(
     -------
     int or None
         Month number t (1-based) of the first ``C_option(t) <= C_versus(t)``, with ``C(t)`` the
-        cumulative cost through month t [money]; ``None`` when it never happens within ``horizon_months``.
+        cumulative cost through month t [money]; ``None`` when it never happens within ``horizon_months``, and
+        for a hybrid that self-hosts nothing in any month (:func:`same_as_api`).
         Month 1 means ``option`` is no dearer from the start.
     """
     a, b = check_projection_option(option, "option"), check_projection_option(versus, "versus")
@@ -341,6 +349,8 @@ def payback_month(
         raise CostModelError("versus", f"must differ from option (both {a!r})")
     v = _check_view(view)
     df = projection(s, catalog)
+    if same_as_api(df, a) or same_as_api(df, b):
+        return None  # a hybrid without replicas is the API: nothing to pay back
     ca = np.cumsum(df[_monthly_column(a, v)].to_numpy())
     cb = np.cumsum(df[_monthly_column(b, v)].to_numpy())
     return payback_month_of(ca, cb)
@@ -367,19 +377,20 @@ def decision_summary(s: Scenario | dict, catalog: Catalog | None = None) -> pd.D
     Rows: api, cloud, onprem, hybrid_cloud, hybrid_onprem (:data:`PROJECTION_OPTIONS`). Columns:
     ``total_cost`` and ``npv`` [money; amortised view], ``total_cost_cash`` and ``npv_cash`` [money; cash
     view: equal to the former for api, cloud and hybrid_cloud], ``payback_month_vs_api`` (cash view) and
-    ``payback_month_vs_api_amortised`` [month number; NaN when none within the horizon, and for the API].
+    ``payback_month_vs_api_amortised`` [month number; NaN when none within the horizon, and for the API],
+    ``same_as_api`` (True for a hybrid that self-hosts nothing in any month: no payback month of its own).
     """
     df = projection(s, catalog)
     disc = df["discount_factor"].to_numpy()
     rows = []
     for name in PROJECTION_OPTIONS:
-        row: dict[str, object] = {"option": name}
+        row: dict[str, object] = {"option": name, "same_as_api": same_as_api(df, name)}
         for suffix, view in (("", "amortised"), ("_cash", "cash")):
             col = df[_monthly_column(name, view)].to_numpy()
             row[f"total_cost{suffix}"] = float(col.sum())
             row[f"npv{suffix}"] = float((col * disc).sum())
         for suffix, view in (("", "cash"), ("_amortised", "amortised")):
-            if name == "api":
+            if name == "api" or row["same_as_api"]:
                 row[f"payback_month_vs_api{suffix}"] = np.nan
                 continue
             ca = df[f"cumulative_{_monthly_column(name, view)}"].to_numpy()

@@ -71,7 +71,7 @@ class Scenario(ScenarioKeys):
     def _precision(cls, v: Any) -> Any:
         return parse_precision(v, strict=False)
 
-    @field_validator("cloud_billing", "cloud_pricing", mode="before")
+    @field_validator("cloud_billing", "cloud_pricing", "redundancy", mode="before")
     @classmethod
     def _choice(cls, v: Any) -> Any:
         if isinstance(v, str):

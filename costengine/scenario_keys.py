@@ -21,6 +21,7 @@ __all__ = ["ScenarioKeys", "SCENARIO_KEYS", "STAFF_DEFAULTS", "INTERACTIVE_SOURC
 Precision = Literal[tuple(PRECISIONS)]
 Billing = Literal["always_on", "per_second"]
 Pricing = Literal["on_demand", "commit_1y", "commit_3y", "spot"]
+Redundancy = Literal["unit", "replica"]
 #: MLPerf Inference v5.0 Llama-2-70B "Interactive" scenario latency constraints (TTFT <= 450 ms, TPOT <= 40 ms).
 INTERACTIVE_SOURCE = (
     "MLPerf Inference v5.0 Llama-2-70B Interactive scenario: TTFT <= 450 ms, TPOT <= 40 ms "
@@ -163,6 +164,13 @@ class ScenarioKeys(BaseModel):
         "docs/model.md#seed-004: keep a redundant replica",
         ge=0,
         le=100_000,
+    )
+    redundancy: Redundancy = _f(
+        "unit",
+        "unit|replica",
+        "unit: min_replicas >= 2 are spread over at least two instances or servers, so one box failing is not an "
+        "outage; replica: they may share one",
+        "a spare in the same instance or server fails with it",
     )
     hours_per_month: float = _f(730.0, "h", "hours in a month", "8760 h / 12", gt=0, le=744)
     max_ttft_s: float = _f(

@@ -98,6 +98,21 @@ def test_two_four_gpu_replicas_share_an_eight_gpu_instance_a_third_takes_a_secon
     assert packing(4, 8) == (2.0, 1.0) and packing(16, 8) == (1.0, 2.0)
 
 
+def test_redundancy_puts_two_replicas_in_two_units():
+    # two 4-GPU replicas fit one 8-GPU instance (or server); with redundancy = unit the spare takes a second one
+    per_instance = 16.0 * 730
+    assert cost("cloud", 1.0, min_replicas=2) == pytest.approx(2 * per_instance)
+    assert cost("cloud", 1.0, min_replicas=2, redundancy="replica") == pytest.approx(per_instance)
+    assert cost("cloud", 3.5 * CAP, min_replicas=2) == pytest.approx(2 * per_instance)  # the load fills both
+    server_month = cost("onprem", 1.0, min_replicas=1)
+    assert cost("onprem", 1.0, min_replicas=2) == pytest.approx(2 * server_month)
+    assert cost("onprem", 1.0, min_replicas=2, redundancy="replica") == pytest.approx(server_month)
+    # a replica that fills its unit already has its spare in another; one replica has none to spread
+    assert billing.min_units(3, 1.0, "unit") == 3.0 and billing.min_units(1, 2.0, "unit") == 1.0
+    plan = plan_for(Scenario(**{**BASE, "min_replicas": 2}), CAT)
+    assert plan.options["cloud"].min_units[0] == 2 and plan.options["onprem"].min_units[0] == 2
+
+
 def test_a_blank_offer_is_the_cheapest_per_gpu_hour_that_holds_a_replica():
     # "eight" costs 16/8 = 2.0 per GPU-hour, "one" 3.0; only "eight" holds a 4-GPU replica
     assert choose_offer(CAT, "H100-SXM", "on_demand", False, 4).id == "eight"

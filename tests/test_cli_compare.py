@@ -47,6 +47,7 @@ def test_json_is_the_compare_columns_plus_option_worked_by_hand():
     assert set(rows[0]) == columns | {
         "option",
         "cheapest",
+        "recommendation",
         "breakeven_api_cloud",
         "breakeven_api_onprem",
         "breakeven_cloud_onprem",

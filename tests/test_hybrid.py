@@ -150,3 +150,45 @@ def test_a_large_api_fee_makes_serving_every_hour_the_cheapest_split():
     )
     got = hybrid_arrays(plan_for(s), "cloud", _shares(s))
     assert float(got["monthly_cost"][0]) == pytest.approx(brute_force(s, "cloud"), rel=1e-12)
+
+
+def test_the_recommendation_names_a_cheaper_hybrid_and_cheapest_keeps_its_meaning():
+    from costengine import cheapest, hybrid, recommend
+
+    said = set()
+    for r in np.logspace(4, 8, 60):
+        s = Scenario(**{**MADE_UP, "requests_per_month": float(r), "api_output_price_per_mtok": 20.0})
+        rec, best, h = recommend(s), cheapest(s), hybrid(s)
+        single = monthly_cost(s, best)
+        assert rec["cheapest"] == best
+        wins = h["replicas"] > 0 and h["monthly_cost"] < single * (1 - 1e-9)
+        assert rec["option"] == (f"hybrid_{h['option']}" if wins else best), r
+        assert rec["monthly_cost"] == pytest.approx(h["monthly_cost"] if wins else single, rel=1e-12)
+        said.add(rec["option"].startswith("hybrid"))
+    assert said == {True, False}  # both verdicts occur over the range
+
+
+def test_a_hybrid_without_replicas_is_the_api_and_has_no_payback_month():
+    from costengine import decision_summary, hybrid, payback_month
+
+    s = Scenario(**{**MADE_UP, "api_input_price_per_mtok": 0.01, "api_output_price_per_mtok": 0.01})
+    h = hybrid(s, "cloud")
+    assert h["replicas"] == 0 and h["note"].startswith("same as the API")
+    assert payback_month(s, "hybrid_cloud") is None
+    summary = decision_summary(s)
+    assert summary.loc["hybrid_cloud", "same_as_api"] and np.isnan(summary.loc["hybrid_cloud", "payback_month_vs_api"])
+    assert not summary.loc["cloud", "same_as_api"]
+
+
+def test_a_hybrid_below_the_redundancy_floor_says_the_api_is_its_failover():
+    from costengine import hybrid
+
+    s = Scenario(**{**MADE_UP, "requests_per_month": 3e5, "api_output_price_per_mtok": 60.0, "min_replicas": 2})
+    h = hybrid(s, "cloud")
+    assert h["replicas"] == 1, h
+    assert "the API is its failover" in h["note"] and "min_replicas=2" in h["note"]
+    roomy = hybrid(
+        Scenario(**{**MADE_UP, "requests_per_month": 3e5, "api_output_price_per_mtok": 60.0, "min_replicas": 1}),
+        "cloud",
+    )
+    assert roomy["note"] == ""

@@ -13,7 +13,7 @@ import math
 
 import pytest
 
-from costengine import Scenario, breakeven, cheapest, compare, curve, finetune, plan_for, token_price
+from costengine import Scenario, breakeven, cheapest, compare, curve, finetune, plan_for, recommend, token_price
 from workbook.cli.report import api_price_note
 from workbook.sheets.constants import SEGMENT_ROWS
 from workbook.sheets.token_pricing import api_model_list
@@ -55,6 +55,7 @@ def _engine_answers(s: Scenario) -> dict:
     table = compare(s)
     out = {f"{o}_monthly_cost": float(table.loc[o, "monthly_cost"]) for o in ("api", "cloud", "onprem")}
     out["cheapest_option"] = cheapest(s)
+    out["recommendation"] = recommend(s)["option"]
     for a, b in PAIRS:
         r = breakeven(s, a, b)
         out[f"breakeven_{a}_{b}"] = "none" if r is None else r

@@ -16,7 +16,18 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
-from costengine import OPTIONS, Catalog, CostModelError, Scenario, breakeven, cheapest, compare, hybrid, token_price
+from costengine import (
+    OPTIONS,
+    Catalog,
+    CostModelError,
+    Scenario,
+    breakeven,
+    cheapest,
+    compare,
+    hybrid,
+    recommend,
+    token_price,
+)
 from costengine.engine import PAIRS
 from costengine.token_prices import scenario_price_note
 
@@ -36,6 +47,7 @@ __all__ = [
 SUMMARY_ANSWERS: tuple[str, ...] = (
     *(f"{o}_monthly_cost" for o in OPTIONS),
     "cheapest_option",
+    "recommendation",
     *(f"breakeven_{a}_{b}" for a, b in PAIRS),
     "hybrid_option",
     "hybrid_monthly_cost",
@@ -57,6 +69,7 @@ class Answers:
     table: pd.DataFrame
     cheapest: str
     breakevens: dict[tuple[str, str], float | None]
+    recommendation: dict[str, Any]
     catalog: Catalog | None = None
 
 
@@ -70,6 +83,7 @@ def answers(s: Scenario, requests_per_month: float | None = None, catalog: Catal
         table=compare(s, r, catalog),
         cheapest=cheapest(s, r, catalog),
         breakevens={(a, b): breakeven(s, a, b, catalog) for a, b in PAIRS},
+        recommendation=recommend(s, r, catalog),
         catalog=catalog,
     )
 
@@ -90,6 +104,7 @@ def summary_values(ans: Answers) -> dict[str, Any]:
     [requests/month; ``None`` where there is none]."""
     out: dict[str, Any] = {f"{o}_monthly_cost": float(ans.table.loc[o, "monthly_cost"]) for o in OPTIONS}
     out["cheapest_option"] = ans.cheapest
+    out["recommendation"] = ans.recommendation["option"]
     for (a, b), v in ans.breakevens.items():
         out[f"breakeven_{a}_{b}"] = v
     h = hybrid(ans.scenario, None, ans.requests_per_month, ans.catalog)  # the cheaper self-hosted option's hybrid
@@ -106,7 +121,8 @@ def _clean(v: Any) -> Any:
 
 def answer_records(ans: Answers) -> list[dict[str, Any]]:
     """One object per option: ``option``, the ``compare()`` columns (NaN -> ``None``), ``cheapest`` (True for the
-    cheapest option at this volume, False for the others) and the three break-even volumes
+    cheapest option at this volume, False for the others), ``recommendation`` (:func:`costengine.recommend`: its
+    ``option`` and ``text``, the same in every object) and the three break-even volumes
     ``breakeven_<a>_<b>`` [requests/month; ``None`` when the two options never cross up to 1e12], the same in
     every object, so that a script reading any one object has the whole answer."""
     crossings = {f"breakeven_{a}_{b}": _clean(v) for (a, b), v in ans.breakevens.items()}
@@ -117,6 +133,7 @@ def answer_records(ans: Answers) -> list[dict[str, Any]]:
                 "option": str(option),
                 **{k: v if isinstance(v, str) else _clean(float(v)) for k, v in rec.items()},
                 "cheapest": option == ans.cheapest,
+                "recommendation": {k: ans.recommendation[k] for k in ("option", "text")},
                 **crossings,
             }
         )
@@ -196,6 +213,8 @@ def render_answers(console: Console, ans: Answers, title: str | None = None) -> 
     if note:
         console.print(f"api: {ans.scenario.api_model}: {note}", markup=False)
     console.print(f"cheapest: [bold]{ans.cheapest}[/bold] (*)")
+    if ans.recommendation["option"] != ans.cheapest:
+        console.print(f"recommendation: {ans.recommendation['text']}", markup=False)
     console.print("break-even (requests/month):")
     for (a, b), v in ans.breakevens.items():
         console.print(f"  {a} = {b}: {fmt_volume(v)}")

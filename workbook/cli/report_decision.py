@@ -79,6 +79,8 @@ def render_projection(console: Console, s: Scenario) -> None:
     for option in PROJECTION_OPTIONS[1:]:
         month = summary.loc[option, "payback_month_vs_api"]
         said = f"month {int(month)}" if not math.isnan(month) else f"not within {s.horizon_months} months"
+        if summary.loc[option, "same_as_api"]:
+            said = "it is the API (no self-hosted replica in any month)"
         console.print(f"{option} pays back against the API: {said}")
 
 

@@ -46,6 +46,16 @@ def build(book: Book, tiers: TierColumns) -> None:
         names="cheapest_option",
         note="ties go to the first of api, cloud, onprem",
     )
+    a.add(
+        "recommend",
+        "recommendation",
+        "option",
+        "=IF(ISNUMBER(hybrid_monthly_cost),IF(AND(hybrid_replicas>0,hybrid_monthly_cost<MIN(cmp_cost)*"
+        '(1-c_recommend_margin)),"hybrid_"&hybrid_option,cheapest_option),cheapest_option)',
+        kind="answer",
+        names="recommendation",
+        note="the cheapest option, or the hybrid (Hybrid sheet) when it self-hosts something and costs less",
+    )
     for pair in PAIRS:
         a.add(
             f"be_{pair[0]}_{pair[1]}",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ..kit import Rows, wrap_ids
 from .inputs import SELF_HOSTING_OK
+from .inputs_checks import SPREAD_UNITS
 
 __all__ = ["cloud_rows"]
 
@@ -187,7 +188,7 @@ def cloud_rows(w: Rows) -> None:
         "c_min_units",
         "minimum units",
         "count",
-        f'=IF({ok},IF([c_per_second],0,ROUNDUP(min_replicas_used/[c_per_unit],0)),"n/a")',
+        f'=IF({ok},IF([c_per_second],0,MAX(ROUNDUP(min_replicas_used/[c_per_unit],0),{SPREAD_UNITS})),"n/a")',
         fmt="int",
         names="cloud_min_units",
     )

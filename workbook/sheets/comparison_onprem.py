@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from ..kit import Rows, wrap_ids
 from .inputs import SELF_HOSTING_OK
+from .inputs_checks import SPREAD_UNITS
 
 __all__ = ["onprem_rows"]
 
@@ -245,7 +246,7 @@ def onprem_rows(w: Rows) -> None:
         "o_min_units",
         "minimum units",
         "count",
-        f'=IF({ok},ROUNDUP(min_replicas_used/[o_per_unit],0),"n/a")',
+        f'=IF({ok},MAX(ROUNDUP(min_replicas_used/[o_per_unit],0),{SPREAD_UNITS}),"n/a")',
         fmt="int",
         names="onprem_min_units",
     )

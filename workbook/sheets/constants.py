@@ -18,6 +18,7 @@ from costengine import resolve as _resolve
 from costengine import serving as _serving
 from costengine.acceptance import DATE_SUFFIX_LENGTHS, SANITY_RANGES
 from costengine.crossing import MAX_VOLUME
+from costengine.engine import RECOMMEND_MARGIN
 from costengine.rules import is_whole, key_bounds
 from costengine.serving.memory import PRECISION_BY_BYTES, PRECISIONS
 
@@ -139,6 +140,12 @@ CONSTANTS: tuple[tuple[str, float, str, str], ...] = (
     ),
     ("c_jump_margin", JUMP_MARGIN, "share", "the break-even walk jumps to just short of the proven bound"),
     ("c_segment_rows", SEGMENT_ROWS, "rows", "steps of the Break-even sheet's segment table"),
+    (
+        "c_recommend_margin",
+        RECOMMEND_MARGIN,
+        "share",
+        "a hybrid is recommended over the cheapest option when it costs less by more than this share",
+    ),
     (
         "c_date_suffix_short",
         DATE_SUFFIX_LENGTHS[0],
@@ -275,11 +282,12 @@ def build(book: Book) -> ConstantsLayout:
     r += 3
     put_text(ws, f"A{r}", "Lists", "section")
     r += 1
-    header_row(ws, r, ["cloud_billing", "options", "cloud_pricing"])
+    header_row(ws, r, ["cloud_billing", "options", "cloud_pricing", "redundancy"])
     lists = {
         "A": ("list_billing", literal_choices("cloud_billing")),
         "B": ("list_options", _plan.OPTIONS),
         "C": ("list_pricing", literal_choices("cloud_pricing")),
+        "D": ("list_redundancy", literal_choices("redundancy")),
     }
     for col, (_, items) in lists.items():
         for i, item in enumerate(items):

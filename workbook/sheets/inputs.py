@@ -69,6 +69,7 @@ _LISTS = {
     "precision": "list_precisions",
     "cloud_billing": "list_billing",
     "cloud_pricing": "list_pricing",
+    "redundancy": "list_redundancy",
     "cloud_offer": "list_offers",
     "onprem_server": "list_servers",
 }

@@ -30,6 +30,8 @@ __all__ = [
     "warning_formula",
     "used_formula",
     "read_formula",
+    "CHOICES",
+    "SPREAD_UNITS",
 ]
 
 #: Keys whose blank means "derive it"; the name ``<key>_used`` points at the cell (on a calculation sheet)
@@ -55,6 +57,11 @@ DERIVED = (
 #: The name that is TRUE while every input the self-hosting sheets read directly is valid (the Sizing sheet's
 #: formulas are guarded by it: :meth:`workbook.kit.Book.guard`).
 SELF_HOSTING_OK = "self_hosting_inputs_ok"
+#: Keys whose value is one of a few names, and the Constants sheet's list of them (``literal_choices``).
+CHOICES = {"cloud_billing": "list_billing", "cloud_pricing": "list_pricing", "redundancy": "list_redundancy"}
+#: Fewest units that min_replicas occupy for redundancy across units (``costengine.billing.min_units``): two when
+#: ``redundancy`` is "unit" and min_replicas >= 2.
+SPREAD_UNITS = 'IF(AND(redundancy_used="unit",min_replicas_used>=2),2,0)'
 #: The name that is TRUE while every input the API workings read directly is valid.
 API_OK = "api_inputs_ok"
 #: Latency targets: a number, or the text "none" (no target).
@@ -127,8 +134,8 @@ def check_formula(key: str, b: str, rules: int, n: str) -> str:
             f'=IF(LEN(TRIM({b}))=0,"",IF(ISNA(MATCH(IF(ISNUMBER({b}),{b},TRIM({b})),prec_keys,0)),'
             f'"must be one of fp32, bf16, fp16, fp8, int8, int4 or bytes per parameter 4, 2, 1, 0.5",""))'
         )
-    if key in ("cloud_billing", "cloud_pricing"):
-        lst = "list_billing" if key == "cloud_billing" else "list_pricing"
+    if key in CHOICES:
+        lst = CHOICES[key]
         allowed = " or ".join(literal_choices(key))
         return f'=IF(LEN(TRIM({b}))=0,"",IF(ISNA(MATCH({_billing(b)},{lst},0)),"must be one of {allowed}",""))'
     if key == "load_profile":  # an id of the Load Profiles sheet or 24 numbers: the Hybrid sheet parses it
@@ -194,7 +201,7 @@ def used_formula(key: str, b: str, e: str, g: str, n: str) -> str:
     if key == "precision":
         match = f"MATCH(IF(ISNUMBER({b}),{b},TRIM({b})),prec_keys,0)"
         return f'=IF(LEN(TRIM({b}))=0,{e},IF(ISNA({match}),"invalid",INDEX(prec_names,{match})))'
-    if key in ("cloud_billing", "cloud_pricing"):
+    if key in CHOICES:
         return f"=IF(LEN(TRIM({b}))=0,{e},{_billing(b)})"
     if key in CATALOG_CHECKS:  # its check looks the value up: no gate here (it would be circular)
         return f"=IF(LEN(TRIM({b}))=0,{e},TRIM({b}))"

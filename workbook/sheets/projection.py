@@ -213,8 +213,15 @@ def _answers(book: Book, ws) -> None:
     fail = {i: fail if i < 4 else f'IF(pj_ok,"n/a",{fail})' for i in gate}
     total = [f"=IF({gate[i]},INDEX({_rng(v[2])},horizon_months_used),{fail[i]})" for i, v in enumerate(_VIEWS)]
     npv = [f"=IF({gate[i]},SUMPRODUCT({_rng(v[1])},{_rng('discount_factor')}),{fail[i]})" for i, v in enumerate(_VIEWS)]
+    # a hybrid that self-hosts nothing in any month is the API: no payback month of its own
+    fleet = {i: "hybrid_cloud_replicas" if i == 4 else "hybrid_onprem_servers" for i in range(4, len(_VIEWS))}
     payback = [
-        None if v[3] is None else f'=IF({gate[i]},IF(COUNT({_rng(v[3])})=0,"none",MIN({_rng(v[3])})),{fail[i]})'
+        None
+        if v[3] is None
+        else f'=IF({gate[i]},IF(COUNT({_rng(v[3])})=0,"none",MIN({_rng(v[3])})),{fail[i]})'
+        if i not in fleet
+        else f'=IF({gate[i]},IF(MAX({_rng(fleet[i])})=0,"same as API",IF(COUNT({_rng(v[3])})=0,"none",'
+        f"MIN({_rng(v[3])}))),{fail[i]})"
         for i, v in enumerate(_VIEWS)
     ]
     last = [

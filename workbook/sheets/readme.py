@@ -170,6 +170,7 @@ def build(book: Book) -> None:
     put_text(ws, f"A{r}", "At a glance", "section")
     glance = (
         ("cheapest option", "=cheapest_option", None),
+        ("recommendation (hybrids included)", "=recommendation", None),
         ("API, monthly cost", "=api_monthly_cost", "money"),
         ("cloud, monthly cost", "=cloud_monthly_cost", "money"),
         ("on-premises, monthly cost", "=onprem_monthly_cost", "money"),
