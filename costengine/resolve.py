@@ -9,6 +9,7 @@ rows with the same layout inputs search once. Blank inputs are filled from the c
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -21,8 +22,18 @@ from .lookup import blank as _blank
 from .lookup import combined as _combined
 from .lookup import lookup as _lookup
 from .lookup import where as _where
-from .plan import OptionCost, Plan, capital_per_month
-from .selfhosted import SharedLayout, derive, fewest_gpus, row_replica, same_layout
+from .plan import OptionCost, Plan, capital_per_month, cost_at
+from .selfhosted import (
+    CANDIDATES,
+    DerivedLayout,
+    SharedLayout,
+    cheapest_candidate,
+    chosen,
+    derive,
+    fewest_gpus,
+    row_replica,
+    same_layout,
+)
 from .serving.parameters import TP_SIZES
 from .serving.replica import Replica
 
@@ -121,7 +132,6 @@ def resolve_cloud(
             f"per-second (serverless) billing has no {pricing[bad[0]]} term: use on_demand{_where(rows, bad[0])}",
         )
     lay = derive(f, model, hw, node, typed_n, "cloud", "cloud_gpus_per_replica", rows)
-    g, s = lay.gpus, lay.seconds_per_request
     # --- prices ---------------------------------------------------------------------------------------
     per_gpu_hour = billing.price_per_gpu_hour(
         np.where(price_typed, f["cloud_price_per_gpu_hour"], np.nan),
@@ -132,35 +142,41 @@ def resolve_cloud(
         offers.attr("gpus_per_instance"),
         f["usd_to_currency"],
     )
-    replica_cap = billing.replica_capacity(hours, s, util, np.where(spot, f["cloud_spot_spare"], np.nan))
-    per_unit, nodes = billing.packing(g, node)
-    per_unit = np.where(price_typed | per_second, 1.0, per_unit)
-    nodes = np.where(price_typed | per_second, 1.0, nodes)
-    gpus_per_unit = np.where(price_typed | per_second, g, nodes * node)
+    spare = np.where(spot, f["cloud_spot_spare"], np.nan)
     m_rep = f["min_replicas"]
-    warm, variable, free = billing.serverless_terms(m_rep, g, per_gpu_hour, hours, s, replica_cap)
     source = np.array([r.id for r in offers.results] + [""], dtype=object)[offers.codes]
-    return OptionCost(
-        fixed=f["cloud_monthly_overhead"] + staff + np.where(per_second, warm, 0.0),
-        variable=np.where(per_second, variable, 0.0),
-        step=np.where(per_second, 0.0, billing.always_on_step(gpus_per_unit, per_gpu_hour, hours)),
-        capacity=np.where(per_second, np.inf, replica_cap * per_unit),
-        min_units=np.where(per_second, 0.0, billing.min_units(m_rep, per_unit, f["redundancy"])),
-        gpus_per_replica=g,
-        seconds_per_request=s,
-        free_volume=np.where(per_second, free, 0.0),
-        replica_capacity=replica_cap,
-        min_replicas=m_rep,
-        replicas_per_unit=per_unit,
-        nodes_per_unit=nodes,
-        gpus_per_unit=gpus_per_unit,
-        tp=lay.tp,
-        pp=lay.pp,
-        batch=lay.batch,
-        ttft_s=lay.ttft_s,
-        tpot_s=lay.tpot_s,
-        source=source,
-    ), SharedLayout(hw, node, typed_n, lay)
+
+    def option_for(lay: DerivedLayout) -> OptionCost:
+        g, s = lay.gpus, lay.seconds_per_request
+        replica_cap = billing.replica_capacity(hours, s, util, spare)
+        per_unit, nodes = billing.packing(g, node)
+        per_unit = np.where(price_typed | per_second, 1.0, per_unit)
+        nodes = np.where(price_typed | per_second, 1.0, nodes)
+        gpus_per_unit = np.where(price_typed | per_second, g, nodes * node)
+        warm, variable, free = billing.serverless_terms(m_rep, g, per_gpu_hour, hours, s, replica_cap)
+        return OptionCost(
+            fixed=f["cloud_monthly_overhead"] + staff + np.where(per_second, warm, 0.0),
+            variable=np.where(per_second, variable, 0.0),
+            step=np.where(per_second, 0.0, billing.always_on_step(gpus_per_unit, per_gpu_hour, hours)),
+            capacity=np.where(per_second, np.inf, replica_cap * per_unit),
+            min_units=np.where(per_second, 0.0, billing.min_units(m_rep, per_unit, f["redundancy"])),
+            gpus_per_replica=g,
+            seconds_per_request=s,
+            free_volume=np.where(per_second, free, 0.0),
+            replica_capacity=replica_cap,
+            min_replicas=m_rep,
+            replicas_per_unit=per_unit,
+            nodes_per_unit=nodes,
+            gpus_per_unit=gpus_per_unit,
+            tp=lay.tp,
+            pp=lay.pp,
+            batch=lay.batch,
+            ttft_s=lay.ttft_s,
+            tpot_s=lay.tpot_s,
+            source=source,
+        )
+
+    return _cheapest_plan(option_for, lay, f), SharedLayout(hw, node, typed_n, lay)
 
 
 def resolve_onprem(
@@ -205,7 +221,6 @@ def resolve_onprem(
     typed_n = np.where(seed, node, typed_n)
     take = None if shared is None else (same_layout(hw, node, typed_n, shared), shared.layout)
     lay = derive(f, model, hw, node, typed_n, "onprem", "onprem_gpus_per_replica", rows, take)
-    g, s = lay.gpus, lay.seconds_per_request
     capex = np.where(typed["onprem_capex_per_server"], f["onprem_capex_per_server"], servers.attr("price_usd") * usd)
     power = np.where(typed["onprem_power_kw"], f["onprem_power_kw"], servers.attr("typical_kw"))
     max_kw = np.where(typed["onprem_power_kw"], f["onprem_power_kw"], servers.attr("max_kw"))
@@ -214,7 +229,6 @@ def resolve_onprem(
         f["onprem_maintenance_monthly"],
         servers.attr("support_per_year_usd") * usd / 12.0,
     )
-    per_unit, nodes = billing.packing(g, node)
     capital = capital_per_month(capex, f["onprem_amortization_months"], f["onprem_interest_rate"])
     server = billing.server_month(
         capital,
@@ -226,31 +240,58 @@ def resolve_onprem(
         f["onprem_colo_per_kw_month"],
         support,
     )
-    replica_cap = billing.replica_capacity(hours, s, util)
     m_rep = f["min_replicas"]
     source = np.array([r.id for r in servers.results] + [""], dtype=object)[servers.codes]
     estimated = np.array([r.estimated for r in servers.results] + [""], dtype=object)[servers.codes]
-    return OptionCost(
-        fixed=staff,
-        variable=np.zeros(n),
-        step=nodes * server,
-        capacity=replica_cap * per_unit,
-        min_units=billing.min_units(m_rep, per_unit, f["redundancy"]),
-        gpus_per_replica=g,
-        seconds_per_request=s,
-        replica_capacity=replica_cap,
-        min_replicas=m_rep,
-        replicas_per_unit=per_unit,
-        nodes_per_unit=nodes,
-        gpus_per_unit=nodes * node,
-        tp=lay.tp,
-        pp=lay.pp,
-        batch=lay.batch,
-        ttft_s=lay.ttft_s,
-        tpot_s=lay.tpot_s,
-        source=source,
-        estimated=estimated,
-    )
+
+    def option_for(lay: DerivedLayout) -> OptionCost:
+        g, s = lay.gpus, lay.seconds_per_request
+        per_unit, nodes = billing.packing(g, node)
+        replica_cap = billing.replica_capacity(hours, s, util)
+        return OptionCost(
+            fixed=staff,
+            variable=np.zeros(n),
+            step=nodes * server,
+            capacity=replica_cap * per_unit,
+            min_units=billing.min_units(m_rep, per_unit, f["redundancy"]),
+            gpus_per_replica=g,
+            seconds_per_request=s,
+            replica_capacity=replica_cap,
+            min_replicas=m_rep,
+            replicas_per_unit=per_unit,
+            nodes_per_unit=nodes,
+            gpus_per_unit=nodes * node,
+            tp=lay.tp,
+            pp=lay.pp,
+            batch=lay.batch,
+            ttft_s=lay.ttft_s,
+            tpot_s=lay.tpot_s,
+            source=source,
+            estimated=estimated,
+        )
+
+    return _cheapest_plan(option_for, lay, f)
+
+
+def _cheapest_plan(option_for: Callable[[DerivedLayout], OptionCost], lay: DerivedLayout, f: Columns) -> OptionCost:
+    """The option at the plan with the lowest monthly cost at the scenario's volume, over the rows' candidate
+    layouts (``docs/model.md#layouts``): each candidate priced by ``option_for``, the cheapest kept per row
+    (:func:`costengine.selfhosted.cheapest_candidate`: ties go to the fewest GPUs)."""
+    cands = lay.candidates
+    alive = np.flatnonzero(~np.isnan(cands["gpus"]).all(axis=1))  # candidates some row has
+    if len(alive) <= 1:
+        return option_for(lay if not len(alive) else chosen(lay, np.full(len(lay.gpus), alive[0])))
+    volume, peak = f["requests_per_month"], f["peak_to_average"]
+    costs = np.full((CANDIDATES, len(lay.gpus)), np.nan)
+    for c in alive:
+        costs[c] = cost_at(option_for(chosen(lay, np.full(len(lay.gpus), c))), peak, volume)
+    k = cheapest_candidate(costs)
+    unpriced = np.isnan(costs).all(axis=0)  # no price to compare (the option's check names why): most work/GPU
+    if unpriced.any():
+        with np.errstate(divide="ignore", invalid="ignore"):
+            per_gpu = 1.0 / (cands["seconds_per_request"] * cands["gpus"])
+        k = np.where(unpriced, np.argmax(np.where(np.isnan(per_gpu), -np.inf, per_gpu), axis=0), k)
+    return option_for(chosen(lay, k))
 
 
 class _ServerTerms:

@@ -232,7 +232,11 @@ class ScenarioKeys(BaseModel):
         None, "money/GPU-h", "rental price per GPU; typed, GPUs are priced one by one (no offer, no packing)", ge=0
     )
     cloud_gpus_per_replica: int | None = _f(
-        None, "count", "GPUs per replica; blank = the cheapest valid layout", ge=1, le=1024
+        None,
+        "count",
+        "GPUs per replica; blank = the valid layout with the lowest monthly cost at the volume",
+        ge=1,
+        le=1024,
     )
     cloud_billing: Billing = _f(
         "always_on",
@@ -254,7 +258,11 @@ class ScenarioKeys(BaseModel):
         None, "text", "server id in the server catalog; blank = the standard server for onprem_gpu"
     )
     onprem_gpus_per_replica: int | None = _f(
-        None, "count", "GPUs per replica; blank = the cheapest valid layout", ge=1, le=1024
+        None,
+        "count",
+        "GPUs per replica; blank = the valid layout with the lowest monthly cost at the volume",
+        ge=1,
+        le=1024,
     )
     onprem_gpus_per_server: int | None = _f(
         None, "count", "GPUs per server; blank = from the server catalog", ge=1, le=1024

@@ -12,15 +12,40 @@ import numpy as np
 from .catalogs import Catalog
 from .lookup import Columns, Lookup, blank, lookup, text_blank
 from .serving.layouts import fewest_tp, memory_only_gpus
+from .serving.parameters import TP_SIZES
 from .serving.replica import Replica, replica
 
-__all__ = ["DerivedLayout", "SharedLayout", "row_replica", "fewest_gpus", "derive", "same_layout"]
+__all__ = [
+    "DerivedLayout",
+    "SharedLayout",
+    "row_replica",
+    "fewest_gpus",
+    "derive",
+    "same_layout",
+    "cheapest_candidate",
+    "chosen",
+    "PLAN_TIE",
+    "CANDIDATES",
+]
+
+
+#: Candidate plans whose monthly costs at the volume are within this share of the cheapest tie; the first
+#: (fewest GPUs) wins, as in the workbook.
+PLAN_TIE = 1e-9
+#: Candidate layouts per row: tensor-parallel sizes in a node, whole nodes, a typed count.
+CANDIDATES = len(TP_SIZES) + 2
+_FIELDS = ("gpus", "seconds_per_request", "tp", "pp", "batch", "ttft_s", "tpot_s")
+_CAND_KEYS = ("n", "seconds_per_request", "tp", "pp", "batch", "ttft_s", "tpot_s")
 
 
 @dataclass(frozen=True)
 class DerivedLayout:
     """A self-hosted option's replica per row: ``gpus`` [count], ``seconds_per_request`` [replica-s], the split
-    ``tp`` x ``pp`` [count], ``batch`` [sequences], ``ttft_s`` [s], ``tpot_s`` [s/token] (NaN where typed)."""
+    ``tp`` x ``pp`` [count], ``batch`` [sequences], ``ttft_s`` [s], ``tpot_s`` [s/token] (NaN where typed).
+
+    ``candidates``: the same fields, shape (:data:`CANDIDATES`, rows), for every layout that fits and meets the
+    targets (NaN elsewhere); a row with typed seconds has one candidate, its own. The plan chooses among them by
+    cost at the volume (:func:`cheapest_candidate`, :func:`chosen`)."""
 
     gpus: np.ndarray
     seconds_per_request: np.ndarray
@@ -29,6 +54,22 @@ class DerivedLayout:
     batch: np.ndarray
     ttft_s: np.ndarray
     tpot_s: np.ndarray
+    candidates: dict[str, np.ndarray] | None = None
+
+
+def cheapest_candidate(costs: np.ndarray) -> np.ndarray:
+    """Index of the cheapest candidate per row [index], ``costs`` shape (candidates, rows) [money/month], NaN =
+    not a candidate: the first whose cost is within :data:`PLAN_TIE` of the lowest."""
+    c = np.where(np.isnan(costs), np.inf, costs)
+    low = c.min(axis=0)
+    return np.argmax(c <= low * (1.0 + PLAN_TIE), axis=0)
+
+
+def chosen(lay: DerivedLayout, k: np.ndarray) -> DerivedLayout:
+    """``lay`` with candidate ``k`` (per row) as its layout."""
+    col = np.arange(len(k))
+    take = {f: lay.candidates[f][k, col] for f in _FIELDS}
+    return DerivedLayout(**take, candidates=lay.candidates)
 
 
 @dataclass(frozen=True)
@@ -88,6 +129,7 @@ def derive(
     s = f["seconds_per_request"].copy()
     gpus_n = typed_n.copy()
     out = {k: np.full(n_rows, np.nan) for k in ("tp", "pp", "batch", "ttft_s", "tpot_s")}
+    cands = {k: np.full((CANDIDATES, n_rows), np.nan) for k in _FIELDS}
     need_s = np.flatnonzero(blank(s))
     if shared is not None and len(need_s):
         same, other = shared
@@ -95,6 +137,8 @@ def derive(
         s[take], gpus_n[take] = other.seconds_per_request[take], other.gpus[take]
         for k in out:
             out[k][take] = getattr(other, k)[take]
+        for k in _FIELDS:
+            cands[k][:, take] = other.candidates[k][:, take]
         need_s = need_s[~same[need_s]]
     if len(need_s):
         lay = rep.layouts(
@@ -116,11 +160,16 @@ def derive(
         gpus_n[need_s] = lay.n
         for k in out:
             out[k][need_s] = getattr(lay, k)
+        for f_key, c_key in zip(_FIELDS, _CAND_KEYS, strict=True):
+            found = lay.candidates[c_key]
+            cands[f_key][: len(found), need_s] = found
     memory_only = np.flatnonzero(blank(gpus_n))
     if len(memory_only):  # seconds typed, GPUs blank: the fewest GPUs of a valid layout that holds the model
         i = memory_only
         gpus_n[i] = memory_only_gpus(gpus.attr("memory_gb")[i], rep.heads[i], _memory_floor(f, rep)[i], node[i])
-    return DerivedLayout(gpus=gpus_n, seconds_per_request=s, **out)
+    typed = ~blank(f["seconds_per_request"])  # one candidate: the row's own replica
+    cands["gpus"][0, typed], cands["seconds_per_request"][0, typed] = gpus_n[typed], s[typed]
+    return DerivedLayout(gpus=gpus_n, seconds_per_request=s, **out, candidates=cands)
 
 
 def same_layout(gpus: Lookup, node: np.ndarray, typed_n: np.ndarray, other: SharedLayout) -> np.ndarray:

@@ -77,6 +77,7 @@ def test_currency_conversion_applies_to_catalog_prices_only(made_up):
     offer = load_catalog().offer(row["offer"])
     # 3 replicas of 2 GPUs packed into instances of the offer, each at its on-demand price x 0.9
     instances = math.ceil(3 / (offer.gpus_per_instance // 2)) if offer.gpus_per_instance >= 2 else 3 * 2
+    instances = max(instances, 2)  # min_replicas = 2 in two units (redundancy = unit)
     assert row["units"] == instances
     assert monthly_cost(s, "cloud") == pytest.approx(
         instances * offer.on_demand_per_hour_usd * 0.9 * 730 + 3400, rel=1e-12

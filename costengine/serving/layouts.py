@@ -39,6 +39,10 @@ class Layout:
     best_tpot_s: np.ndarray
     best_ttft_s: np.ndarray
     need_gb: np.ndarray
+    #: Every candidate (shape (candidates, scenarios), NaN where it does not fit or meet the targets), for the
+    #: plan that chooses among them by cost at the volume: ``n``, ``tp``, ``pp``, ``batch``, ``ttft_s``,
+    #: ``tpot_s``, ``seconds_per_request`` by key.
+    candidates: dict[str, np.ndarray] | None = None
 
 
 _take = lambda a, idx: a[idx] if np.ndim(a) else a  # noqa: E731  (arrays by row; scalars as they are)
@@ -83,7 +87,13 @@ def choose_layouts(
         return _choose_block(**args, eff=eff)
     cut = lambda v, sl: {k: cut(x, sl) for k, x in v.items()} if isinstance(v, dict) else _take(v, sl)  # noqa: E731
     parts = [choose_layouts(**cut(args, slice(lo, lo + BLOCK_ROWS)), eff=eff) for lo in range(0, rows, BLOCK_ROWS)]
-    return Layout(**{f.name: np.concatenate([getattr(x, f.name) for x in parts]) for f in dataclasses.fields(Layout)})
+    out = {
+        f.name: np.concatenate([getattr(x, f.name) for x in parts])
+        for f in dataclasses.fields(Layout)
+        if f.name != "candidates"
+    }
+    cands = {k: np.concatenate([x.candidates[k] for x in parts], axis=1) for k in parts[0].candidates}
+    return Layout(**out, candidates=cands)
 
 
 def _choose_block(
@@ -212,6 +222,18 @@ def _choose_block(
     good = status == 0
     pick = lambda a: np.where(good, np.append(a, np.nan)[at], np.nan)  # noqa: E731
     rps = pick(t_flat["requests_per_s"])
+    # every candidate that fits and meets the targets, (candidates, rows); NaN elsewhere
+    cands = {k: np.full(N.shape, np.nan) for k in ("n", "tp", "pp", "batch", "ttft_s", "tpot_s", "seconds_per_request")}
+    c_ok, r_ok = cand[ok], r[ok]
+    cands["n"][c_ok, r_ok], cands["tp"][c_ok, r_ok], cands["pp"][c_ok, r_ok] = (
+        N[c_ok, r_ok],
+        TP[c_ok, r_ok],
+        PP[c_ok, r_ok],
+    )
+    cands["batch"][c_ok, r_ok] = b_flat[ok]
+    cands["ttft_s"][c_ok, r_ok] = t_flat["ttft_s"][ok]
+    cands["tpot_s"][c_ok, r_ok] = t_flat["tpot_s"][ok]
+    cands["seconds_per_request"][c_ok, r_ok] = 1.0 / t_flat["requests_per_s"][ok]
     return Layout(
         n=N[best, col],
         tp=TP[best, col],
@@ -225,6 +247,7 @@ def _choose_block(
         best_tpot_s=best_tpot,
         best_ttft_s=best_ttft,
         need_gb=need * np.ones(rows),
+        candidates=cands,
     )
 
 

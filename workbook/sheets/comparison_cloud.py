@@ -24,9 +24,10 @@ def cloud_rows(w: Rows) -> None:
         "per-GPU price typed",
         "yes/no",
         "=LEN(TRIM(cloud_price_per_gpu_hour))>0",
+        names="cloud_price_typed",
         note="typed: GPUs priced one by one, no offer and no packing",
     )
-    w.add("c_per_second", "pay per busy second", "yes/no", '=cloud_billing_used="per_second"')
+    w.add("c_per_second", "pay per busy second", "yes/no", '=cloud_billing_used="per_second"', names="cloud_per_second")
     w.add(
         "c_offer_row",
         "row of the offer (Cloud Offers)",
@@ -80,6 +81,7 @@ def cloud_rows(w: Rows) -> None:
         "share",
         '=IF(AND(NOT([c_typed]),cloud_pricing_used="spot"),cloud_spot_spare_used,0)',
         fmt="share",
+        names="cloud_spot_share",
     )
     w.add(
         "c_price",
@@ -131,6 +133,7 @@ def cloud_rows(w: Rows) -> None:
         "=IF(LEN(TRIM(staff_monthly))=0,cloud_staff_fte_used*staff_cost_per_fte_year_used/c_months_per_year,"
         "staff_monthly_typed)",
         fmt="money",
+        names="cloud_staff",
         note="typed staff_monthly, or FTE x cost per FTE-year / 12",
     )
     w.add(

@@ -154,6 +154,7 @@ def onprem_rows(w: Rows) -> None:
         "[o_capex]*[o_rate]/(1-(1+[o_rate])^(-onprem_amortization_months_used)),"
         "[o_capex]/onprem_amortization_months_used),0))",
         fmt="money",
+        names="onprem_capital_per_server",
         note="straight line capex / months, or the annuity payment when a rate is given; 0 when months = 0",
     )
     w.add(

@@ -20,6 +20,7 @@ from costengine.acceptance import DATE_SUFFIX_LENGTHS, SANITY_RANGES
 from costengine.crossing import MAX_VOLUME
 from costengine.engine import RECOMMEND_MARGIN
 from costengine.rules import is_whole, key_bounds
+from costengine.selfhosted import PLAN_TIE
 from costengine.serving.memory import PRECISION_BY_BYTES, PRECISIONS
 
 from ..kit import Book, header_row, heading, put, put_text, setup_sheet
@@ -140,6 +141,7 @@ CONSTANTS: tuple[tuple[str, float, str, str], ...] = (
     ),
     ("c_jump_margin", JUMP_MARGIN, "share", "the break-even walk jumps to just short of the proven bound"),
     ("c_segment_rows", SEGMENT_ROWS, "rows", "steps of the Break-even sheet's segment table"),
+    ("c_plan_tie", PLAN_TIE, "share", "candidate plans within this share of the cheapest tie: the first wins"),
     (
         "c_recommend_margin",
         RECOMMEND_MARGIN,

@@ -1,5 +1,5 @@
-"""The Sizing sheet's chosen layout, one column per option: the candidate with the most requests/s per GPU (ties:
-the first, as ``costengine.serving.layouts`` picks), its GPUs, TP, PP, batch, TTFT and TPOT, the fewest GPUs that
+"""The Sizing sheet's chosen layout, one column per option: the candidate with the lowest monthly cost at the
+volume (the candidate table's "cheapest" column; ties: the first, as ``costengine.resolve`` picks), its GPUs, TP, PP, batch, TTFT and TPOT, the fewest GPUs that
 hold the model (for a typed ``seconds_per_request`` and the offer choice), and the layout check: the model does not
 fit, or no layout meets the latency targets (the best reachable at batch 1 named).
 """
@@ -18,7 +18,7 @@ _KV_SHARE = serving.DEFAULT_EFFICIENCIES.kv_memory_fraction
 
 
 def chosen_rows(x: Rows) -> None:
-    x.section("Chosen layout (most requests/s per GPU; ties: the first candidate)")
+    x.section("Chosen layout (the lowest monthly cost at the volume; ties: the first candidate)")
 
     def rng(key: str, n: int = len(SLOTS)) -> list[str]:
         return [f"${CAND[key][0]}${cand_row(i, 0)}:${CAND[key][0]}${cand_row(i, n - 1)}" for i in range(len(OPTS))]
@@ -29,9 +29,12 @@ def chosen_rows(x: Rows) -> None:
         "chosen",
         "chosen candidate",
         "number",
-        [f'=IF([best]>0,MATCH([best],{r},0),"none")' for r in rng("score")],
+        [
+            f'=IF([best]>0,IF(COUNT({c})>0,MATCH(TRUE,{low},0),MATCH([best],{r},0)),"none")'
+            for r, c, low in zip(rng("score"), rng("pcost"), rng("low"))
+        ],
         fmt="int",
-        note="1-4 = TP 1, 2, 4, 8; 5 = whole nodes; 6 = the typed count",
+        note="1-4 = TP 1, 2, 4, 8; 5 = whole nodes; 6 = the typed count; without prices: the most requests/s per GPU",
     )
     x.add(
         "status",

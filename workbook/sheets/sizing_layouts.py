@@ -14,7 +14,8 @@ from openpyxl.utils import get_column_letter
 
 from costengine import serving
 
-from ..kit import Rows, gated, header_row, put, put_formula_column, put_text
+from ..kit import Rows, gated, header_row, put, put_formula_column, put_text, units_needed
+from .inputs_checks import SPREAD_UNITS
 
 __all__ = [
     "TPS",
@@ -62,6 +63,12 @@ CAND = {
             ("tpot1", "TPOT, batch 1 [s]"),
             ("ttft1", "TTFT, batch 1 [s]"),
             ("chosen", ""),
+            # the plan at the volume (costengine.resolve: each candidate priced with the option's terms)
+            ("p_unit", "replicas per unit"),
+            ("p_step", "cost per unit"),
+            ("p_cap", "replica capacity [requests/month]"),
+            ("pcost", "monthly cost at the volume"),
+            ("low", "cheapest"),
             # the batch-independent parts of serving.step.step_times (its prepare), per candidate
             ("mf", "weights read [s]"),
             ("me", "expert weights [s]"),
@@ -113,7 +120,10 @@ def _ok_col(k: int, d: int = 3) -> str:  # batch table: candidate k (option x sl
 
 
 _FMTS = {
-    **dict.fromkeys(("rule", "valid", "opt", "slot", "chosen")),
+    **dict.fromkeys(("rule", "valid", "opt", "slot", "chosen", "low")),
+    **dict.fromkeys(("pcost", "p_step"), "money"),
+    "p_unit": "int",
+    "p_cap": "volume",
     **dict.fromkeys(("tp", "idx", "n"), "int"),
     **dict.fromkeys(("mem_b", "cap", "batch"), "count"),
     "pp": "General",
@@ -201,9 +211,47 @@ def candidate_table(x: Rows) -> None:
                     "idx": j + 1,
                 }
             )
+            f.update(_plan_cost(opt, c, r_, i))
             for key, value in f.items():
                 kind = {"opt": "label", "slot": "label", "chosen": "answer", "idx": "const"}.get(key, "calc")
                 put(ws, f"{CAND[key][0]}{r}", value, kind, _FMTS.get(key, "sci"))
+
+
+def _plan_cost(opt: str, c: dict[str, str], r_: _Refs, i: int) -> dict[str, str]:
+    """A candidate's monthly cost at the scenario's volume with the option's terms (the Comparison sheet's
+    workings, as ``costengine.resolve`` prices each candidate), and whether it is the cheapest (within
+    ``c_plan_tie``; the chosen layout is the first such)."""
+    n, rps = c["n"], c["rps"]
+    units = f"MAX(ROUNDUP(min_replicas_used/{c['p_unit']},0),{SPREAD_UNITS})"
+    bought = f"{c['p_step']}*{units_needed('requests_per_month_used', c['p_cap'] + '*' + c['p_unit'], units)}"
+    if opt == "cloud":
+        node, one = "cloud_node_gpus", "OR(cloud_price_typed,cloud_per_second)"
+        price = "cloud_price_per_gpu_hour_used"
+        terms = f"ISNUMBER({price}),ISNUMBER({node})"
+        per_unit = f"IF({one},1,IF({n}<={node},INT({node}/{n}),1))"
+        gpus_unit = f"IF({one},{n},IF({n}<={node},1,ROUNDUP({n}/{node},0))*{node})"
+        step = f"IF(cloud_per_second,0,{gpus_unit}*{price}*hours_per_month_used)"
+        cap = f"hours_per_month_used*c_seconds_per_hour*{rps}*target_utilization_used/(1+cloud_spot_share)"
+        warm = f"min_replicas_used*{n}*{price}*hours_per_month_used"
+        busy = f"1/{rps}*{n}*{price}/c_seconds_per_hour*MAX(requests_per_month_used-min_replicas_used*{c['p_cap']},0)"
+        cost = f"cloud_monthly_overhead_used+cloud_staff+IF(cloud_per_second,{warm}+{busy},{bought})"
+    else:
+        node, terms = "onprem_node_gpus", "ISNUMBER(onprem_capital_per_server),ISNUMBER(onprem_running_cost)"
+        per_unit = f"IF({n}<={node},INT({node}/{n}),1)"
+        step = f"IF({n}<={node},1,ROUNDUP({n}/{node},0))*(onprem_capital_per_server+onprem_running_cost)"
+        cap = f"hours_per_month_used*c_seconds_per_hour*{rps}*target_utilization_used"
+        cost = f"onprem_fixed+{bought}"
+        terms += f",ISNUMBER({node})"
+    ok = f"AND(ISNUMBER({rps}),{c['batch']}>=1,{terms})"
+    col = CAND["pcost"][0]
+    costs = f"${col}${cand_row(i, 0)}:${col}${cand_row(i, len(SLOTS) - 1)}"
+    return {
+        "p_unit": f'=IF({ok},{per_unit},"n/a")',
+        "p_step": f'=IF({ok},{step},"n/a")',
+        "p_cap": f'=IF({ok},{cap},"n/a")',
+        "pcost": f'=IF({ok},{cost},"n/a")',
+        "low": f"=IF(ISNUMBER({c['pcost']}),{c['pcost']}<=MIN({costs})*(1+c_plan_tie),FALSE)",
+    }
 
 
 def batch_table(x: Rows) -> None:
