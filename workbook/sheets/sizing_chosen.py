@@ -1,7 +1,8 @@
 """The Sizing sheet's chosen layout, one column per option: the candidate with the lowest monthly cost at the
-volume (the candidate table's "cheapest" column; ties: the first, as ``costengine.resolve`` picks), its GPUs, TP, PP, batch, TTFT and TPOT, the fewest GPUs that
-hold the model (for a typed ``seconds_per_request`` and the offer choice), and the layout check: the model does not
-fit, or no layout meets the latency targets (the best reachable at batch 1 named).
+volume (the candidate table's "cheapest" column; ties: the first, as ``costengine.resolve`` picks), its GPUs, TP,
+PP, batch, TTFT and TPOT, the fewest GPUs that hold the model (for a typed ``seconds_per_request`` and the offer
+choice), and the layout check: the model does not fit, or no layout meets the latency targets (the best reachable
+at batch 1 named).
 """
 
 from __future__ import annotations
