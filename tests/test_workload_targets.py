@@ -172,3 +172,39 @@ def test_note_when_a_tight_target_holds_the_batch_and_not_when_loose():
 def test_sweeps_do_not_compute_the_note_and_keep_their_columns():
     out = sweep(pd.DataFrame({"max_tpot_ms": [9.0], "model": ["llama-3.1-8b"], "requests_per_month": [2e7]}))
     assert "notes" not in out.columns
+
+
+# --- the workbook: the workload's targets in native formulas, the batch rule said on the Comparison sheet -------
+
+
+@pytest.mark.libreoffice
+def test_workbook_takes_the_workloads_targets_and_says_when_the_batch_is_held(tmp_path):
+    from test_workbook_recalc import _close, _engine_answers
+
+    from workbook.builder import write_workbook
+
+    from recalc_cases import WORKLOAD_RAG, as_book
+    from recalc_store import recalculate
+
+    cases = {
+        "rag": Scenario(**WORKLOAD_RAG),
+        # the same prompts under chat's targets on H200: batch 1 while memory holds hundreds (the engine's note)
+        "chat_h200": Scenario(**{**WORKLOAD_RAG, "workload": "chat", "cloud_gpu": "H200", "onprem_gpu": "H200"}),
+    }
+    paths = [write_workbook(tmp_path / f"{k}.xlsx", s) for k, s in cases.items()]
+    for (name, s), rec in zip(cases.items(), recalculate(paths)):
+        book = as_book(rec, s, False)
+        for key, want in _engine_answers(s).items():
+            assert _close(book.name(key), want), (name, key, book.name(key), want)
+        ttft, tpot = s.targets()
+        assert _close(book.name("max_ttft_s_used"), ttft) and _close(book.name("max_tpot_ms_used"), tpot)
+        table = compare(s)
+        r = book.row_of("Comparison", "latency target binds (batch)")
+        for j, option in enumerate(("cloud", "onprem")):
+            assert _close(book.name(f"{option}_batch"), float(table.loc[option, "batch"]))
+            said = book.at("Comparison", r, 4 + j) or ""
+            engine = table.loc[option, "notes"]
+            assert ("where memory holds" in said) == ("where memory holds" in engine), (name, option, said, engine)
+            if said:
+                assert said.removeprefix("a latency target binds: ") in engine.replace(",", ""), (said, engine)
+    assert "where memory holds" in compare(cases["chat_h200"]).loc["cloud", "notes"]
