@@ -20,7 +20,7 @@ import numpy as np
 from .catalogs import Catalog
 from .lookup import Columns, lookup
 from .plan import Plan, cost_at, replicas_at, with_note
-from .resolve import resolve
+from .resolve import resolve_cloud, resolve_onprem
 from .selfhosted import row_replica
 from .serving.memory import memory_batch
 
@@ -38,13 +38,16 @@ _GPU_KEYS = {"cloud": "cloud_gpu", "onprem": "onprem_gpu"}
 def binding_notes(plan: Plan, f: Columns, catalog: Catalog) -> Plan:
     """``plan`` (resolved from the columns ``f``) with a note on each self-hosted option where a target binds hard.
 
-    Resolves the rows with a target and a derived layout a second time, targets doubled (none stays none)."""
+    Resolves the self-hosted options a second time, targets doubled (none stays none), where a row has a target and
+    a derived layout."""
     ttft, tpot = np.asarray(f["max_ttft_s"], dtype=float), np.asarray(f["max_tpot_ms"], dtype=float)
     rows = (np.isfinite(ttft) | np.isfinite(tpot)) & np.isnan(f["seconds_per_request"])
     if not rows.any():
         return plan
-    loose = resolve({**f, "max_ttft_s": ttft * 2.0, "max_tpot_ms": tpot * 2.0}, catalog)
-    rep = row_replica(f, catalog, None)
+    rep = row_replica(f, catalog, None)  # the replica does not depend on the targets: built once
+    doubled_f = {**f, "max_ttft_s": ttft * 2.0, "max_tpot_ms": tpot * 2.0}
+    cloud, shared = resolve_cloud(doubled_f, catalog, None, rep)
+    loose = {"cloud": cloud, "onprem": resolve_onprem(doubled_f, catalog, None, rep, shared)}
     r = plan.requests
     options = dict(plan.options)
     for name, gpu_key in _GPU_KEYS.items():
@@ -52,7 +55,7 @@ def binding_notes(plan: Plan, f: Columns, catalog: Catalog) -> Plan:
         ok = rows & (opt.problem == "") & np.isfinite(opt.batch)
         if not ok.any():
             continue
-        cost, doubled = cost_at(opt, plan.peak, r), cost_at(loose.options[name], plan.peak, r)
+        cost, doubled = cost_at(opt, plan.peak, r), cost_at(loose[name], plan.peak, r)
         gpus = lookup(f[gpu_key], ok, lambda g, k=gpu_key: catalog.gpu(g, k), None)
         held = memory_batch(
             opt.gpus_per_replica, gpus.attr("memory_gb"), rep.w_bytes, rep.kv, f["prompt_tokens"], f["output_tokens"]
