@@ -208,3 +208,19 @@ def test_workbook_takes_the_workloads_targets_and_says_when_the_batch_is_held(tm
             if said:
                 assert said.removeprefix("a latency target binds: ") in engine.replace(",", ""), (said, engine)
     assert "where memory holds" in compare(cases["chat_h200"]).loc["cloud", "notes"]
+
+
+def test_workbook_table_of_workloads_is_the_engines():
+    from workbook.builder import build_workbook
+    from workbook.sheets.inputs import key_row
+
+    wb = build_workbook()
+    ws = wb["Constants"]
+    first = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "workload") + 1
+    table = {ws.cell(first + i, 1).value: (ws.cell(first + i, 2).value, ws.cell(first + i, 3).value) for i in range(5)}
+    assert table == {k: (w.ttft_s, w.tpot_ms) for k, w in WORKLOADS.items()}
+    inputs = wb["Inputs"]
+    check = inputs[f"G{key_row('workload')}"].value
+    assert "list_workloads" in check and "must be one of chat, rag, code, agent or batch" in check
+    for key in ("max_ttft_s", "max_tpot_ms"):  # the default column: the workload's target, looked up
+        assert "workload_used" in inputs[f"E{key_row(key)}"].value
