@@ -14,6 +14,7 @@ from .errors import CostModelError
 from .profiles import peak_to_average_of
 from .rules import check_column
 from .scenario import SCENARIO_KEYS, Scenario
+from .workloads import workload_targets
 
 __all__ = ["TEXT_KEYS", "TARGET_KEYS", "scenario_columns", "frame_columns"]
 
@@ -32,21 +33,24 @@ TEXT_KEYS: frozenset[str] = frozenset(
         "cloud_pricing",
         "onprem_server",
         "load_profile",
+        "workload",
     }
 )
 
-#: Latency targets: "none" (0 in a Scenario) is +inf in columns (NaN would mean "blank, take the default").
+#: Latency targets: "none" (0 in a Scenario) is +inf in columns; a blank takes the workload's target
+#: (:data:`costengine.workloads.WORKLOADS`; batch work: +inf).
 TARGET_KEYS: frozenset[str] = frozenset({"max_ttft_s", "max_tpot_ms"})
 
 
 def scenario_columns(s: Scenario) -> dict[str, np.ndarray]:
     """A scenario as one-row columns (NaN for blank numbers, "" for blank text, inf for no latency target)."""
     cols: dict[str, np.ndarray] = {}
+    targets = dict(zip(("max_ttft_s", "max_tpot_ms"), s.targets()))
     for k, v in s.model_dump().items():
         if k in TEXT_KEYS:
             cols[k] = np.array(["" if v is None else v], dtype=object)
         elif k in TARGET_KEYS:
-            cols[k] = np.array([np.inf if not v else v], dtype=float)
+            cols[k] = np.array([targets[k] or np.inf], dtype=float)
         else:
             cols[k] = np.array([np.nan if v is None else v], dtype=float)
     return cols
@@ -100,7 +104,24 @@ def frame_columns(df: pd.DataFrame) -> dict[str, np.ndarray]:
             peak = np.array(cols["peak_to_average"], dtype=float)
             peak[rows] = peaks[lp.codes[rows]]
             cols["peak_to_average"] = peak
+    _workload_targets(cols)
     return cols
+
+
+def _workload_targets(cols: dict[str, np.ndarray]) -> None:
+    """Blank latency targets (NaN) take the row's workload's (:func:`costengine.workloads.workload_targets`; 0, no
+    target, is +inf), once per distinct workload."""
+    wl = cols["workload"]
+    for i, key in enumerate(("max_ttft_s", "max_tpot_ms")):
+        num = cols[key]
+        blank = np.isnan(num)
+        if not blank.any():
+            continue
+        per_kind = np.array([workload_targets(c)[i] or np.inf for c in wl.categories], dtype=float)
+        if blank.all() and len(per_kind) == 1:  # one kind, nothing typed: a read-only broadcast
+            cols[key] = np.broadcast_to(per_kind[0], num.shape)
+        else:
+            cols[key] = np.where(blank, per_kind[wl.codes], num)
 
 
 def _check_text(key: str, series: pd.Series, default: str) -> np.ndarray:

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .binding import binding_notes
 from .catalogs import Catalog, load_catalog
 from .columns import TEXT_KEYS, scenario_columns
 from .crossing import PAIRS, breakeven_arrays
@@ -59,6 +60,11 @@ def check_option(option: Any, key: str = "option") -> str:
 @functools.lru_cache(maxsize=2048)
 def _cached_plan(s: Scenario, catalog: Catalog) -> Plan:
     return resolve(scenario_columns(s), catalog)
+
+
+@functools.lru_cache(maxsize=512)
+def _noted_plan(s: Scenario, catalog: Catalog) -> Plan:
+    return binding_notes(_cached_plan(s, catalog), scenario_columns(s), catalog)
 
 
 def plan_for(s: Scenario | dict, catalog: Catalog | None = None) -> Plan:
@@ -147,7 +153,7 @@ def compare(
     ``notes`` (what a reader must know about the option's figures, "; "-joined; "" when nothing).
     """
     s = Scenario.parse(s)
-    plan = plan_for(s, catalog)
+    plan = _noted_plan(s, catalog or load_catalog())  # with a note where a latency target binds hard
     r = _volume(s, requests_per_month)
     rows = []
     for name in OPTIONS:

@@ -19,6 +19,7 @@ from .errors import CostModelError, closest
 from .profiles import parse_profile, peak_to_average_of
 from .scenario_keys import SCENARIO_KEYS, ScenarioKeys, key_info
 from .serving.memory import parse_precision
+from .workloads import workload_targets
 
 __all__ = ["Scenario", "SCENARIO_KEYS", "parse_precision", "key_info"]
 
@@ -79,6 +80,11 @@ class Scenario(ScenarioKeys):
             return BILLING_ALIASES.get(name.replace("_", ""), BILLING_ALIASES.get(name, name))
         return v
 
+    @field_validator("workload", mode="before")
+    @classmethod
+    def _workload(cls, v: Any) -> Any:
+        return v.strip().lower() if isinstance(v, str) else v
+
     @field_validator("max_ttft_s", "max_tpot_ms", mode="before")
     @classmethod
     def _target(cls, v: Any) -> Any:
@@ -132,6 +138,13 @@ class Scenario(ScenarioKeys):
                 raise CostModelError(key, "is given twice")
             clean[key] = v
         return cls(**clean)
+
+    def targets(self) -> tuple[float | None, float | None]:
+        """The latency targets used: (``max_ttft_s`` [s], ``max_tpot_ms`` [ms/token]), a blank one taken from the
+        ``workload`` (:data:`costengine.workloads.WORKLOADS`); None = no target (typed none/0, or batch work)."""
+        defaults = workload_targets(self.workload)
+        used = (d if v is None else v for v, d in zip((self.max_ttft_s, self.max_tpot_ms), defaults))
+        return tuple(v if v else None for v in used)  # type: ignore[return-value]
 
     def replace(self, **changes: Any) -> "Scenario":
         """A copy with some keys changed, validated again."""

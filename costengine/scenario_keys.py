@@ -14,21 +14,17 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from .serving.memory import PRECISIONS
+from .workloads import WORKLOAD_NAMES, WORKLOADS, workload_source
 
-__all__ = ["ScenarioKeys", "SCENARIO_KEYS", "STAFF_DEFAULTS", "INTERACTIVE_SOURCE", "key_info"]
+__all__ = ["ScenarioKeys", "SCENARIO_KEYS", "STAFF_DEFAULTS", "key_info"]
 
 #: The serving precisions' names (:data:`costengine.serving.memory.PRECISIONS`).
 Precision = Literal[tuple(PRECISIONS)]
 Billing = Literal["always_on", "per_second"]
 Pricing = Literal["on_demand", "commit_1y", "commit_3y", "spot"]
 Redundancy = Literal["unit", "replica"]
-#: MLPerf Inference v5.0 Llama-2-70B "Interactive" scenario latency constraints (TTFT <= 450 ms, TPOT <= 40 ms).
-INTERACTIVE_SOURCE = (
-    "MLPerf Inference v5.0 Llama-2-70B Interactive scenario: TTFT <= 450 ms, TPOT <= 40 ms "
-    "(github.com/mlcommons/inference loadgen/mlperf.conf@b66003e10e2db4b8c36a448b0545ec90fcc6e9e9, "
-    "read 2026-12-01); 'none' = no target"
-)
-
+#: The kinds of work (:data:`costengine.workloads.WORKLOADS`).
+WorkloadName = Literal[WORKLOAD_NAMES]
 
 #: Staff defaults [value, source]; see docs/pricing.md.
 STAFF_DEFAULTS: dict[str, tuple[float, str]] = {
@@ -173,14 +169,24 @@ class ScenarioKeys(BaseModel):
         "a spare in the same instance or server fails with it",
     )
     hours_per_month: float = _f(730.0, "h", "hours in a month", "8760 h / 12", gt=0, le=744)
-    max_ttft_s: float = _f(
-        0.45, "s", "latency target: time to first token (none or 0 = no target)", INTERACTIVE_SOURCE, ge=0
+    workload: WorkloadName = _f(
+        WORKLOAD_NAMES[0],
+        "|".join(WORKLOAD_NAMES),
+        "kind of work: sets the latency targets left blank (batch = no target)",
+        "; ".join(f"{k}: {w.why}" for k, w in WORKLOADS.items()),
     )
-    max_tpot_ms: float = _f(
-        40.0,
+    max_ttft_s: float | None = _f(
+        None,
+        "s",
+        "latency target: time to first token; blank = the workload's; none or 0 = no target",
+        workload_source(),
+        ge=0,
+    )
+    max_tpot_ms: float | None = _f(
+        None,
         "ms/token",
-        "latency target: time per output token of one user (none or 0 = no target)",
-        INTERACTIVE_SOURCE,
+        "latency target: time per output token of one user; blank = the workload's; none or 0 = no target",
+        workload_source(),
         ge=0,
     )
     staff_monthly: float | None = _f(

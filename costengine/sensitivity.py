@@ -109,6 +109,8 @@ def resolved_value(s: Scenario | dict, key: str, catalog: Catalog | None = None)
         tp = token_price(s.api_model, None, s.prompt_tokens)
         price = getattr(tp, _API_PRICE[key])
         return None if price is None else float(price) * s.usd_to_currency
+    if key in ("max_ttft_s", "max_tpot_ms"):  # blank: the workload's target (None: no target to swing)
+        return s.targets()[0 if key == "max_ttft_s" else 1]
     if key == "model_params_billion":
         return float(cat.model(s.model, "model").params_billion)
     if key == "cloud_price_per_gpu_hour":

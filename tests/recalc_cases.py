@@ -28,6 +28,15 @@ from user_rows_cases import CASES as USER_CASES
 from user_rows_cases import write_user_books
 
 N_RANDOM = 32
+#: Issue 20's long-prompt RAG scenario, its targets left to the workload.
+WORKLOAD_RAG = dict(
+    requests_per_month=3e6,
+    prompt_tokens=8000,
+    output_tokens=400,
+    api_model="claude-sonnet-4-5",
+    model="llama-3.3-70b",
+    workload="rag",
+)
 N_RANDOM_GROWTH = 5
 #: Sheets that hold catalog data only (no formula: nothing to recalculate); read for one workbook.
 DATA_SHEETS = ("Token Pricing", "Hardware", "Models")
@@ -254,6 +263,8 @@ def _cases() -> dict[str, Scenario]:
     # after the random cases, whose names (random_16...) other tests pick: a price that varies with the time of
     # day (DeepSeek's off-peak discount), the standard one used and noted
     cases["time_of_day"] = Scenario(api_model="deepseek-reasoner", api_cached_input_share=0.3)
+    # a long-prompt RAG workload with blank targets: the workload's targets (issue 20, "Why" 4)
+    cases["workload_rag"] = Scenario(**WORKLOAD_RAG)
     return cases
 
 

@@ -15,7 +15,7 @@ cloud_gpus_per_replica cloud_billing cloud_monthly_overhead onprem_gpu onprem_gp
 onprem_amortization_months onprem_interest_rate onprem_maintenance_monthly onprem_power_kw onprem_pue
 onprem_price_per_kwh growth_rate_monthly horizon_months discount_rate_annual max_ttft_s max_tpot_ms cloud_staff_fte
 onprem_staff_fte staff_cost_per_fte_year cloud_offer cloud_pricing onprem_server onprem_colo_per_kw_month
-onprem_gpus_per_replica load_profile redundancy""".split()
+onprem_gpus_per_replica load_profile redundancy workload""".split()
 #: Keys the product's key table leaves to prose: spot's spare capacity (docs/model.md#cloud-cost).
 PROSE_KEYS = ["cloud_spot_spare"]
 
@@ -105,5 +105,5 @@ def test_old_billing_name_and_no_target():
     s = Scenario(max_tpot_ms="none", max_ttft_s=0)
     assert s.max_tpot_ms == 0 and s.max_ttft_s == 0  # 0 = no target
     assert s.replace(min_replicas=1).max_tpot_ms == 0  # kept through a copy
-    assert Scenario().max_tpot_ms == 40 and Scenario().max_ttft_s == 0.45  # MLPerf interactive, the default
+    assert Scenario().max_tpot_ms is None and Scenario().targets() == (0.45, 40)  # blank: the workload's (chat)
     assert Scenario(min_replicas=0).min_replicas == 0  # scale to zero

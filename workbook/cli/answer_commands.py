@@ -173,7 +173,7 @@ def calibrate(
             check_scenario_path(scenario)
         found = read_results(results)
         s = scenario_from(scenario if scenario is not None and scenario.exists() else None, None)
-        cal = choose(found, Targets(s.max_ttft_s, s.max_tpot_ms))
+        cal = choose(found, Targets(*s.targets()))
         for line in cal.notes():
             err.print(line, markup=False)
         if format is CalibrateFormat.json:

@@ -25,6 +25,17 @@ SHEET = "Comparison"
 _COLS = ("C", "D", "E")
 
 
+def _binds(o: str) -> str:
+    """A latency target holds the batch under ``c_small_batch`` while memory and traffic would fill more
+    (``costengine.binding``): the text that says so, "" otherwise."""
+    mem = f"{o}_mem_batch"
+    return (
+        f"=IF(AND(ISNUMBER([batch]),ISNUMBER({mem}),ISNUMBER([replicas])),IF(AND([batch]<c_small_batch,"
+        f'{mem}>=c_small_batch,[replicas]>min_replicas_used),"a latency target binds: batch "&[batch]&'
+        f'" where memory holds "&{mem}&" and the load needs "&[replicas]&" replicas",""),"")'
+    )
+
+
 def build(book: Book, tiers: TierColumns) -> None:
     ws = book.sheet(SHEET)
     heading(
@@ -210,6 +221,15 @@ def build(book: Book, tiers: TierColumns) -> None:
     m.add("ttft", "time to first token", "s", ["n/a", "=cloud_ttft_s", "=onprem_ttft_s"], kind="link", fmt="0.000")
     m.add("tpot", "time per output token", "ms", ["n/a", "=cloud_tpot_ms", "=onprem_tpot_ms"], kind="link", fmt="0.0")
     m.add("offer", "offer or server", "id", ["", "=cloud_offer_used", "=onprem_server_used"], kind="link")
+    m.add(
+        "binds",
+        "latency target binds (batch)",
+        "",
+        ["", *(_binds(o) for o in ("cloud", "onprem"))],
+        note="batch under c_small_batch while memory holds more and the load, not min_replicas, sets the replicas; "
+        "the other test (cost > 25% above the cost with the targets doubled) needs a second sizing: see the "
+        "notes of llmcost compare or LLM_COMPARE",
+    )
     wrap_ids(ws, m.at["offer"], "DE")
     m.guard = None
     m.add("mark", "", "", '=IF(cheapest_option=[option],"cheapest","")', kind="bold")

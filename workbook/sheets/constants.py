@@ -13,9 +13,11 @@ from dataclasses import dataclass
 
 from costengine import SCENARIO_KEYS, Scenario
 from costengine import billing as _billing
+from costengine import binding as _binding
 from costengine import plan as _plan
 from costengine import resolve as _resolve
 from costengine import serving as _serving
+from costengine import workloads as _workloads
 from costengine.acceptance import DATE_SUFFIX_LENGTHS, SANITY_RANGES
 from costengine.crossing import MAX_VOLUME
 from costengine.engine import RECOMMEND_MARGIN
@@ -42,6 +44,13 @@ LN_MAX_NUMBER = math.log(9.99e307)
 #: name, value, unit, meaning and source
 CONSTANTS: tuple[tuple[str, float, str, str], ...] = (
     ("c_tokens_per_mtok", 1e6, "tokens/MTok", "prices are per million tokens"),
+    (
+        "c_small_batch",
+        _binding.SMALL_BATCH,
+        "sequences",
+        "a planned batch under this, while memory holds it and the load sets the replicas, means a latency "
+        "target binds (costengine.binding)",
+    ),
     ("c_seconds_per_hour", 3600, "s/h", ""),
     ("c_watts_per_kw", 1000, "W/kW", ""),
     ("c_bytes_per_gb", 1e9, "B/GB", "GB means 10^9 bytes everywhere"),
@@ -296,6 +305,26 @@ def build(book: Book) -> ConstantsLayout:
             put_text(ws, f"{col}{r + 1 + i}", item, "const")
     book.names_many([(name, SHEET, f"{col}{r + 1}:{col}{r + len(items)}") for col, (name, items) in lists.items()])
     r += max(len(items) for _, items in lists.values()) + 2
+
+    # --- the kinds of work and their default latency targets (costengine.workloads; 0 = no target) ------------
+    put_text(ws, f"A{r}", "Workloads: the targets a blank max_ttft_s / max_tpot_ms takes (0 = no target)", "section")
+    r += 1
+    header_row(ws, r, ["workload", "max_ttft_s [s]", "max_tpot_ms [ms/token]", "benchmark (source)"])
+    for i, (name, w) in enumerate(_workloads.WORKLOADS.items()):
+        put_text(ws, f"A{r + 1 + i}", name, "const")
+        put(ws, f"B{r + 1 + i}", w.ttft_s, "const")
+        put(ws, f"C{r + 1 + i}", w.tpot_ms, "const")
+        put_text(ws, f"D{r + 1 + i}", f"{w.benchmark}: {w.why}", "note")
+    n_wl = len(_workloads.WORKLOADS)
+    book.names_many(
+        [
+            ("list_workloads", SHEET, f"A{r + 1}:A{r + n_wl}"),
+            ("wl_ttft_s", SHEET, f"B{r + 1}:B{r + n_wl}"),
+            ("wl_tpot_ms", SHEET, f"C{r + 1}:C{r + n_wl}"),
+        ]
+    )
+    put_text(ws, f"A{r + n_wl + 1}", f"read from {_workloads.MLPERF_CONF} (2026-12-07)", "note")
+    r += n_wl + 3
 
     # --- input rules (one row per key, in the Inputs order) ---------------------------------------------
     put_text(ws, f"A{r}", "Input rules (the Inputs sheet's check column applies them)", "section")

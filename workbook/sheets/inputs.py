@@ -26,10 +26,12 @@ from .inputs_checks import (
     CATALOG_CHECKS,
     DERIVED,
     SELF_HOSTING_OK,
+    TARGETS,
     blank,
     check_formula,
     is_number_key,
     read_formula,
+    target_default,
     used_formula,
     warning_formula,
 )
@@ -72,6 +74,7 @@ _LISTS = {
     "redundancy": "list_redundancy",
     "cloud_offer": "list_offers",
     "onprem_server": "list_servers",
+    "workload": "list_workloads",
 }
 _FORMATS = {
     "requests/month": "count",
@@ -129,7 +132,9 @@ def build(book: Book, scenario: Scenario, constants: ConstantsLayout) -> None:
         if choices:
             note += f"; one of {', '.join(choices)}"
         put_text(ws, f"D{r}", note, "note")
-        if meta["default"] is None:
+        if key in TARGETS:  # blank: the workload's target
+            put(ws, e, target_default(key), "calc", fmt)
+        elif meta["default"] is None:
             put_text(ws, e, "derived", "unit")
         else:
             put(ws, e, _value(meta["default"]), "const", fmt)

@@ -32,6 +32,7 @@ __all__ = [
     "read_formula",
     "CHOICES",
     "SPREAD_UNITS",
+    "target_default",
 ]
 
 #: Keys whose blank means "derive it"; the name ``<key>_used`` points at the cell (on a calculation sheet)
@@ -142,6 +143,11 @@ def check_formula(key: str, b: str, rules: int, n: str) -> str:
         return f'=IF(AND({API_OK},{SELF_HOSTING_OK},decision_problems=0),load_profile_check,"")'  # as Hybrid waits
     if key in ("cloud_offer", "onprem_server"):
         return f'=IF(ISNUMBER({b}),"must be text","")'  # unknown ids: the Comparison sheet's checks
+    if key == "workload":
+        allowed = ", ".join(literal_choices(key)[:-1]) + f" or {literal_choices(key)[-1]}"
+        return (
+            f'=IF(LEN(TRIM({b}))=0,"",IF(ISNA(MATCH(LOWER(TRIM({b})),list_workloads,0)),"must be one of {allowed}",""))'
+        )
     if not is_number_key(key):
         c = f"{CONSTANTS}!$F${rules}"
         return (
@@ -203,11 +209,22 @@ def used_formula(key: str, b: str, e: str, g: str, n: str) -> str:
         return f'=IF(LEN(TRIM({b}))=0,{e},IF(ISNA({match}),"invalid",INDEX(prec_names,{match})))'
     if key in CHOICES:
         return f"=IF(LEN(TRIM({b}))=0,{e},{_billing(b)})"
+    if key == "workload":
+        return f'=IF(LEN(TRIM({b}))=0,{e},IF(LEN({g})=0,LOWER(TRIM({b})),"n/a"))'
+
     if key in CATALOG_CHECKS:  # its check looks the value up: no gate here (it would be circular)
         return f"=IF(LEN(TRIM({b}))=0,{e},TRIM({b}))"
     if not is_number_key(key):
         return f'=IF(LEN(TRIM({b}))=0,{e},IF(LEN({g})=0,TRIM({b}),"n/a"))'
     return f'=IF(LEN(TRIM({b}))=0,{e},IF(LEN({g})=0,{n},"n/a"))'
+
+
+def target_default(key: str) -> str:
+    """The default column of a latency target: the workload's (the Constants sheet's table), "n/a" while the
+    workload is not one of the list."""
+    match = "MATCH(workload_used,list_workloads,0)"
+    table = "wl_ttft_s" if key == "max_ttft_s" else "wl_tpot_ms"
+    return f'=IF(ISNA({match}),"n/a",INDEX({table},{match}))'
 
 
 def read_formula(key: str, b: str) -> str:

@@ -37,6 +37,7 @@ ANSWERS = (
     ("tp", "tensor parallel (TP)", "count", "int", "{o}_layout_tp", '=IF({ok},{tp_c},"n/a")'),
     ("pp", "pipeline stages (PP)", "count", "int", "{o}_layout_pp", '=IF({ok},{pp_c},"n/a")'),
     ("batch", "planned batch", "sequences", "count", "{o}_batch", '=IF({ok},{batch_c},"n/a")'),
+    ("mem_b", "batch the memory holds", "sequences", "count", "{o}_mem_batch", '=IF({ok},{mem_b_c},"n/a")'),
     ("ttft", "time to first token (TTFT)", "s", "0.000", "{o}_ttft_s", '=IF({ok},{ttft_c},"n/a")'),
     ("tpot", "time per output token (TPOT)", "ms", "#,##0.0", "{o}_tpot_ms", '=IF({ok},{tpot_c}*c_ms_per_s,"n/a")'),
     (

@@ -71,6 +71,7 @@ def chosen_rows(x: Rows) -> None:
         ("tp", "TP", "count", "int"),
         ("pp", "PP", "count", "int"),
         ("batch", "batch", "sequences", "count"),
+        ("mem_b", "memory batch (KV cache that fits)", "sequences", "count"),
         ("ttft", "TTFT", "s", "0.000"),
         ("tpot", "TPOT", "s", "0.00000"),
         ("rps", "requests/s", "1/s", "0.000"),

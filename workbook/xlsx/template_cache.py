@@ -81,6 +81,7 @@ PROBE = Scenario(
     growth_rate_monthly=0.02,
     horizon_months=24,
     discount_rate_annual=0.1,
+    workload="rag",
 )
 
 _STYLE_TABLES = (
