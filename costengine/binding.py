@@ -5,7 +5,8 @@ A target binds hard on an option (cloud, onprem) whose layout is derived (``seco
 
 - its monthly cost at the scenario's volume with the targets is more than :data:`BIND_RATIO` times its cost with
   both targets doubled (the scenario resolved a second time, targets x 2); or
-- its planned batch is under :data:`SMALL_BATCH` while the traffic would fill more: the layout's memory holds
+- the largest batch its targets allow (``max_batch``) is under :data:`SMALL_BATCH` while the traffic would fill
+  more: the layout's memory holds
   :data:`SMALL_BATCH` sequences or more (:func:`costengine.serving.memory.memory_batch`) and the load, not
   ``min_replicas``, sets the replica count (``ceil(R x peak / replica capacity) > min_replicas``).
 
@@ -52,7 +53,7 @@ def binding_notes(plan: Plan, f: Columns, catalog: Catalog) -> Plan:
     options = dict(plan.options)
     for name, gpu_key in _GPU_KEYS.items():
         opt = plan.options[name]
-        ok = rows & (opt.problem == "") & np.isfinite(opt.batch)
+        ok = rows & (opt.problem == "") & np.isfinite(opt.max_batch)
         if not ok.any():
             continue
         cost, doubled = cost_at(opt, plan.peak, r), cost_at(loose[name], plan.peak, r)
@@ -63,12 +64,14 @@ def binding_notes(plan: Plan, f: Columns, catalog: Catalog) -> Plan:
         with np.errstate(divide="ignore", invalid="ignore"):
             by_load = np.ceil(r * plan.peak / opt.replica_capacity) > opt.min_replicas
             costly = cost > BIND_RATIO * doubled
-        small = (opt.batch < SMALL_BATCH) & (held >= SMALL_BATCH) & by_load
+        small = (opt.max_batch < SMALL_BATCH) & (held >= SMALL_BATCH) & by_load
         reps = replicas_at(opt, plan.peak, r)
         for i in np.flatnonzero(ok & (costly | small)):
-            which = _named(float(ttft[i]), float(tpot[i]), float(opt.ttft_s[i]), float(opt.tpot_s[i]))
+            which = _named(
+                float(ttft[i]), float(tpot[i]), float(opt.max_batch_ttft_s[i]), float(opt.max_batch_tpot_s[i])
+            )
             why = (
-                f"batch {opt.batch[i]:,.0f} where memory holds {held[i]:,.0f} and the load needs {reps[i]:,.0f} "
+                f"batch {opt.max_batch[i]:,.0f} where memory holds {held[i]:,.0f} and the load needs {reps[i]:,.0f} "
                 "replicas; "
                 if small[i]
                 else ""

@@ -147,10 +147,12 @@ def compare(
     ``monthly_cost`` [money/month], ``cost_per_request`` [money], ``cost_per_mtok`` [money/MTok of
     prompt + output], ``gpus`` (paid for) [count], ``replicas`` [count], ``utilization`` [0..1: busy share of the
     GPUs paid for; NaN for the API], ``gpus_per_replica`` [count], ``units`` (instances or servers bought; 0 for
-    per-second billing) [count], ``batch`` [sequences], ``ttft_s`` [s], ``tpot_ms`` [ms/token] (NaN where
-    seconds_per_request was typed), ``offer`` (cloud offer or server id; "" when priced from typed inputs),
-    ``status`` ("ok", or "not feasible: <reason>" where the option cannot be served: its numbers are NaN) and
-    ``notes`` (what a reader must know about the option's figures, "; "-joined; "" when nothing).
+    per-second billing) [count], ``batch`` [sequences: the concurrency the peak traffic brings each replica,
+    Little's law], ``max_batch`` [sequences: the largest batch that fits and meets the targets, which sets the
+    capacity], ``ttft_s`` [s], ``tpot_ms`` [ms/token] (at ``batch``; NaN where seconds_per_request was typed),
+    ``offer`` (cloud offer or server id; "" when priced from typed inputs), ``status`` ("ok", or "not feasible:
+    <reason>" where the option cannot be served: its numbers are NaN) and ``notes`` (what a reader must know
+    about the option's figures, "; "-joined; "" when nothing).
     """
     s = Scenario.parse(s)
     plan = _noted_plan(s, catalog or load_catalog())  # with a note where a latency target binds hard
@@ -177,6 +179,7 @@ def compare(
                 "gpus_per_replica": g if name != "api" else np.nan,
                 "units": units,
                 "batch": float(opt.batch[0]),
+                "max_batch": float(opt.max_batch[0]),
                 "ttft_s": float(opt.ttft_s[0]),
                 "tpot_ms": float(opt.tpot_s[0]) * 1000.0,
                 "offer": str(opt.source[0]),

@@ -71,7 +71,10 @@ class OptionCost:
     gpus_per_unit: np.ndarray = None  # GPUs paid per unit [count]
     tp: np.ndarray = None  # tensor-parallel size [count]
     pp: np.ndarray = None  # pipeline stages [count]
-    batch: np.ndarray = None  # planned batch [sequences]
+    batch: np.ndarray = None  # planned batch: the concurrency the peak traffic brings a replica [sequences]
+    max_batch: np.ndarray = None  # the largest batch that fits and meets the targets (sets capacity) [sequences]
+    max_batch_ttft_s: np.ndarray = None  # TTFT at max_batch [s]
+    max_batch_tpot_s: np.ndarray = None  # TPOT at max_batch [s/token]
     ttft_s: np.ndarray = None  # [s]
     tpot_s: np.ndarray = None  # [s/token]
     source: np.ndarray = None  # offer or server id (object array; "" when priced from typed inputs)
@@ -91,6 +94,9 @@ class OptionCost:
             "tp": _nan_like(self.fixed),
             "pp": _nan_like(self.fixed),
             "batch": _nan_like(self.fixed),
+            "max_batch": _nan_like(self.fixed),
+            "max_batch_ttft_s": _nan_like(self.fixed),
+            "max_batch_tpot_s": _nan_like(self.fixed),
             "ttft_s": _nan_like(self.fixed),
             "tpot_s": _nan_like(self.fixed),
             "source": np.full(n, "", dtype=object),

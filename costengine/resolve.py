@@ -27,6 +27,7 @@ from .selfhosted import (
     CANDIDATES,
     DerivedLayout,
     SharedLayout,
+    at_traffic,
     cheapest_candidate,
     chosen,
     derive,
@@ -176,7 +177,7 @@ def resolve_cloud(
             source=source,
         )
 
-    return _cheapest_plan(option_for, lay, f), SharedLayout(hw, node, typed_n, lay)
+    return at_traffic(f, model, hw, _cheapest_plan(option_for, lay, f)), SharedLayout(hw, node, typed_n, lay)
 
 
 def resolve_onprem(
@@ -270,7 +271,7 @@ def resolve_onprem(
             estimated=estimated,
         )
 
-    return _cheapest_plan(option_for, lay, f)
+    return at_traffic(f, model, hw, _cheapest_plan(option_for, lay, f))
 
 
 def _cheapest_plan(option_for: Callable[[DerivedLayout], OptionCost], lay: DerivedLayout, f: Columns) -> OptionCost:

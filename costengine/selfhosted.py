@@ -5,15 +5,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
 
 from .catalogs import Catalog
 from .lookup import Columns, Lookup, blank, lookup, text_blank
+from .plan import OptionCost, replicas_at
 from .serving.layouts import fewest_tp, memory_only_gpus
-from .serving.parameters import TP_SIZES
+from .serving.parameters import DEFAULT_EFFICIENCIES, TP_SIZES
 from .serving.replica import Replica, replica
+from .serving.step import prepare, step_times, traffic_batch
 
 __all__ = [
     "DerivedLayout",
@@ -26,6 +29,7 @@ __all__ = [
     "chosen",
     "PLAN_TIE",
     "CANDIDATES",
+    "at_traffic",
 ]
 
 
@@ -170,6 +174,32 @@ def derive(
     typed = ~blank(f["seconds_per_request"])  # one candidate: the row's own replica
     cands["gpus"][0, typed], cands["seconds_per_request"][0, typed] = gpus_n[typed], s[typed]
     return DerivedLayout(gpus=gpus_n, seconds_per_request=s, **out, candidates=cands)
+
+
+def at_traffic(f: Columns, rep: Replica, gpus: Lookup, opt: OptionCost) -> OptionCost:
+    """``opt`` with its batch, TTFT and TPOT at the concurrency the peak traffic brings each replica
+    (:func:`costengine.serving.step.traffic_batch`), the batch the targets allow kept as ``max_batch``.
+
+    A replica's arrival rate at the peak [1/s] = R x peak_to_average / (hours x 3600) / replicas(R); the capacity
+    (``seconds_per_request``) stays at ``max_batch``: what the replicas can serve, not what they see.
+    ``docs/model.md#batch``."""
+    rows = np.flatnonzero(np.isfinite(opt.batch))
+    at_max = {"max_batch": opt.batch, "max_batch_ttft_s": opt.ttft_s, "max_batch_tpot_s": opt.tpot_s}
+    if not len(rows):
+        return dataclasses.replace(opt, **at_max)
+    r, peak = f["requests_per_month"][rows], f["peak_to_average"][rows]
+    reps = replicas_at(opt, f["peak_to_average"], f["requests_per_month"])[rows]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lam = np.where(reps > 0, r * peak / (f["hours_per_month"][rows] * 3600.0) / reps, 0.0)
+    args = rep.layout_arguments(
+        gpus, rows, f["prompt_tokens"], f["output_tokens"], f["target_utilization"], _memory_floor(f, rep)
+    )
+    prepared = prepare(rep.step_model(args, opt.tp[rows], opt.pp[rows]), DEFAULT_EFFICIENCIES)
+    b = traffic_batch(prepared, lam, opt.batch[rows])
+    t = step_times(prepared, b)
+    out = {k: getattr(opt, k).copy() for k in ("batch", "ttft_s", "tpot_s")}
+    out["batch"][rows], out["ttft_s"][rows], out["tpot_s"][rows] = b, t["ttft_s"], t["tpot_s"]
+    return dataclasses.replace(opt, **at_max, **out)
 
 
 def same_layout(gpus: Lookup, node: np.ndarray, typed_n: np.ndarray, other: SharedLayout) -> np.ndarray:

@@ -7,7 +7,9 @@ import numpy as np
 import pytest
 from test_billing import CAT
 
-from costengine import CostModelError, Scenario, compare, monthly_cost
+from costengine import CostModelError, Scenario, compare, monthly_cost, plan_for
+from costengine.plan import replicas_at
+from costengine.sizing import replica_throughput
 
 # a 70B model in fp8 on H100: 1 GPU cannot hold it with 20% headroom; 2, 4 and 8 can
 BASE = dict(
@@ -63,3 +65,36 @@ def test_the_plan_equals_a_brute_force_over_layouts_and_replicas_at_random_volum
             assert got == pytest.approx(want, rel=1e-12), (seed, option, s.requests_per_month)
             checked += 1
     assert checked == 100
+
+
+def _alone(n_gpus: float, batch: float) -> dict:
+    """The serving estimate of the plan's replica at ``batch`` (costengine.sizing, catalog rows)."""
+    return replica_throughput(
+        CAT.model("llama-3.3-70b"),
+        CAT.gpu("H100-SXM"),
+        n_gpus=n_gpus,
+        precision="fp8",
+        prompt_tokens=1000,
+        output_tokens=300,
+        batch=batch,
+    )
+
+
+def test_a_replica_at_one_request_a_minute_serves_each_request_alone():
+    s = Scenario(**BASE, requests_per_month=730 * 60, min_replicas=1, peak_to_average=1.0, cloud_price_per_gpu_hour=3)
+    row = compare(s, catalog=CAT).loc["cloud"]
+    assert row["batch"] == 1 and row["max_batch"] > 1
+    assert row["tpot_ms"] == pytest.approx(_alone(row["gpus_per_replica"], 1)["tpot_ms"], rel=1e-12)
+
+
+@pytest.mark.parametrize("volume", [1e4, 1e6, 3e7, 1e8])
+def test_the_batch_is_the_concurrency_the_traffic_brings(volume):
+    # Little's law: the smallest batch whose requests/s reach the peak arrivals per replica
+    s = Scenario(**BASE, requests_per_month=volume, min_replicas=1, cloud_price_per_gpu_hour=3.0)
+    p = plan_for(s, CAT).options["cloud"]
+    b, top, n = float(p.batch[0]), float(p.max_batch[0]), float(p.gpus_per_replica[0])
+    reps = float(replicas_at(p, np.array([s.peak_to_average]), volume)[0])
+    lam = volume * s.peak_to_average / (s.hours_per_month * 3600) / reps
+    assert 1 <= b <= top
+    assert _alone(n, b)["requests_per_s"] >= lam * (1 - 1e-12)
+    assert b == 1 or _alone(n, b - 1)["requests_per_s"] < lam

@@ -97,6 +97,7 @@ def test_compare_table_has_product_columns():
         "gpus_per_replica",
         "units",
         "batch",
+        "max_batch",
         "ttft_s",
         "tpot_ms",
         "offer",

@@ -23,7 +23,16 @@ import numpy as np
 
 from .parameters import DEFAULT_EFFICIENCIES, Efficiencies
 
-__all__ = ["ReplicaModel", "Prepared", "prepare", "prefill_s", "step_times", "largest_batch", "compact"]
+__all__ = [
+    "ReplicaModel",
+    "Prepared",
+    "prepare",
+    "prefill_s",
+    "step_times",
+    "largest_batch",
+    "traffic_batch",
+    "compact",
+]
 
 
 @dataclass(frozen=True)
@@ -238,6 +247,28 @@ def largest_batch(
             hi_s = np.where(done, lo_s, hi_s)
         first = False
     return lo
+
+
+def traffic_batch(m, requests_per_s, b_max, eff: Efficiencies = DEFAULT_EFFICIENCIES) -> np.ndarray:
+    """The concurrency the traffic brings to a replica [sequences]: the smallest whole batch B in [1, b_max] with
+    requests/s(B) >= ``requests_per_s`` (the replica's arrival rate at the peak [1/s]).
+
+    Little's law: L = lambda x T(L), with T(B) = o x TPOT(B) = B / requests/s(B) the time a request spends in the
+    batch, holds where requests/s(B) = lambda; requests/s rises with B (:func:`step_times`), so a bisection over
+    whole numbers finds it. A replica at one request a minute serves each request alone (B = 1).
+    """
+    q = m if isinstance(m, Prepared) else prepare(m, eff)
+    lam = np.asarray(requests_per_s, dtype=float)
+    hi = np.maximum(np.floor(np.asarray(b_max, dtype=float)), 1.0) * np.ones_like(lam)
+    lo = np.zeros_like(hi)  # requests/s(0) = 0: below any positive rate
+    while (hi - lo > 1.0).any():
+        mid = np.floor((lo + hi) / 2.0)
+        live = hi - lo > 1.0
+        at = np.where(live, np.maximum(mid, 1.0), hi)
+        enough = step_times(q, at, eff)["requests_per_s"] >= lam
+        hi = np.where(live & enough, mid, hi)
+        lo = np.where(live & ~enough, mid, lo)
+    return hi
 
 
 def compact(m, mask: np.ndarray):

@@ -28,10 +28,10 @@ _COLS = ("C", "D", "E")
 def _binds(o: str) -> str:
     """A latency target holds the batch under ``c_small_batch`` while memory and traffic would fill more
     (``costengine.binding``): the text that says so, "" otherwise."""
-    mem = f"{o}_mem_batch"
+    mem, top = f"{o}_mem_batch", f"{o}_max_batch"
     return (
-        f"=IF(AND(ISNUMBER([batch]),ISNUMBER({mem}),ISNUMBER([replicas])),IF(AND([batch]<c_small_batch,"
-        f'{mem}>=c_small_batch,[replicas]>min_replicas_used),"a latency target binds: batch "&[batch]&'
+        f"=IF(AND(ISNUMBER({top}),ISNUMBER({mem}),ISNUMBER([replicas])),IF(AND({top}<c_small_batch,"
+        f'{mem}>=c_small_batch,[replicas]>min_replicas_used),"a latency target binds: batch "&{top}&'
         f'" where memory holds "&{mem}&" and the load needs "&[replicas]&" replicas",""),"")'
     )
 

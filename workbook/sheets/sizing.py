@@ -16,7 +16,7 @@ from openpyxl.utils import get_column_letter
 from ..kit import Book, Rows, header_row, heading, setup_sheet
 from .sizing_chosen import chosen_rows
 from .sizing_gpus import gpu_rows
-from .sizing_layouts import CAND, COL0, OPTS, SLOTS, batch_table, candidate_table
+from .sizing_layouts import BATCH_COLS, CAND, COL0, OPTS, SLOTS, batch_table, candidate_table
 from .sizing_model import model_rows
 
 __all__ = ["SHEET", "ANSWERS", "build"]
@@ -36,10 +36,11 @@ ANSWERS = (
     ),
     ("tp", "tensor parallel (TP)", "count", "int", "{o}_layout_tp", '=IF({ok},{tp_c},"n/a")'),
     ("pp", "pipeline stages (PP)", "count", "int", "{o}_layout_pp", '=IF({ok},{pp_c},"n/a")'),
-    ("batch", "planned batch", "sequences", "count", "{o}_batch", '=IF({ok},{batch_c},"n/a")'),
+    ("batch", "batch at the peak traffic", "sequences", "count", "{o}_batch", '=IF({ok},{t_batch},"n/a")'),
+    ("max_b", "largest batch meeting the targets", "sequences", "count", "{o}_max_batch", '=IF({ok},{batch_c},"n/a")'),
     ("mem_b", "batch the memory holds", "sequences", "count", "{o}_mem_batch", '=IF({ok},{mem_b_c},"n/a")'),
-    ("ttft", "time to first token (TTFT)", "s", "0.000", "{o}_ttft_s", '=IF({ok},{ttft_c},"n/a")'),
-    ("tpot", "time per output token (TPOT)", "ms", "#,##0.0", "{o}_tpot_ms", '=IF({ok},{tpot_c}*c_ms_per_s,"n/a")'),
+    ("ttft", "time to first token (TTFT)", "s", "0.000", "{o}_ttft_s", '=IF({ok},{t_ttft},"n/a")'),
+    ("tpot", "time per output token (TPOT)", "ms", "#,##0.0", "{o}_tpot_ms", '=IF({ok},{t_tpot}*c_ms_per_s,"n/a")'),
     (
         "s",
         "seconds per request",
@@ -115,7 +116,7 @@ def build(book: Book) -> None:
             "D": 16,
             "E": 60,
             "F": 3,
-            **{get_column_letter(COL0 + i): 12 for i in range(len(CAND) + 4 * len(SLOTS) * 2)},
+            **{get_column_letter(COL0 + i): 12 for i in range(len(CAND) + BATCH_COLS * len(SLOTS) * 2)},
         },
         freeze="A5",
         print_area=f"A1:E{last}",

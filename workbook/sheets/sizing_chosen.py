@@ -9,13 +9,19 @@ from __future__ import annotations
 
 from costengine import serving
 
-from ..kit import Rows, gated
-from .sizing_layouts import CAND, OPTS, SLOTS, TPS, cand_row, divides
+from ..kit import Rows, gated, units_needed
+from .sizing_layouts import CAND, OPTS, SLOTS, TPS, batch_column, cand_row, divides
 
 __all__ = ["chosen_rows"]
 
 #: The share of GPU memory serving engines use (the layout check names it).
 _KV_SHARE = serving.DEFAULT_EFFICIENCIES.kv_memory_fraction
+
+
+def _per(i: int, d: int, template: str) -> str:
+    """``template`` (with ``{}`` for a range) over the batch-table column ``d`` of each candidate of option ``i``,
+    comma-separated (CHOOSE's arguments, in candidate order)."""
+    return ",".join(template.format(batch_column(i * len(SLOTS) + j, d)) for j in range(len(SLOTS)))
 
 
 def chosen_rows(x: Rows) -> None:
@@ -77,6 +83,51 @@ def chosen_rows(x: Rows) -> None:
         ("rps", "requests/s", "1/s", "0.000"),
     ):
         x.add(f"{key}_c", label, unit, [f'=IF([status]="ok",INDEX({r},[chosen]),"n/a")' for r in rng(key)], fmt=fmt)
+    # --- the concurrency the peak traffic brings (costengine.selfhosted.at_traffic) ---------------------------
+    x.add(
+        "t_reps",
+        "replicas at the volume",
+        "count",
+        [
+            f'=IF([status]="ok",{units_needed("requests_per_month_used", cap, "min_replicas_used")},"n/a")'
+            for cap in (f"{o}_replica_capacity" for o, _, _, _ in OPTS)
+        ],
+        fmt="int",
+        note="max(min_replicas, ceil(R x peak / replica capacity))",
+    )
+    x.add(
+        "t_lam",
+        "arrivals per replica at the peak",
+        "1/s",
+        "=IF(ISNUMBER([t_reps]),IF([t_reps]>0,requests_per_month_used*peak_to_average_used/(hours_per_month_used*"
+        'c_seconds_per_hour)/[t_reps],0),"n/a")',
+        fmt="0.0000",
+    )
+    x.add(
+        "t_batch",
+        "batch at the peak traffic",
+        "sequences",
+        [
+            f'=IF(ISNUMBER([t_lam]),MIN([batch_c],CHOOSE([chosen],{_per(i, 4, "SUMPRODUCT(--({}<[t_lam]))")})+1),"n/a")'
+            for i in range(len(OPTS))
+        ],
+        fmt="count",
+        note="Little's law: the smallest batch whose requests/s reach the arrivals (1 = each request alone)",
+    )
+    for key, label, unit, d, fmt in (
+        ("t_ttft", "TTFT at that batch", "s", 2, "0.000"),
+        ("t_tpot", "TPOT at that batch", "s", 1, "0.00000"),
+    ):
+        x.add(
+            key,
+            label,
+            unit,
+            [
+                f'=IF(ISNUMBER([t_batch]),CHOOSE([chosen],{_per(i, d, "INDEX({},[t_batch])")}),"n/a")'
+                for i in range(len(OPTS))
+            ],
+            fmt=fmt,
+        )
     x.add(
         "min_tp",
         "fewest GPUs of a layout that holds the model",

@@ -26,6 +26,8 @@ __all__ = [
     "CAND",
     "cand_row",
     "divides",
+    "batch_column",
+    "BATCH_COLS",
     "candidate_table",
     "batch_table",
 ]
@@ -115,8 +117,19 @@ def cand_row(i: int, j: int) -> int:  # option i, slot j
     return CAND_TOP + 1 + i * len(SLOTS) + j
 
 
+#: Batch-table columns per candidate: decode step, TPOT, TTFT, meets the targets, requests/s.
+BATCH_COLS = 5
+
+
 def _ok_col(k: int, d: int = 3) -> str:  # batch table: candidate k (option x slot); 0 step, 1 TPOT, 2 TTFT, 3 meets
-    return get_column_letter(COL0 + 1 + 4 * k + d)
+    return get_column_letter(COL0 + 1 + BATCH_COLS * k + d)
+
+
+def batch_column(k: int, d: int) -> str:
+    """The batch table's column ``d`` (0 step, 1 TPOT, 2 TTFT, 3 meets, 4 requests/s) of candidate ``k``, rows
+    batch 1 .. MAX_BATCH, as an absolute range."""
+    col = _ok_col(k, d)
+    return f"${col}${BATCH_TOP + 1}:${col}${BATCH_TOP + MAX_BATCH}"
 
 
 _FMTS = {
@@ -223,7 +236,8 @@ def _plan_cost(opt: str, c: dict[str, str], r_: _Refs, i: int) -> dict[str, str]
     ``c_plan_tie``; the chosen layout is the first such)."""
     n, rps = c["n"], c["rps"]
     units = f"MAX(ROUNDUP(min_replicas_used/{c['p_unit']},0),{SPREAD_UNITS})"
-    bought = f"{c['p_step']}*{units_needed('requests_per_month_used', c['p_cap'] + '*' + c['p_unit'], units)}"
+    unit_cap = "(" + c["p_cap"] + "*" + c["p_unit"] + ")"
+    bought = f"{c['p_step']}*{units_needed('requests_per_month_used', unit_cap, units)}"
     if opt == "cloud":
         node, one = "cloud_node_gpus", "OR(cloud_price_typed,cloud_per_second)"
         price = "cloud_price_per_gpu_hour_used"
@@ -273,7 +287,7 @@ def batch_table(x: Rows) -> None:
             k = i * len(SLOTS) + j
             c = {key: f"${v[0]}${cand_row(i, j)}" for key, v in CAND.items()}
             put_text(ws, f"{_ok_col(k, 0)}{top - 1}", f"{opt} {slot}", "header")
-            for d, h in enumerate(("step [s]", "TPOT [s]", "TTFT [s]", "meets")):
+            for d, h in enumerate(("step [s]", "TPOT [s]", "TTFT [s]", "meets", "requests/s")):
                 put_text(ws, f"{_ok_col(k, d)}{top}", h, "header")
             b = f"${first}{{r}}"
             gate = f"{b}<={c['cap']}"
@@ -284,8 +298,15 @@ def batch_table(x: Rows) -> None:
                 f'=IF({gate},{st}+{b}/{r_.m("o")}*{c["pf"]},"")',
                 f'=IF({gate},{_ttft(r_, c, b, st, tp_)},"")',
                 f"=IF({gate},AND(OR(NOT(ISNUMBER({t1})),{tp_}<={t1}),OR(NOT(ISNUMBER({t2})),{tt}<={t2})),FALSE)",
+                f'=IF({gate},{b}/({r_.m("o")}*{tp_}),"")',
             )
             for d, formula in enumerate(formulas):
                 put_formula_column(
-                    ws, COL0 + 1 + 4 * k + d, top + 1, top + MAX_BATCH, formula, "calc", "General" if d == 3 else "sci"
+                    ws,
+                    COL0 + 1 + BATCH_COLS * k + d,
+                    top + 1,
+                    top + MAX_BATCH,
+                    formula,
+                    "calc",
+                    "General" if d == 3 else "sci",
                 )
