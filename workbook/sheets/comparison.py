@@ -201,6 +201,15 @@ def build(book: Book, tiers: TierColumns) -> None:
     m.add("tpot", "time per output token", "ms", ["n/a", "=cloud_tpot_ms", "=onprem_tpot_ms"], kind="link", fmt="0.0")
     m.add("offer", "offer or server", "id", ["", "=cloud_offer_used", "=onprem_server_used"], kind="link")
     wrap_ids(ws, m.at["offer"], "DE")
+    m.add(
+        "notes",
+        "notes",
+        "text",
+        ["=api_reasoning_note", "=reasoning_note", "=reasoning_note"],
+        kind="link",
+        note="a blank reasoning key of a reasoning model: its hidden tokens are not counted (Inputs warning)",
+    )
+    wrap_ids(ws, m.at["notes"], "CDE")
     m.guard = None
     m.add("mark", "", "", '=IF(cheapest_option=[option],"cheapest","")', kind="bold")
     book.names_many(
