@@ -100,6 +100,8 @@ def test_compare_table_has_product_columns():
         "ttft_s",
         "tpot_ms",
         "offer",
+        "status",
+        "notes",
     ]
     # cost per MTok of the API equals the 25 EUR/MTok list price when every token costs the same
     assert table.loc["api", "cost_per_mtok"] == pytest.approx(25, rel=1e-12)
