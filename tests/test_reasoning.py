@@ -157,3 +157,14 @@ def test_models_csv_marks_reasoning_models_in_its_last_column():
     cat = load_catalog()
     assert cat.model("gpt-oss-120b").reasoning is True and cat.model("llama-3.3-70b").reasoning is False
     assert np.all([isinstance(m.reasoning, bool) for m in cat.models.values()])
+
+
+def test_hidden_tokens_count_toward_the_context_window():
+    from costengine.errors import CostModelError
+
+    ctx = load_catalog().model("llama-3.1-8b").context_length
+    fits = Scenario(**{**SELF, "prompt_tokens": ctx - 1000, "output_tokens": 500, "max_ttft_s": "none"})
+    compare(fits.replace(reasoning_tokens=400))
+    with pytest.raises(CostModelError, match="reasoning_tokens") as err:
+        compare(fits.replace(reasoning_tokens=600))
+    assert err.value.key == "prompt_tokens"

@@ -245,8 +245,8 @@ def model_rows(x: Rows) -> None:
         "",
         one(
             f'=IF(AND({need},ISNUMBER([ctx_len]),ISNUMBER([tokens])),IF([tokens]>[ctx_len],"prompt_tokens: '
-            f'prompt_tokens + output_tokens = "&TEXT([tokens],"#,##0")&" exceeds the context window of "'
-            f'&INDEX(list_models,[model_row])&" ("&TEXT([ctx_len],"#,##0")&" tokens)",""),"")'
+            f'prompt_tokens + output_tokens + reasoning_tokens = "&TEXT([tokens],"#,##0")&" exceeds the context '
+            f'window of "&INDEX(list_models,[model_row])&" ("&TEXT([ctx_len],"#,##0")&" tokens)",""),"")'
         ),
         kind="check",
     )
