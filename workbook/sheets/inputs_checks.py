@@ -169,7 +169,9 @@ def warning_formula(key: str, b: str, f: str, rules: int) -> str:
     G:I; money ranges in USD, scaled by ``usd_to_currency``), as ``costengine.acceptance.sanity_message``."""
     sanity = _sanity(key, b, f, rules)
     if key in REASONING_NOTES:  # blank for a reasoning model: the note the engine gives (never a silent 0)
-        return f'=IF(LEN(TRIM({b}))=0,{REASONING_NOTES[key]}&"",{sanity or chr(34) * 2})'
+        note = f'{REASONING_NOTES[key]}&""'  # only the note itself (not a guard's text while inputs are invalid)
+        said = f'IF(LEFT({note},{len(key) + 1})="{key} ",{note},"")'
+        return f'=IF(LEN(TRIM({b}))=0,{said},{sanity or chr(34) * 2})'
     return f"={sanity}" if sanity else ""
 
 
