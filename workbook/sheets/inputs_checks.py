@@ -171,7 +171,7 @@ def warning_formula(key: str, b: str, f: str, rules: int) -> str:
     if key in REASONING_NOTES:  # blank for a reasoning model: the note the engine gives (never a silent 0)
         note = f'{REASONING_NOTES[key]}&""'  # only the note itself (not a guard's text while inputs are invalid)
         said = f'IF(LEFT({note},{len(key) + 1})="{key} ",{note},"")'
-        return f'=IF(LEN(TRIM({b}))=0,{said},{sanity or chr(34) * 2})'
+        return f"=IF(LEN(TRIM({b}))=0,{said},{sanity or chr(34) * 2})"
     return f"={sanity}" if sanity else ""
 
 
