@@ -203,6 +203,7 @@ def api_cost(
         api_output_price_per_mtok=pout,
         api_cached_input_share=c,
         api_cached_input_price_per_mtok=pc,
+        api_reasoning_tokens=0.0,  # the prices are typed, of no model: hidden tokens go into output_tokens
         api_batch_share=0.0,
         api_monthly_fixed=0.0,
         seconds_per_request=1.0,
@@ -352,7 +353,7 @@ def _field(row: Any, field: Any, columns: tuple[str, ...], aliases: dict[str, st
     if name not in columns:
         raise CostModelError("field", f"must be one of {', '.join(columns)} (got {cells.fmt(field)})")
     value = getattr(row, name)
-    return value if isinstance(value, str) else out(value)
+    return value if isinstance(value, (str, bool)) else out(value)  # a flag (a model's reasoning) as TRUE/FALSE
 
 
 def gpu(gpu_id: Any, field: Any) -> Any:

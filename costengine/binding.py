@@ -22,7 +22,7 @@ from .catalogs import Catalog
 from .lookup import Columns, lookup
 from .plan import Plan, cost_at, replicas_at, with_note
 from .resolve import resolve_cloud, resolve_onprem
-from .selfhosted import row_replica
+from .selfhosted import decoded_tokens, row_replica
 from .serving.memory import memory_batch
 
 __all__ = ["BIND_RATIO", "SMALL_BATCH", "AT_TARGET", "binding_notes"]
@@ -59,7 +59,7 @@ def binding_notes(plan: Plan, f: Columns, catalog: Catalog) -> Plan:
         cost, doubled = cost_at(opt, plan.peak, r), cost_at(loose[name], plan.peak, r)
         gpus = lookup(f[gpu_key], ok, lambda g, k=gpu_key: catalog.gpu(g, k), None)
         held = memory_batch(
-            opt.gpus_per_replica, gpus.attr("memory_gb"), rep.w_bytes, rep.kv, f["prompt_tokens"], f["output_tokens"]
+            opt.gpus_per_replica, gpus.attr("memory_gb"), rep.w_bytes, rep.kv, f["prompt_tokens"], decoded_tokens(f)
         )
         with np.errstate(divide="ignore", invalid="ignore"):
             by_load = np.ceil(r * plan.peak / opt.replica_capacity) > opt.min_replicas

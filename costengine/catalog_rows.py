@@ -81,11 +81,13 @@ __all__ = [
     "OpenModel",
     "CloudOffer",
     "Server",
+    "ApiReasoning",
     "check_row",
     "HARDWARE_COLUMNS",
     "MODEL_COLUMNS",
     "OFFER_COLUMNS",
     "SERVER_COLUMNS",
+    "API_REASONING_COLUMNS",
     "PRICE_TERMS",
     "INTERCONNECTS",
 ]
@@ -180,9 +182,12 @@ class OpenModel:
     experts: int = 0
     experts_per_token: int = 0
     expert_params_billion: float = 0.0
+    reasoning: bool = False  # decodes hidden reasoning tokens by default (its model card); see reasoning_tokens
 
     def __post_init__(self) -> None:
         check_row(self, *MODEL_FIELDS)
+        if not isinstance(self.reasoning, bool):
+            raise CostModelError(self.id, f"reasoning must be true or false (got {self.reasoning!r})")
         if self.active_params_billion > self.params_billion:
             raise CostModelError(self.id, "active parameters exceed total parameters")
         if self.experts < 0 or self.experts_per_token < 0 or not 0 <= self.expert_params_billion < self.params_billion:
@@ -325,3 +330,36 @@ HARDWARE_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(GPU))
 MODEL_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(OpenModel))
 OFFER_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(CloudOffer))
 SERVER_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(Server))
+API_REASONING_COLUMNS: tuple[str, ...] = ("pattern", "reasons", "typical_hidden_tokens", "source", "read_on", "notes")
+
+
+@dataclass(frozen=True)
+class ApiReasoning:
+    """One row of ``templates/api_reasoning.csv``: API model ids matching ``pattern`` (a glob, ``*`` any text,
+    case-insensitive) do (``reasons`` = yes) or do not reason by default; ``typical_hidden_tokens``
+    [tokens/request] is a published typical figure (NaN when none), ``source`` the page that says so, read on
+    ``read_on``."""
+
+    pattern: str
+    reasons: str
+    typical_hidden_tokens: float
+    source: str
+    read_on: str
+    notes: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.pattern.strip() or not self.source.startswith("https://"):
+            raise CostModelError(self.pattern or "api_reasoning.csv", "needs a pattern and a source (https://...)")
+        if self.reasons not in ("yes", "no"):
+            raise CostModelError(self.pattern, f"reasons must be yes or no (got {self.reasons!r})")
+        h = self.typical_hidden_tokens
+        if not (math.isnan(h) or (math.isfinite(h) and h > 0)):
+            raise CostModelError(self.pattern, f"typical_hidden_tokens must be blank or > 0 (got {h!r})")
+        try:
+            datetime.strptime(self.read_on, "%Y-%m-%d")
+        except ValueError:
+            raise CostModelError(self.pattern, f"read_on must be a date YYYY-MM-DD (got {self.read_on!r})") from None
+
+    @property
+    def id(self) -> str:
+        return self.pattern

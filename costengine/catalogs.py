@@ -18,11 +18,14 @@ import io
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
+from fnmatch import fnmatchcase
 from importlib import resources
 from types import MappingProxyType
 from typing import Any
 
+from .acceptance import api_model_base
 from .catalog_rows import (
+    API_REASONING_COLUMNS,
     GPU,
     HARDWARE_COLUMNS,
     INTERCONNECTS,
@@ -30,6 +33,7 @@ from .catalog_rows import (
     OFFER_COLUMNS,
     PRICE_TERMS,
     SERVER_COLUMNS,
+    ApiReasoning,
     CloudOffer,
     OpenModel,
     Server,
@@ -55,6 +59,9 @@ __all__ = [
     "token_price_table",
     "token_prices_version",
     "tier_starts",
+    "ApiReasoning",
+    "api_reasoning_table",
+    "api_reasoning",
 ]
 
 
@@ -73,12 +80,17 @@ def _read_rows(filename: str, cls: type, columns: tuple[str, ...]) -> Mapping[st
             try:
                 if types[name] == "float" and cell == "":
                     values[name] = math.nan  # blank: the row's check says whether it may be
+                elif types[name] == "bool":
+                    if cell.lower() not in ("true", "false"):
+                        raise ValueError
+                    values[name] = cell.lower() == "true"
                 else:
                     values[name] = (
                         int(cell) if types[name] == "int" else float(cell) if types[name] == "float" else cell
                     )
             except ValueError:
-                raise CostModelError(f"{filename} line {line}", f"{name} must be a number (got {cell!r})") from None
+                what = "true or false" if types[name] == "bool" else "a number"
+                raise CostModelError(f"{filename} line {line}", f"{name} must be {what} (got {cell!r})") from None
         row = cls(**values)
         key = row.id.lower()
         if key in out:
@@ -165,3 +177,22 @@ def load_catalog() -> Catalog:
 def as_dict(row: Any) -> dict[str, Any]:
     """A catalog row as a plain dict."""
     return dataclasses.asdict(row)
+
+
+@functools.cache
+def api_reasoning_table() -> tuple[ApiReasoning, ...]:
+    """The rows of ``templates/api_reasoning.csv``: which API models reason by default, in file order."""
+    return tuple(_read_rows("api_reasoning.csv", ApiReasoning, API_REASONING_COLUMNS).values())
+
+
+@functools.lru_cache(maxsize=4096)
+def api_reasoning(model: str) -> ApiReasoning | None:
+    """The first row of :func:`api_reasoning_table` whose pattern matches the API model id (case-insensitive; a
+    date suffix is ignored, as the price lookup ignores it); None when
+    no row does (a model the file does not list is taken as not reasoning)."""
+    wanted = str(model).strip().lower()
+    for name in dict.fromkeys((wanted, api_model_base(wanted))):
+        for row in api_reasoning_table():
+            if fnmatchcase(name, row.pattern.lower()):
+                return row
+    return None

@@ -144,8 +144,9 @@ def compare(
 ) -> pd.DataFrame:
     """One row per option (index ``option``) with columns:
 
-    ``monthly_cost`` [money/month], ``cost_per_request`` [money], ``cost_per_mtok`` [money/MTok of
-    prompt + output], ``gpus`` (paid for) [count], ``replicas`` [count], ``utilization`` [0..1: busy share of the
+    ``monthly_cost`` [money/month], ``cost_per_request`` [money], ``cost_per_mtok`` [money/MTok of the
+    visible prompt + output tokens: hidden reasoning tokens are a cost, not tokens the user receives], ``gpus``
+    (paid for) [count], ``replicas`` [count], ``utilization`` [0..1: busy share of the
     GPUs paid for; NaN for the API], ``gpus_per_replica`` [count], ``units`` (instances or servers bought; 0 for
     per-second billing) [count], ``batch`` [sequences: the concurrency the peak traffic brings each replica,
     Little's law], ``max_batch`` [sequences: the largest batch that fits and meets the targets, which sets the

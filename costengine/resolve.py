@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from . import billing
-from .catalogs import PRICE_TERMS, Catalog, tier_starts, token_price
+from .catalogs import PRICE_TERMS, Catalog, api_reasoning, tier_starts, token_price
 from .errors import CostModelError
 from .lookup import Columns, factorize
 from .lookup import blank as _blank
@@ -32,13 +32,14 @@ from .selfhosted import (
     chosen,
     derive,
     fewest_gpus,
+    reasoning_notes,
     row_replica,
     same_layout,
 )
 from .serving.parameters import TP_SIZES
 from .serving.replica import Replica
 
-__all__ = ["resolve", "resolve_api", "resolve_cloud", "resolve_onprem", "SERVERLESS_MAX_GPUS"]
+__all__ = ["resolve", "resolve_api", "api_hidden_tokens", "resolve_cloud", "resolve_onprem", "SERVERLESS_MAX_GPUS"]
 
 #: GPUs one serverless worker may hold (Modal's containers take up to 8 GPUs, https://modal.com/docs/guide/gpu,
 #: read 2026-12-01).
@@ -66,21 +67,27 @@ def resolve(cols: Columns, catalog: Catalog, rows: np.ndarray | None = None) -> 
 
 
 def resolve_api(f: Columns, rows: np.ndarray | None = None) -> OptionCost:
-    """The API option: fixed = monthly fee; variable = cost per request (catalog token prices where blank)."""
+    """The API option: fixed = monthly fee; variable = cost per request (catalog token prices where blank)::
+
+        cost per request = (p*((1-c)*Pin + c*Pcache + w*Pwrite) + (o + h)*Pout) / 1e6 * (1 - b*d)
+
+    with c = ``api_cached_input_share``, w = ``api_cache_write_share``, h = hidden reasoning tokens
+    (``api_reasoning_tokens``; blank: :func:`api_hidden_tokens`), b, d = batch share and discount
+    (PRODUCT.md "The cost model", docs/model.md#api-cost)."""
     n = len(f["requests_per_month"])
     usd = f["usd_to_currency"]
     p, o = f["prompt_tokens"], f["output_tokens"]
-    pin, pout, pcache = (
-        f[k].copy()
-        for k in ("api_input_price_per_mtok", "api_output_price_per_mtok", "api_cached_input_price_per_mtok")
-    )
-    need = _blank(pin) | _blank(pout) | _blank(pcache)
+    pin, pout, pcache, pwrite = (f[k].copy() for k in _PRICE_KEYS)
+    w = f["api_cache_write_share"]
+    need = _blank(pin) | _blank(pout) | _blank(pcache) | (_blank(pwrite) & (w > 0))
     if need.any():
         catalog_prices = _token_prices(f["api_model"], p, need, rows)
-        for arr, name in ((pin, "input"), (pout, "output"), (pcache, "cache_read")):
+        for arr, name in zip((pin, pout, pcache, pwrite), _PRICE_KINDS):
             np.copyto(arr, catalog_prices[name] * usd, where=_blank(arr))
     c, b, d = f["api_cached_input_share"], f["api_batch_share"], f["api_batch_discount"]
-    api_per_request = (p * ((1 - c) * pin + c * pcache) + o * pout) / 1e6 * (1 - b * d)
+    h, note = api_hidden_tokens(f["api_model"], f["api_reasoning_tokens"])
+    written = np.where(w > 0, w * pwrite, 0.0)  # a blank write price is not needed without writes
+    api_per_request = (p * ((1 - c) * pin + c * pcache + written) + (o + h) * pout) / 1e6 * (1 - b * d)
     inf = np.full(n, np.inf)
     return OptionCost(
         fixed=f["api_monthly_fixed"],
@@ -92,7 +99,38 @@ def resolve_api(f: Columns, rows: np.ndarray | None = None) -> OptionCost:
         seconds_per_request=np.full(n, np.nan),
         replica_capacity=inf,
         min_replicas=np.zeros(n),
+        notes=note,
     )
+
+
+def api_hidden_tokens(models: np.ndarray, typed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Hidden reasoning tokens of the API model [tokens/request] per row, and the note each row gets.
+
+    Typed: as typed, no note. Blank for a model ``templates/api_reasoning.csv`` marks as reasoning by default: its
+    typical figure, said as an estimate; where it has none, 0 and a warning naming the key. Blank otherwise: 0, no
+    note (:func:`costengine.catalogs.api_reasoning`)."""
+    h = np.where(_blank(typed), 0.0, typed)
+    notes = np.full(len(h), "", dtype=object)
+    idx = np.flatnonzero(_blank(typed))
+    if len(idx):
+        codes, uniques = factorize(models[idx])
+        for u_i, model in enumerate(uniques):
+            row = api_reasoning(str(model))
+            if row is None or row.reasons != "yes":
+                continue
+            sel = idx[codes == u_i]
+            if np.isnan(row.typical_hidden_tokens):
+                notes[sel] = (
+                    f"api_reasoning_tokens blank: {model} reasons; its hidden tokens are billed as output and are "
+                    "not counted: type an estimate"
+                )
+            else:
+                h[sel] = row.typical_hidden_tokens
+                notes[sel] = (
+                    f"api_reasoning_tokens blank: {model} reasons; estimated {row.typical_hidden_tokens:,.0f} hidden "
+                    f"tokens per request billed as output ({row.source}): type yours"
+                )
+    return h, notes
 
 
 def resolve_cloud(
@@ -146,6 +184,7 @@ def resolve_cloud(
     spare = np.where(spot, f["cloud_spot_spare"], np.nan)
     m_rep = f["min_replicas"]
     source = np.array([r.id for r in offers.results] + [""], dtype=object)[offers.codes]
+    notes = reasoning_notes(f, model)
 
     def option_for(lay: DerivedLayout) -> OptionCost:
         g, s = lay.gpus, lay.seconds_per_request
@@ -175,6 +214,7 @@ def resolve_cloud(
             ttft_s=lay.ttft_s,
             tpot_s=lay.tpot_s,
             source=source,
+            notes=notes,
         )
 
     return at_traffic(f, model, hw, _cheapest_plan(option_for, lay, f)), SharedLayout(hw, node, typed_n, lay)
@@ -243,6 +283,7 @@ def resolve_onprem(
     )
     m_rep = f["min_replicas"]
     source = np.array([r.id for r in servers.results] + [""], dtype=object)[servers.codes]
+    notes = reasoning_notes(f, model)
     estimated = np.array([r.estimated for r in servers.results] + [""], dtype=object)[servers.codes]
 
     def option_for(lay: DerivedLayout) -> OptionCost:
@@ -269,6 +310,7 @@ def resolve_onprem(
             tpot_s=lay.tpot_s,
             source=source,
             estimated=estimated,
+            notes=notes,
         )
 
     return at_traffic(f, model, hw, _cheapest_plan(option_for, lay, f))
@@ -308,7 +350,14 @@ class _ServerTerms:
         )
 
 
-_PRICE_KINDS = ("input", "output", "cache_read")
+#: The typed API price keys and the catalog price each takes when blank.
+_PRICE_KEYS = (
+    "api_input_price_per_mtok",
+    "api_output_price_per_mtok",
+    "api_cached_input_price_per_mtok",
+    "api_cache_write_price_per_mtok",
+)
+_PRICE_KINDS = ("input", "output", "cache_read", "cache_write")
 
 
 def _token_prices(

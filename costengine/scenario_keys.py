@@ -125,14 +125,44 @@ class ScenarioKeys(BaseModel):
     api_cached_input_price_per_mtok: float | None = _f(
         None, "money/MTok", "cached-input price; blank = from api_model", ge=0
     )
+    api_cache_write_share: float = _f(
+        0.0,
+        "0..1",
+        "share of prompt tokens written to the provider's prompt cache, charged at the cache-write price where the "
+        "provider charges writes (Anthropic: 1.25x input for 5-minute writes)",
+        "no cache writes; docs/pricing.md#cache-writes",
+        ge=0,
+        le=1,
+    )
+    api_cache_write_price_per_mtok: float | None = _f(
+        None, "money/MTok", "cache-write price; blank = from api_model (its input price where none is listed)", ge=0
+    )
     api_batch_share: float = _f(0.0, "0..1", "share of traffic sent through a batch API", ge=0, le=1)
     api_batch_discount: float = _f(
         0.5, "0..1", "discount of the batch API", "OpenAI and Anthropic batch APIs: 50% off", ge=0, le=1
     )
     api_monthly_fixed: float = _f(0.0, "money/month", "platform fee, support plan", ge=0)
+    api_reasoning_tokens: float | None = _f(
+        None,
+        "tokens/request",
+        "hidden reasoning tokens of the API model per request, billed as output; blank = the typical figure of "
+        "templates/api_reasoning.csv for a reasoning model (an estimate, said in the notes), or 0 with a warning "
+        "where it has none; 0 for a model that does not reason",
+        "templates/api_reasoning.csv (which models reason, per provider documentation)",
+        ge=0,
+    )
     # --- open model -------------------------------------------------------------------------------
     model: str = _f(
         "llama-3.3-70b", "text", "open model id in the model catalog", "a current 70B open model", min_length=1
+    )
+    reasoning_tokens: float | None = _f(
+        None,
+        "tokens/request",
+        "hidden reasoning tokens of the open model per request, decoded like output tokens on your GPUs (the "
+        "serving model's output length is output_tokens + reasoning_tokens); blank = 0, with a warning for a model "
+        "the model catalog marks as reasoning",
+        "templates/models.csv column reasoning (the model cards)",
+        ge=0,
     )
     model_params_billion: float | None = _f(None, "billions", "parameters; blank = from model", gt=0)
     precision: Precision | None = _f(

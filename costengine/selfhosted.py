@@ -22,6 +22,8 @@ __all__ = [
     "DerivedLayout",
     "SharedLayout",
     "row_replica",
+    "decoded_tokens",
+    "reasoning_notes",
     "fewest_gpus",
     "derive",
     "same_layout",
@@ -99,8 +101,26 @@ def row_replica(f: Columns, catalog: Catalog, rows: np.ndarray | None) -> Replic
     )
     models = lookup(f["model"], need, lambda m: catalog.model(m, "model"), rows)
     rep = replica(models, f["precision"], f["model_params_billion"])
-    rep.check_context(f["prompt_tokens"], f["output_tokens"], need, rows)
+    rep.check_context(f["prompt_tokens"], decoded_tokens(f), need, rows)
     return rep
+
+
+def decoded_tokens(f: Columns) -> np.ndarray:
+    """Tokens the open model decodes per request [tokens] = output_tokens + reasoning_tokens (blank = 0): hidden
+    reasoning tokens cost decode steps and KV memory like output tokens (docs/model.md#reasoning-tokens)."""
+    return f["output_tokens"] + np.nan_to_num(np.asarray(f["reasoning_tokens"], dtype=float))
+
+
+def reasoning_notes(f: Columns, rep: Replica) -> np.ndarray:
+    """The note of each row whose open model reasons (model catalog column ``reasoning``) while
+    ``reasoning_tokens`` is blank and the layout is derived: its hidden tokens are not counted ("" elsewhere)."""
+    warn = (rep.models.attr("reasoning") == 1.0) & blank(f["reasoning_tokens"]) & blank(f["seconds_per_request"])
+    texts = [
+        f"reasoning_tokens blank: {m.id} reasons; its hidden tokens are decoded on your GPUs and are not counted: "
+        "type an estimate"
+        for m in rep.models.results
+    ]
+    return np.where(warn, np.array(texts + [""], dtype=object)[rep.models.codes], "").astype(object)
 
 
 def _memory_floor(f: Columns, rep: Replica) -> np.ndarray:
@@ -149,7 +169,7 @@ def derive(
             gpus,
             need_s,
             p=f["prompt_tokens"],
-            o=f["output_tokens"],
+            o=decoded_tokens(f),
             util=f["target_utilization"],
             memory_floor=_memory_floor(f, rep),
             node_gpus=node,
@@ -192,7 +212,7 @@ def at_traffic(f: Columns, rep: Replica, gpus: Lookup, opt: OptionCost) -> Optio
     with np.errstate(divide="ignore", invalid="ignore"):
         lam = np.where(reps > 0, r * peak / (f["hours_per_month"][rows] * 3600.0) / reps, 0.0)
     args = rep.layout_arguments(
-        gpus, rows, f["prompt_tokens"], f["output_tokens"], f["target_utilization"], _memory_floor(f, rep)
+        gpus, rows, f["prompt_tokens"], decoded_tokens(f), f["target_utilization"], _memory_floor(f, rep)
     )
     prepared = prepare(rep.step_model(args, opt.tp[rows], opt.pp[rows]), DEFAULT_EFFICIENCIES)
     b = traffic_batch(prepared, lam, opt.batch[rows])

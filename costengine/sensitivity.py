@@ -73,6 +73,7 @@ _API_PRICE = {
     "api_input_price_per_mtok": "input",
     "api_output_price_per_mtok": "output",
     "api_cached_input_price_per_mtok": "cache_read",
+    "api_cache_write_price_per_mtok": "cache_write",
 }
 
 

@@ -116,6 +116,12 @@ def _values(cls: type, columns: tuple[str, ...], row: UserRow) -> tuple[dict[str
                 problems.append((row.where(f.name), f"must be a date typed as text YYYY-MM-DD (got {raw!r})"))
             else:
                 out[f.name] = _text(raw)
+        elif f.type == "bool":  # TRUE/FALSE (an Excel boolean or the text); blank = the default (False)
+            text = str(raw).strip().lower()
+            if isinstance(raw, bool) or _blank(raw) or text in ("true", "false"):
+                out[f.name] = raw if isinstance(raw, bool) else (text == "true" if text else bool(default))
+            else:
+                problems.append((row.where(f.name), f"must be TRUE or FALSE (got {raw!r})"))
         elif _blank(raw):
             if f.type == "int" or default == 0.0:  # counts and figures that are 0 when absent: typed, 0 included
                 problems.append((row.where(f.name), "is empty"))

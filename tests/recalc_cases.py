@@ -265,6 +265,27 @@ def _cases() -> dict[str, Scenario]:
     cases["time_of_day"] = Scenario(api_model="deepseek-reasoner", api_cached_input_share=0.3)
     # a long-prompt RAG workload with blank targets: the workload's targets (issue 20, "Why" 4)
     cases["workload_rag"] = Scenario(**WORKLOAD_RAG)
+    # hidden reasoning tokens on both sides and cache writes (a catalog write price, then a typed one); then a
+    # reasoning model on each side with its key blank: the warning notes
+    cases["reasoning_cache_write"] = Scenario(
+        api_model="claude-sonnet-4-5",
+        api_cached_input_share=0.2,
+        api_cache_write_share=0.3,
+        api_reasoning_tokens=700,
+        model="gpt-oss-20b",
+        reasoning_tokens=900,
+        requests_per_month=2e7,
+    )
+    cases["reasoning_typed_write"] = Scenario(
+        api_model="gpt-5-mini",
+        api_cache_write_share=0.5,
+        api_cache_write_price_per_mtok=0.7,
+        api_reasoning_tokens=1500,
+        model="qwen2.5-14b",
+        reasoning_tokens=300,
+        cloud_gpu="A100-80GB",
+    )
+    cases["reasoning_blank"] = Scenario(model="gpt-oss-120b", api_model="o4-mini")
     return cases
 
 

@@ -15,9 +15,11 @@ cloud_gpus_per_replica cloud_billing cloud_monthly_overhead onprem_gpu onprem_gp
 onprem_amortization_months onprem_interest_rate onprem_maintenance_monthly onprem_power_kw onprem_pue
 onprem_price_per_kwh growth_rate_monthly horizon_months discount_rate_annual max_ttft_s max_tpot_ms cloud_staff_fte
 onprem_staff_fte staff_cost_per_fte_year cloud_offer cloud_pricing onprem_server onprem_colo_per_kw_month
-onprem_gpus_per_replica load_profile redundancy workload""".split()
-#: Keys the product's key table leaves to prose: spot's spare capacity (docs/model.md#cloud-cost).
-PROSE_KEYS = ["cloud_spot_spare"]
+onprem_gpus_per_replica load_profile redundancy workload reasoning_tokens api_reasoning_tokens api_cache_write_share
+""".split()
+#: Keys the product's key table leaves to prose: spot's spare capacity (docs/model.md#cloud-cost), the cache-write
+#: price (the API formula's Pwrite, docs/model.md#api-cost).
+PROSE_KEYS = ["cloud_spot_spare", "api_cache_write_price_per_mtok"]
 
 
 def test_every_product_key_and_no_other():

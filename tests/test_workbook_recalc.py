@@ -275,3 +275,22 @@ def test_the_price_note_names_an_off_peak_price_and_an_unlisted_cache_price(book
             assert (book.name("api_price_note") or "") == note, name  # an empty text reads back as None
             seen.add("cache read price not listed" in note)
     assert seen == {True, False}  # the random cases cover both
+
+
+def test_reasoning_notes_and_hidden_tokens_equal_the_engine(books):
+    """Hidden reasoning tokens and cache writes price as the engine prices them (the answers: above); a blank
+    reasoning key of a reasoning model shows the engine's note on the Comparison and beside the Inputs key."""
+    for name in ("reasoning_cache_write", "reasoning_typed_write", "reasoning_blank"):
+        b = books[name]
+        table = compare(b.scenario)
+        assert (b.name("api_reasoning_note") or "") == table.loc["api", "notes"], name
+        for option in ("cloud", "onprem"):
+            assert (b.name("reasoning_note") or "") == table.loc[option, "notes"], (name, option)
+        plan = plan_for(b.scenario)
+        assert _close(b.name("api_variable"), float(plan.options["api"].variable[0])), name
+    blank = books["reasoning_blank"]
+    assert blank.name("api_reasoning_note").startswith("api_reasoning_tokens blank: o4-mini reasons")
+    assert blank.name("reasoning_note").startswith("reasoning_tokens blank: gpt-oss-120b reasons")
+    row = blank.row_of("Inputs", "reasoning_tokens")
+    assert blank.at("Inputs", row, 8) == blank.name("reasoning_note")  # the warning column (H)
+    assert not books["reasoning_cache_write"].name("reasoning_note")

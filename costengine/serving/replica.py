@@ -63,7 +63,7 @@ class Replica:
             i = over[0]
             raise CostModelError(
                 "prompt_tokens",
-                f"prompt_tokens + output_tokens = {p[i] + o[i]:,.0f} exceeds the "
+                f"prompt_tokens + output_tokens + reasoning_tokens = {p[i] + o[i]:,.0f} exceeds the "
                 f"context window of {self.models.row(i).id} ({self.context_length[i]:,.0f} tokens)"
                 f"{where(rows, i)}",
             )

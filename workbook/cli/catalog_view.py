@@ -103,6 +103,7 @@ VIEWS: dict[str, View] = {
             ("kv_heads", "KV heads"),
             ("head_dim", "head dim"),
             ("context_length", "context"),
+            ("reasoning", "reasons"),
         ),
         ("id", "name", "license"),
         lambda: "templates/models.csv (sources per row: see the file)",

@@ -49,6 +49,7 @@ class Rules:
     text: tuple[str, ...] = ()  # required text
     ids: tuple[str, ...] = ("id",)  # text ids (a number is refused)
     choices: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    logical: tuple[str, ...] = ()  # TRUE or FALSE (blank = FALSE)
     gpu: bool = False  # the row names a GPU of the Hardware sheet
 
 
@@ -75,6 +76,7 @@ RULES: dict[str, Rules] = {
         ),
         zero_ok=("experts", "experts_per_token", "expert_params_billion"),
         text=MODEL_FIELDS.text,
+        logical=("reasoning",),
     ),
     "of": Rules(
         "a cloud offer",
@@ -119,6 +121,8 @@ def _tag(rules: Rules, c: str) -> str:
         return "blank = none"
     if c in rules.zero_ok:
         return "required (0 = none)"
+    if c in rules.logical:
+        return "TRUE/FALSE (blank = FALSE)"
     return "optional"
 
 
@@ -170,6 +174,10 @@ def _row_rules(rules: Rules, columns: tuple[str, ...], title: str, r: int, marke
         # functions, without EXACT)
         ok = ",".join(f'AND(LEN(TRIM({at[c]}))=LEN("{v}"),SUBSTITUTE(TRIM({at[c]}),"{v}","")="")' for v in allowed)
         out.append((f"NOT(OR({ok}))", f'"{key(c)}must be one of {", ".join(allowed)}"'))
+    for c in rules.logical:  # a logical TRUE/FALSE (LibreOffice's is a number: compared, not joined) or the text
+        v = f'LOWER(TRIM({at[c]}&""))'
+        ok = f'OR({at[c]}=TRUE,{at[c]}=FALSE,{v}="true",{v}="false")'
+        out.append((f"AND(NOT({blank(c)}),NOT({ok}))", f'"{key(c)}must be TRUE or FALSE"'))
     label = f'"{title} row {r}: '
     if "serving_efficiency" in at:
         out.append((f"{at['serving_efficiency']}>1", f'"{key("serving_efficiency")}must be at most 1"'))

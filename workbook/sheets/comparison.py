@@ -231,6 +231,15 @@ def build(book: Book, tiers: TierColumns) -> None:
         "notes of llmcost compare or LLM_COMPARE",
     )
     wrap_ids(ws, m.at["offer"], "DE")
+    m.add(
+        "notes",
+        "notes",
+        "text",
+        ["=api_reasoning_note", "=reasoning_note", "=reasoning_note"],
+        kind="link",
+        note="a blank reasoning key of a reasoning model: its hidden tokens are not counted (Inputs warning)",
+    )
+    wrap_ids(ws, m.at["notes"], "CDE")
     m.guard = None
     m.add("mark", "", "", '=IF(cheapest_option=[option],"cheapest","")', kind="bold")
     book.names_many(

@@ -3,7 +3,8 @@
 The id is looked up on the Token Pricing sheet as typed, else without its date (as
 :func:`costengine.acceptance.api_model_base` removes it); the price tier is the last whose start is at most the prompt
 size; a typed price overrides the catalog's. Defines ``api_variable``, ``api_fixed`` and ``api_step`` (the Comparison
-table reads them), ``api_model_row``, the prices used and ``api_price_note``.
+table reads them), ``api_model_row``, the prices used, ``api_price_note``, the hidden reasoning tokens used
+(``api_reasoning_tokens_used``) and ``api_reasoning_note`` (a blank for a reasoning model, never a silent 0).
 """
 
 from __future__ import annotations
@@ -100,10 +101,20 @@ def api_rows(w: Rows, tiers: TierColumns) -> None:
         kind="link",
         fmt="price",
     )
+    w.add(
+        "cat_write",
+        "cache write price (catalog)",
+        "USD/MTok",
+        _tiered("cache_write", tiers.tiers),
+        kind="link",
+        fmt="price",
+        note="the input price where the catalog lists none",
+    )
     for key, src, label in (
         ("pin", "cat_in", "input"),
         ("pout", "cat_out", "output"),
         ("pcache", "cat_cache", "cached_input"),
+        ("pwrite", "cat_write", "cache_write"),
     ):
         given = f"api_{label}_price_per_mtok"
         w.add(
@@ -131,17 +142,43 @@ def api_rows(w: Rows, tiers: TierColumns) -> None:
         names="api_price_note",
         note="an off-peak price not used (Token Pricing note), a cache price the catalog does not list",
     )
+    reasons = "AND(ISNUMBER([row]),INDEX(tp_reasons,[row]))"
+    typical = "INDEX(tp_hidden_tokens,[row])"
+    w.add(
+        "hidden",
+        "hidden reasoning tokens used",
+        "tokens/request",
+        f"=IF(LEN(TRIM(api_reasoning_tokens))=0,IF({reasons},IF(ISNUMBER({typical}),{typical},0),0),"
+        "api_reasoning_tokens_typed)",
+        fmt="count",
+        names="api_reasoning_tokens_used",
+        note="typed api_reasoning_tokens; blank: the typical figure of a reasoning model (Token Pricing), else 0",
+    )
+    w.add(
+        "hidden_note",
+        "reasoning note",
+        "text",
+        f'=IF(AND(LEN(TRIM(api_reasoning_tokens))=0,{reasons}),"api_reasoning_tokens blank: "&[model]&'
+        f'IF(ISNUMBER({typical})," reasons; estimated "&TEXT({typical},"#,##0")&" hidden tokens per request billed '
+        f'as output ("&INDEX(tp_reasoning_source,[row])&"): type yours"," reasons; its hidden tokens are billed as '
+        'output and are not counted: type an estimate"),"")',
+        names="api_reasoning_note",
+        note="costengine.resolve.api_hidden_tokens",
+    )
     w.add(
         "api_var",
         "cost per request",
         "money/request",
-        "=IF(AND(ISNUMBER([pin]),ISNUMBER([pout]),ISNUMBER([pcache])),"
+        "=IF(AND(ISNUMBER([pin]),ISNUMBER([pout]),ISNUMBER([pcache]),ISNUMBER([hidden]),"
+        "OR(api_cache_write_share_used=0,ISNUMBER([pwrite]))),"
         "(prompt_tokens_used*((1-api_cached_input_share_used)*[pin]"
-        "+api_cached_input_share_used*[pcache])+output_tokens_used*[pout])/c_tokens_per_mtok"
+        "+api_cached_input_share_used*[pcache]+IF(api_cache_write_share_used>0,api_cache_write_share_used*[pwrite],0))"
+        "+(output_tokens_used+[hidden])*[pout])/c_tokens_per_mtok"
         '*(1-api_batch_share_used*api_batch_discount_used),"n/a")',
         fmt="money_small",
         names="api_variable",
-        note="(p x ((1-c) x input + c x cached) + o x output) / 1e6 x (1 - batch share x discount)",
+        note="(p x ((1-c) x input + c x cached + w x cache write) + (o + h) x output) / 1e6 x (1 - batch share x "
+        "discount)",
     )
     w.add(
         "api_fixed", "fixed cost", "money/month", "=api_monthly_fixed_used", kind="link", fmt="money", names="api_fixed"

@@ -54,7 +54,12 @@ DERIVED = (
     "onprem_gpus_per_replica",
     "onprem_maintenance_monthly",
     "load_profile",
+    "api_cache_write_price_per_mtok",
+    "api_reasoning_tokens",
+    "reasoning_tokens",
 )
+#: Keys whose blank is warned about where the model reasons: the name of the note (Comparison, Sizing).
+REASONING_NOTES = {"api_reasoning_tokens": "api_reasoning_note", "reasoning_tokens": "reasoning_note"}
 #: The name that is TRUE while every input the self-hosting sheets read directly is valid (the Sizing sheet's
 #: formulas are guarded by it: :meth:`workbook.kit.Book.guard`).
 SELF_HOSTING_OK = "self_hosting_inputs_ok"
@@ -70,7 +75,10 @@ TARGETS = ("max_ttft_s", "max_tpot_ms")
 #: Text keys looked up in a catalog: the check flags an unknown id only when the engine would need it.
 CATALOG_CHECKS = {
     "api_model": (
-        "OR(" + ",".join(f"LEN(TRIM({k}))=0" for k in DERIVED[:3]) + ")",
+        "OR("
+        + ",".join(f"LEN(TRIM({k}))=0" for k in DERIVED[:3])
+        + ",AND(ISNUMBER(api_cache_write_share_used),api_cache_write_share_used>0,"
+        "LEN(TRIM(api_cache_write_price_per_mtok))=0))",
         "api_model_row",
         "not in the Token Pricing sheet's api_model list: pick an id from the list or type the three api prices",
     ),
@@ -172,6 +180,16 @@ def _number_check(b: str, rules: int, n: str) -> str:
 def warning_formula(key: str, b: str, f: str, rules: int) -> str:
     """The warning column: a typed value the model accepts but outside the key's plausible range (Constants
     G:I; money ranges in USD, scaled by ``usd_to_currency``), as ``costengine.acceptance.sanity_message``."""
+    sanity = _sanity(key, b, f, rules)
+    if key in REASONING_NOTES:  # blank for a reasoning model: the note the engine gives (never a silent 0)
+        note = f'{REASONING_NOTES[key]}&""'  # only the note itself (not a guard's text while inputs are invalid)
+        said = f'IF(LEFT({note},{len(key) + 1})="{key} ",{note},"")'
+        return f"=IF(LEN(TRIM({b}))=0,{said},{sanity or chr(34) * 2})"
+    return f"={sanity}" if sanity else ""
+
+
+def _sanity(key: str, b: str, f: str, rules: int) -> str:
+    """The plausible-range warning of :func:`warning_formula` as an expression ("" when the key has no range)."""
     if key not in SANITY_RANGES:
         return ""
     low, high, why = (f"{CONSTANTS}!${col}${rules}" for col in "GHI")
@@ -182,7 +200,7 @@ def warning_formula(key: str, b: str, f: str, rules: int) -> str:
         known = f"ISNUMBER({f})"
     plausible = f'" (plausible "&{low}&" .. "&{high}&": "&{why}&")"'
     return (
-        f'=IF(OR(LEN(TRIM({b}))=0,NOT({known})),"",IF({f}>{high},"unusual: above "&{high}&{plausible},'
+        f'IF(OR(LEN(TRIM({b}))=0,NOT({known})),"",IF({f}>{high},"unusual: above "&{high}&{plausible},'
         f'IF({f}<{low},"unusual: below "&{low}&{plausible},"")))'
     )
 

@@ -2,7 +2,8 @@
 targets, the model's catalog row, the precision used (``costengine.serving.memory``), weight bytes, KV cache per
 token and the prefill chunks; ``sizing_model_check`` reads the context-window check.
 
-Defines ``model_row``, ``model_params_billion_used``, ``precision_used`` and ``tokens_per_request``.
+Defines ``model_row``, ``model_params_billion_used``, ``precision_used``, ``tokens_per_request`` (prompt + output
+decoded, hidden reasoning tokens included), ``reasoning_tokens_used`` and ``reasoning_note``.
 """
 
 from __future__ import annotations
@@ -34,7 +35,24 @@ def model_rows(x: Rows) -> None:
     x.section("Work and targets", gap=1)
     x.add("derive", "derive seconds_per_request", "yes/no", one("=LEN(TRIM(seconds_per_request))=0"), note="blank")
     x.add("p", "prompt tokens", "tokens", one("=prompt_tokens_used"), kind="link", fmt="count")
-    x.add("o", "output tokens", "tokens", one("=output_tokens_used"), kind="link", fmt="count")
+    x.add("o_vis", "output tokens (visible)", "tokens", one("=output_tokens_used"), kind="link", fmt="count")
+    x.add(
+        "r_tok",
+        "hidden reasoning tokens",
+        "tokens",
+        one("=IF(LEN(TRIM(reasoning_tokens))=0,0,reasoning_tokens_typed)"),
+        fmt="count",
+        names=["reasoning_tokens_used", None],
+        note="reasoning_tokens; blank = 0 (a reasoning model's blank is warned below)",
+    )
+    x.add(
+        "o",
+        "output tokens decoded",
+        "tokens",
+        one(gated("[o_vis]+[r_tok]", "[o_vis]", "[r_tok]")),
+        fmt="count",
+        note="output + reasoning tokens: the serving model's output length (costengine.selfhosted.decoded_tokens)",
+    )
     x.add(
         "tokens",
         "tokens per request",
@@ -71,6 +89,29 @@ def model_rows(x: Rows) -> None:
     )
     for key, label, col, fmt in _MODEL_CATALOG:
         x.add(key, label, "", one(gated(f"INDEX(md_{col},[model_row])", "[model_row]")), kind="link", fmt=fmt)
+    x.add(
+        "reasons",
+        "reasons by default (catalog)",
+        "yes/no",
+        one(
+            "=IF(ISNUMBER([model_row]),OR(INDEX(md_reasoning,[model_row])=TRUE,"
+            'LOWER(TRIM(INDEX(md_reasoning,[model_row])&""))="true"),FALSE)'
+        ),
+        kind="link",
+        note="the Models sheet's reasoning column (TRUE, or the text true)",
+    )
+    x.add(
+        "r_note",
+        "reasoning note",
+        "text",
+        one(
+            '=IF(AND([reasons],[derive],LEN(TRIM(reasoning_tokens))=0),"reasoning_tokens blank: "'
+            '&INDEX(list_models,[model_row])&" reasons; its hidden tokens are decoded on your GPUs and are not '
+            'counted: type an estimate","")'
+        ),
+        names=["reasoning_note", None],
+        note="costengine.selfhosted.reasoning_notes",
+    )
     x.add(
         "params",
         "parameters used",
@@ -204,8 +245,8 @@ def model_rows(x: Rows) -> None:
         "",
         one(
             f'=IF(AND({need},ISNUMBER([ctx_len]),ISNUMBER([tokens])),IF([tokens]>[ctx_len],"prompt_tokens: '
-            f'prompt_tokens + output_tokens = "&TEXT([tokens],"#,##0")&" exceeds the context window of "'
-            f'&INDEX(list_models,[model_row])&" ("&TEXT([ctx_len],"#,##0")&" tokens)",""),"")'
+            f'prompt_tokens + output_tokens + reasoning_tokens = "&TEXT([tokens],"#,##0")&" exceeds the context '
+            f'window of "&INDEX(list_models,[model_row])&" ("&TEXT([ctx_len],"#,##0")&" tokens)",""),"")'
         ),
         kind="check",
     )

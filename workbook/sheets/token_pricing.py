@@ -10,14 +10,17 @@ prices are read. Three tables follow, side by side:
 - on the right, the ``api_model`` lookup list: one row per id that the engine resolves by itself
   (``token_price(id)`` without a provider), with the provider and model the engine picks and the prices of every
   prompt-size tier, so the workbook's INDEX/MATCH gives the engine's price for the same ``api_model`` and
-  ``prompt_tokens``. Ids the engine matches by pattern only (dated variants and other aliases) are not listed;
-  with such an id the api prices must be typed (the Inputs check says so). The lookup list keeps the ids the
+  ``prompt_tokens``, and whether the model reasons by default (``templates/api_reasoning.csv``, matched at build
+  time by :func:`costengine.catalogs.api_reasoning`) with its typical hidden tokens where the file has a figure.
+  Ids the engine matches by pattern only (dated variants and other aliases) are not listed; with such an id
+  the api prices must be typed (the Inputs check says so). The lookup list keeps the ids the
   dropdown leaves out (image, speech, embedding models): typed, they are priced as the engine prices them.
 """
 
 from __future__ import annotations
 
 import functools
+import math
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -26,7 +29,7 @@ from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 
 from costengine import CostModelError
-from costengine.catalogs import TokenPrice, tier_starts, token_price, token_price_table
+from costengine.catalogs import TokenPrice, api_reasoning, tier_starts, token_price, token_price_table
 from costengine.token_prices import token_prices_source
 
 from ..kit import Book, put_text, setup_sheet
@@ -240,6 +243,10 @@ def build(book: Book) -> TierColumns:
         ("cache read [USD/MTok]", "price"),
         ("cache read listed", None),
         ("time-of-day note", None),
+        ("cache write [USD/MTok]", "price"),
+        ("reasons by default (api_reasoning.csv)", None),
+        ("typical hidden tokens [tokens/request]", "count"),
+        ("reasoning source", None),
     ]
     for t in range(1, n_tiers + 1):
         lk += [
@@ -247,9 +254,12 @@ def build(book: Book) -> TierColumns:
             (f"tier {t} input [USD/MTok]", "price"),
             (f"tier {t} output [USD/MTok]", "price"),
             (f"tier {t} cache read [USD/MTok]", "price"),
+            (f"tier {t} cache write [USD/MTok]", "price"),
         ]
     lrows = []
     for a in refs:
+        why = api_reasoning(a.ref)  # the engine's rule for a blank api_reasoning_tokens (costengine.resolve)
+        typical = None if why is None or why.reasons != "yes" or math.isnan(why.typical_hidden_tokens) else why
         row: list[Any] = [
             a.ref,
             a.base.provider,
@@ -259,13 +269,17 @@ def build(book: Book) -> TierColumns:
             a.base.cache_read,
             a.base.cache_read_listed,
             a.base.off_peak_note,
+            a.base.cache_write,
+            why is not None and why.reasons == "yes",
+            None if typical is None else typical.typical_hidden_tokens,
+            "" if why is None else why.source,
         ]
         for t in range(n_tiers):
             if t < len(a.tiers):
                 start, tp = a.tiers[t]
-                row += [start, tp.input, tp.output, tp.cache_read]
+                row += [start, tp.input, tp.output, tp.cache_read, tp.cache_write]
             else:
-                row += [None] * 4
+                row += [None] * 5
         lrows.append(row)
     first_col = first + len(cols) + 1
     llast = write_table(ws, TOP, lk, lrows, first_col=first_col)
@@ -279,9 +293,19 @@ def build(book: Book) -> TierColumns:
         "tp_cache_read",
         "tp_cache_listed",
         "tp_note",
+        "tp_cache_write",
+        "tp_reasons",
+        "tp_hidden_tokens",
+        "tp_reasoning_source",
     ]
     for t in range(1, n_tiers + 1):
-        names += [f"tp_tier{t}_from", f"tp_tier{t}_input", f"tp_tier{t}_output", f"tp_tier{t}_cache_read"]
+        names += [
+            f"tp_tier{t}_from",
+            f"tp_tier{t}_input",
+            f"tp_tier{t}_output",
+            f"tp_tier{t}_cache_read",
+            f"tp_tier{t}_cache_write",
+        ]
     for name, col in zip(names, letters):
         book.name(name, SHEET, f"{col}{TOP + 1}:{col}{max(llast, TOP + 1)}")
 
@@ -291,7 +315,7 @@ def build(book: Book) -> TierColumns:
         widths[get_column_letter(first + j)] = cat.get(j, 11)
     widths[get_column_letter(first + len(cols))] = 3
     for j, col in enumerate(letters):
-        widths[col] = 30 if j == 0 else 14 if j < 3 else 40 if names[j] == "tp_note" else 12
+        widths[col] = 30 if j == 0 else 14 if j < 3 else 40 if names[j] in ("tp_note", "tp_reasoning_source") else 12
     setup_sheet(
         ws,
         widths=widths,
