@@ -41,6 +41,10 @@ from .serving.replica import Replica
 
 __all__ = ["resolve", "resolve_api", "api_hidden_tokens", "resolve_cloud", "resolve_onprem", "SERVERLESS_MAX_GPUS"]
 
+#: The rule on the two cache shares (a prompt token is read from the cache, written to it, or neither).
+CACHE_SHARES = (
+    "must be at most 1 - api_cached_input_share: a prompt token is read from the cache, written to it, or neither"
+)
 #: GPUs one serverless worker may hold (Modal's containers take up to 8 GPUs, https://modal.com/docs/guide/gpu,
 #: read 2026-12-01).
 SERVERLESS_MAX_GPUS = 8
@@ -69,7 +73,7 @@ def resolve(cols: Columns, catalog: Catalog, rows: np.ndarray | None = None) -> 
 def resolve_api(f: Columns, rows: np.ndarray | None = None) -> OptionCost:
     """The API option: fixed = monthly fee; variable = cost per request (catalog token prices where blank)::
 
-        cost per request = (p*((1-c)*Pin + c*Pcache + w*Pwrite) + (o + h)*Pout) / 1e6 * (1 - b*d)
+        cost per request = (p*((1-c-w)*Pin + c*Pcache + w*Pwrite) + (o + h)*Pout) / 1e6 * (1 - b*d)
 
     with c = ``api_cached_input_share``, w = ``api_cache_write_share``, h = hidden reasoning tokens
     (``api_reasoning_tokens``; blank: :func:`api_hidden_tokens`), b, d = batch share and discount
@@ -79,6 +83,9 @@ def resolve_api(f: Columns, rows: np.ndarray | None = None) -> OptionCost:
     p, o = f["prompt_tokens"], f["output_tokens"]
     pin, pout, pcache, pwrite = (f[k].copy() for k in _PRICE_KEYS)
     w = f["api_cache_write_share"]
+    over = np.flatnonzero(f["api_cached_input_share"] + w > 1)
+    if len(over):
+        raise CostModelError("api_cache_write_share", f"{CACHE_SHARES}{_where(rows, over[0])}")
     need = _blank(pin) | _blank(pout) | _blank(pcache) | (_blank(pwrite) & (w > 0))
     if need.any():
         catalog_prices = _token_prices(f["api_model"], p, need, rows)
@@ -87,7 +94,7 @@ def resolve_api(f: Columns, rows: np.ndarray | None = None) -> OptionCost:
     c, b, d = f["api_cached_input_share"], f["api_batch_share"], f["api_batch_discount"]
     h, note = api_hidden_tokens(f["api_model"], f["api_reasoning_tokens"])
     written = np.where(w > 0, w * pwrite, 0.0)  # a blank write price is not needed without writes
-    api_per_request = (p * ((1 - c) * pin + c * pcache + written) + (o + h) * pout) / 1e6 * (1 - b * d)
+    api_per_request = (p * ((1 - c - w) * pin + c * pcache + written) + (o + h) * pout) / 1e6 * (1 - b * d)
     inf = np.full(n, np.inf)
     return OptionCost(
         fixed=f["api_monthly_fixed"],

@@ -8,7 +8,7 @@ from importlib import resources
 import numpy as np
 import pytest
 
-from costengine import Scenario, compare, load_catalog
+from costengine import CostModelError, Scenario, compare, load_catalog
 from costengine.catalog_rows import ApiReasoning
 from costengine.catalogs import api_reasoning, api_reasoning_table, token_price_table
 from costengine.columns import scenario_columns
@@ -56,8 +56,11 @@ def test_hidden_api_tokens_are_billed_as_output_exactly():
 
 def test_cache_write_arithmetic():
     opt = _api(api_cached_input_share=0.3, api_cache_write_share=0.4, api_reasoning_tokens=100)
-    expected = (1200 * (0.7 * 2.0 + 0.3 * 0.5 + 0.4 * 2.5) + (300 + 100) * 10.0) / 1e6
+    # a prompt token is read (0.3), written (0.4) or neither (0.3): each at its own price
+    expected = (1200 * (0.3 * 2.0 + 0.3 * 0.5 + 0.4 * 2.5) + (300 + 100) * 10.0) / 1e6
     assert opt.variable[0] == pytest.approx(expected, rel=1e-12)
+    with pytest.raises(CostModelError, match="api_cache_write_share: must be at most 1 - api_cached_input_share"):
+        _api(api_cached_input_share=0.7, api_cache_write_share=0.4)
     # no writes: a blank write price is not needed (and not looked up)
     no_write = resolve_api(
         scenario_columns(Scenario(**{**API, "api_cache_write_price_per_mtok": None, "api_model": "no-such-model"}))
@@ -72,7 +75,7 @@ def test_blank_write_price_comes_from_the_catalog():
 
     write = token_price("claude-sonnet-4-5", None, 1200).cache_write * 2.0
     opt = resolve_api(scenario_columns(s))
-    expected = (1200 * (2.0 + write) + 300 * 10.0) / 1e6
+    expected = (1200 * write + 300 * 10.0) / 1e6  # the whole prompt written: at the write price only
     assert opt.variable[0] == pytest.approx(expected, rel=1e-12)
 
 

@@ -171,13 +171,13 @@ def api_rows(w: Rows, tiers: TierColumns) -> None:
         "money/request",
         "=IF(AND(ISNUMBER([pin]),ISNUMBER([pout]),ISNUMBER([pcache]),ISNUMBER([hidden]),"
         "OR(api_cache_write_share_used=0,ISNUMBER([pwrite]))),"
-        "(prompt_tokens_used*((1-api_cached_input_share_used)*[pin]"
+        "(prompt_tokens_used*((1-api_cached_input_share_used-api_cache_write_share_used)*[pin]"
         "+api_cached_input_share_used*[pcache]+IF(api_cache_write_share_used>0,api_cache_write_share_used*[pwrite],0))"
         "+(output_tokens_used+[hidden])*[pout])/c_tokens_per_mtok"
         '*(1-api_batch_share_used*api_batch_discount_used),"n/a")',
         fmt="money_small",
         names="api_variable",
-        note="(p x ((1-c) x input + c x cached + w x cache write) + (o + h) x output) / 1e6 x (1 - batch share x "
+        note="(p x ((1-c-w) x input + c x cached + w x cache write) + (o + h) x output) / 1e6 x (1 - batch share x "
         "discount)",
     )
     w.add(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from costengine import Scenario
 from costengine.acceptance import NUMBER_CHARS, SANITY_RANGES
+from costengine.resolve import CACHE_SHARES
 from costengine.scenario import BILLING_ALIASES
 
 from .constants import SHEET as CONSTANTS
@@ -162,6 +163,10 @@ def check_formula(key: str, b: str, rules: int, n: str) -> str:
             f'=IF(ISNUMBER({b}),"must be text",'
             f'IF(AND(ISNUMBER({c}),LEN(TRIM({b}))>{c}),"must be at most "&{c}&" characters",""))'
         )
+    if key == "api_cache_write_share":  # with the cached share: at most the whole prompt (costengine.resolve)
+        base = _number_check(b, rules, n)[1:]
+        over = f"AND(ISNUMBER({n}),ISNUMBER(api_cached_input_share_used),{n}+api_cached_input_share_used>1)"
+        return f'=IF(LEN({base})>0,{base},IF({over},"{CACHE_SHARES}",""))'
     return _number_check(b, rules, n)
 
 
@@ -183,7 +188,7 @@ def warning_formula(key: str, b: str, f: str, rules: int) -> str:
     sanity = _sanity(key, b, f, rules)
     if key in REASONING_NOTES:  # blank for a reasoning model: the note the engine gives (never a silent 0)
         note = f'{REASONING_NOTES[key]}&""'  # only the note itself (not a guard's text while inputs are invalid)
-        said = f'IF(LEFT({note},{len(key) + 1})="{key} ",{note},"")'
+        said = f'IF(LEFT({note},LEN("{key} "))="{key} ",{note},"")'
         return f"=IF(LEN(TRIM({b}))=0,{said},{sanity or chr(34) * 2})"
     return f"={sanity}" if sanity else ""
 
