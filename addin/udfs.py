@@ -263,7 +263,9 @@ def LLM_GPUS_NEEDED(params_billion, gpu_memory_gb, precision=None, memory_overhe
     precision=PRECISION,
 )
 def LLM_KV_CACHE_GB(model, tokens, precision=None):
-    """KV cache [GB] = 2 x layers x kv_heads x head_dim x bytes per value x tokens / 1e9 (16-bit cache unless 8-bit weights)."""
+    """KV cache [GB] of one sequence of ``tokens`` tokens = per-layer bytes x (full layers x tokens + sliding layers x
+    MIN(tokens, window)) / 1e9; per-layer bytes = 2 x kv_heads x head_dim x bytes per value, or (kv_lora_rank +
+    qk_rope_head_dim) x bytes with MLA; linear-attention layers hold none (16-bit cache unless 8-bit weights)."""
     return run(a.kv_cache_gb, model, tokens, precision)
 
 

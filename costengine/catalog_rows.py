@@ -54,6 +54,23 @@ MODEL_FIELDS = RowFields(
     ),
     text=("source", "license", "native_precision"),
 )
+#: Whole-number architecture columns of a model row that may be 0 (0 = absent: full attention, dense, ...); the
+#: columns after ``experts_per_token`` may also be left blank in a CSV or a user row (blank = 0).
+MODEL_COUNTS: tuple[str, ...] = (
+    "experts",
+    "experts_per_token",
+    "kv_lora_rank",
+    "qk_rope_head_dim",
+    "sliding_window",
+    "sliding_layers",
+    "linear_layers",
+    "vocab_size",
+    "intermediate_size",
+    "moe_intermediate_size",
+    "shared_experts",
+    "dense_layers",
+    "q_lora_rank",
+)
 OFFER_FIELDS = RowFields(
     positive=("gpus_per_instance",),
     text=("provider", "instance", "gpu", "source"),
@@ -75,6 +92,7 @@ __all__ = [
     "RowFields",
     "GPU_FIELDS",
     "MODEL_FIELDS",
+    "MODEL_COUNTS",
     "OFFER_FIELDS",
     "SERVER_FIELDS",
     "GPU",
@@ -158,8 +176,19 @@ INTERCONNECTS: tuple[str, ...] = ("nvlink", "xgmi", "pcie")
 class OpenModel:
     """One open model of the model catalog (architecture from its config.json or paper).
 
-    ``kv_heads`` and ``head_dim`` are such that 2 * kv_heads * head_dim values are cached per layer
-    and token (for multi-head latent attention the latent width, see the row's notes).
+    Attention (the KV cache, :func:`costengine.serving.memory.kv_bytes_per_token`): a full-attention layer caches
+    2 * kv_heads * head_dim values per token; with multi-head latent attention (``kv_lora_rank`` > 0: DeepSeek-V3,
+    Kimi K2) kv_lora_rank + qk_rope_head_dim values (the latent and the shared RoPE key). ``sliding_layers`` of the
+    layers attend over the last ``sliding_window`` tokens only, so they hold at most that many; ``linear_layers``
+    (linear attention or a recurrent state: Qwen3-Next) hold no per-token cache (their fixed state per sequence
+    is neglected). 0 = full attention on every layer.
+
+    Parameter count (:func:`costengine.model_config.params_from_row`): ``vocab_size``, ``tied_embeddings``
+    (true: one matrix for input and output), ``intermediate_size`` (the dense MLP width of the dense layers),
+    ``moe_intermediate_size`` (one expert's width; shared experts have the same), ``shared_experts``,
+    ``dense_layers`` (layers of a MoE model with a dense MLP instead of experts), ``q_lora_rank`` (MLA's
+    low-rank query; 0 = full-rank). For MLA rows ``head_dim`` is the value head width (= the no-RoPE part of a
+    query/key head). ``reasoning`` (true/false): the model emits hidden thinking tokens by default.
     """
 
     id: str
@@ -180,9 +209,38 @@ class OpenModel:
     experts: int = 0
     experts_per_token: int = 0
     expert_params_billion: float = 0.0
+    kv_lora_rank: int = 0
+    qk_rope_head_dim: int = 0
+    sliding_window: int = 0
+    sliding_layers: int = 0
+    linear_layers: int = 0
+    vocab_size: int = 0
+    tied_embeddings: str = "false"
+    intermediate_size: int = 0
+    moe_intermediate_size: int = 0
+    shared_experts: int = 0
+    dense_layers: int = 0
+    q_lora_rank: int = 0
+    reasoning: str = "false"
 
     def __post_init__(self) -> None:
         check_row(self, *MODEL_FIELDS)
+        for name in ("tied_embeddings", "reasoning"):  # blank: false
+            object.__setattr__(self, name, str(getattr(self, name)).strip().lower() or "false")
+        for name in MODEL_COUNTS:
+            if getattr(self, name) < 0:
+                raise CostModelError(self.id, f"{name} must be >= 0 (got {getattr(self, name)!r})")
+        for name in ("tied_embeddings", "reasoning"):
+            if getattr(self, name) not in ("true", "false"):
+                raise CostModelError(self.id, f"{name} must be true or false (got {getattr(self, name)!r})")
+        if self.sliding_layers + self.linear_layers > self.layers:
+            raise CostModelError(self.id, "sliding_layers + linear_layers exceed layers")
+        if (self.sliding_layers > 0) != (self.sliding_window > 0):
+            raise CostModelError(self.id, "sliding_window and sliding_layers must both be 0 or both > 0")
+        if self.qk_rope_head_dim > 0 and self.kv_lora_rank == 0:
+            raise CostModelError(self.id, "qk_rope_head_dim needs kv_lora_rank (multi-head latent attention)")
+        if self.dense_layers > self.layers or (self.dense_layers > 0 and self.experts == 0):
+            raise CostModelError(self.id, "dense_layers must be at most layers, and 0 for a dense model")
         if self.active_params_billion > self.params_billion:
             raise CostModelError(self.id, "active parameters exceed total parameters")
         if self.experts < 0 or self.experts_per_token < 0 or not 0 <= self.expert_params_billion < self.params_billion:
@@ -200,9 +258,10 @@ class OpenModel:
         """Whether the model is a mixture of experts."""
         return self.experts > 0
 
-    def kv_bytes_per_token(self, kv_bytes: float = 2.0) -> float:
-        """KV-cache bytes per token [B] = 2 * layers * kv_heads * head_dim * kv_bytes."""
-        return 2.0 * self.layers * self.kv_heads * self.head_dim * kv_bytes
+    @property
+    def reasons(self) -> bool:
+        """Whether the model reasons (emits hidden thinking tokens) by default."""
+        return self.reasoning == "true"
 
 
 def check_row(

@@ -27,6 +27,7 @@ from .catalog_rows import (
     HARDWARE_COLUMNS,
     INTERCONNECTS,
     MODEL_COLUMNS,
+    MODEL_COUNTS,
     OFFER_COLUMNS,
     PRICE_TERMS,
     SERVER_COLUMNS,
@@ -71,7 +72,9 @@ def _read_rows(filename: str, cls: type, columns: tuple[str, ...]) -> Mapping[st
         for name in columns:
             cell = (raw[name] or "").strip()
             try:
-                if types[name] == "float" and cell == "":
+                if cell == "" and name in MODEL_COUNTS[2:]:
+                    values[name] = 0  # an attention or architecture column left blank: absent
+                elif types[name] == "float" and cell == "":
                     values[name] = math.nan  # blank: the row's check says whether it may be
                 else:
                     values[name] = (

@@ -40,6 +40,7 @@ from .catalogs import (
     GPU,
     HARDWARE_COLUMNS,
     MODEL_COLUMNS,
+    MODEL_COUNTS,
     OFFER_COLUMNS,
     SERVER_COLUMNS,
     Catalog,
@@ -116,6 +117,8 @@ def _values(cls: type, columns: tuple[str, ...], row: UserRow) -> tuple[dict[str
                 problems.append((row.where(f.name), f"must be a date typed as text YYYY-MM-DD (got {raw!r})"))
             else:
                 out[f.name] = _text(raw)
+        elif _blank(raw) and cls is OpenModel and f.name in MODEL_COUNTS[2:]:
+            out[f.name] = 0  # an attention or architecture column left blank: absent (full attention, no MLA, ...)
         elif _blank(raw):
             if f.type == "int" or default == 0.0:  # counts and figures that are 0 when absent: typed, 0 included
                 problems.append((row.where(f.name), "is empty"))
