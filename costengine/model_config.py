@@ -85,6 +85,11 @@ CONFIG_KEYS: dict[str, tuple[str, ...]] = {
 }
 
 
+def _sig(x: float) -> float:
+    """``x`` to 5 significant digits (a count in billions, small models included)."""
+    return float(f"{x:.5g}")
+
+
 class _Arch:
     """The architecture columns of a row under construction (attribute access for :func:`param_counts`)."""
 
@@ -97,7 +102,7 @@ def _get(cfg: Mapping[str, Any], keys: tuple[str, ...], default: Any = None, whe
         if cfg.get(k) is not None:
             return cfg[k]
     if default is None:
-        raise CostModelError(where, f"{keys[0]}: missing")
+        raise CostModelError(where, f"{keys[-1]}: missing")
     return default
 
 
@@ -188,8 +193,8 @@ def row_from_config(
     row = {
         "id": id,
         "name": name,
-        "params_billion": round(counts.total, 2),
-        "active_params_billion": round(counts.active, 2),
+        "params_billion": _sig(counts.total),
+        "active_params_billion": _sig(counts.active),
         "layers": v["layers"],
         "attention_heads": heads,
         "kv_heads": v["kv_heads"],
@@ -203,7 +208,7 @@ def row_from_config(
         "native_precision": precision,
         "experts": v["experts"],
         "experts_per_token": v["experts_per_token"] if moe else 0,
-        "expert_params_billion": round(counts.experts, 2),
+        "expert_params_billion": _sig(counts.experts),
     }
     for col in (
         "kv_lora_rank",
