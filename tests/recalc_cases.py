@@ -254,6 +254,10 @@ def _cases() -> dict[str, Scenario]:
     # after the random cases, whose names (random_16...) other tests pick: a price that varies with the time of
     # day (DeepSeek's off-peak discount), the standard one used and noted
     cases["time_of_day"] = Scenario(api_model="deepseek-reasoner", api_cached_input_share=0.3)
+    # the attention columns of the model catalog: MLA's latent KV (DeepSeek-R1) and sliding-window layers with a
+    # prompt longer than the window (Llama 4 Scout: 36 of 48 layers hold at most 8192 tokens)
+    cases["mla_deepseek_r1"] = Scenario(model="deepseek-r1", cloud_gpu="H200", onprem_gpu="B200")
+    cases["sliding_llama4_scout"] = Scenario(model="llama-4-scout", prompt_tokens=12000, output_tokens=1000)
     return cases
 
 
