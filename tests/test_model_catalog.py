@@ -184,7 +184,9 @@ def test_dense_gqa_config():
     attn = 2 * h * 8 * 32 + 2 * h * 2 * 32  # head_dim = hidden / heads = 32
     total = 1000 * h + 4 * (attn + 2 * h + 3 * h * 1024) + h
     assert r["head_dim"] == 32 and r["tied_embeddings"] == "true" and r["native_precision"] == "bf16"
-    assert r["params_billion"] == pytest.approx(total / 1e9, rel=1e-4) and r["experts"] == 0 and r["sliding_layers"] == 0
+    assert (
+        r["params_billion"] == pytest.approx(total / 1e9, rel=1e-4) and r["experts"] == 0 and r["sliding_layers"] == 0
+    )
     load_catalog().model("llama-3.1-8b").__class__(**r)  # a valid row
 
 

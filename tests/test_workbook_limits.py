@@ -176,8 +176,9 @@ def test_no_allowed_function_has_a_digit_in_its_name():
 
 
 def test_the_row_checks_are_split_into_parts_that_keep_the_rules_in_order(default_book):
-    """The first user row of Models: the hidden part cells right of the check column, then the check column, hold every message of
-    the row's rules once, in the order of the rules (so the first problem found is the one a single chain finds)."""
+    """The first user row of Models: the hidden part cells right of the check column, then the check column, hold
+    every message of the row's rules once, in the order of the rules (so the first problem found is the one a single
+    chain finds)."""
     from costengine.catalogs import MODEL_COLUMNS
     from workbook.sheets.catalog_user import PART_NESTING, RULES, _row_rules
 
