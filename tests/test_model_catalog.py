@@ -70,7 +70,7 @@ def test_rows_have_sources_licences_and_unique_ids():
     for m in models.values():
         assert m.source.strip() and m.license.strip() and m.as_of, m.id
     for i in NEW_IDS:  # new rows name the config they were read from: a repository path at a commit
-        assert "@" in models[i].source and ".json" in models[i].source or ".py" in models[i].source, i
+        assert "@" in models[i].source and (".json" in models[i].source or ".py" in models[i].source), i
 
 
 def test_moe_and_attention_columns_hold_together():
