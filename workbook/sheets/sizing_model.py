@@ -7,6 +7,8 @@ Defines ``model_row``, ``model_params_billion_used``, ``precision_used`` and ``t
 
 from __future__ import annotations
 
+from costengine.catalog_rows import MODEL_COUNTS
+
 from ..kit import Rows, escape_lookup, gated
 
 __all__ = ["model_rows"]
@@ -75,7 +77,10 @@ def model_rows(x: Rows) -> None:
         names=["model_row", None],
     )
     for key, label, col, fmt in _MODEL_CATALOG:
-        x.add(key, label, "", one(gated(f"INDEX(md_{col},[model_row])", "[model_row]")), kind="link", fmt=fmt)
+        cell = f"INDEX(md_{col},[model_row])"
+        if col in MODEL_COUNTS[2:]:  # an attention column a user row may leave blank: 0, as the engine reads it
+            cell = f"IF(ISNUMBER({cell}),{cell},0)"
+        x.add(key, label, "", one(gated(cell, "[model_row]")), kind="link", fmt=fmt)
     x.add(
         "params",
         "parameters used",
