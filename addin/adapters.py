@@ -250,7 +250,20 @@ def kv_cache_gb(model: Any, tokens: Any, precision: Any = None) -> float:
     m = load_catalog().model(text(model, "model"), "model")
     n = number(tokens, "tokens", ge=0)
     kv = PRECISIONS[_precision(precision)].kv_bytes
-    return out(memory.kv_cache_gb(m.layers, m.kv_heads, m.head_dim, n, kv))
+    return out(
+        memory.kv_cache_gb(
+            m.layers,
+            m.kv_heads,
+            m.head_dim,
+            n,
+            kv,
+            kv_lora_rank=m.kv_lora_rank,
+            qk_rope_head_dim=m.qk_rope_head_dim,
+            sliding_layers=m.sliding_layers,
+            sliding_window=m.sliding_window,
+            linear_layers=m.linear_layers,
+        )
+    )
 
 
 def throughput(

@@ -259,11 +259,11 @@ def LLM_GPUS_NEEDED(params_billion, gpu_memory_gb, precision=None, memory_overhe
 @xw.func(category=CATEGORY)
 @_args(
     model="Open model id of the catalog, e.g. llama-3.1-70b.",
-    tokens="Tokens held in the cache [tokens].",
+    tokens="Tokens of one sequence held in the cache [tokens].",
     precision=PRECISION,
 )
 def LLM_KV_CACHE_GB(model, tokens, precision=None):
-    """KV cache [GB] = 2 x layers x kv_heads x head_dim x bytes per value x tokens / 1e9 (16-bit cache unless 8-bit weights)."""
+    """KV cache [GB] of one sequence of tokens (MLA latent, sliding-window and linear layers per the catalog)."""
     return run(a.kv_cache_gb, model, tokens, precision)
 
 

@@ -59,7 +59,12 @@ def binding_notes(plan: Plan, f: Columns, catalog: Catalog) -> Plan:
         cost, doubled = cost_at(opt, plan.peak, r), cost_at(loose[name], plan.peak, r)
         gpus = lookup(f[gpu_key], ok, lambda g, k=gpu_key: catalog.gpu(g, k), None)
         held = memory_batch(
-            opt.gpus_per_replica, gpus.attr("memory_gb"), rep.w_bytes, rep.kv, f["prompt_tokens"], decoded_tokens(f)
+            opt.gpus_per_replica,
+            gpus.attr("memory_gb"),
+            rep.w_bytes,
+            rep.kv(np.arange(len(r)), f["prompt_tokens"], decoded_tokens(f)),
+            f["prompt_tokens"],
+            decoded_tokens(f),
         )
         with np.errstate(divide="ignore", invalid="ignore"):
             by_load = np.ceil(r * plan.peak / opt.replica_capacity) > opt.min_replicas

@@ -1,4 +1,5 @@
-"""The catalogs' rows: a GPU, an open model, a cloud offer, a server, each a typed row that checks itself.
+"""The catalogs' rows: a GPU, a cloud offer, a server, each a typed row that checks itself (an open model:
+:mod:`costengine.model_rows`).
 
 Each class is one CSV file's schema (``templates/hardware.csv``, ``models.csv``, ``cloud_offers.csv``,
 ``servers.csv``): its fields are the file's columns, in order (``HARDWARE_COLUMNS``, ...), so the format cannot
@@ -41,19 +42,6 @@ GPU_FIELDS = RowFields(
     text=("spec_source", "price_source", "cloud_price_source"),
     optional=("fp4_tflops",),
 )
-MODEL_FIELDS = RowFields(
-    positive=(
-        "params_billion",
-        "active_params_billion",
-        "layers",
-        "attention_heads",
-        "kv_heads",
-        "head_dim",
-        "hidden_size",
-        "context_length",
-    ),
-    text=("source", "license", "native_precision"),
-)
 OFFER_FIELDS = RowFields(
     positive=("gpus_per_instance",),
     text=("provider", "instance", "gpu", "source"),
@@ -74,17 +62,14 @@ SERVER_FIELDS = RowFields(
 __all__ = [
     "RowFields",
     "GPU_FIELDS",
-    "MODEL_FIELDS",
     "OFFER_FIELDS",
     "SERVER_FIELDS",
     "GPU",
-    "OpenModel",
     "CloudOffer",
     "Server",
     "ApiReasoning",
     "check_row",
     "HARDWARE_COLUMNS",
-    "MODEL_COLUMNS",
     "OFFER_COLUMNS",
     "SERVER_COLUMNS",
     "API_REASONING_COLUMNS",
@@ -154,60 +139,6 @@ class GPU:
 
 #: Interconnects of the hardware catalog: NVIDIA NVLink, AMD Infinity Fabric (xGMI), plain PCIe.
 INTERCONNECTS: tuple[str, ...] = ("nvlink", "xgmi", "pcie")
-
-
-@dataclass(frozen=True)
-class OpenModel:
-    """One open model of the model catalog (architecture from its config.json or paper).
-
-    ``kv_heads`` and ``head_dim`` are such that 2 * kv_heads * head_dim values are cached per layer
-    and token (for multi-head latent attention the latent width, see the row's notes).
-    """
-
-    id: str
-    name: str
-    params_billion: float
-    active_params_billion: float
-    layers: int
-    attention_heads: int
-    kv_heads: int
-    head_dim: int
-    hidden_size: int
-    context_length: int
-    license: str
-    source: str
-    as_of: str
-    notes: str = ""
-    native_precision: str = "bf16"
-    experts: int = 0
-    experts_per_token: int = 0
-    expert_params_billion: float = 0.0
-    reasoning: bool = False  # decodes hidden reasoning tokens by default (its model card); see reasoning_tokens
-
-    def __post_init__(self) -> None:
-        check_row(self, *MODEL_FIELDS)
-        if not isinstance(self.reasoning, bool):
-            raise CostModelError(self.id, f"reasoning must be true or false (got {self.reasoning!r})")
-        if self.active_params_billion > self.params_billion:
-            raise CostModelError(self.id, "active parameters exceed total parameters")
-        if self.experts < 0 or self.experts_per_token < 0 or not 0 <= self.expert_params_billion < self.params_billion:
-            raise CostModelError(
-                self.id,
-                "experts, experts_per_token and expert_params_billion must be >= 0 (expert parameters below the total)",
-            )
-        if (self.experts > 0) != (self.experts_per_token > 0) or self.experts_per_token > self.experts:
-            raise CostModelError(
-                self.id, "a mixture of experts needs experts >= experts_per_token > 0 (both 0 for a dense model)"
-            )
-
-    @property
-    def is_moe(self) -> bool:
-        """Whether the model is a mixture of experts."""
-        return self.experts > 0
-
-    def kv_bytes_per_token(self, kv_bytes: float = 2.0) -> float:
-        """KV-cache bytes per token [B] = 2 * layers * kv_heads * head_dim * kv_bytes."""
-        return 2.0 * self.layers * self.kv_heads * self.head_dim * kv_bytes
 
 
 def check_row(
@@ -327,7 +258,6 @@ class Server:
 
 #: The CSV columns, fixed here so the file format cannot drift.
 HARDWARE_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(GPU))
-MODEL_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(OpenModel))
 OFFER_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(CloudOffer))
 SERVER_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(Server))
 API_REASONING_COLUMNS: tuple[str, ...] = ("pattern", "reasons", "typical_hidden_tokens", "source", "read_on", "notes")

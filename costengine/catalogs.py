@@ -29,16 +29,15 @@ from .catalog_rows import (
     GPU,
     HARDWARE_COLUMNS,
     INTERCONNECTS,
-    MODEL_COLUMNS,
     OFFER_COLUMNS,
     PRICE_TERMS,
     SERVER_COLUMNS,
     ApiReasoning,
     CloudOffer,
-    OpenModel,
     Server,
 )
 from .errors import CostModelError, closest
+from .model_rows import MODEL_COLUMNS, MODEL_COUNTS, OpenModel
 from .token_prices import TokenPrice, tier_starts, token_price, token_price_table, token_prices_version  # noqa: F401 (re-exported)
 
 __all__ = [
@@ -78,7 +77,9 @@ def _read_rows(filename: str, cls: type, columns: tuple[str, ...]) -> Mapping[st
         for name in columns:
             cell = (raw[name] or "").strip()
             try:
-                if types[name] == "float" and cell == "":
+                if cell == "" and name in MODEL_COUNTS[2:]:
+                    values[name] = 0  # an attention or architecture column left blank: absent
+                elif types[name] == "float" and cell == "":
                     values[name] = math.nan  # blank: the row's check says whether it may be
                 elif types[name] == "bool":
                     if cell.lower() not in ("true", "false"):

@@ -40,6 +40,7 @@ from .catalogs import (
     GPU,
     HARDWARE_COLUMNS,
     MODEL_COLUMNS,
+    MODEL_COUNTS,
     OFFER_COLUMNS,
     SERVER_COLUMNS,
     Catalog,
@@ -122,6 +123,8 @@ def _values(cls: type, columns: tuple[str, ...], row: UserRow) -> tuple[dict[str
                 out[f.name] = raw if isinstance(raw, bool) else (text == "true" if text else bool(default))
             else:
                 problems.append((row.where(f.name), f"must be TRUE or FALSE (got {raw!r})"))
+        elif _blank(raw) and cls is OpenModel and f.name in MODEL_COUNTS[2:]:
+            out[f.name] = 0  # an attention or architecture column left blank: absent (full attention, no MLA, ...)
         elif _blank(raw):
             if f.type == "int" or default == 0.0:  # counts and figures that are 0 when absent: typed, 0 included
                 problems.append((row.where(f.name), "is empty"))

@@ -286,6 +286,10 @@ def _cases() -> dict[str, Scenario]:
         cloud_gpu="A100-80GB",
     )
     cases["reasoning_blank"] = Scenario(model="gpt-oss-120b", api_model="o4-mini")
+    # the attention columns of the model catalog: MLA's latent KV (DeepSeek-R1) and sliding-window layers with a
+    # prompt longer than the window (Llama 4 Scout: 36 of 48 layers hold at most 8192 tokens)
+    cases["mla_deepseek_r1"] = Scenario(model="deepseek-r1", cloud_gpu="H200", onprem_gpu="B200")
+    cases["sliding_llama4_scout"] = Scenario(model="llama-4-scout", prompt_tokens=12000, output_tokens=1000)
     return cases
 
 

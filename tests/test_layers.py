@@ -191,7 +191,10 @@ def test_every_sheet_module_names_its_sheet_and_has_one_build():
 #: docs/architecture.md "Import order" draws the same floors.
 ENGINE_FLOORS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("errors and input text", ("errors", "acceptance")),
-    ("catalogs", ("token_prices", "catalog_rows", "catalogs", "profiles", "user_rows", "lookup")),
+    (
+        "catalogs",
+        ("token_prices", "catalog_rows", "model_rows", "model_config", "catalogs", "profiles", "user_rows", "lookup"),
+    ),
     (
         "serving",
         (

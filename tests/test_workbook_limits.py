@@ -176,8 +176,9 @@ def test_no_allowed_function_has_a_digit_in_its_name():
 
 
 def test_the_row_checks_are_split_into_parts_that_keep_the_rules_in_order(default_book):
-    """Models row 23: the hidden part cells right of the check column, then the check column, hold every message of
-    the row's rules once, in the order of the rules (so the first problem found is the one a single chain finds)."""
+    """The first user row of Models: the hidden part cells right of the check column, then the check column, hold
+    every message of the row's rules once, in the order of the rules (so the first problem found is the one a single
+    chain finds)."""
     from costengine.catalogs import MODEL_COLUMNS
     from workbook.sheets.catalog_user import PART_NESTING, RULES, _row_rules
 
@@ -186,9 +187,10 @@ def test_the_row_checks_are_split_into_parts_that_keep_the_rules_in_order(defaul
     check = headers["check (your rows)"]
     parts = [col for label, col in headers.items() if label.startswith("check, part ")]
     assert len(parts) >= 2 and all(ws.column_dimensions[col].hidden for col in parts)
-    text = "".join(ws[f"{col}23"].value for col in [*parts, check])
     marker = int(default_book.names["md_user_first"].rsplit("$", 1)[1])
-    messages = [m for _, m in _row_rules(RULES["md"], MODEL_COLUMNS, "Models", 23, marker, "list_models")]
+    row = marker + 2  # the first user row, below the shipped rows and the marker
+    text = "".join(ws[f"{col}{row}"].value for col in [*parts, check])
+    messages = [m for _, m in _row_rules(RULES["md"], MODEL_COLUMNS, "Models", row, marker, "list_models")]
     where = [text.find(m) for m in messages]
     assert -1 not in where and where == sorted(where)
-    assert all(formula_shape(ws[f"{col}23"].value).nesting <= PART_NESTING for col in [*parts, check])
+    assert all(formula_shape(ws[f"{col}{row}"].value).nesting <= PART_NESTING for col in [*parts, check])

@@ -25,7 +25,9 @@ __all__ = [
     "parse_precision",
     "per_precision",
     "weights_gb",
+    "kv_bytes_per_layer_token",
     "kv_bytes_per_token",
+    "kv_layers_held",
     "kv_cache_gb",
     "serving_memory_gb",
     "gpus_needed",
@@ -114,20 +116,71 @@ def weights_gb(params_billion, bytes_per_param):
     return np.multiply(params_billion, bytes_per_param) * 1.0
 
 
-def kv_bytes_per_token(layers, kv_heads, head_dim, kv_bytes=2.0):
-    """KV-cache bytes per token [B] = 2 (K and V) * layers * kv_heads * head_dim * kv_bytes.
+def kv_bytes_per_layer_token(kv_heads, head_dim, kv_bytes=2.0, kv_lora_rank=0, qk_rope_head_dim=0):
+    """KV-cache bytes one attention layer holds per token [B].
 
-    Grouped-query attention aware: ``kv_heads`` is the number of key/value heads, not attention heads.
+    = 2 (K and V) * kv_heads * head_dim * kv_bytes; with multi-head latent attention (``kv_lora_rank`` > 0,
+    DeepSeek-V3 and Kimi K2) = (kv_lora_rank + qk_rope_head_dim) * kv_bytes: the compressed latent and the
+    RoPE key shared by all heads (DeepSeek-V2 paper, arXiv 2405.04434, section 2.1).
 
-    >>> float(kv_bytes_per_token(80, 8, 128, 2))   # Llama 3.1 70B at 16 bits
-    327680.0
+    >>> float(kv_bytes_per_layer_token(8, 128, 2))   # Llama 3.1 70B at 16 bits
+    4096.0
+    >>> float(kv_bytes_per_layer_token(128, 128, 1, 512, 64))   # DeepSeek-V3 at 8 bits
+    576.0
     """
-    return 2.0 * np.multiply(np.multiply(np.multiply(layers, kv_heads), head_dim), kv_bytes)
+    mla = np.asarray(kv_lora_rank) > 0
+    return np.where(
+        mla,
+        np.multiply(np.add(kv_lora_rank, qk_rope_head_dim), kv_bytes) * 1.0,
+        2.0 * np.multiply(np.multiply(kv_heads, head_dim), kv_bytes),
+    )
 
 
-def kv_cache_gb(layers, kv_heads, head_dim, tokens, kv_bytes=2.0):
-    """KV cache [GB] for ``tokens`` tokens in flight."""
-    return kv_bytes_per_token(layers, kv_heads, head_dim, kv_bytes) * np.asarray(tokens, dtype=float) / 1e9
+def kv_bytes_per_token(
+    layers,
+    kv_heads,
+    head_dim,
+    kv_bytes=2.0,
+    kv_lora_rank=0,
+    qk_rope_head_dim=0,
+    sliding_layers=0,
+    sliding_window=0,
+    linear_layers=0,
+    tokens=np.inf,
+):
+    """KV-cache bytes per token [B] of a sequence that holds ``tokens`` tokens (docs/model.md#weights-and-kv-cache).
+
+    k = per-layer bytes * (layers - sliding_layers - linear_layers + sliding_layers * min(tokens, window) / tokens):
+    full-attention layers keep every token; sliding-window layers keep at most ``sliding_window`` tokens (a
+    token's share of them falls as the sequence grows); linear-attention layers keep a fixed state per sequence
+    and no per-token cache (neglected). The per-layer bytes are :func:`kv_bytes_per_layer_token` (MLA aware).
+    The engine passes tokens = p + o/2 (what a sequence holds on average), so k * (p + o/2) is the cache of a
+    sequence; ``tokens`` = inf gives the full-attention layers only (a very long sequence).
+
+    >>> float(kv_bytes_per_token(80, 8, 128, 2))   # Llama 3.1 70B at 16 bits, any length
+    327680.0
+    >>> float(kv_bytes_per_token(24, 8, 64, 2, sliding_layers=12, sliding_window=128, tokens=1024))  # gpt-oss-20b
+    27648.0
+    """
+    per_layer = kv_bytes_per_layer_token(kv_heads, head_dim, kv_bytes, kv_lora_rank, qk_rope_head_dim)
+    return per_layer * kv_layers_held(layers, sliding_layers, sliding_window, linear_layers, tokens)
+
+
+def kv_layers_held(layers, sliding_layers=0, sliding_window=0, linear_layers=0, tokens=np.inf):
+    """Layers' worth of per-token KV cache a sequence of ``tokens`` tokens holds [layers]
+    = layers - sliding_layers - linear_layers + sliding_layers * min(tokens, sliding_window) / tokens."""
+    tokens = np.asarray(tokens, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(tokens > 0, np.minimum(tokens, sliding_window) / np.where(tokens > 0, tokens, 1.0), 1.0)
+    share = np.where(np.asarray(sliding_layers) > 0, share, 0.0)
+    return np.subtract(np.subtract(layers, sliding_layers), linear_layers) + np.multiply(sliding_layers, share)
+
+
+def kv_cache_gb(layers, kv_heads, head_dim, tokens, kv_bytes=2.0, **attention):
+    """KV cache [GB] of one sequence of ``tokens`` tokens = :func:`kv_bytes_per_token` at that length * tokens / 1e9
+    (``attention``: the MLA, sliding-window and linear-layer columns of :func:`kv_bytes_per_token`)."""
+    n = np.asarray(tokens, dtype=float)
+    return kv_bytes_per_token(layers, kv_heads, head_dim, kv_bytes, tokens=n, **attention) * n / 1e9
 
 
 def serving_memory_gb(params_billion, bytes_per_param, memory_overhead=1.2):

@@ -18,7 +18,7 @@ import pandas as pd
 from ..errors import CostModelError
 from ..lookup import Lookup, text_blank, where
 from .layouts import Layout, choose_layouts
-from .memory import PRECISIONS, kv_bytes_per_token, per_precision
+from .memory import PRECISIONS, kv_bytes_per_layer_token, kv_layers_held, per_precision
 from .parameters import ALLREDUCE_LATENCY_S, DEFAULT_EFFICIENCIES, INTERCONNECT_CODES, Efficiencies
 from .step import ReplicaModel
 
@@ -33,8 +33,10 @@ class Replica:
     """One replica per row (arrays of the rows' length; NaN where the row's model was not looked up).
 
     ``models`` : the rows' catalog models. ``precision`` : names (object array or Categorical). ``params`` :
-    parameters [1e9]. ``w_bytes`` / ``w_expert_bytes`` : all / routed-expert weights [B]. ``kv`` : KV cache
-    [B/token]. ``active`` : parameters computed per token [count]. ``experts``, ``top_k`` [count; 0 for dense].
+    parameters [1e9]. ``w_bytes`` / ``w_expert_bytes`` : all / routed-expert weights [B]. ``kv_layer`` : KV cache
+    of one attention layer [B/token] (MLA aware); ``sliding_layers``, ``sliding_window`` [tokens] and
+    ``linear_layers`` turn it into the cache per token of a sequence (:meth:`kv`).
+    ``active`` : parameters computed per token [count]. ``experts``, ``top_k`` [count; 0 for dense].
     ``heads``, ``layers``, ``hidden``, ``attn_width`` (attention heads x head dim), ``context_length`` [tokens].
     ``compute`` : code of the tensor-core precision (:data:`COMPUTE_CODES`). ``fp32`` : serving at fp32.
     """
@@ -44,7 +46,10 @@ class Replica:
     params: np.ndarray
     w_bytes: np.ndarray
     w_expert_bytes: np.ndarray
-    kv: np.ndarray
+    kv_layer: np.ndarray
+    sliding_layers: np.ndarray
+    sliding_window: np.ndarray
+    linear_layers: np.ndarray
     active: np.ndarray
     experts: np.ndarray
     top_k: np.ndarray
@@ -55,6 +60,13 @@ class Replica:
     context_length: np.ndarray
     compute: np.ndarray
     fp32: np.ndarray
+
+    def kv(self, idx: np.ndarray, p: np.ndarray, o: np.ndarray) -> np.ndarray:
+        """KV cache per token [B] of the rows ``idx`` for sequences holding p + o/2 tokens on average (``p``, ``o``
+        [tokens] per row of ``idx``): :func:`~costengine.serving.memory.kv_bytes_per_token`."""
+        return self.kv_layer[idx] * kv_layers_held(
+            self.layers[idx], self.sliding_layers[idx], self.sliding_window[idx], self.linear_layers[idx], p + o / 2.0
+        )
 
     def check_context(self, p: np.ndarray, o: np.ndarray, rows_used: np.ndarray, rows: np.ndarray | None) -> None:
         """Raise :class:`CostModelError` (``prompt_tokens``) where p + o [tokens] exceeds the context window."""
@@ -108,7 +120,7 @@ class Replica:
             util=util[idx],
             w_bytes=self.w_bytes[idx],
             w_expert_bytes=self.w_expert_bytes[idx],
-            kv=self.kv[idx],
+            kv=self.kv(idx, p[idx], o[idx]),
             compute_eff=np.where(md["experts"] > 0, eff.compute * eff.moe_compute, eff.compute),
             memory_floor=memory_floor[idx],
         )
@@ -224,7 +236,8 @@ def replica(models: Lookup, precision, params_billion: np.ndarray) -> Replica:
     Notes
     -----
     Weights W = params x bytes per weight; for 4-bit MoE checkpoints W = experts x 0.5 + (params - experts) x 2.
-    KV cache per token k = 2 x layers x kv_heads x head_dim x bytes per K/V value (:data:`PRECISIONS`).
+    KV cache per layer and token = 2 x kv_heads x head_dim x bytes per K/V value (:data:`PRECISIONS`), or
+    (kv_lora_rank + qk_rope_head_dim) x bytes with MLA; :meth:`Replica.kv` applies the sliding and linear layers.
     """
     m = models
     params = params_billion.copy()
@@ -239,11 +252,12 @@ def replica(models: Lookup, precision, params_billion: np.ndarray) -> Replica:
     keep16 = four_bit & (experts > 0)
     w_expert_bytes = expert_params * 1e9 * bpp
     w_bytes = np.where(keep16, w_expert_bytes + (params - expert_params) * 1e9 * 2.0, params * 1e9 * bpp)
-    kv = kv_bytes_per_token(
-        m.attr("layers"),
+    kv_layer = kv_bytes_per_layer_token(
         m.attr("kv_heads"),
         m.attr("head_dim"),
         per_precision(prec, {k: v.kv_bytes for k, v in PRECISIONS.items()}),
+        m.attr("kv_lora_rank"),
+        m.attr("qk_rope_head_dim"),
     )
     compute = per_precision(prec, {k: float(COMPUTE_CODES[v.compute]) for k, v in PRECISIONS.items()})
     fp32 = per_precision(prec, {k: float(k == "fp32") for k in PRECISIONS}) == 1.0
@@ -253,7 +267,10 @@ def replica(models: Lookup, precision, params_billion: np.ndarray) -> Replica:
         params=params,
         w_bytes=w_bytes,
         w_expert_bytes=w_expert_bytes,
-        kv=kv,
+        kv_layer=kv_layer,
+        sliding_layers=m.attr("sliding_layers"),
+        sliding_window=m.attr("sliding_window"),
+        linear_layers=m.attr("linear_layers"),
         active=m.attr("active_params_billion") * scale * 1e9,
         experts=experts,
         top_k=np.nan_to_num(m.attr("experts_per_token")),

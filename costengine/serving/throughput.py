@@ -152,7 +152,8 @@ def replica_model(
     a = lambda v: np.array([float(v)])  # noqa: E731
     args = rep.layout_arguments(hw, _ONE, a(prompt_tokens), a(output_tokens), a(util), rep.w_bytes, eff)
     m = rep.step_model(args, a(tp), a(pp))
-    b_mem = float(memory_batch(tp * pp, gpu.memory_gb, rep.w_bytes[0], rep.kv[0], prompt_tokens, output_tokens, eff))
+    kv = args["kv"][0]
+    b_mem = float(memory_batch(tp * pp, gpu.memory_gb, rep.w_bytes[0], kv, prompt_tokens, output_tokens, eff))
     return m, b_mem
 
 

@@ -30,6 +30,7 @@ class Kind(str, Enum):
     servers = "servers"
     prices = "prices"
     keys = "keys"
+    add_model = "add-model"
 
 
 class Target(str, Enum):
@@ -114,11 +115,35 @@ def catalog(
     ] = None,
     limit: Annotated[int, typer.Option("--limit", "-n", min=0, help="Rows shown (0 = all).")] = 50,
     format: Annotated[Format, typer.Option("--format", help="table or json.")] = Format.table,
+    id: Annotated[Optional[str], typer.Option("--id", help="add-model: the new row's id.")] = None,
+    name: Annotated[Optional[str], typer.Option("--name", help="add-model: the model's name.")] = None,
+    license: Annotated[Optional[str], typer.Option("--license", help="add-model: the licence.")] = None,
+    source: Annotated[Optional[str], typer.Option("--source", help="add-model: where the config is from.")] = None,
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="add-model: release date YYYY-MM-DD.")] = None,
+    reasoning: Annotated[bool, typer.Option("--reasoning", help="add-model: the model thinks by default.")] = False,
+    output: Annotated[
+        Optional[Path], typer.Option("--output", "-o", help="add-model: append the row to this user catalog CSV.")
+    ] = None,
 ) -> None:
-    """List and search the catalogs: gpus, models, offers (cloud), servers, prices (token prices), keys."""
+    """List and search the catalogs: gpus, models, offers (cloud), servers, prices (token prices), keys.
+    ``llmcost catalog add-model CONFIG.json`` turns a Hugging Face config.json into a model row (no network)."""
     from .catalog_view import as_json, render
     from .catalog_view import search as find
 
+    if kind is Kind.add_model:
+        from .catalog_add import append, csv_text, model_row
+
+        with reported():
+            if not search or len(search) != 1:
+                raise CliError("CONFIG.json", "give one config.json file: llmcost catalog add-model CONFIG.json")
+            row = model_row(
+                search[0], id=id, name=name, license=license, source=source, as_of=as_of, reasoning=reasoning
+            )
+            if output is None:
+                print(csv_text(row), end="")
+            else:
+                err.print(append(row, str(output)))
+        return
     with reported():
         rows = find(kind.value, search or ())
     if format is Format.json:

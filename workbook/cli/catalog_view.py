@@ -39,8 +39,18 @@ def _gpus() -> list[dict[str, Any]]:
     return [as_dict(g) for g in load_catalog().gpus.values()]
 
 
+def _attention(m: Any) -> str:
+    """The attention kinds of a model row in a few words (``MLA 512+64``, ``window 128 x 18``, ``linear x 36``)."""
+    parts = [f"MLA {m.kv_lora_rank}+{m.qk_rope_head_dim}"] if m.kv_lora_rank else []
+    if m.sliding_layers:
+        parts.append(f"window {m.sliding_window:,} x {m.sliding_layers}")
+    if m.linear_layers:
+        parts.append(f"linear x {m.linear_layers}")
+    return ", ".join(parts) or "full"
+
+
 def _models() -> list[dict[str, Any]]:
-    return [as_dict(m) for m in load_catalog().models.values()]
+    return [{**as_dict(m), "attention": _attention(m)} for m in load_catalog().models.values()]
 
 
 def _offers() -> list[dict[str, Any]]:
@@ -103,6 +113,7 @@ VIEWS: dict[str, View] = {
             ("kv_heads", "KV heads"),
             ("head_dim", "head dim"),
             ("context_length", "context"),
+            ("attention", "attention"),
             ("reasoning", "reasons"),
         ),
         ("id", "name", "license"),

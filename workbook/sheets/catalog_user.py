@@ -24,7 +24,8 @@ from itertools import accumulate
 
 from openpyxl.utils import get_column_letter
 
-from costengine.catalog_rows import GPU_FIELDS, MODEL_FIELDS, OFFER_FIELDS, SERVER_FIELDS
+from costengine.catalog_rows import GPU_FIELDS, OFFER_FIELDS, SERVER_FIELDS
+from costengine.model_rows import MODEL_FIELDS
 
 from ..kit import Book, escape_lookup, formula_shape, header_row, put, put_text
 

@@ -8,6 +8,8 @@ decoded, hidden reasoning tokens included), ``reasoning_tokens_used`` and ``reas
 
 from __future__ import annotations
 
+from costengine.model_rows import MODEL_COUNTS
+
 from ..kit import Rows, escape_lookup, gated
 
 __all__ = ["model_rows"]
@@ -26,6 +28,11 @@ _MODEL_CATALOG = (
     ("ctx_len", "context window", "context_length", "count"),
     ("experts", "experts (0 = dense)", "experts", "int"),
     ("top_k", "experts per token", "experts_per_token", "int"),
+    ("kv_lora", "MLA latent width (0 = none)", "kv_lora_rank", "int"),
+    ("rope", "MLA RoPE key width", "qk_rope_head_dim", "int"),
+    ("window", "sliding window", "sliding_window", "count"),
+    ("sl_layers", "sliding-window layers", "sliding_layers", "int"),
+    ("lin_layers", "linear-attention layers", "linear_layers", "int"),
     ("native", "native format", "native_precision", None),
 )
 
@@ -88,7 +95,10 @@ def model_rows(x: Rows) -> None:
         names=["model_row", None],
     )
     for key, label, col, fmt in _MODEL_CATALOG:
-        x.add(key, label, "", one(gated(f"INDEX(md_{col},[model_row])", "[model_row]")), kind="link", fmt=fmt)
+        cell = f"INDEX(md_{col},[model_row])"
+        if col in MODEL_COUNTS[2:]:  # an attention column a user row may leave blank: 0, as the engine reads it
+            cell = f"IF(ISNUMBER({cell}),{cell},0)"
+        x.add(key, label, "", one(gated(cell, "[model_row]")), kind="link", fmt=fmt)
     x.add(
         "reasons",
         "reasons by default (catalog)",
@@ -191,14 +201,47 @@ def model_rows(x: Rows) -> None:
         fmt="sci",
     )
     x.add(
+        "ctx",
+        "tokens in the KV cache per sequence",
+        "tokens",
+        one(gated("[p]+[o]/2", "[p]", "[o]")),
+        fmt="count",
+        note="prompt + half the output, on average",
+    )
+    x.add(
+        "kv_layer",
+        "KV cache per layer and token",
+        "B",
+        one(
+            gated(
+                "IF([kv_lora]>0,([kv_lora]+[rope])*[kvb],c_kv_tensors*[kv_heads]*[head_dim]*[kvb])",
+                "[kv_lora]",
+                "[rope]",
+                "[kv_heads]",
+                "[head_dim]",
+                "[kvb]",
+            )
+        ),
+        fmt="count",
+        note="2 (K and V) x KV heads x head dim x bytes; MLA: (latent + RoPE key) x bytes",
+    )
+    x.add(
         "kv",
         "KV cache per token",
         "B",
         one(
-            gated("c_kv_tensors*[layers]*[kv_heads]*[head_dim]*[kvb]", "[layers]", "[kv_heads]", "[head_dim]", "[kvb]")
+            gated(
+                "[kv_layer]*([layers]-[sl_layers]-[lin_layers]+IF([sl_layers]>0,[sl_layers]*MIN([ctx],[window])/[ctx],0))",
+                "[kv_layer]",
+                "[layers]",
+                "[sl_layers]",
+                "[lin_layers]",
+                "[window]",
+                "[ctx]",
+            )
         ),
         fmt="count",
-        note="2 (K and V) x layers x KV heads x head dim x bytes",
+        note="per layer x (full + sliding layers x MIN(tokens held, window) / tokens held); linear layers hold none",
     )
     x.add(
         "attn",
@@ -215,14 +258,6 @@ def model_rows(x: Rows) -> None:
         one(gated("IF([experts]>0,c_srv_compute*c_srv_moe_compute,c_srv_compute)", "[experts]")),
         fmt="0.000",
         note="grouped expert GEMMs run below dense efficiency",
-    )
-    x.add(
-        "ctx",
-        "tokens in the KV cache per sequence",
-        "tokens",
-        one(gated("[p]+[o]/2", "[p]", "[o]")),
-        fmt="count",
-        note="prompt + half the output, on average",
     )
     x.add("chunks", "prefill chunks", "count", one(gated("ROUNDUP([p]/c_srv_chunk_tokens,0)", "[p]")))
     need = (
