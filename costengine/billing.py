@@ -154,18 +154,17 @@ def packing(n_gpus, node_gpus):
     return per_unit, nodes
 
 
-def min_units(min_replicas, replicas_per_unit, redundancy):
+def min_units(min_replicas, replicas_per_unit, across_units):
     """Fewest units (instances or servers) bought [count] = ceil(min replicas / replicas per unit), and at least
-    two when ``redundancy`` is ``"unit"`` and min replicas >= 2: the spare sits in another box, so one box
-    failing is not an outage (``docs/model.md#replicas-and-units``).
+    two where ``across_units`` (``redundancy`` is ``"unit"``) and min replicas >= 2: the spare sits in another
+    box, so one box failing is not an outage (``docs/model.md#replicas-and-units``).
 
-    >>> float(min_units(2, 2.0, "unit")), float(min_units(2, 2.0, "replica")), float(min_units(1, 2.0, "unit"))
+    >>> float(min_units(2, 2.0, True)), float(min_units(2, 2.0, False)), float(min_units(1, 2.0, True))
     (2.0, 1.0, 1.0)
     """
     m = np.asarray(min_replicas, dtype=float)
     packed = np.ceil(m / np.asarray(replicas_per_unit, dtype=float))
-    spread = (np.asarray(redundancy) == "unit") & (m >= 2)
-    return np.where(spread, np.maximum(packed, 2.0), packed)
+    return np.where(np.asarray(across_units, dtype=bool) & (m >= 2), np.maximum(packed, 2.0), packed)
 
 
 def staff_monthly(typed, fte, cost_per_fte_year):

@@ -26,8 +26,10 @@ vectorised sweep of millions. The equations, with their units and sources:
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -47,8 +49,17 @@ __all__ = [
 OPTIONS: tuple[str, ...] = ("api", "cloud", "onprem")
 
 
+@functools.lru_cache(maxsize=16)
+def _filled(n: int, value: Any) -> np.ndarray:
+    """A read-only array of ``n`` copies of ``value`` (NaN, 0, 1 or ""), shared by the coefficients that default to
+    it (the coefficients are never written in place: a change makes a new array)."""
+    a = np.full(n, value, dtype=object if isinstance(value, str) else float)
+    a.flags.writeable = False
+    return a
+
+
 def _nan_like(a: np.ndarray) -> np.ndarray:
-    return np.full(np.shape(a), np.nan)
+    return _filled(len(np.atleast_1d(a)), np.nan)
 
 
 @dataclass(frozen=True)
@@ -85,11 +96,11 @@ class OptionCost:
     def __post_init__(self) -> None:
         n = np.shape(self.fixed)
         defaults = {
-            "free_volume": np.zeros(n),
+            "free_volume": _filled(n[0] if n else 1, 0.0),
             "replica_capacity": self.capacity,
             "min_replicas": self.min_units,
-            "replicas_per_unit": np.ones(n),
-            "nodes_per_unit": np.ones(n),
+            "replicas_per_unit": _filled(n[0] if n else 1, 1.0),
+            "nodes_per_unit": _filled(n[0] if n else 1, 1.0),
             "gpus_per_unit": self.gpus_per_replica,
             "tp": _nan_like(self.fixed),
             "pp": _nan_like(self.fixed),
@@ -99,10 +110,10 @@ class OptionCost:
             "max_batch_tpot_s": _nan_like(self.fixed),
             "ttft_s": _nan_like(self.fixed),
             "tpot_s": _nan_like(self.fixed),
-            "source": np.full(n, "", dtype=object),
-            "estimated": np.full(n, "", dtype=object),
-            "problem": np.full(n, "", dtype=object),
-            "notes": np.full(n, "", dtype=object),
+            "source": _filled(n[0] if n else 1, ""),
+            "estimated": _filled(n[0] if n else 1, ""),
+            "problem": _filled(n[0] if n else 1, ""),
+            "notes": _filled(n[0] if n else 1, ""),
         }
         for name, value in defaults.items():
             if getattr(self, name) is None:

@@ -190,6 +190,7 @@ def resolve_cloud(
     )
     spare = np.where(spot, f["cloud_spot_spare"], np.nan)
     m_rep = f["min_replicas"]
+    across = np.asarray(f["redundancy"] == "unit", dtype=bool)  # (a Categorical in a sweep: compares codes)
     source = np.array([r.id for r in offers.results] + [""], dtype=object)[offers.codes]
     notes = reasoning_notes(f, model)
 
@@ -206,7 +207,7 @@ def resolve_cloud(
             variable=np.where(per_second, variable, 0.0),
             step=np.where(per_second, 0.0, billing.always_on_step(gpus_per_unit, per_gpu_hour, hours)),
             capacity=np.where(per_second, np.inf, replica_cap * per_unit),
-            min_units=np.where(per_second, 0.0, billing.min_units(m_rep, per_unit, f["redundancy"])),
+            min_units=np.where(per_second, 0.0, billing.min_units(m_rep, per_unit, across)),
             gpus_per_replica=g,
             seconds_per_request=s,
             free_volume=np.where(per_second, free, 0.0),
@@ -289,6 +290,7 @@ def resolve_onprem(
         support,
     )
     m_rep = f["min_replicas"]
+    across = np.asarray(f["redundancy"] == "unit", dtype=bool)  # (a Categorical in a sweep: compares codes)
     source = np.array([r.id for r in servers.results] + [""], dtype=object)[servers.codes]
     notes = reasoning_notes(f, model)
     estimated = np.array([r.estimated for r in servers.results] + [""], dtype=object)[servers.codes]
@@ -302,7 +304,7 @@ def resolve_onprem(
             variable=np.zeros(n),
             step=nodes * server,
             capacity=replica_cap * per_unit,
-            min_units=billing.min_units(m_rep, per_unit, f["redundancy"]),
+            min_units=billing.min_units(m_rep, per_unit, across),
             gpus_per_replica=g,
             seconds_per_request=s,
             replica_capacity=replica_cap,
@@ -327,14 +329,14 @@ def _cheapest_plan(option_for: Callable[[DerivedLayout], OptionCost], lay: Deriv
     """The option at the plan with the lowest monthly cost at the scenario's volume, over the rows' candidate
     layouts (``docs/model.md#layouts``): each candidate priced by ``option_for``, the cheapest kept per row
     (:func:`costengine.selfhosted.cheapest_candidate`: ties go to the fewest GPUs)."""
-    cands = lay.candidates
-    alive = np.flatnonzero(~np.isnan(cands["gpus"]).all(axis=1))  # candidates some row has
-    if len(alive) <= 1:
-        return option_for(lay if not len(alive) else chosen(lay, np.full(len(lay.gpus), alive[0])))
+    cands, rows = lay.candidates, lay.cand_rows
+    alive = np.flatnonzero(~np.isnan(cands["gpus"]).all(axis=1))  # candidates some derived row has
+    if len(alive) <= 1:  # nothing to choose: every row has one plan
+        return option_for(lay if not len(alive) else chosen(lay, alive[0]))
     volume, peak = f["requests_per_month"], f["peak_to_average"]
-    costs = np.full((CANDIDATES, len(lay.gpus)), np.nan)
+    costs = np.full((CANDIDATES, len(rows)), np.nan)
     for c in alive:
-        costs[c] = cost_at(option_for(chosen(lay, np.full(len(lay.gpus), c))), peak, volume)
+        costs[c] = cost_at(option_for(chosen(lay, c)), peak, volume)[rows]
     k = cheapest_candidate(costs)
     unpriced = np.isnan(costs).all(axis=0)  # no price to compare (the option's check names why): most work/GPU
     if unpriced.any():

@@ -49,9 +49,10 @@ class DerivedLayout:
     """A self-hosted option's replica per row: ``gpus`` [count], ``seconds_per_request`` [replica-s], the split
     ``tp`` x ``pp`` [count], ``batch`` [sequences], ``ttft_s`` [s], ``tpot_s`` [s/token] (NaN where typed).
 
-    ``candidates``: the same fields, shape (:data:`CANDIDATES`, rows), for every layout that fits and meets the
-    targets (NaN elsewhere); a row with typed seconds has one candidate, its own. The plan chooses among them by
-    cost at the volume (:func:`cheapest_candidate`, :func:`chosen`)."""
+    ``candidates``: the same fields, shape (:data:`CANDIDATES`, len(``cand_rows``)), for every layout that fits
+    and meets the targets (NaN elsewhere), of the rows ``cand_rows`` whose layout was derived (a row with typed
+    seconds has one plan, its own). The plan chooses among them by cost at the volume (:func:`cheapest_candidate`,
+    :func:`chosen`)."""
 
     gpus: np.ndarray
     seconds_per_request: np.ndarray
@@ -61,6 +62,7 @@ class DerivedLayout:
     ttft_s: np.ndarray
     tpot_s: np.ndarray
     candidates: dict[str, np.ndarray] | None = None
+    cand_rows: np.ndarray | None = None
 
 
 def cheapest_candidate(costs: np.ndarray) -> np.ndarray:
@@ -71,11 +73,18 @@ def cheapest_candidate(costs: np.ndarray) -> np.ndarray:
     return np.argmax(c <= low * (1.0 + PLAN_TIE), axis=0)
 
 
-def chosen(lay: DerivedLayout, k: np.ndarray) -> DerivedLayout:
-    """``lay`` with candidate ``k`` (per row) as its layout."""
-    col = np.arange(len(k))
-    take = {f: lay.candidates[f][k, col] for f in _FIELDS}
-    return DerivedLayout(**take, candidates=lay.candidates)
+def chosen(lay: DerivedLayout, k) -> DerivedLayout:
+    """``lay`` with candidate ``k`` (one index, or one per row of ``lay.cand_rows``) as the layout of its derived
+    rows; the other rows keep theirs."""
+    rows = lay.cand_rows
+    k = np.broadcast_to(np.asarray(k), (len(rows),))
+    col = np.arange(len(rows))
+    out = {}
+    for f in _FIELDS:
+        a = getattr(lay, f).copy()
+        a[rows] = lay.candidates[f][k, col]
+        out[f] = a
+    return DerivedLayout(**out, candidates=lay.candidates, cand_rows=rows)
 
 
 @dataclass(frozen=True)
@@ -153,16 +162,20 @@ def derive(
     s = f["seconds_per_request"].copy()
     gpus_n = typed_n.copy()
     out = {k: np.full(n_rows, np.nan) for k in ("tp", "pp", "batch", "ttft_s", "tpot_s")}
-    cands = {k: np.full((CANDIDATES, n_rows), np.nan) for k in _FIELDS}
     need_s = np.flatnonzero(blank(s))
+    cands = {k: np.full((CANDIDATES, len(need_s)), np.nan) for k in _FIELDS}
+    at = np.full(n_rows, -1)
+    at[need_s] = np.arange(len(need_s))  # a derived row's column in the candidate arrays
     if shared is not None and len(need_s):
         same, other = shared
         take = need_s[same[need_s]]
         s[take], gpus_n[take] = other.seconds_per_request[take], other.gpus[take]
         for k in out:
             out[k][take] = getattr(other, k)[take]
+        theirs = np.full(n_rows, -1)
+        theirs[other.cand_rows] = np.arange(len(other.cand_rows))
         for k in _FIELDS:
-            cands[k][:, take] = other.candidates[k][:, take]
+            cands[k][:, at[take]] = other.candidates[k][:, theirs[take]]
         need_s = need_s[~same[need_s]]
     if len(need_s):
         lay = rep.layouts(
@@ -186,14 +199,13 @@ def derive(
             out[k][need_s] = getattr(lay, k)
         for f_key, c_key in zip(_FIELDS, _CAND_KEYS, strict=True):
             found = lay.candidates[c_key]
-            cands[f_key][: len(found), need_s] = found
+            cands[f_key][: len(found), at[need_s]] = found
     memory_only = np.flatnonzero(blank(gpus_n))
     if len(memory_only):  # seconds typed, GPUs blank: the fewest GPUs of a valid layout that holds the model
         i = memory_only
         gpus_n[i] = memory_only_gpus(gpus.attr("memory_gb")[i], rep.heads[i], _memory_floor(f, rep)[i], node[i])
-    typed = ~blank(f["seconds_per_request"])  # one candidate: the row's own replica
-    cands["gpus"][0, typed], cands["seconds_per_request"][0, typed] = gpus_n[typed], s[typed]
-    return DerivedLayout(gpus=gpus_n, seconds_per_request=s, **out, candidates=cands)
+    derived = np.flatnonzero(at >= 0)
+    return DerivedLayout(gpus=gpus_n, seconds_per_request=s, **out, candidates=cands, cand_rows=derived)
 
 
 def at_traffic(f: Columns, rep: Replica, gpus: Lookup, opt: OptionCost) -> OptionCost:

@@ -108,7 +108,7 @@ def test_redundancy_puts_two_replicas_in_two_units():
     assert cost("onprem", 1.0, min_replicas=2) == pytest.approx(2 * server_month)
     assert cost("onprem", 1.0, min_replicas=2, redundancy="replica") == pytest.approx(server_month)
     # a replica that fills its unit already has its spare in another; one replica has none to spread
-    assert billing.min_units(3, 1.0, "unit") == 3.0 and billing.min_units(1, 2.0, "unit") == 1.0
+    assert billing.min_units(3, 1.0, True) == 3.0 and billing.min_units(1, 2.0, True) == 1.0
     plan = plan_for(Scenario(**{**BASE, "min_replicas": 2}), CAT)
     assert plan.options["cloud"].min_units[0] == 2 and plan.options["onprem"].min_units[0] == 2
 

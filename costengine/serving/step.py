@@ -259,8 +259,14 @@ def traffic_batch(m, requests_per_s, b_max, eff: Efficiencies = DEFAULT_EFFICIEN
     """
     q = m if isinstance(m, Prepared) else prepare(m, eff)
     lam = np.asarray(requests_per_s, dtype=float)
-    hi = np.maximum(np.floor(np.asarray(b_max, dtype=float)), 1.0) * np.ones_like(lam)
-    lo = np.zeros_like(hi)  # requests/s(0) = 0: below any positive rate
+    top = np.maximum(np.floor(np.asarray(b_max, dtype=float)), 1.0) * np.ones_like(lam)
+    # TPOT rises with B, so B / (o TPOT(b_max)) <= requests/s(B) <= B / (o TPOT(1)): the answer lies in
+    # (ceil(lambda o TPOT(1)) - 1, ceil(lambda o TPOT(b_max))], a few bisection steps wide
+    with np.errstate(invalid="ignore", over="ignore"):
+        need = lam * q.o
+        lo = np.clip(np.ceil(need * step_times(q, 1.0, eff)["tpot_s"]) - 1.0, 0.0, top - 1.0)
+        hi = np.clip(np.ceil(need * step_times(q, top, eff)["tpot_s"]), lo + 1.0, top)
+    lo, hi = np.where(np.isfinite(lo), lo, 0.0), np.where(np.isfinite(hi), hi, top)
     while (hi - lo > 1.0).any():
         mid = np.floor((lo + hi) / 2.0)
         live = hi - lo > 1.0
