@@ -185,9 +185,13 @@ def capital_per_month(capex, months, annual_rate):
     0 when months is 0 (capex treated as sunk). See ``docs/model.md#on-premises-cost``.
     """
     capex, months, rate = (np.asarray(x, dtype=float) for x in (capex, months, annual_rate))
-    i = rate / 12.0
+    shape = np.broadcast(capex, months, rate).shape
+    c, m, i = (np.broadcast_to(x, shape).ravel() for x in (capex, months, rate / 12.0))
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        straight = capex / months
-        annuity = capex * i / (1.0 - (1.0 + i) ** -months)
-    out = np.where(i > 0, annuity, straight)
-    return np.where(months > 0, out, 0.0)
+        out = c / m
+        rated = np.flatnonzero(i > 0)
+        if len(rated):  # the annuity where a rate is given (the power is the costly part)
+            ir = i[rated]
+            out[rated] = c[rated] * ir / (1.0 - (1.0 + ir) ** -m[rated])
+    out = np.where(m > 0, out, 0.0).reshape(shape)
+    return out if shape else float(out)

@@ -158,7 +158,10 @@ def resolve_cloud(
     # --- the offer (rows without a typed price) ----------------------------------------------------
     node = np.full(n, float(max(TP_SIZES)))  # a typed per-GPU price: GPUs one by one, up to 8 per node
     offer_rows = ~price_typed
-    n_min = np.where(np.isnan(typed_n), fewest_gpus(f, model, hw, np.full(n, 1e9)), typed_n)  # memory only, any node
+    n_min = typed_n.copy()  # memory only, any node: the fewest GPUs of a valid layout that holds the model
+    derive_n = np.isnan(typed_n)
+    if derive_n.any():
+        n_min[derive_n] = fewest_gpus(f, model, hw, np.full(n, 1e9))[derive_n]
     n_min = np.where(np.isnan(n_min), max(TP_SIZES), n_min)
     keys = _combined(f["cloud_gpu"], f["cloud_pricing"], per_second, n_min, f["cloud_offer"])
 

@@ -124,6 +124,8 @@ def reasoning_notes(f: Columns, rep: Replica) -> np.ndarray:
     """The note of each row whose open model reasons (model catalog column ``reasoning``) while
     ``reasoning_tokens`` is blank and the layout is derived: its hidden tokens are not counted ("" elsewhere)."""
     warn = (rep.models.attr("reasoning") == 1.0) & blank(f["reasoning_tokens"]) & blank(f["seconds_per_request"])
+    if not warn.any():
+        return np.full(len(warn), "", dtype=object)
     texts = [
         f"reasoning_tokens blank: {m.id} reasons; its hidden tokens are decoded on your GPUs and are not counted: "
         "type an estimate"
