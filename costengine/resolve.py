@@ -15,13 +15,14 @@ import numpy as np
 
 from . import billing
 from .catalogs import PRICE_TERMS, Catalog, tier_starts, token_price
-from .errors import CostModelError
+from .errors import CostModelError, Infeasible
 from .lookup import Columns, factorize
 from .lookup import blank as _blank
 from .lookup import combined as _combined
 from .lookup import lookup as _lookup
 from .lookup import where as _where
 from .plan import OptionCost, Plan, capital_per_month
+from .problems import Problems
 from .selfhosted import SharedLayout, derive, fewest_gpus, row_replica, same_layout
 from .serving.parameters import TP_SIZES
 from .serving.replica import Replica
@@ -33,17 +34,22 @@ __all__ = ["resolve", "resolve_api", "resolve_cloud", "resolve_onprem", "SERVERL
 SERVERLESS_MAX_GPUS = 8
 
 
-def resolve(cols: Columns, catalog: Catalog, rows: np.ndarray | None = None) -> Plan:
+def resolve(cols: Columns, catalog: Catalog, rows: np.ndarray | None = None, problems: Problems | None = None) -> Plan:
     """Fill blanks from the catalogs, the serving model and the billing rules; compute each option's coefficients.
 
     ``cols`` maps every scenario key to an array (floats, NaN for blank; objects for text keys).
-    ``rows`` (1-based row numbers) makes errors name the row they come from.
+    ``rows`` (1-based row numbers) makes errors name the row they come from. ``problems``
+    (:class:`~costengine.problems.Problems`, default: mode "mark") collects the rows where an option cannot be
+    served: that option's coefficients are NaN there and its ``problem`` says why
+    (``docs/model.md#infeasible-options``).
     """
     f = {k: v for k, v in cols.items()}
-    api = resolve_api(f, rows)
-    model = row_replica(f, catalog, rows)
-    cloud, shared = resolve_cloud(f, catalog, rows, model)
-    onprem = resolve_onprem(f, catalog, rows, model, shared)
+    problems = Problems(len(f["requests_per_month"])) if problems is None else problems
+    api = resolve_api(f, rows, problems)
+    model = row_replica(f, catalog, rows, problems)
+    cloud, shared = resolve_cloud(f, catalog, rows, model, problems)
+    onprem = resolve_onprem(f, catalog, rows, model, shared, problems)
+    api, cloud, onprem = (problems.apply(o, x) for o, x in (("api", api), ("cloud", cloud), ("onprem", onprem)))
     return Plan(
         requests=f["requests_per_month"],
         tokens=f["prompt_tokens"] + f["output_tokens"],
@@ -53,8 +59,9 @@ def resolve(cols: Columns, catalog: Catalog, rows: np.ndarray | None = None) -> 
     )
 
 
-def resolve_api(f: Columns, rows: np.ndarray | None = None) -> OptionCost:
-    """The API option: fixed = monthly fee; variable = cost per request (catalog token prices where blank)."""
+def resolve_api(f: Columns, rows: np.ndarray | None = None, problems: Problems | None = None) -> OptionCost:
+    """The API option: fixed = monthly fee; variable = cost per request (catalog token prices where blank).
+    A model whose prices cannot be found: the API not feasible (marked in ``problems``; raised without it)."""
     n = len(f["requests_per_month"])
     usd = f["usd_to_currency"]
     p, o = f["prompt_tokens"], f["output_tokens"]
@@ -64,7 +71,7 @@ def resolve_api(f: Columns, rows: np.ndarray | None = None) -> OptionCost:
     )
     need = _blank(pin) | _blank(pout) | _blank(pcache)
     if need.any():
-        catalog_prices = _token_prices(f["api_model"], p, need, rows)
+        catalog_prices = _token_prices(f["api_model"], p, need, rows, problems)
         for arr, name in ((pin, "input"), (pout, "output"), (pcache, "cache_read")):
             np.copyto(arr, catalog_prices[name] * usd, where=_blank(arr))
     c, b, d = f["api_cached_input_share"], f["api_batch_share"], f["api_batch_discount"]
@@ -84,17 +91,23 @@ def resolve_api(f: Columns, rows: np.ndarray | None = None) -> OptionCost:
 
 
 def resolve_cloud(
-    f: Columns, catalog: Catalog, rows: np.ndarray | None = None, model: Replica | None = None
+    f: Columns,
+    catalog: Catalog,
+    rows: np.ndarray | None = None,
+    model: Replica | None = None,
+    problems: Problems | None = None,
 ) -> tuple[OptionCost, SharedLayout]:
     """The cloud option, and its layouts with what they were derived from (for the on-premises rows that share
-    them). ``model``: the rows' replica (:func:`costengine.selfhosted.row_replica`), built here when None."""
-    model = row_replica(f, catalog, rows) if model is None else model
+    them). ``model``: the rows' replica (:func:`costengine.selfhosted.row_replica`), built here when None.
+    ``problems``: where the cloud cannot be served (no layout, no offer at the pricing or billing), marked."""
+    model = row_replica(f, catalog, rows, problems) if model is None else model
+    mark = None if problems is None else lambda i, exc: problems.handle(("cloud",), i, exc)
     staff = billing.staff_monthly(f["staff_monthly"], f["cloud_staff_fte"], f["staff_cost_per_fte_year"])
     n = len(staff)
     hours, util = f["hours_per_month"], f["target_utilization"]
     price_typed = ~_blank(f["cloud_price_per_gpu_hour"])
     need_hw = _blank(f["cloud_gpus_per_replica"]) | _blank(f["seconds_per_request"]) | ~price_typed
-    hw = _lookup(f["cloud_gpu"], need_hw, lambda g: catalog.gpu(g, "cloud_gpu"), rows)
+    hw = _lookup(f["cloud_gpu"], need_hw, lambda g: catalog.gpu(g, "cloud_gpu"), rows, mark)
     per_second = np.asarray(f["cloud_billing"] == "per_second", dtype=bool)
     pricing = f["cloud_pricing"]  # a Categorical in a sweep: comparisons work on its codes
     typed_n = f["cloud_gpus_per_replica"].astype(float)
@@ -109,18 +122,18 @@ def resolve_cloud(
         g, t, ps, m, oid = key
         return billing.choose_offer(catalog, g, t, bool(ps), float(m), oid or None)
 
-    offers = _lookup(keys, offer_rows, pick, rows)
+    offers = _lookup(keys, offer_rows, pick, rows, mark)
     np.copyto(node, offers.attr("gpus_per_instance"), where=offer_rows)
     # serverless offers are priced per GPU; a worker may hold up to 8 GPUs (Modal: up to 8 per container)
     node = np.where(offer_rows & per_second, float(SERVERLESS_MAX_GPUS), node)
     spot = offer_rows & (pricing == "spot")
     bad = np.flatnonzero(per_second & (pricing != "on_demand"))
-    if len(bad):
-        raise CostModelError(
-            "cloud_pricing",
-            f"per-second (serverless) billing has no {pricing[bad[0]]} term: use on_demand{_where(rows, bad[0])}",
-        )
-    lay = derive(f, model, hw, node, typed_n, "cloud", "cloud_gpus_per_replica", rows)
+    for term in np.unique(np.asarray(pricing[bad], dtype=object)) if len(bad) else ():
+        at = bad[np.asarray(pricing[bad], dtype=object) == term]
+        exc = Infeasible("cloud_pricing", f"per-second (serverless) billing has no {term} term: use on_demand")
+        if mark is None or not mark(at, exc):
+            raise Infeasible(exc.key, f"{exc.problem}{_where(rows, at[0])}")
+    lay = derive(f, model, hw, node, typed_n, "cloud", "cloud_gpus_per_replica", rows, problems=problems)
     g, s = lay.gpus, lay.seconds_per_request
     # --- prices ---------------------------------------------------------------------------------------
     per_gpu_hour = billing.price_per_gpu_hour(
@@ -169,10 +182,13 @@ def resolve_onprem(
     rows: np.ndarray | None = None,
     model: Replica | None = None,
     shared: SharedLayout | None = None,
+    problems: Problems | None = None,
 ) -> OptionCost:
     """The on-premises option; ``shared``: another stage's layouts, taken by the rows with the same inputs.
-    ``model``: the rows' replica (:func:`costengine.selfhosted.row_replica`), built here when None."""
-    model = row_replica(f, catalog, rows) if model is None else model
+    ``model``: the rows' replica (:func:`costengine.selfhosted.row_replica`), built here when None.
+    ``problems``: where it cannot be served (no layout, no server for the GPU), marked."""
+    model = row_replica(f, catalog, rows, problems) if model is None else model
+    mark = None if problems is None else lambda i, exc: problems.handle(("onprem",), i, exc)
     staff = billing.staff_monthly(f["staff_monthly"], f["onprem_staff_fte"], f["staff_cost_per_fte_year"])
     n = len(staff)
     hours, util, usd = f["hours_per_month"], f["target_utilization"], f["usd_to_currency"]
@@ -187,7 +203,7 @@ def resolve_onprem(
         & typed["onprem_maintenance_monthly"]
     )
     need_hw = need_server | _blank(f["seconds_per_request"]) | _blank(f["onprem_gpus_per_replica"])
-    hw = _lookup(f["onprem_gpu"], need_hw, lambda g: catalog.gpu(g, "onprem_gpu"), rows)
+    hw = _lookup(f["onprem_gpu"], need_hw, lambda g: catalog.gpu(g, "onprem_gpu"), rows, mark)
     keys = _combined(f["onprem_gpu"], f["onprem_server"])
 
     def pick(key: tuple):
@@ -196,7 +212,7 @@ def resolve_onprem(
         gpu = catalog.gpu(g, "onprem_gpu")
         return _ServerTerms(server, billing.server_terms(server, gpu.price_usd, gpu.tdp_w))
 
-    servers = _lookup(keys, need_server, pick, rows)
+    servers = _lookup(keys, need_server, pick, rows, mark)
     node = np.where(typed["onprem_gpus_per_server"], f["onprem_gpus_per_server"], servers.attr("gpus_per_server"))
     typed_n = f["onprem_gpus_per_replica"].astype(float)
     # the worked examples' servers (docs/model.md#replicas-and-units): a typed server size with a typed
@@ -204,7 +220,9 @@ def resolve_onprem(
     seed = typed["onprem_gpus_per_server"] & ~_blank(f["seconds_per_request"]) & np.isnan(typed_n)
     typed_n = np.where(seed, node, typed_n)
     take = None if shared is None else (same_layout(hw, node, typed_n, shared), shared.layout)
-    lay = derive(f, model, hw, node, typed_n, "onprem", "onprem_gpus_per_replica", rows, take)
+    if take is not None and problems is not None:  # a cloud row that was not served searches again
+        take = (take[0] & ~problems.any("cloud"), take[1])
+    lay = derive(f, model, hw, node, typed_n, "onprem", "onprem_gpus_per_replica", rows, take, problems)
     g, s = lay.gpus, lay.seconds_per_request
     capex = np.where(typed["onprem_capex_per_server"], f["onprem_capex_per_server"], servers.attr("price_usd") * usd)
     power = np.where(typed["onprem_power_kw"], f["onprem_power_kw"], servers.attr("typical_kw"))
@@ -270,9 +288,10 @@ _PRICE_KINDS = ("input", "output", "cache_read")
 
 
 def _token_prices(
-    models: np.ndarray, prompt: np.ndarray, need: np.ndarray, rows: np.ndarray | None
+    models: np.ndarray, prompt: np.ndarray, need: np.ndarray, rows: np.ndarray | None, problems: Problems | None
 ) -> dict[str, np.ndarray]:
-    """Catalog token prices [USD/MTok] per row by kind (NaN where not needed); the tier follows the prompt size."""
+    """Catalog token prices [USD/MTok] per row by kind (NaN where not needed); the tier follows the prompt size.
+    A model whose prices cannot be found: the API is not feasible there (:class:`Infeasible`)."""
     out = {kind: np.full(len(models), np.nan) for kind in _PRICE_KINDS}
     idx = np.flatnonzero(need)
     codes, uniques = factorize(models[idx])
@@ -286,7 +305,9 @@ def _token_prices(
                 for kind in _PRICE_KINDS:
                     out[kind][sel[tier == t]] = getattr(price, kind)
         except CostModelError as exc:
+            if problems is not None and problems.handle(("api",), sel, Infeasible(exc.key, exc.problem)):
+                continue
             if rows is not None:
-                raise CostModelError(exc.key, f"{exc.problem} (row {int(rows[sel[0]])})") from None
-            raise
+                raise Infeasible(exc.key, f"{exc.problem} (row {int(rows[sel[0]])})") from None
+            raise Infeasible(exc.key, exc.problem) from None
     return out

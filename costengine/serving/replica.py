@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import CostModelError
+from ..errors import CostModelError, Infeasible
 from ..lookup import Lookup, text_blank, where
 from .layouts import Layout, choose_layouts
 from .memory import PRECISIONS, kv_bytes_per_token, per_precision
@@ -56,17 +56,21 @@ class Replica:
     compute: np.ndarray
     fp32: np.ndarray
 
-    def check_context(self, p: np.ndarray, o: np.ndarray, rows_used: np.ndarray, rows: np.ndarray | None) -> None:
-        """Raise :class:`CostModelError` (``prompt_tokens``) where p + o [tokens] exceeds the context window."""
+    def check_context(
+        self, p: np.ndarray, o: np.ndarray, rows_used: np.ndarray, rows: np.ndarray | None, mark=None
+    ) -> None:
+        """Raise :class:`~costengine.errors.Infeasible` (``prompt_tokens``) where p + o [tokens] exceeds the context
+        window; ``mark(indices, texts) -> handled`` marks those rows instead when it returns True."""
         over = np.flatnonzero(rows_used & ((p + o) > self.context_length))
-        if len(over):
-            i = over[0]
-            raise CostModelError(
-                "prompt_tokens",
-                f"prompt_tokens + output_tokens = {p[i] + o[i]:,.0f} exceeds the "
-                f"context window of {self.models.row(i).id} ({self.context_length[i]:,.0f} tokens)"
-                f"{where(rows, i)}",
-            )
+        if not len(over):
+            return
+        texts = [
+            f"prompt_tokens + output_tokens = {p[i] + o[i]:,.0f} exceeds the "
+            f"context window of {self.models.row(i).id} ({self.context_length[i]:,.0f} tokens)"
+            for i in over
+        ]
+        if mark is None or not mark(over, texts):
+            raise Infeasible("prompt_tokens", f"{texts[0]}{where(rows, over[0])}")
 
     def hardware(self, gpus: Lookup) -> dict[str, np.ndarray]:
         """Per-row GPU arrays for :func:`~costengine.serving.layouts.choose_layouts`: ``memory_gb`` [GB], ``bw``
@@ -155,10 +159,14 @@ class Replica:
         prefix: str,
         gpus_key: str,
         rows: np.ndarray | None,
+        mark=None,
     ) -> Layout:
         """Chosen layouts for the rows ``idx`` (per-row arrays: ``p``, ``o`` [tokens], ``util``, ``memory_floor``
         [B], ``node_gpus``, ``typed_n`` [count, NaN = derive], ``max_tpot_ms`` [ms], ``max_ttft_s`` [s], NaN or
-        <= 0 = no target). Errors name the key: ``gpus_key`` for a typed count, else ``{prefix}_gpu``."""
+        <= 0 = no target). Errors name the key: ``gpus_key`` for a typed count, else ``{prefix}_gpu``.
+        Rows no layout serves (the model does not fit; no layout meets the targets) raise
+        :class:`~costengine.errors.Infeasible`, unless ``mark(indices into the rows, reasons) -> handled`` marks
+        them (returns True); their layout fields are then NaN."""
         eff = DEFAULT_EFFICIENCIES
         tokens = p[idx] + o[idx]
         bad = np.flatnonzero(tokens <= 0)
@@ -181,24 +189,27 @@ class Replica:
             hit = np.flatnonzero(lay.status == code)
             if not len(hit):
                 continue
+            ids = [gpus.row(idx[j]).id for j in hit]
+            if code == 1:
+                texts = [
+                    f"the model does not fit: one replica needs {lay.need_gb[j]:,.1f} GB "
+                    f"(weights + one sequence's KV cache, at {eff.kv_memory_fraction:.0%} usable) on {g}"
+                    for j, g in zip(hit, ids)
+                ]
+            else:
+                texts = [
+                    f"no {prefix} layout on {g} meets the latency targets: the best reachable is "
+                    f"TPOT {lay.best_tpot_s[j] * 1000.0:,.1f} ms and TTFT {lay.best_ttft_s[j]:,.2f} s"
+                    for j, g in zip(hit, ids)
+                ]
+            if mark is not None and mark(hit, texts):
+                continue
             j = hit[0]
-            at = where(rows, idx[j])
-            gpu = gpus.row(idx[j])
             if code == 1:
                 key = gpus_key if not np.isnan(typed_n[idx[j]]) else f"{prefix}_gpu"
-                raise CostModelError(
-                    key,
-                    f"the model does not fit: one replica needs {lay.need_gb[j]:,.1f} GB "
-                    f"(weights + one sequence's KV cache, at "
-                    f"{eff.kv_memory_fraction:.0%} usable) on {gpu.id}{at}",
-                )
-            t_ms, t_s = lay.best_tpot_s[j] * 1000.0, lay.best_ttft_s[j]
-            key = "max_tpot_ms" if lay.best_tpot_s[j] > tpot[j] else "max_ttft_s"  # tpot: the target [s]
-            raise CostModelError(
-                key,
-                f"no {prefix} layout on {gpu.id} meets the latency targets: the best "
-                f"reachable is TPOT {t_ms:,.1f} ms and TTFT {t_s:,.2f} s{at}",
-            )
+            else:
+                key = "max_tpot_ms" if lay.best_tpot_s[j] > tpot[j] else "max_ttft_s"  # tpot: the target [s]
+            raise Infeasible(key, f"{texts[0]}{where(rows, idx[j])}")
         return lay
 
 
