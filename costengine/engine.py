@@ -165,8 +165,8 @@ def compare(
     for name in OPTIONS:
         opt = plan.options[name]
         cost = float(cost_at(opt, plan.peak, r)[0])
-        reps = float(replicas_at(opt, plan.peak, r)[0])
-        units = float(units_at(opt, plan.peak, r)[0])
+        reps = float(replicas_at(opt, plan.peak, r)[0]) if not opt.problem[0] else np.nan
+        units = float(units_at(opt, plan.peak, r)[0]) if not opt.problem[0] else np.nan
         g = float(opt.gpus_per_replica[0])
         gpus = units * float(opt.gpus_per_unit[0]) if np.isfinite(opt.capacity[0]) else reps * g
         busy = r * float(opt.seconds_per_request[0]) * g / (float(plan.hours[0]) * 3600.0)

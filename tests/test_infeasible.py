@@ -1,4 +1,4 @@
-"""No option hides another: an option that cannot be served is "not feasible" alone (docs/model.md#infeasible-options)."""
+"""No option hides another: an option not served is not feasible alone (docs/model.md#infeasible-options)."""
 
 import time
 
