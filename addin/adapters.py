@@ -58,6 +58,7 @@ COMPARE_HEADER = [
     "ttft_s",
     "tpot_ms",
     "offer",
+    "status",
 ]
 HYBRID_HEADER = [
     "option",
