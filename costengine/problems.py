@@ -44,6 +44,7 @@ class Problems:
             raise CostModelError("errors", f"must be one of {', '.join(MODES)} (got {mode!r})")
         self.mode = mode
         self.reasons = {o: np.full(n, "", dtype=object) for o in OPTIONS}
+        self.marked = {o: np.zeros(n, dtype=bool) for o in OPTIONS}  # reasons != "", kept as booleans (fast)
         self.from_input = {o: np.zeros(n, dtype=bool) for o in OPTIONS}
         self.inputs = np.full(n, "", dtype=object)
 
@@ -53,6 +54,7 @@ class Problems:
         out.inputs = self.inputs[lo:hi].copy()
         for o in OPTIONS:
             out.reasons[o] = self.reasons[o][lo:hi].copy()
+            out.marked[o] = self.marked[o][lo:hi].copy()
             out.from_input[o] = self.from_input[o][lo:hi].copy()
         return out
 
@@ -78,9 +80,9 @@ class Problems:
         idx = np.atleast_1d(np.asarray(idx, dtype=np.intp))
         texts = np.broadcast_to(np.asarray(texts, dtype=object), idx.shape)
         for o in options:
-            arr = self.reasons[o]
-            free = arr[idx] == ""
-            arr[idx[free]] = texts[free]
+            free = ~self.marked[o][idx]
+            self.reasons[o][idx[free]] = texts[free]
+            self.marked[o][idx[free]] = True
 
     def bad_value(self, key: str | None, idx, problem, options: tuple[str, ...] | None = None) -> None:
         """A bad value of ``key`` at the rows ``idx`` (``problem``: one text, or one per row): the options it
@@ -91,13 +93,14 @@ class Problems:
         cur = self.inputs[idx]
         self.inputs[idx] = np.where(cur == "", line, cur + "; " + line)
         for o in options or options_of(key):
-            arr = self.reasons[o]
-            free = arr[idx] == ""
-            arr[idx[free]] = line[free]
+            free = ~self.marked[o][idx]
+            self.reasons[o][idx[free]] = line[free]
+            self.marked[o][idx[free]] = True
             self.from_input[o][idx[free]] = True
 
     def any(self, option: str) -> np.ndarray:
-        return self.reasons[option] != ""
+        """The rows where ``option`` is marked (a boolean mask)."""
+        return self.marked[option]
 
     def apply(self, option: str, opt: OptionCost) -> OptionCost:
         """``opt`` with NaN numbers and its ``problem`` text where the option is marked."""
