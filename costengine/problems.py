@@ -6,9 +6,9 @@ marked "not feasible" for that row alone: its cost coefficients become NaN and `
 reason, while the other options are computed. What else happens depends on the mode:
 
 - ``"mark"`` (one scenario): infeasible options are marked; a bad input value raises, naming the key.
-- ``"coerce"`` (``sweep(df)``): bad values are marked too, on the options their key concerns (an ``api_``,
-  ``cloud_`` or ``onprem_`` key: that option; any other key: all three), and the value is replaced by its default
-  so the rest of the row still resolves.
+- ``"coerce"`` (``sweep(df)``): bad values are marked too, on the options whose cost reads their key
+  (:func:`costengine.acceptance.options_of_key`), and the value is replaced by its default so the rest of the row
+  still resolves.
 - ``"raise"`` (``sweep(df, errors="raise")``): nothing is marked, the first problem raises.
 
 See ``docs/model.md#infeasible-options``.
@@ -17,23 +17,27 @@ See ``docs/model.md#infeasible-options``.
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import numpy as np
 
+from .acceptance import options_of_key
 from .errors import CostModelError, Infeasible
-from .plan import OPTIONS, OptionCost
 
 __all__ = ["Problems", "options_of", "MODES"]
 
 MODES = ("mark", "coerce", "raise")
+#: The options, in order (costengine.plan.OPTIONS: this module sits below the plan, which it does not import).
+OPTIONS = ("api", "cloud", "onprem")
 
 
 def options_of(key: str | None) -> tuple[str, ...]:
-    """The options a scenario key concerns: its prefix's option, or all three."""
-    for o in OPTIONS:
-        if key and key.startswith(f"{o}_"):
-            return (o,)
-    return OPTIONS
+    """The options whose cost a bad value of ``key`` leaves unknown (:func:`options_of_key`); all three for a
+    problem that names no scenario key."""
+    try:
+        return options_of_key(key) if key else OPTIONS
+    except (TypeError, AttributeError):
+        return OPTIONS
 
 
 class Problems:
@@ -102,8 +106,9 @@ class Problems:
         """The rows where ``option`` is marked (a boolean mask)."""
         return self.marked[option]
 
-    def apply(self, option: str, opt: OptionCost) -> OptionCost:
-        """``opt`` with NaN numbers and its ``problem`` text where the option is marked."""
+    def apply(self, option: str, opt: Any) -> Any:
+        """``opt`` (a :class:`costengine.plan.OptionCost`) with NaN numbers and its ``problem`` text where the
+        option is marked."""
         bad = self.any(option)
         if not bad.any():
             return opt

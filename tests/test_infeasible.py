@@ -145,7 +145,12 @@ def test_a_bad_value_in_one_row_leaves_the_others_computed():
     assert out["problems"].iloc[1].startswith("onprem_gpu: unknown GPU 'H9000'")
     assert out["problems"].iloc[2].startswith("target_utilization: must be <= 1 (got 7)")
     assert np.isnan(out["onprem_monthly_cost"].iloc[1]) and np.isfinite(out["cloud_monthly_cost"].iloc[1])
-    assert out.iloc[2][["api_monthly_cost", "cloud_monthly_cost", "onprem_monthly_cost"]].isna().all()
-    assert out["cheapest"].iloc[2] == "" and np.isfinite(out.iloc[0]["onprem_monthly_cost"])
+    # target_utilization is read by the self-hosted options only: the API stands
+    assert out.iloc[2][["cloud_monthly_cost", "onprem_monthly_cost"]].isna().all()
+    assert np.isfinite(out["api_monthly_cost"].iloc[2]) and out["cheapest"].iloc[2] == "api"
+    assert np.isnan(out["breakeven_api_cloud"].iloc[2]) and np.isfinite(out.iloc[0]["onprem_monthly_cost"])
+    bad = sweep(pd.DataFrame({"requests_per_month": [1e6, -1.0], "seconds_per_request": [1.0, 1.0]}))
+    assert bad.iloc[1][["api_monthly_cost", "cloud_monthly_cost", "onprem_monthly_cost"]].isna().all()
+    assert bad["cheapest"].iloc[1] == "" and bad["cheapest"].iloc[0] != ""
     with pytest.raises(CostModelError, match=r"target_utilization: must be <= 1 \(got 7\) \(row 3\)"):
         sweep(df, errors="raise")

@@ -190,7 +190,7 @@ def test_every_sheet_module_names_its_sheet_and_has_one_build():
 #: it (on its floor or below), function-level imports included. ``__init__`` is the package's public API.
 #: docs/architecture.md "Import order" draws the same floors.
 ENGINE_FLOORS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("errors and input text", ("errors", "acceptance")),
+    ("errors and input text", ("errors", "acceptance", "problems")),
     ("catalogs", ("token_prices", "catalog_rows", "catalogs", "profiles", "user_rows", "lookup")),
     (
         "serving",

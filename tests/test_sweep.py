@@ -6,6 +6,7 @@ import pytest
 from test_breakeven import random_scenarios
 
 from costengine import CostModelError, Scenario, breakeven, cheapest, monthly_cost, sweep
+from costengine.acceptance import options_of_key
 
 
 def _frame(scenarios):
@@ -95,8 +96,7 @@ def test_bad_columns_name_key_and_row(column, values, words):
     assert out["problems"].iloc[0] == ""
     assert words.removesuffix(" (row 2)") in out["problems"].iloc[1]
     assert np.isfinite(out["api_monthly_cost"].iloc[0]) and out["cheapest"].iloc[0] != ""
-    concerned = [o for o in ("api", "cloud", "onprem") if not column.startswith(("api_", "cloud_", "onprem_"))]
-    concerned = concerned or [column.split("_")[0]]
+    concerned = options_of_key(column)  # the options whose cost reads the key
     for o in ("api", "cloud", "onprem"):
         assert np.isnan(out[f"{o}_monthly_cost"].iloc[1]) == (o in concerned), o
 
