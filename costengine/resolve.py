@@ -61,7 +61,8 @@ def resolve(cols: Columns, catalog: Catalog, rows: np.ndarray | None = None, pro
 
 def resolve_api(f: Columns, rows: np.ndarray | None = None, problems: Problems | None = None) -> OptionCost:
     """The API option: fixed = monthly fee; variable = cost per request (catalog token prices where blank).
-    A model whose prices cannot be found: the API not feasible (marked in ``problems``; raised without it)."""
+    A catalog model without a per-token price: the API not feasible (marked in ``problems``; raised without it);
+    an unknown model id is a bad value."""
     n = len(f["requests_per_month"])
     usd = f["usd_to_currency"]
     p, o = f["prompt_tokens"], f["output_tokens"]
@@ -291,7 +292,7 @@ def _token_prices(
     models: np.ndarray, prompt: np.ndarray, need: np.ndarray, rows: np.ndarray | None, problems: Problems | None
 ) -> dict[str, np.ndarray]:
     """Catalog token prices [USD/MTok] per row by kind (NaN where not needed); the tier follows the prompt size.
-    A model whose prices cannot be found: the API is not feasible there (:class:`Infeasible`)."""
+    A model the catalog has without a price: the API is not feasible there (:class:`Infeasible`)."""
     out = {kind: np.full(len(models), np.nan) for kind in _PRICE_KINDS}
     idx = np.flatnonzero(need)
     codes, uniques = factorize(models[idx])
@@ -304,10 +305,10 @@ def _token_prices(
                 price = token_price(model, None, starts[t])
                 for kind in _PRICE_KINDS:
                     out[kind][sel[tier == t]] = getattr(price, kind)
-        except CostModelError as exc:
-            if problems is not None and problems.handle(("api",), sel, Infeasible(exc.key, exc.problem)):
+        except CostModelError as exc:  # an unknown id: a bad value; a model without a price: not feasible
+            if problems is not None and problems.handle(("api",), sel, exc):
                 continue
             if rows is not None:
-                raise Infeasible(exc.key, f"{exc.problem} (row {int(rows[sel[0]])})") from None
-            raise Infeasible(exc.key, exc.problem) from None
+                raise type(exc)(exc.key, f"{exc.problem} (row {int(rows[sel[0]])})") from None
+            raise
     return out

@@ -6,7 +6,18 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from costengine import CostModelError, Scenario, breakeven, cheapest, compare, curve, hybrid, monthly_cost, sweep
+from costengine import (
+    CostModelError,
+    Infeasible,
+    Scenario,
+    breakeven,
+    cheapest,
+    compare,
+    curve,
+    hybrid,
+    monthly_cost,
+    sweep,
+)
 from costengine.projection import decision_summary, projection
 from costengine.sensitivity import sensitivity
 from costengine.uncertainty import uncertainty
@@ -71,10 +82,30 @@ def test_unreachable_targets_name_the_best_latency_reachable():
     assert np.isnan(curve(s, 1e3, 1e6, 5)["cloud"]).all()
 
 
-def test_no_feasible_option_raises_with_every_reason():
-    s = Scenario(**{**BASE, **TARGETS, "api_model": "no-such-model-xyz", "api_input_price_per_mtok": None})
+def test_no_feasible_option_raises_with_every_reason(monkeypatch):
+    import costengine.resolve
+
+    def no_price(model, provider=None, prompt_tokens=0.0):
+        raise Infeasible("api_model", f"{model!r} has no per-token input and output price in the catalog")
+
+    monkeypatch.setattr(costengine.resolve, "token_price", no_price)  # a catalog model without a price
+    monkeypatch.setattr(costengine.resolve, "tier_starts", lambda model: ())
+    s = Scenario(**{**BASE, **TARGETS, "api_model": "made-up-unpriced-1", "api_input_price_per_mtok": None})
+    assert (
+        compare(s).loc["api", "status"]
+        == "not feasible: 'made-up-unpriced-1' has no per-token input and output price in the catalog"
+    )
     with pytest.raises(CostModelError, match=r"^not feasible: no option can be served \(api: .*cloud: .*onprem: "):
         cheapest(s)
+
+
+def test_an_unknown_api_model_is_a_bad_value_naming_the_key():
+    s = Scenario(**{**BASE, "api_model": "no-such-model-xyz", "api_input_price_per_mtok": None})
+    with pytest.raises(CostModelError, match="^api_model: unknown model 'no-such-model-xyz'"):
+        compare(s)
+    out = sweep(pd.DataFrame({"api_model": ["no-such-model-xyz", "gpt-5-mini"], "seconds_per_request": [1.0, 1.0]}))
+    assert out["problems"].iloc[0].startswith("api_model: unknown model") and out["problems"].iloc[1] == ""
+    assert np.isnan(out["api_monthly_cost"].iloc[0]) and np.isfinite(out["cloud_monthly_cost"].iloc[0])
 
 
 def test_a_bad_value_still_raises_naming_the_key():
