@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import CostModelError, Infeasible
-from ..lookup import Lookup, text_blank, where
+from ..lookup import Lookup, combined, text_blank, where
 from .layouts import Layout, choose_layouts
 from .memory import PRECISIONS, kv_bytes_per_token, per_precision
 from .parameters import ALLREDUCE_LATENCY_S, DEFAULT_EFFICIENCIES, INTERCONNECT_CODES, Efficiencies
@@ -64,11 +64,15 @@ class Replica:
         over = np.flatnonzero(rows_used & ((p + o) > self.context_length))
         if not len(over):
             return
-        texts = [
-            f"prompt_tokens + output_tokens = {p[i] + o[i]:,.0f} exceeds the "
-            f"context window of {self.models.row(i).id} ({self.context_length[i]:,.0f} tokens)"
-            for i in over
-        ]
+        texts = _per_distinct(
+            lambda m, tokens, window: (
+                f"prompt_tokens + output_tokens = {tokens:,.0f} exceeds the context window of "
+                f"{self.models.results[m].id} ({window:,.0f} tokens)"
+            ),
+            self.models.codes[over],
+            (p + o)[over],
+            self.context_length[over],
+        )
         if mark is None or not mark(over, texts):
             raise Infeasible("prompt_tokens", f"{texts[0]}{where(rows, over[0])}")
 
@@ -189,19 +193,26 @@ class Replica:
             hit = np.flatnonzero(lay.status == code)
             if not len(hit):
                 continue
-            ids = [gpus.row(idx[j]).id for j in hit]
+            gpu = gpus.codes[idx[hit]]
             if code == 1:
-                texts = [
-                    f"the model does not fit: one replica needs {lay.need_gb[j]:,.1f} GB "
-                    f"(weights + one sequence's KV cache, at {eff.kv_memory_fraction:.0%} usable) on {g}"
-                    for j, g in zip(hit, ids)
-                ]
+                texts = _per_distinct(
+                    lambda g, gb: (
+                        f"the model does not fit: one replica needs {gb:,.1f} GB (weights + one "
+                        f"sequence's KV cache, at {eff.kv_memory_fraction:.0%} usable) on {gpus.results[g].id}"
+                    ),
+                    gpu,
+                    lay.need_gb[hit],
+                )
             else:
-                texts = [
-                    f"no {prefix} layout on {g} meets the latency targets: the best reachable is "
-                    f"TPOT {lay.best_tpot_s[j] * 1000.0:,.1f} ms and TTFT {lay.best_ttft_s[j]:,.2f} s"
-                    for j, g in zip(hit, ids)
-                ]
+                texts = _per_distinct(
+                    lambda g, t, s: (
+                        f"no {prefix} layout on {gpus.results[g].id} meets the latency targets: the "
+                        f"best reachable is TPOT {t * 1000.0:,.1f} ms and TTFT {s:,.2f} s"
+                    ),
+                    gpu,
+                    lay.best_tpot_s[hit],
+                    lay.best_ttft_s[hit],
+                )
             if mark is not None and mark(hit, texts):
                 continue
             j = hit[0]
@@ -211,6 +222,13 @@ class Replica:
                 key = "max_tpot_ms" if lay.best_tpot_s[j] > tpot[j] else "max_ttft_s"  # tpot: the target [s]
             raise Infeasible(key, f"{texts[0]}{where(rows, idx[j])}")
         return lay
+
+
+def _per_distinct(fmt, *columns) -> np.ndarray:
+    """``fmt(*values)`` per row, formatted once per distinct combination of the columns' values (a sweep's rows
+    share few: the text is spread to the rows by their codes, not built row by row)."""
+    coded = combined(*columns)
+    return np.array([fmt(*key) for key in coded.categories], dtype=object)[coded.codes]
 
 
 def _resolve_precision(precision, models: Lookup) -> Any:
