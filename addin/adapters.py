@@ -61,6 +61,7 @@ COMPARE_HEADER = [
     "ttft_s",
     "tpot_ms",
     "offer",
+    "status",
 ]
 HYBRID_HEADER = [
     "option",

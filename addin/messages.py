@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from costengine import CostModelError
+from costengine.errors import Infeasible
 
 __all__ = [
     "PREFIX",
@@ -34,10 +35,14 @@ __all__ = [
     "message",
     "error_mode",
     "run",
+    "not_feasible",
+    "NOT_FEASIBLE",
 ]
 
 #: Start of every error text a function returns into a cell.
 PREFIX = "#LLM!"
+#: Start of the text a function returns for an option that cannot be served (an answer, not an error).
+NOT_FEASIBLE = "not feasible:"
 #: Longest message a cell gets [characters]: Excel's limit for a formula's text result and for the function
 #: wizard is 255; long user text inside a message is shortened first (:data:`_QUOTED_MAX`).
 MAX_MESSAGE = 254
@@ -105,7 +110,8 @@ def error_mode() -> str:
 
 
 def run(fn: Callable[..., Any], *args: Any) -> Any:
-    """``fn(*args)``, with a :class:`CostModelError` turned into the cell's error (other errors propagate).
+    """``fn(*args)``, with a :class:`CostModelError` turned into the cell's error (other errors propagate); an
+    option that cannot be served gives its "not feasible: <option>: <reason>" text (:func:`not_feasible`).
 
     In ``text`` mode the cell gets :func:`message`; in ``error`` mode :data:`ERROR_VALUE` (Excel's ``#VALUE!``
     once xlwings' Office.js engine has converted it), and the message goes to the ``llmcost`` logger (in xlwings
@@ -115,9 +121,25 @@ def run(fn: Callable[..., Any], *args: Any) -> Any:
     try:
         with np.errstate(over="ignore"):
             return fn(*args)
+    except Infeasible as exc:
+        if exc.key is None and exc.problem.startswith(NOT_FEASIBLE):  # an answer, not an input error
+            return not_feasible(exc)
+        return _error(fn, exc)
     except CostModelError as exc:
-        text_ = message(exc)
-        if error_mode() == "error":
-            logger.warning("%s: %s", getattr(fn, "__name__", "function"), text_)
-            return ERROR_VALUE
-        return text_
+        return _error(fn, exc)
+
+
+def not_feasible(exc: Infeasible) -> str:
+    """The one-line text a cell shows for an option that cannot be served: ``not feasible: cloud: <reason>``
+    (the same in every error mode: it is the answer, as in the workbook; at most :data:`MAX_MESSAGE` characters)."""
+    body = " ".join(exc.problem.split())
+    return body if len(body) <= MAX_MESSAGE else body[: MAX_MESSAGE - 3] + "..."
+
+
+def _error(fn: Callable[..., Any], exc: CostModelError) -> str:
+    """The cell's error for ``exc`` in the platform's form (see :func:`run`)."""
+    text_ = message(exc)
+    if error_mode() == "error":
+        logger.warning("%s: %s", getattr(fn, "__name__", "function"), text_)
+        return ERROR_VALUE
+    return text_

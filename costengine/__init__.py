@@ -20,7 +20,7 @@ from .engine import (
     recommend,
     sweep,
 )
-from .errors import CostModelError
+from .errors import CostModelError, Infeasible
 from .projection import decision_summary, npv, payback_month
 from .scenario import SCENARIO_KEYS, Scenario, key_info
 from .uncertainty import prob_cheapest, simulate
@@ -30,6 +30,7 @@ __all__ = [
     "SCENARIO_KEYS",
     "key_info",
     "CostModelError",
+    "Infeasible",
     "OPTIONS",
     "monthly_cost",
     "cost_per_request",

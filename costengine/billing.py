@@ -16,7 +16,7 @@ import math
 import numpy as np
 
 from .catalogs import PRICE_TERMS, Catalog, CloudOffer, Server
-from .errors import CostModelError
+from .errors import CostModelError, Infeasible
 
 __all__ = [
     "price_per_gpu_hour",
@@ -66,7 +66,7 @@ def choose_offer(
             )
         if not per_second and math.isnan(offer.price_per_hour(pricing)):
             have = [t for t in PRICE_TERMS if not math.isnan(offer.price_per_hour(t))]
-            raise CostModelError(
+            raise Infeasible(
                 "cloud_pricing",
                 f"offer {offer.id!r} publishes no {pricing} price (it has: {', '.join(have) or 'per-second only'})",
             )
@@ -79,7 +79,7 @@ def choose_offer(
         cands = [o for o in offers if not math.isnan(o.price_per_hour(pricing))]
         what = pricing
     if not cands:
-        raise CostModelError(
+        raise Infeasible(
             "cloud_offer",
             f"the cloud-offer catalog has no {what} offer for {gpu_id}; choose "
             "another GPU, pricing or billing, or type cloud_price_per_gpu_hour",

@@ -21,6 +21,7 @@ import numpy as np
 from .catalogs import Catalog
 from .lookup import Columns, lookup
 from .plan import Plan, cost_at, replicas_at, with_note
+from .problems import Problems
 from .resolve import resolve_cloud, resolve_onprem
 from .selfhosted import decoded_tokens, row_replica
 from .serving.memory import memory_batch
@@ -45,10 +46,12 @@ def binding_notes(plan: Plan, f: Columns, catalog: Catalog) -> Plan:
     rows = (np.isfinite(ttft) | np.isfinite(tpot)) & np.isnan(f["seconds_per_request"])
     if not rows.any():
         return plan
-    rep = row_replica(f, catalog, None)  # the replica does not depend on the targets: built once
+    marks = Problems(len(rows))  # an option the doubled targets cannot serve either is marked, not raised
+    rep = row_replica(f, catalog, None, marks)  # the replica does not depend on the targets: built once
     doubled_f = {**f, "max_ttft_s": ttft * 2.0, "max_tpot_ms": tpot * 2.0}
-    cloud, shared = resolve_cloud(doubled_f, catalog, None, rep)
-    loose = {"cloud": cloud, "onprem": resolve_onprem(doubled_f, catalog, None, rep, shared)}
+    cloud, shared = resolve_cloud(doubled_f, catalog, None, rep, marks)
+    onprem = resolve_onprem(doubled_f, catalog, None, rep, shared, marks)
+    loose = {"cloud": marks.apply("cloud", cloud), "onprem": marks.apply("onprem", onprem)}
     r = plan.requests
     options = dict(plan.options)
     for name, gpu_key in _GPU_KEYS.items():

@@ -36,7 +36,7 @@ from .catalog_rows import (
     CloudOffer,
     Server,
 )
-from .errors import CostModelError, closest
+from .errors import CostModelError, Infeasible, closest
 from .model_rows import MODEL_COLUMNS, MODEL_COUNTS, OpenModel
 from .token_prices import TokenPrice, tier_starts, token_price, token_price_table, token_prices_version  # noqa: F401 (re-exported)
 
@@ -136,7 +136,7 @@ class Catalog:
                 return r
         if rows:
             return rows[0]
-        raise CostModelError(
+        raise Infeasible(
             key,
             f"the server catalog has no server with {gpu_id} GPUs; give onprem_server, or "
             "onprem_gpus_per_server, onprem_capex_per_server and onprem_power_kw",

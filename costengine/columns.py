@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import CostModelError
+from .problems import Problems
 from .profiles import peak_to_average_of
 from .rules import check_column
 from .scenario import SCENARIO_KEYS, Scenario
@@ -56,8 +57,12 @@ def scenario_columns(s: Scenario) -> dict[str, np.ndarray]:
     return cols
 
 
-def frame_columns(df: pd.DataFrame) -> dict[str, np.ndarray]:
-    """Validate a DataFrame of scenarios column by column (vectorised) into resolution columns."""
+def frame_columns(df: pd.DataFrame, problems: Problems | None = None) -> dict[str, np.ndarray]:
+    """Validate a DataFrame of scenarios column by column (vectorised) into resolution columns.
+
+    A bad value raises naming the key and its row, unless ``problems`` is in mode "coerce": then the value is
+    marked there (:meth:`~costengine.problems.Problems.bad_value`) and replaced by the key's default."""
+    coerce = problems is not None and problems.mode == "coerce"
     unknown = [c for c in df.columns if str(c).strip().lower() not in SCENARIO_KEYS and str(c) != "name"]
     if unknown:
         Scenario.parse({unknown[0]: None})  # raises with the closest key
@@ -72,7 +77,7 @@ def frame_columns(df: pd.DataFrame) -> dict[str, np.ndarray]:
             cols[key] = (
                 pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=[blank])
                 if series is None
-                else _check_text(key, series, blank)
+                else _check_text(key, series, blank, problems if coerce else None)
             )
             continue
         if key in TARGET_KEYS and series is not None and not pd.api.types.is_numeric_dtype(series):  # "none": 0
@@ -87,10 +92,21 @@ def frame_columns(df: pd.DataFrame) -> dict[str, np.ndarray]:
         for j in suspects:
             v = series.iloc[j]
             if not (isinstance(v, str) and not v.strip()):
-                raise CostModelError(key, f"must be a number (got {v!r}) (row {j + 1})")
+                if not coerce:
+                    raise CostModelError(key, f"must be a number (got {v!r}) (row {j + 1})")
+                problems.bad_value(key, j, f"must be a number (got {v!r})")
         if default is not None:
             num = np.where(np.isnan(num), float(default), num)
-        check_column(key, num)
+        if coerce:
+            num = num.copy()
+
+            def bad_rows(idx, texts, key=key, num=num, default=default):
+                problems.bad_value(key, idx, texts)
+                num[idx] = np.nan if default is None else float(default)
+
+            check_column(key, num, bad_rows)
+        else:
+            check_column(key, num)
         cols[key] = np.where(num == 0, np.inf, num) if key in TARGET_KEYS else num
     if "load_profile" in df.columns:  # a typed profile gives the peak where peak_to_average is blank
         typed = ~pd.isna(df["load_profile"]).to_numpy() & (df["load_profile"].astype(str).str.strip() != "").to_numpy()
@@ -124,8 +140,9 @@ def _workload_targets(cols: dict[str, np.ndarray]) -> None:
             cols[key] = np.where(blank, per_kind[wl.codes], num)
 
 
-def _check_text(key: str, series: pd.Series, default: str) -> np.ndarray:
-    """Validate a text column once per distinct value; blanks take the default."""
+def _check_text(key: str, series: pd.Series, default: str, problems: Problems | None = None) -> np.ndarray:
+    """Validate a text column once per distinct value; blanks take the default. A bad value raises naming the key
+    and its first row, or (``problems`` given) is marked on its rows and replaced by the default."""
     # an object array factorizes faster than a str Series (a Categorical keeps its codes)
     values = series.array if isinstance(series.dtype, pd.CategoricalDtype) else series.to_numpy()
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
@@ -138,6 +155,10 @@ def _check_text(key: str, series: pd.Series, default: str) -> np.ndarray:
             value = getattr(Scenario(**{key: u}), key)
             canon.append(default if value is None else value)
         except CostModelError as exc:
+            if problems is not None:
+                problems.bad_value(key, np.flatnonzero(codes == u_i), exc.problem)
+                canon.append(default)
+                continue
             j = int(np.flatnonzero(codes == u_i)[0])
             raise CostModelError(key, f"{exc.problem} (row {j + 1})") from None
     # a categorical keeps one copy per distinct value: later lookups factorize it for free

@@ -55,6 +55,7 @@ def breakeven_arrays(
     sign = np.where(sign == 0, np.sign(v), sign)
     result = np.full(n, np.nan)
     result[sign == 0] = 0.0  # equal on the whole first segment
+    sign = np.where(np.isnan(sign), 0.0, sign)  # an option not feasible (NaN coefficients): no crossing, NaN
 
     # normalise so that g = sign * diff > 0 at the start; find the first R with g <= 0
     flip = sign < 0

@@ -17,7 +17,7 @@ from .binding import binding_notes
 from .catalogs import Catalog, load_catalog
 from .columns import TEXT_KEYS, scenario_columns
 from .crossing import PAIRS, breakeven_arrays
-from .errors import CostModelError
+from .errors import CostModelError, Infeasible
 from .hybrid_split import hourly_split, hybrid_arrays
 from .plan import OPTIONS, Plan, cheapest_options, cost_at, option_costs, replicas_at, units_at
 from .profiles import profile_weights
@@ -39,6 +39,7 @@ __all__ = [
     "hybrid",
     "recommend",
     "check_option",
+    "check_feasible",
     "scenario_columns",
     "PAIRS",
 ]
@@ -55,6 +56,14 @@ def check_option(option: Any, key: str = "option") -> str:
     if name not in aliases:
         raise CostModelError(key, f"must be one of api, cloud, onprem (got {option!r})")
     return aliases[name]
+
+
+def check_feasible(plan: Plan, option: str) -> None:
+    """Raise :class:`~costengine.errors.Infeasible` ("not feasible: <option>: <reason>") when the plan's ``option``
+    cannot be served (``docs/model.md#infeasible-options``)."""
+    reason = str(plan.options[option].problem[0])
+    if reason:
+        raise Infeasible(None, f"not feasible: {option}: {reason}")
 
 
 @functools.lru_cache(maxsize=2048)
@@ -104,6 +113,7 @@ def monthly_cost(
     s = Scenario.parse(s)
     opt = check_option(option)
     plan = plan_for(s, catalog)
+    check_feasible(plan, opt)
     return float(cost_at(plan.options[opt], plan.peak, _volume(s, requests_per_month))[0])
 
 
@@ -122,21 +132,28 @@ def breakeven(s: Scenario | dict, option_a: str, option_b: str, catalog: Catalog
 
     Exact on the piecewise-linear cost functions (a crossing can happen on a replica step).
     Returns ``None`` when they never cross up to 1e12 requests/month, and 0.0 when the two costs
-    are equal from the lowest volumes.
+    are equal from the lowest volumes. Raises "not feasible: ..." when either option cannot be served.
     """
     a, b = check_option(option_a, "option_a"), check_option(option_b, "option_b")
     if a == b:
         raise CostModelError("option_b", f"must differ from option_a (both {a!r})")
     plan = plan_for(s, catalog)
+    check_feasible(plan, a)
+    check_feasible(plan, b)
     r = breakeven_arrays(plan.options[a], plan.options[b], plan.peak)[0]
     return None if np.isnan(r) else float(r)
 
 
 def cheapest(s: Scenario | dict, requests_per_month: float | None = None, catalog: Catalog | None = None) -> str:
-    """The cheapest option at the volume: ``"api"``, ``"cloud"`` or ``"onprem"`` (ties: in that order)."""
+    """The cheapest option at the volume: ``"api"``, ``"cloud"`` or ``"onprem"`` (ties: in that order), among the
+    options that can be served; when none can, raises naming each one's reason."""
     s = Scenario.parse(s)
     plan = plan_for(s, catalog)
-    return str(cheapest_options(option_costs(plan, _volume(s, requests_per_month)))[0])
+    best = str(cheapest_options(option_costs(plan, _volume(s, requests_per_month)))[0])
+    if not best:
+        reasons = "; ".join(f"{o}: {plan.options[o].problem[0]}" for o in OPTIONS)
+        raise Infeasible(None, f"not feasible: no option can be served ({reasons})")
+    return best
 
 
 def compare(
@@ -162,8 +179,8 @@ def compare(
     for name in OPTIONS:
         opt = plan.options[name]
         cost = float(cost_at(opt, plan.peak, r)[0])
-        reps = float(replicas_at(opt, plan.peak, r)[0])
-        units = float(units_at(opt, plan.peak, r)[0])
+        reps = float(replicas_at(opt, plan.peak, r)[0]) if not opt.problem[0] else np.nan
+        units = float(units_at(opt, plan.peak, r)[0]) if not opt.problem[0] else np.nan
         g = float(opt.gpus_per_replica[0])
         gpus = units * float(opt.gpus_per_unit[0]) if np.isfinite(opt.capacity[0]) else reps * g
         busy = r * float(opt.seconds_per_request[0]) * g / (float(plan.hours[0]) * 3600.0)
@@ -196,7 +213,8 @@ def curve(
 ) -> pd.DataFrame:
     """Monthly cost of each option at ``points`` log-spaced volumes from ``start`` to ``stop``.
 
-    Columns: ``requests_per_month``, ``api``, ``cloud``, ``onprem`` [money/month].
+    Columns: ``requests_per_month``, ``api``, ``cloud``, ``onprem`` [money/month]; NaN for an option that cannot
+    be served (see :func:`compare`'s ``status``).
     """
     if not (np.isfinite(start) and start > 0):
         raise CostModelError("from", f"must be a number > 0 (got {start!r})")
@@ -225,7 +243,8 @@ def hybrid(
     [money/month], ``hours``: the day's split, ``self_hosted`` and ``api`` requests per hour of the day
     [requests/month in that hour], 24 each, and ``note``: "same as the API" when no replica pays for itself, or
     that the API is the failover when the hybrid keeps fewer replicas or units than min_replicas and
-    ``redundancy`` ask of the pure option ("" otherwise).
+    ``redundancy`` ask of the pure option ("" otherwise). An option that cannot be served is left out (None: the
+    other one); raises "not feasible: ..." when the API or every candidate cannot be served.
     """
     s = Scenario.parse(s)
     plan = plan_for(s, catalog)
@@ -234,6 +253,11 @@ def hybrid(
     names = ("cloud", "onprem") if option is None else (check_option(option, "option_name"),)
     if "api" in names:
         raise CostModelError("option_name", "must be cloud or onprem (the hybrid self-hosts part of the load)")
+    check_feasible(plan, "api")
+    if len(names) > 1:
+        names = tuple(o for o in names if not plan.options[o].problem[0]) or names
+    for o in names:
+        check_feasible(plan, o)
     results = {o: hybrid_arrays(plan, o, shares, r) for o in names}
     best = min(names, key=lambda o: float(results[o]["monthly_cost"][0]))  # ties: cloud first
     h = {k: float(v[0]) for k, v in results[best].items()}
@@ -271,7 +295,10 @@ def recommend(
     plan = plan_for(s, catalog)
     best = cheapest(s, r, catalog)
     best_cost = float(cost_at(plan.options[best], plan.peak, r)[0])
-    h = hybrid(s, None, r, catalog)
+    try:
+        h = hybrid(s, None, r, catalog)
+    except CostModelError:  # no self-hosted option (or no API) to split with: the cheapest single option
+        h = {"replicas": 0.0, "monthly_cost": np.inf}
     if h["replicas"] > 0 and h["monthly_cost"] < best_cost * (1.0 - RECOMMEND_MARGIN):
         saving = 1.0 - h["monthly_cost"] / best_cost if best_cost > 0 else 0.0
         api_share = 1.0 - h["self_hosted_share"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
-__all__ = ["CostModelError", "closest"]
+__all__ = ["CostModelError", "Infeasible", "closest"]
 
 
 class CostModelError(ValueError):
@@ -34,6 +34,15 @@ class CostModelError(ValueError):
     def lines(self) -> list[str]:
         """One ``key: problem`` line per problem."""
         return [f"{k}: {p}" if k else p for k, p in self.problems]
+
+
+class Infeasible(CostModelError):
+    """Valid inputs with which one option cannot be served (no layout meets the latency targets, the model does not
+    fit, no catalog offer or server for the GPU at that pricing or billing, no API price for the model).
+
+    The engine marks the option "not feasible: <problem>" for that scenario (its costs NaN) instead of raising;
+    ``key`` names the input that decides it. See ``docs/model.md#infeasible-options``.
+    """
 
 
 def closest(word: str, choices: Iterable[str], n: int = 3) -> list[str]:

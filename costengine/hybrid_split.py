@@ -50,7 +50,7 @@ def hybrid_arrays(plan: Plan, option: str, shares: np.ndarray, requests=None) ->
 
     Returns arrays: ``replicas`` [count], ``units`` [instances or servers bought, count], ``self_hosted_share``
     [0..1 of requests], ``monthly_cost``, ``api_only``, ``self_hosted_only`` [money/month]. ``requests`` (one
-    volume, or one per scenario) replaces the plan's volume.
+    volume, or one per scenario) replaces the plan's volume. NaN where the option or the API cannot be served.
     """
     api: OptionCost = plan.options["api"]
     o: OptionCost = plan.options[option]
@@ -97,6 +97,8 @@ def hybrid_arrays(plan: Plan, option: str, shares: np.ndarray, requests=None) ->
     replicas = np.choose(choice, [np.zeros(rows), best_n, pure_replicas])
     units = np.choose(choice, [np.zeros(rows), k[col, best], units_at(o, plan.peak, r)])
     share = np.choose(choice, [np.zeros(rows), best_share, np.ones(rows)])
+    unserved = np.isnan(pure) | np.isnan(api_only)  # the option or the API not feasible: no split
+    replicas, units, share, monthly = (np.where(unserved, np.nan, x) for x in (replicas, units, share, monthly))
     return {
         "replicas": replicas,
         "units": units,

@@ -65,10 +65,18 @@ class Coded:
         return self.categories[self.codes[i]] if np.ndim(i) == 0 else Coded(self.codes[i], self.categories)
 
 
-def lookup(values: np.ndarray, need: np.ndarray, fn: Callable[[Any], Any], rows: np.ndarray | None) -> Lookup:
+def lookup(
+    values: np.ndarray,
+    need: np.ndarray,
+    fn: Callable[[Any], Any],
+    rows: np.ndarray | None,
+    mark: Callable[[np.ndarray, CostModelError], bool] | None = None,
+) -> Lookup:
     """Apply ``fn`` to each distinct value among the rows that ``need`` it.
 
-    A :class:`CostModelError` names the first row (1-based) with the bad value when ``rows`` is given.
+    A :class:`CostModelError` names the first row (1-based) with the bad value when ``rows`` is given. ``mark``
+    (row indices, error) -> handled: the rows of a value whose lookup failed are marked instead of raising
+    when it returns True (:meth:`costengine.problems.Problems.handle`); they are left not looked up (code -1).
     """
     codes = np.full(len(values), -1, dtype=np.intp)
     idx = np.flatnonzero(need)
@@ -76,15 +84,27 @@ def lookup(values: np.ndarray, need: np.ndarray, fn: Callable[[Any], Any], rows:
         return Lookup(codes, [])
     sub, uniques = factorize(values[idx])
     results = []
+    failed = []
     for u_i, u in enumerate(uniques):
         try:
             results.append(fn(u))
         except CostModelError as exc:
+            if mark is not None and mark(idx[sub == u_i], exc):
+                failed.append(u_i)
+                results.append(None)
+                continue
             if rows is not None:
                 first = int(rows[idx[np.flatnonzero(sub == u_i)[0]]])
                 raise CostModelError(exc.key, f"{exc.problem} (row {first})") from None
             raise
     codes[idx] = sub
+    if failed:  # the failed values: not looked up (code -1), their placeholders dropped
+        keep = np.array([r is not None for r in results] + [True])
+        renumber = np.cumsum(keep) - 1
+        renumber[~keep] = -1
+        renumber[-1] = -1
+        codes = renumber[codes]
+        results = [r for r in results if r is not None]
     return Lookup(codes, results)
 
 

@@ -170,11 +170,14 @@ def option_costs(plan: Plan, requests) -> np.ndarray:
 
 
 def cheapest_options(costs: np.ndarray) -> np.ndarray:
-    """The cheapest option's name of each column of :func:`option_costs`.
+    """The cheapest option's name of each column of :func:`option_costs`, among the options with a cost (NaN: not
+    feasible); "" where none has one.
 
     Ties go to the first option in OPTIONS order (the simpler one to run).
     """
-    return np.array(OPTIONS, dtype=object)[np.argmin(costs, axis=0)]
+    nan = np.isnan(costs)
+    best = np.argmin(np.where(nan, np.inf, costs), axis=0)
+    return np.array(OPTIONS + ("",), dtype=object)[np.where(nan.all(axis=0), len(OPTIONS), best)]
 
 
 def capital_per_month(capex, months, annual_rate):

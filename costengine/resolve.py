@@ -1,10 +1,10 @@
 """Resolution: scenarios (as columns) -> the cost coefficients of the three options (:mod:`costengine.plan`).
 
-Three stages, each callable alone: :func:`resolve_api` (token prices), :func:`resolve_cloud` (the offer, the
-layout, the prices) and :func:`resolve_onprem` (the server, the layout, capital, energy, colocation, support).
-The cloud stage hands the on-premises stage its layouts as a :class:`~costengine.selfhosted.SharedLayout`, so
-rows with the same layout inputs search once. Blank inputs are filled from the catalogs, the serving model
-(:mod:`costengine.serving`) and the billing rules.
+Three stages, each callable alone: :func:`resolve_api` (token prices; :mod:`costengine.api_stage`),
+:func:`resolve_cloud` (the offer, the layout, the prices) and :func:`resolve_onprem` (the server, the layout,
+capital, energy, colocation, support). The cloud stage hands the on-premises stage its layouts as a
+:class:`~costengine.selfhosted.SharedLayout`, so rows with the same layout inputs search once. Blank inputs are
+filled from the catalogs, the serving model (:mod:`costengine.serving`) and the billing rules.
 """
 
 from __future__ import annotations
@@ -15,14 +15,16 @@ from typing import Any
 import numpy as np
 
 from . import billing
-from .catalogs import PRICE_TERMS, Catalog, api_reasoning, tier_starts, token_price
-from .errors import CostModelError
-from .lookup import Columns, factorize
+from .api_stage import CACHE_SHARES, api_hidden_tokens, resolve_api
+from .catalogs import PRICE_TERMS, Catalog
+from .errors import Infeasible
+from .lookup import Columns
 from .lookup import blank as _blank
 from .lookup import combined as _combined
 from .lookup import lookup as _lookup
 from .lookup import where as _where
 from .plan import OptionCost, Plan, capital_per_month, cost_at
+from .problems import Problems
 from .selfhosted import (
     CANDIDATES,
     DerivedLayout,
@@ -39,28 +41,37 @@ from .selfhosted import (
 from .serving.parameters import TP_SIZES
 from .serving.replica import Replica
 
-__all__ = ["resolve", "resolve_api", "api_hidden_tokens", "resolve_cloud", "resolve_onprem", "SERVERLESS_MAX_GPUS"]
+__all__ = [
+    "resolve",
+    "resolve_api",
+    "api_hidden_tokens",
+    "resolve_cloud",
+    "resolve_onprem",
+    "CACHE_SHARES",
+    "SERVERLESS_MAX_GPUS",
+]
 
-#: The rule on the two cache shares (a prompt token is read from the cache, written to it, or neither).
-CACHE_SHARES = (
-    "must be at most 1 - api_cached_input_share: a prompt token is read from the cache, written to it, or neither"
-)
 #: GPUs one serverless worker may hold (Modal's containers take up to 8 GPUs, https://modal.com/docs/guide/gpu,
 #: read 2026-12-01).
 SERVERLESS_MAX_GPUS = 8
 
 
-def resolve(cols: Columns, catalog: Catalog, rows: np.ndarray | None = None) -> Plan:
+def resolve(cols: Columns, catalog: Catalog, rows: np.ndarray | None = None, problems: Problems | None = None) -> Plan:
     """Fill blanks from the catalogs, the serving model and the billing rules; compute each option's coefficients.
 
     ``cols`` maps every scenario key to an array (floats, NaN for blank; objects for text keys).
-    ``rows`` (1-based row numbers) makes errors name the row they come from.
+    ``rows`` (1-based row numbers) makes errors name the row they come from. ``problems``
+    (:class:`~costengine.problems.Problems`, default: mode "mark") collects the rows where an option cannot be
+    served: that option's coefficients are NaN there and its ``problem`` says why
+    (``docs/model.md#infeasible-options``).
     """
     f = {k: v for k, v in cols.items()}
-    api = resolve_api(f, rows)
-    model = row_replica(f, catalog, rows)
-    cloud, shared = resolve_cloud(f, catalog, rows, model)
-    onprem = resolve_onprem(f, catalog, rows, model, shared)
+    problems = Problems(len(f["requests_per_month"])) if problems is None else problems
+    api = resolve_api(f, rows, problems)
+    model = row_replica(f, catalog, rows, problems)
+    cloud, shared = resolve_cloud(f, catalog, rows, model, problems)
+    onprem = resolve_onprem(f, catalog, rows, model, shared, problems)
+    api, cloud, onprem = (problems.apply(o, x) for o, x in (("api", api), ("cloud", cloud), ("onprem", onprem)))
     return Plan(
         requests=f["requests_per_month"],
         tokens=f["prompt_tokens"] + f["output_tokens"],
@@ -70,88 +81,24 @@ def resolve(cols: Columns, catalog: Catalog, rows: np.ndarray | None = None) -> 
     )
 
 
-def resolve_api(f: Columns, rows: np.ndarray | None = None) -> OptionCost:
-    """The API option: fixed = monthly fee; variable = cost per request (catalog token prices where blank)::
-
-        cost per request = (p*((1-c-w)*Pin + c*Pcache + w*Pwrite) + (o + h)*Pout) / 1e6 * (1 - b*d)
-
-    with c = ``api_cached_input_share``, w = ``api_cache_write_share``, h = hidden reasoning tokens
-    (``api_reasoning_tokens``; blank: :func:`api_hidden_tokens`), b, d = batch share and discount
-    (PRODUCT.md "The cost model", docs/model.md#api-cost)."""
-    n = len(f["requests_per_month"])
-    usd = f["usd_to_currency"]
-    p, o = f["prompt_tokens"], f["output_tokens"]
-    pin, pout, pcache, pwrite = (f[k].copy() for k in _PRICE_KEYS)
-    w = f["api_cache_write_share"]
-    over = np.flatnonzero(f["api_cached_input_share"] + w > 1)
-    if len(over):
-        raise CostModelError("api_cache_write_share", f"{CACHE_SHARES}{_where(rows, over[0])}")
-    need = _blank(pin) | _blank(pout) | _blank(pcache) | (_blank(pwrite) & (w > 0))
-    if need.any():
-        catalog_prices = _token_prices(f["api_model"], p, need, rows)
-        for arr, name in zip((pin, pout, pcache, pwrite), _PRICE_KINDS):
-            np.copyto(arr, catalog_prices[name] * usd, where=_blank(arr))
-    c, b, d = f["api_cached_input_share"], f["api_batch_share"], f["api_batch_discount"]
-    h, note = api_hidden_tokens(f["api_model"], f["api_reasoning_tokens"])
-    written = np.where(w > 0, w * pwrite, 0.0)  # a blank write price is not needed without writes
-    api_per_request = (p * ((1 - c - w) * pin + c * pcache + written) + (o + h) * pout) / 1e6 * (1 - b * d)
-    inf = np.full(n, np.inf)
-    return OptionCost(
-        fixed=f["api_monthly_fixed"],
-        variable=api_per_request,
-        step=np.zeros(n),
-        capacity=inf,
-        min_units=np.zeros(n),
-        gpus_per_replica=np.zeros(n),
-        seconds_per_request=np.full(n, np.nan),
-        replica_capacity=inf,
-        min_replicas=np.zeros(n),
-        notes=note,
-    )
-
-
-def api_hidden_tokens(models: np.ndarray, typed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Hidden reasoning tokens of the API model [tokens/request] per row, and the note each row gets.
-
-    Typed: as typed, no note. Blank for a model ``templates/api_reasoning.csv`` marks as reasoning by default: its
-    typical figure, said as an estimate; where it has none, 0 and a warning naming the key. Blank otherwise: 0, no
-    note (:func:`costengine.catalogs.api_reasoning`)."""
-    h = np.where(_blank(typed), 0.0, typed)
-    notes = np.full(len(h), "", dtype=object)
-    idx = np.flatnonzero(_blank(typed))
-    if len(idx):
-        codes, uniques = factorize(models[idx])
-        for u_i, model in enumerate(uniques):
-            row = api_reasoning(str(model))
-            if row is None or row.reasons != "yes":
-                continue
-            sel = idx[codes == u_i]
-            if np.isnan(row.typical_hidden_tokens):
-                notes[sel] = (
-                    f"api_reasoning_tokens blank: {model} reasons; its hidden tokens are billed as output and are "
-                    "not counted: type an estimate"
-                )
-            else:
-                h[sel] = row.typical_hidden_tokens
-                notes[sel] = (
-                    f"api_reasoning_tokens blank: {model} reasons; estimated {row.typical_hidden_tokens:,.0f} hidden "
-                    f"tokens per request billed as output ({row.source}): type yours"
-                )
-    return h, notes
-
-
 def resolve_cloud(
-    f: Columns, catalog: Catalog, rows: np.ndarray | None = None, model: Replica | None = None
+    f: Columns,
+    catalog: Catalog,
+    rows: np.ndarray | None = None,
+    model: Replica | None = None,
+    problems: Problems | None = None,
 ) -> tuple[OptionCost, SharedLayout]:
     """The cloud option, and its layouts with what they were derived from (for the on-premises rows that share
-    them). ``model``: the rows' replica (:func:`costengine.selfhosted.row_replica`), built here when None."""
-    model = row_replica(f, catalog, rows) if model is None else model
+    them). ``model``: the rows' replica (:func:`costengine.selfhosted.row_replica`), built here when None.
+    ``problems``: where the cloud cannot be served (no layout, no offer at the pricing or billing), marked."""
+    model = row_replica(f, catalog, rows, problems) if model is None else model
+    mark = None if problems is None else lambda i, exc: problems.handle(("cloud",), i, exc)
     staff = billing.staff_monthly(f["staff_monthly"], f["cloud_staff_fte"], f["staff_cost_per_fte_year"])
     n = len(staff)
     hours, util = f["hours_per_month"], f["target_utilization"]
     price_typed = ~_blank(f["cloud_price_per_gpu_hour"])
     need_hw = _blank(f["cloud_gpus_per_replica"]) | _blank(f["seconds_per_request"]) | ~price_typed
-    hw = _lookup(f["cloud_gpu"], need_hw, lambda g: catalog.gpu(g, "cloud_gpu"), rows)
+    hw = _lookup(f["cloud_gpu"], need_hw, lambda g: catalog.gpu(g, "cloud_gpu"), rows, mark)
     per_second = np.asarray(f["cloud_billing"] == "per_second", dtype=bool)
     pricing = f["cloud_pricing"]  # a Categorical in a sweep: comparisons work on its codes
     typed_n = f["cloud_gpus_per_replica"].astype(float)
@@ -169,18 +116,18 @@ def resolve_cloud(
         g, t, ps, m, oid = key
         return billing.choose_offer(catalog, g, t, bool(ps), float(m), oid or None)
 
-    offers = _lookup(keys, offer_rows, pick, rows)
+    offers = _lookup(keys, offer_rows, pick, rows, mark)
     np.copyto(node, offers.attr("gpus_per_instance"), where=offer_rows)
     # serverless offers are priced per GPU; a worker may hold up to 8 GPUs (Modal: up to 8 per container)
     node = np.where(offer_rows & per_second, float(SERVERLESS_MAX_GPUS), node)
     spot = offer_rows & (pricing == "spot")
     bad = np.flatnonzero(per_second & (pricing != "on_demand"))
-    if len(bad):
-        raise CostModelError(
-            "cloud_pricing",
-            f"per-second (serverless) billing has no {pricing[bad[0]]} term: use on_demand{_where(rows, bad[0])}",
-        )
-    lay = derive(f, model, hw, node, typed_n, "cloud", "cloud_gpus_per_replica", rows)
+    for term in np.unique(np.asarray(pricing[bad], dtype=object)) if len(bad) else ():
+        at = bad[np.asarray(pricing[bad], dtype=object) == term]
+        exc = Infeasible("cloud_pricing", f"per-second (serverless) billing has no {term} term: use on_demand")
+        if mark is None or not mark(at, exc):
+            raise Infeasible(exc.key, f"{exc.problem}{_where(rows, at[0])}")
+    lay = derive(f, model, hw, node, typed_n, "cloud", "cloud_gpus_per_replica", rows, problems=problems)
     # --- prices ---------------------------------------------------------------------------------------
     per_gpu_hour = billing.price_per_gpu_hour(
         np.where(price_typed, f["cloud_price_per_gpu_hour"], np.nan),
@@ -237,10 +184,13 @@ def resolve_onprem(
     rows: np.ndarray | None = None,
     model: Replica | None = None,
     shared: SharedLayout | None = None,
+    problems: Problems | None = None,
 ) -> OptionCost:
     """The on-premises option; ``shared``: another stage's layouts, taken by the rows with the same inputs.
-    ``model``: the rows' replica (:func:`costengine.selfhosted.row_replica`), built here when None."""
-    model = row_replica(f, catalog, rows) if model is None else model
+    ``model``: the rows' replica (:func:`costengine.selfhosted.row_replica`), built here when None.
+    ``problems``: where it cannot be served (no layout, no server for the GPU), marked."""
+    model = row_replica(f, catalog, rows, problems) if model is None else model
+    mark = None if problems is None else lambda i, exc: problems.handle(("onprem",), i, exc)
     staff = billing.staff_monthly(f["staff_monthly"], f["onprem_staff_fte"], f["staff_cost_per_fte_year"])
     n = len(staff)
     hours, util, usd = f["hours_per_month"], f["target_utilization"], f["usd_to_currency"]
@@ -255,7 +205,7 @@ def resolve_onprem(
         & typed["onprem_maintenance_monthly"]
     )
     need_hw = need_server | _blank(f["seconds_per_request"]) | _blank(f["onprem_gpus_per_replica"])
-    hw = _lookup(f["onprem_gpu"], need_hw, lambda g: catalog.gpu(g, "onprem_gpu"), rows)
+    hw = _lookup(f["onprem_gpu"], need_hw, lambda g: catalog.gpu(g, "onprem_gpu"), rows, mark)
     keys = _combined(f["onprem_gpu"], f["onprem_server"])
 
     def pick(key: tuple):
@@ -264,7 +214,7 @@ def resolve_onprem(
         gpu = catalog.gpu(g, "onprem_gpu")
         return _ServerTerms(server, billing.server_terms(server, gpu.price_usd, gpu.tdp_w))
 
-    servers = _lookup(keys, need_server, pick, rows)
+    servers = _lookup(keys, need_server, pick, rows, mark)
     node = np.where(typed["onprem_gpus_per_server"], f["onprem_gpus_per_server"], servers.attr("gpus_per_server"))
     typed_n = f["onprem_gpus_per_replica"].astype(float)
     # the worked examples' servers (docs/model.md#replicas-and-units): a typed server size with a typed
@@ -272,7 +222,9 @@ def resolve_onprem(
     seed = typed["onprem_gpus_per_server"] & ~_blank(f["seconds_per_request"]) & np.isnan(typed_n)
     typed_n = np.where(seed, node, typed_n)
     take = None if shared is None else (same_layout(hw, node, typed_n, shared), shared.layout)
-    lay = derive(f, model, hw, node, typed_n, "onprem", "onprem_gpus_per_replica", rows, take)
+    if take is not None and problems is not None:  # a cloud row that was not served searches again
+        take = (take[0] & ~problems.any("cloud"), take[1])
+    lay = derive(f, model, hw, node, typed_n, "onprem", "onprem_gpus_per_replica", rows, take, problems)
     capex = np.where(typed["onprem_capex_per_server"], f["onprem_capex_per_server"], servers.attr("price_usd") * usd)
     power = np.where(typed["onprem_power_kw"], f["onprem_power_kw"], servers.attr("typical_kw"))
     max_kw = np.where(typed["onprem_power_kw"], f["onprem_power_kw"], servers.attr("max_kw"))
@@ -360,36 +312,3 @@ class _ServerTerms:
         self.estimated = ", ".join(
             k.removesuffix("_estimated") for k, v in terms.items() if k.endswith("_estimated") and v
         )
-
-
-#: The typed API price keys and the catalog price each takes when blank.
-_PRICE_KEYS = (
-    "api_input_price_per_mtok",
-    "api_output_price_per_mtok",
-    "api_cached_input_price_per_mtok",
-    "api_cache_write_price_per_mtok",
-)
-_PRICE_KINDS = ("input", "output", "cache_read", "cache_write")
-
-
-def _token_prices(
-    models: np.ndarray, prompt: np.ndarray, need: np.ndarray, rows: np.ndarray | None
-) -> dict[str, np.ndarray]:
-    """Catalog token prices [USD/MTok] per row by kind (NaN where not needed); the tier follows the prompt size."""
-    out = {kind: np.full(len(models), np.nan) for kind in _PRICE_KINDS}
-    idx = np.flatnonzero(need)
-    codes, uniques = factorize(models[idx])
-    for u_i, model in enumerate(uniques):
-        sel = idx[codes == u_i]
-        try:
-            starts = (0.0,) + tier_starts(model)
-            tier = np.searchsorted(np.array(starts), prompt[sel], side="right") - 1
-            for t in np.unique(tier) if len(tier) > 1 else tier:
-                price = token_price(model, None, starts[t])
-                for kind in _PRICE_KINDS:
-                    out[kind][sel[tier == t]] = getattr(price, kind)
-        except CostModelError as exc:
-            if rows is not None:
-                raise CostModelError(exc.key, f"{exc.problem} (row {int(rows[sel[0]])})") from None
-            raise
-    return out

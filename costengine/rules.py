@@ -52,15 +52,14 @@ def check_value(key: str, value: float) -> None:
     Scenario(**{key: int(value) if is_whole(key) and value == int(value) else value})
 
 
-def check_column(key: str, num: np.ndarray) -> None:
+def check_column(key: str, num: np.ndarray, bad_rows=None) -> None:
     """Check a column of ``key``'s values (NaN = blank): finite, within bounds, whole where the key is a count.
 
-    Raises :class:`CostModelError` naming the key and the first bad row (1-based).
+    Raises :class:`CostModelError` naming the key and the first bad row (1-based); with ``bad_rows`` (a callable
+    taking row indices and one problem per row) the bad rows are handed to it instead.
     """
     finite = ~np.isnan(num)
-    if np.isinf(num).any():
-        j = int(np.flatnonzero(np.isinf(num))[0])
-        raise CostModelError(key, f"must be a finite number (got {num[j]}) (row {j + 1})")
+    rules: list[tuple[np.ndarray, Any]] = [(np.isinf(num), lambda v: f"must be a finite number (got {v})")]
     for meta in Scenario.model_fields[key].metadata:
         for attr, op, test in (
             ("ge", ">=", np.less),
@@ -70,12 +69,13 @@ def check_column(key: str, num: np.ndarray) -> None:
         ):
             bound = getattr(meta, attr, None)
             if bound is not None:
-                bad = finite & test(num, bound)
-                if bad.any():
-                    j = int(np.flatnonzero(bad)[0])
-                    raise CostModelError(key, f"must be {op} {bound:g} (got {num[j]:g}) (row {j + 1})")
+                rules.append((finite & test(num, bound), lambda v, op=op, b=bound: f"must be {op} {b:g} (got {v:g})"))
     if is_whole(key):
-        frac = finite & (num != np.floor(num))
-        if frac.any():
-            j = int(np.flatnonzero(frac)[0])
-            raise CostModelError(key, f"must be a whole number (got {num[j]:g}) (row {j + 1})")
+        rules.append((finite & (num != np.floor(num)), lambda v: f"must be a whole number (got {v:g})"))
+    for bad, text in rules:
+        if not bad.any():
+            continue
+        idx = np.flatnonzero(bad)
+        if bad_rows is None:
+            raise CostModelError(key, f"{text(num[idx[0]])} (row {idx[0] + 1})")
+        bad_rows(idx, [text(v) for v in num[idx]])

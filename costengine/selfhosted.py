@@ -13,6 +13,7 @@ import numpy as np
 from .catalogs import Catalog
 from .lookup import Columns, Lookup, blank, lookup, text_blank
 from .plan import OptionCost, replicas_at
+from .problems import Problems
 from .serving.layouts import fewest_tp, memory_only_gpus
 from .serving.parameters import DEFAULT_EFFICIENCIES, TP_SIZES
 from .serving.replica import Replica, replica
@@ -98,9 +99,10 @@ class SharedLayout:
     layout: DerivedLayout
 
 
-def row_replica(f: Columns, catalog: Catalog, rows: np.ndarray | None) -> Replica:
+def row_replica(f: Columns, catalog: Catalog, rows: np.ndarray | None, problems: Problems | None = None) -> Replica:
     """The replica of each row's open model (``model``, ``model_params_billion``, ``precision``), looked up where
-    a self-hosted option needs it; checks that the prompt and output fit the model's context window."""
+    a self-hosted option needs it; checks that the prompt and output fit the model's context window (a row where
+    they do not: cloud and on-premises not feasible, marked in ``problems``)."""
     need = (
         blank(f["model_params_billion"])
         | blank(f["seconds_per_request"])
@@ -108,9 +110,14 @@ def row_replica(f: Columns, catalog: Catalog, rows: np.ndarray | None) -> Replic
         | blank(f["cloud_gpus_per_replica"])
         | blank(f["onprem_gpus_per_replica"])
     )
-    models = lookup(f["model"], need, lambda m: catalog.model(m, "model"), rows)
+    selfhosted = ("cloud", "onprem")
+    mark = None if problems is None else lambda i, exc: problems.handle(selfhosted, i, exc)
+    models = lookup(f["model"], need, lambda m: catalog.model(m, "model"), rows, mark)
     rep = replica(models, f["precision"], f["model_params_billion"])
-    rep.check_context(f["prompt_tokens"], decoded_tokens(f), need, rows)
+    mark_rows = None
+    if problems is not None and problems.marks:
+        mark_rows = lambda i, texts: problems.infeasible(selfhosted, i, texts) or True  # noqa: E731
+    rep.check_context(f["prompt_tokens"], decoded_tokens(f), need & (models.codes >= 0), rows, mark_rows)
     return rep
 
 
@@ -155,27 +162,41 @@ def derive(
     gpus_key: str,
     rows: np.ndarray | None,
     shared: tuple[np.ndarray, DerivedLayout] | None = None,
+    problems: Problems | None = None,
 ) -> DerivedLayout:
     """GPUs per replica, seconds per request and the layout of a self-hosted option.
 
     ``shared`` = (rows, layout): the rows (a mask) whose layout search has the same inputs as another option's
-    take its ``layout`` instead of searching again."""
+    take its ``layout`` instead of searching again. ``problems``: rows already marked for the option (``prefix``)
+    are not searched; rows no layout serves are marked not feasible there (raised without it)."""
     n_rows = len(node)
     s = f["seconds_per_request"].copy()
     gpus_n = typed_n.copy()
     out = {k: np.full(n_rows, np.nan) for k in ("tp", "pp", "batch", "ttft_s", "tpot_s")}
     need_s = np.flatnonzero(blank(s))
+    mark = None
+    if problems is not None:
+        need_s = need_s[~problems.any(prefix)[need_s]]
+        if problems.mode == "coerce":  # no tokens to derive from: a bad value of the row
+            empty = need_s[(f["prompt_tokens"] + f["output_tokens"])[need_s] <= 0]
+            problems.bad_value(
+                "seconds_per_request", empty, "is blank and prompt_tokens + output_tokens is 0", ("cloud", "onprem")
+            )
+            need_s = need_s[~problems.any(prefix)[need_s]]
+        if problems.marks:
+            mark = lambda j, texts: problems.infeasible((prefix,), need_s[j], texts) or True  # noqa: E731
     cands = {k: np.full((CANDIDATES, len(need_s)), np.nan) for k in _FIELDS}
     at = np.full(n_rows, -1)
     at[need_s] = np.arange(len(need_s))  # a derived row's column in the candidate arrays
     if shared is not None and len(need_s):
         same, other = shared
+        theirs = np.full(n_rows, -1)
+        theirs[other.cand_rows] = np.arange(len(other.cand_rows))
+        same = same & (theirs >= 0)  # the rows the other stage searched
         take = need_s[same[need_s]]
         s[take], gpus_n[take] = other.seconds_per_request[take], other.gpus[take]
         for k in out:
             out[k][take] = getattr(other, k)[take]
-        theirs = np.full(n_rows, -1)
-        theirs[other.cand_rows] = np.arange(len(other.cand_rows))
         for k in _FIELDS:
             cands[k][:, at[take]] = other.candidates[k][:, theirs[take]]
         need_s = need_s[~same[need_s]]
@@ -194,6 +215,7 @@ def derive(
             prefix=prefix,
             gpus_key=gpus_key,
             rows=rows,
+            mark=mark,
         )
         s[need_s] = lay.seconds_per_request
         gpus_n[need_s] = lay.n

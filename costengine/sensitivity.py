@@ -51,7 +51,7 @@ from .crossing import PAIRS, breakeven_arrays
 from .engine import OPTIONS, plan_for
 from .errors import CostModelError, closest
 from .hybrid_split import hybrid_arrays
-from .plan import Plan, cost_at
+from .plan import Plan, cheapest_options, cost_at
 from .profiles import profile_weights
 from .projection import onprem_cash_terms
 from .rules import check_value
@@ -208,7 +208,7 @@ def _evaluate(plan: Plan, shares: np.ndarray) -> dict[str, float]:
     out: dict[str, Any] = {f"{n}_cost": c for n, c in costs.items()}
     for h in HYBRIDS:  # the cheapest split at the swung inputs: N chosen again
         out[f"{h}_cost"] = float(hybrid_arrays(plan, h.removeprefix("hybrid_"), shares)["monthly_cost"][0])
-    out["cheapest"] = OPTIONS[int(np.argmin([costs[n] for n in OPTIONS]))]
+    out["cheapest"] = str(cheapest_options(np.array([[costs[n]] for n in OPTIONS]))[0]) or None  # not NaN ones
     for a, b in PAIRS:
         out[f"breakeven_{a}_{b}"] = float(breakeven_arrays(plan.options[a], plan.options[b], plan.peak)[0])
     return out

@@ -20,6 +20,7 @@ from .crossing import MAX_VOLUME, PAIRS, breakeven_arrays
 from .errors import CostModelError
 from .hybrid_split import hybrid_arrays
 from .plan import OPTIONS, cheapest_options, option_costs
+from .problems import Problems
 from .profiles import profile_weights
 from .resolve import resolve
 from .scenario import SCENARIO_KEYS
@@ -27,7 +28,9 @@ from .scenario import SCENARIO_KEYS
 __all__ = ["sweep"]
 
 
-def sweep(df: pd.DataFrame, catalog: Catalog | None = None, hybrid: bool = False) -> pd.DataFrame:
+def sweep(
+    df: pd.DataFrame, catalog: Catalog | None = None, hybrid: bool = False, errors: str = "coerce"
+) -> pd.DataFrame:
     """Evaluate many scenarios at once, vectorised over columns.
 
     ``df`` has one scenario per row, columns = scenario keys (missing columns and blank cells take the
@@ -38,8 +41,15 @@ def sweep(df: pd.DataFrame, catalog: Catalog | None = None, hybrid: bool = False
     ``hybrid_cloud_monthly_cost``, ``hybrid_cloud_replicas``, ``hybrid_cloud_share`` and the same for onprem
     (:func:`costengine.engine.hybrid`). Agrees with the scalar functions.
 
-    Raises :class:`CostModelError` naming the key and the first bad row (1-based).
+    ``errors="coerce"`` (default): a row where an option cannot be served (not feasible: no layout meets the
+    targets, the model does not fit, no offer...) or with a bad value gets NaN in the answer columns concerned
+    (the option's cost, the break-evens with it, its hybrid; ``cheapest`` among the others, "" when none) and its
+    reasons in a ``problems`` column ("" when none; "key: problem" for a bad value, "cloud: not feasible: reason"
+    for an option; "; "-joined). ``errors="raise"``: raises :class:`CostModelError` naming the key and the
+    first bad row (1-based) instead, with no ``problems`` column. See ``docs/model.md#infeasible-options``.
     """
+    if errors not in ("coerce", "raise"):
+        raise CostModelError("errors", f"must be coerce or raise (got {errors!r})")
     if not isinstance(df, pd.DataFrame):
         raise CostModelError("scenarios", f"must be a pandas DataFrame (got {type(df).__name__})")
     df = df.rename(columns=lambda c: str(c).strip().lower() if str(c).strip().lower() in SCENARIO_KEYS else c)
@@ -53,10 +63,12 @@ def sweep(df: pd.DataFrame, catalog: Catalog | None = None, hybrid: bool = False
             "cheapest",
             *(f"breakeven_{a}_{b}" for a, b in PAIRS),
             *(hybrid_cols if hybrid else ()),
+            *(("problems",) if errors == "coerce" else ()),
         ):
-            out[col] = pd.Series(dtype=object if col == "cheapest" else float)
+            out[col] = pd.Series(dtype=object if col in ("cheapest", "problems") else float)
         return out
-    cols = frame_columns(df)
+    problems = Problems(len(df), errors)
+    cols = frame_columns(df, problems)
     catalog = catalog or load_catalog()
     n = len(df)
     # numpy releases the GIL on large arrays: evaluate chunks of rows on the machine's cores
@@ -64,10 +76,10 @@ def sweep(df: pd.DataFrame, catalog: Catalog | None = None, hybrid: bool = False
     bounds = np.linspace(0, n, chunks + 1).astype(int)
     parts = [(lo, hi) for lo, hi in zip(bounds[:-1], bounds[1:]) if hi > lo]
     if len(parts) == 1:
-        results = [_evaluate(cols, catalog, 0, n, hybrid)]
+        results = [_evaluate(cols, catalog, 0, n, hybrid, problems)]
     else:
         with ThreadPoolExecutor(len(parts)) as pool:
-            futures = [pool.submit(_evaluate, cols, catalog, lo, hi, hybrid) for lo, hi in parts]
+            futures = [pool.submit(_evaluate, cols, catalog, lo, hi, hybrid, problems) for lo, hi in parts]
             results = [f.result() for f in futures]  # in row order: the first bad row's error is raised
     for k, name in enumerate(OPTIONS):
         out[f"{name}_monthly_cost"] = np.concatenate([r[0][k] for r in results])
@@ -77,6 +89,8 @@ def sweep(df: pd.DataFrame, catalog: Catalog | None = None, hybrid: bool = False
     if hybrid:
         for col in hybrid_cols:
             out[col] = np.concatenate([r[2][col] for r in results])
+    if errors == "coerce":
+        out["problems"] = np.concatenate([r[3] for r in results])
     return out
 
 
@@ -84,11 +98,12 @@ def sweep(df: pd.DataFrame, catalog: Catalog | None = None, hybrid: bool = False
 _CHUNK_ROWS = 100_000
 
 
-def _evaluate(cols: dict[str, Any], catalog: Catalog, lo: int, hi: int, hybrid: bool = False) -> tuple:
-    """Costs (3, rows), the break-evens of each pair and (with ``hybrid``) the hybrid columns for rows
-    lo..hi-1 of the validated columns."""
+def _evaluate(cols: dict[str, Any], catalog: Catalog, lo: int, hi: int, hybrid: bool, problems: Problems) -> tuple:
+    """Costs (3, rows), the break-evens of each pair, (with ``hybrid``) the hybrid columns and the problems column
+    for rows lo..hi-1 of the validated columns (``problems``: what validation marked, all rows)."""
     part = {k: v[lo:hi] for k, v in cols.items()}
-    plan = resolve(part, catalog, rows=np.arange(lo + 1, hi + 1))
+    mine = problems.take(lo, hi)
+    plan = resolve(part, catalog, rows=np.arange(lo + 1, hi + 1) if mine.mode == "raise" else None, problems=mine)
     costs = option_costs(plan, plan.requests)
     crossings = [breakeven_arrays(plan.options[a], plan.options[b], plan.peak, MAX_VOLUME) for a, b in PAIRS]
     extra = {}
@@ -103,7 +118,7 @@ def _evaluate(cols: dict[str, Any], catalog: Catalog, lo: int, hi: int, hybrid: 
                     f"hybrid_{o}_share": h["self_hosted_share"],
                 }
             )
-    return costs, crossings, extra
+    return costs, crossings, extra, mine.column()
 
 
 def _profile_shares(profiles) -> np.ndarray:

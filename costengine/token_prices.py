@@ -17,7 +17,7 @@ from datetime import date, datetime, time, timezone
 from typing import Any
 
 from .acceptance import api_model_base
-from .errors import CostModelError, closest
+from .errors import CostModelError, Infeasible, closest
 
 __all__ = [
     "TokenPrice",
@@ -240,7 +240,9 @@ def token_price(
     """Token prices of ``model`` (optionally at ``provider``) from genai-prices: those in force on the current
     UTC date at the standard (dearest) time of day, the same at any hour.
 
-    Raises :class:`CostModelError` naming ``key`` with the closest model ids when it is unknown.
+    Raises :class:`CostModelError` naming ``key`` with the closest model ids when it is unknown, and
+    :class:`~costengine.errors.Infeasible` when the catalog has the model without a per-token price (the API
+    option cannot be priced: docs/model.md#infeasible-options).
     """
     if not isinstance(model, str) or not model.strip():
         raise CostModelError(key, f"must be a model id of the token-price catalog (got {model!r})")
@@ -262,7 +264,7 @@ def token_price(
         ) from None
     price = _from_model_info(prov, info, prompt_tokens, day)
     if price is None:
-        raise CostModelError(key, f"{model!r} has no per-token input and output price in the catalog")
+        raise Infeasible(key, f"{model!r} has no per-token input and output price in the catalog")
     return price
 
 

@@ -219,7 +219,8 @@ def uncertainty(
     -------
     pandas.DataFrame
         Index ``option``; columns ``prob_cheapest`` [0..1; ties go to the first of api, cloud, onprem, as in
-        :func:`costengine.cheapest`], ``cost_p5``, ``cost_p50``, ``cost_p95``, ``cost_mean`` [money/month].
+        :func:`costengine.cheapest`], ``cost_p5``, ``cost_p50``, ``cost_p95``, ``cost_mean`` [money/month] over
+        the draws where the option can be served (NaN when it can be in none).
         ``attrs`` holds ``draws``, ``seed`` and the parsed ``ranges``.
 
     Notes
@@ -233,6 +234,9 @@ def uncertainty(
     rows = []
     for name in OPTIONS:
         cost = sim[f"{name}_monthly_cost"].to_numpy(dtype=float)
+        cost = cost[~np.isnan(cost)]  # the draws where the option can be served (NaN: not feasible)
+        if not len(cost):
+            cost = np.full(1, np.nan)
         p5, p50, p95 = np.percentile(cost, [5, 50, 95])
         rows.append(
             {

@@ -93,9 +93,11 @@ def test_compare_spills_a_header_and_one_row_per_option():
         "ttft_s",
         "tpot_ms",
         "offer",
+        "status",
     ]
     assert [r[0] for r in got[1:]] == ["api", "cloud", "onprem"]
-    assert {len(r) for r in got} == {13}
+    assert {len(r) for r in got} == {14}
+    assert [r[13] for r in got[1:]] == ["ok", "ok", "ok"]
     api, cloud, onprem = got[1:]
     assert api[1:4] == [pytest.approx(37_500), pytest.approx(API_PER_REQUEST), pytest.approx(25.0)]
     assert api[6] == ""  # utilisation means nothing for the API: NaN arrives as an empty-looking cell
@@ -189,3 +191,25 @@ def test_results_are_already_what_excel_receives():
         assert len({len(r) for r in got}) == 1
         for v in (v for r in got for v in r):
             assert isinstance(v, (float, str, bool)) and not (isinstance(v, float) and math.isnan(v))
+
+
+#: The seed with the cloud on a 1-GPU L4 replica of a 70B model: the cloud cannot hold it (layout derived).
+CLOUD_TOO_SMALL = dict(seconds_per_request=None, cloud_gpu="L4", cloud_gpus_per_replica=1, model="llama-3.3-70b")
+
+
+@pytest.mark.parametrize("mode", ["text", "error"])
+def test_an_infeasible_cloud_says_so_and_leaves_the_others_computed(monkeypatch, mode):
+    monkeypatch.setenv("LLMCOST_ERRORS", mode)  # the text is the answer in both modes, not an error value
+    inputs = seed_range(**CLOUD_TOO_SMALL)
+    got = call("LLM_COMPARE", inputs)
+    api, cloud, onprem = got[1:]
+    assert api[1] == pytest.approx(37_500, rel=1e-12) and api[13] == "ok"
+    assert onprem[1] == pytest.approx(5_000, rel=1e-12) and onprem[13] == "ok"
+    assert cloud[1:6] == ["", "", "", "", ""]
+    assert cloud[13].startswith("not feasible: the model does not fit: one replica needs ") and "L4" in cloud[13]
+    (msg,) = call("LLM_COST", inputs, "cloud")[0]
+    assert msg.startswith("not feasible: cloud: the model does not fit") and len(msg) < 255
+    assert call("LLM_COST_PER_REQUEST", inputs, "cloud")[0][0] == msg
+    assert call("LLM_BREAKEVEN", inputs, "api", "cloud")[0][0] == msg
+    assert call("LLM_COST", inputs, "onprem") == [[pytest.approx(5_000, rel=1e-12)]]
+    assert call("LLM_CHEAPEST", inputs) == [["onprem"]]

@@ -131,8 +131,8 @@ def test_terms_are_ordered_and_spot_adds_its_spare_capacity():
     assert cost("cloud", 2.0 * CAP, cloud_pricing="spot", cloud_spot_spare=0.0) == pytest.approx(8.0 * 730)
 
 
-def test_a_typed_offer_without_the_term_names_cloud_pricing():
-    with pytest.raises(CostModelError, match="cloud_pricing: offer 'one' publishes no commit_3y price"):
+def test_a_typed_offer_without_the_term_makes_the_cloud_not_feasible():
+    with pytest.raises(CostModelError, match="^not feasible: cloud: offer 'one' publishes no commit_3y price"):
         cost("cloud", cloud_offer="one", cloud_pricing="commit_3y", cloud_gpus_per_replica=1)
 
 

@@ -144,3 +144,19 @@ def test_no_crossing_is_none_and_numbers_are_rounded_with_raw_beside(tmp_path):
             assert nice[col] == f"{v:.0f}" and float(raw[col]) == v
     for row in (bad, raw_bad):  # an error row: empty answers, never "none"
         assert row["status"] == "error" and all(row[c] == "" for c in pairs)
+
+
+def test_an_infeasible_option_is_said_in_its_cells_and_the_row_is_ok(tmp_path):
+    base = {k: v for k, v in MADE_UP.items() if k != "seconds_per_request"}
+    bad = {**base, "name": "l4", "cloud_gpu": "L4", "cloud_gpus_per_replica": 1, "model": "llama-3.3-70b"}
+    src = _write(tmp_path / "s.csv", [bad])
+    res = runner.invoke(app, ["batch", str(src), "-o", str(tmp_path / "out"), "-j", "1"])
+    assert res.exit_code == 0, res.output
+    (row,) = _rows(tmp_path / "out" / "summary_raw.csv")
+    s = Scenario.parse({k: v for k, v in bad.items() if k != "name"})
+    assert row["status"] == "ok" and row["errors"] == ""
+    assert row["cloud_monthly_cost"].startswith("not feasible: the model does not fit")
+    assert row["breakeven_api_cloud"] == row["breakeven_cloud_onprem"] == "not feasible: cloud"
+    assert float(row["api_monthly_cost"]) == pytest.approx(100 + 2e6 * 0.005994, rel=1e-12)
+    assert row["cheapest_option"] in ("api", "onprem") and row["hybrid_option"] == "onprem"
+    assert (tmp_path / "out" / "l4.xlsx").exists() and s.cloud_gpu == "L4"

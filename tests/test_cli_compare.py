@@ -217,3 +217,28 @@ def test_compare_hybrid_table_and_json():
     for option in ("cloud", "onprem"):
         assert doc["hybrid"][option]["monthly_cost"] == hybrid(s, option)["monthly_cost"]
     assert doc["hybrid"]["cheapest_hybrid"] in ("cloud", "onprem")
+
+
+def test_an_infeasible_cloud_is_said_and_the_others_are_computed_exit_0():
+    # a 1-GPU L4 replica of a 70B model: the cloud cannot hold it; the API and on-premises answers stand
+    values = {k: v for k, v in MADE_UP.items() if k != "seconds_per_request"}  # derived from the model
+    values.update(cloud_gpu="L4", cloud_gpus_per_replica=1, model="llama-3.3-70b")
+    s = Scenario.parse(values)
+    res = runner.invoke(app, ["compare", *_sets(values)])
+    assert res.exit_code == 0, res.output
+    assert "cloud: not feasible: the model does not fit" in res.output
+    assert "api = cloud: not feasible: cloud" in res.output
+    api_row = next(line for line in res.output.splitlines() if line.startswith("│ api"))
+    assert f"{compare(s).loc['api', 'monthly_cost']:,.2f}" in api_row
+    cloud_row = next(line for line in res.output.splitlines() if line.startswith("│ cloud"))
+    assert cloud_row.replace("│", "").split()[1:4] == ["-", "-", "-"]
+    res = runner.invoke(app, ["compare", *_sets(values), "--format", "json"])
+    assert res.exit_code == 0, res.output
+    rows = {r["option"]: r for r in _strict_json(res.output)}
+    assert rows["cloud"]["monthly_cost"] is None and rows["cloud"]["status"].startswith("not feasible: ")
+    assert rows["api"]["status"] == "ok" and rows["onprem"]["monthly_cost"] == pytest.approx(
+        compare(s).loc["onprem", "monthly_cost"], rel=1e-12
+    )
+    res = runner.invoke(app, ["compare", *_sets(values), "--hybrid", "--format", "json"])
+    assert res.exit_code == 0, res.output
+    assert _strict_json(res.output)["hybrid"]["cloud"]["status"].startswith("not feasible: cloud: ")

@@ -75,6 +75,21 @@ def test_json_lists_inputs_and_options(tmp_path):
     assert doc["inputs"]["onprem_pue"] == 1.4
 
 
+def test_an_infeasible_cloud_is_said_with_the_others_computed(tmp_path):
+    import json
+
+    values = {k: v for k, v in MADE_UP.items() if k != "seconds_per_request"}  # derived from the model
+    values.update(cloud_gpu="L4", cloud_gpus_per_replica=1, model="llama-3.3-70b")  # a 70B model on one L4
+    wb = make_workbook(tmp_path / "filled.xlsx", values)
+    result = _evaluate(wb)
+    assert result.exit_code == 0, result.output
+    assert "cloud: not feasible: the model does not fit" in result.stdout and "12,088.00" in result.stdout
+    doc = json.loads(_evaluate(wb, "--format", "json").stdout)
+    options = {o["option"]: o for o in doc["options"]}
+    assert options["cloud"]["monthly_cost"] is None and options["cloud"]["status"].startswith("not feasible: ")
+    assert options["api"]["monthly_cost"] == pytest.approx(12_088.0) and doc["cheapest"] in ("api", "onprem")
+
+
 def test_defined_names_find_moved_rows(tmp_path):
     # the user inserted rows above the inputs: Excel moved the names with them
     wb = make_workbook(tmp_path / "moved.xlsx", MADE_UP, shift=3)

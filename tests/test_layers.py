@@ -190,7 +190,7 @@ def test_every_sheet_module_names_its_sheet_and_has_one_build():
 #: it (on its floor or below), function-level imports included. ``__init__`` is the package's public API.
 #: docs/architecture.md "Import order" draws the same floors.
 ENGINE_FLOORS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("errors and input text", ("errors", "acceptance")),
+    ("errors and input text", ("errors", "acceptance", "problems")),
     (
         "catalogs",
         ("token_prices", "catalog_rows", "model_rows", "model_config", "catalogs", "profiles", "user_rows", "lookup"),
@@ -209,7 +209,7 @@ ENGINE_FLOORS: tuple[tuple[str, tuple[str, ...]], ...] = (
         ),
     ),
     ("inputs", ("workloads", "scenario_keys", "scenario", "rules", "columns")),
-    ("billing and plan", ("billing", "plan", "selfhosted", "resolve", "binding")),
+    ("billing and plan", ("billing", "plan", "selfhosted", "api_stage", "resolve", "binding")),
     ("crossing and hybrid", ("crossing", "hybrid_split")),
     ("engine", ("sweeps", "engine")),
     ("decisions", ("projection", "sensitivity", "uncertainty", "finetune")),

@@ -98,19 +98,30 @@ def test_tp4_per_gpu_throughput_not_above_tp2_for_70b():
     assert per_gpu[4] <= per_gpu[2]
 
 
+def _raised(s: Scenario) -> CostModelError:
+    """The error of a one-row sweep that raises (errors="raise": the key that decides, as before marking)."""
+    with pytest.raises(CostModelError) as err:
+        sweep(pd.DataFrame([s.model_dump(exclude_none=True)]), errors="raise")
+    return err.value
+
+
 def test_unreachable_target_names_the_key_and_the_best_reachable():
     s = Scenario(model="llama-3.3-70b", cloud_gpu="L4", max_tpot_ms=5)
-    with pytest.raises(CostModelError) as err:
+    with pytest.raises(CostModelError) as err:  # the cloud is not feasible; the others stand
         monthly_cost(s, "cloud")
     msg = str(err.value)
-    assert err.value.key == "max_tpot_ms" and "best reachable is TPOT" in msg and "\n" not in msg
+    assert msg.startswith("not feasible: cloud: no cloud layout on L4") and "best reachable is TPOT" in msg
+    assert "\n" not in msg
+    err = _raised(s)
+    assert err.key == "max_tpot_ms" and "best reachable is TPOT" in str(err)
 
 
 def test_context_overflow_names_prompt_tokens():
     s = Scenario(model="llama-2-7b", prompt_tokens=4000, output_tokens=500)  # Llama 2: 4,096 tokens
-    with pytest.raises(CostModelError) as err:
+    with pytest.raises(CostModelError, match="^not feasible: cloud: prompt_tokens .* exceeds the context window"):
         monthly_cost(s, "cloud")
-    assert err.value.key == "prompt_tokens" and "context window" in str(err.value)
+    err = _raised(s)
+    assert err.key == "prompt_tokens" and "context window" in str(err)
 
 
 def test_typed_count_that_tp_cannot_split_runs_as_pipeline_stages():

@@ -8,7 +8,7 @@ from importlib import resources
 import numpy as np
 import pytest
 
-from costengine import CostModelError, Scenario, compare, load_catalog
+from costengine import CostModelError, Scenario, compare, load_catalog, monthly_cost
 from costengine.catalog_rows import ApiReasoning
 from costengine.catalogs import api_reasoning, api_reasoning_table, token_price_table
 from costengine.columns import scenario_columns
@@ -93,7 +93,7 @@ def test_blank_for_a_reasoning_api_model_warns_and_typed_zero_does_not():
 
 def test_blank_takes_a_sourced_typical_figure_as_an_estimate(monkeypatch):
     row = ApiReasoning("made-up-*", "yes", 700.0, "https://example.org/typical", "2026-01-01")
-    monkeypatch.setattr("costengine.resolve.api_reasoning", lambda m: row if m.startswith("made-up") else None)
+    monkeypatch.setattr("costengine.api_stage.api_reasoning", lambda m: row if m.startswith("made-up") else None)
     est = _api(api_model="made-up-model")
     typed = _api(api_model="made-up-model", api_reasoning_tokens=700)
     assert est.variable[0] == pytest.approx(typed.variable[0], rel=1e-12)
@@ -168,6 +168,10 @@ def test_hidden_tokens_count_toward_the_context_window():
     ctx = load_catalog().model("llama-3.1-8b").context_length
     fits = Scenario(**{**SELF, "prompt_tokens": ctx - 1000, "output_tokens": 500, "max_ttft_s": "none"})
     compare(fits.replace(reasoning_tokens=400))
+    over = compare(fits.replace(reasoning_tokens=600))  # the self-hosted options cannot serve it; the API can
+    for option in ("cloud", "onprem"):
+        assert over.loc[option, "status"].startswith("not feasible: prompt_tokens + output_tokens + reasoning_tokens")
+    assert over.loc["api", "status"] == "ok"
     with pytest.raises(CostModelError, match="reasoning_tokens") as err:
-        compare(fits.replace(reasoning_tokens=600))
-    assert err.value.key == "prompt_tokens"
+        monthly_cost(fits.replace(reasoning_tokens=600), "cloud")
+    assert "not feasible" in str(err.value)

@@ -3,11 +3,12 @@ the seed article's figures, monotonic properties and bad input."""
 
 import math
 
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from costengine import CostModelError, Scenario, compare, monthly_cost, sizing
+from costengine import CostModelError, Scenario, compare, monthly_cost, sizing, sweep
 from costengine.catalogs import GPU, OpenModel, load_catalog
 from costengine.finetune import finetune_breakeven_words_per_day, finetune_cost, finetune_memory_gb, tokens_from_words
 from costengine.serving import memory, throughput
@@ -146,8 +147,10 @@ def test_unknown_model_or_gpu_in_a_scenario_names_the_closest():
 
 def test_forced_gpu_count_too_small_is_reported_with_the_key():
     s = Scenario(model="llama-3.1-70b", precision="bf16", cloud_gpu="H100-SXM", cloud_gpus_per_replica=1)
-    with pytest.raises(CostModelError, match=r"^cloud_gpus_per_replica: the model does not fit: one replica needs"):
+    with pytest.raises(CostModelError, match=r"^not feasible: cloud: the model does not fit: one replica needs"):
         monthly_cost(s, "cloud")
+    with pytest.raises(CostModelError, match=r"^cloud_gpus_per_replica: the model does not fit: one replica needs"):
+        sweep(pd.DataFrame([s.model_dump(exclude_none=True)]), errors="raise")  # the key that decides it
 
 
 @settings(max_examples=60, deadline=None)

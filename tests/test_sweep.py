@@ -6,6 +6,7 @@ import pytest
 from test_breakeven import random_scenarios
 
 from costengine import CostModelError, Scenario, breakeven, cheapest, monthly_cost, sweep
+from costengine.acceptance import options_of_key
 
 
 def _frame(scenarios):
@@ -85,8 +86,19 @@ def test_missing_columns_take_defaults_and_name_is_kept():
 def test_bad_columns_name_key_and_row(column, values, words):
     df = pd.DataFrame({column: values, "seconds_per_request": [1.0, 1.0]})
     with pytest.raises(CostModelError) as err:
-        sweep(df)
+        sweep(df, errors="raise")
     assert words in str(err.value)
+    if column == "request_per_month":  # an unknown column is the frame's problem, not a row's
+        with pytest.raises(CostModelError, match="did you mean"):
+            sweep(df)
+        return
+    out = sweep(df)  # by default the bad row is marked and the other computed
+    assert out["problems"].iloc[0] == ""
+    assert words.removesuffix(" (row 2)") in out["problems"].iloc[1]
+    assert np.isfinite(out["api_monthly_cost"].iloc[0]) and out["cheapest"].iloc[0] != ""
+    concerned = options_of_key(column)  # the options whose cost reads the key
+    for o in ("api", "cloud", "onprem"):
+        assert np.isnan(out[f"{o}_monthly_cost"].iloc[1]) == (o in concerned), o
 
 
 def test_empty_frame():
@@ -105,4 +117,7 @@ def test_chunked_sweep_equals_single_chunk_and_reports_global_rows(monkeypatch):
     pd.testing.assert_frame_equal(whole, chunked)
     bad = df.assign(cloud_gpu=["H100-SXM"] * 25 + ["NOPE"] * 5, cloud_price_per_gpu_hour=np.nan)
     with pytest.raises(CostModelError, match=r"unknown GPU 'NOPE'.*\(row 26\)"):
-        sweep(bad)
+        sweep(bad, errors="raise")
+    marked = sweep(bad)
+    assert (marked["problems"].iloc[25:].str.startswith("cloud_gpu: unknown GPU 'NOPE'")).all()
+    assert marked["cloud_monthly_cost"].iloc[25:].isna().all() and (marked["problems"].iloc[:25] == "").all()

@@ -52,7 +52,8 @@ MONTHLY = (
     "cumulative_hybrid_onprem",
     "cumulative_hybrid_onprem_cash",
 )
-NOT_COMPUTABLE = ("bad_inputs", "bad_text", "overflow")
+#: The projection needs all three options: one that cannot be served (cloud_not_feasible) leaves it not computable.
+NOT_COMPUTABLE = ("bad_inputs", "bad_text", "overflow", "cloud_not_feasible")
 
 
 @pytest.fixture(scope="module")
@@ -205,6 +206,7 @@ def test_not_computable_says_why(books):
         ("overflow", "volume overflows"),
         ("bad_inputs", "check Inputs"),
         ("bad_text", "check Inputs"),
+        ("cloud_not_feasible", "not feasible: cloud"),
     ):
         b = books[name]
         for key in ("npv_api", "npv_onprem", "payback_month_onprem", "total_cost_cloud"):

@@ -18,7 +18,7 @@ from workbook.cli.report import api_price_note
 from workbook.sheets.constants import SEGMENT_ROWS
 from workbook.sheets.token_pricing import api_model_list
 
-from recalc_cases import DATA_SHEETS, N_RANDOM, Book, steps_between
+from recalc_cases import CLOUD_NOT_FEASIBLE, DATA_SHEETS, N_RANDOM, Book, steps_between
 
 # LibreOffice's values come from tests/data/recalc_store where stored (recalc_store.py skips without soffice otherwise)
 pytestmark = pytest.mark.libreoffice
@@ -52,14 +52,30 @@ def _close(got, want) -> bool:
 
 
 def _engine_answers(s: Scenario) -> dict:
+    """The engine's answers as the workbook shows them: an option that cannot be served is its status
+    ("not feasible: <reason>"), a break-even with it "not feasible: <option>" (docs/model.md#infeasible-options)."""
     table = compare(s)
-    out = {f"{o}_monthly_cost": float(table.loc[o, "monthly_cost"]) for o in ("api", "cloud", "onprem")}
+    ok = {o for o in ("api", "cloud", "onprem") if table.loc[o, "status"] == "ok"}
+    out = {
+        f"{o}_monthly_cost": float(table.loc[o, "monthly_cost"]) if o in ok else table.loc[o, "status"]
+        for o in ("api", "cloud", "onprem")
+    }
     out["cheapest_option"] = cheapest(s)
     out["recommendation"] = recommend(s)["option"]
     for a, b in PAIRS:
-        r = breakeven(s, a, b)
-        out[f"breakeven_{a}_{b}"] = "none" if r is None else r
+        if {a, b} <= ok:
+            r = breakeven(s, a, b)
+            out[f"breakeven_{a}_{b}"] = "none" if r is None else r
+        else:
+            out[f"breakeven_{a}_{b}"] = "not feasible: " + " and ".join(o for o in (a, b) if o not in ok)
     return out
+
+
+def _chart_na(book: Book, sheet: str, rc: tuple, v) -> bool:
+    """#N/A in the Curve's chart columns (S:U) of an option that cannot be served: not drawn, by design."""
+    if sheet != "Curve" or v != "#N/A" or not 19 <= rc[1] <= 21:
+        return False
+    return compare(book.scenario).loc[("api", "cloud", "onprem")[rc[1] - 19], "status"] != "ok"
 
 
 def test_no_error_value_anywhere(books):
@@ -68,7 +84,7 @@ def test_no_error_value_anywhere(books):
             (sheet, rc, v)
             for sheet, cells in book.values.items()
             for rc, v in cells.items()
-            if isinstance(v, str) and (v in ERRORS or v.startswith("Err:"))
+            if isinstance(v, str) and (v in ERRORS or v.startswith("Err:")) and not _chart_na(book, sheet, rc, v)
         ]
         assert not bad, (name, bad[:5])
     assert set(DATA_SHEETS) <= set(books["default"].values)
@@ -137,13 +153,16 @@ def test_comparison_table_equals_compare(books):
             for j, option in enumerate(("api", "cloud", "onprem")):
                 want = table.loc[option, col]
                 got = book.at("Comparison", r, 3 + j)
-                if isinstance(want, float) and math.isnan(want):
+                if table.loc[option, "status"] != "ok":  # cannot be served: says so
+                    assert got == "not feasible", (name, label, option, got)
+                elif isinstance(want, float) and math.isnan(want):
                     assert got == "n/a", (name, label, option, got)
                 else:
                     assert _close(got, float(want)), (name, label, option, got, want)
         r = book.row_of("Comparison", "offer or server")
         for j, option in enumerate(("api", "cloud", "onprem")):
-            assert (book.at("Comparison", r, 3 + j) or "") == table.loc[option, "offer"], (name, option)
+            want = table.loc[option, "offer"] if table.loc[option, "status"] == "ok" else "not feasible"
+            assert (book.at("Comparison", r, 3 + j) or "") == want, (name, option)
 
 
 def test_sizing_equals_the_plan(books):
@@ -155,6 +174,9 @@ def test_sizing_equals_the_plan(books):
             ("cloud", "cloud_seconds_per_request", "cloud_gpus_per_replica_used"),
             ("onprem", "onprem_seconds_per_request", "onprem_gpus_per_replica_used"),
         ):
+            if p.options[option].problem[0]:  # no layout serves it: the Sizing sheet says n/a
+                assert book.name(name_s) == "n/a", (name, option, book.name(name_s))
+                continue
             assert _close(book.name(name_s), float(p.options[option].seconds_per_request[0])), (name, option)
             assert _close(book.name(name_g), float(p.options[option].gpus_per_replica[0])), (name, option)
 
@@ -178,8 +200,8 @@ def test_segment_table_agrees_or_says_it_cannot(books):
             continue
         r = book.row_of("Break-even", "break-even (segment table)")
         got = book.at("Break-even", r, 5)
-        if got in (None, "", "n/a"):
-            continue  # not both stepping: the table is idle
+        if got in (None, "", "n/a") or name == CLOUD_NOT_FEASIBLE:
+            continue  # not both stepping: the table is idle (or the cloud cannot be served)
         want = breakeven(book.scenario, "cloud", "onprem")
         if got == "none":
             assert want is None, name
@@ -259,6 +281,26 @@ def test_text_typed_into_number_cells_shows_checks_not_error_values(books):
         assert b.name(key) == "check Inputs", key
     r = b.row_of("Comparison", "replicas")
     assert [b.at("Comparison", r, c) for c in (3, 4, 5)] == ["check Inputs"] * 3
+
+
+def test_an_infeasible_cloud_leaves_the_api_and_onprem_answers(books):
+    """No option hides another: the cloud cannot be served, the API and on-premises answers equal the engine."""
+    b = books[CLOUD_NOT_FEASIBLE]
+    s = b.scenario
+    table = compare(s)
+    assert table.loc["cloud", "status"].startswith("not feasible: no cloud layout on L4 meets the latency targets")
+    assert b.name("cloud_monthly_cost") == table.loc["cloud", "status"]
+    for o in ("api", "onprem"):
+        assert _close(b.name(f"{o}_monthly_cost"), float(table.loc[o, "monthly_cost"])), o
+    assert b.name("cheapest_option") == cheapest(s)
+    assert b.name("breakeven_api_cloud") == b.name("breakeven_cloud_onprem") == "not feasible: cloud"
+    want = breakeven(s, "api", "onprem")
+    assert _close(b.name("breakeven_api_onprem"), "none" if want is None else want)
+    assert b.name("input_problems") == 0
+    status = b.name("input_problems_status")
+    assert status == "OK: every input can be used; cloud " + table.loc["cloud", "status"], status
+    assert "check Inputs" not in {b.name(k) for k in ANSWERS}
+    assert b.name("hybrid_option") == "onprem"
 
 
 def test_the_price_note_names_an_off_peak_price_and_an_unlisted_cache_price(books):

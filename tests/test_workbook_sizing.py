@@ -10,10 +10,11 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 from openpyxl.utils.cell import get_column_letter
 
-from costengine import CostModelError, Scenario, load_catalog, plan_for
+from costengine import CostModelError, Scenario, load_catalog, plan_for, sweep
 from costengine.engine import scenario_columns
 from costengine.lookup import lookup
 from costengine.selfhosted import fewest_gpus, row_replica
@@ -80,7 +81,8 @@ CASES: dict[str, dict] = {
         max_ttft_s=4,
     ),
 }
-#: Scenarios the engine rejects: the sheet shows the engine's message (option column or the model row).
+#: Scenarios with an option valid inputs cannot serve: the sheet shows the engine's reason (option column; the
+#: context window: both).
 FAILING: dict[str, tuple[dict, str]] = {
     "unreachable_cloud": (dict(model="llama-3.1-8b", cloud_gpu="L4", max_tpot_ms=8), "C"),
     "unreachable_onprem": (dict(model="llama-3.1-8b", cloud_gpu="B200", onprem_gpu="L4", max_tpot_ms=15), "D"),
@@ -119,7 +121,8 @@ def books(tmp_path_factory):
         }
         checks = [v for row in r.range("sizing_checks") for v in row]
         cells = {f"{get_column_letter(c)}{row}": v for (row, c), v in r.values["Sizing"].items()}
-        books[k] = (s, values, [c for c in checks if c], cells)
+        (not_feasible,) = r.range("sizing_not_feasible")
+        books[k] = (s, values, [c for c in checks if c], cells, dict(zip(("cloud", "onprem"), not_feasible)))
     return books
 
 
@@ -131,7 +134,7 @@ def _close(got, want) -> bool:
 
 @pytest.mark.parametrize("case", list(CASES))
 def test_sizing_names_equal_the_engine(books, case):
-    s, values, checks, _ = books[case]
+    s, values, checks, _, _ = books[case]
     p = plan_for(s)
     assert checks == []
     for opt in ("cloud", "onprem"):
@@ -151,19 +154,25 @@ def test_sizing_names_equal_the_engine(books, case):
 
 
 @pytest.mark.parametrize("case", list(FAILING))
-def test_engine_errors_show_their_message(books, case):
-    s, values, checks, _ = books[case]
-    with pytest.raises(CostModelError) as exc:
-        plan_for(s)
-    assert str(exc.value) in checks, (checks, str(exc.value))
+def test_engine_not_feasible_reasons_show(books, case):
+    s, values, checks, _, not_feasible = books[case]
+    p = plan_for(s)
     col = FAILING[case][1]
     opt = "cloud" if col == "C" else "onprem"
+    reason = str(p.options[opt].problem[0])
+    assert reason and checks == [], (reason, checks)  # not an input problem
+    assert not_feasible[opt] == reason, (not_feasible, reason)
+    for other in ("cloud", "onprem"):  # the other option: the same reason where the engine has one
+        assert (not_feasible[other] or "") == str(p.options[other].problem[0]), (other, not_feasible)
+    with pytest.raises(CostModelError) as exc:  # the errors="raise" sweep still names the key
+        sweep(pd.DataFrame([s.model_dump(exclude_none=True)]), errors="raise")
+    assert reason in str(exc.value)
     for name in (f"{opt}_seconds_per_request", f"{opt}_batch", f"{opt}_tpot_ms", f"{opt}_gpus_per_replica_used"):
         assert values[name] == "n/a", (name, values[name])
 
 
 @pytest.mark.parametrize("case", list(CASES) + list(FAILING))
 def test_no_error_values_on_the_sizing_sheet(books, case):
-    cells = books[case][3]
+    cells = books[case][3]  # (scenario, names, checks, Sizing cells, not feasible)
     bad = {k: v for k, v in cells.items() if isinstance(v, str) and (v in ERRORS or v.startswith("#"))}
     assert not bad, bad

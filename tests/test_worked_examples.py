@@ -104,6 +104,7 @@ def test_compare_table_has_product_columns():
         "status",
         "notes",
     ]
+    assert set(table["status"]) == {"ok"}
     # cost per MTok of the API equals the 25 EUR/MTok list price when every token costs the same
     assert table.loc["api", "cost_per_mtok"] == pytest.approx(25, rel=1e-12)
     # 1M requests x 2 s = 2e6 replica-seconds of 730 h x 3600 s = 76.1% busy on one replica

@@ -15,8 +15,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import CostModelError
-from ..lookup import Lookup, text_blank, where
+from ..errors import CostModelError, Infeasible
+from ..lookup import Lookup, combined, text_blank, where
 from .layouts import Layout, choose_layouts
 from .memory import PRECISIONS, kv_bytes_per_layer_token, kv_layers_held, per_precision
 from .parameters import ALLREDUCE_LATENCY_S, DEFAULT_EFFICIENCIES, INTERCONNECT_CODES, Efficiencies
@@ -68,17 +68,25 @@ class Replica:
             self.layers[idx], self.sliding_layers[idx], self.sliding_window[idx], self.linear_layers[idx], p + o / 2.0
         )
 
-    def check_context(self, p: np.ndarray, o: np.ndarray, rows_used: np.ndarray, rows: np.ndarray | None) -> None:
-        """Raise :class:`CostModelError` (``prompt_tokens``) where p + o [tokens] exceeds the context window."""
+    def check_context(
+        self, p: np.ndarray, o: np.ndarray, rows_used: np.ndarray, rows: np.ndarray | None, mark=None
+    ) -> None:
+        """Raise :class:`~costengine.errors.Infeasible` (``prompt_tokens``) where p + o [tokens] exceeds the context
+        window; ``mark(indices, texts) -> handled`` marks those rows instead when it returns True."""
         over = np.flatnonzero(rows_used & ((p + o) > self.context_length))
-        if len(over):
-            i = over[0]
-            raise CostModelError(
-                "prompt_tokens",
-                f"prompt_tokens + output_tokens + reasoning_tokens = {p[i] + o[i]:,.0f} exceeds the "
-                f"context window of {self.models.row(i).id} ({self.context_length[i]:,.0f} tokens)"
-                f"{where(rows, i)}",
-            )
+        if not len(over):
+            return
+        texts = _per_distinct(
+            lambda m, tokens, window: (
+                f"prompt_tokens + output_tokens + reasoning_tokens = {tokens:,.0f} exceeds the context window of "
+                f"{self.models.results[m].id} ({window:,.0f} tokens)"
+            ),
+            self.models.codes[over],
+            (p + o)[over],
+            self.context_length[over],
+        )
+        if mark is None or not mark(over, texts):
+            raise Infeasible("prompt_tokens", f"{texts[0]}{where(rows, over[0])}")
 
     def hardware(self, gpus: Lookup) -> dict[str, np.ndarray]:
         """Per-row GPU arrays for :func:`~costengine.serving.layouts.choose_layouts`: ``memory_gb`` [GB], ``bw``
@@ -167,10 +175,14 @@ class Replica:
         prefix: str,
         gpus_key: str,
         rows: np.ndarray | None,
+        mark=None,
     ) -> Layout:
         """Chosen layouts for the rows ``idx`` (per-row arrays: ``p``, ``o`` [tokens], ``util``, ``memory_floor``
         [B], ``node_gpus``, ``typed_n`` [count, NaN = derive], ``max_tpot_ms`` [ms], ``max_ttft_s`` [s], NaN or
-        <= 0 = no target). Errors name the key: ``gpus_key`` for a typed count, else ``{prefix}_gpu``."""
+        <= 0 = no target). Errors name the key: ``gpus_key`` for a typed count, else ``{prefix}_gpu``.
+        Rows no layout serves (the model does not fit; no layout meets the targets) raise
+        :class:`~costengine.errors.Infeasible`, unless ``mark(indices into the rows, reasons) -> handled`` marks
+        them (returns True); their layout fields are then NaN."""
         eff = DEFAULT_EFFICIENCIES
         tokens = p[idx] + o[idx]
         bad = np.flatnonzero(tokens <= 0)
@@ -193,25 +205,42 @@ class Replica:
             hit = np.flatnonzero(lay.status == code)
             if not len(hit):
                 continue
+            gpu = gpus.codes[idx[hit]]
+            if code == 1:
+                texts = _per_distinct(
+                    lambda g, gb: (
+                        f"the model does not fit: one replica needs {gb:,.1f} GB (weights + one "
+                        f"sequence's KV cache, at {eff.kv_memory_fraction:.0%} usable) on {gpus.results[g].id}"
+                    ),
+                    gpu,
+                    lay.need_gb[hit],
+                )
+            else:
+                texts = _per_distinct(
+                    lambda g, t, s: (
+                        f"no {prefix} layout on {gpus.results[g].id} meets the latency targets: the "
+                        f"best reachable is TPOT {t * 1000.0:,.1f} ms and TTFT {s:,.2f} s"
+                    ),
+                    gpu,
+                    lay.best_tpot_s[hit],
+                    lay.best_ttft_s[hit],
+                )
+            if mark is not None and mark(hit, texts):
+                continue
             j = hit[0]
-            at = where(rows, idx[j])
-            gpu = gpus.row(idx[j])
             if code == 1:
                 key = gpus_key if not np.isnan(typed_n[idx[j]]) else f"{prefix}_gpu"
-                raise CostModelError(
-                    key,
-                    f"the model does not fit: one replica needs {lay.need_gb[j]:,.1f} GB "
-                    f"(weights + one sequence's KV cache, at "
-                    f"{eff.kv_memory_fraction:.0%} usable) on {gpu.id}{at}",
-                )
-            t_ms, t_s = lay.best_tpot_s[j] * 1000.0, lay.best_ttft_s[j]
-            key = "max_tpot_ms" if lay.best_tpot_s[j] > tpot[j] else "max_ttft_s"  # tpot: the target [s]
-            raise CostModelError(
-                key,
-                f"no {prefix} layout on {gpu.id} meets the latency targets: the best "
-                f"reachable is TPOT {t_ms:,.1f} ms and TTFT {t_s:,.2f} s{at}",
-            )
+            else:
+                key = "max_tpot_ms" if lay.best_tpot_s[j] > tpot[j] else "max_ttft_s"  # tpot: the target [s]
+            raise Infeasible(key, f"{texts[0]}{where(rows, idx[j])}")
         return lay
+
+
+def _per_distinct(fmt, *columns) -> np.ndarray:
+    """``fmt(*values)`` per row, formatted once per distinct combination of the columns' values (a sweep's rows
+    share few: the text is spread to the rows by their codes, not built row by row)."""
+    coded = combined(*columns)
+    return np.array([fmt(*key) for key in coded.categories], dtype=object)[coded.codes]
 
 
 def _resolve_precision(precision, models: Lookup) -> Any:

@@ -29,6 +29,7 @@ from costengine import (
     token_price,
 )
 from costengine.engine import PAIRS
+from costengine.errors import Infeasible
 from costengine.token_prices import scenario_price_note
 
 __all__ = [
@@ -59,9 +60,11 @@ SUMMARY_ANSWERS: tuple[str, ...] = (
 class Answers:
     """What the engine says about one scenario at one volume.
 
-    ``table`` is :func:`costengine.compare` (index ``option``); ``breakevens`` maps ``(a, b)`` to the
-    break-even volume [requests/month] or ``None`` when the two options never cross up to 1e12; ``catalog`` is
-    the one the engine used (``None``: the shipped catalogs).
+    ``table`` is :func:`costengine.compare` (index ``option``; its ``status`` says "not feasible: <reason>" for
+    an option that cannot be served, whose numbers are NaN); ``cheapest`` is among the feasible options ("" when
+    none is); ``breakevens`` maps ``(a, b)`` to the break-even volume [requests/month], ``None`` when the two
+    options never cross up to 1e12, NaN when either is not feasible; ``catalog`` is the one the engine used
+    (``None``: the shipped catalogs).
     """
 
     scenario: Scenario
@@ -77,15 +80,22 @@ def answers(s: Scenario, requests_per_month: float | None = None, catalog: Catal
     """The comparison, cheapest option and break-even volumes of ``s`` (at ``requests_per_month``
     [requests/month] when given, else at the scenario's volume), with ``catalog`` (default: the shipped one)."""
     r = float(s.requests_per_month if requests_per_month is None else requests_per_month)
+    table = compare(s, r, catalog)
+    ok = {o for o in OPTIONS if table.loc[o, "status"] == "ok"}
     return Answers(
         scenario=s,
         requests_per_month=r,
-        table=compare(s, r, catalog),
-        cheapest=cheapest(s, r, catalog),
-        breakevens={(a, b): breakeven(s, a, b, catalog) for a, b in PAIRS},
-        recommendation=recommend(s, r, catalog),
+        table=table,
+        cheapest=cheapest(s, r, catalog) if ok else "",
+        breakevens={(a, b): breakeven(s, a, b, catalog) if {a, b} <= ok else math.nan for a, b in PAIRS},
+        recommendation=recommend(s, r, catalog) if ok else {"option": "", "text": "no option can be served"},
         catalog=catalog,
     )
+
+
+def _not_feasible(ans: Answers, a: str, b: str) -> str:
+    """ "not feasible: <option>" for a break-even with an option that cannot be served."""
+    return "not feasible: " + " and ".join(o for o in (a, b) if ans.table.loc[o, "status"] != "ok")
 
 
 def api_price_note(s: Scenario) -> str:
@@ -101,14 +111,22 @@ def api_price_note(s: Scenario) -> str:
 
 def summary_values(ans: Answers) -> dict[str, Any]:
     """The answers as flat values: monthly costs [money/month], cheapest option, break-evens
-    [requests/month; ``None`` where there is none]."""
-    out: dict[str, Any] = {f"{o}_monthly_cost": float(ans.table.loc[o, "monthly_cost"]) for o in OPTIONS}
-    out["cheapest_option"] = ans.cheapest
-    out["recommendation"] = ans.recommendation["option"]
+    [requests/month; ``None`` where there is none]. An option that cannot be served has its status ("not
+    feasible: <reason>") in place of its cost, and the break-evens with it "not feasible: <option>"."""
+    out: dict[str, Any] = {}
+    for o in OPTIONS:
+        status = ans.table.loc[o, "status"]
+        out[f"{o}_monthly_cost"] = float(ans.table.loc[o, "monthly_cost"]) if status == "ok" else status
+    out["cheapest_option"] = ans.cheapest or "not feasible: no option can be served"
+    out["recommendation"] = ans.recommendation["option"] or "not feasible: no option can be served"
     for (a, b), v in ans.breakevens.items():
-        out[f"breakeven_{a}_{b}"] = v
-    h = hybrid(ans.scenario, None, ans.requests_per_month, ans.catalog)  # the cheaper self-hosted option's hybrid
-    out.update(hybrid_option=h["option"], hybrid_monthly_cost=h["monthly_cost"], hybrid_replicas=h["replicas"])
+        out[f"breakeven_{a}_{b}"] = _not_feasible(ans, a, b) if v is not None and math.isnan(v) else v
+    try:  # the cheaper self-hosted option's hybrid (the feasible one)
+        h = hybrid(ans.scenario, None, ans.requests_per_month, ans.catalog)
+    except Infeasible as exc:
+        out.update(hybrid_option=str(exc), hybrid_monthly_cost=None, hybrid_replicas=None)
+    else:
+        out.update(hybrid_option=h["option"], hybrid_monthly_cost=h["monthly_cost"], hybrid_replicas=h["replicas"])
     return out
 
 
@@ -212,9 +230,13 @@ def render_answers(console: Console, ans: Answers, title: str | None = None) -> 
     note = api_price_note(ans.scenario)
     if note:
         console.print(f"api: {ans.scenario.api_model}: {note}", markup=False)
-    console.print(f"cheapest: [bold]{ans.cheapest}[/bold] (*)")
-    if ans.recommendation["option"] != ans.cheapest:
+    if ans.cheapest:
+        console.print(f"cheapest: [bold]{ans.cheapest}[/bold] (*)")
+    else:
+        console.print("cheapest: none (no option can be served)")
+    if ans.cheapest and ans.recommendation["option"] != ans.cheapest:
         console.print(f"recommendation: {ans.recommendation['text']}", markup=False)
     console.print("break-even (requests/month):")
     for (a, b), v in ans.breakevens.items():
-        console.print(f"  {a} = {b}: {fmt_volume(v)}")
+        shown = _not_feasible(ans, a, b) if v is not None and math.isnan(v) else fmt_volume(v)
+        console.print(f"  {a} = {b}: {shown}")

@@ -84,6 +84,11 @@ def render_projection(console: Console, s: Scenario) -> None:
         console.print(f"{option} pays back against the API: {said}")
 
 
+def _change(v: float) -> str:
+    """A signed change [money/month]; "-" where the option is not feasible (NaN)."""
+    return "-" if not math.isfinite(v) else f"{v:+,.0f}"
+
+
 def render_sensitivity(console: Console, s: Scenario, swing: float) -> None:
     """The inputs whose low/high swing moves the costs most, and whether they flip the cheapest option."""
     df = sensitivity(s, swing=swing)
@@ -107,7 +112,7 @@ def render_sensitivity(console: Console, s: Scenario, swing: float) -> None:
     ):
         table.add_column(head, justify="right")
     for _, r in df.head(SENSITIVITY_ROWS).iterrows():
-        cells = [f"{r[f'{o}_change_low']:+,.0f} / {r[f'{o}_change_high']:+,.0f}" for o in (*OPTIONS, *HYBRIDS)]
+        cells = [f"{_change(r[f'{o}_change_low'])} / {_change(r[f'{o}_change_high'])}" for o in (*OPTIONS, *HYBRIDS)]
         flip = f"{r['cheapest_low']} / {r['cheapest_high']}" + (" !" if r["flips_cheapest"] else "")
         table.add_row(str(r["input"]), f"{r['base']:,.4g}", f"{r['low']:,.4g}", f"{r['high']:,.4g}", *cells, flip)
     console.print(table)
@@ -132,18 +137,24 @@ def sensitivity_records(s: Scenario, swing: float) -> list[dict[str, Any]]:
 
 def hybrid_records(s, requests: float | None = None) -> dict:
     """The hybrid of each self-hosted option (:func:`costengine.hybrid`) as plain data: per option the replicas,
-    the self-hosted share, the monthly costs of the hybrid, of all-API and of all-self-hosted, the day's split."""
+    the self-hosted share, the monthly costs of the hybrid, of all-API and of all-self-hosted, the day's split, and
+    ``status`` ("ok", or "not feasible: ..." when the option or the API cannot be served: the numbers are None)."""
     from costengine import hybrid
+    from costengine.errors import Infeasible
 
     out = {}
+    keys = ("replicas", "self_hosted_share", "monthly_cost", "api_only", "self_hosted_only")
     for option in ("cloud", "onprem"):
-        h = hybrid(s, option, requests)
-        out[option] = {
-            k: h[k] for k in ("replicas", "self_hosted_share", "monthly_cost", "api_only", "self_hosted_only")
-        }
+        try:
+            h = hybrid(s, option, requests)
+        except Infeasible as exc:
+            out[option] = {**dict.fromkeys(keys), "hours": None, "status": str(exc)}
+            continue
+        out[option] = {k: h[k] for k in keys}
         out[option]["hours"] = h["hours"]
-    best = min(("cloud", "onprem"), key=lambda o: out[o]["monthly_cost"])
-    out["cheapest_hybrid"] = best
+        out[option]["status"] = "ok"
+    ok = [o for o in ("cloud", "onprem") if out[o]["status"] == "ok"]
+    out["cheapest_hybrid"] = min(ok, key=lambda o: out[o]["monthly_cost"]) if ok else None
     return out
 
 
@@ -170,6 +181,9 @@ def render_hybrid(console, s, requests: float | None = None) -> None:
     for option in ("cloud", "onprem"):
         h = rec[option]
         mark = " *" if option == rec["cheapest_hybrid"] else ""
+        if h["status"] != "ok":
+            table.add_row(f"{option}{mark}", *["-"] * 5)
+            continue
         table.add_row(
             f"{option}{mark}",
             f"{h['replicas']:,.0f}",
@@ -179,3 +193,6 @@ def render_hybrid(console, s, requests: float | None = None) -> None:
             f"{h['self_hosted_only']:,.2f}",
         )
     console.print(table)
+    for option in ("cloud", "onprem"):
+        if rec[option]["status"] != "ok":
+            console.print(rec[option]["status"], markup=False)

@@ -68,6 +68,7 @@ ALLOWED_FUNCTIONS = frozenset(
         "MAX",
         "MID",
         "MIN",
+        "NA",  # the Curve's chart cells of an option that is not feasible (not drawn); Excel 2010 and LO 7.4 have it
         "NOT",
         "OR",
         "REPT",

@@ -91,6 +91,7 @@ class Rows:
         #: A condition (a template: ``[key]`` allowed) every formula added waits for, showing ``guard_text``
         #: while it is not TRUE (e.g. "the inputs of this option are valid"); None = no guard.
         self.guard: str | None = None
+        #: The text shown while the guard is not TRUE; starting with "=": a formula (a template) giving it.
         self.guard_text = "check Inputs"
 
     def ref(self, key: str, col: str | None = None, absolute_ref: bool = False) -> str:
@@ -145,7 +146,8 @@ class Rows:
                 k = f"{k}_r"  # numbers and text answers line up on the right
             if isinstance(v, str) and v.startswith("="):
                 if self.guard:
-                    v = f'=IF({self.guard},{v[1:]},"{self.guard_text}")'
+                    shown = self.guard_text[1:] if self.guard_text.startswith("=") else f'"{self.guard_text}"'
+                    v = f"=IF({self.guard},{v[1:]},{shown})"
                 put(self.ws, ref, self.expand(v, col), k, fmt)
             else:
                 put(self.ws, ref, v, k, fmt)

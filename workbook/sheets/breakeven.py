@@ -39,6 +39,16 @@ def _closed(expr: str) -> str:
     return f'=IF(AND([ok],[method]="closed form"),{expr},"")'
 
 
+#: Why a pair has no break-even to show: an option valid inputs cannot serve ("not feasible: cloud", as the engine's
+#: front ends say), else the inputs.
+_NF = ("INDEX(option_not_feasible,[ia])", "INDEX(option_not_feasible,[ib])")
+_NOT_OK = (
+    f"IF(INDEX(option_problems,[ia])+INDEX(option_problems,[ib])=0,IF(LEN({_NF[0]})+LEN({_NF[1]})>0,"
+    f'"not feasible: "&IF(LEN({_NF[0]})>0,[opt_a]&IF(LEN({_NF[1]})>0," and "&[opt_b],""),[opt_b]),"check Inputs"),'
+    '"check Inputs")'
+)
+
+
 def build(book: Book) -> None:
     ws = book.sheet(SHEET)
     heading(
@@ -286,7 +296,7 @@ def build(book: Book) -> None:
         "result",
         "break-even",
         "requests/month",
-        f'=IF(NOT([ok]),"check Inputs",IF(AND([method]="segment table",[table]=""),{_NOT_IN_TABLE},'
+        f'=IF(NOT([ok]),{_NOT_OK},IF(AND([method]="segment table",[table]=""),{_NOT_IN_TABLE},'
         f'IF(ISNUMBER([raw]),IF([raw]>c_max_volume,"none",[raw]),"none")))',
         kind="answer",
         fmt="volume",

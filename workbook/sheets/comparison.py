@@ -52,10 +52,11 @@ def build(book: Book, tiers: TierColumns) -> None:
         "cheapest",
         "cheapest option",
         "option",
-        '=IF(SUMPRODUCT(option_problems)>0,"check Inputs",INDEX(list_options,MATCH(MIN(cmp_cost),cmp_cost,0)))',
+        '=IF(SUMPRODUCT(option_problems)>0,"check Inputs",IF(COUNT(cmp_cost)=0,'
+        '"not feasible: no option can be served",INDEX(list_options,MATCH(MIN(cmp_cost),cmp_cost,0))))',
         kind="answer",
         names="cheapest_option",
-        note="ties go to the first of api, cloud, onprem",
+        note="among the options that can be served; ties go to the first of api, cloud, onprem",
     )
     a.add(
         "recommend",
@@ -83,7 +84,12 @@ def build(book: Book, tiers: TierColumns) -> None:
     header_row(ws, top, ["quantity", "unit", *OPTIONS, "note"])
     m = Rows(book, ws, top + 1, value_cols=_COLS, note_col="F")
     m.add("option", "option", "id", list(OPTIONS), kind="const")
-    m.guard = "INDEX(option_problems,MATCH([option],list_options,0))=0"  # per option: the others stay shown
+    # per option: the others stay shown; an option valid inputs cannot serve says "not feasible"
+    at = "MATCH([option],list_options,0)"
+    m.guard = f'AND(INDEX(option_problems,{at})=0,INDEX(option_not_feasible,{at})="")'
+    short = f'=IF(INDEX(option_problems,{at})>0,"check Inputs","not feasible")'
+    m.guard_text = short
+    reason = f'=IF(INDEX(option_problems,{at})>0,"check Inputs","not feasible: "&INDEX(option_not_feasible,{at}))'
     m.add("R", "requests per month", "requests/month", "=requests_per_month_used", kind="link", fmt="volume")
     m.add(
         "fixed", "fixed cost", "money/month", ["=api_fixed", "=cloud_fixed", "=onprem_fixed"], kind="link", fmt="money"
@@ -172,6 +178,7 @@ def build(book: Book, tiers: TierColumns) -> None:
         fmt="int",
         note="max(min_replicas, ceil(R x peak-to-average / replica capacity))",
     )
+    m.guard_text = reason  # the answer says why
     m.add(
         "cost",
         "monthly cost",
@@ -183,6 +190,7 @@ def build(book: Book, tiers: TierColumns) -> None:
         names=[f"{o}_monthly_cost" for o in OPTIONS],
         note="fixed + variable x max(0, R - free volume) + step x units",
     )
+    m.guard_text = short
     m.add(
         "per_request",
         "cost per request",

@@ -196,22 +196,39 @@ def cloud_rows(w: Rows) -> None:
         names="cloud_min_units",
     )
     w.guard_text = ""  # a check waits for readable inputs without a message of its own
+    # valid inputs the catalog has no offer for: the cloud is not feasible (the engine's Infeasible, no key)
+    nf_offer = (
+        '"the cloud-offer catalog has no "&IF([c_per_second],"per-second (serverless)",cloud_pricing_used)&'
+        '" offer for "&cloud_gpu_used&"; choose another GPU, pricing or billing, or type cloud_price_per_gpu_hour"'
+    )
+    nf_term = '"per-second (serverless) billing has no "&cloud_pricing_used&" term: use on_demand"'
+    nf_price = '"offer "&[c_offer]&" publishes no "&cloud_pricing_used&" price"'
+    bad_gpu = (
+        '"cloud_offer: offer "&[c_offer]&" has "&INDEX(of_gpu,[c_offer_row])&" GPUs, not cloud_gpu "&cloud_gpu_used'
+    )
     w.add(
         "c_check",
         "check",
         "",
         '=IF(OR([c_typed],NOT(ISNUMBER(cloud_gpu_row))),"",'
-        'IF(AND(LEN(TRIM(cloud_offer))=0,NOT(ISNUMBER([c_offer_row]))),"cloud_offer: the '
-        'cloud-offer catalog has no "&IF([c_per_second],"per-second (serverless)",cloud_pricing_used)&" offer for "'
-        '&cloud_gpu_used&"; choose another GPU, pricing or billing, or type cloud_price_per_gpu_hour",'
+        'IF(AND(LEN(TRIM(cloud_offer))=0,NOT(ISNUMBER([c_offer_row]))),"",'
         'IF(NOT(ISNUMBER([c_offer_row])),"cloud_offer: unknown offer: pick an id of the Cloud Offers sheet",'
-        'IF(LOWER(INDEX(of_gpu,[c_offer_row]))<>LOWER(cloud_gpu_used),"cloud_offer: offer "&[c_offer]&" has "'
-        '&INDEX(of_gpu,[c_offer_row])&" GPUs, not cloud_gpu "&cloud_gpu_used,IF(AND([c_per_second],'
-        'cloud_pricing_used<>"on_demand"),"cloud_pricing: per-second (serverless) billing has no "&'
-        'cloud_pricing_used&" term: use on_demand",IF(NOT(ISNUMBER([c_term])),IF([c_per_second],'
+        f"IF(LOWER(INDEX(of_gpu,[c_offer_row]))<>LOWER(cloud_gpu_used),{bad_gpu},"
+        'IF(AND([c_per_second],cloud_pricing_used<>"on_demand"),"",IF(NOT(ISNUMBER([c_term])),IF([c_per_second],'
         '"cloud_billing: offer "&[c_offer]&" is not billed per second; choose a serverless offer or always_on",'
-        '"cloud_pricing: offer "&[c_offer]&" publishes no "&cloud_pricing_used&" price"),""))))))',
+        '""),""))))))',
         kind="check",
         names="cloud_billing_check",
+    )
+    w.add(
+        "c_not_feasible",
+        "not feasible (offer)",
+        "",
+        '=IF(OR([c_typed],NOT(ISNUMBER(cloud_gpu_row)),LEN([c_check])>0),"",'
+        f"IF(AND(LEN(TRIM(cloud_offer))=0,NOT(ISNUMBER([c_offer_row]))),{nf_offer},"
+        f'IF(AND([c_per_second],cloud_pricing_used<>"on_demand"),{nf_term},'
+        f'IF(AND(NOT(ISNUMBER([c_term])),NOT([c_per_second])),{nf_price},""))))',
+        kind="check",
+        names="cloud_offer_not_feasible",
     )
     w.guard_text = "check Inputs"

@@ -260,8 +260,17 @@ def onprem_rows(w: Rows) -> None:
         'IF(LEN(TRIM(onprem_server))>0,IF(NOT(ISNUMBER([o_row])),"onprem_server: unknown '
         'server: pick an id of the Servers sheet",IF(LOWER(INDEX(sv_gpu,[o_row]))<>LOWER(onprem_gpu_used),'
         '"onprem_server: server "&[o_server]&" has "&INDEX(sv_gpu,[o_row])&" GPUs, not onprem_gpu "&onprem_gpu_used,'
-        '"")),IF(NOT(ISNUMBER([o_row])),"onprem_server: the server catalog has no server with "&onprem_gpu_used&'
-        '" GPUs; give onprem_server, or onprem_gpus_per_server, onprem_capex_per_server and onprem_power_kw","")))',
+        '"")),""))',
         kind="check",
         names="onprem_billing_check",
+    )
+    w.add(  # valid inputs the catalog has no server for: on-premises is not feasible (the engine's Infeasible)
+        "o_not_feasible",
+        "not feasible (server)",
+        "",
+        '=IF(OR(NOT([o_need]),NOT(ISNUMBER(onprem_gpu_row)),LEN(TRIM(onprem_server))>0),"",'
+        'IF(NOT(ISNUMBER([o_row])),"the server catalog has no server with "&onprem_gpu_used&'
+        '" GPUs; give onprem_server, or onprem_gpus_per_server, onprem_capex_per_server and onprem_power_kw",""))',
+        kind="check",
+        names="onprem_server_not_feasible",
     )

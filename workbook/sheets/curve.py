@@ -19,6 +19,8 @@ SHEET = "Curve"
 POINTS = 50
 FROM, TO = 1e3, 1e8
 _FIRST = 8
+#: The columns the chart reads (beyond the print area): the table's costs, #N/A where an option is not feasible.
+_CHART = {"C": "S", "D": "T", "E": "U"}
 
 
 def build(book: Book) -> None:
@@ -60,7 +62,13 @@ def build(book: Book) -> None:
                 f"{opt.format('step')}*IF(ISNUMBER({opt.format('capacity')}),"
                 f"{units_needed(f'$B{r}', opt.format('capacity'), opt.format('min_units'))},0)"
             )
-            put(ws, f"{col}{r}", f'=IF({ok},{cost},"n/a")', "calc", "money0")
+            nf = f"LEN(INDEX(option_not_feasible,MATCH({col}${_FIRST - 1},list_options,0)))>0"
+            put(ws, f"{col}{r}", f'=IF({ok},{cost},IF({nf},"not feasible","n/a"))', "calc", "money0")
+            # what the chart draws: an option that cannot be served is #N/A (not drawn), never text on a log axis
+            put(ws, f"{_CHART[col]}{r}", f"=IF(AND({nf},NOT(ISNUMBER({col}{r}))),NA(),{col}{r})", "calc", "money0")
+    for col, chart_col in _CHART.items():
+        put(ws, f"{chart_col}{_FIRST - 1}", f"={col}{_FIRST - 1}", "calc")
+    put_text(ws, f"{_CHART['C']}{_FIRST - 2}", "drawn (#N/A: the option is not feasible)", "note")
     _chart(ws, last, book.currency)
     setup_sheet(
         ws,
@@ -88,7 +96,7 @@ def _chart(ws, last: int, currency: str) -> None:
     chart.legend.position = "b"
     xs = Reference(ws, min_col=2, min_row=_FIRST, max_row=last)
     for j, opt in enumerate(OPTIONS):
-        ys = Reference(ws, min_col=3 + j, min_row=_FIRST - 1, max_row=last)
+        ys = Reference(ws, min_col=19 + j, min_row=_FIRST - 1, max_row=last)  # columns S:U (_CHART)
         chart.series.append(option_line(ys, xs, opt))
     chart.layout = Layout(ManualLayout(x=0.02, y=0.02, w=0.96, h=0.96))
     ws.add_chart(chart, "G3")

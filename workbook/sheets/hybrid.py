@@ -45,16 +45,22 @@ def build(book: Book) -> None:
     )
     a = Rows(book, ws, 3, value_cols=("C",), note_col="D")
     a.section("Answer", gap=1)
-    reason = 'IF(input_problems>0,"check Inputs","n/a")'
     both = "AND(ISNUMBER(hybrid_cloud_monthly_cost),ISNUMBER(hybrid_onprem_monthly_cost))"
+    # an option valid inputs cannot serve leaves the other one (the engine's hybrid(); docs/model.md#infeasible-options)
+    other = ""
+    for o, p in (("cloud", "onprem"), ("onprem", "cloud")):
+        other += f'IF(AND(LEN({o}_not_feasible)>0,ISNUMBER(hybrid_{p}_monthly_cost)),"{p}",'
+    for o in ("cloud", "onprem"):
+        other += f'IF(LEN({o}_not_feasible)>0,"not feasible: {o}: "&{o}_not_feasible,'
     a.add(
         "option",
         "cheaper hybrid",
         "option",
-        f'=IF({both},IF(hybrid_cloud_monthly_cost<=hybrid_onprem_monthly_cost,"cloud","onprem"),{reason})',
+        f'=IF({both},IF(hybrid_cloud_monthly_cost<=hybrid_onprem_monthly_cost,"cloud","onprem"),'
+        f'IF(input_problems>0,"check Inputs",{other}"n/a"))))))',
         kind="answer",
         names="hybrid_option",
-        note="whose hybrid costs less (ties: cloud)",
+        note="whose hybrid costs less (ties: cloud); the other one where an option is not feasible",
     )
     pick = 'IF(hybrid_option="cloud",{c},IF(hybrid_option="onprem",{o},hybrid_option))'
     for key, label, unit, fmt, name in (
@@ -87,6 +93,8 @@ def build(book: Book) -> None:
     header_row(ws, top, ["quantity", "unit", *OPTS, "note"])
     m = Rows(book, ws, top + 1, value_cols=_VAL, note_col="E")
     m.add("option", "option", "id", list(OPTS), kind="const")
+    nf = "INDEX(option_not_feasible,MATCH([option],list_options,0))"
+    reason = f'IF(input_problems>0,"check Inputs",IF(LEN({nf})>0,"not feasible: "&[option]&": "&{nf},"n/a"))'
     m.add("R", "requests per month", "requests/month", "=requests_per_month_used", kind="link", fmt="volume")
     m.add(
         "rep_cap",

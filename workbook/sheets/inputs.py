@@ -169,7 +169,7 @@ def build(book: Book, scenario: Scenario, constants: ConstantsLayout) -> None:
             validations[lst].add(b)
     last = key_row(SCENARIO_KEYS[-1])
     _status(book, ws, last)
-    put_text(ws, "I13", "How to use", "section")
+    put_text(ws, "I17", "How to use", "section")
     lines = [
         "Type into the yellow cells of column B only.",
         "A blank value uses the default (column E);",
@@ -181,7 +181,7 @@ def build(book: Book, scenario: Scenario, constants: ConstantsLayout) -> None:
         "Answers: Comparison and Break-even sheets.",
     ]
     for i, line in enumerate(lines):
-        put_text(ws, f"I{14 + i}", line, "note")
+        put_text(ws, f"I{18 + i}", line, "note")
     widths = {"A": 31, "B": 16, "C": 26, "D": 64, "E": 13, "F": 16, "G": 40, "H": 30, "I": 22, "J": 48}
     wrap_rows(ws, range(FIRST_ROW, last + 1), ["D"], widths)
     write_sensitivity_block(ws, scenario, FIRST_ROW, book.catalog)  # hidden columns L:AL, shown on Sensitivity
@@ -204,6 +204,30 @@ def _catalog_first() -> str:
     for p in reversed(_CATALOG_PREFIXES):
         out = f"IF(LEN({p}_user_first)>0,{p}_user_first,{out})"
     return out
+
+
+def _not_feasible(book: Book, ws) -> None:
+    """Per option, why valid inputs cannot serve it ("" when they can, or while its inputs have problems): the
+    engine's "not feasible" reason (docs/model.md#infeasible-options). The context window is checked first (it
+    concerns both self-hosted options), then the offer or server, then the layout, as the engine does."""
+    catalog_reason = {"cloud": "cloud_offer_not_feasible", "onprem": "onprem_server_not_feasible"}
+    for i, option in enumerate(("api", "cloud", "onprem")):
+        r = 13 + i
+        put_text(ws, f"I{r}", f"{option} not feasible", "label")
+        if option == "api":  # a price the workbook cannot find is a problem of the api inputs
+            put(ws, f"J{r}", '=""', "calc")
+        else:
+            layout = f"INDEX(sizing_not_feasible,1,{i})"
+            put(
+                ws,
+                f"J{r}",
+                f'=IF({option}_problems>0,"",IF(LEN(sizing_model_check)>0,{layout},'
+                f"IF(LEN({catalog_reason[option]})>0,{catalog_reason[option]},{layout})))",
+                "calc",
+            )
+        ws[f"J{r}"].alignment = Alignment(wrap_text=True, vertical="top")
+        book.name(f"{option}_not_feasible", SHEET, f"J{r}")
+    book.name("option_not_feasible", SHEET, "J13:J15")
 
 
 def _status(book: Book, ws, last: int) -> None:
@@ -238,12 +262,11 @@ def _status(book: Book, ws, last: int) -> None:
         f'IF(NOT(ISNA({sizing_first["onprem"]})),"Sizing (on-premises): "&INDEX(sizing_checks,'
         f'{sizing_first["onprem"]},2),""))))))'
     )
-    put(
-        ws,
-        "J3",
-        f'=IF(input_problems=0,"OK: every input can be used",input_problems&" problem(s); first: "&{which})',
-        "answer",
+    infeasible = "".join(
+        f'&IF(LEN({o}_not_feasible)>0,"; {o} not feasible: "&{o}_not_feasible,"")' for o in ("cloud", "onprem")
     )
+    ok = f'"OK: every input can be used"{infeasible}'
+    put(ws, "J3", f'=IF(input_problems=0,{ok},input_problems&" problem(s); first: "&{which})', "answer")
     book.name("input_problems_status", SHEET, "J3")
     ws["J3"].alignment = Alignment(wrap_text=True, vertical="top")
     put_text(ws, "I3", "status", "label")
@@ -259,10 +282,10 @@ def _status(book: Book, ws, last: int) -> None:
         extra = ""
         if option != "api":
             col = 1 if option == "cloud" else 2
-            # the model's check (context window, fit) is one cell in the cloud column: on-premises counts it too
-            model = "" if option == "cloud" else "+(LEN(sizing_model_check)>0)"
+            # the layout and billing checks hold inputs the engine cannot use; what makes an option not feasible
+            # (the context window, no layout, no offer or server) is not a problem of the inputs
             extra = (
-                f"+IF({SELF_HOSTING_OK},SUMPRODUCT(--(LEN(INDEX(sizing_checks,0,{col}))>0)){model},0)"
+                f"+IF({SELF_HOSTING_OK},SUMPRODUCT(--(LEN(INDEX(sizing_checks,0,{col}))>0)),0)"
                 f"+(LEN({option}_billing_check)>0)"
             )
         total = f"{_cells_with_problems(cells)}{extra}+{CATALOG_PROBLEMS}"  # the engine refuses a bad catalog
@@ -272,6 +295,7 @@ def _status(book: Book, ws, last: int) -> None:
         put(ws, f"J{r}", f"={total}", "calc", "int")
         book.name(f"{option}_problems", SHEET, f"J{r}")
     book.name("option_problems", SHEET, "J5:J7")
+    _not_feasible(book, ws)
     put_text(ws, "I8", "decision inputs [problems]", "label")
     put(
         ws,

@@ -178,7 +178,9 @@ def _settings(book: Book, ws) -> None:
         ),
         (
             "status",
-            '=IF(pj_ok,"ok",IF(input_problems>0,"check Inputs",IF(pj_overflow,"volume overflows","n/a")))',
+            '=IF(pj_ok,"ok",IF(input_problems>0,"check Inputs",IF(pj_overflow,"volume overflows",'
+            'IF(LEN(cloud_not_feasible)>0,"not feasible: cloud",IF(LEN(onprem_not_feasible)>0,'
+            '"not feasible: onprem","n/a")))))',
             None,
             "",
             "pj_status",
@@ -198,7 +200,9 @@ def _settings(book: Book, ws) -> None:
         "A3",
         '=IF(pj_ok,"",IF(input_problems>0,"Check Inputs: an input is invalid (Inputs sheet, column G).",'
         'IF(pj_overflow,"growth_rate_monthly makes the volume overflow within horizon_months: lower it or shorten '
-        'the horizon.","A cost coefficient is not available: see the Comparison sheet.")))',
+        'the horizon.",IF(LEN(cloud_not_feasible)+LEN(onprem_not_feasible)>0,"An option cannot be served (not '
+        "feasible): the Inputs sheet's status says why; the projection needs all three.\","
+        '"A cost coefficient is not available: see the Comparison sheet."))))',
         "check",
     )
 

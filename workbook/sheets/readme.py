@@ -72,7 +72,9 @@ _STEPS = (
     "refresh keeps it.",
     "Read the answer on the Comparison sheet (cheapest option, cost per option) and on the Break-even sheet.",
     "Check the Inputs sheet's column G and the status box: while an input is invalid the answers say "
-    "'check Inputs' rather than show a number.",
+    "'check Inputs' rather than show a number. An option your valid inputs cannot serve (no layout meets the "
+    "latency targets, the model does not fit, no offer for the GPU) says 'not feasible: <reason>' in its answers, "
+    "and the others are computed.",
     "See how the answer moves with volume on the Curve sheet (change 'from' and 'to' there), over time as volume "
     "grows on the Projection sheet, and with each input on the Sensitivity sheet (after changing inputs, run "
     "llmcost refresh WORKBOOK.xlsx to update it).",

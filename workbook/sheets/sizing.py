@@ -5,8 +5,9 @@ work and model rows (:mod:`workbook.sheets.sizing_model`), the GPU and layout-ru
 (:mod:`workbook.sheets.sizing_gpus`) and the chosen layout (:mod:`workbook.sheets.sizing_chosen`), which picks from
 the candidate and batch tables right of it (:mod:`workbook.sheets.sizing_layouts`). Reads ``cloud_node_gpus``,
 ``onprem_node_gpus`` (Comparison); defines ``ANSWERS``, ``precision_used``, ``model_params_billion_used``, the catalog
-rows other sheets use, ``sizing_checks`` and ``sizing_model_check`` (the engine's errors; dependent cells show "n/a",
-never errors).
+rows other sheets use, ``sizing_checks`` (the engine's errors on inputs it cannot use), ``sizing_model_check`` (the
+prompt beyond the model's context window) and ``sizing_not_feasible`` (per option, why no layout serves it: the
+engine's "not feasible" reason; "" when one does). Dependent cells show "n/a", never errors.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from .sizing_model import model_rows
 __all__ = ["SHEET", "ANSWERS", "build"]
 
 SHEET = "Sizing"
+#: Why an option cannot be served: the context check without its key ("prompt_tokens: "), else the layout's reason.
+_NOT_FEASIBLE = '=IF({model_check}<>"",RIGHT({model_check},LEN({model_check})-LEN("prompt_tokens: ")),{not_feasible})'
 #: The answers at the top: key, label, unit, format, names (cloud, on-prem), formula template on the summary rows.
 ANSWERS = (
     ("layout", "layout", "", None, None, '=IF(ISNUMBER({tp}),"TP "&{tp}&" x PP "&{pp},"n/a")'),
@@ -61,6 +64,8 @@ ANSWERS = (
     ),
     ("model_check", "check (model)", "", None, None, "={model_check}"),
     ("check", "check (layout)", "", None, None, "={check}"),
+    # the prompt beyond the context window, or no layout: the option is not feasible (no key: valid inputs)
+    ("not_feasible", "not feasible", "", None, None, _NOT_FEASIBLE),
 )
 
 
@@ -85,9 +90,16 @@ def _answers(book: Book, x: Rows) -> None:
             if names is None
             else [names.format(o=o[0]) if (i == 0 or "{o}" in names) else None for i, o in enumerate(OPTS)]
         )
-        y.add(key, label, unit, values, kind="check" if "check" in key else "answer", fmt=fmt, names=nm)
+        kind = "check" if "check" in key or key == "not_feasible" else "answer"
+        y.add(key, label, unit, values, kind=kind, fmt=fmt, names=nm)
     r = y.at["model_check"]
-    book.names_many([("sizing_checks", SHEET, f"C{r}:D{y.at['check']}"), ("sizing_model_check", SHEET, f"C{r}")])
+    book.names_many(
+        [
+            ("sizing_checks", SHEET, f"C{y.at['check']}:D{y.at['check']}"),
+            ("sizing_model_check", SHEET, f"C{r}"),
+            ("sizing_not_feasible", SHEET, f"C{y.at['not_feasible']}:D{y.at['not_feasible']}"),
+        ]
+    )
 
 
 def build(book: Book) -> None:

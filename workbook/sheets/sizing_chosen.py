@@ -1,8 +1,8 @@
 """The Sizing sheet's chosen layout, one column per option: the candidate with the lowest monthly cost at the
 volume (the candidate table's "cheapest" column; ties: the first, as ``costengine.resolve`` picks), its GPUs, TP,
 PP, batch, TTFT and TPOT, the fewest GPUs that hold the model (for a typed ``seconds_per_request`` and the offer
-choice), and the layout check: the model does not fit, or no layout meets the latency targets (the best reachable
-at batch 1 named).
+choice), the layout check (inputs the serving model cannot use) and why no layout serves the option (not feasible:
+the model does not fit, or no layout meets the latency targets, the best reachable at batch 1 named).
 """
 
 from __future__ import annotations
@@ -150,23 +150,26 @@ def chosen_rows(x: Rows) -> None:
         fmt="int",
         note="the offer choice's minimum (the engine's n_min)",
     )
-    messages, gpu = [], "INDEX(list_gpus,[gpu_row])"
+    messages, reasons, gpu = [], [], "INDEX(list_gpus,[gpu_row])"
     for opt, col, gpus_key, gpu_key in OPTS:
         fit = (
-            f'IF(ISNUMBER([typed_n]),"{gpus_key}","{gpu_key}")&": the model does not fit: one replica needs "'
-            f'&TEXT([need_gb],"#,##0.0")&" GB (weights + one sequence\'s KV cache, at {_KV_SHARE:.0%}'
-            f' usable) on "&{gpu}'
+            f'"the model does not fit: one replica needs "&TEXT([need_gb],"#,##0.0")&" GB (weights + one '
+            f"sequence's KV cache, at {_KV_SHARE:.0%} usable) on \"&{gpu}"
         )
-        tpot_missed = "IF(ISNUMBER(max_tpot_ms_used),IF(max_tpot_ms_used>0,[best_tpot]>max_tpot_ms_used,FALSE),FALSE)"
         late = (
-            f'IF({tpot_missed},"max_tpot_ms","max_ttft_s")&": no {opt} layout on "&{gpu}&" meets the '
-            f'latency targets: the best reachable is TPOT "&TEXT([best_tpot],"#,##0.0")&" ms and TTFT "'
-            f'&TEXT([best_ttft],"#,##0.00")&" s"'
+            f'"no {opt} layout on "&{gpu}&" meets the latency targets: the best reachable is TPOT "'
+            f'&TEXT([best_tpot],"#,##0.0")&" ms and TTFT "&TEXT([best_ttft],"#,##0.00")&" s"'
         )
+        wait = '=IF(OR(NOT([$derive]),[$model_check]<>""),"",IF(NOT(ISNUMBER([$tokens])),"",'
         messages.append(
-            f'=IF(OR(NOT([$derive]),[$model_check]<>""),"",IF(NOT(ISNUMBER([$tokens])),"",IF([$tokens]<=0,'
-            f'"seconds_per_request: is blank and prompt_tokens + output_tokens is 0: give seconds_per_request or a '
-            f'token count",IF([$o]<=0,"output_tokens: is 0: the serving model needs output tokens; give '
-            f'seconds_per_request",IF([status]="does not fit",{fit},IF([status]="misses the targets",{late},""))))))'
+            f'{wait}IF([$tokens]<=0,"seconds_per_request: is blank and prompt_tokens + output_tokens is 0: give '
+            f'seconds_per_request or a token count",IF([$o]<=0,"output_tokens: is 0: the serving model needs output '
+            f'tokens; give seconds_per_request",""))))'
+        )
+        # valid inputs no layout serves: the option is not feasible (docs/model.md#infeasible-options)
+        reasons.append(
+            f'{wait}IF(OR([$tokens]<=0,[$o]<=0),"",IF([status]="does not fit",{fit},'
+            f'IF([status]="misses the targets",{late},"")))))'
         )
     x.add("check", "check (layout)", "", messages, kind="check")
+    x.add("not_feasible", "not feasible (layout)", "", reasons, kind="check")
