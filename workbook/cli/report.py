@@ -29,6 +29,7 @@ from costengine import (
     token_price,
 )
 from costengine.engine import PAIRS
+from costengine.offer_filter import offer_where
 from costengine.token_prices import scenario_price_note
 
 __all__ = [
@@ -203,7 +204,8 @@ def render_answers(console: Console, ans: Answers, title: str | None = None) -> 
     for option, rec in ans.table.iterrows():
         if rec["offer"]:
             what = "cloud offer" if option == "cloud" else "server"
-            console.print(f"{option}: {what} {rec['offer']}")
+            where = f" ({offer_where(ans.catalog, rec['offer'])})" if option == "cloud" else ""
+            console.print(f"{option}: {what} {rec['offer']}{where}", markup=False)
     for option, rec in ans.table.iterrows():
         if rec["status"] != "ok":
             console.print(f"{option}: {rec['status']}", markup=False)
