@@ -93,7 +93,7 @@ def api_price_note(s: Scenario) -> str:
     """The note on the catalog's token prices the scenario uses ("" when none, or when its api_model is not in
     the catalog and every api price is typed): :func:`costengine.token_prices.scenario_price_note`."""
     try:
-        p = token_price(s.api_model, None, s.prompt_tokens)
+        p = token_price(s.api_model, None, s.prompt_tokens, "api_model", s.api_service_tier)
     except CostModelError:
         return ""
     typed_io = s.api_input_price_per_mtok is not None and s.api_output_price_per_mtok is not None
