@@ -4,8 +4,8 @@
 regions", ...). It maps to the regions ``us``, ``eu`` and ``apac`` by a word rule, the same in the engine and in
 the workbook's formulas (the Cloud Offers sheet): the text is lower-cased, the characters of
 :data:`SEPARATORS` become spaces and a space is put at each end; the offer is in a region when the text contains
-one of that region's words (:data:`REGION_WORDS`, each written with its spaces, so "us" does not match
-"australia"), and in every region when it contains " all " and "region" (a provider whose list price is the same
+one of that region's words (:data:`REGION_WORDS`: a whole word, so "us" does not match "australia", or
+the start of a word), and in every region when it contains " all " and "region" (a provider whose list price is the same
 in all its regions, e.g. "all OCI regions"). A text that names no region (a multi-cloud serverless pool, a
 community marketplace, "Hyperstack regions") maps to no region: such an offer is chosen only when
 ``cloud_region`` is ``any``.
@@ -49,16 +49,17 @@ CLOUD_TIERS: tuple[str, ...] = ("production", "any")
 OFFER_TIERS: tuple[str, ...] = ("production", "community")
 #: Characters read as word breaks in an offer's region text.
 SEPARATORS: tuple[str, ...] = ("(", ")", ";", ",", "/", "-", "_", ".", ":")
-#: The words that put an offer in a region, each with its surrounding spaces (cloud providers' region names:
-#: AWS/GCP/Nebius "us-..."/"eu-..."/"ap-...", Azure "eastus"/"westeurope", OCI "eu-amsterdam-1"/"ap-tokyo-1").
+#: The words that put an offer in a region (cloud providers' region names: AWS/GCP/Nebius "us-..."/"eu-..."/"ap-...",
+#: Azure "eastus"/"westeurope", OCI "eu-amsterdam-1"/"ap-tokyo-1"): a whole word, or the start of a word where it
+#: ends in "*".
 REGION_WORDS: dict[str, tuple[str, ...]] = {
-    "us": (" us ", " usa ", " eastus", " westus", " centralus", " northcentralus", " southcentralus",
-           " north america ", " united states "),
-    "eu": (" eu ", " europe", " westeurope ", " northeurope ", " francecentral ", " germanywestcentral ",
-           " swedencentral ", " uksouth ", " uk ", " amsterdam ", " frankfurt ", " paris ", " london ",
-           " finland ", " iceland ", " norway ", " netherlands ", " germany ", " france "),
-    "apac": (" ap ", " apac ", " asia", " japan", " tokyo ", " osaka ", " singapore ", " sydney ", " australia",
-             " korea", " seoul ", " india ", " mumbai ", " hyderabad "),
+    "us": ("us", "usa", "eastus*", "westus*", "centralus*", "northcentralus*", "southcentralus*", "north america",
+           "united states"),
+    "eu": ("eu", "europe*", "westeurope", "northeurope", "francecentral", "germanywestcentral", "swedencentral",
+           "uksouth", "uk", "amsterdam", "frankfurt", "paris", "london", "finland", "iceland", "norway",
+           "netherlands", "germany", "france"),
+    "apac": ("ap", "apac", "asia*", "japan*", "tokyo", "osaka", "singapore", "sydney", "australia*", "korea*",
+             "seoul", "india", "mumbai", "hyderabad"),
 }  # fmt: skip
 #: Both must appear for an offer priced alike in all of a provider's regions ("all OCI regions").
 ALL_REGIONS_WORDS: tuple[str, str] = (" all ", "region")
@@ -87,7 +88,12 @@ def offer_regions(text: str) -> tuple[str, ...]:
     t = normal_region_text(text)
     if all(w in t for w in ALL_REGIONS_WORDS):
         return REGIONS
-    return tuple(r for r in REGIONS if any(w in t for w in REGION_WORDS[r]))
+    return tuple(r for r in REGIONS if any(_pattern(w) in t for w in REGION_WORDS[r]))
+
+
+def _pattern(word: str) -> str:
+    """The text a region word matches in a normal region text: " word " (whole), " word" (a start, "word*")."""
+    return f" {word[:-1]}" if word.endswith("*") else f" {word} "
 
 
 def region_label(text: str) -> str:

@@ -290,6 +290,10 @@ def _cases() -> dict[str, Scenario]:
     # prompt longer than the window (Llama 4 Scout: 36 of 48 layers hold at most 8192 tokens)
     cases["mla_deepseek_r1"] = Scenario(model="deepseek-r1", cloud_gpu="H200", onprem_gpu="B200")
     cases["sliding_llama4_scout"] = Scenario(model="llama-4-scout", prompt_tokens=12000, output_tokens=1000)
+    # the API's flex service tier (genai-prices' service_tier variant) with cached input; a blank offer chosen
+    # among the EU offers (the cheapest H200 offer of any region is in us-central1)
+    cases["service_tier_flex"] = Scenario(api_model="gpt-5-mini", api_service_tier="flex", api_cached_input_share=0.3)
+    cases["cloud_region_eu"] = Scenario(cloud_region="eu", cloud_gpu="H200", onprem_gpu="H200")
     return cases
 
 

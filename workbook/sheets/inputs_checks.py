@@ -65,7 +65,14 @@ REASONING_NOTES = {"api_reasoning_tokens": "api_reasoning_note", "reasoning_toke
 #: formulas are guarded by it: :meth:`workbook.kit.Book.guard`).
 SELF_HOSTING_OK = "self_hosting_inputs_ok"
 #: Keys whose value is one of a few names, and the Constants sheet's list of them (``literal_choices``).
-CHOICES = {"cloud_billing": "list_billing", "cloud_pricing": "list_pricing", "redundancy": "list_redundancy"}
+CHOICES = {
+    "cloud_billing": "list_billing",
+    "cloud_pricing": "list_pricing",
+    "redundancy": "list_redundancy",
+    "cloud_region": "list_cloud_regions",
+    "cloud_tier": "list_cloud_tiers",
+    "api_service_tier": "list_service_tiers",
+}
 #: Fewest units that min_replicas occupy for redundancy across units (``costengine.billing.min_units``): two when
 #: ``redundancy`` is "unit" and min_replicas >= 2.
 SPREAD_UNITS = 'IF(AND(redundancy_used="unit",min_replicas_used>=2),2,0)'
