@@ -62,7 +62,7 @@ CATALOG_PROBLEMS = "catalog_problems"
 _CATALOG_PREFIXES = ("hw", "md", "of", "sv")
 #: Keys whose check looks the value up on a calculation sheet (kept out of the "inputs readable" conditions,
 #: which those sheets wait for).
-_LOOKED_UP = (*CATALOG_CHECKS, "load_profile")
+_LOOKED_UP = (*CATALOG_CHECKS, "load_profile", "api_service_tier")
 _LISTS = {
     "api_model": "list_api_models",
     "model": "list_models",

@@ -154,7 +154,12 @@ def check_formula(key: str, b: str, rules: int, n: str) -> str:
     if key in CHOICES:
         lst = CHOICES[key]
         allowed = " or ".join(literal_choices(key))
-        return f'=IF(LEN(TRIM({b}))=0,"",IF(ISNA(MATCH({_billing(b)},{lst},0)),"must be one of {allowed}",""))'
+        choice = f'IF(LEN(TRIM({b}))=0,"",IF(ISNA(MATCH({_billing(b)},{lst},0)),"must be one of {allowed}",""))'
+        if key == "api_service_tier":  # a tier the catalog does not price for the model: the API workings say so
+            need = CATALOG_CHECKS["api_model"][0]
+            lacks = f"AND({need},{API_OK},ISNUMBER(api_model_row),NOT(ISNUMBER(api_service_row)))"
+            return f'=IF(LEN({choice})>0,{choice},IF({lacks},SUBSTITUTE(api_service_row,"{key}: ",""),""))'
+        return f"={choice}"
     if key == "load_profile":  # an id of the Load Profiles sheet or 24 numbers: the Hybrid sheet parses it
         return f'=IF(AND({API_OK},{SELF_HOSTING_OK},decision_problems=0),load_profile_check,"")'  # as Hybrid waits
     if key in ("cloud_offer", "onprem_server"):
