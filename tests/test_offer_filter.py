@@ -154,3 +154,18 @@ def test_offer_is_shown_with_region_and_tier():
     assert offer_where(CAT, "eu-dear") == "eu, production"
     assert offer_where(CAT, "community") == "no region stated, community"
     assert region_label("us-east-1 (same price all Lambda regions)") == "us, eu, apac"
+
+
+def test_the_cli_shows_region_and_tier():
+    from rich.console import Console
+
+    from workbook.cli.report import answer_records, answers, render_answers
+
+    s = Scenario.parse(dict(cloud_region="apac", seconds_per_request=2.0, cloud_gpus_per_replica=8, min_replicas=1))
+    ans = answers(s, catalog=CAT)
+    console = Console(record=True, width=200)
+    render_answers(console, ans)
+    assert "cloud: cloud offer tokyo (apac, production)" in console.export_text()
+    records = {r["option"]: r for r in answer_records(ans)}
+    assert records["cloud"]["offer"] == "tokyo" and records["cloud"]["offer_where"] == "apac, production"
+    assert records["api"]["offer_where"] == ""

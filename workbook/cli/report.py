@@ -121,7 +121,8 @@ def _clean(v: Any) -> Any:
 
 
 def answer_records(ans: Answers) -> list[dict[str, Any]]:
-    """One object per option: ``option``, the ``compare()`` columns (NaN -> ``None``), ``cheapest`` (True for the
+    """One object per option: ``option``, the ``compare()`` columns (NaN -> ``None``), ``offer_where`` (the cloud
+    offer's regions and tier, e.g. "eu, production"; "" elsewhere), ``cheapest`` (True for the
     cheapest option at this volume, False for the others), ``recommendation`` (:func:`costengine.recommend`: its
     ``option`` and ``text``, the same in every object) and the three break-even volumes
     ``breakeven_<a>_<b>`` [requests/month; ``None`` when the two options never cross up to 1e12], the same in
@@ -133,6 +134,7 @@ def answer_records(ans: Answers) -> list[dict[str, Any]]:
             {
                 "option": str(option),
                 **{k: v if isinstance(v, str) else _clean(float(v)) for k, v in rec.items()},
+                "offer_where": offer_where(ans.catalog, rec["offer"]) if option == "cloud" and rec["offer"] else "",
                 "cheapest": option == ans.cheapest,
                 "recommendation": {k: ans.recommendation[k] for k in ("option", "text")},
                 **crossings,
