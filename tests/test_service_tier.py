@@ -69,3 +69,17 @@ def test_bad_tier_names_the_key():
     assert exc.value.key == "api_service_tier"
     assert Scenario.parse({"api_service_tier": " Flex "}).api_service_tier == "flex"
     assert SERVICE_TIERS[0] == Scenario().api_service_tier == "standard"
+
+
+def test_a_sweep_prices_each_row_at_its_tier():
+    import pandas as pd
+
+    from costengine import sweep
+
+    model = next(m for m in _with("flex") if "flex" in service_tiers(m))
+    tiers = [t for t in service_tiers(model)] * 2
+    df = pd.DataFrame({"api_model": model, "api_service_tier": tiers, "api_reasoning_tokens": 0.0})
+    got = sweep(df)["api_monthly_cost"].tolist()
+    want = [monthly_cost(dict(api_model=model, api_service_tier=t, api_reasoning_tokens=0), "api") for t in tiers]
+    assert got == pytest.approx(want, rel=1e-12)
+    assert len(set(got)) == len(set(tiers))
