@@ -17,6 +17,7 @@ from costengine.crossing import linear_breakeven
 from costengine.serving import memory
 from costengine.serving.memory import PRECISIONS, parse_precision
 from costengine.serving.throughput import replica_throughput
+from costengine.token_prices import SERVICE_TIERS
 
 from . import cells
 from .cells import number, option, out, table, text
@@ -352,12 +353,21 @@ def tokens_from_words(words: Any, tokens_per_word: Any = None) -> float:
 # --- catalogs --------------------------------------------------------------------------------------
 
 
-def price(model: Any, kind: Any = None, provider: Any = None) -> float:
-    """Token price [USD/MTok] from genai-prices; kind input, output, cache_read or cache_write."""
+def price(model: Any, kind: Any = None, provider: Any = None, tier: Any = None) -> float:
+    """Token price [USD/MTok] from genai-prices; kind input, output, cache_read or cache_write; tier standard
+    (blank), flex or priority (an error naming ``tier`` and the model's tiers where the catalog has none)."""
     which = text(kind, "kind", "input").lower().replace(" ", "_").replace("-", "_")
     if which not in PRICE_KINDS:
         raise CostModelError("kind", f"must be one of {', '.join(PRICE_KINDS)} (got {cells.fmt(kind)})")
-    tp = token_price(text(model, "model"), text(provider, "provider", None), 0.0, "model")
+    service = text(tier, "tier", "standard").strip().lower()
+    if service not in SERVICE_TIERS:
+        raise CostModelError("tier", f"must be one of {', '.join(SERVICE_TIERS)} (got {cells.fmt(tier)})")
+    try:
+        tp = token_price(text(model, "model"), text(provider, "provider", None), 0.0, "model", service)
+    except CostModelError as exc:
+        if exc.key != "api_service_tier":
+            raise
+        raise CostModelError("tier", exc.problem) from None
     return out(getattr(tp, which))
 
 

@@ -339,10 +339,11 @@ def LLM_TOKENS_FROM_WORDS(words, tokens_per_word=None):
     model="Model id of the token-price catalog (genai-prices), e.g. gpt-5-mini.",
     kind='"input" (blank), "output", "cache_read" or "cache_write".',
     provider="Provider id (e.g. openai, anthropic); blank = the catalog's match.",
+    tier='Service tier: "standard" (blank), "flex" or "priority", where the catalog prices it.',
 )
-def LLM_PRICE(model, kind=None, provider=None):
+def LLM_PRICE(model, kind=None, provider=None, tier=None):
     """Token price [USD per million tokens] from the genai-prices catalog."""
-    return run(a.price, model, kind, provider)
+    return run(a.price, model, kind, provider, tier)
 
 
 @xw.func(category=CATEGORY)

@@ -11,6 +11,7 @@ from .catalogs import api_reasoning, tier_starts, token_price
 from .errors import CostModelError
 from .lookup import Columns, factorize
 from .lookup import blank as _blank
+from .lookup import combined as _combined
 from .lookup import where as _where
 from .plan import OptionCost
 from .problems import Problems
@@ -42,7 +43,7 @@ def resolve_api(f: Columns, rows: np.ndarray | None = None, problems: Problems |
         raise CostModelError("api_cache_write_share", f"{CACHE_SHARES}{_where(rows, over[0])}")
     need = _blank(pin) | _blank(pout) | _blank(pcache) | (_blank(pwrite) & (w > 0))
     if need.any():
-        catalog_prices = _token_prices(f["api_model"], p, need, rows, problems)
+        catalog_prices = _token_prices(f["api_model"], p, need, rows, f["api_service_tier"], problems)
         for arr, name in zip((pin, pout, pcache, pwrite), _PRICE_KINDS):
             np.copyto(arr, catalog_prices[name] * usd, where=_blank(arr))
     c, b, d = f["api_cached_input_share"], f["api_batch_share"], f["api_batch_discount"]
@@ -105,20 +106,26 @@ _PRICE_KINDS = ("input", "output", "cache_read", "cache_write")
 
 
 def _token_prices(
-    models: np.ndarray, prompt: np.ndarray, need: np.ndarray, rows: np.ndarray | None, problems: Problems | None
+    models: np.ndarray,
+    prompt: np.ndarray,
+    need: np.ndarray,
+    rows: np.ndarray | None,
+    service: np.ndarray,
+    problems: Problems | None,
 ) -> dict[str, np.ndarray]:
-    """Catalog token prices [USD/MTok] per row by kind (NaN where not needed); the tier follows the prompt size.
+    """Catalog token prices [USD/MTok] per row by kind (NaN where not needed) at the row's ``api_service_tier``
+    (``service``); the prompt-size tier follows the prompt size.
     A model the catalog has without a price: the API is not feasible there (:class:`Infeasible`)."""
     out = {kind: np.full(len(models), np.nan) for kind in _PRICE_KINDS}
     idx = np.flatnonzero(need)
-    codes, uniques = factorize(models[idx])
-    for u_i, model in enumerate(uniques):
+    codes, uniques = factorize(_combined(models, service)[idx])
+    for u_i, (model, service_tier) in enumerate(uniques):
         sel = idx[codes == u_i]
         try:
             starts = (0.0,) + tier_starts(model)
             tier = np.searchsorted(np.array(starts), prompt[sel], side="right") - 1
             for t in np.unique(tier) if len(tier) > 1 else tier:
-                price = token_price(model, None, starts[t])
+                price = token_price(model, None, starts[t], "api_model", str(service_tier))
                 for kind in _PRICE_KINDS:
                     out[kind][sel[tier == t]] = getattr(price, kind)
         except CostModelError as exc:  # an unknown id: a bad value; a model without a price: not feasible

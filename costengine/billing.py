@@ -17,6 +17,7 @@ import numpy as np
 
 from .catalogs import PRICE_TERMS, Catalog, CloudOffer, Server
 from .errors import CostModelError, Infeasible
+from .offer_filter import filter_label, filter_offers
 
 __all__ = [
     "price_per_gpu_hour",
@@ -48,13 +49,21 @@ SERVER_POWER_PER_GPU_TDP = 7.5 / 5.6
 
 
 def choose_offer(
-    catalog: Catalog, gpu_id: str, pricing: str, per_second: bool, n_min: float, offer_id: str | None = None
+    catalog: Catalog,
+    gpu_id: str,
+    pricing: str,
+    per_second: bool,
+    n_min: float,
+    offer_id: str | None = None,
+    region: str = "any",
+    tier: str = "production",
 ) -> CloudOffer:
     """The offer a scenario uses.
 
     A typed ``offer_id`` is checked against the GPU, the billing and the term. Blank: among the offers for
-    ``gpu_id`` that have a price at the term (per-second offers for per-second billing), the cheapest per GPU-hour
-    whose instance holds a replica of ``n_min`` GPUs; when none holds it, the one with the most GPUs.
+    ``gpu_id`` in ``region`` and ``tier`` (``cloud_region``, ``cloud_tier``: :mod:`costengine.offer_filter`) that
+    have a price at the term (per-second offers for per-second billing), the cheapest per GPU-hour whose instance
+    holds a replica of ``n_min`` GPUs; when none holds it, the one with the most GPUs.
     """
     if offer_id is not None:
         offer = catalog.offer(offer_id)
@@ -71,7 +80,7 @@ def choose_offer(
                 f"offer {offer.id!r} publishes no {pricing} price (it has: {', '.join(have) or 'per-second only'})",
             )
         return offer
-    offers = catalog.offers_for(gpu_id)
+    offers = filter_offers(catalog.offers_for(gpu_id), region, tier)  # cloud_region, cloud_tier
     if per_second:
         cands = [o for o in offers if o.per_second]
         what = "per-second (serverless)"
@@ -81,8 +90,11 @@ def choose_offer(
     if not cands:
         raise Infeasible(
             "cloud_offer",
-            f"the cloud-offer catalog has no {what} offer for {gpu_id}; choose "
-            "another GPU, pricing or billing, or type cloud_price_per_gpu_hour",
+            f"the cloud-offer catalog has no {what} offer for {gpu_id}"
+            + (f" {filter_label(region, tier)}" if filter_label(region, tier) else "")
+            + "; choose another GPU, pricing or billing"
+            + (", cloud_region or cloud_tier" if filter_label(region, tier) else "")
+            + ", or type cloud_price_per_gpu_hour",
         )
 
     def per_gpu_hour(o: CloudOffer) -> float:

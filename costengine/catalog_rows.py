@@ -178,7 +178,9 @@ class CloudOffer:
 
     Prices are per instance-hour [USD] for the whole instance (``gpus_per_instance`` GPUs); a term the
     provider does not publish is NaN (blank in the CSV). ``per_second_usd`` [USD per instance-second] is the
-    rate of serverless offers billed by the second (NaN for instances billed by the hour).
+    rate of serverless offers billed by the second (NaN for instances billed by the hour). ``tier``:
+    ``production`` (the provider's own data centres; blank = production) or ``community`` (a marketplace of
+    third-party hosts); the region text maps to regions by :func:`costengine.offer_filter.offer_regions`.
     """
 
     id: str
@@ -195,9 +197,14 @@ class CloudOffer:
     source: str
     as_of: str
     notes: str = ""
+    tier: str = "production"
 
     def __post_init__(self) -> None:
         check_row(self, *OFFER_FIELDS)
+        tier = str(self.tier).strip().lower() or "production"
+        if tier not in ("production", "community"):
+            raise CostModelError(self.id, f"tier must be production or community, or blank (got {self.tier!r})")
+        object.__setattr__(self, "tier", tier)
         if all(math.isnan(self.price_per_hour(t)) for t in PRICE_TERMS) and math.isnan(self.per_second_usd):
             raise CostModelError(self.id, "has no price")
 

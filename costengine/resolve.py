@@ -110,11 +110,13 @@ def resolve_cloud(
     if derive_n.any():
         n_min[derive_n] = fewest_gpus(f, model, hw, np.full(n, 1e9))[derive_n]
     n_min = np.where(np.isnan(n_min), max(TP_SIZES), n_min)
-    keys = _combined(f["cloud_gpu"], f["cloud_pricing"], per_second, n_min, f["cloud_offer"])
+    keys = _combined(
+        f["cloud_gpu"], f["cloud_pricing"], per_second, n_min, f["cloud_offer"], f["cloud_region"], f["cloud_tier"]
+    )
 
     def pick(key: tuple):
-        g, t, ps, m, oid = key
-        return billing.choose_offer(catalog, g, t, bool(ps), float(m), oid or None)
+        g, t, ps, m, oid, region, tier = key
+        return billing.choose_offer(catalog, g, t, bool(ps), float(m), oid or None, region, tier)
 
     offers = _lookup(keys, offer_rows, pick, rows, mark)
     np.copyto(node, offers.attr("gpus_per_instance"), where=offer_rows)

@@ -72,7 +72,9 @@ class Scenario(ScenarioKeys):
     def _precision(cls, v: Any) -> Any:
         return parse_precision(v, strict=False)
 
-    @field_validator("cloud_billing", "cloud_pricing", "redundancy", mode="before")
+    @field_validator(
+        "cloud_billing", "cloud_pricing", "redundancy", "cloud_region", "cloud_tier", "api_service_tier", mode="before"
+    )
     @classmethod
     def _choice(cls, v: Any) -> Any:
         if isinstance(v, str):

@@ -23,6 +23,9 @@ Precision = Literal[tuple(PRECISIONS)]
 Billing = Literal["always_on", "per_second"]
 Pricing = Literal["on_demand", "commit_1y", "commit_3y", "spot"]
 Redundancy = Literal["unit", "replica"]
+CloudRegion = Literal["us", "eu", "apac", "any"]  # costengine.offer_filter.CLOUD_REGIONS
+CloudTier = Literal["production", "any"]  # costengine.offer_filter.CLOUD_TIERS
+ServiceTier = Literal["standard", "flex", "priority"]  # costengine.token_prices.SERVICE_TIERS
 #: The kinds of work (:data:`costengine.workloads.WORKLOADS`).
 WorkloadName = Literal[WORKLOAD_NAMES]
 
@@ -141,6 +144,13 @@ class ScenarioKeys(BaseModel):
     api_batch_discount: float = _f(
         0.5, "0..1", "discount of the batch API", "OpenAI and Anthropic batch APIs: 50% off", ge=0, le=1
     )
+    api_service_tier: ServiceTier = _f(
+        "standard",
+        "standard|flex|priority",
+        "the API's service tier: its token prices where the token-price catalog has them (an error naming the "
+        "tiers the model has otherwise); typed prices are taken as given",
+        "standard: the list price; docs/pricing.md#service-tiers",
+    )
     api_monthly_fixed: float = _f(0.0, "money/month", "platform fee, support plan", ge=0)
     api_reasoning_tokens: float | None = _f(
         None,
@@ -255,6 +265,20 @@ class ScenarioKeys(BaseModel):
     )
     cloud_pricing: Pricing = _f(
         "on_demand", "on_demand|commit_1y|commit_3y|spot", "price term of the offer", "list prices without a commitment"
+    )
+    cloud_region: CloudRegion = _f(
+        "any",
+        "us|eu|apac|any",
+        "region of the offers a blank cloud_offer is chosen from (an offer's region column mapped to us, eu, apac "
+        "by costengine.offer_filter; any = every offer)",
+        "no restriction unless the company has one; docs/pricing.md#region-and-tier",
+    )
+    cloud_tier: CloudTier = _f(
+        "production",
+        "production|any",
+        "production: a blank cloud_offer is chosen among the providers' own secure or dedicated offers; any adds "
+        "community marketplaces (third-party hosts, no data-centre SLA)",
+        "a production service is not put on third-party hosts; docs/pricing.md#region-and-tier",
     )
     cloud_spot_spare: float = _f(
         0.2,

@@ -107,7 +107,7 @@ def resolved_value(s: Scenario | dict, key: str, catalog: Catalog | None = None)
     if given is not None:
         return float(given)
     if key in _API_PRICE:
-        tp = token_price(s.api_model, None, s.prompt_tokens)
+        tp = token_price(s.api_model, None, s.prompt_tokens, "api_model", s.api_service_tier)
         price = getattr(tp, _API_PRICE[key])
         return None if price is None else float(price) * s.usd_to_currency
     if key in ("max_ttft_s", "max_tpot_ms"):  # blank: the workload's target (None: no target to swing)

@@ -7,6 +7,8 @@ Prices are those in force on the current UTC date (genai-prices dates price chan
 ``TimeOfDateConstraint``) is priced at its dearest hour, whatever the clock says, and is flagged
 (:attr:`TokenPrice.time_of_day`, with its off-peak prices). A cache price the catalog does not list falls back
 to the input price and is flagged too (:attr:`TokenPrice.cache_read_listed`). docs/pricing.md, "Token prices".
+A service tier other than standard (``api_service_tier``) takes the catalog's prices for that tier, where it has
+them (:func:`service_tiers`); the batch discount stays the batch price's discount on the standard price.
 """
 
 from __future__ import annotations
@@ -29,7 +31,14 @@ __all__ = [
     "tier_starts",
     "clear_caches",
     "scenario_price_note",
+    "SERVICE_TIERS",
+    "service_tiers",
 ]
+
+#: The API service tiers (scenario key ``api_service_tier``); "standard" is the catalog's list price, the others
+#: its price variants ``{"service_tier": tier}`` (genai-prices >= 0.2: OpenAI's flex and priority processing,
+#: Google's flex and priority). docs/pricing.md#service-tiers.
+SERVICE_TIERS: tuple[str, ...] = ("standard", "flex", "priority")
 
 
 @dataclass(frozen=True)
@@ -181,10 +190,30 @@ def _price_at(value: Any, prompt_tokens: float) -> float | None:
     return price
 
 
-def _from_model_info(provider: Any, info: Any, prompt_tokens: float, day: date) -> TokenPrice | None:
-    """The model's standard prices on ``day`` (see :func:`_standard_instant`), or None without input and output."""
+def _tier_context(service_tier: str) -> dict[str, str] | None:
+    return None if service_tier == "standard" else {"service_tier": service_tier}
+
+
+def _tiers_of(info: Any, when: datetime) -> tuple[str, ...]:
+    """The service tiers of :data:`SERVICE_TIERS` the model's catalog entry prices at ``when``."""
+    have = {"standard"}
+    for v in info.price_variants or ():
+        if v.constraint is not None and not v.constraint.active(when):
+            continue
+        if set(v.when) == {"service_tier"} and v.when["service_tier"] in SERVICE_TIERS:
+            have.add(v.when["service_tier"])
+    return tuple(t for t in SERVICE_TIERS if t in have)
+
+
+def _from_model_info(
+    provider: Any, info: Any, prompt_tokens: float, day: date, service_tier: str = "standard"
+) -> TokenPrice | None:
+    """The model's prices on ``day`` at ``service_tier`` (see :func:`_standard_instant`), or None without input
+    and output (or when the catalog has no price at that tier)."""
     when, off_peak = _standard_instant(info, day)
-    prices = info.get_prices(when)
+    if service_tier not in _tiers_of(info, when):
+        return None
+    prices = info.get_prices(when, _tier_context(service_tier))
     pin = _price_at(getattr(prices, "input_mtok", None), prompt_tokens)
     pout = _price_at(getattr(prices, "output_mtok", None), prompt_tokens)
     if pin is None or pout is None:
@@ -235,15 +264,23 @@ def _find(snap: Any, model: str, provider: str | None) -> Any:
 
 @functools.lru_cache(maxsize=4096)
 def token_price(
-    model: str, provider: str | None = None, prompt_tokens: float = 0.0, key: str = "api_model"
+    model: str,
+    provider: str | None = None,
+    prompt_tokens: float = 0.0,
+    key: str = "api_model",
+    service_tier: str = "standard",
 ) -> TokenPrice:
     """Token prices of ``model`` (optionally at ``provider``) from genai-prices: those in force on the current
-    UTC date at the standard (dearest) time of day, the same at any hour.
+    UTC date at the standard (dearest) time of day, the same at any hour, at ``service_tier`` (standard, flex,
+    priority).
 
-    Raises :class:`CostModelError` naming ``key`` with the closest model ids when it is unknown, and
+    Raises :class:`CostModelError` naming ``key`` with the closest model ids when it is unknown, naming
+    ``api_service_tier`` with the tiers the model has when the catalog has no price at ``service_tier``, and
     :class:`~costengine.errors.Infeasible` when the catalog has the model without a per-token price (the API
     option cannot be priced: docs/model.md#infeasible-options).
     """
+    if service_tier not in SERVICE_TIERS:
+        raise CostModelError("api_service_tier", f"must be one of {', '.join(SERVICE_TIERS)} (got {service_tier!r})")
     if not isinstance(model, str) or not model.strip():
         raise CostModelError(key, f"must be a model id of the token-price catalog (got {model!r})")
     snap = _snapshot()
@@ -262,10 +299,25 @@ def token_price(
             key,
             f"unknown model {model!r} in the token-price catalog" + (f"; closest: {', '.join(near)}" if near else ""),
         ) from None
-    price = _from_model_info(prov, info, prompt_tokens, day)
+    if service_tier != "standard":
+        have = _tiers_of(info, _standard_instant(info, day)[0])
+        if service_tier not in have:
+            raise CostModelError(
+                "api_service_tier",
+                f"{model!r} has no {service_tier} price in the token-price catalog (it has: {', '.join(have)})",
+            )
+    price = _from_model_info(prov, info, prompt_tokens, day, service_tier)
     if price is None:
         raise Infeasible(key, f"{model!r} has no per-token input and output price in the catalog")
     return price
+
+
+@functools.lru_cache(maxsize=4096)
+def service_tiers(model: str, provider: str | None = None) -> tuple[str, ...]:
+    """The service tiers (of :data:`SERVICE_TIERS`) the catalog prices ``model`` at today, standard first."""
+    token_price(model, provider)  # raises the engine's error for an unknown model
+    _, info = _find(_snapshot(), model, provider)
+    return _tiers_of(info, _standard_instant(info, _now().astimezone(timezone.utc).date())[0])
 
 
 @functools.lru_cache(maxsize=4096)
@@ -295,7 +347,7 @@ def token_price_table() -> tuple[TokenPrice, ...]:
 
 def clear_caches() -> None:
     """Forget the cached prices (after the clock or the snapshot changed, e.g. in tests)."""
-    for f in (token_price, tier_starts, token_price_table):
+    for f in (token_price, tier_starts, token_price_table, service_tiers):
         f.cache_clear()
 
 

@@ -294,6 +294,10 @@ def _cases() -> dict[str, Scenario]:
     # no option hides another (docs/model.md#infeasible-options): no cloud layout on an L4 meets the default
     # targets for a 70B model; the API and on-premises answers stand
     cases[CLOUD_NOT_FEASIBLE] = Scenario(cloud_gpu="L4", model="llama-3.3-70b")
+    # the API's flex service tier (genai-prices' service_tier variant) with cached input; a blank offer chosen
+    # among the EU offers (the cheapest H200 offer of any region is in us-central1)
+    cases["service_tier_flex"] = Scenario(api_model="gpt-5-mini", api_service_tier="flex", api_cached_input_share=0.3)
+    cases["cloud_region_eu"] = Scenario(cloud_region="eu", cloud_gpu="H200", onprem_gpu="H200")
     return cases
 
 

@@ -15,6 +15,7 @@ from addin.decision import SENSITIVITY_HEADER
 from costengine import Scenario, compare, cost_per_request, load_catalog, monthly_cost, plan_for, token_price
 from costengine import projection as proj
 from costengine.sensitivity import sensitivity
+from costengine.token_prices import service_tiers
 from costengine.uncertainty import prob_cheapest
 
 MADE_UP_RANGE = [["key", "value"]] + [[k, float(v) if isinstance(v, (int, float)) else v] for k, v in MADE_UP.items()]
@@ -154,6 +155,13 @@ def test_price_hands_off_to_the_token_price_catalog():
         "#LLM! kind must be one of input, output, cache_read, cache_write (got 'batch')"
     )
     assert u.LLM_PRICE("no-such-model-xyz").startswith("#LLM! model: unknown model 'no-such-model-xyz'")
+    flex = token_price("gpt-5-mini", None, 0.0, "api_model", "flex")  # the catalog's flex tier
+    assert u.LLM_PRICE("gpt-5-mini", "output", None, "Flex") == flex.output != tp.output
+    assert u.LLM_PRICE("gpt-5-mini", "input", None, "") == tp.input
+    missing = [t for t in ("flex", "priority") if t not in service_tiers("claude-sonnet-4-5")][0]
+    msg = u.LLM_PRICE("claude-sonnet-4-5", "input", None, missing)
+    assert msg.startswith("#LLM! ") and "tier" in msg and f"no {missing} price" in msg and "standard" in msg
+    assert "must be one of standard, flex, priority" in u.LLM_PRICE("gpt-5-mini", "input", None, "turbo")
 
 
 def test_catalog_fields():

@@ -145,6 +145,7 @@ GOOD = {
     "tokens_per_word": 1.33,
     "kind": "output",
     "provider": None,
+    "tier": "flex",
     "field": "memory_gb",
     "max_ttft_s": 2.0,
     "max_tpot_ms": 100.0,

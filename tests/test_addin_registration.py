@@ -47,7 +47,7 @@ SIGNATURES = {
     "LLM_HYBRID": (["scenario"], ["option_name"]),
     "LLM_FINETUNE_MEMORY_GB": (["params_billion"], ["trainable_fraction", "precision", "optimizer_factor"]),
     "LLM_TOKENS_FROM_WORDS": (["words"], ["tokens_per_word"]),
-    "LLM_PRICE": (["model"], ["kind", "provider"]),
+    "LLM_PRICE": (["model"], ["kind", "provider", "tier"]),
     "LLM_GPU": (["gpu", "field"], []),
     "LLM_MODEL": (["model", "field"], []),
 }

@@ -46,6 +46,7 @@ def test_json_is_the_compare_columns_plus_option_worked_by_hand():
     assert {"monthly_cost", "cost_per_request", "cost_per_mtok", "gpus", "replicas", "utilization"} <= columns
     assert set(rows[0]) == columns | {
         "option",
+        "offer_where",
         "cheapest",
         "recommendation",
         "breakeven_api_cloud",

@@ -85,7 +85,7 @@ def test_unreachable_targets_name_the_best_latency_reachable():
 def test_no_feasible_option_raises_with_every_reason(monkeypatch):
     import costengine.api_stage
 
-    def no_price(model, provider=None, prompt_tokens=0.0):
+    def no_price(model, provider=None, prompt_tokens=0.0, key="api_model", service_tier="standard"):
         raise Infeasible("api_model", f"{model!r} has no per-token input and output price in the catalog")
 
     monkeypatch.setattr(costengine.api_stage, "token_price", no_price)  # a catalog model without a price

@@ -193,7 +193,17 @@ ENGINE_FLOORS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("errors and input text", ("errors", "acceptance", "problems")),
     (
         "catalogs",
-        ("token_prices", "catalog_rows", "model_rows", "model_config", "catalogs", "profiles", "user_rows", "lookup"),
+        (
+            "token_prices",
+            "catalog_rows",
+            "model_rows",
+            "model_config",
+            "catalogs",
+            "offer_filter",
+            "profiles",
+            "user_rows",
+            "lookup",
+        ),
     ),
     (
         "serving",

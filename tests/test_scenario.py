@@ -16,6 +16,7 @@ onprem_amortization_months onprem_interest_rate onprem_maintenance_monthly onpre
 onprem_price_per_kwh growth_rate_monthly horizon_months discount_rate_annual max_ttft_s max_tpot_ms cloud_staff_fte
 onprem_staff_fte staff_cost_per_fte_year cloud_offer cloud_pricing onprem_server onprem_colo_per_kw_month
 onprem_gpus_per_replica load_profile redundancy workload reasoning_tokens api_reasoning_tokens api_cache_write_share
+cloud_region cloud_tier api_service_tier
 """.split()
 #: Keys the product's key table leaves to prose: spot's spare capacity (docs/model.md#cloud-cost), the cache-write
 #: price (the API formula's Pwrite, docs/model.md#api-cost).

@@ -256,7 +256,9 @@ def test_the_sheet_shows_source_flags_and_the_dropdown(wb):
     assert title == SHEET and cells == [a.ref for a in dropdown_models()]  # one contiguous column, in order
     tp_ref = wb.defined_names["tp_ref"].destinations
     ((_, lref),) = tp_ref
-    assert [c[0].value for c in ws[lref.replace("$", "")]] == [a.ref for a in api_model_list()]  # lookup intact
+    refs = [a.ref for a in api_model_list()]
+    extra = sum(len(a.services) for a in api_model_list())  # the flex/priority rows, after the ids: no id
+    assert [c[0].value for c in ws[lref.replace("$", "")]] == refs + [None] * extra  # lookup intact
     row = {ws.cell(r, 1).value: r for r in range(TOP + 1, TOP + 1 + len(cells))}
     assert ws.cell(row["gpt-4"], 5).value == CACHE_NOT_LISTED  # the cache read column
     assert "off-peak" in ws.cell(row["deepseek-reasoner"], 6).value  # the note column

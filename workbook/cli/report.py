@@ -30,6 +30,7 @@ from costengine import (
 )
 from costengine.engine import PAIRS
 from costengine.errors import Infeasible
+from costengine.offer_filter import offer_where
 from costengine.token_prices import scenario_price_note
 
 __all__ = [
@@ -102,7 +103,7 @@ def api_price_note(s: Scenario) -> str:
     """The note on the catalog's token prices the scenario uses ("" when none, or when its api_model is not in
     the catalog and every api price is typed): :func:`costengine.token_prices.scenario_price_note`."""
     try:
-        p = token_price(s.api_model, None, s.prompt_tokens)
+        p = token_price(s.api_model, None, s.prompt_tokens, "api_model", s.api_service_tier)
     except CostModelError:
         return ""
     typed_io = s.api_input_price_per_mtok is not None and s.api_output_price_per_mtok is not None
@@ -138,7 +139,8 @@ def _clean(v: Any) -> Any:
 
 
 def answer_records(ans: Answers) -> list[dict[str, Any]]:
-    """One object per option: ``option``, the ``compare()`` columns (NaN -> ``None``), ``cheapest`` (True for the
+    """One object per option: ``option``, the ``compare()`` columns (NaN -> ``None``), ``offer_where`` (the cloud
+    offer's regions and tier, e.g. "eu, production"; "" elsewhere), ``cheapest`` (True for the
     cheapest option at this volume, False for the others), ``recommendation`` (:func:`costengine.recommend`: its
     ``option`` and ``text``, the same in every object) and the three break-even volumes
     ``breakeven_<a>_<b>`` [requests/month; ``None`` when the two options never cross up to 1e12], the same in
@@ -150,6 +152,7 @@ def answer_records(ans: Answers) -> list[dict[str, Any]]:
             {
                 "option": str(option),
                 **{k: v if isinstance(v, str) else _clean(float(v)) for k, v in rec.items()},
+                "offer_where": offer_where(ans.catalog, rec["offer"]) if option == "cloud" and rec["offer"] else "",
                 "cheapest": option == ans.cheapest,
                 "recommendation": {k: ans.recommendation[k] for k in ("option", "text")},
                 **crossings,
@@ -221,7 +224,8 @@ def render_answers(console: Console, ans: Answers, title: str | None = None) -> 
     for option, rec in ans.table.iterrows():
         if rec["offer"]:
             what = "cloud offer" if option == "cloud" else "server"
-            console.print(f"{option}: {what} {rec['offer']}")
+            where = f" ({offer_where(ans.catalog, rec['offer'])})" if option == "cloud" else ""
+            console.print(f"{option}: {what} {rec['offer']}{where}", markup=False)
     for option, rec in ans.table.iterrows():
         if rec["status"] != "ok":
             console.print(f"{option}: {rec['status']}", markup=False)

@@ -9,6 +9,8 @@ table reads them), ``api_model_row``, the prices used, ``api_price_note``, the h
 
 from __future__ import annotations
 
+from costengine.token_prices import SERVICE_TIERS
+
 from ..kit import Rows, escape_lookup
 from .inputs import API_OK
 from .token_pricing import TierColumns
@@ -17,12 +19,13 @@ __all__ = ["api_rows"]
 
 
 def _tiered(kind: str, tiers: int) -> str:
-    """The catalog price of ``kind`` for the prompt size: the last tier whose start <= prompt_tokens."""
-    expr = f"INDEX(tp_{kind},[row])"
+    """The catalog price of ``kind`` for the prompt size at the service tier's row (``[srow]``): the last tier
+    whose start <= prompt_tokens."""
+    expr = "INDEX(tp_" + kind + ",[srow])"
     for t in range(1, tiers + 1):
-        start = f"INDEX(tp_tier{t}_from,[row])"
-        expr = f"IF(AND(ISNUMBER({start}),prompt_tokens_used>={start}),INDEX(tp_tier{t}_{kind},[row]),{expr})"
-    return f'=IF(ISNUMBER([row]),{expr},"n/a")'
+        start = f"INDEX(tp_tier{t}_from,[srow])"
+        expr = f"IF(AND(ISNUMBER({start}),prompt_tokens_used>={start}),INDEX(tp_tier{t}_{kind},[srow]),{expr})"
+    return f'=IF(ISNUMBER([srow]),{expr},"n/a")'
 
 
 def _only(expr: str, chars: str) -> str:
@@ -52,9 +55,9 @@ def _undated(m: str) -> str:
 def _tier_start(tiers: int) -> str:
     expr = "0"
     for t in range(1, tiers + 1):
-        start = f"INDEX(tp_tier{t}_from,[row])"
+        start = f"INDEX(tp_tier{t}_from,[srow])"
         expr = f"IF(AND(ISNUMBER({start}),prompt_tokens_used>={start}),{start},{expr})"
-    return f'=IF(ISNUMBER([row]),{expr},"n/a")'
+    return f'=IF(ISNUMBER([srow]),{expr},"n/a")'
 
 
 def api_rows(w: Rows, tiers: TierColumns) -> None:
@@ -80,6 +83,23 @@ def api_rows(w: Rows, tiers: TierColumns) -> None:
         fmt="int",
         names="api_model_row",
         note="the id, else its base id (costengine.acceptance.api_model_base), case-insensitive",
+    )
+    w.add(
+        "srow",
+        "row of the service tier's prices",
+        "row",
+        '=IF(NOT(ISNUMBER([row])),"n/a",IF(api_service_tier_used="standard",[row],'
+        + "".join(
+            f'IF(AND(api_service_tier_used="{st}",ISNUMBER(INDEX(tp_{st}_row,[row]))),INDEX(tp_{st}_row,[row]),'
+            for st in SERVICE_TIERS[1:]
+        )
+        + '"api_service_tier: "&INDEX(tp_model,[row])&" has no "&api_service_tier_used&" price in the token-price '
+        + 'catalog (it has: "&INDEX(tp_service_tiers,[row])&")"'
+        + ")" * len(SERVICE_TIERS[1:])
+        + "))",
+        fmt="int",
+        names="api_service_row",
+        note="api_service_tier: standard = the row above, else that tier's row (costengine.token_prices)",
     )
     w.add("provider", "provider (catalog)", "id", '=IF(ISNUMBER([row]),INDEX(tp_provider,[row]),"n/a")', kind="link")
     w.add("cat_model", "model (catalog)", "id", '=IF(ISNUMBER([row]),INDEX(tp_model,[row]),"n/a")', kind="link")
@@ -136,11 +156,13 @@ def api_rows(w: Rows, tiers: TierColumns) -> None:
         "price_note",
         "catalog price note",
         "text",
-        f'=IF(ISNUMBER([row]),IF({blank_io},INDEX(tp_note,[row])&"","")'
-        f'&IF(AND({blank_io},LEN(INDEX(tp_note,[row])&"")>0,LEN({cache_note})>0),"; ","")&{cache_note},"")',
+        f'=IF(AND(ISNUMBER([row]),NOT(ISNUMBER([srow]))),[srow]&"",'
+        f'IF(ISNUMBER([row]),IF({blank_io},INDEX(tp_note,[row])&"","")'
+        f'&IF(AND({blank_io},LEN(INDEX(tp_note,[row])&"")>0,LEN({cache_note})>0),"; ","")&{cache_note},""))',
         kind="link",
         names="api_price_note",
-        note="an off-peak price not used (Token Pricing note), a cache price the catalog does not list",
+        note="an off-peak price not used (Token Pricing note), a cache price the catalog does not list; a service "
+        "tier the model has no price for",
     )
     reasons = "AND(ISNUMBER([row]),INDEX(tp_reasons,[row]))"
     typical = "INDEX(tp_hidden_tokens,[row])"

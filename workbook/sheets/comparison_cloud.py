@@ -12,6 +12,12 @@ from ..kit import Rows, wrap_ids
 from .inputs import SELF_HOSTING_OK
 from .inputs_checks import SPREAD_UNITS
 
+#: The blank-offer filter in words, as ``costengine.offer_filter.filter_label`` (with a leading space), "" for none.
+_FILTER = (
+    '(IF(cloud_region_used<>"any"," in region "&cloud_region_used,"")&IF(cloud_tier_used<>"any",'
+    'IF(cloud_region_used<>"any",", "," ")&"production tier",""))'
+)
+
 __all__ = ["cloud_rows"]
 
 
@@ -49,6 +55,15 @@ def cloud_rows(w: Rows) -> None:
         names="cloud_offer_used",
     )
     wrap_ids(w.ws, w.at["c_offer"], "C")
+    w.add(
+        "c_offer_where",
+        "offer regions, tier",
+        "text",
+        '=IF(ISNUMBER([c_offer_row]),INDEX(of_regions,[c_offer_row])&", "&IF(LOWER(TRIM(INDEX(of_tier,'
+        '[c_offer_row])))="community","community","production"),"")',
+        names="cloud_offer_where",
+        note="the offer's regions (us, eu, apac) and tier; a blank cloud_offer is chosen in cloud_region, cloud_tier",
+    )
     w.add(
         "c_inst_gpus",
         "GPUs per instance",
@@ -199,7 +214,11 @@ def cloud_rows(w: Rows) -> None:
     # valid inputs the catalog has no offer for: the cloud is not feasible (the engine's Infeasible, no key)
     nf_offer = (
         '"the cloud-offer catalog has no "&IF([c_per_second],"per-second (serverless)",cloud_pricing_used)&'
-        '" offer for "&cloud_gpu_used&"; choose another GPU, pricing or billing, or type cloud_price_per_gpu_hour"'
+        '" offer for "&cloud_gpu_used&'
+        + _FILTER
+        + '&"; choose another GPU, pricing or billing"&IF(LEN('
+        + _FILTER
+        + ')>0,", cloud_region or cloud_tier","")&", or type cloud_price_per_gpu_hour"'
     )
     nf_term = '"per-second (serverless) billing has no "&cloud_pricing_used&" term: use on_demand"'
     nf_price = '"offer "&[c_offer]&" publishes no "&cloud_pricing_used&" price"'

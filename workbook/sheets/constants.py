@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from costengine import SCENARIO_KEYS, Scenario
 from costengine import billing as _billing
 from costengine import binding as _binding
+from costengine import offer_filter as _offer_filter
 from costengine import plan as _plan
 from costengine import resolve as _resolve
 from costengine import serving as _serving
@@ -293,18 +294,44 @@ def build(book: Book) -> ConstantsLayout:
     r += 3
     put_text(ws, f"A{r}", "Lists", "section")
     r += 1
-    header_row(ws, r, ["cloud_billing", "options", "cloud_pricing", "redundancy"])
+    header_row(
+        ws,
+        r,
+        ["cloud_billing", "options", "cloud_pricing", "redundancy", "cloud_region", "cloud_tier", "api_service_tier"],
+    )
     lists = {
         "A": ("list_billing", literal_choices("cloud_billing")),
         "B": ("list_options", _plan.OPTIONS),
         "C": ("list_pricing", literal_choices("cloud_pricing")),
         "D": ("list_redundancy", literal_choices("redundancy")),
+        "E": ("list_cloud_regions", literal_choices("cloud_region")),
+        "F": ("list_cloud_tiers", literal_choices("cloud_tier")),
+        "G": ("list_service_tiers", literal_choices("api_service_tier")),
     }
     for col, (_, items) in lists.items():
         for i, item in enumerate(items):
             put_text(ws, f"{col}{r + 1 + i}", item, "const")
     book.names_many([(name, SHEET, f"{col}{r + 1}:{col}{r + len(items)}") for col, (name, items) in lists.items()])
     r += max(len(items) for _, items in lists.values()) + 2
+
+    # --- the words that put an offer's region text in a region (costengine.offer_filter) ---------------------
+    put_text(ws, f"A{r}", "Offer regions: a region text containing a word is in its region", "section")
+    r += 1
+    header_row(ws, r, ["region", "word (* = start of a word)", "pattern (in the lower-case text)"])
+    words = [(region, w) for region, ws_ in _offer_filter.REGION_WORDS.items() for w in ws_]
+    for i, (region, w) in enumerate(words):
+        put_text(ws, f"A{r + 1 + i}", region, "const")
+        put_text(ws, f"B{r + 1 + i}", w, "const")
+        b = f"B{r + 1 + i}"
+        put(ws, f"C{r + 1 + i}", f'=" "&SUBSTITUTE({b},"*","")&IF(RIGHT({b},1)="*",""," ")', "calc")
+    span = f"{r + 1}:{{}}{r + len(words)}"
+    book.names_many(
+        [
+            (n, SHEET, f"{c}{span.format(c)}")
+            for n, c in (("c_region_of_word", "A"), ("c_region_word", "B"), ("c_region_pattern", "C"))
+        ]
+    )
+    r += len(words) + 2
 
     # --- the kinds of work and their default latency targets (costengine.workloads; 0 = no target) ------------
     put_text(ws, f"A{r}", "Workloads: the targets a blank max_ttft_s / max_tpot_ms takes (0 = no target)", "section")

@@ -62,7 +62,7 @@ CATALOG_PROBLEMS = "catalog_problems"
 _CATALOG_PREFIXES = ("hw", "md", "of", "sv")
 #: Keys whose check looks the value up on a calculation sheet (kept out of the "inputs readable" conditions,
 #: which those sheets wait for).
-_LOOKED_UP = (*CATALOG_CHECKS, "load_profile")
+_LOOKED_UP = (*CATALOG_CHECKS, "load_profile", "api_service_tier")
 _LISTS = {
     "api_model": "list_api_models",
     "model": "list_models",
@@ -72,6 +72,9 @@ _LISTS = {
     "cloud_billing": "list_billing",
     "cloud_pricing": "list_pricing",
     "redundancy": "list_redundancy",
+    "cloud_region": "list_cloud_regions",
+    "cloud_tier": "list_cloud_tiers",
+    "api_service_tier": "list_service_tiers",
     "cloud_offer": "list_offers",
     "onprem_server": "list_servers",
     "workload": "list_workloads",

@@ -65,7 +65,14 @@ REASONING_NOTES = {"api_reasoning_tokens": "api_reasoning_note", "reasoning_toke
 #: formulas are guarded by it: :meth:`workbook.kit.Book.guard`).
 SELF_HOSTING_OK = "self_hosting_inputs_ok"
 #: Keys whose value is one of a few names, and the Constants sheet's list of them (``literal_choices``).
-CHOICES = {"cloud_billing": "list_billing", "cloud_pricing": "list_pricing", "redundancy": "list_redundancy"}
+CHOICES = {
+    "cloud_billing": "list_billing",
+    "cloud_pricing": "list_pricing",
+    "redundancy": "list_redundancy",
+    "cloud_region": "list_cloud_regions",
+    "cloud_tier": "list_cloud_tiers",
+    "api_service_tier": "list_service_tiers",
+}
 #: Fewest units that min_replicas occupy for redundancy across units (``costengine.billing.min_units``): two when
 #: ``redundancy`` is "unit" and min_replicas >= 2.
 SPREAD_UNITS = 'IF(AND(redundancy_used="unit",min_replicas_used>=2),2,0)'
@@ -147,7 +154,12 @@ def check_formula(key: str, b: str, rules: int, n: str) -> str:
     if key in CHOICES:
         lst = CHOICES[key]
         allowed = " or ".join(literal_choices(key))
-        return f'=IF(LEN(TRIM({b}))=0,"",IF(ISNA(MATCH({_billing(b)},{lst},0)),"must be one of {allowed}",""))'
+        choice = f'IF(LEN(TRIM({b}))=0,"",IF(ISNA(MATCH({_billing(b)},{lst},0)),"must be one of {allowed}",""))'
+        if key == "api_service_tier":  # a tier the catalog does not price for the model: the API workings say so
+            need = CATALOG_CHECKS["api_model"][0]
+            lacks = f"AND({need},{API_OK},ISNUMBER(api_model_row),NOT(ISNUMBER(api_service_row)))"
+            return f'=IF(LEN({choice})>0,{choice},IF({lacks},SUBSTITUTE(api_service_row,"{key}: ",""),""))'
+        return f"={choice}"
     if key == "load_profile":  # an id of the Load Profiles sheet or 24 numbers: the Hybrid sheet parses it
         return f'=IF(AND({API_OK},{SELF_HOSTING_OK},decision_problems=0),load_profile_check,"")'  # as Hybrid waits
     if key in ("cloud_offer", "onprem_server"):

@@ -3,6 +3,8 @@ dates), and beside it the columns that pick the offer a scenario uses when ``clo
 (``costengine.billing.choose_offer``): among the offers for ``cloud_gpu`` with a price at ``cloud_pricing``
 (per-second offers for per-second billing), the cheapest per GPU-hour whose instance holds a replica of
 ``cloud_n_min`` GPUs; when none holds it, the one with the most GPUs. Ties go to the first in catalog order.
+Only rows in ``cloud_region`` and ``cloud_tier`` are candidates (``costengine.offer_filter``: the region text read
+by the word table of the Constants sheet, the tier column).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from openpyxl.utils import get_column_letter
 
 from costengine import load_catalog
 from costengine.catalogs import OFFER_COLUMNS
+from costengine.offer_filter import ALL_REGIONS_WORDS, REGIONS, SEPARATORS
 
 from ..kit import Book, header_row, put
 from .catalog_table import catalog_sheet
@@ -56,12 +59,21 @@ def build(book: Book) -> None:
         "L": 40,
         "M": 11,
         "N": 40,
+        "O": 11,
     }
     first = len(OFFER_COLUMNS) + 2
     ext = catalog_sheet(book, SHEET, OFFER_COLUMNS, rows, _UNITS, "of", _FMT, widths, "list_offers", first + 4)
     ws = book.sheet(SHEET)
     col = {c: get_column_letter(j + 1) for j, c in enumerate(OFFER_COLUMNS)}
     pc, cand, hold, score = (get_column_letter(first + k) for k in range(4))
+    # after the user rows' check column (first + 4): the region and tier filter (costengine.offer_filter)
+    norm, *flags, label, allowed = (get_column_letter(first + 5 + k) for k in range(3 + len(REGIONS)))
+    header_row(
+        ws,
+        1,
+        ["region text (as the rule reads it)", *(f"in {x}" for x in REGIONS), "regions", "allowed (region, tier)"],
+        first + 5,
+    )
     header_row(
         ws,
         1,
@@ -86,7 +98,13 @@ def build(book: Book) -> None:
             "calc",
             "0.000",
         )
-        put(ws, f"{cand}{r}", f"=AND(LOWER(TRIM({col['gpu']}{r}))=LOWER(cloud_gpu_used),ISNUMBER({pc}{r}))", "calc")
+        put(
+            ws,
+            f"{cand}{r}",
+            f"=AND(LOWER(TRIM({col['gpu']}{r}))=LOWER(cloud_gpu_used),ISNUMBER({pc}{r}),{allowed}{r})",
+            "calc",
+        )
+        _region_cells(ws, r, col, (norm, *flags, label, allowed))
         put(
             ws,
             f"{hold}{r}",
@@ -100,7 +118,37 @@ def build(book: Book) -> None:
             ("of_pick_price", SHEET, f"{hold}2:{hold}{last}"),
             ("of_pick_score", SHEET, f"{score}2:{score}{last}"),
             ("of_term_price_gpu", SHEET, f"{pc}2:{pc}{last}"),
+            ("of_regions", SHEET, f"{label}2:{label}{last}"),
         ]
     )
-    for c, w in zip((pc, cand, hold, score), (14, 10, 14, 14)):
+    for c, w in zip((pc, cand, hold, score, norm, *flags, label, allowed), (14, 10, 14, 14, 30, 7, 7, 7, 16, 12)):
         ws.column_dimensions[c].width = w
+
+
+def _region_cells(ws, r: int, col: dict[str, str], out: tuple[str, ...]) -> None:
+    """Row ``r``'s region and tier filter, as :func:`costengine.offer_filter.offer_allowed`: the region text
+    normalised (lower case, separators as spaces, a space at each end), whether it is in each region (it contains
+    a pattern of the Constants sheet's word table, or " all " and "region"; containment as a shorter SUBSTITUTE),
+    the regions as shown, and whether a blank
+    cloud_offer may choose the row under cloud_region and cloud_tier (blank tier = production)."""
+    norm, *flags, label, allowed = out
+    t = f"LOWER({col['region']}{r})"
+    for ch in SEPARATORS:
+        t = f'SUBSTITUTE({t},"{ch}"," ")'
+    put(ws, f"{norm}{r}", f'=" "&{t}&" "', "calc")
+    n = f"{norm}{r}"
+    every = "AND(" + ",".join(f'LEN(SUBSTITUTE({n},"{w}",""))<LEN({n})' for w in ALL_REGIONS_WORDS) + ")"
+    for region, flag in zip(REGIONS, flags):
+        put(
+            ws,
+            f"{flag}{r}",
+            f'=OR({every},SUMPRODUCT((c_region_of_word="{region}")*(LEN(SUBSTITUTE({n},c_region_pattern,""))<LEN({n})))>0)',
+            "calc",
+        )
+    joined = "&".join(f'IF({f}{r},"{x} ","")' for x, f in zip(REGIONS, flags))
+    put(ws, f"{label}{r}", f'=IF(LEN({joined})=0,"no region stated",SUBSTITUTE(TRIM({joined})," ",", "))', "calc")
+    in_region = (
+        "".join(f'IF(cloud_region_used="{x}",{f}{r},' for x, f in zip(REGIONS, flags)) + "TRUE" + ")" * len(REGIONS)
+    )
+    tier = f'OR(LEN(TRIM({col["tier"]}{r}))=0,LOWER(TRIM({col["tier"]}{r}))="production")'
+    put(ws, f"{allowed}{r}", f'=AND({in_region},OR(cloud_tier_used="any",{tier}))', "calc")

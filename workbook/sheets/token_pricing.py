@@ -30,7 +30,7 @@ from openpyxl.utils import get_column_letter
 
 from costengine import CostModelError
 from costengine.catalogs import TokenPrice, api_reasoning, tier_starts, token_price, token_price_table
-from costengine.token_prices import token_prices_source
+from costengine.token_prices import SERVICE_TIERS, service_tiers, token_prices_source
 
 from ..kit import Book, put_text, setup_sheet
 from .catalog_table import write_table
@@ -92,6 +92,8 @@ class ApiModel:
     #: genai-prices' price keys of the model (those with a value), e.g. ``input_mtok``, ``output_image_mtok``.
     price_keys: frozenset[str] = frozenset()
     deprecated: bool = False
+    #: The other service tiers the catalog prices (``api_service_tier``): (tier, base prices, prompt-size tiers).
+    services: tuple[tuple[str, TokenPrice, tuple[tuple[float, TokenPrice], ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -125,7 +127,15 @@ def api_model_list() -> tuple[ApiModel, ...]:
             continue
         entries = [info.prices] if not isinstance(info.prices, list) else [c.prices for c in info.prices]
         keys = frozenset(k for e in entries for k, v in vars(e).items() if v is not None)
-        out.append(ApiModel(ref, base, tiers, keys, bool(info.deprecated)))
+        services = tuple(
+            (
+                st,
+                token_price(ref, None, 0.0, "api_model", st),
+                tuple((start, token_price(ref, None, start, "api_model", st)) for start in tier_starts(ref)),
+            )
+            for st in service_tiers(ref)[1:]
+        )
+        out.append(ApiModel(ref, base, tiers, keys, bool(info.deprecated), services))
     return tuple(out)
 
 
@@ -138,6 +148,18 @@ def not_chat(a: ApiModel) -> str:
         return f"priced by {priced[0]}"
     words = set(re.split(r"[^a-z0-9]+", a.ref.lower())) & NOT_CHAT_WORDS
     return f"id names {sorted(words)[0]}" if words else ""
+
+
+def _tier_cells(tiers: tuple[tuple[float, TokenPrice], ...], n_tiers: int) -> list[Any]:
+    """The prompt-size tier columns of a lookup row: start and prices of each tier, blank past the model's."""
+    out: list[Any] = []
+    for t in range(n_tiers):
+        if t < len(tiers):
+            start, tp = tiers[t]
+            out += [start, tp.input, tp.output, tp.cache_read, tp.cache_write]
+        else:
+            out += [None] * 5
+    return out
 
 
 def _rank(provider: str) -> tuple[int, str]:
@@ -247,6 +269,9 @@ def build(book: Book) -> TierColumns:
         ("reasons by default (api_reasoning.csv)", None),
         ("typical hidden tokens [tokens/request]", "count"),
         ("reasoning source", None),
+        ("service tiers priced (api_service_tier)", None),
+        *((f"row of the {st} prices", "int") for st in SERVICE_TIERS[1:]),
+        ("service tier of this row", None),
     ]
     for t in range(1, n_tiers + 1):
         lk += [
@@ -257,6 +282,7 @@ def build(book: Book) -> TierColumns:
             (f"tier {t} cache write [USD/MTok]", "price"),
         ]
     lrows = []
+    extra: list[list[Any]] = []  # one row per (model, other service tier), after the ids: not matched by id
     for a in refs:
         why = api_reasoning(a.ref)  # the engine's rule for a blank api_reasoning_tokens (costengine.resolve)
         typical = None if why is None or why.reasons != "yes" or math.isnan(why.typical_hidden_tokens) else why
@@ -273,14 +299,16 @@ def build(book: Book) -> TierColumns:
             why is not None and why.reasons == "yes",
             None if typical is None else typical.typical_hidden_tokens,
             "" if why is None else why.source,
+            ", ".join(("standard", *(st for st, _, _ in a.services))),
         ]
-        for t in range(n_tiers):
-            if t < len(a.tiers):
-                start, tp = a.tiers[t]
-                row += [start, tp.input, tp.output, tp.cache_read, tp.cache_write]
-            else:
-                row += [None] * 5
-        lrows.append(row)
+        at = {st: len(refs) + len(extra) + 1 + k for k, (st, _, _) in enumerate(a.services)}
+        row += [at.get(st) for st in SERVICE_TIERS[1:]] + ["standard"]
+        lrows.append(row + _tier_cells(a.tiers, n_tiers))
+        for st, tp, tiers in a.services:
+            head = ["", tp.provider, tp.model, tp.input, tp.output, tp.cache_read, tp.cache_read_listed]
+            head += [tp.off_peak_note, tp.cache_write, None, None, "", "", *([None] * (len(SERVICE_TIERS) - 1)), st]
+            extra.append(head + _tier_cells(tiers, n_tiers))
+    lrows += extra
     first_col = first + len(cols) + 1
     llast = write_table(ws, TOP, lk, lrows, first_col=first_col)
     letters = [get_column_letter(first_col + j) for j in range(len(lk))]
@@ -297,6 +325,9 @@ def build(book: Book) -> TierColumns:
         "tp_reasons",
         "tp_hidden_tokens",
         "tp_reasoning_source",
+        "tp_service_tiers",
+        *(f"tp_{st}_row" for st in SERVICE_TIERS[1:]),
+        "tp_service_tier",
     ]
     for t in range(1, n_tiers + 1):
         names += [
