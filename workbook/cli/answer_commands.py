@@ -29,6 +29,7 @@ class Kind(str, Enum):
     offers = "offers"
     servers = "servers"
     prices = "prices"
+    profiles = "profiles"
     keys = "keys"
     add_model = "add-model"
 
@@ -125,7 +126,8 @@ def catalog(
         Optional[Path], typer.Option("--output", "-o", help="add-model: append the row to this user catalog CSV.")
     ] = None,
 ) -> None:
-    """List and search the catalogs: gpus, models, offers (cloud), servers, prices (token prices), keys.
+    """List and search the catalogs: gpus, models, offers (cloud), servers, prices (token prices), profiles (load
+    over the day), keys.
     ``llmcost catalog add-model CONFIG.json`` turns a Hugging Face config.json into a model row (no network)."""
     from .catalog_view import as_json, render
     from .catalog_view import search as find

@@ -3,8 +3,8 @@
 Every table the CLI prints for people goes through :func:`print_fitted`. Its columns are described by
 :class:`Col`: a ``money`` column (and a ``key`` column, the row's name) is never cut, never wrapped and never
 dropped; an ``eng`` column (GPUs, batch, TTFT, utilisation ...) keeps its figures whole too but is dropped first
-when the terminal is narrow; a ``text`` column (ids, meanings) folds to its ``min_width``. When the table is
-too wide:
+when the terminal is narrow; a ``text`` column (ids, meanings) folds to its ``min_width`` (a key column too when
+told so, for long ids). When the table is too wide:
 
 1. ``eng``/``text`` columns with a ``drop`` rank are left out, the highest rank first, until it fits; a
    footer line names them and how to see them (``--format json`` or a wider terminal);
@@ -43,6 +43,12 @@ class Col:
     justify: str = "right"
     drop: int = 0
     min_width: int = 20
+    fold: bool | None = None
+
+    @property
+    def folds(self) -> bool:
+        """Long text folds to ``min_width`` (text columns, and key columns told so: long ids)."""
+        return self.kind == TEXT if self.fold is None else self.fold
 
 
 def plural(n: int, word: str, words: str | None = None) -> str:
@@ -58,17 +64,37 @@ def _need(col: Col, cells: Sequence[str]) -> int:
     """The width a column needs [characters]: its widest cell or header word (text: at most ``min_width``)."""
     widest = max((len(line) for c in cells for line in c.splitlines() or [""]), default=0)
     word = max((len(w) for w in col.head.split()), default=0)
-    if col.kind == TEXT:
+    if col.folds:
         return min(max(widest, word), col.min_width)
     return max(widest, word, 1)
 
 
-def _build(console_kw: dict[str, Any], cols: Sequence[Col], rows: Sequence[Sequence[str]], title: str | None) -> Table:
-    table = Table(title=title, title_justify="left", **console_kw)
-    for k, col in enumerate(cols):
-        need = _need(col, [r[k] for r in rows])
-        if col.kind == TEXT:
-            table.add_column(col.head, justify=col.justify, overflow="fold", min_width=need)
+def _widths(cols: Sequence[Col], rows: Sequence[Sequence[str]], spare: int) -> list[int]:
+    """Each column's width [characters]: its need, and for folding columns a share of ``spare`` (one character
+    at a time, up to their widest cell; key columns first), so that rich never has to shrink a column (it would
+    cut figures)."""
+    widths = [_need(col, [r[k] for r in rows]) for k, col in enumerate(cols)]
+    room = {k: max((len(r[k]) for r in rows), default=0) - widths[k] for k, col in enumerate(cols) if col.folds}
+    for k in [k for k in room if cols[k].kind == KEY]:  # the row's name first, whole where it fits
+        more = min(room.pop(k), spare)
+        widths[k] += more
+        spare -= more
+    while spare > 0 and any(v > 0 for v in room.values()):
+        for k in room:
+            if room[k] > 0 and spare > 0:
+                widths[k] += 1
+                room[k] -= 1
+                spare -= 1
+    return widths
+
+
+def _build(
+    table_kw: dict[str, Any], cols: Sequence[Col], rows: Sequence[Sequence[str]], title: str | None, spare: int
+) -> Table:
+    table = Table(title=title, title_justify="left", **table_kw)
+    for col, need in zip(cols, _widths(cols, rows, spare)):
+        if col.folds:
+            table.add_column(col.head, justify=col.justify, overflow="fold", width=need)
         else:
             head = "\n".join(textwrap.wrap(col.head, need, break_long_words=False)) or col.head
             table.add_column(head, justify=col.justify, no_wrap=True, min_width=need)
@@ -133,7 +159,8 @@ def print_fitted(
     if title:  # a line of its own: a narrow table would wrap its title to the table's width
         console.print(title, markup=False)
     for n, part in enumerate(parts):
-        console.print(_build(table_kw, *sub(sorted(part)), "(continued)" if n else None))
+        spare = max(0, width - _width(table_kw, *sub(sorted(part)), console))
+        console.print(_build(table_kw, *sub(sorted(part)), "(continued)" if n else None, spare))
     heads = [cols[i].head for i in sorted(dropped)]
     if heads:
         console.print(f"not shown at {width} columns: {', '.join(heads)} ({SEE_ALL})", markup=False)
