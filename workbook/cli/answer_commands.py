@@ -58,7 +58,11 @@ def compare(
     swing: Annotated[
         float,
         typer.Option(
-            "--swing", min=0.0, max=0.99, help="Low/high swing of each input for --sensitivity (0.25 = -25%/+25%)."
+            "--swing",
+            min=0.0,
+            max=0.99,
+            metavar="S",
+            help="Low/high swing of each input for --sensitivity (0.25 = -25%/+25%).",
         ),
     ] = 0.25,
     hybrid: Annotated[
