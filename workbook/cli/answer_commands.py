@@ -86,10 +86,11 @@ def compare(
         render_sensitivity,
         sensitivity_records,
     )
-    from .scenario_files import scenario_from
+    from .scenario_files import read_requests, scenario_from
 
     with reported():
         s = scenario_from(scenario, set_)
+        requests = read_requests(requests)
         ans = answers(s, requests)
         if format is Format.json:
             if not (projection or sensitivity or hybrid):

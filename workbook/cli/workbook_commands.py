@@ -85,9 +85,10 @@ def evaluate(
     from .evaluate import evaluate as run
     from .evaluate import evaluation_json
     from .report import render_answers
+    from .scenario_files import read_requests
 
     with reported():
-        ev = run(workbook, requests)
+        ev = run(workbook, read_requests(requests))
     if format is Format.json:
         print(evaluation_json(ev))
         return
