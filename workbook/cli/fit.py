@@ -11,8 +11,9 @@ told so, for long ids). When the table is too wide:
 2. if the columns that are never dropped still do not fit, the table is printed in parts, the key columns
    repeated in each part ("(continued)").
 
-Headers wrap at spaces inside the column's width (the widest figure or header word), so a figure sets the
-width, never a header. Nothing here reads the engine: cells arrive as text.
+Headers wrap at spaces inside the column's width (the widest figure or header word) when the terminal has
+no room for them on one line, so a figure sets the width, never a header. Nothing here reads the engine:
+cells arrive as text.
 """
 
 from __future__ import annotations
@@ -71,14 +72,18 @@ def _need(col: Col, cells: Sequence[str]) -> int:
 
 def _widths(cols: Sequence[Col], rows: Sequence[Sequence[str]], spare: int) -> list[int]:
     """Each column's width [characters]: its need, and for folding columns a share of ``spare`` (one character
-    at a time, up to their widest cell; key columns first), so that rich never has to shrink a column (it would
-    cut figures)."""
+    at a time, up to their widest cell; key columns first, then headers kept on one line), so that rich never
+    has to shrink a column (it would cut figures)."""
     widths = [_need(col, [r[k] for r in rows]) for k, col in enumerate(cols)]
     room = {k: max((len(r[k]) for r in rows), default=0) - widths[k] for k, col in enumerate(cols) if col.folds}
     for k in [k for k in room if cols[k].kind == KEY]:  # the row's name first, whole where it fits
         more = min(room.pop(k), spare)
         widths[k] += more
         spare -= more
+    for k, col in enumerate(cols):  # then headers on one line
+        if not col.folds and len(col.head) > widths[k] and len(col.head) - widths[k] <= spare:
+            spare -= len(col.head) - widths[k]
+            widths[k] = len(col.head)
     while spare > 0 and any(v > 0 for v in room.values()):
         for k in room:
             if room[k] > 0 and spare > 0:
