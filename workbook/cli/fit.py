@@ -80,7 +80,8 @@ def _widths(cols: Sequence[Col], rows: Sequence[Sequence[str]], spare: int) -> l
         more = min(room.pop(k), spare)
         widths[k] += more
         spare -= more
-    for k, col in enumerate(cols):  # then headers on one line
+    order = sorted(range(len(cols)), key=lambda k: (cols[k].kind not in (KEY, MONEY), k))
+    for k, col in ((k, cols[k]) for k in order):  # then headers on one line, money's first
         if not col.folds and len(col.head) > widths[k] and len(col.head) - widths[k] <= spare:
             spare -= len(col.head) - widths[k]
             widths[k] = len(col.head)
