@@ -303,3 +303,11 @@ def test_one_row_is_a_row(monkeypatch):
 
 def test_plural():
     assert [plural(n, "row") for n in (0, 1, 2, 1000)] == ["0 rows", "1 row", "2 rows", "1,000 rows"]
+
+
+def test_docs_show_the_real_number_errors():
+    """The finance-number errors in docs/cli.md are the CLI's own lines (they need no catalog)."""
+    doc = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    for args in (["--requests", "10Q"], ["--set", "requests_per_month=10Q"]):
+        result = runner.invoke(app, ["compare", *args])
+        assert f"$ llmcost compare {' '.join(args)}\n  {result.stderr.strip()}\n" in doc
