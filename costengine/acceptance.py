@@ -9,11 +9,19 @@ Three rules that every front end applies the same way:
 - **dated model ids**: an ``api_model`` the token-price catalog does not list, such as
   ``claude-sonnet-4-5-20250929``, is priced as the id without its date suffix (:data:`DATE_SUFFIX`:
   ``-YYYYMMDD``, ``@YYYYMMDD`` or ``-YYYY-MM-DD``); ids are compared without regard to case.
+- **numbers as a finance user types them** (the command line's ``--set KEY=VALUE`` and ``--requests N``
+  only): ``10M``, ``2.5k``, ``1.2B``, ``10,000,000`` (:func:`finance_number`). Not part of the first rule on
+  purpose: the workbook's Inputs sheet reads a typed text with VALUE after a test of its characters, and a
+  comma or a suffix would read differently there (a comma is the decimal point in German or French Excel);
+  the CLI turns such text into a plain number before the scenario sees it, so the engine and the workbook
+  keep reading typed text the same way.
 - **sanity ranges**: values that the model accepts but that are implausible (``growth_rate_monthly = 5``,
   500% a month) give a warning, not an error (:data:`SANITY_RANGES`, :func:`sanity_warnings`).
 
 >>> number_from_text(" 1e3 "), number_from_text("about 1000")
 (1000.0, 'about 1000')
+>>> finance_number("10M"), finance_number("2.5k"), finance_number("10,000,000"), finance_number("10Q")
+(10000000.0, 2500.0, 10000000.0, None)
 >>> api_model_base("claude-sonnet-4-5-20250929"), api_model_base("gpt-4o-2024-05-13")
 ('claude-sonnet-4-5', 'gpt-4o')
 >>> sanity_warnings({"growth_rate_monthly": 5.0})
@@ -24,11 +32,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 from typing import Any, NamedTuple
 
 __all__ = [
     "NUMBER_CHARS",
     "number_from_text",
+    "SUFFIXES",
+    "FINANCE_EXAMPLES",
+    "finance_number",
     "DATE_SUFFIX",
     "DATE_SUFFIX_LENGTHS",
     "api_model_base",
@@ -60,6 +72,43 @@ def number_from_text(value: Any) -> Any:
         if _NUMBER.fullmatch(text):
             return float(text)
     return value
+
+
+#: Multipliers a finance-style number may end with (case-insensitive): thousand, million, billion, trillion.
+SUFFIXES: Mapping[str, int] = {"k": 10**3, "m": 10**6, "mm": 10**6, "mn": 10**6, "b": 10**9, "bn": 10**9, "t": 10**12}
+#: What the error of an unreadable number shows as examples.
+FINANCE_EXAMPLES = "e.g. 10M, 2.5k, 10,000,000"
+_FINANCE = re.compile(
+    r"(?P<sign>[+-]?)(?P<digits>\d{1,3}(?:,\d{3})+(?:\.\d*)?|\d+\.?\d*|\.\d+)"
+    r"(?:(?P<exp>e[+-]?\d+)|\s*(?P<suffix>[a-z]+))?"
+)
+
+
+def finance_number(value: Any) -> float | None:
+    """A number as a finance user types it [the number itself], or ``None`` when ``value`` is not one.
+
+    Accepted: a plain number (``1000``, ``5e6``, ``-0.5``), thousands separated by commas in groups of three
+    (``10,000,000``, ``1,234.5``; ``1,5`` is not a number: a decimal comma is ambiguous), and a multiplier
+    suffix of :data:`SUFFIXES` (``10M``, ``2.5k``, ``1.2B``, ``3 bn``). Computed in decimal, so ``1.2B`` is
+    exactly 1,200,000,000. Numbers (not bool) are returned as floats.
+
+    >>> finance_number("1.2B"), finance_number(" 3 bn "), finance_number("1,5"), finance_number(7)
+    (1200000000.0, 3000000000.0, None, 7.0)
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    if not isinstance(value, str):
+        return None
+    m = _FINANCE.fullmatch(value.strip().lower())
+    if m is None:
+        return None
+    suffix = m["suffix"]
+    if suffix is not None and suffix not in SUFFIXES:
+        return None
+    number = Decimal(m["digits"].replace(",", "") + (m["exp"] or "")) * SUFFIXES.get(suffix or "", 1)
+    return float(-number if m["sign"] == "-" else number)
 
 
 def api_model_base(model: str) -> str:

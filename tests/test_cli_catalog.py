@@ -57,7 +57,7 @@ def test_table_is_limited_and_says_so():
     total = len(token_price_table())
     result = runner.invoke(app, ["catalog", "prices", "--limit", "3"])
     assert result.exit_code == 0
-    assert f"{total} rows from genai-prices" in result.stdout and "showing 3" in result.stdout
+    assert f"{total:,} rows from genai-prices" in result.stdout and "showing 3" in result.stdout
 
 
 def test_table_shows_the_rows_found():

@@ -174,9 +174,10 @@ def test_unknown_catalog_id_is_an_engine_error():
     assert result.stderr.startswith("cloud_gpu: unknown GPU 'H1OO'")
 
 
-def test_negative_requests_is_a_usage_error():
+def test_negative_requests_is_refused_naming_the_option():
     result = runner.invoke(app, ["compare", "--requests", "-1"])
-    assert result.exit_code == 2
+    assert result.exit_code == 1
+    assert result.stderr.strip() == "--requests: must be >= 0 (got '-1')"
 
 
 def test_scenario_file_with_many_rows_is_refused_with_its_line(tmp_path):

@@ -51,7 +51,7 @@ def test_refresh_keeps_the_users_work_in_a_new_file(tmp_path):
     assert result.exit_code == 0, result.output
     new = tmp_path / "plan-refreshed.xlsx"
     assert path.read_bytes() == before  # the original is untouched
-    assert f"wrote {new}" in result.stdout and "1 sheets of yours (Budget)" in result.stdout
+    assert f"wrote {new}" in result.stdout and "1 sheet of yours (Budget)" in result.stdout
     assert result.stderr.strip() == (
         f"note: requests_per_month (Inputs!B{_row('requests_per_month')}): holds the "
         "text '20000000', which is read as the number 20,000,000; kept as text: type "

@@ -87,7 +87,7 @@ def test_missing_file(tmp_path):
 
 def test_parse_sets_keeps_last_and_names_unknown_keys():
     assert parse_sets(["Prompt_Tokens=5", "prompt_tokens= 6 ", "currency=EUR"]) == {
-        "prompt_tokens": "6",
+        "prompt_tokens": 6.0,
         "currency": "EUR",
     }
     assert _error(parse_sets, ["outputtokens=5"]) == "--set outputtokens: unknown key; did you mean output_tokens?"

@@ -29,6 +29,7 @@ class Kind(str, Enum):
     offers = "offers"
     servers = "servers"
     prices = "prices"
+    profiles = "profiles"
     keys = "keys"
     add_model = "add-model"
 
@@ -57,7 +58,11 @@ def compare(
     swing: Annotated[
         float,
         typer.Option(
-            "--swing", min=0.0, max=0.99, help="Low/high swing of each input for --sensitivity (0.25 = -25%/+25%)."
+            "--swing",
+            min=0.0,
+            max=0.99,
+            metavar="S",
+            help="Low/high swing of each input for --sensitivity (0.25 = -25%/+25%).",
         ),
     ] = 0.25,
     hybrid: Annotated[
@@ -81,10 +86,11 @@ def compare(
         render_sensitivity,
         sensitivity_records,
     )
-    from .scenario_files import scenario_from
+    from .scenario_files import read_requests, scenario_from
 
     with reported():
         s = scenario_from(scenario, set_)
+        requests = read_requests(requests)
         ans = answers(s, requests)
         if format is Format.json:
             if not (projection or sensitivity or hybrid):
@@ -125,7 +131,8 @@ def catalog(
         Optional[Path], typer.Option("--output", "-o", help="add-model: append the row to this user catalog CSV.")
     ] = None,
 ) -> None:
-    """List and search the catalogs: gpus, models, offers (cloud), servers, prices (token prices), keys.
+    """List and search the catalogs: gpus, models, offers (cloud), servers, prices (token prices), profiles (load
+    over the day), keys.
     ``llmcost catalog add-model CONFIG.json`` turns a Hugging Face config.json into a model row (no network)."""
     from .catalog_view import as_json, render
     from .catalog_view import search as find

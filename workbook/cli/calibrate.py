@@ -21,6 +21,7 @@ from typing import Any
 from .calibrate_formats import read_document
 from .calibrate_measurement import Measurement, format_value
 from .errors import CliError
+from .fit import plural
 
 __all__ = [
     "Measurement",
@@ -150,7 +151,7 @@ class Calibration:
         """The error of a sweep of which no measurement meets the targets (``subject``: where they came from)."""
         return CliError(
             subject,
-            f"none of the {len(self.measurements)} results meets the latency targets "
+            f"none of the {plural(len(self.measurements), 'result')} meets the latency targets "
             f"({self.targets.describe()}); measure at a lower concurrency, or relax "
             "max_ttft_s / max_tpot_ms",
         )

@@ -83,7 +83,7 @@ def append(row: dict[str, Any], target: str) -> str:
     reader = csv.reader(io.StringIO(text))
     head = tuple(next(reader))
     if head != MODEL_COLUMNS:
-        raise CliError(target, "has other columns than the model catalog (templates/models.csv)")
+        raise CliError(target, "has other columns than the model catalog (costengine.data/models.csv)")
     if any(r and r[0].strip().lower() == str(row["id"]).lower() for r in reader):
         raise CliError(target, f"already has model {row['id']!r}; give another --id")
     with path.open("a", encoding="utf-8", newline="") as f:

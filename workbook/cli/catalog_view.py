@@ -14,25 +14,50 @@ from typing import Any
 
 from rich import box
 from rich.console import Console
-from rich.table import Table
 
 from costengine import CostModelError, key_info, load_catalog
 from costengine.catalogs import as_dict, token_price_table
+from costengine.profiles import load_profiles, peak_to_average_of
 from costengine.token_prices import token_prices_source
 
-__all__ = ["View", "VIEWS", "search", "render", "as_json"]
+from .fit import ENG, KEY, MONEY, TEXT, Col, plural, print_fitted
+
+__all__ = ["View", "VIEWS", "search", "render", "as_json", "shipped_file", "DATA_PACKAGE"]
 
 
 @dataclass(frozen=True)
 class View:
     """One catalog: ``rows()`` gives dicts; ``columns`` are (field, heading) pairs; ``searched`` the fields
-    matched by SEARCH; ``source`` a line saying where the data comes from."""
+    matched by SEARCH; ``source`` a line saying where the data comes from; ``money`` the price fields (never cut
+    nor dropped at any terminal width); the first ``keys`` columns name the row (repeated when a table is
+    printed in parts); the other columns, but those in ``keep``, are dropped last first when the terminal is
+    narrow."""
 
     title: str
     rows: Callable[[], Iterable[dict[str, Any]]]
     columns: tuple[tuple[str, str], ...]
     searched: tuple[str, ...]
     source: Callable[[], str]
+    money: tuple[str, ...] = ()
+    keys: int = 1
+    keep: tuple[str, ...] = ()
+
+
+#: The package the catalog files ship in (``templates/`` in the source tree, ``costengine/data`` installed).
+DATA_PACKAGE = "costengine.data"
+
+
+def _shipped(filename: str, more: str = "") -> str:
+    """The footer naming a catalog file as it is installed: the package resource, not a source-tree path."""
+    return f"{DATA_PACKAGE}/{filename} (sources per row: --format json, or the file{more})"
+
+
+def shipped_file(footer: str) -> str | None:
+    """The catalog file a footer names (``None`` when it names none): what the wheel's package data must hold."""
+    prefix = DATA_PACKAGE + "/"
+    if prefix not in footer:
+        return None
+    return footer.split(prefix, 1)[1].split(" ", 1)[0]
 
 
 def _gpus() -> list[dict[str, Any]]:
@@ -80,6 +105,21 @@ def _prices() -> list[dict[str, Any]]:
     return out
 
 
+def _profiles() -> list[dict[str, Any]]:
+    """The load profiles with their peak-to-average ratio and the busiest hour [UTC or local, as the source]."""
+    out = []
+    for p in load_profiles().values():
+        w = p.weights
+        out.append(
+            {
+                **as_dict(p),
+                "peak_to_average": peak_to_average_of(p.id),
+                "peak_hour": f"{w.index(max(w)):02d}:00",
+            }
+        )
+    return out
+
+
 def _keys() -> list[dict[str, Any]]:
     return [{**k, "default": "(blank)" if k["default"] is None else k["default"]} for k in key_info()]
 
@@ -100,7 +140,8 @@ VIEWS: dict[str, View] = {
             ("as_of", "as of"),
         ),
         ("id", "name", "vendor"),
-        lambda: "templates/hardware.csv (sources per row: see the file)",
+        lambda: _shipped("hardware.csv"),
+        money=("price_usd", "cloud_price_per_hour_usd"),
     ),
     "models": View(
         "Open models",
@@ -117,7 +158,7 @@ VIEWS: dict[str, View] = {
             ("reasoning", "reasons"),
         ),
         ("id", "name", "license"),
-        lambda: "templates/models.csv (sources per row: see the file)",
+        lambda: _shipped("models.csv"),
     ),
     "offers": View(
         "Cloud offers (USD per instance-hour; per GPU-hour where it says so)",
@@ -136,7 +177,15 @@ VIEWS: dict[str, View] = {
             ("as_of", "as of"),
         ),
         ("id", "provider", "instance", "region", "gpu"),
-        lambda: "templates/cloud_offers.csv (sources per row: see the file; docs/pricing.md)",
+        lambda: _shipped("cloud_offers.csv"),
+        money=(
+            "on_demand_per_hour_usd",
+            "commit_1y_per_hour_usd",
+            "commit_3y_per_hour_usd",
+            "spot_per_hour_usd",
+            "on_demand_gpu_h",
+            "per_second_gpu_h",
+        ),
     ),
     "servers": View(
         "Servers",
@@ -153,7 +202,8 @@ VIEWS: dict[str, View] = {
             ("as_of", "as of"),
         ),
         ("id", "name", "vendor", "gpu"),
-        lambda: "templates/servers.csv (sources per row: see the file; blank = no published figure)",
+        lambda: _shipped("servers.csv", "; - = no published figure"),
+        money=("price_usd", "support_per_year_usd"),
     ),
     "prices": View(
         "Token prices (USD per million tokens)",
@@ -173,13 +223,29 @@ VIEWS: dict[str, View] = {
             f"{token_prices_source()}; flags: time of day = standard price used (the "
             "off-peak one: --format json, note), no cache price = cached input priced as input"
         ),
+        money=("input", "output", "cache_read"),
+        keys=2,
+    ),
+    "profiles": View(
+        "Load profiles (relative load of each hour of a day; the hybrid and peak_to_average use them)",
+        _profiles,
+        (
+            ("id", "id"),
+            ("peak_to_average", "peak/avg"),
+            ("peak_hour", "peak hour"),
+            ("as_of", "as of"),
+            ("source", "source"),
+        ),
+        ("id", "source", "notes"),
+        lambda: _shipped("load_profiles.csv", "; hours h00..h23: --format json"),
+        keep=("source",),
     ),
     "keys": View(
         "Scenario keys",
         _keys,
         (("key", "key"), ("default", "default"), ("unit", "unit"), ("meaning", "meaning")),
         ("key", "meaning", "unit"),
-        lambda: "costengine.Scenario (docs/model.md#scenario-keys)",
+        lambda: "the scenario model costengine.Scenario (its fields and their descriptions)",
     ),
 }
 
@@ -214,23 +280,22 @@ def render(console: Console, kind: str, rows: list[dict[str, Any]], limit: int |
     """Print ``rows`` of catalog ``kind`` as a table (at most ``limit`` rows; ``None`` = all)."""
     view = VIEWS[kind]
     shown = rows if limit is None else rows[:limit]
-    table = Table(title=view.title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
     cells = [[_cell(row.get(field)) for field, _ in view.columns] for row in shown]
+    cols = []
     for k, (field, heading) in enumerate(view.columns):
         numeric = any(isinstance(r.get(field), (int, float)) for r in shown)
-        width = max((len(c[k]) for c in cells), default=1)
-        # numbers never wrap; long text (model ids, meanings) folds when the terminal is narrow
-        table.add_column(
-            heading,
-            justify="right" if numeric else "left",
-            overflow="fold",
-            min_width=width if numeric else min(width, 9 if field == "as_of" else 20),
-        )
-    for row in cells:
-        table.add_row(*row)
-    console.print(table)
+        justify = "right" if numeric else "left"
+        if k < view.keys:  # the row's name: long ids fold
+            cols.append(Col(heading, KEY, justify, fold=True))
+        elif field in view.money:
+            cols.append(Col(heading, MONEY, justify))
+        elif numeric or field == "as_of":  # numbers and dates never wrap
+            cols.append(Col(heading, ENG, justify, drop=k))
+        else:
+            cols.append(Col(heading, TEXT, justify, drop=0 if field in view.keep else k))
+    print_fitted(console, cols, cells, view.title, box=box.SIMPLE_HEAD, pad_edge=False)
     more = f"; showing {len(shown)}, use --limit 0 for all or SEARCH to narrow" if len(shown) < len(rows) else ""
-    console.print(f"{len(rows)} rows from {view.source()}{more}")
+    console.print(f"{plural(len(rows), 'row')} from {view.source()}{more}", markup=False)
 
 
 def as_json(rows: list[dict[str, Any]]) -> str:

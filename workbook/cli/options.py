@@ -37,14 +37,19 @@ ScenarioOpt = Annotated[
 SetOpt = Annotated[
     Optional[list[str]],
     typer.Option(
-        "--set", metavar="KEY=VALUE", help="Override one scenario key (repeatable), e.g. --set requests_per_month=5e6."
+        "--set",
+        metavar="KEY=VALUE",
+        help="Override one scenario key (repeatable), e.g. --set requests_per_month=10M (numbers: 2.5k, 10,000,000).",
     ),
 ]
 ForceOpt = Annotated[bool, typer.Option("--force", "-f", help="Overwrite existing files.")]
 RequestsOpt = Annotated[
-    Optional[float],
+    Optional[str],
     typer.Option(
-        "--requests", "-r", min=0, metavar="N", help="Requests per month to compare at (default: the scenario's)."
+        "--requests",
+        "-r",
+        metavar="N",
+        help="Requests per month to compare at (default: the scenario's), e.g. 10M, 2.5k, 10,000,000.",
     ),
 ]
 

@@ -14,7 +14,6 @@ from typing import Any
 
 import pandas as pd
 from rich.console import Console
-from rich.table import Table
 
 from costengine import (
     OPTIONS,
@@ -32,6 +31,8 @@ from costengine.engine import PAIRS
 from costengine.errors import Infeasible
 from costengine.offer_filter import offer_where
 from costengine.token_prices import scenario_price_note
+
+from .fit import KEY, MONEY, Col, print_fitted
 
 __all__ = [
     "Answers",
@@ -188,48 +189,47 @@ def _share(v: float) -> str:
 def render_answers(console: Console, ans: Answers, title: str | None = None) -> None:
     """Print the comparison table, the cheapest option and the break-even volumes."""
     cur = ans.scenario.currency
-    table = Table(
-        title=title or f"Monthly cost at {fmt_volume(ans.requests_per_month)} requests/month", title_justify="left"
-    )
-    table.add_column("option")
-    for head in (
-        f"{cur}/month",
-        f"{cur}/request",
-        f"{cur}/MTok",
-        "GPUs",
-        "replicas",
-        "utilisation",
-        "GPUs/replica",
-        "batch",
-        "TTFT s",
-        "TPOT ms",
-    ):
-        table.add_column(head, justify="right")
+    cols = [
+        Col("option", KEY, "left"),
+        Col(f"{cur}/month", MONEY),
+        Col(f"{cur}/request", MONEY),
+        Col(f"{cur}/MTok", MONEY),
+        Col("GPUs", drop=3),
+        Col("replicas", drop=4),
+        Col("utilisation", drop=5),
+        Col("GPUs/replica", drop=6),
+        Col("batch", drop=7),
+        Col("TTFT s", drop=8),
+        Col("TPOT ms", drop=9),
+    ]
+    rows = []
     for option, rec in ans.table.iterrows():
         mark = " *" if option == ans.cheapest else ""
-        table.add_row(
-            f"{option}{mark}",
-            _money(rec["monthly_cost"]),
-            _money(rec["cost_per_request"], 6),
-            _money(rec["cost_per_mtok"], 3),
-            _count(rec["gpus"]),
-            _count(rec["replicas"]),
-            _share(rec["utilization"]),
-            _count(rec["gpus_per_replica"]),
-            _count(rec["batch"]),
-            _money(rec["ttft_s"], 2),
-            _money(rec["tpot_ms"], 1),
+        rows.append(
+            [
+                f"{option}{mark}",
+                _money(rec["monthly_cost"]),
+                _money(rec["cost_per_request"], 6),
+                _money(rec["cost_per_mtok"], 3),
+                _count(rec["gpus"]),
+                _count(rec["replicas"]),
+                _share(rec["utilization"]),
+                _count(rec["gpus_per_replica"]),
+                _count(rec["batch"]),
+                _money(rec["ttft_s"], 2),
+                _money(rec["tpot_ms"], 1),
+            ]
         )
-    console.print(table)
+    print_fitted(console, cols, rows, title or f"Monthly cost at {fmt_volume(ans.requests_per_month)} requests/month")
     for option, rec in ans.table.iterrows():
-        if rec["offer"]:
+        if rec.get("offer"):
             what = "cloud offer" if option == "cloud" else "server"
             where = f" ({offer_where(ans.catalog, rec['offer'])})" if option == "cloud" else ""
             console.print(f"{option}: {what} {rec['offer']}{where}", markup=False)
     for option, rec in ans.table.iterrows():
-        if rec["status"] != "ok":
+        if rec.get("status", "ok") != "ok":
             console.print(f"{option}: {rec['status']}", markup=False)
-        if rec["notes"]:
+        if rec.get("notes"):
             console.print(f"{option}: {rec['notes']}", markup=False)
     note = api_price_note(ans.scenario)
     if note:

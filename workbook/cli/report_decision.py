@@ -10,12 +10,12 @@ from typing import Any
 
 import pandas as pd
 from rich.console import Console
-from rich.table import Table
 
 from costengine import OPTIONS, Scenario, decision_summary
 from costengine.projection import HYBRIDS, PROJECTION_OPTIONS, projection
 from costengine.sensitivity import sensitivity
 
+from .fit import KEY, MONEY, Col, print_fitted
 from .report import _clean, _money, fmt_volume
 
 __all__ = ["render_projection", "render_sensitivity", "projection_records", "sensitivity_records", "SENSITIVITY_ROWS"]
@@ -37,41 +37,38 @@ def render_projection(console: Console, s: Scenario) -> None:
     the hybrids (self-hosted base load, API overflow) included."""
     df = projection(s)
     cur = s.currency
-    table = Table(
-        title=f"Projection over {s.horizon_months} months, volume growing "
-        f"{s.growth_rate_monthly:.1%}/month (on-prem: cash view, capex when servers are bought)",
-        title_justify="left",
+    title = (
+        f"Projection over {s.horizon_months} months, volume growing "
+        f"{s.growth_rate_monthly:.1%}/month, {cur} (on-prem: cash view, capex when servers are bought)"
     )
-    for head in (
-        "month",
-        "requests/month",
-        f"api {cur}",
-        f"cloud {cur}",
-        f"onprem {cur}",
-        "servers",
-        f"cum. api {cur}",
-        f"cum. cloud {cur}",
-        f"cum. onprem {cur}",
-        f"hybrid cloud {cur}",
-        f"hybrid onprem {cur}",
-    ):
-        table.add_column(head, justify="right")
+    cols = [
+        Col("month", KEY),
+        Col("requests/month", drop=1),
+        *(Col(o, MONEY) for o in ("api", "cloud", "onprem")),
+        Col("servers", drop=2),
+        *(Col(f"cum. {o}", MONEY) for o in ("api", "cloud", "onprem")),
+        Col("hybrid cloud", MONEY),
+        Col("hybrid onprem", MONEY),
+    ]
+    rows = []
     for i in _shown_months(len(df)):
         r = df.iloc[i]
-        table.add_row(
-            str(int(r["month"])),
-            fmt_volume(r["requests"]),
-            _money(r["api"], 0),
-            _money(r["cloud"], 0),
-            _money(r["onprem_cash"], 0),
-            f"{int(r['onprem_servers'])}",
-            _money(r["cumulative_api"], 0),
-            _money(r["cumulative_cloud"], 0),
-            _money(r["cumulative_onprem_cash"], 0),
-            _money(r["hybrid_cloud"], 0),
-            _money(r["hybrid_onprem_cash"], 0),
+        rows.append(
+            [
+                str(int(r["month"])),
+                fmt_volume(r["requests"]),
+                _money(r["api"], 0),
+                _money(r["cloud"], 0),
+                _money(r["onprem_cash"], 0),
+                f"{int(r['onprem_servers'])}",
+                _money(r["cumulative_api"], 0),
+                _money(r["cumulative_cloud"], 0),
+                _money(r["cumulative_onprem_cash"], 0),
+                _money(r["hybrid_cloud"], 0),
+                _money(r["hybrid_onprem_cash"], 0),
+            ]
         )
-    console.print(table)
+    print_fitted(console, cols, rows, title)
     summary = decision_summary(s)
     console.print(f"net present value at {s.discount_rate_annual:.1%}/year (cash view):")
     for option in PROJECTION_OPTIONS:
@@ -93,29 +90,25 @@ def render_sensitivity(console: Console, s: Scenario, swing: float) -> None:
     """The inputs whose low/high swing moves the costs most, and whether they flip the cheapest option."""
     df = sensitivity(s, swing=swing)
     cur = s.currency
-    table = Table(
-        title=f"Sensitivity: each input at -{swing:.0%} / +{swing:.0%}, the others unchanged "
-        f"(change in monthly cost, {cur}; largest first)",
-        title_justify="left",
+    title = (
+        f"Sensitivity: each input at -{swing:.0%} / +{swing:.0%}, the others unchanged "
+        f"(change in monthly cost, {cur}; largest first)"
     )
-    table.add_column("input")
-    for head in (
-        "base",
-        "low",
-        "high",
-        "api low/high",
-        "cloud low/high",
-        "onprem low/high",
-        "hybrid cloud low/high",
-        "hybrid onprem low/high",
-        "cheapest low/high",
-    ):
-        table.add_column(head, justify="right")
+    changes = [f"{o} low/high" for o in (*OPTIONS, *HYBRIDS)]
+    cols = [
+        Col("input", KEY, "left"),
+        Col("base", drop=3),
+        Col("low", drop=2),
+        Col("high", drop=1),
+        *(Col(head, MONEY) for head in changes),
+        Col("cheapest low/high", MONEY),
+    ]
+    rows = []
     for _, r in df.head(SENSITIVITY_ROWS).iterrows():
         cells = [f"{_change(r[f'{o}_change_low'])} / {_change(r[f'{o}_change_high'])}" for o in (*OPTIONS, *HYBRIDS)]
         flip = f"{r['cheapest_low']} / {r['cheapest_high']}" + (" !" if r["flips_cheapest"] else "")
-        table.add_row(str(r["input"]), f"{r['base']:,.4g}", f"{r['low']:,.4g}", f"{r['high']:,.4g}", *cells, flip)
-    console.print(table)
+        rows.append([str(r["input"]), f"{r['base']:,.4g}", f"{r['low']:,.4g}", f"{r['high']:,.4g}", *cells, flip])
+    print_fitted(console, cols, rows, title)
     flips = df.loc[df["flips_cheapest"], "input"].tolist()
     console.print("inputs that flip the cheapest option (!): " + (", ".join(flips) if flips else "none"))
 
@@ -160,39 +153,35 @@ def hybrid_records(s, requests: float | None = None) -> dict:
 
 def render_hybrid(console, s, requests: float | None = None) -> None:
     """Print the hybrid of each self-hosted option."""
-    from rich.table import Table
-
     rec = hybrid_records(s, requests)
     cur = s.currency
-    table = Table(
-        title=f"Hybrid: self-hosted base load, API overflow (load_profile: "
-        f"{s.load_profile or 'azure-2024-conversation'})",
-        title_justify="left",
-    )
-    for head in (
-        "option",
-        "replicas",
-        "self-hosted share",
-        f"hybrid {cur}/month",
-        f"all API {cur}/month",
-        f"all self-hosted {cur}/month",
-    ):
-        table.add_column(head, justify="left" if head == "option" else "right")
+    title = f"Hybrid: self-hosted base load, API overflow (load_profile: {s.load_profile or 'azure-2024-conversation'})"
+    cols = [
+        Col("option", KEY, "left"),
+        Col("replicas", drop=2),
+        Col("self-hosted share", drop=1),
+        Col(f"hybrid {cur}/month", MONEY),
+        Col(f"all API {cur}/month", MONEY),
+        Col(f"all self-hosted {cur}/month", MONEY),
+    ]
+    rows = []
     for option in ("cloud", "onprem"):
         h = rec[option]
         mark = " *" if option == rec["cheapest_hybrid"] else ""
         if h["status"] != "ok":
-            table.add_row(f"{option}{mark}", *["-"] * 5)
+            rows.append([f"{option}{mark}", *["-"] * 5])
             continue
-        table.add_row(
-            f"{option}{mark}",
-            f"{h['replicas']:,.0f}",
-            f"{h['self_hosted_share']:.1%}",
-            f"{h['monthly_cost']:,.2f}",
-            f"{h['api_only']:,.2f}",
-            f"{h['self_hosted_only']:,.2f}",
+        rows.append(
+            [
+                f"{option}{mark}",
+                f"{h['replicas']:,.0f}",
+                f"{h['self_hosted_share']:.1%}",
+                f"{h['monthly_cost']:,.2f}",
+                f"{h['api_only']:,.2f}",
+                f"{h['self_hosted_only']:,.2f}",
+            ]
         )
-    console.print(table)
+    print_fitted(console, cols, rows, title)
     for option in ("cloud", "onprem"):
         if rec[option]["status"] != "ok":
             console.print(rec[option]["status"], markup=False)

@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from costengine import SCENARIO_KEYS, CostModelError, Scenario
+from costengine.acceptance import FINANCE_EXAMPLES, finance_number
 from costengine.errors import closest
 
 from .errors import CliError
@@ -260,9 +261,38 @@ def load_scenario(path: str | Path) -> dict[str, Any]:
     return rows[0].values
 
 
-def parse_sets(items: Sequence[str] | None) -> dict[str, str]:
-    """``["KEY=VALUE", ...]`` -> ``{key: value}`` (later ones win); unknown keys get the closest key."""
-    out: dict[str, str] = {}
+#: Texts a number key takes that are not numbers (a latency target's "no target"), and blank (the default).
+_NOT_NUMBERS = ("", "none", "no", "off")
+
+
+def _is_number_key(key: str) -> bool:
+    return Scenario.model_fields[key].annotation in (float, int, float | None, int | None)
+
+
+def typed_number(subject: str, text: str) -> float:
+    """A number typed on the command line as a finance user writes it (``10M``, ``2.5k``, ``10,000,000``:
+    :func:`costengine.acceptance.finance_number`); an error naming ``subject`` when it is not one."""
+    number = finance_number(text)
+    if number is None:
+        raise CostModelError(subject, f"cannot read {text.strip()!r} as a number ({FINANCE_EXAMPLES})")
+    return number
+
+
+def read_requests(text: str | None) -> float | None:
+    """``--requests N`` [requests/month]: a finance-style number >= 0 (``None``: the scenario's volume)."""
+    if text is None:
+        return None
+    number = typed_number("--requests", text)
+    if number < 0:
+        raise CostModelError("--requests", f"must be >= 0 (got {text.strip()!r})")
+    return number
+
+
+def parse_sets(items: Sequence[str] | None) -> dict[str, Any]:
+    """``["KEY=VALUE", ...]`` -> ``{key: value}`` (later ones win); unknown keys get the closest key. The value
+    of a number key is read as a finance user types it (:func:`typed_number`: ``10M``, ``2.5k``,
+    ``10,000,000``); its "none"/blank stay text for the scenario to read."""
+    out: dict[str, Any] = {}
     for item in items or ():
         key, sep, value = item.partition("=")
         key = key.strip().lower()
@@ -272,7 +302,11 @@ def parse_sets(items: Sequence[str] | None) -> dict[str, str]:
             near = closest(key, SCENARIO_KEYS, n=1)
             hint = f"; did you mean {near[0]}?" if near else ""
             raise CostModelError(f"--set {key}", f"unknown key{hint}")
-        out[key] = value.strip()
+        value = value.strip()
+        if _is_number_key(key) and value.lower() not in _NOT_NUMBERS:
+            out[key] = typed_number(key, value)
+        else:
+            out[key] = value
     return out
 
 

@@ -12,6 +12,7 @@ from typing import Annotated, Optional
 import typer
 
 from .errors import CliError
+from .fit import plural
 from .options import DEFAULT_TEMPLATE, ForceOpt, Format, RequestsOpt, ScenarioOpt, SetOpt, err, out, reported
 from .workers import TASK_TIMEOUT_S
 
@@ -65,7 +66,7 @@ def batch(
 
     with reported():
         done = run_batch_with_progress(err, scenarios, output, jobs=jobs, force=force, timeout=timeout)
-    failed = f"; {done.failed} rows failed (see above and summary.csv)" if done.failed else ""
+    failed = f"; {plural(done.failed, 'row')} failed (see above and summary.csv)" if done.failed else ""
     out.print(
         f"wrote {done.written} of {done.total} workbooks, {done.summary} and {done.raw.name} (full precision){failed}",
         highlight=False,
@@ -84,9 +85,10 @@ def evaluate(
     from .evaluate import evaluate as run
     from .evaluate import evaluation_json
     from .report import render_answers
+    from .scenario_files import read_requests
 
     with reported():
-        ev = run(workbook, requests)
+        ev = run(workbook, read_requests(requests))
     if format is Format.json:
         print(evaluation_json(ev))
         return
@@ -120,13 +122,14 @@ def refresh(
         err.print(f"note: {line}", markup=False)
     kept = sum(done.carried.cells.values())
     sheets = (
-        f" and {len(done.carried.sheets)} sheets of yours ({', '.join(done.carried.sheets)})"
+        f" and {plural(len(done.carried.sheets), 'sheet')} of yours ({', '.join(done.carried.sheets)})"
         if done.carried.sheets
         else ""
     )
     rows = done.carried.catalog_rows
     if rows:
-        sheets += f", {sum(rows.values())} catalog rows of yours ({', '.join(f'{s}: {n}' for s, n in rows.items())})"
+        each = ", ".join(f"{s}: {n}" for s, n in rows.items())
+        sheets += f", {plural(sum(rows.values()), 'catalog row')} of yours ({each})"
     out.print(
         f"wrote {done.path} ({kept} input and note cells kept{sheets})", highlight=False, markup=False, soft_wrap=True
     )
