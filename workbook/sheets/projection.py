@@ -25,11 +25,22 @@ cost coefficients above it, and the chart of cumulative costs.
 
 from __future__ import annotations
 
-from openpyxl.chart import Reference, ScatterChart
+from openpyxl.chart import Reference
 from openpyxl.chart.layout import Layout, ManualLayout
 from openpyxl.utils import get_column_letter
 
-from ..kit import Book, cell_span_anchor, header_row, heading, option_line, put, put_text, put_unit, setup_sheet
+from ..kit import (
+    Book,
+    cell_span_anchor,
+    header_row,
+    heading,
+    option_line,
+    put,
+    put_text,
+    put_unit,
+    scatter_lines,
+    setup_sheet,
+)
 from .projection_hybrid import CHART_COLS as _HYBRID_CHART_COLS
 from .projection_hybrid import HELPER_FIRST, HYBRID_COLUMNS, helper_headers, kink_share, sorted_shares
 from .projection_table import (
@@ -313,7 +324,7 @@ def _coefficients(book: Book, ws) -> None:
 
 
 def _chart(ws, currency: str) -> None:
-    chart = ScatterChart()
+    chart = scatter_lines()
     chart.title = "Cumulative cost"
     chart.style = 2
     chart.x_axis.title = "month"
