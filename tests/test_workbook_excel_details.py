@@ -29,7 +29,7 @@ from recalc_store import chart_gap, recalculate
 
 _C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 #: Formulas in a sheet (cells, shared formulas, conditional formats, validations) and the defined names.
-_FORMULA = re.compile(r"<(f|formula|formula1|formula2|definedName)(?: [^>]*)?>(.*?)</\1>", re.S)
+_FORMULA = re.compile(r"<(f|formula|formula1|formula2|definedName)(?: [^>]*)?(?<!/)>([^<]*)</\1>")
 
 
 @pytest.fixture(scope="module")
