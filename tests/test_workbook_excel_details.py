@@ -167,3 +167,16 @@ def test_typed_text_reads_the_same_in_de_de(tmp_path):
         )
     ]
     assert not differ, differ[:5]
+    # and every text the same but for the separators between digits ("2,500,000" is "2.500.000" in de-DE)
+    texts = [
+        (sheet, rc, v, de.values[sheet].get(rc))
+        for sheet, cells in en.values.items()
+        for rc, v in cells.items()
+        if isinstance(v, str) and _digits_joined(v) != _digits_joined(de.values[sheet].get(rc))
+    ]
+    assert not texts, texts[:5]
+
+
+def _digits_joined(text: object) -> object:
+    """``text`` with a point or comma between two digits made one mark (a number as either locale writes it)."""
+    return re.sub(r"(?<=\d)[.,](?=\d)", "|", text) if isinstance(text, str) else text

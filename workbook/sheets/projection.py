@@ -116,11 +116,13 @@ def _label(ws, r: int, text: str, kind: str = "label") -> None:
 
 def build(book: Book) -> None:
     ws = book.sheet(SHEET)
+    # the growth as a rounded number joined as text, not TEXT(x,"0.0%"): TEXT's format codes are read in the
+    # locale, and a comma-decimal one (de-DE) takes the point for a thousands separator ("00%")
     heading(
         ws,
         "Projection: each option's cost month by month as volume grows",
         '="From "&TEXT(requests_per_month_used,"#,##0")&" requests in month 1, growing "&'
-        'TEXT(growth_rate_monthly_used,"0.0%")&" a month, over "&horizon_months_used&" months; money in "&'
+        'ROUND(growth_rate_monthly_used*100,1)&"% a month, over "&horizon_months_used&" months; money in "&'
         'currency_used&". Servers are bought when capacity runs out and kept; cloud replicas follow demand."',
     )
     _settings(book, ws)
