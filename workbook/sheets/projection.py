@@ -30,6 +30,7 @@ from openpyxl.chart.layout import Layout, ManualLayout
 from openpyxl.utils import get_column_letter
 
 from ..kit import (
+    LOCALE_POINT,
     Book,
     cell_span_anchor,
     header_row,
@@ -116,13 +117,14 @@ def _label(ws, r: int, text: str, kind: str = "label") -> None:
 
 def build(book: Book) -> None:
     ws = book.sheet(SHEET)
-    # the growth as a rounded number joined as text, not TEXT(x,"0.0%"): TEXT's format codes are read in the
-    # locale, and a comma-decimal one (de-DE) takes the point for a thousands separator ("00%")
+    # TEXT reads its format code in the locale: "0.0%" is "00%" in de-DE (the point groups thousands there), so
+    # the code's decimal separator is the locale's (LOCALE_POINT)
     heading(
         ws,
         "Projection: each option's cost month by month as volume grows",
         '="From "&TEXT(requests_per_month_used,"#,##0")&" requests in month 1, growing "&'
-        'ROUND(growth_rate_monthly_used*100,1)&"% a month, over "&horizon_months_used&" months; money in "&'
+        f'TEXT(growth_rate_monthly_used,"0"&{LOCALE_POINT}&"0%")&" a month, over "&horizon_months_used&" months; '
+        'money in "&'
         'currency_used&". Servers are bought when capacity runs out and kept; cloud replicas follow demand."',
     )
     _settings(book, ws)
