@@ -4,8 +4,9 @@ Three rules that every front end applies the same way:
 
 - **numbers typed as text**: a text that is a plain decimal number (optional sign, digits, one point,
   an optional exponent; spaces around it) is read as that number, anything else ("about 1000", "5%",
-  "1,000", "1_000") is not a number. The workbook's check applies the same rule with VALUE after a test
-  of the characters (:data:`NUMBER_CHARS`).
+  "1,000", "1_000") is not a number, in every locale: the point is always the decimal point. The workbook's
+  check applies the same rule with VALUE after a test of the characters (:data:`NUMBER_CHARS`), the point
+  swapped for the locale's decimal separator first (a comma-decimal Excel reads "0.5" the same).
 - **dated model ids**: an ``api_model`` the token-price catalog does not list, such as
   ``claude-sonnet-4-5-20250929``, is priced as the id without its date suffix (:data:`DATE_SUFFIX`:
   ``-YYYYMMDD``, ``@YYYYMMDD`` or ``-YYYY-MM-DD``); ids are compared without regard to case.

@@ -17,7 +17,7 @@ import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-__all__ = ["soffice", "profile_dir", "recalc", "to_pdf", "to_png"]
+__all__ = ["LOCALES", "soffice", "profile_dir", "recalc", "to_pdf", "to_png"]
 
 _REGISTRY = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema"
@@ -25,10 +25,16 @@ _REGISTRY = """<?xml version="1.0" encoding="UTF-8"?>
 <item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
 <item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
 <item oor:path="/org.openoffice.Office.Calc/Formula/Calculation"><prop oor:name="UseThreadedCalculationForFormulaGroups" oor:op="fuse"><value>false</value></prop></item>
-</oor:items>
+{locale}</oor:items>
 """
+#: The locale setting (number formats, decimal separator) and the UI locale, when a profile sets a locale.
+_LOCALE = """<item oor:path="/org.openoffice.Setup/L10N"><prop oor:name="ooSetupSystemLocale" oor:op="fuse"><value>{0}</value></prop></item>
+<item oor:path="/org.openoffice.Setup/L10N"><prop oor:name="ooLocale" oor:op="fuse"><value>{0}</value></prop></item>
+"""
+#: Locales a profile may be set to (a BCP 47 tag; "" is LibreOffice's default, en-US on the test machines).
+LOCALES = ("", "de-DE")
 
-_PROFILES: dict[int, Path] = {}
+_PROFILES: dict[tuple[int, str], Path] = {}
 
 
 def soffice() -> str | None:
@@ -36,18 +42,22 @@ def soffice() -> str | None:
     return shutil.which("soffice")
 
 
-def profile_dir(slot: int = 0) -> Path:
-    """A LibreOffice user profile (one per process and slot) that recalculates every file on load.
+def profile_dir(slot: int = 0, locale: str = "") -> Path:
+    """A LibreOffice user profile (one per process, slot and locale) that recalculates every file on load.
 
-    Concurrent ``soffice`` runs need a profile each (LibreOffice locks its user installation).
+    Concurrent ``soffice`` runs need a profile each (LibreOffice locks its user installation). ``locale`` (one of
+    :data:`LOCALES`, e.g. ``de-DE``: comma decimals) sets the profile's locale setting and UI locale.
     """
-    if slot not in _PROFILES:
-        root = Path(tempfile.mkdtemp(prefix=f"llmcost-lo-profile{slot}-"))
+    if locale not in LOCALES:
+        raise ValueError(f"locale {locale!r}: one of {LOCALES}")
+    if (slot, locale) not in _PROFILES:
+        root = Path(tempfile.mkdtemp(prefix=f"llmcost-lo-profile{slot}{locale}-"))
         atexit.register(shutil.rmtree, root, ignore_errors=True)
         (root / "user").mkdir()
-        (root / "user" / "registrymodifications.xcu").write_text(_REGISTRY, encoding="utf-8")
-        _PROFILES[slot] = root
-    return _PROFILES[slot]
+        registry = _REGISTRY.format(locale=_LOCALE.format(locale) if locale else "")
+        (root / "user" / "registrymodifications.xcu").write_text(registry, encoding="utf-8")
+        _PROFILES[(slot, locale)] = root
+    return _PROFILES[(slot, locale)]
 
 
 def _workers(n_files: int) -> int:
@@ -60,10 +70,10 @@ def _workers(n_files: int) -> int:
     return max(1, min(cores, 4, n_files // 4))
 
 
-def _run(exe: str, slot: int, target: str, outdir: Path, todo: Sequence[Path]) -> subprocess.Popen:
+def _run(exe: str, slot: int, target: str, outdir: Path, todo: Sequence[Path], locale: str) -> subprocess.Popen:
     cmd = [
         exe,
-        f"-env:UserInstallation={profile_dir(slot).as_uri()}",
+        f"-env:UserInstallation={profile_dir(slot, locale).as_uri()}",
         "--headless",
         "--norestore",
         "--convert-to",
@@ -75,7 +85,7 @@ def _run(exe: str, slot: int, target: str, outdir: Path, todo: Sequence[Path]) -
     return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def _convert(paths: Sequence[Path], target: str, outdir: Path, timeout_s: float) -> list[Path]:
+def _convert(paths: Sequence[Path], target: str, outdir: Path, timeout_s: float, locale: str = "") -> list[Path]:
     exe = soffice()
     if exe is None:
         raise RuntimeError("soffice (LibreOffice) is not on PATH")
@@ -87,7 +97,7 @@ def _convert(paths: Sequence[Path], target: str, outdir: Path, timeout_s: float)
     code = None
     for _attempt in range(2):  # LibreOffice itself sometimes crashes (signal 11) on a loaded machine: once more
         n = _workers(len(todo))
-        procs = [_run(exe, slot, target, outdir, todo[slot::n]) for slot in range(n)]
+        procs = [_run(exe, slot, target, outdir, todo[slot::n], locale) for slot in range(n)]
         for proc in procs:
             try:
                 stdout, stderr = proc.communicate(timeout=timeout_s)
@@ -107,8 +117,11 @@ def _convert(paths: Sequence[Path], target: str, outdir: Path, timeout_s: float)
     return out
 
 
-def recalc(paths: Iterable[Path | str], outdir: Path | str | None = None, timeout_s: float = 1200) -> list[Path]:
-    """Open each workbook in LibreOffice, recalculate every formula and save it as xlsx in ``outdir``.
+def recalc(
+    paths: Iterable[Path | str], outdir: Path | str | None = None, timeout_s: float = 1200, locale: str = ""
+) -> list[Path]:
+    """Open each workbook in LibreOffice (under a profile set to ``locale``, when given: see :func:`profile_dir`),
+    recalculate every formula and save it as xlsx in ``outdir``.
 
     Returns the recalculated copies (same stems, in ``outdir``; a temporary folder when not given),
     in the order of ``paths``. Read them with ``openpyxl.load_workbook(p, data_only=True)``.
@@ -117,7 +130,7 @@ def recalc(paths: Iterable[Path | str], outdir: Path | str | None = None, timeou
     out = Path(outdir) if outdir is not None else Path(tempfile.mkdtemp(prefix="llmcost-recalc-"))
     if any(p.parent.resolve() == out.resolve() for p in paths):
         raise ValueError("outdir must differ from the workbooks' folder (the copies have the same names)")
-    return _convert(paths, "xlsx:Calc MS Excel 2007 XML", out, timeout_s)
+    return _convert(paths, "xlsx:Calc MS Excel 2007 XML", out, timeout_s, locale)
 
 
 def to_pdf(paths: Iterable[Path | str], outdir: Path | str, timeout_s: float = 600) -> list[Path]:

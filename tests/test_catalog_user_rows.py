@@ -24,6 +24,7 @@ from workbook.cli.evaluate import evaluate
 from workbook.sheets.catalog_user import USER_ROWS
 from workbook.xlsx.catalog_rows import USER_ROW_NAMES, read_user_rows, workbook_catalog
 
+from recalc_store import chart_gap
 from user_rows_cases import FAULTS, GPU, MODEL, OFFER_H100, OFFER_X, SERVER, type_rows
 
 runner = CliRunner()
@@ -249,7 +250,8 @@ def _error_values(book) -> list:
         (sheet, rc, v)
         for sheet, cells in book.values.items()
         for rc, v in cells.items()
-        if isinstance(v, str) and (v in ERRORS or v.startswith("Err:"))
+        # the Curve chart's own series cells: #N/A is how a chart skips a point (recalc_store.chart_gap)
+        if isinstance(v, str) and (v in ERRORS or v.startswith("Err:")) and not chart_gap(sheet, rc)
     ]
 
 

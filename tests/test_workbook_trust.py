@@ -17,6 +17,8 @@ from costengine.catalogs import token_price
 from costengine.rules import key_bounds
 from workbook.sheets.inputs import is_number_key
 
+from recalc_store import chart_gap
+
 NUMBER_KEYS = [k for k in SCENARIO_KEYS if is_number_key(k)]
 
 
@@ -121,7 +123,10 @@ def test_typed_over_reads_back_as_typed(tmp_path):
 @pytest.mark.libreoffice
 def test_bad_number_inputs_give_reasons_never_error_values(bad_books):
     for key, value, book, row in bad_books:
-        assert not book.errors, (key, value, book.errors[:5])  # every cell of every sheet
+        # every cell of every sheet but the Curve chart's own series cells (#N/A is how a chart skips a point:
+        # a text would be drawn as 0 on its log axes; recalc_store.chart_gap)
+        errors = [e for e in book.errors if not chart_gap(e[0], e[1])]
+        assert not errors, (key, value, errors[:5])
         check = book.values["Inputs"].get((row, 7))
         assert check, (key, value)
         status = book.values["Inputs"].get((3, 10))

@@ -6,9 +6,11 @@ Sheet builders import from here; nothing here touches openpyxl's private names (
 from .book import Book, Sheet
 from .cells import (
     FORMULA_LEADS,
+    LOCALE_POINT,
     absolute,
     escape_lookup,
     gated,
+    point_text,
     put,
     put_formula_column,
     put_text,
@@ -16,8 +18,9 @@ from .cells import (
     quote_sheet,
     style_cell,
     units_needed,
+    value_of_point_text,
 )
-from .charts import OPTION_COLOURS, cell_span_anchor, option_line
+from .charts import OPTION_COLOURS, cell_span_anchor, option_line, scatter_lines
 from .limits import ALLOWED_FUNCTIONS, LIMITS, FormulaLimitError, check_formula, deepest_nesting, formula_shape
 from .page import setup_sheet
 from .rows import Rows, header_row, heading, wrap_ids, wrap_rows
@@ -45,9 +48,13 @@ __all__ = [
     "escape_lookup",
     "cell_span_anchor",
     "option_line",
+    "scatter_lines",
     "OPTION_COLOURS",
     "units_needed",
     "gated",
+    "LOCALE_POINT",
+    "value_of_point_text",
+    "point_text",
     "ALLOWED_FUNCTIONS",
     "LIMITS",
     "FormulaLimitError",

@@ -28,7 +28,14 @@ __all__ = [
     "absolute",
     "escape_lookup",
     "gated",
+    "LOCALE_POINT",
+    "value_of_point_text",
+    "point_text",
 ]
+
+#: The locale's decimal separator: the second character of 0.5 as text ("." in en-US, "," in de-DE). Excel and
+#: LibreOffice turn a number into text, and VALUE reads a text, with the locale's separator.
+LOCALE_POINT = "MID(1/2,2,1)"
 
 #: Characters that make Excel (or LibreOffice) read typed text as a formula.
 FORMULA_LEADS = ("=", "+", "-", "@")
@@ -169,3 +176,16 @@ def gated(expr: str, *cells: str) -> str:
     """The formula ``=IF(AND(ISNUMBER(cell), ...),expr,"n/a")``: ``expr`` when every cell holds a number, else "n/a"
     (a quantity whose inputs are missing shows "n/a", never an error)."""
     return f'=IF(AND({",".join(f"ISNUMBER({c})" for c in cells)}),{expr},"n/a")'
+
+
+def value_of_point_text(text: str) -> str:
+    """VALUE of ``text``, a number written with a decimal point (as typed into the scenario and the engine reads it),
+    the same in every locale: the point becomes the locale's separator first, so comma-decimal locales (de-DE)
+    read "0.5" as 0.5, not as an error or a date. Test the characters before (no comma: "1,5" is not a number, as
+    in the engine)."""
+    return f'VALUE(SUBSTITUTE({text},".",{LOCALE_POINT}))'
+
+
+def point_text(number: str) -> str:
+    """A number as text with a decimal point in every locale (the locale's separator replaced by a point)."""
+    return f'SUBSTITUTE({number},{LOCALE_POINT},".")'

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from openpyxl.chart import Series
+from openpyxl.chart import ScatterChart, Series
 from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.drawing.line import LineProperties
 
 from ..xlsx.anchors import cell_span_anchor
 
-__all__ = ["OPTION_COLOURS", "option_line", "cell_span_anchor"]
+__all__ = ["OPTION_COLOURS", "option_line", "scatter_lines", "cell_span_anchor"]
 
 #: Line colour of each option in every chart of the workbook.
 OPTION_COLOURS = {
@@ -18,6 +18,13 @@ OPTION_COLOURS = {
     "hybrid_cloud": "C55A11",
     "hybrid_onprem": "548235",
 }  # the hybrids: their option's, dashed
+
+
+def scatter_lines() -> ScatterChart:
+    """A scatter chart for lines (x against y): with its ``scatterStyle``, which the OOXML schema requires
+    (CT_ScatterChart's first element; openpyxl leaves it out unless set). "lineMarker" is what Excel writes for
+    its "scatter with straight lines"; each series says itself that it has no markers (:func:`option_line`)."""
+    return ScatterChart(scatterStyle="lineMarker")
 
 
 def option_line(ys, xs, option: str, title: str | None = None) -> Series:

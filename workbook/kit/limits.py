@@ -13,6 +13,10 @@ since Excel 2007): a formula of at most 8,192 characters, 64 levels of nested fu
 function. The build keeps strictly under each (:data:`LIMITS` is the first value refused), one short of
 Excel's maxima, so a formula at the documented maximum is refused too.
 
+A formula holds no raw control character either (a tab or line feed inside a string literal): Excel's formula bar
+cannot show or keep them, tools that read the formula text trip on them, and XML turns a carriage return into a
+line feed; ``CHAR(9)``, ``CHAR(10)`` and ``CHAR(13)`` write them.
+
 A formula is read by a small tokenizer (string literals ``"a""b"``, quoted sheet names ``'It''s'!A1`` and array
 constants ``{1,2;3,4}`` are skipped or counted as Excel reads them). The verdict of a formula does not depend
 on its digits (row numbers change no nesting, argument count or length, and no allowed function has a digit in
@@ -48,9 +52,12 @@ __all__ = [
 #: workbook uses them now (collected from the default workbook and the example scenarios' workbooks; ROW gives a
 #: catalog line its place for the first-match picks). A function is added here only after checking it in both
 #: (no XLOOKUP, LET, IFS, SWITCH, FILTER, XMATCH, CONCAT, TEXTJOIN; no IFERROR either, the workbook tests with ISNA).
+#: CHAR writes the control characters a formula's text needs (CHAR(9), CHAR(10): ASCII in every code page); NA
+#: gives the gaps of a chart's series cells (both functions as old as Excel's and LibreOffice's file formats).
 ALLOWED_FUNCTIONS = frozenset(
     {
         "AND",
+        "CHAR",
         "CHOOSE",
         "COUNT",
         "EXP",
@@ -68,7 +75,7 @@ ALLOWED_FUNCTIONS = frozenset(
         "MAX",
         "MID",
         "MIN",
-        "NA",  # the Curve's chart cells of an option that is not feasible (not drawn); Excel 2010 and LO 7.4 have it
+        "NA",  # a chart series cell that is not drawn (Curve); Excel 2010 and LibreOffice 7.4 have it
         "NOT",
         "OR",
         "REPT",
@@ -94,26 +101,30 @@ _WHAT = {
     "length": "a formula of {value} characters",
     "arguments": "a function call with {value} arguments",
     "functions": "the function {value}",
+    "control": "the raw control character {value}",
 }
 _LIMIT_TEXT = {
     "nesting": f"under {LIMITS['nesting']} levels (Excel's specification)",
     "length": f"under {LIMITS['length']:,} characters, the = included (Excel's specification)",
     "arguments": f"under {LIMITS['arguments']} arguments to a function (Excel's specification)",
     "functions": "functions that Excel 2010 and LibreOffice 7.4 both know (ALLOWED_FUNCTIONS)",
+    "control": "none in a formula: write CHAR(9), CHAR(10), CHAR(13) instead",
 }
 
 # A string literal, a quoted sheet name (both skipped), a function's name with its opening parenthesis, or one
 # of the characters that open, close or separate: ( ) { } , (the row separator ; of an array constant is not one).
 _TOKEN = re.compile(r""""[^"]*(?:""[^"]*)*"|'[^']*(?:''[^']*)*'|([A-Za-z_][A-Za-z0-9_.]*)\(|([(){},])""")
 _DIGITS = bytes.maketrans(b"123456789", b"000000000")  # on the UTF-8 bytes: five times faster than on the str
+_CONTROL = re.compile(rb"[\x00-\x1f]")  # a raw control character (tab, line feed, ...): CHAR() writes them
 
 
 class FormulaLimitError(ValueError):
     """A formula of the workbook past one of Excel's limits (:data:`LIMITS`) or calling a function not allowed.
 
     ``sheet`` and ``cell`` say where (``cell`` is a reference such as ``T33``, or the range of a conditional
-    format or validation), ``limit`` which (``"nesting"``, ``"length"``, ``"arguments"`` or ``"functions"``),
-    ``value`` what the formula has (a number, or the names of the functions not allowed).
+    format or validation), ``limit`` which (``"nesting"``, ``"length"``, ``"arguments"``, ``"functions"`` or
+    ``"control"``), ``value`` what the formula has (a number, the names of the functions not allowed, or the
+    control character).
     """
 
     def __init__(self, sheet: str, cell: str, limit: str, value: int | str) -> None:
@@ -185,6 +196,9 @@ def _problem(digitless: bytes) -> tuple[str, int | str] | None:
     unknown = shape.functions - ALLOWED_FUNCTIONS
     if unknown:
         return "functions", ", ".join(sorted(unknown))
+    control = _CONTROL.search(digitless)
+    if control:
+        return "control", f"U+{control.group()[0]:04X}"
     return None
 
 

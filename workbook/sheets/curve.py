@@ -2,25 +2,30 @@
 
 The volumes are ``exp(ln(from) + k (ln(to) - ln(from)) / (points - 1))`` for k = 0 .. points-1, the
 log-spaced volumes of ``costengine.curve`` (numpy.logspace); from and to are inputs on this sheet.
+
+The chart reads its own series cells (:data:`CHART_SERIES`, right of the printed table): the table's numbers, and
+``#N/A`` where the table says "n/a" or a value is not above 0. Charts skip ``#N/A`` (Excel and LibreOffice alike)
+but draw a text as 0, which a log axis cannot show; the table keeps the readable "n/a" and D3 the reason.
 """
 
 from __future__ import annotations
 
-from openpyxl.chart import Reference, ScatterChart
+from openpyxl.chart import Reference
 from openpyxl.chart.layout import Layout, ManualLayout
 
 from costengine.plan import OPTIONS
 
-from ..kit import Book, header_row, heading, option_line, put, put_text, setup_sheet, units_needed
+from ..kit import Book, header_row, heading, option_line, put, put_text, scatter_lines, setup_sheet, units_needed
 
-__all__ = ["SHEET", "POINTS", "FROM", "TO", "build"]
+__all__ = ["SHEET", "POINTS", "FROM", "TO", "CHART_SERIES", "build"]
 
 SHEET = "Curve"
 POINTS = 50
 FROM, TO = 1e3, 1e8
 _FIRST = 8
-#: The columns the chart reads (beyond the print area): the table's costs, #N/A where an option is not feasible.
-_CHART = {"C": "S", "D": "T", "E": "U"}
+_CHART_COL = 19  # the chart's own series cells: S (volume) and T:V (one column per option), outside the print area
+#: The chart's series cells (the volumes and each option's cost, one row per point): a number or #N/A (a gap).
+CHART_SERIES = f"S{_FIRST}:V{_FIRST + POINTS - 1}"
 
 
 def build(book: Book) -> None:
@@ -64,15 +69,11 @@ def build(book: Book) -> None:
             )
             nf = f"LEN(INDEX(option_not_feasible,MATCH({col}${_FIRST - 1},list_options,0)))>0"
             put(ws, f"{col}{r}", f'=IF({ok},{cost},IF({nf},"not feasible","n/a"))', "calc", "money0")
-            # what the chart draws: an option that cannot be served is #N/A (not drawn), never text on a log axis
-            put(ws, f"{_CHART[col]}{r}", f"=IF(AND({nf},NOT(ISNUMBER({col}{r}))),NA(),{col}{r})", "calc", "money0")
-    for col, chart_col in _CHART.items():
-        put(ws, f"{chart_col}{_FIRST - 1}", f"={col}{_FIRST - 1}", "calc")
-    put_text(ws, f"{_CHART['C']}{_FIRST - 2}", "drawn (#N/A: the option is not feasible)", "note")
+    _chart_series(ws, last)
     _chart(ws, last, book.currency)
     setup_sheet(
         ws,
-        widths={"A": 9, "B": 19, "C": 17, "D": 17, "E": 17, "F": 3},
+        widths={"A": 9, "B": 19, "C": 17, "D": 17, "E": 17, "F": 3, "S": 19, "T": 17, "U": 17, "V": 17},
         freeze=f"A{_FIRST}",
         print_area=f"A1:Q{last}",
         landscape=True,
@@ -80,8 +81,18 @@ def build(book: Book) -> None:
     )
 
 
+def _chart_series(ws, last: int) -> None:
+    """The chart's own series cells: each table value when it is a number above 0, else NA() (not drawn)."""
+    put_text(ws, f"S{_FIRST - 2}", "the chart's series: #N/A = not drawn (n/a or <= 0 in the table)", "unit")
+    header_row(ws, _FIRST - 1, ["requests per month", *OPTIONS], first_col=_CHART_COL)
+    for r in range(_FIRST, last + 1):
+        for src, dst in zip("BCDE", "STUV"):
+            fmt = "volume" if dst == "S" else "money0"
+            put(ws, f"{dst}{r}", f"=IF(ISNUMBER({src}{r}),IF({src}{r}>0,{src}{r},NA()),NA())", "calc", fmt)
+
+
 def _chart(ws, last: int, currency: str) -> None:
-    chart = ScatterChart()
+    chart = scatter_lines()
     chart.title = "Monthly cost by option"
     chart.style = 2
     chart.height, chart.width = 14, 22
@@ -94,9 +105,9 @@ def _chart(ws, last: int, currency: str) -> None:
     chart.x_axis.majorTickMark = chart.y_axis.majorTickMark = "out"
     chart.x_axis.delete = chart.y_axis.delete = False
     chart.legend.position = "b"
-    xs = Reference(ws, min_col=2, min_row=_FIRST, max_row=last)
+    xs = Reference(ws, min_col=_CHART_COL, min_row=_FIRST, max_row=last)  # the chart's own cells (_chart_series)
     for j, opt in enumerate(OPTIONS):
-        ys = Reference(ws, min_col=19 + j, min_row=_FIRST - 1, max_row=last)  # columns S:U (_CHART)
+        ys = Reference(ws, min_col=_CHART_COL + 1 + j, min_row=_FIRST - 1, max_row=last)
         chart.series.append(option_line(ys, xs, opt))
     chart.layout = Layout(ManualLayout(x=0.02, y=0.02, w=0.96, h=0.96))
     ws.add_chart(chart, "G3")

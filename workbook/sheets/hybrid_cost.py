@@ -4,11 +4,11 @@ right of the candidate tables, and its chart in the summary.
 
 from __future__ import annotations
 
-from openpyxl.chart import Reference, ScatterChart
+from openpyxl.chart import Reference
 from openpyxl.chart.layout import Layout, ManualLayout
 from openpyxl.utils import get_column_letter
 
-from ..kit import Book, cell_span_anchor, header_row, option_line, put, put_text
+from ..kit import Book, cell_span_anchor, header_row, option_line, put, put_text, scatter_lines
 from .hybrid_candidates import OPTS, served_sum
 
 __all__ = ["POINTS", "MIN_SPAN", "cost_table", "cost_chart"]
@@ -69,7 +69,7 @@ def cost_table(book: Book, ws, ref: dict, hourly: str, first_col: int) -> tuple[
 def cost_chart(ws, table: tuple[int, int, int], top: int, mid: int) -> None:
     """The monthly cost of each option and of all-API against N, from the table (rows ``top`` to ``mid`` - 2)."""
     first_col, first, last = table
-    cost = ScatterChart()
+    cost = scatter_lines()
     cost.title = "Monthly cost against N self-hosted replicas"
     cost.style = 2
     cost.x_axis.title = "self-hosted replicas N"

@@ -14,7 +14,7 @@ from openpyxl.drawing.line import LineProperties
 
 from costengine.profiles import DEFAULT_PROFILE, HOURS
 
-from ..kit import Book, Rows, cell_span_anchor, escape_lookup, header_row, put
+from ..kit import Book, Rows, cell_span_anchor, escape_lookup, header_row, point_text, put, value_of_point_text
 
 __all__ = ["MAX_PROFILE_CHARS", "profile_rows", "day_rows", "split_chart"]
 
@@ -31,7 +31,7 @@ def _part_is_number(part: str) -> str:
     rest = f'SUBSTITUTE(SUBSTITUTE(MID(LOWER({part}),2,LEN({part})),"e-","e"),"e+","e")'
     return (
         f'AND(LEN({part})>0,LEN({stripped})=0,LEN({rest})=LEN(SUBSTITUTE(SUBSTITUTE({rest},"+",""),"-","")),'
-        f"ISNUMBER(VALUE({part})))"
+        f"ISNUMBER({value_of_point_text(part)}))"
     )
 
 
@@ -41,10 +41,10 @@ def profile_rows(a: Rows) -> int:
     a.section("The day's load profile (load_profile)")
     a.add("typed", "load_profile", "24 numbers or id", "=load_profile", kind="link")
     text = "TRIM(load_profile)"
-    # the engine splits on commas, semicolons and white space (a carriage return does not survive a formula's
-    # XML round trip: the file stores it as a line feed, which is replaced here already)
-    for sep in (",", ";", "\t", "\n"):
-        text = f'SUBSTITUTE({text},"{sep}"," ")'
+    # the engine splits on commas, semicolons and white space; the control characters written as CHAR() (no raw
+    # tab or line feed in a formula: workbook.kit.limits)
+    for sep in ('","', '";"', "CHAR(9)", "CHAR(10)", "CHAR(13)"):
+        text = f'SUBSTITUTE({text},{sep}," ")'
     a.add(
         "text", "typed values, one space between", "text", f"=TRIM({text})", note="commas, semicolons, spaces separate"
     )
@@ -55,7 +55,7 @@ def profile_rows(a: Rows) -> int:
         "is_id",
         "a profile id",
         "yes/no",
-        "=OR(LEN(TRIM(load_profile))=0,AND([count]=1,NOT(ISNUMBER(VALUE([text])))))",
+        f"=OR(LEN(TRIM(load_profile))=0,AND([count]=1,NOT(ISNUMBER({value_of_point_text('[text]')}))))",
         note=f"blank = {DEFAULT_PROFILE}",
     )
     a.add(
@@ -133,7 +133,8 @@ def day_rows(book: Book, a: Rows, ref: dict, used_row: int) -> tuple[int, int]:
             f"LEN({text}))),A{r}*LEN({text})+1,LEN({text}))))"
         )
         put(ws, f"G{r}", f"={part}", "calc")
-        put(ws, f"H{r}", f'=IF({_part_is_number(f"G{r}")},VALUE(G{r}),"not a number")', "calc", "ratio4")
+        read = f'=IF({_part_is_number(f"G{r}")},{value_of_point_text(f"G{r}")},"not a number")'
+        put(ws, f"H{r}", read, "calc", "ratio4")
         put(
             ws,
             f"B{r}",
@@ -161,7 +162,7 @@ def day_rows(book: Book, a: Rows, ref: dict, used_row: int) -> tuple[int, int]:
             "volume",
         )
         put(ws, f"F{r}", f'=IF(ISNUMBER(E{r}),D{r}-E{r},"n/a")', "calc", "volume")
-    values = '&","&'.join(f"B{h1 + h}" for h in range(HOURS))
+    values = '&","&'.join(point_text(f"B{h1 + h}") for h in range(HOURS))  # "0.5,1,..." in every locale
     put(
         ws,
         f"C{used_row}",

@@ -16,6 +16,7 @@ from costengine.acceptance import NUMBER_CHARS, SANITY_RANGES
 from costengine.resolve import CACHE_SHARES
 from costengine.scenario import BILLING_ALIASES
 
+from ..kit import value_of_point_text
 from .constants import SHEET as CONSTANTS
 from .constants import literal_choices
 
@@ -123,7 +124,8 @@ def is_number_key(key: str) -> bool:
 def _number_read(b: str) -> str:
     """The number in ``b``: a number, or a text that is a plain decimal number (costengine.acceptance:
     only the characters of NUMBER_CHARS, one point, a sign only in front or after the exponent, and VALUE
-    reads it); otherwise the text "not a number"."""
+    reads it with the point as the locale's decimal separator: the same in every locale); otherwise the text
+    "not a number"."""
     t = f"LOWER(TRIM({b}))"
     rest = t
     for ch in NUMBER_CHARS:
@@ -132,11 +134,10 @@ def _number_read(b: str) -> str:
     tail = f"RIGHT({u},LEN({u})-1)"
     signs = f'LEN(SUBSTITUTE(SUBSTITUTE({tail},"-",""),"+",""))=LEN({tail})'
     point = f'LEN({t})-LEN(SUBSTITUTE({t},".",""))<2'
-    ok = f"AND(LEN({rest})=0,{signs},{point},ISNUMBER(VALUE({t})))"
+    value = value_of_point_text(t)  # the point read as a decimal point in every locale (de-DE too)
+    ok = f"AND(LEN({rest})=0,{signs},{point},ISNUMBER({value}))"
     ok1 = f'AND(LEN({t})>0,LEN({rest})=0,{t}<>".",{t}<>"e",{t}<>"+",{t}<>"-")'  # one character: a digit
-    return (
-        f'IF(ISNUMBER({b}),{b},IF(LEN({t})<2,IF({ok1},VALUE({t}),"not a number"),IF({ok},VALUE({t}),"not a number")))'
-    )
+    return f'IF(ISNUMBER({b}),{b},IF(LEN({t})<2,IF({ok1},{value},"not a number"),IF({ok},{value},"not a number")))'
 
 
 def check_formula(key: str, b: str, rules: int, n: str) -> str:

@@ -25,11 +25,23 @@ cost coefficients above it, and the chart of cumulative costs.
 
 from __future__ import annotations
 
-from openpyxl.chart import Reference, ScatterChart
+from openpyxl.chart import Reference
 from openpyxl.chart.layout import Layout, ManualLayout
 from openpyxl.utils import get_column_letter
 
-from ..kit import Book, cell_span_anchor, header_row, heading, option_line, put, put_text, put_unit, setup_sheet
+from ..kit import (
+    LOCALE_POINT,
+    Book,
+    cell_span_anchor,
+    header_row,
+    heading,
+    option_line,
+    put,
+    put_text,
+    put_unit,
+    scatter_lines,
+    setup_sheet,
+)
 from .projection_hybrid import CHART_COLS as _HYBRID_CHART_COLS
 from .projection_hybrid import HELPER_FIRST, HYBRID_COLUMNS, helper_headers, kink_share, sorted_shares
 from .projection_table import (
@@ -105,11 +117,14 @@ def _label(ws, r: int, text: str, kind: str = "label") -> None:
 
 def build(book: Book) -> None:
     ws = book.sheet(SHEET)
+    # TEXT reads its format code in the locale: "0.0%" is "00%" in de-DE (the point groups thousands there), so
+    # the code's decimal separator is the locale's (LOCALE_POINT)
     heading(
         ws,
         "Projection: each option's cost month by month as volume grows",
         '="From "&TEXT(requests_per_month_used,"#,##0")&" requests in month 1, growing "&'
-        'TEXT(growth_rate_monthly_used,"0.0%")&" a month, over "&horizon_months_used&" months; money in "&'
+        f'TEXT(growth_rate_monthly_used,"0"&{LOCALE_POINT}&"0%")&" a month, over "&horizon_months_used&" months; '
+        'money in "&'
         'currency_used&". Servers are bought when capacity runs out and kept; cloud replicas follow demand."',
     )
     _settings(book, ws)
@@ -317,7 +332,7 @@ def _coefficients(book: Book, ws) -> None:
 
 
 def _chart(ws, currency: str) -> None:
-    chart = ScatterChart()
+    chart = scatter_lines()
     chart.title = "Cumulative cost"
     chart.style = 2
     chart.x_axis.title = "month"
