@@ -17,6 +17,7 @@ import numpy as np
 
 from .catalogs import PRICE_TERMS, Catalog, CloudOffer, Server
 from .errors import CostModelError
+from .price_rules import RULE, eligible, superseded
 
 __all__ = [
     "price_per_gpu_hour",
@@ -25,6 +26,7 @@ __all__ = [
     "always_on_step",
     "server_month",
     "choose_offer",
+    "eligible_offers",
     "server_for",
     "packing",
     "min_units",
@@ -53,8 +55,9 @@ def choose_offer(
     """The offer a scenario uses.
 
     A typed ``offer_id`` is checked against the GPU, the billing and the term. Blank: among the offers for
-    ``gpu_id`` that have a price at the term (per-second offers for per-second billing), the cheapest per GPU-hour
-    whose instance holds a replica of ``n_min`` GPUs; when none holds it, the one with the most GPUs.
+    ``gpu_id`` that have a price at the term (per-second offers for per-second billing) and pass the blank-choice
+    rule (:func:`eligible_offers`), the cheapest per GPU-hour whose instance holds a replica of ``n_min`` GPUs;
+    when none holds it, the one with the most GPUs.
     """
     if offer_id is not None:
         offer = catalog.offer(offer_id)
@@ -84,6 +87,13 @@ def choose_offer(
             f"the cloud-offer catalog has no {what} offer for {gpu_id}; choose "
             "another GPU, pricing or billing, or type cloud_price_per_gpu_hour",
         )
+    cands = eligible_offers(cands, per_second, pricing)
+    if not cands:
+        raise CostModelError(
+            "cloud_offer",
+            f"no {what} offer for {gpu_id} passes the blank-choice rule ({RULE}); type a cloud_offer "
+            "(any row) or cloud_price_per_gpu_hour",
+        )
 
     def per_gpu_hour(o: CloudOffer) -> float:
         return (o.per_second_usd * 3600.0 if per_second else o.price_per_hour(pricing)) / o.gpus_per_instance
@@ -93,6 +103,18 @@ def choose_offer(
     if holding:
         return min(holding, key=per_gpu_hour)
     return max(cands, key=lambda o: (o.gpus_per_instance, -per_gpu_hour(o)))
+
+
+def eligible_offers(cands: list[CloudOffer], per_second: bool, pricing: str) -> list[CloudOffer]:
+    """The offers a blank choice may use (``docs/pricing.md#the-blank-choice-rule``): those of ``cands`` (the
+    offers with a price at the term) whose price is :func:`~costengine.price_rules.eligible` (a primary grade,
+    dated within a year of the catalog's date) and not :func:`~costengine.price_rules.superseded` by a newer
+    price of the same provider and instance at that term. Catalog order is kept."""
+
+    def priced(o: CloudOffer) -> bool:
+        return o.per_second if per_second else not math.isnan(o.price_per_hour(pricing))
+
+    return [o for o in cands if eligible(o) and not superseded(o, cands, priced)]
 
 
 def server_for(catalog: Catalog, gpu_id: str, server_id: str | None = None) -> Server:

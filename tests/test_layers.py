@@ -193,7 +193,17 @@ ENGINE_FLOORS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("errors and input text", ("errors", "acceptance")),
     (
         "catalogs",
-        ("token_prices", "catalog_rows", "model_rows", "model_config", "catalogs", "profiles", "user_rows", "lookup"),
+        (
+            "token_prices",
+            "price_rules",
+            "catalog_rows",
+            "model_rows",
+            "model_config",
+            "catalogs",
+            "profiles",
+            "user_rows",
+            "lookup",
+        ),
     ),
     (
         "serving",
