@@ -53,6 +53,7 @@ ALLOWED_FUNCTIONS = frozenset(
         "AND",
         "CHOOSE",
         "COUNT",
+        "DATE",
         "EXP",
         "IF",
         "INDEX",

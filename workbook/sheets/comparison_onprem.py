@@ -36,8 +36,8 @@ def onprem_rows(w: Rows) -> None:
         "row of the server (Servers)",
         "row",
         '=IF(NOT([o_need]),"n/a",IF(LEN(TRIM(onprem_server))>0,IF(ISNA(MATCH(TRIM(onprem_server),list_servers,0)),'
-        '"not in catalog",MATCH(TRIM(onprem_server),list_servers,0)),IF(COUNT(sv_pick_standard)>0,'
-        'MIN(sv_pick_standard),IF(COUNT(sv_pick_gpu)>0,MIN(sv_pick_gpu),"none"))))',
+        '"not in catalog",MATCH(TRIM(onprem_server),list_servers,0)),IF(COUNT(sv_pick_key)>0,'
+        'MATCH(MIN(sv_pick_key),sv_pick_key,0),"none")))',
         fmt="int",
         names="onprem_server_row",
         note="typed onprem_server, or the standard server of onprem_gpu",

@@ -10,11 +10,13 @@ from __future__ import annotations
 import math
 import typing
 from dataclasses import dataclass
+from datetime import date
 
 from costengine import SCENARIO_KEYS, Scenario
 from costengine import billing as _billing
 from costengine import binding as _binding
 from costengine import plan as _plan
+from costengine import price_rules as _price_rules
 from costengine import resolve as _resolve
 from costengine import serving as _serving
 from costengine import workloads as _workloads
@@ -40,6 +42,12 @@ SEGMENT_ROWS = 120
 JUMP_MARGIN = 1e-12
 #: ln(9.99e307), Excel's largest number: a grown volume above it would overflow (the engine raises then).
 LN_MAX_NUMBER = math.log(9.99e307)
+
+
+def _catalog_day() -> int:
+    """The catalog's date as a spreadsheet day number (Excel's and LibreOffice's DATE: days since 1899-12-30)."""
+    return (date.fromisoformat(_price_rules.catalog_date()) - date(1899, 12, 30)).days
+
 
 #: name, value, unit, meaning and source
 CONSTANTS: tuple[tuple[str, float, str, str], ...] = (
@@ -85,6 +93,21 @@ CONSTANTS: tuple[tuple[str, float, str, str], ...] = (
         "USD/GPU-h",
         "the fallback offer is the one with the most GPUs, then the cheapest: score = GPUs - price per GPU-hour / this",
     ),
+    (
+        "c_catalog_day",
+        _catalog_day(),
+        "day number",
+        f"the catalog's own date ({_price_rules.catalog_date()}, templates/catalog_date.txt) as a day number "
+        "(days since 1899-12-30, as DATE gives); price ages count from it, never from today",
+    ),
+    ("c_max_price_age", _price_rules.MAX_AGE_DAYS, "days", "a blank choice uses only prices dated within this"),
+    (
+        "c_server_key_scale",
+        10000,
+        "rows",
+        "the standard-server pick key: rank x 2 x this + (this if not standard) + row",
+    ),
+    ("c_stale_days", _price_rules.STALE_DAYS, "days", "a price older than this (or undated) gets a staleness note"),
     ("c_max_tp", max(_serving.TP_SIZES), "GPUs", "widest tensor-parallel layout inside one node (typed per-GPU price)"),
     ("c_kv_tensors", 2, "count", "a key and a value are cached per layer, KV head and token"),
     # the serving model (costengine.serving.DEFAULT_EFFICIENCIES; evidence in docs/validation.md)

@@ -1,8 +1,10 @@
 """The Cloud Offers sheet: the shipped cloud-offer catalog (one row per instance offer, with sources and
 dates), and beside it the columns that pick the offer a scenario uses when ``cloud_offer`` is blank
 (``costengine.billing.choose_offer``): among the offers for ``cloud_gpu`` with a price at ``cloud_pricing``
-(per-second offers for per-second billing), the cheapest per GPU-hour whose instance holds a replica of
-``cloud_n_min`` GPUs; when none holds it, the one with the most GPUs. Ties go to the first in catalog order.
+(per-second offers for per-second billing) that pass the blank-choice rule (``costengine.price_rules``: a primary
+grade, a price date within a year of the catalog's date ``c_catalog_day``, no newer price of the same provider and
+instance at the term), the cheapest per GPU-hour whose instance holds a replica of ``cloud_n_min`` GPUs; when none
+holds it, the one with the most GPUs. Ties go to the first in catalog order.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from costengine.catalogs import OFFER_COLUMNS
 
 from ..kit import Book, header_row, put
 from .catalog_table import catalog_sheet
+from .price_dates import day_number, usable_price
 
 __all__ = ["SHEET", "build"]
 
@@ -56,19 +59,31 @@ def build(book: Book) -> None:
         "L": 40,
         "M": 11,
         "N": 40,
+        "O": 11,
+        "P": 11,
+        "Q": 10,
     }
     first = len(OFFER_COLUMNS) + 2
-    ext = catalog_sheet(book, SHEET, OFFER_COLUMNS, rows, _UNITS, "of", _FMT, widths, "list_offers", first + 4)
+    ext = catalog_sheet(book, SHEET, OFFER_COLUMNS, rows, _UNITS, "of", _FMT, widths, "list_offers", first + 6)
     ws = book.sheet(SHEET)
     col = {c: get_column_letter(j + 1) for j, c in enumerate(OFFER_COLUMNS)}
-    pc, cand, hold, score = (get_column_letter(first + k) for k in range(4))
+    pc, cand, hold, score, day, elig = (get_column_letter(first + k) for k in range(6))
     header_row(
         ws,
         1,
-        ["price at the term [USD/GPU-h]", "candidate", "holds a replica: price", "fallback score (GPUs - price/1e6)"],
+        [
+            "price at the term [USD/GPU-h]",
+            "candidate",
+            "holds a replica: price",
+            "fallback score (GPUs - price/1e6)",
+            "price date [day number]",
+            "blank choice may use (rule)",
+        ],
         first,
     )
     last = ext.block.last
+    rng = {c: f"${col[c]}$2:${col[c]}${last}" for c in ("provider", "instance", "gpu")}
+    days, prices = f"${day}$2:${day}${last}", f"${pc}$2:${pc}${last}"
     for r in [*range(2, ext.shipped + 1), *range(ext.block.first, last + 1)]:  # a user row with a problem: none
         ok = f"LEN({ext.check}{r})=0,"
         term = (
@@ -87,20 +102,34 @@ def build(book: Book) -> None:
             "0.000",
         )
         put(ws, f"{cand}{r}", f"=AND(LOWER(TRIM({col['gpu']}{r}))=LOWER(cloud_gpu_used),ISNUMBER({pc}{r}))", "calc")
+        put(ws, f"{day}{r}", f"={day_number(col['price_date'] + str(r))}", "calc", "0")
+        newer = (  # a candidate of the same provider and instance with a later price date (price_rules.superseded)
+            f"SUMPRODUCT((LOWER(TRIM({rng['provider']}))=LOWER(TRIM({col['provider']}{r})))"
+            f"*(LOWER(TRIM({rng['instance']}))=LOWER(TRIM({col['instance']}{r})))"
+            f"*(LOWER(TRIM({rng['gpu']}))=LOWER(cloud_gpu_used))*ISNUMBER({prices})*({days}>{day}{r}))=0"
+        )
+        put(
+            ws,
+            f"{elig}{r}",
+            f"=AND({cand}{r},{usable_price(f'{day}{r}', col['grade'] + str(r))},{newer})",
+            "calc",
+        )
         put(
             ws,
             f"{hold}{r}",
-            f'=IF(AND({cand}{r},ISNUMBER(cloud_n_min)),IF({g}>=cloud_n_min,{pc}{r},""),"")',
+            f'=IF(AND({elig}{r},ISNUMBER(cloud_n_min)),IF({g}>=cloud_n_min,{pc}{r},""),"")',
             "calc",
             "0.000",
         )
-        put(ws, f"{score}{r}", f'=IF({cand}{r},{g}-{pc}{r}/c_offer_score_scale,"")', "calc", "0.000000")
+        put(ws, f"{score}{r}", f'=IF({elig}{r},{g}-{pc}{r}/c_offer_score_scale,"")', "calc", "0.000000")
     book.names_many(
         [
             ("of_pick_price", SHEET, f"{hold}2:{hold}{last}"),
             ("of_pick_score", SHEET, f"{score}2:{score}{last}"),
             ("of_term_price_gpu", SHEET, f"{pc}2:{pc}{last}"),
+            ("of_price_day", SHEET, f"{day}2:{day}{last}"),
+            ("of_candidate", SHEET, f"{cand}2:{cand}{last}"),
         ]
     )
-    for c, w in zip((pc, cand, hold, score), (14, 10, 14, 14)):
+    for c, w in zip((pc, cand, hold, score, day, elig), (14, 10, 14, 14, 11, 11)):
         ws.column_dimensions[c].width = w
