@@ -11,6 +11,7 @@ from __future__ import annotations
 from ..kit import Rows, wrap_ids
 from .inputs import SELF_HOSTING_OK
 from .inputs_checks import SPREAD_UNITS
+from .price_dates import price_age_formula
 
 __all__ = ["cloud_rows"]
 
@@ -49,6 +50,15 @@ def cloud_rows(w: Rows) -> None:
         names="cloud_offer_used",
     )
     wrap_ids(w.ws, w.at["c_offer"], "C")
+    w.add(
+        "c_age",
+        "price age note",
+        "text",
+        price_age_formula("offer", "[c_offer_row]", "[c_offer]", "of"),
+        names="cloud_price_age_note",
+        note="the offer's price undated or older than c_stale_days at the catalog's date (c_catalog_day), with its "
+        "age: text computed from the build-time catalog date, never TODAY()",
+    )
     w.add(
         "c_inst_gpus",
         "GPUs per instance",

@@ -12,6 +12,7 @@ from __future__ import annotations
 from ..kit import Rows, wrap_ids
 from .inputs import SELF_HOSTING_OK
 from .inputs_checks import SPREAD_UNITS
+from .price_dates import price_age_formula
 
 __all__ = ["onprem_rows"]
 
@@ -51,6 +52,15 @@ def onprem_rows(w: Rows) -> None:
         names="onprem_server_used",
     )
     wrap_ids(w.ws, w.at["o_server"], "C")
+    w.add(
+        "o_age",
+        "price age note",
+        "text",
+        price_age_formula("server", "[o_row]", "[o_server]", "sv", priced="sv_price_usd"),
+        names="onprem_price_age_note",
+        note="the server's catalog price undated or older than c_stale_days at the catalog's date (c_catalog_day), "
+        "with its age (none for a server without a catalog price)",
+    )
     w.add(
         "o_sv_gpus",
         "GPUs per server (catalog)",

@@ -7,9 +7,9 @@ on a constant written at build time, never TODAY(), so the workbook stays determ
 
 from __future__ import annotations
 
-from costengine.price_rules import PRIMARY_GRADES
+from costengine.price_rules import PRIMARY_GRADES, catalog_date
 
-__all__ = ["day_number", "primary_grade", "usable_price"]
+__all__ = ["day_number", "primary_grade", "usable_price", "price_age_formula"]
 
 
 def day_number(ref: str) -> str:
@@ -28,3 +28,21 @@ def usable_price(day: str, grade: str) -> str:
     """TRUE when a price of day number ``day`` (a cell) and grade ``grade`` (a cell) passes the rule's date and
     grade parts (:func:`costengine.price_rules.eligible`): primary, dated, at most c_max_price_age days old."""
     return f"AND({primary_grade(grade)},{day}>0,c_catalog_day-{day}<=c_max_price_age)"
+
+
+def price_age_formula(what: str, row: str, row_id: str, prefix: str, priced: str | None = None) -> str:
+    """The staleness note of the catalog row ``row`` (a place in ``<prefix>_price_day``; ``row_id`` its id), as
+    :func:`costengine.price_rules.stale_note` words it; "" when the row is not a number, when the price is recent
+    or (``priced``: a name of the price column) the row has no price. The catalog's date is written in at build
+    time."""
+    at = catalog_date()
+    day = f"INDEX({prefix}_price_day,{row})"
+    age = f"c_catalog_day-{day}"
+    text = (
+        f'IF({day}=0,"price of {what} "&{row_id}&" is undated (catalog {at})",IF({age}>c_stale_days,'
+        f'"price of {what} "&{row_id}&" dated "&TRIM(INDEX({prefix}_price_date,{row}))&", "&TEXT({age},"0")'
+        f'&" days before the catalog ({at})",""))'
+    )
+    if priced:
+        text = f'IF(ISNUMBER(INDEX({priced},{row})),{text},"")'
+    return f'=IF(ISNUMBER({row}),{text},"")'
