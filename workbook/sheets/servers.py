@@ -87,6 +87,6 @@ def build(book: Book) -> None:
             "calc",
             "int",
         )
-    book.names_many([("sv_pick_key", SHEET, f"{key}2:{key}{last}")])
+    book.names_many([("sv_pick_key", SHEET, f"{key}2:{key}{last}"), ("sv_price_day", SHEET, f"{day}2:{day}{last}")])
     for c in (day, rank, key):
         ws.column_dimensions[c].width = 12
