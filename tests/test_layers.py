@@ -161,6 +161,7 @@ def test_every_sheet_module_names_its_sheet_and_has_one_build():
         "__init__",
         "catalog_table",
         "catalog_user",
+        "price_dates",
         "sensitivity_data",
         "projection_hybrid",
         "comparison_api",

@@ -14,9 +14,10 @@ __all__ = ["day_number", "primary_grade", "usable_price", "price_age_formula"]
 
 def day_number(ref: str) -> str:
     """The day number of the ``YYYY-MM-DD`` text in ``ref`` (a formula, no ``=``); 0 when blank or not a date."""
-    t = f"TRIM({ref})"
-    d = f"DATE(VALUE(LEFT({t},4)),VALUE(MID({t},6,2)),VALUE(MID({t},9,2)))"
-    return f"IF(LEN({t})=10,IF(ISNUMBER({d}),{d},0),0)"
+    t, n = f"TRIM({ref})", lambda pattern: f'LEN("{pattern}")'  # noqa: E731 - positions in YYYY-MM-DD
+    year, month = f"VALUE(LEFT({t},{n('YYYY')}))", f"VALUE(MID({t},{n('YYYY-')}+1,{n('MM')}))"
+    d = f"DATE({year},{month},VALUE(RIGHT({t},{n('DD')})))"
+    return f"IF(LEN({t})={n('YYYY-MM-DD')},IF(ISNUMBER({d}),{d},0),0)"
 
 
 def primary_grade(ref: str) -> str:
