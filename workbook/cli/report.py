@@ -29,7 +29,8 @@ from costengine import (
     token_price,
 )
 from costengine.engine import PAIRS
-from costengine.token_prices import scenario_price_note
+from costengine.price_rules import catalog_date
+from costengine.token_prices import scenario_price_note, token_prices_source
 
 __all__ = [
     "Answers",
@@ -204,6 +205,11 @@ def render_answers(console: Console, ans: Answers, title: str | None = None) -> 
         if rec["offer"]:
             what = "cloud offer" if option == "cloud" else "server"
             console.print(f"{option}: {what} {rec['offer']}")
+    console.print(  # token prices carry a package version, not a date: said, never invented
+        f"prices: token prices from {token_prices_source()}; offer and server prices aged at the catalog's "
+        f"date {catalog_date()}",
+        markup=False,
+    )
     for option, rec in ans.table.iterrows():
         if rec["status"] != "ok":
             console.print(f"{option}: {rec['status']}", markup=False)
