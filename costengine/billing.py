@@ -18,6 +18,7 @@ import numpy as np
 from .catalogs import PRICE_TERMS, Catalog, CloudOffer, Server
 from .errors import CostModelError, Infeasible
 from .offer_filter import filter_label, filter_offers
+from .price_rules import RULE, eligible, superseded
 
 __all__ = [
     "price_per_gpu_hour",
@@ -26,6 +27,7 @@ __all__ = [
     "always_on_step",
     "server_month",
     "choose_offer",
+    "eligible_offers",
     "server_for",
     "packing",
     "min_units",
@@ -62,8 +64,9 @@ def choose_offer(
 
     A typed ``offer_id`` is checked against the GPU, the billing and the term. Blank: among the offers for
     ``gpu_id`` in ``region`` and ``tier`` (``cloud_region``, ``cloud_tier``: :mod:`costengine.offer_filter`) that
-    have a price at the term (per-second offers for per-second billing), the cheapest per GPU-hour whose instance
-    holds a replica of ``n_min`` GPUs; when none holds it, the one with the most GPUs.
+    have a price at the term (per-second offers for per-second billing) and pass the blank-choice rule
+    (:func:`eligible_offers`), the cheapest per GPU-hour whose instance holds a replica of ``n_min`` GPUs; when none
+    holds it, the one with the most GPUs.
     """
     if offer_id is not None:
         offer = catalog.offer(offer_id)
@@ -96,6 +99,13 @@ def choose_offer(
             + (", cloud_region or cloud_tier" if filter_label(region, tier) else "")
             + ", or type cloud_price_per_gpu_hour",
         )
+    cands = eligible_offers(cands, per_second, pricing)
+    if not cands:
+        raise Infeasible(
+            "cloud_offer",
+            f"no {what} offer for {gpu_id} passes the blank-choice rule ({RULE}); type a cloud_offer "
+            "(any row) or cloud_price_per_gpu_hour",
+        )
 
     def per_gpu_hour(o: CloudOffer) -> float:
         return (o.per_second_usd * 3600.0 if per_second else o.price_per_hour(pricing)) / o.gpus_per_instance
@@ -105,6 +115,18 @@ def choose_offer(
     if holding:
         return min(holding, key=per_gpu_hour)
     return max(cands, key=lambda o: (o.gpus_per_instance, -per_gpu_hour(o)))
+
+
+def eligible_offers(cands: list[CloudOffer], per_second: bool, pricing: str) -> list[CloudOffer]:
+    """The offers a blank choice may use (``docs/pricing.md#the-blank-choice-rule``): those of ``cands`` (the
+    offers with a price at the term) whose price is :func:`~costengine.price_rules.eligible` (a primary grade,
+    dated within a year of the catalog's date) and not :func:`~costengine.price_rules.superseded` by a newer
+    price of the same provider and instance at that term. Catalog order is kept."""
+
+    def priced(o: CloudOffer) -> bool:
+        return o.per_second if per_second else not math.isnan(o.price_per_hour(pricing))
+
+    return [o for o in cands if eligible(o) and not superseded(o, cands, priced)]
 
 
 def server_for(catalog: Catalog, gpu_id: str, server_id: str | None = None) -> Server:

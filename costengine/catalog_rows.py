@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from .errors import CostModelError
+from .price_rules import GRADES
 
 
 class RowFields(NamedTuple):
@@ -69,6 +70,7 @@ __all__ = [
     "Server",
     "ApiReasoning",
     "check_row",
+    "check_dating",
     "HARDWARE_COLUMNS",
     "OFFER_COLUMNS",
     "SERVER_COLUMNS",
@@ -163,6 +165,23 @@ def check_row(
         raise CostModelError(row.id, f"as_of must be a date YYYY-MM-DD (got {row.as_of!r})") from None
 
 
+def check_dating(row: Any) -> None:
+    """Check a price row's dating (``docs/pricing.md#dates-and-grades``): ``price_date`` (when the price was published
+    or quoted) and ``read_on`` (the day it was read) blank or a date ``YYYY-MM-DD``, ``grade`` blank or one of
+    :data:`~costengine.price_rules.GRADES`; raises naming the row's id. (The shipped rows fill ``read_on`` and
+    ``grade`` on every price: a test holds it; a user's row may leave them blank, and is then never a blank
+    choice.)"""
+    for name in ("price_date", "read_on"):
+        text = getattr(row, name)
+        if text:
+            try:
+                datetime.strptime(text, "%Y-%m-%d")
+            except ValueError:
+                raise CostModelError(row.id, f"{name} must be blank or a date YYYY-MM-DD (got {text!r})") from None
+    if row.grade and row.grade not in GRADES:
+        raise CostModelError(row.id, f"grade must be blank or one of {', '.join(GRADES)} (got {row.grade!r})")
+
+
 #: Price terms of a cloud offer and the column holding each [USD per instance-hour].
 PRICE_TERMS: dict[str, str] = {
     "on_demand": "on_demand_per_hour_usd",
@@ -197,10 +216,14 @@ class CloudOffer:
     source: str
     as_of: str
     notes: str = ""
+    price_date: str = ""
+    read_on: str = ""
+    grade: str = ""
     tier: str = "production"
 
     def __post_init__(self) -> None:
         check_row(self, *OFFER_FIELDS)
+        check_dating(self)
         tier = str(self.tier).strip().lower() or "production"
         if tier not in ("production", "community"):
             raise CostModelError(self.id, f"tier must be production or community, or blank (got {self.tier!r})")
@@ -242,9 +265,13 @@ class Server:
     support_source: str
     as_of: str
     notes: str = ""
+    price_date: str = ""
+    read_on: str = ""
+    grade: str = ""
 
     def __post_init__(self) -> None:
         check_row(self, *SERVER_FIELDS)
+        check_dating(self)
         if self.standard not in ("yes", "no"):
             raise CostModelError(self.id, f"standard must be yes or no (got {self.standard!r})")
         for value, source in (

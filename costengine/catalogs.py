@@ -38,6 +38,7 @@ from .catalog_rows import (
 )
 from .errors import CostModelError, Infeasible, closest
 from .model_rows import MODEL_COLUMNS, MODEL_COUNTS, OpenModel
+from .price_rules import RULE, server_rank
 from .token_prices import TokenPrice, tier_starts, token_price, token_price_table, token_prices_version  # noqa: F401 (re-exported)
 
 __all__ = [
@@ -128,14 +129,21 @@ class Catalog:
         return tuple(o for o in self.offers.values() if o.gpu.lower() == g)
 
     def standard_server(self, gpu_id: str, key: str = "onprem_server") -> Server:
-        """The standard server of a GPU; raises naming ``key`` when the catalog has none."""
+        """The standard server of a GPU (``docs/pricing.md#the-blank-choice-rule``): among the rows of that GPU, by
+        :func:`~costengine.price_rules.server_rank` (a price that passes the rule, or no price, first; then a
+        primary, dated price older than a year, which the option's staleness note shows), the row marked standard
+        first, then catalog order; raises naming ``key`` when no row has a usable price."""
         g = gpu_id.strip().lower()
         rows = [r for r in self.servers.values() if r.gpu.lower() == g]
-        for r in rows:
-            if r.is_standard:
-                return r
+        ranked = [(server_rank(r), not r.is_standard, j, r) for j, r in enumerate(rows) if server_rank(r)]
+        if ranked:
+            return min(ranked, key=lambda t: t[:3])[3]
         if rows:
-            return rows[0]
+            raise Infeasible(
+                key,
+                f"no server with {gpu_id} GPUs has a price a blank choice may use ({RULE}); type an onprem_server "
+                f"(any row: {', '.join(r.id for r in rows)}) or onprem_capex_per_server",
+            )
         raise Infeasible(
             key,
             f"the server catalog has no server with {gpu_id} GPUs; give onprem_server, or "

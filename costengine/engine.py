@@ -8,6 +8,7 @@ scenarios with numpy over columns.
 from __future__ import annotations
 
 import functools
+import math
 from typing import Any
 
 import numpy as np
@@ -20,6 +21,7 @@ from .crossing import PAIRS, breakeven_arrays
 from .errors import CostModelError, Infeasible
 from .hybrid_split import hourly_split, hybrid_arrays
 from .plan import OPTIONS, Plan, cheapest_options, cost_at, option_costs, replicas_at, units_at
+from .price_rules import stale_note
 from .profiles import profile_weights
 from .resolve import resolve
 from .scenario import Scenario
@@ -170,10 +172,12 @@ def compare(
     capacity], ``ttft_s`` [s], ``tpot_ms`` [ms/token] (at ``batch``; NaN where seconds_per_request was typed),
     ``offer`` (cloud offer or server id; "" when priced from typed inputs), ``status`` ("ok", or "not feasible:
     <reason>" where the option cannot be served: its numbers are NaN) and ``notes`` (what a reader must know
-    about the option's figures, "; "-joined; "" when nothing).
+    about the option's figures, "; "-joined; "" when nothing; a cloud offer's or server's price that is undated or older
+    than 180 days at the catalog's date is noted with its age: :func:`price_age_note`).
     """
     s = Scenario.parse(s)
-    plan = _noted_plan(s, catalog or load_catalog())  # with a note where a latency target binds hard
+    catalog = catalog or load_catalog()
+    plan = _noted_plan(s, catalog)  # with a note where a latency target binds hard
     r = _volume(s, requests_per_month)
     rows = []
     for name in OPTIONS:
@@ -202,10 +206,26 @@ def compare(
                 "tpot_ms": float(opt.tpot_s[0]) * 1000.0,
                 "offer": str(opt.source[0]),
                 "status": f"not feasible: {opt.problem[0]}" if opt.problem[0] else "ok",
-                "notes": str(opt.notes[0]),
+                "notes": "; ".join(
+                    n for n in (str(opt.notes[0]), price_age_note(name, str(opt.source[0]), catalog)) if n
+                ),
             }
         )
     return pd.DataFrame(rows).set_index("option")
+
+
+def price_age_note(option: str, source: str, catalog: Catalog) -> str:
+    """The staleness note of the catalog price an option uses (:func:`costengine.price_rules.stale_note`: undated,
+    or older than ``STALE_DAYS`` at the catalog's date); "" for the API (token prices carry the genai-prices version,
+    which records no date), for typed prices and for a server without a catalog price (estimated from the GPU's)."""
+    key = str(source).strip().lower()
+    if option == "cloud" and key in catalog.offers:
+        o = catalog.offers[key]
+        return stale_note("offer", o.id, o.price_date)
+    if option == "onprem" and key in catalog.servers and not math.isnan(catalog.servers[key].price_usd):
+        sv = catalog.servers[key]
+        return stale_note("server", sv.id, sv.price_date)
+    return ""
 
 
 def curve(

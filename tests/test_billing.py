@@ -15,6 +15,7 @@ from costengine.catalogs import Catalog, CloudOffer, Server
 
 NAN = math.nan
 SHIPPED = load_catalog()
+DATED = "2026-11-01"  # a price date the blank-choice rule accepts at the shipped catalog's date
 
 
 def offer(id, gpus, od, spot=NAN, c1=NAN, c3=NAN, ps=NAN, gpu="H100-SXM"):
@@ -32,6 +33,9 @@ def offer(id, gpus, od, spot=NAN, c1=NAN, c3=NAN, ps=NAN, gpu="H100-SXM"):
         per_second_usd=ps,
         source="made up",
         as_of="2026-01-01",
+        price_date=DATED,
+        read_on=DATED,
+        grade="provider",
     )
 
 
@@ -51,6 +55,9 @@ def server(id, gpus, price, typical, max_kw, support, standard="yes", gpu="H100-
         power_source="made up",
         support_source="made up",
         as_of="2026-01-01",
+        price_date=DATED,
+        read_on=DATED,
+        grade="vendor",
     )
 
 

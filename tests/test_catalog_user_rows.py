@@ -280,7 +280,8 @@ def test_a_typed_catalog_row_recalculated_equals_evaluate(user_row_books, name):
     r = book.row_of("Comparison", "offer or server")
     for j, option in enumerate(("api", "cloud", "onprem")):
         assert (book.at("Comparison", r, 3 + j) or "") == ev.answers.table.loc[option, "offer"], (name, option)
-    picked = {"user_rows": (OFFER_X["id"], SERVER["id"]), "user_offer": (OFFER_H100["id"], "dgx-h100")}[name]
+    standard = load_catalog().standard_server("H100-SXM").id
+    picked = {"user_rows": (OFFER_X["id"], SERVER["id"]), "user_offer": (OFFER_H100["id"], standard)}[name]
     assert (book.at("Comparison", r, 4), book.at("Comparison", r, 5)) == picked
     assert book.name("catalog_problems") == 0
     assert not _error_values(book), _error_values(book)[:5]

@@ -161,6 +161,8 @@ def test_every_sheet_module_names_its_sheet_and_has_one_build():
         "__init__",
         "catalog_table",
         "catalog_user",
+        "price_dates",
+        "constants_table",
         "sensitivity_data",
         "projection_hybrid",
         "comparison_api",
@@ -195,6 +197,7 @@ ENGINE_FLOORS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "catalogs",
         (
             "token_prices",
+            "price_rules",
             "catalog_rows",
             "model_rows",
             "model_config",

@@ -10,6 +10,7 @@ from costengine import CostModelError, Scenario, compare, load_catalog, monthly_
 from costengine.billing import choose_offer
 from costengine.catalogs import Catalog, CloudOffer
 from costengine.offer_filter import REGIONS, offer_regions, offer_where, region_label
+from costengine.price_rules import catalog_date
 
 NAN = math.nan
 SHIPPED = load_catalog()
@@ -30,6 +31,9 @@ def offer(id, od, region, tier="production", gpus=8):
         per_second_usd=NAN,
         source="made up",
         as_of="2026-01-01",
+        price_date=catalog_date(),  # a dated primary price: the blank-choice rule may use it
+        read_on=catalog_date(),
+        grade="provider",
         tier=tier,
     )
 

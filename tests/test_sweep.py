@@ -22,6 +22,7 @@ def test_sweep_agrees_with_scalar_functions():
             model="llama-3.1-8b",
             cloud_gpu="L4",
             onprem_gpu="A100-80GB",
+            onprem_server="dgx-a100-640gb",  # no A100 server passes the blank-choice rule: a typed id
             cloud_billing="per_second",
             requests_per_month=3e5,
             max_tpot_ms=100,

@@ -13,7 +13,19 @@ import math
 
 import pytest
 
-from costengine import Scenario, breakeven, cheapest, compare, curve, finetune, plan_for, recommend, token_price
+from costengine import (
+    Scenario,
+    breakeven,
+    cheapest,
+    compare,
+    curve,
+    finetune,
+    load_catalog,
+    plan_for,
+    recommend,
+    token_price,
+)
+from costengine.engine import price_age_note
 from workbook.cli.report import api_price_note
 from workbook.sheets.constants import SEGMENT_ROWS
 from workbook.sheets.token_pricing import api_model_list
@@ -315,6 +327,19 @@ def test_the_price_note_names_an_off_peak_price_and_an_unlisted_cache_price(book
     assert seen == {True, False}  # the random cases cover both
 
 
+def test_price_age_notes_equal_the_engines(books):
+    """The age of the catalog price an option uses (undated, or older than 180 days at the catalog's date) is the
+    engine's note, computed in formulas from the price date and the build-time catalog date (no TODAY())."""
+    seen = set()
+    for name, b in books.items():
+        table = compare(b.scenario)
+        for option in ("cloud", "onprem"):
+            want = price_age_note(option, table.loc[option, "offer"], load_catalog())
+            assert (b.name(f"{option}_price_age_note") or "") == want, (name, option)
+            seen.add(bool(want))
+    assert seen == {True, False}  # the cases cover a stale price and a recent one
+
+
 def test_reasoning_notes_and_hidden_tokens_equal_the_engine(books):
     """Hidden reasoning tokens and cache writes price as the engine prices them (the answers: above); a blank
     reasoning key of a reasoning model shows the engine's note on the Comparison and beside the Inputs key."""
@@ -323,7 +348,8 @@ def test_reasoning_notes_and_hidden_tokens_equal_the_engine(books):
         table = compare(b.scenario)
         assert (b.name("api_reasoning_note") or "") == table.loc["api", "notes"], name
         for option in ("cloud", "onprem"):
-            assert (b.name("reasoning_note") or "") == table.loc[option, "notes"], (name, option)
+            notes = (b.name("reasoning_note") or "", b.name(f"{option}_price_age_note") or "")
+            assert "; ".join(n for n in notes if n) == table.loc[option, "notes"], (name, option)
         plan = plan_for(b.scenario)
         assert _close(b.name("api_variable"), float(plan.options["api"].variable[0])), name
     blank = books["reasoning_blank"]

@@ -33,7 +33,12 @@ CASES: dict[str, dict] = {
     "default": {},
     "dense_8b_h100_l40s": dict(model="llama-3.1-8b", cloud_gpu="H100-SXM", onprem_gpu="L40S"),
     "moe_mixtral_no_targets": dict(
-        model="mixtral-8x7b", cloud_gpu="H200", onprem_gpu="A100-80GB", max_tpot_ms="none", max_ttft_s="none"
+        model="mixtral-8x7b",
+        cloud_gpu="H200",
+        onprem_gpu="A100-80GB",
+        onprem_server="dgx-a100-640gb",  # no A100 server passes the blank-choice rule: a typed id
+        max_tpot_ms="none",
+        max_ttft_s="none",
     ),
     "moe_deepseek_fp8": dict(model="deepseek-v3", cloud_gpu="H200", onprem_gpu="B200", max_tpot_ms=80, max_ttft_s=2),
     "gpt_oss_120b_fp4": dict(model="gpt-oss-120b", cloud_gpu="B200", onprem_gpu="H100-SXM"),
@@ -51,6 +56,7 @@ CASES: dict[str, dict] = {
         precision="fp8",
         cloud_gpu="A100-80GB",
         onprem_gpu="A100-80GB",
+        onprem_server="dgx-a100-640gb",
         max_tpot_ms=120,
         max_ttft_s=2,
     ),
@@ -61,7 +67,13 @@ CASES: dict[str, dict] = {
         model="qwen2.5-32b", cloud_price_per_gpu_hour=2.5, cloud_gpu="A100-80GB", onprem_gpu="H200", precision="bf16"
     ),
     "per_second": dict(model="mistral-small-24b", cloud_billing="per_second", cloud_gpu="H100-SXM", max_ttft_s=1),
-    "seconds_typed": dict(model="llama-3.1-70b", seconds_per_request=0.8, cloud_gpu="L40S", onprem_gpu="A100-40GB"),
+    "seconds_typed": dict(
+        model="llama-3.1-70b",
+        seconds_per_request=0.8,
+        cloud_gpu="L40S",
+        onprem_gpu="A100-40GB",
+        onprem_server="dgx-a100-320gb",  # no A100 server passes the blank-choice rule: a typed id
+    ),
     "seed_server": dict(
         model="llama-2-70b",
         seconds_per_request=2.0,

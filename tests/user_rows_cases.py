@@ -65,6 +65,9 @@ OFFER_X = dict(
     commit_1y_per_hour_usd=18.0,
     source=MADE_UP,
     as_of="2026-12-01",
+    price_date="2026-12-01",  # dated and primary: the blank-choice rule may use it
+    read_on="2026-12-01",
+    grade="provider",
 )
 OFFER_H100 = dict(
     id="test-cloud-8x-h100",
@@ -76,6 +79,9 @@ OFFER_H100 = dict(
     on_demand_per_hour_usd=8.0,
     source=MADE_UP,
     as_of="2026-12-01",
+    price_date="2026-12-01",
+    read_on="2026-12-01",
+    grade="provider",
 )
 SERVER = dict(
     id="test-server-8x-gpu-x",
@@ -92,6 +98,9 @@ SERVER = dict(
     power_source=MADE_UP,
     support_source=MADE_UP,
     as_of="2026-12-01",
+    price_date="2026-12-01",
+    read_on="2026-12-01",
+    grade="vendor",
 )
 
 

@@ -121,6 +121,12 @@ def catalog(
     ] = None,
     limit: Annotated[int, typer.Option("--limit", "-n", min=0, help="Rows shown (0 = all).")] = 50,
     format: Annotated[Format, typer.Option("--format", help="table or json.")] = Format.table,
+    stale_only: Annotated[
+        bool,
+        typer.Option(
+            "--stale", help="offers, servers: only prices undated or over 180 days old at the catalog's date."
+        ),
+    ] = False,
     id: Annotated[Optional[str], typer.Option("--id", help="add-model: the new row's id.")] = None,
     name: Annotated[Optional[str], typer.Option("--name", help="add-model: the model's name.")] = None,
     license: Annotated[Optional[str], typer.Option("--license", help="add-model: the licence.")] = None,
@@ -134,7 +140,7 @@ def catalog(
     """List and search the catalogs: gpus, models, offers (cloud), servers, prices (token prices), profiles (load
     over the day), keys.
     ``llmcost catalog add-model CONFIG.json`` turns a Hugging Face config.json into a model row (no network)."""
-    from .catalog_view import as_json, render
+    from .catalog_view import as_json, render, stale
     from .catalog_view import search as find
 
     if kind is Kind.add_model:
@@ -153,6 +159,8 @@ def catalog(
         return
     with reported():
         rows = find(kind.value, search or ())
+        if stale_only:
+            rows = stale(kind.value, rows)
     if format is Format.json:
         print(as_json(rows))
     else:

@@ -17,6 +17,7 @@ from rich.console import Console
 
 from costengine import CostModelError, key_info, load_catalog
 from costengine.catalogs import as_dict, token_price_table
+from costengine.price_rules import STALE_DAYS, age_days, catalog_date
 from costengine.profiles import load_profiles, peak_to_average_of
 from costengine.token_prices import token_prices_source
 
@@ -85,12 +86,22 @@ def _offers() -> list[dict[str, Any]]:
         gpus = o.gpus_per_instance
         row["on_demand_gpu_h"] = o.on_demand_per_hour_usd / gpus
         row["per_second_gpu_h"] = o.per_second_usd * 3600 / gpus
+        row["price_age_days"] = age_days(o.price_date)
         out.append(row)
     return out
 
 
 def _servers() -> list[dict[str, Any]]:
-    return [as_dict(s) for s in load_catalog().servers.values()]
+    return [{**as_dict(s), "price_age_days": age_days(s.price_date)} for s in load_catalog().servers.values()]
+
+
+def stale(kind: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows of ``offers`` or ``servers`` whose price is undated or older than ``STALE_DAYS`` at the catalog's
+    date (``costengine.price_rules``; a server without a price has none to age)."""
+    if kind not in ("offers", "servers"):
+        raise CostModelError("--stale", "lists offers or servers (token prices carry no date: genai-prices has none)")
+    priced = (lambda r: True) if kind == "offers" else (lambda r: not math.isnan(r["price_usd"]))
+    return [r for r in rows if priced(r) and (math.isnan(r["price_age_days"]) or r["price_age_days"] > STALE_DAYS)]
 
 
 def _prices() -> list[dict[str, Any]]:
@@ -174,10 +185,15 @@ VIEWS: dict[str, View] = {
             ("spot_per_hour_usd", "spot"),
             ("on_demand_gpu_h", "on demand /GPU-h"),
             ("per_second_gpu_h", "per second /GPU-h"),
-            ("as_of", "as of"),
+            ("price_date", "price date"),
+            ("price_age_days", "age d"),
+            ("grade", "grade"),
         ),
         ("id", "provider", "instance", "region", "gpu"),
-        lambda: _shipped("cloud_offers.csv"),
+        lambda: _shipped(
+            "cloud_offers.csv",
+            f"; age = days before the catalog's date {catalog_date()}, blank price date = undated",
+        ),
         money=(
             "on_demand_per_hour_usd",
             "commit_1y_per_hour_usd",
@@ -199,10 +215,14 @@ VIEWS: dict[str, View] = {
             ("max_kw", "max kW"),
             ("support_per_year_usd", "support USD/yr"),
             ("standard", "standard"),
-            ("as_of", "as of"),
+            ("price_date", "price date"),
+            ("price_age_days", "age d"),
+            ("grade", "grade"),
         ),
         ("id", "name", "vendor", "gpu"),
-        lambda: _shipped("servers.csv", "; - = no published figure"),
+        lambda: _shipped(
+            "servers.csv", f"; - = no published figure; age = days before the catalog's date {catalog_date()}"
+        ),
         money=("price_usd", "support_per_year_usd"),
     ),
     "prices": View(
@@ -220,7 +240,7 @@ VIEWS: dict[str, View] = {
         ),
         ("provider", "model", "name"),
         lambda: (
-            f"{token_prices_source()}; flags: time of day = standard price used (the "
+            f"{token_prices_source()} (its data records no price date); flags: time of day = standard price used (the "
             "off-peak one: --format json, note), no cache price = cached input priced as input"
         ),
         money=("input", "output", "cache_read"),

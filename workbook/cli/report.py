@@ -30,7 +30,8 @@ from costengine import (
 from costengine.engine import PAIRS
 from costengine.errors import Infeasible
 from costengine.offer_filter import offer_where
-from costengine.token_prices import scenario_price_note
+from costengine.price_rules import catalog_date
+from costengine.token_prices import scenario_price_note, token_prices_source
 
 from .fit import KEY, MONEY, Col, print_fitted
 
@@ -226,6 +227,11 @@ def render_answers(console: Console, ans: Answers, title: str | None = None) -> 
             what = "cloud offer" if option == "cloud" else "server"
             where = f" ({offer_where(ans.catalog, rec['offer'])})" if option == "cloud" else ""
             console.print(f"{option}: {what} {rec['offer']}{where}", markup=False)
+    console.print(  # token prices carry a package version, not a date: said, never invented
+        f"prices: token prices from {token_prices_source()}; offer and server prices aged at the catalog's "
+        f"date {catalog_date()}",
+        markup=False,
+    )
     for option, rec in ans.table.iterrows():
         if rec.get("status", "ok") != "ok":
             console.print(f"{option}: {rec['status']}", markup=False)

@@ -60,6 +60,7 @@ ALLOWED_FUNCTIONS = frozenset(
         "CHAR",
         "CHOOSE",
         "COUNT",
+        "DATE",
         "EXP",
         "IF",
         "INDEX",

@@ -26,6 +26,7 @@ from openpyxl.utils import get_column_letter
 
 from costengine.catalog_rows import GPU_FIELDS, OFFER_FIELDS, SERVER_FIELDS
 from costengine.model_rows import MODEL_FIELDS
+from costengine.price_rules import GRADES
 
 from ..kit import Book, escape_lookup, formula_shape, header_row, put, put_text
 
@@ -161,15 +162,36 @@ def _row_rules(rules: Rules, columns: tuple[str, ...], title: str, r: int, marke
         out.append((f"{at[c]}<0", f'"{key(c)}must be a number >= 0"'))
     for c in rules.text:
         out.append((blank(c), f'"{key(c)}is empty"'))
-    t, n = f"TRIM({at['as_of']})", lambda pattern: f'LEN("{pattern}")'  # noqa: E731 - positions in YYYY-MM-DD
-    date_ok = (
-        f'AND(NOT(ISNUMBER({at["as_of"]})),LEN({t})={n("YYYY-MM-DD")},MID({t},{n("YYYY-")},1)="-",'
-        f'MID({t},{n("YYYY-MM-")},1)="-",ISNUMBER(VALUE(LEFT({t},{n("YYYY")}))),'
-        f"ISNUMBER(VALUE(MID({t},{n('YYYY-')}+1,{n('MM')}))),ISNUMBER(VALUE(RIGHT({t},{n('DD')}))),"
-        f"ISNUMBER(VALUE({t})))"
-    )  # VALUE reads an ISO date in every locale; 2026-02-30 is none
+    n = lambda pattern: f'LEN("{pattern}")'  # noqa: E731 - positions in YYYY-MM-DD
+
+    def date_ok(c: str) -> str:  # VALUE reads an ISO date in every locale; 2026-02-30 is none
+        t = f"TRIM({at[c]})"
+        return (
+            f'AND(NOT(ISNUMBER({at[c]})),LEN({t})={n("YYYY-MM-DD")},MID({t},{n("YYYY-")},1)="-",'
+            f'MID({t},{n("YYYY-MM-")},1)="-",ISNUMBER(VALUE(LEFT({t},{n("YYYY")}))),'
+            f"ISNUMBER(VALUE(MID({t},{n('YYYY-')}+1,{n('MM')}))),ISNUMBER(VALUE(RIGHT({t},{n('DD')}))),"
+            f"ISNUMBER(VALUE({t})))"
+        )
+
     out.append((blank("as_of"), f'"{key("as_of")}is empty"'))
-    out.append((f"NOT({date_ok})", f'"{key("as_of")}must be a date typed as text YYYY-MM-DD"'))
+    out.append((f"NOT({date_ok('as_of')})", f'"{key("as_of")}must be a date typed as text YYYY-MM-DD"'))
+    if "grade" in at:  # a price's dating (costengine.catalog_rows.check_dating): each blank or well formed
+        for c in ("price_date", "read_on"):
+            out.append(
+                (
+                    f"AND(NOT({blank(c)}),NOT({date_ok(c)}))",
+                    f'"{key(c)}must be blank or a date typed as text YYYY-MM-DD"',
+                )
+            )
+        ok = ",".join(
+            f'AND(LEN(TRIM({at["grade"]}))=LEN("{v}"),SUBSTITUTE(TRIM({at["grade"]}),"{v}","")="")' for v in GRADES
+        )
+        out.append(
+            (
+                f"AND(NOT({blank('grade')}),NOT(OR({ok})))",
+                f'"{key("grade")}must be blank or one of {", ".join(GRADES)}"',
+            )
+        )
     for c, allowed in rules.choices:
         # exact and case-sensitive, as the engine: SUBSTITUTE is case-sensitive (the workbook keeps to a small set of
         # functions, without EXACT)

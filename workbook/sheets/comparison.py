@@ -36,6 +36,11 @@ def _binds(o: str) -> str:
     )
 
 
+def _joined(a: str, b: str) -> str:
+    """Two notes joined by "; " as the engine joins them (either may be empty)."""
+    return f'=IF(AND(LEN({a})>0,LEN({b})>0),{a}&"; "&{b},{a}&{b})'
+
+
 def build(book: Book, tiers: TierColumns) -> None:
     ws = book.sheet(SHEET)
     heading(
@@ -243,9 +248,10 @@ def build(book: Book, tiers: TierColumns) -> None:
         "notes",
         "notes",
         "text",
-        ["=api_reasoning_note", "=reasoning_note", "=reasoning_note"],
+        ["=api_reasoning_note", *(_joined("reasoning_note", f"{o}_price_age_note") for o in ("cloud", "onprem"))],
         kind="link",
-        note="a blank reasoning key of a reasoning model: its hidden tokens are not counted (Inputs warning)",
+        note="a blank reasoning key of a reasoning model: its hidden tokens are not counted (Inputs warning); the "
+        "age of a catalog price undated or older than c_stale_days (the cloud and on-premises sheets)",
     )
     wrap_ids(ws, m.at["notes"], "CDE")
     m.guard = None
@@ -254,7 +260,7 @@ def build(book: Book, tiers: TierColumns) -> None:
         [("comparison_options", SHEET, f"C{m.at['option']}:E{m.at['option']}")]
         + [
             (f"cmp_{k}", SHEET, f"C{m.at[k]}:E{m.at[k]}")
-            for k in ("fixed", "variable", "free", "step", "capacity", "min_units", "cost")
+            for k in ("fixed", "variable", "free", "step", "capacity", "min_units", "cost", "notes")
         ]
     )
 

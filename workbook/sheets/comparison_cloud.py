@@ -11,6 +11,7 @@ from __future__ import annotations
 from ..kit import Rows, wrap_ids
 from .inputs import SELF_HOSTING_OK
 from .inputs_checks import SPREAD_UNITS
+from .price_dates import price_age_formula
 
 #: The blank-offer filter in words, as ``costengine.offer_filter.filter_label`` (with a leading space), "" for none.
 _FILTER = (
@@ -63,6 +64,15 @@ def cloud_rows(w: Rows) -> None:
         '[c_offer_row])))="community","community","production"),"")',
         names="cloud_offer_where",
         note="the offer's regions (us, eu, apac) and tier; a blank cloud_offer is chosen in cloud_region, cloud_tier",
+    )
+    w.add(
+        "c_age",
+        "price age note",
+        "text",
+        price_age_formula("offer", "[c_offer_row]", "[c_offer]", "of"),
+        names="cloud_price_age_note",
+        note="the offer's price undated or older than c_stale_days at the catalog's date (c_catalog_day), with its "
+        "age: text computed from the build-time catalog date, never TODAY()",
     )
     w.add(
         "c_inst_gpus",

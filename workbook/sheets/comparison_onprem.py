@@ -12,6 +12,7 @@ from __future__ import annotations
 from ..kit import Rows, wrap_ids
 from .inputs import SELF_HOSTING_OK
 from .inputs_checks import SPREAD_UNITS
+from .price_dates import price_age_formula
 
 __all__ = ["onprem_rows"]
 
@@ -36,8 +37,8 @@ def onprem_rows(w: Rows) -> None:
         "row of the server (Servers)",
         "row",
         '=IF(NOT([o_need]),"n/a",IF(LEN(TRIM(onprem_server))>0,IF(ISNA(MATCH(TRIM(onprem_server),list_servers,0)),'
-        '"not in catalog",MATCH(TRIM(onprem_server),list_servers,0)),IF(COUNT(sv_pick_standard)>0,'
-        'MIN(sv_pick_standard),IF(COUNT(sv_pick_gpu)>0,MIN(sv_pick_gpu),"none"))))',
+        '"not in catalog",MATCH(TRIM(onprem_server),list_servers,0)),IF(COUNT(sv_pick_key)>0,'
+        'MATCH(MIN(sv_pick_key),sv_pick_key,0),"none")))',
         fmt="int",
         names="onprem_server_row",
         note="typed onprem_server, or the standard server of onprem_gpu",
@@ -51,6 +52,15 @@ def onprem_rows(w: Rows) -> None:
         names="onprem_server_used",
     )
     wrap_ids(w.ws, w.at["o_server"], "C")
+    w.add(
+        "o_age",
+        "price age note",
+        "text",
+        price_age_formula("server", "[o_row]", "[o_server]", "sv", priced="sv_price_usd"),
+        names="onprem_price_age_note",
+        note="the server's catalog price undated or older than c_stale_days at the catalog's date (c_catalog_day), "
+        "with its age (none for a server without a catalog price)",
+    )
     w.add(
         "o_sv_gpus",
         "GPUs per server (catalog)",

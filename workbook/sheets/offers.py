@@ -1,10 +1,12 @@
 """The Cloud Offers sheet: the shipped cloud-offer catalog (one row per instance offer, with sources and
 dates), and beside it the columns that pick the offer a scenario uses when ``cloud_offer`` is blank
 (``costengine.billing.choose_offer``): among the offers for ``cloud_gpu`` with a price at ``cloud_pricing``
-(per-second offers for per-second billing), the cheapest per GPU-hour whose instance holds a replica of
-``cloud_n_min`` GPUs; when none holds it, the one with the most GPUs. Ties go to the first in catalog order.
-Only rows in ``cloud_region`` and ``cloud_tier`` are candidates (``costengine.offer_filter``: the region text read
-by the word table of the Constants sheet, the tier column).
+(per-second offers for per-second billing) that pass the blank-choice rule (``costengine.price_rules``: a primary
+grade, a price date within a year of the catalog's date ``c_catalog_day``, no newer price of the same provider and
+instance at the term), the cheapest per GPU-hour whose instance holds a replica of ``cloud_n_min`` GPUs; when none
+holds it, the one with the most GPUs. Ties go to the first in catalog order. Only rows in ``cloud_region`` and
+``cloud_tier`` are candidates (``costengine.offer_filter``: the region text read by the word table of the Constants
+sheet, the tier column).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from costengine.offer_filter import ALL_REGIONS_WORDS, REGIONS, SEPARATORS
 
 from ..kit import Book, header_row, put
 from .catalog_table import catalog_sheet
+from .price_dates import day_number, usable_price
 
 __all__ = ["SHEET", "build"]
 
@@ -60,27 +63,39 @@ def build(book: Book) -> None:
         "M": 11,
         "N": 40,
         "O": 11,
+        "P": 11,
+        "Q": 10,
+        "R": 11,
     }
     first = len(OFFER_COLUMNS) + 2
-    ext = catalog_sheet(book, SHEET, OFFER_COLUMNS, rows, _UNITS, "of", _FMT, widths, "list_offers", first + 4)
+    ext = catalog_sheet(book, SHEET, OFFER_COLUMNS, rows, _UNITS, "of", _FMT, widths, "list_offers", first + 6)
     ws = book.sheet(SHEET)
     col = {c: get_column_letter(j + 1) for j, c in enumerate(OFFER_COLUMNS)}
-    pc, cand, hold, score = (get_column_letter(first + k) for k in range(4))
-    # after the user rows' check column (first + 4): the region and tier filter (costengine.offer_filter)
-    norm, *flags, label, allowed = (get_column_letter(first + 5 + k) for k in range(3 + len(REGIONS)))
+    pc, cand, hold, score, day, elig = (get_column_letter(first + k) for k in range(6))
+    # after the user rows' check column (first + 6): the region and tier filter (costengine.offer_filter)
+    norm, *flags, label, allowed = (get_column_letter(first + 7 + k) for k in range(3 + len(REGIONS)))
     header_row(
         ws,
         1,
         ["region text (as the rule reads it)", *(f"in {x}" for x in REGIONS), "regions", "allowed (region, tier)"],
-        first + 5,
+        first + 7,
     )
     header_row(
         ws,
         1,
-        ["price at the term [USD/GPU-h]", "candidate", "holds a replica: price", "fallback score (GPUs - price/1e6)"],
+        [
+            "price at the term [USD/GPU-h]",
+            "candidate",
+            "holds a replica: price",
+            "fallback score (GPUs - price/1e6)",
+            "price date [day number]",
+            "blank choice may use (rule)",
+        ],
         first,
     )
     last = ext.block.last
+    rng = {c: f"${col[c]}$2:${col[c]}${last}" for c in ("provider", "instance", "gpu")}
+    days, cands = f"${day}$2:${day}${last}", f"${cand}$2:${cand}${last}"  # candidates: GPU, price, region and tier
     for r in [*range(2, ext.shipped + 1), *range(ext.block.first, last + 1)]:  # a user row with a problem: none
         ok = f"LEN({ext.check}{r})=0,"
         term = (
@@ -105,23 +120,39 @@ def build(book: Book) -> None:
             "calc",
         )
         _region_cells(ws, r, col, (norm, *flags, label, allowed))
+        put(ws, f"{day}{r}", f"={day_number(col['price_date'] + str(r))}", "calc", "0")
+        newer = (  # another candidate of the same provider and instance with a later price date (superseded)
+            f"SUMPRODUCT((LOWER(TRIM({rng['provider']}))=LOWER(TRIM({col['provider']}{r})))"
+            f"*(LOWER(TRIM({rng['instance']}))=LOWER(TRIM({col['instance']}{r})))"
+            f"*{cands}*({days}>{day}{r}))=0"
+        )
+        put(
+            ws,
+            f"{elig}{r}",
+            f"=AND({cand}{r},{usable_price(f'{day}{r}', col['grade'] + str(r))},{newer})",
+            "calc",
+        )
         put(
             ws,
             f"{hold}{r}",
-            f'=IF(AND({cand}{r},ISNUMBER(cloud_n_min)),IF({g}>=cloud_n_min,{pc}{r},""),"")',
+            f'=IF(AND({elig}{r},ISNUMBER(cloud_n_min)),IF({g}>=cloud_n_min,{pc}{r},""),"")',
             "calc",
             "0.000",
         )
-        put(ws, f"{score}{r}", f'=IF({cand}{r},{g}-{pc}{r}/c_offer_score_scale,"")', "calc", "0.000000")
+        put(ws, f"{score}{r}", f'=IF({elig}{r},{g}-{pc}{r}/c_offer_score_scale,"")', "calc", "0.000000")
     book.names_many(
         [
             ("of_pick_price", SHEET, f"{hold}2:{hold}{last}"),
             ("of_pick_score", SHEET, f"{score}2:{score}{last}"),
             ("of_term_price_gpu", SHEET, f"{pc}2:{pc}{last}"),
+            ("of_price_day", SHEET, f"{day}2:{day}{last}"),
+            ("of_candidate", SHEET, f"{cand}2:{cand}{last}"),
             ("of_regions", SHEET, f"{label}2:{label}{last}"),
         ]
     )
-    for c, w in zip((pc, cand, hold, score, norm, *flags, label, allowed), (14, 10, 14, 14, 30, 7, 7, 7, 16, 12)):
+    for c, w in zip(
+        (pc, cand, hold, score, day, elig, norm, *flags, label, allowed), (14, 10, 14, 14, 11, 11, 30, 7, 7, 7, 16, 12)
+    ):
         ws.column_dimensions[c].width = w
 
 
