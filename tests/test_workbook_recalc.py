@@ -332,6 +332,8 @@ def test_price_age_notes_equal_the_engines(books):
     engine's note, computed in formulas from the price date and the build-time catalog date (no TODAY())."""
     seen = set()
     for name, b in books.items():
+        if name.startswith("bad_"):  # inputs typed over: the workbook shows "check Inputs", no offer to age
+            continue
         table = compare(b.scenario)
         for option in ("cloud", "onprem"):
             want = price_age_note(option, table.loc[option, "offer"], load_catalog())

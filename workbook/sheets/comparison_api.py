@@ -164,7 +164,7 @@ def api_rows(w: Rows, tiers: TierColumns) -> None:
         note="an off-peak price not used (Token Pricing note), a cache price the catalog does not list; a service "
         "tier the model has no price for",
     )
-    reasons = "AND(ISNUMBER([row]),INDEX(tp_reasons,[row]))"
+    reasons = "IF(ISNUMBER([row]),INDEX(tp_reasons,[row]),FALSE)"  # (AND would evaluate INDEX of a text row)
     typical = "INDEX(tp_hidden_tokens,[row])"
     w.add(
         "hidden",
