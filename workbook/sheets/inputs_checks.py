@@ -178,8 +178,9 @@ def check_formula(key: str, b: str, rules: int, n: str) -> str:
         )
     if key == "api_cache_write_share":  # with the cached share: at most the whole prompt (costengine.resolve)
         base = _number_check(b, rules, n)[1:]
-        over = f"AND(ISNUMBER({n}),ISNUMBER(api_cached_input_share_used),{n}+api_cached_input_share_used>1)"
-        return f'=IF(LEN({base})>0,{base},IF({over},"{CACHE_SHARES}",""))'
+        both = f"AND(ISNUMBER({n}),ISNUMBER(api_cached_input_share_used))"  # (AND would evaluate a text sum)
+        over = f'IF({n}+api_cached_input_share_used>1,"{CACHE_SHARES}","")'
+        return f'=IF(LEN({base})>0,{base},IF({both},{over},""))'
     return _number_check(b, rules, n)
 
 

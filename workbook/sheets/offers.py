@@ -24,6 +24,9 @@ from .price_dates import day_number, usable_price
 __all__ = ["SHEET", "build"]
 
 SHEET = "Cloud Offers"
+#: Columns from the first pick column to the region filter's: the pick columns (6), the user rows' check and the
+#: parts its chain is split into (catalog_user: a formula stays within Excel's limits).
+_REGION_OFFSET = 10
 _UNITS = {
     "gpus_per_instance": "GPUs per instance",
     "on_demand_per_hour_usd": "on demand [USD/instance-h]",
@@ -72,13 +75,14 @@ def build(book: Book) -> None:
     ws = book.sheet(SHEET)
     col = {c: get_column_letter(j + 1) for j, c in enumerate(OFFER_COLUMNS)}
     pc, cand, hold, score, day, elig = (get_column_letter(first + k) for k in range(6))
-    # after the user rows' check column (first + 6): the region and tier filter (costengine.offer_filter)
-    norm, *flags, label, allowed = (get_column_letter(first + 7 + k) for k in range(3 + len(REGIONS)))
+    # after the user rows' check column (first + 6) and the parts its long check chains into (up to 3 beside it):
+    # the region and tier filter (costengine.offer_filter)
+    norm, *flags, label, allowed = (get_column_letter(first + _REGION_OFFSET + k) for k in range(3 + len(REGIONS)))
     header_row(
         ws,
         1,
         ["region text (as the rule reads it)", *(f"in {x}" for x in REGIONS), "regions", "allowed (region, tier)"],
-        first + 7,
+        first + _REGION_OFFSET,
     )
     header_row(
         ws,
