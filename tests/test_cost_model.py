@@ -60,11 +60,15 @@ def test_onprem_capex_excluded_and_annuity(made_up):
 
 
 def test_blank_power_from_the_server_catalog(made_up):
+    from costengine.billing import server_terms
     from costengine.catalogs import load_catalog
 
-    server = load_catalog().standard_server(made_up.onprem_gpu)
+    cat = load_catalog()
+    server = cat.standard_server(made_up.onprem_gpu)
+    gpu = cat.gpu(made_up.onprem_gpu)
+    typical_kw = server_terms(server, gpu.price_usd, gpu.tdp_w)["typical_kw"]  # the catalog's, or its estimate
     s = made_up.replace(onprem_power_kw=None)
-    energy_per_server = server.typical_kw * 1.4 * 730 * 0.2
+    energy_per_server = typical_kw * 1.4 * 730 * 0.2
     assert monthly_cost(s, "onprem") == pytest.approx(3 * (80_000 / 36 + energy_per_server + 500) + 3000, rel=1e-12)
 
 

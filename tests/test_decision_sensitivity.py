@@ -159,11 +159,15 @@ def test_keys_restricts_the_rows():
 
 
 def test_blank_inputs_swing_their_resolved_values():
+    from costengine.billing import server_terms
+
     s = Scenario(onprem_gpu="H100-SXM", cloud_gpu="H100-SXM")
     cat = load_catalog()
     server = cat.standard_server("H100-SXM")
-    assert resolved_value(s, "onprem_capex_per_server") == pytest.approx(server.price_usd)
-    assert resolved_value(s, "onprem_power_kw") == pytest.approx(server.typical_kw)
+    gpu = cat.gpu("H100-SXM")
+    terms = server_terms(server, gpu.price_usd, gpu.tdp_w)  # the catalog's figures, or their sourced estimates
+    assert resolved_value(s, "onprem_capex_per_server") == pytest.approx(terms["price_usd"])
+    assert resolved_value(s, "onprem_power_kw") == pytest.approx(terms["typical_kw"])
     # the cloud price comes from an offer's instance price: typing a per-GPU price would drop the packing
     assert resolved_value(s, "cloud_price_per_gpu_hour") is None
     assert resolved_value(s, "model_params_billion") == cat.model(s.model).params_billion

@@ -156,9 +156,14 @@ def test_sensitivity_by_hand_on_made_up_prices(wb):
 
 
 def test_a_scenario_the_engine_cannot_cost_still_builds_and_says_why():
-    s = Scenario(model="llama-3.1-405b", cloud_gpus_per_replica=1, cloud_gpu="L4")
+    # an option that cannot be served leaves the others swung (docs/model.md#infeasible-options) ...
+    rows, meta = sensitivity_rows(Scenario(model="llama-3.1-405b", cloud_gpus_per_replica=1, cloud_gpu="L4"))
+    assert rows and meta["status"] == "" and {r["cloud_low"] for r in rows} == {"n/a"}
+    assert all(isinstance(r["api_low"], float) for r in rows)
+    # ... a value the engine cannot read at all (an unknown GPU id) leaves nothing to swing, and says why
+    s = Scenario(cloud_gpu="NOPE-GPU")
     rows, meta = sensitivity_rows(s)
-    assert rows == [] and meta["status"].startswith("not computed: cloud_gpus_per_replica")
+    assert rows == [] and meta["status"].startswith("not computed: cloud_gpu: unknown GPU")
     ws = build_workbook(s)["Inputs"]
     statuses = [ws.cell(r, 15).value for r in range(1, 60) if ws.cell(r, 14).value == "status"]
     assert statuses == [meta["status"]]
