@@ -65,6 +65,11 @@ class DerivedLayout:
     candidates: dict[str, np.ndarray] | None = None
     cand_rows: np.ndarray | None = None
 
+    def split(self) -> dict[str, np.ndarray]:
+        """The layout's fields an :class:`~costengine.plan.OptionCost` carries: ``tp``, ``pp``, ``batch``,
+        ``ttft_s``, ``tpot_s``."""
+        return {k: getattr(self, k) for k in ("tp", "pp", "batch", "ttft_s", "tpot_s")}
+
 
 def cheapest_candidate(costs: np.ndarray) -> np.ndarray:
     """Index of the cheapest candidate per row [index], ``costs`` shape (candidates, rows) [money/month], NaN =
