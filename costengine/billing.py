@@ -23,7 +23,6 @@ from .price_rules import RULE, eligible, superseded
 __all__ = [
     "price_per_gpu_hour",
     "replica_capacity",
-    "serverless_terms",
     "always_on_step",
     "server_month",
     "choose_offer",
@@ -245,18 +244,6 @@ def replica_capacity(hours, seconds_per_request, utilization, spare=None):
         return cap
     spare = np.asarray(spare, dtype=float)
     return cap / np.where(np.isnan(spare), 1.0, 1.0 + spare)
-
-
-def serverless_terms(min_replicas, gpus_per_replica, per_gpu_hour, hours, seconds_per_request, capacity):
-    """Per-second (serverless) billing: ``(warm, variable, free_volume)``.
-
-    The ``min_replicas`` warm replicas are paid all month (``warm`` [money/month]) and serve ``free_volume``
-    [requests/month] = min replicas x replica capacity; above it each request pays its busy GPU-seconds,
-    ``variable`` [money/request] = s x GPUs x price per GPU-hour / 3600.
-    """
-    warm = min_replicas * gpus_per_replica * per_gpu_hour * hours
-    variable = seconds_per_request * gpus_per_replica * per_gpu_hour / 3600.0
-    return warm, variable, min_replicas * capacity
 
 
 def always_on_step(gpus_per_unit, per_gpu_hour, hours):

@@ -200,6 +200,10 @@ class CloudOffer:
     rate of serverless offers billed by the second (NaN for instances billed by the hour). ``tier``:
     ``production`` (the provider's own data centres; blank = production) or ``community`` (a marketplace of
     third-party hosts); the region text maps to regions by :func:`costengine.offer_filter.offer_regions`.
+    Per-second offers carry the provider's scale-down window ``scaledown_s`` [s] (how long an idle replica stays up,
+    billed, after its last request) and ``cold_start_s`` [s] (a replica's start, weights loaded, billed, when it
+    had scaled to zero), with their ``serverless_source`` (``docs/model.md#per-second-billing``); NaN = not
+    published.
     """
 
     id: str
@@ -220,9 +224,16 @@ class CloudOffer:
     read_on: str = ""
     grade: str = ""
     tier: str = "production"
+    scaledown_s: float = math.nan
+    cold_start_s: float = math.nan
+    serverless_source: str = ""
 
     def __post_init__(self) -> None:
         check_row(self, *OFFER_FIELDS)
+        for name in ("scaledown_s", "cold_start_s"):  # blank (NaN) or >= 0: a window of 0 scales down at once
+            v = getattr(self, name)
+            if not (isinstance(v, (int, float)) and (math.isnan(v) or (math.isfinite(v) and v >= 0))):
+                raise CostModelError(self.id, f"{name} must be blank or a number >= 0 (got {v!r})")
         check_dating(self)
         tier = str(self.tier).strip().lower() or "production"
         if tier not in ("production", "community"):

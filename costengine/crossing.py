@@ -15,12 +15,23 @@ See ``docs/model.md#break-even``.
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from .errors import CostModelError
-from .plan import OptionCost
+from .plan import OptionCost, cost_at
 
-__all__ = ["MAX_VOLUME", "PAIRS", "breakeven_arrays", "linear_breakeven"]
+__all__ = [
+    "MAX_VOLUME",
+    "PAIRS",
+    "GRID",
+    "BISECTIONS",
+    "breakeven_arrays",
+    "bisect_breakeven",
+    "linear_breakeven",
+    "take",
+]
 
 #: The option pairs of the break-even columns, in order.
 PAIRS: tuple[tuple[str, str], ...] = (("api", "cloud"), ("api", "onprem"), ("cloud", "onprem"))
@@ -43,6 +54,15 @@ def breakeven_arrays(
     Returns 0 where the two costs are equal on the whole first segment (from the lowest volumes).
     """
     n = len(peak)
+    curved = np.isfinite(a.burst_rate) | np.isfinite(b.burst_rate)
+    if curved.any():  # per-second billing is not piecewise linear: bracket and bisect those rows
+        rows = np.flatnonzero(curved)
+        out = np.full(n, np.nan)
+        out[rows] = bisect_breakeven(take(a, rows), take(b, rows), peak[rows], max_volume)
+        rest = np.flatnonzero(~curved)
+        if len(rest):
+            out[rest] = breakeven_arrays(take(a, rest), take(b, rest), peak[rest], max_volume, max_iterations)
+        return out
     ca, cb = _per_replica_volume(a, peak), _per_replica_volume(b, peak)
     sa, sb = a.step.astype(float), b.step.astype(float)
     ma = np.where(np.isfinite(ca), np.maximum(a.min_units, 1.0), 0.0)
@@ -144,6 +164,53 @@ def breakeven_arrays(
             f"the two costs stay within one replica's cost of each other over "
             f"{max_iterations:,} replica steps; the crossing cannot be located exactly",
         )
+    result[result > max_volume] = np.nan
+    return result
+
+
+#: The bracketing grid of :func:`bisect_breakeven`: volumes [requests/month] from 0.01 to MAX_VOLUME, 16 a decade.
+GRID = np.geomspace(1e-2, MAX_VOLUME, 16 * 14 + 1)
+#: Bisection steps after bracketing: the bracket (a ratio of 10^(1/16)) shrinks to 2^-64 of its width.
+BISECTIONS = 64
+
+
+def take(opt: OptionCost, rows: np.ndarray) -> OptionCost:
+    """The ``rows`` of ``opt`` (every field)."""
+    return OptionCost(**{f.name: getattr(opt, f.name)[rows] for f in dataclasses.fields(opt)})
+
+
+def bisect_breakeven(a: OptionCost, b: OptionCost, peak: np.ndarray, max_volume: float = MAX_VOLUME) -> np.ndarray:
+    """The first volume [requests/month] where two costs cross when one is not piecewise linear (per-second
+    billing, :mod:`costengine.serverless`): the grid :data:`GRID` brackets the first change of sign of
+    cost_a - cost_b, then :data:`BISECTIONS` halvings close the bracket (to ~1e-19 of it, far below 1e-9 relative);
+    the upper end is returned. 0 where the costs are equal at the grid's first volume, NaN where no crossing up to
+    ``max_volume`` or an option is not feasible. A crossing and a re-crossing between two grid volumes (a ratio of
+    1.155) are not seen. ``docs/model.md#break-even``."""
+    n = len(peak)
+
+    def g(r: np.ndarray) -> np.ndarray:
+        return cost_at(a, peak, r) - cost_at(b, peak, r)
+
+    g0 = g(np.full(n, GRID[0]))
+    sign = np.sign(g0)
+    result = np.where(sign == 0, 0.0, np.nan)
+    lo, hi = np.full(n, np.nan), np.full(n, np.nan)
+    open_ = (sign != 0) & np.isfinite(g0)
+    for v0, v1 in zip(GRID[:-1], GRID[1:], strict=True):
+        if not open_.any() or v0 >= max_volume:
+            break
+        hit = open_ & (np.sign(g(np.full(n, v1))) != sign)
+        lo[hit], hi[hit] = v0, v1
+        open_ &= ~hit
+    rows = np.flatnonzero(np.isfinite(hi))
+    if len(rows):
+        sub_a, sub_b, s = take(a, rows), take(b, rows), sign[rows]
+        lo_, hi_ = lo[rows], hi[rows]
+        for _ in range(BISECTIONS):
+            mid = 0.5 * (lo_ + hi_)
+            same = np.sign(cost_at(sub_a, peak[rows], mid) - cost_at(sub_b, peak[rows], mid)) == s
+            lo_, hi_ = np.where(same, mid, lo_), np.where(same, hi_, mid)
+        result[rows] = hi_
     result[result > max_volume] = np.nan
     return result
 

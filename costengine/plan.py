@@ -12,9 +12,10 @@ target_utilization`` per replica.
 
 - API: fixed = monthly fee; variable = cost per request; no units.
 - Cloud, always on: fixed = overhead + staff; step = the unit's instances x price per instance-hour x hours.
-- Cloud, per second (serverless): fixed = overhead + staff + min_replicas warm all month; variable = busy
-  GPU-seconds per request x the per-second rate, for the requests above the warm replicas' capacity
-  (``free_volume``); no units.
+- Cloud, per second (serverless): fixed = overhead + staff + min_replicas warm all month; the replicas above
+  them are billed as providers bill (:mod:`costengine.serverless`: busy time, the scale-down window after each
+  busy period, cold starts), a cost that is not piecewise linear in R (``burst_*`` fields, :func:`burst_at`);
+  no units.
 - On-premises: fixed = staff; step = capital + energy + colocation + support per server and month.
 
 The coefficients are filled from the scenario, the catalogs, the serving model (:mod:`costengine.serving`) and
@@ -32,6 +33,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+
+from .serverless import burst_cost
 
 __all__ = [
     "OPTIONS",
@@ -92,6 +95,13 @@ class OptionCost:
     estimated: np.ndarray = None  # text naming catalog figures that are estimates ("" when none)
     problem: np.ndarray = None  # why the option cannot be served ("" when it can): its costs are NaN there
     notes: np.ndarray = None  # what a reader must know about the figures, "; "-joined ("" when nothing)
+    # per-second billing of the replicas above the warm ones (costengine.serverless; NaN rate: none)
+    burst_rate: np.ndarray = None  # [money/replica-s]
+    burst_seconds: np.ndarray = None  # s / target utilisation [replica-s/request]
+    burst_span_s: np.ndarray = None  # a request's latency + the scale-down window [s]
+    cold_start_s: np.ndarray = None  # [s]
+    month_s: np.ndarray = None  # [s/month]
+    hour_shares: np.ndarray = None  # shares of a day's requests per hour, shape (n, H) (H = 1: a flat day)
 
     def __post_init__(self) -> None:
         n = np.shape(self.fixed)
@@ -114,6 +124,12 @@ class OptionCost:
             "estimated": _filled(n[0] if n else 1, ""),
             "problem": _filled(n[0] if n else 1, ""),
             "notes": _filled(n[0] if n else 1, ""),
+            "burst_rate": _nan_like(self.fixed),
+            "burst_seconds": _nan_like(self.fixed),
+            "burst_span_s": _nan_like(self.fixed),
+            "cold_start_s": _nan_like(self.fixed),
+            "month_s": _nan_like(self.fixed),
+            "hour_shares": np.ones((n[0] if n else 1, 1)),
         }
         for name, value in defaults.items():
             if getattr(self, name) is None:
@@ -159,9 +175,38 @@ def replicas_at(opt: OptionCost, peak: np.ndarray, requests) -> np.ndarray:
 
 
 def cost_at(opt: OptionCost, peak: np.ndarray, requests) -> np.ndarray:
-    """Monthly cost [money/month] = fixed + variable * max(0, R - free_volume) + step * units(R)."""
+    """Monthly cost [money/month] = fixed + variable * max(0, R - free_volume) + step * units(R) + the per-second
+    replicas above the warm ones (:func:`burst_at`)."""
     r = np.asarray(requests, dtype=float)
-    return opt.fixed + opt.variable * np.maximum(r - opt.free_volume, 0.0) + opt.step * units_at(opt, peak, r)
+    out = opt.fixed + opt.variable * np.maximum(r - opt.free_volume, 0.0) + opt.step * units_at(opt, peak, r)
+    return burst_at(opt, r, out)
+
+
+def burst_at(opt: OptionCost, requests, base: np.ndarray | None = None) -> np.ndarray:
+    """``base`` (zeros when None) plus, on the rows billed per second, the monthly cost of the replicas above the
+    warm ones at ``requests`` [money/month] (:func:`costengine.serverless.burst_cost`). ``requests``: one volume
+    per row, or many volumes of a one-row ``opt`` (a curve)."""
+    r = np.asarray(requests, dtype=float)
+    shape = np.broadcast(r, opt.fixed).shape
+    out = np.zeros(shape) if base is None else np.array(np.broadcast_to(base, shape), dtype=float)
+    if not np.isfinite(opt.burst_rate).any():
+        return out
+    n = shape[0] if shape else 1
+    pick = np.zeros(n, dtype=int) if len(opt.fixed) == 1 else np.arange(n)  # the row of each result
+    rows = np.flatnonzero(np.isfinite(opt.burst_rate[pick]))
+    at = pick[rows]
+    flat = out.reshape(-1)
+    flat[rows] += burst_cost(
+        np.broadcast_to(r, shape).reshape(-1)[rows],
+        opt.hour_shares[at],
+        opt.month_s[at],
+        opt.burst_rate[at],
+        opt.burst_seconds[at],
+        opt.min_replicas[at],
+        opt.burst_span_s[at],
+        opt.cold_start_s[at],
+    )
+    return flat.reshape(shape)
 
 
 def option_costs(plan: Plan, requests) -> np.ndarray:

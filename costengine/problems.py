@@ -115,7 +115,7 @@ class Problems:
         changes = {}
         for field in dataclasses.fields(opt):
             value = getattr(opt, field.name)
-            if isinstance(value, np.ndarray) and value.dtype.kind == "f":
+            if isinstance(value, np.ndarray) and value.dtype.kind == "f" and value.ndim == 1:
                 changes[field.name] = np.where(bad, np.nan, value)
         problem = opt.problem.copy()
         problem[bad] = self.reasons[option][bad]

@@ -34,6 +34,8 @@ from .selfhosted import (
     chosen,
     derive,
     fewest_gpus,
+    hour_shares,
+    one_request_latency,
     reasoning_notes,
     row_replica,
     same_layout,
@@ -145,6 +147,23 @@ def resolve_cloud(
     across = np.asarray(f["redundancy"] == "unit", dtype=bool)  # (a Categorical in a sweep: compares codes)
     source = np.array([r.id for r in offers.results] + [""], dtype=object)[offers.codes]
     notes = reasoning_notes(f, model)
+    ps_rows = np.flatnonzero(per_second)
+    if ps_rows.size:
+        window, cold, notes = _serverless_terms(f, offers, ps_rows, notes)
+        shares = hour_shares(f, ps_rows)
+
+    def _burst_terms(lay: DerivedLayout, g: np.ndarray, per_gpu_hour: np.ndarray) -> dict[str, np.ndarray]:
+        rate = np.full(n, np.nan)
+        rate[ps_rows] = (g * per_gpu_hour / 3600.0)[ps_rows]
+        latency = one_request_latency(f, model, hw, lay, ps_rows)
+        return {
+            "burst_rate": rate,
+            "burst_seconds": lay.seconds_per_request / util,
+            "burst_span_s": latency + window,
+            "cold_start_s": cold,
+            "month_s": hours * 3600.0,
+            "hour_shares": shares,
+        }
 
     def option_for(lay: DerivedLayout) -> OptionCost:
         g, s = lay.gpus, lay.seconds_per_request
@@ -153,16 +172,17 @@ def resolve_cloud(
         per_unit = np.where(price_typed | per_second, 1.0, per_unit)
         nodes = np.where(price_typed | per_second, 1.0, nodes)
         gpus_per_unit = np.where(price_typed | per_second, g, nodes * node)
-        warm, variable, free = billing.serverless_terms(m_rep, g, per_gpu_hour, hours, s, replica_cap)
+        warm = m_rep * g * per_gpu_hour * hours  # per second: min_replicas warm all month
+        burst = _burst_terms(lay, g, per_gpu_hour) if ps_rows.size else {}
         return OptionCost(
             fixed=f["cloud_monthly_overhead"] + staff + np.where(per_second, warm, 0.0),
-            variable=np.where(per_second, variable, 0.0),
+            variable=np.zeros(n),
             step=np.where(per_second, 0.0, billing.always_on_step(gpus_per_unit, per_gpu_hour, hours)),
             capacity=np.where(per_second, np.inf, replica_cap * per_unit),
             min_units=np.where(per_second, 0.0, billing.min_units(m_rep, per_unit, across)),
             gpus_per_replica=g,
             seconds_per_request=s,
-            free_volume=np.where(per_second, free, 0.0),
+            **burst,
             replica_capacity=replica_cap,
             min_replicas=m_rep,
             replicas_per_unit=per_unit,
@@ -174,6 +194,32 @@ def resolve_cloud(
         )
 
     return at_traffic(f, model, hw, _cheapest_plan(option_for, lay, f)), SharedLayout(hw, node, typed_n, lay)
+
+
+def _serverless_terms(
+    f: Columns, offers: Any, rows: np.ndarray, notes: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The scale-down window and cold start [s] of the per-second ``rows``: typed (``serverless_window_s``,
+    ``serverless_cold_start_s``), else the offer's (``scaledown_s``, ``cold_start_s``); a figure neither gives
+    counts 0, with a note naming the key. Returns (window, cold start, notes)."""
+    n = len(notes)
+    notes = notes.copy()
+    out = []
+    for key, column, what in (
+        ("serverless_window_s", "scaledown_s", "scale-down window"),
+        ("serverless_cold_start_s", "cold_start_s", "cold start"),
+    ):
+        v = np.full(n, np.nan)
+        v[rows] = np.asarray(f[key], dtype=float)[rows]
+        fill = rows[np.isnan(v[rows])]
+        v[fill] = np.asarray(offers.attr(column), dtype=float)[fill]
+        unknown = rows[np.isnan(v[rows])]
+        for i in unknown:
+            text = f"{what} unknown (the offer publishes none): 0 s counted; type {key}"
+            notes[i] = f"{notes[i]}; {text}" if notes[i] else text
+        v[unknown] = 0.0
+        out.append(v)
+    return out[0], out[1], notes
 
 
 def resolve_onprem(

@@ -9,11 +9,13 @@ import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from .catalogs import Catalog
 from .lookup import Columns, Lookup, blank, lookup, text_blank
 from .plan import OptionCost, replicas_at
 from .problems import Problems
+from .profiles import HOURS, profile_weights
 from .serving.layouts import fewest_tp, memory_only_gpus
 from .serving.parameters import DEFAULT_EFFICIENCIES, TP_SIZES
 from .serving.replica import Replica, replica
@@ -33,6 +35,8 @@ __all__ = [
     "PLAN_TIE",
     "CANDIDATES",
     "at_traffic",
+    "one_request_latency",
+    "hour_shares",
 ]
 
 
@@ -270,3 +274,30 @@ def same_layout(gpus: Lookup, node: np.ndarray, typed_n: np.ndarray, other: Shar
     to_other = np.array([ids.get(r.id, -2) for r in gpus.results] + [-3])[gpus.codes]  # -1 (not looked up): -3
     same_n = (typed_n == other.typed_n) | (np.isnan(typed_n) & np.isnan(other.typed_n))
     return (to_other == other.gpus.codes) & (node == other.node) & same_n
+
+
+def one_request_latency(f: Columns, rep: Replica, gpus: Lookup, lay: DerivedLayout, rows: np.ndarray) -> np.ndarray:
+    """A request's latency when it is served alone [s], per row (NaN outside ``rows``): TTFT(1) + o x TPOT(1) at
+    batch 1 of the row's layout, o the decoded tokens; a typed ``seconds_per_request`` is taken as the latency.
+    What a per-second replica is busy for at low traffic (:mod:`costengine.serverless`)."""
+    out = np.full(len(lay.gpus), np.nan)
+    out[rows] = lay.seconds_per_request[rows]
+    d = rows[np.isfinite(lay.tp[rows])]
+    if len(d):
+        o = decoded_tokens(f)
+        args = rep.layout_arguments(gpus, d, f["prompt_tokens"], o, f["target_utilization"], _memory_floor(f, rep))
+        t = step_times(prepare(rep.step_model(args, lay.tp[d], lay.pp[d]), DEFAULT_EFFICIENCIES), 1.0)
+        out[d] = t["ttft_s"] + o[d] * t["tpot_s"]
+    return out
+
+
+def hour_shares(f: Columns, rows: np.ndarray) -> np.ndarray:
+    """The hours' shares of a day's requests [fraction], shape (n, 24), of the ``rows`` (``load_profile``, blank =
+    the default profile; :func:`costengine.profiles.profile_weights`); other rows a flat day."""
+    n = len(f["requests_per_month"])
+    out = np.full((n, HOURS), 1.0 / HOURS)
+    values = np.asarray(f["load_profile"], dtype=object)[rows]
+    kinds, at = np.unique(np.where(pd.isna(values), "", values).astype(str), return_inverse=True)
+    table = np.array([profile_weights(k or None) for k in kinds], dtype=float).reshape(len(kinds), HOURS)
+    out[rows] = table[at.reshape(-1)]
+    return out

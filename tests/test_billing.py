@@ -143,16 +143,45 @@ def test_a_typed_offer_without_the_term_makes_the_cloud_not_feasible():
         cost("cloud", cloud_offer="one", cloud_pricing="commit_3y", cloud_gpus_per_replica=1)
 
 
+FLAT = ",".join(["1"] * 24)  # a flat day: every hour at the month's average rate
+
+
 def test_per_second_bills_the_warm_minimum_and_scales_to_zero():
-    rate_gpu_hour = 0.001 * 3600  # serverless offer: per GPU-second x 3600
-    warm = 1 * 4 * rate_gpu_hour * 730  # one warm 4-GPU replica all month
-    assert cost("cloud", 0.5 * CAP, cloud_billing="per_second") == pytest.approx(warm)
-    over = 1.5 * CAP - CAP
-    assert cost("cloud", 1.5 * CAP, cloud_billing="per_second") == pytest.approx(warm + over * 2.0 * 4 * 0.001)
-    assert cost("cloud", 1.5 * CAP, cloud_billing="per_second", min_replicas=0) == pytest.approx(
-        1.5 * CAP * 2.0 * 4 * 0.001
-    )  # scale to zero: busy GPU-seconds only
-    assert cost("cloud", 0.0, cloud_billing="per_second", min_replicas=0) == 0
+    # rate 0.001 per GPU-second, 4 GPUs; s = 2 s; utilisation 1; a 60 s window, no cold start
+    ps = dict(cloud_billing="per_second", load_profile=FLAT, serverless_window_s=60, serverless_cold_start_s=0)
+    rate, month_s = 4 * 0.001, 730 * 3600
+    warm = rate * month_s  # one warm replica all month
+    assert cost("cloud", 0.5 * CAP, **ps) == pytest.approx(warm)  # it serves the traffic alone
+    # 1.5 replicas' worth of traffic: the half replica above the warm one sees arrivals every 2 s, so a 60 s window
+    # keeps it up: billed like busy seconds
+    assert cost("cloud", 1.5 * CAP, **ps) == pytest.approx(warm + 0.5 * rate * month_s)
+    assert cost("cloud", 1.5 * CAP, **ps, min_replicas=0) == pytest.approx(1.5 * CAP * 2.0 * 4 * 0.001)
+    assert cost("cloud", 0.0, **ps, min_replicas=0) == 0
+
+
+def test_per_second_at_one_request_a_minute_bills_the_window_and_the_cold_starts():
+    # lambda = 1/60 per s; each request 2 s (typed s), window 60 s, cold start 30 s, no warm replica
+    lam, span, cold = 1 / 60, 2.0 + 60.0, 30.0
+    ps = dict(cloud_billing="per_second", load_profile=FLAT, serverless_window_s=60, serverless_cold_start_s=cold)
+    e = math.exp(-lam * span)
+    billed = 1 - e / (1 + lam * cold * e)
+    month_s = 730 * 3600
+    got = cost("cloud", lam * month_s, **ps, min_replicas=0)
+    assert got == pytest.approx(4 * 0.001 * month_s * billed)
+    # each request's own 2 s would bill 0.05% of that: the window and the starts are most of the bill
+    assert got > 20 * (lam * month_s) * 2.0 * 4 * 0.001
+    # without the window and the start, the bill is the busy time of the overlapping requests: 1 - e^(-lambda s)
+    bare = cost(
+        "cloud", lam * month_s, **{**ps, "serverless_window_s": 0, "serverless_cold_start_s": 0}, min_replicas=0
+    )
+    assert bare == pytest.approx(4 * 0.001 * month_s * (1 - math.exp(-lam * 2.0)))
+
+
+def test_per_second_without_a_published_window_counts_zero_and_says_so():
+    s = Scenario(**{**BASE, "cloud_billing": "per_second", "min_replicas": 0})
+    notes = plan_for(s, CAT).options["cloud"].notes[0]
+    assert "scale-down window unknown" in notes and "serverless_window_s" in notes
+    assert "cold start unknown" in notes and "serverless_cold_start_s" in notes
 
 
 def test_servers_from_the_catalog_with_colocation_and_support():
@@ -216,11 +245,7 @@ def test_a_typed_per_gpu_price_prices_gpus_one_by_one():
     assert monthly_cost(s.replace(min_replicas=2), "cloud", catalog=CAT) == pytest.approx(2 * 3.70 * 730)
 
 
-def test_serverless_and_always_on_terms_made_up():
-    # 2 warm replicas of 4 GPUs at 3.0 per GPU-hour over 730 h; 1.5 s per request; 100,000 requests a replica-month
-    warm, variable, free = billing.serverless_terms(2, 4, 3.0, 730.0, 1.5, 100_000.0)
-    assert warm == 2 * 4 * 3.0 * 730.0 and free == 200_000.0
-    assert math.isclose(variable, 1.5 * 4 * 3.0 / 3600.0)
+def test_always_on_terms_made_up():
     assert billing.always_on_step(8, 3.0, 730.0) == 8 * 3.0 * 730.0
     # spot: a spare share of 0.25 leaves each paid replica 1 / 1.25 of its capacity; NaN = no spare
     assert billing.replica_capacity(730.0, 2.0, 0.5, np.array([0.25, np.nan])).tolist() == [525_600.0, 657_000.0]

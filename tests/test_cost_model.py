@@ -27,21 +27,31 @@ def test_cloud_reserved_formula(made_up):
     assert monthly_cost(made_up, "cloud") == pytest.approx(expected, rel=1e-12)
 
 
+FLAT = ",".join(["1"] * 24)  # every hour at the month's average rate
+
+
 def test_cloud_per_second_formula(made_up):
-    # scale to zero: busy GPU-seconds only
-    s = made_up.replace(cloud_billing="per_second", min_replicas=0)
-    expected = 2e6 * 1.5 * 2 * 2.5 / 3600 + 400 + 3000
+    # scale to zero: lambda = 2M / (730 x 3600) per s over k = lambda x s / u = 1.90 replicas, each seeing 0.4/s;
+    # with a 60 s window each is up all the time: k replicas x the month, i.e. R x s / u x the rate per second
+    s = made_up.replace(cloud_billing="per_second", min_replicas=0, load_profile=FLAT, serverless_window_s=60)
+    rate = 2 * 2.5 / 3600  # per replica-second
+    up = 1 - math.exp(-0.4 * (1.5 + 60))
+    expected = 2e6 * 1.5 / 0.6 * rate * up + 400 + 3000
     assert monthly_cost(s, "cloud") == pytest.approx(expected, rel=1e-12)
 
 
 def test_per_second_bills_the_warm_minimum(made_up):
-    # 2 warm replicas x 2 GPUs x 2.5 /GPU-h x 730 h = 7,300 a month; they serve 2 x 1,051,200 requests at the
-    # target utilisation, so 2M requests pay nothing more, 3M pay the busy seconds of the 897,600 above them
-    s = made_up.replace(cloud_billing="per_second")
+    # 2 warm replicas x 2 GPUs x 2.5 /GPU-h x 730 h = 7,300 a month; 2M requests keep 1.90 replicas busy at the target
+    # utilisation, so they pay nothing more; 3M keep 2.85 busy: the 0.85 above the warm ones are billed
+    s = made_up.replace(cloud_billing="per_second", load_profile=FLAT, serverless_window_s=60)
     warm = 2 * 2 * 2.5 * 730
     assert monthly_cost(s, "cloud") == pytest.approx(warm + 3400, rel=1e-12)
-    over = 3e6 - 2 * (730 * 3600 / 1.5 * 0.6)
-    assert monthly_cost(s, "cloud", 3e6) == pytest.approx(warm + over * 1.5 * 2 * 2.5 / 3600 + 3400, rel=1e-12)
+    month_s = 730 * 3600
+    above = 3e6 / month_s * 1.5 / 0.6 - 2
+    up = 1 - math.exp(-0.4 * (1.5 + 60))
+    assert monthly_cost(s, "cloud", 3e6) == pytest.approx(
+        warm + above * 2 * 2.5 / 3600 * month_s * up + 3400, rel=1e-12
+    )
 
 
 def test_onprem_formula(made_up):

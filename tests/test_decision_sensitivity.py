@@ -180,8 +180,9 @@ def test_blank_inputs_swing_their_resolved_values():
 def test_split_seconds_per_request_rows_equal_typing_the_value():
     # different GPUs: each option has its own derived seconds_per_request and its own row; swinging the
     # cloud row is the same as typing that value with the derived layout kept (cloud's cost depends on cloud's
-    # value only)
-    s0 = Scenario(onprem_gpu="H200", cloud_gpu="H100-SXM", requests_per_month=5e7, cloud_billing="per_second")
+    # value only). Always-on billing: per-second billing also reads a request's latency, which a typed
+    # seconds_per_request replaces and a swing of the derived one keeps (docs/model.md#per-second-billing)
+    s0 = Scenario(onprem_gpu="H200", cloud_gpu="H100-SXM", requests_per_month=5e7)
     opts = plan_for(s0).options
     s = s0.replace(
         cloud_gpus_per_replica=int(opts["cloud"].gpus_per_replica[0]),

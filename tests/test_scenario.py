@@ -19,8 +19,14 @@ onprem_gpus_per_replica load_profile redundancy workload reasoning_tokens api_re
 cloud_region cloud_tier api_service_tier
 """.split()
 #: Keys the product's key table leaves to prose: spot's spare capacity (docs/model.md#cloud-cost), the cache-write
-#: price (the API formula's Pwrite, docs/model.md#api-cost).
-PROSE_KEYS = ["cloud_spot_spare", "api_cache_write_price_per_mtok"]
+#: price (the API formula's Pwrite, docs/model.md#api-cost), the scale-down window and cold start that replace the
+#: offer catalog's (docs/model.md#per-second-billing).
+PROSE_KEYS = [
+    "cloud_spot_spare",
+    "api_cache_write_price_per_mtok",
+    "serverless_window_s",
+    "serverless_cold_start_s",
+]
 
 
 def test_every_product_key_and_no_other():
