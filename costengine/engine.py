@@ -20,11 +20,12 @@ from .columns import TEXT_KEYS, scenario_columns
 from .crossing import PAIRS, breakeven_arrays
 from .errors import CostModelError, Infeasible
 from .hybrid_split import hourly_split, hybrid_arrays
-from .plan import OPTIONS, Plan, cheapest_options, cost_at, option_costs, replicas_at, units_at
+from .plan import OPTIONS, OptionCost, Plan, cheapest_options, cost_at, option_costs, replicas_at, units_at
 from .price_rules import stale_note
 from .profiles import profile_weights
 from .resolve import resolve
 from .scenario import Scenario
+from .serverless import burst_cold_share
 from .sweeps import sweep
 
 __all__ = [
@@ -207,11 +208,38 @@ def compare(
                 "offer": str(opt.source[0]),
                 "status": f"not feasible: {opt.problem[0]}" if opt.problem[0] else "ok",
                 "notes": "; ".join(
-                    n for n in (str(opt.notes[0]), price_age_note(name, str(opt.source[0]), catalog)) if n
+                    n
+                    for n in (
+                        str(opt.notes[0]),
+                        cold_start_note(opt, r),
+                        price_age_note(name, str(opt.source[0]), catalog),
+                    )
+                    if n
                 ),
             }
         )
     return pd.DataFrame(rows).set_index("option")
+
+
+def cold_start_note(opt: OptionCost, requests: float) -> str:
+    """Per-second billing (one-row ``opt``): the share of requests that wait for a cold start and its length, which
+    their time to first token adds to ``ttft_s`` (docs/model.md#per-second-billing); "" elsewhere or when none."""
+    if not np.isfinite(opt.burst_rate[0]):
+        return ""
+    share = float(
+        burst_cold_share(
+            [requests],
+            opt.hour_shares[:1],
+            opt.month_s[:1],
+            opt.burst_seconds[:1],
+            opt.min_replicas[:1],
+            opt.burst_span_s[:1],
+            opt.cold_start_s[:1],
+        )[0]
+    )
+    if share <= 0:
+        return ""
+    return f"{share:.1%} of requests wait for a cold start: TTFT + {float(opt.cold_start_s[0]):g} s for them"
 
 
 def price_age_note(option: str, source: str, catalog: Catalog) -> str:
