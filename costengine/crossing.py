@@ -26,6 +26,7 @@ __all__ = [
     "MAX_VOLUME",
     "PAIRS",
     "GRID",
+    "GRID_PER_DECADE",
     "BISECTIONS",
     "breakeven_arrays",
     "bisect_breakeven",
@@ -169,7 +170,8 @@ def breakeven_arrays(
 
 
 #: The bracketing grid of :func:`bisect_breakeven`: volumes [requests/month] from 0.01 to MAX_VOLUME, 16 a decade.
-GRID = np.geomspace(1e-2, MAX_VOLUME, 16 * 14 + 1)
+GRID_PER_DECADE = 16
+GRID = 1e-2 * 10.0 ** (np.arange(GRID_PER_DECADE * 14 + 1) / GRID_PER_DECADE)
 #: Bisection steps after bracketing: the bracket (a ratio of 10^(1/16)) shrinks to 2^-64 of its width.
 BISECTIONS = 64
 

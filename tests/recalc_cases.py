@@ -38,6 +38,18 @@ WORKLOAD_RAG = dict(
     workload="rag",
 )
 N_RANDOM_GROWTH = 5
+#: Issue 20's serverless pilot (its "Why" 1): an 8B model on per-second H100s at 50,000 requests a month.
+SERVERLESS_PILOT = dict(
+    requests_per_month=50_000,
+    prompt_tokens=800,
+    output_tokens=400,
+    model="llama-3.1-8b",
+    min_replicas=0,
+    cloud_gpu="H100-SXM",
+    cloud_billing="per_second",
+    staff_monthly=0,
+    cloud_monthly_overhead=0,
+)
 #: Sheets that hold catalog data only (no formula: nothing to recalculate); read for one workbook.
 DATA_SHEETS = ("Token Pricing", "Hardware", "Models")
 
@@ -298,6 +310,20 @@ def _cases() -> dict[str, Scenario]:
     # among the EU offers (the cheapest H200 offer of any region is in us-central1)
     cases["service_tier_flex"] = Scenario(api_model="gpt-5-mini", api_service_tier="flex", api_cached_input_share=0.3)
     cases["cloud_region_eu"] = Scenario(cloud_region="eu", cloud_gpu="H200", onprem_gpu="H200")
+    # per-second billing as providers bill it (docs/model.md#per-second-billing): issue 20's serverless pilot (an
+    # 8B model at about a request a minute, scaled to zero: windows and cold starts, the break-even bisected); a
+    # RunPod worker kept warm with typed window and start, a typed profile and more traffic than it serves
+    cases["serverless_pilot"] = Scenario(**SERVERLESS_PILOT)
+    cases["serverless_warm_typed"] = Scenario(
+        cloud_billing="per_second",
+        cloud_offer="runpod-serverless-h100",
+        model="qwen3-8b",
+        min_replicas=1,
+        requests_per_month=3e7,
+        serverless_window_s=30,
+        serverless_cold_start_s=40,
+        load_profile=",".join(str(1 + (h % 12)) for h in range(24)),
+    )
     return cases
 
 

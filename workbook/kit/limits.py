@@ -56,6 +56,7 @@ __all__ = [
 #: gives the gaps of a chart's series cells (both functions as old as Excel's and LibreOffice's file formats).
 ALLOWED_FUNCTIONS = frozenset(
     {
+        "ABS",  # max(a, b) = (a + b + ABS(a - b)) / 2 element by element in a SUMPRODUCT (per-second billing)
         "AND",
         "CHAR",
         "CHOOSE",

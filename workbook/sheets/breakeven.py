@@ -20,6 +20,7 @@ from __future__ import annotations
 from costengine.engine import PAIRS
 
 from ..kit import Book, Rows, header_row, heading, put, put_text, setup_sheet, wrap_rows
+from .breakeven_bisect import BISECT_PAIRS, bisect_table
 from .breakeven_segments import segment_table
 
 __all__ = ["SHEET", "build"]
@@ -209,13 +210,20 @@ def build(book: Book) -> None:
         note="g(R) >= lo0 + W x R past the minimum region",
     )
     x.add(
+        "curved",
+        "a cost billed per second",
+        "yes/no",
+        _g('AND(cloud_per_second,OR([opt_a]="cloud",[opt_b]="cloud"))'),
+        note="not piecewise linear: bracketed and bisected (the bisection table below)",
+    )
+    x.add(
         "method",
         "method",
         "",
         _g(
-            'IF([sign]=0,"equal",IF([kink],IF(OR([stA],[stB]),"segment table","bent line"),'
+            'IF([curved],"bisection",IF([sign]=0,"equal",IF([kink],IF(OR([stA],[stB]),"segment table","bent line"),'
             'IF(AND([stA],[stB]),IF(OR([CA]<>[CB],[MA]<>[MB]),"segment table",'
-            '"closed form"),IF(OR([stA],[stB]),"closed form","linear"))))'
+            '"closed form"),IF(OR([stA],[stB]),"closed form","linear")))))'
         ),
     )
 
@@ -282,13 +290,23 @@ def build(book: Book) -> None:
         fmt="volume",
         note="below; the API never steps, so only cloud / onprem may need it",
     )
+    bisect_row = x.row
+    x.add(
+        "bisect",
+        "break-even (bisection table)",
+        "requests/month",
+        [None if i in BISECT_PAIRS else "n/a" for i in range(len(PAIRS))],
+        kind="link",
+        fmt="volume",
+        note="below; only the pairs with the cloud, when it bills per second",
+    )
     x.add(
         "raw",
         "break-even by the method",
         "requests/month",
         _g(
-            'IF([method]="equal",0,IF([method]="linear",[linear],IF([method]="bent line",[bent],'
-            'IF([method]="closed form",[closed],[table]))))'
+            'IF([method]="bisection",[bisect],IF([method]="equal",0,IF([method]="linear",[linear],'
+            'IF([method]="bent line",[bent],IF([method]="closed form",[closed],[table])))))'
         ),
         fmt="volume",
     )
@@ -319,6 +337,9 @@ def build(book: Book) -> None:
 
     last = segment_table(ws, x, x.row + 2)
     put(ws, f"E{table_row}", f"=V{last}", "link_r", "volume")
+    for i, cell in bisect_table(ws, x, last + 3).items():
+        col = "CDE"[i]
+        put(ws, f"{col}{bisect_row}", f'=IF({col}{x.at["method"]}="bisection",{cell},"")', "link_r", "volume")
     widths = {
         "A": 38,
         "B": 18,

@@ -17,6 +17,7 @@ from ..kit import Book, Rows, header_row, heading, setup_sheet, units_needed, wr
 from .comparison_api import api_rows
 from .comparison_cloud import cloud_rows
 from .comparison_onprem import onprem_rows
+from .serverless_cost import CLOUD_BURST, burst_formula
 from .token_pricing import TierColumns
 
 __all__ = ["SHEET", "build"]
@@ -117,6 +118,20 @@ def build(book: Book, tiers: TierColumns) -> None:
         note="per-second billing: what the warm minimum replicas serve",
     )
     m.add(
+        "burst",
+        "per-second replicas above the warm ones",
+        "money/month",
+        [
+            0,
+            "=IF(cloud_per_second,IF(AND(ISNUMBER(cloud_burst_rate),ISNUMBER(cloud_burst_span),"
+            "ISNUMBER(cloud_cold_start),ISNUMBER(cloud_burst_seconds),COUNT(hy_shares)=c_hours_per_day),"
+            f'{burst_formula("[R]", **CLOUD_BURST)},"n/a"),0)',
+            0,
+        ],
+        fmt="money",
+        note="busy time, scale-down windows and cold starts, each hour of the load profile (docs/model.md)",
+    )
+    m.add(
         "step",
         "cost per unit",
         "money/month/unit",
@@ -188,12 +203,12 @@ def build(book: Book, tiers: TierColumns) -> None:
         "cost",
         "monthly cost",
         "money/month",
-        "=IF(AND(ISNUMBER([fixed]),ISNUMBER([variable]),ISNUMBER([free]),ISNUMBER([step]),ISNUMBER([units])),"
-        '[fixed]+[variable]*MAX([R]-[free],0)+[step]*[units],"n/a")',
+        "=IF(AND(ISNUMBER([fixed]),ISNUMBER([variable]),ISNUMBER([free]),ISNUMBER([step]),ISNUMBER([units]),"
+        'ISNUMBER([burst])),[fixed]+[variable]*MAX([R]-[free],0)+[step]*[units]+[burst],"n/a")',
         kind="answer",
         fmt="money",
         names=[f"{o}_monthly_cost" for o in OPTIONS],
-        note="fixed + variable x max(0, R - free volume) + step x units",
+        note="fixed + variable x max(0, R - free volume) + step x units + per-second replicas",
     )
     m.guard_text = short
     m.add(
@@ -260,7 +275,7 @@ def build(book: Book, tiers: TierColumns) -> None:
         [("comparison_options", SHEET, f"C{m.at['option']}:E{m.at['option']}")]
         + [
             (f"cmp_{k}", SHEET, f"C{m.at[k]}:E{m.at[k]}")
-            for k in ("fixed", "variable", "free", "step", "capacity", "min_units", "cost", "notes")
+            for k in ("fixed", "variable", "free", "burst", "step", "capacity", "min_units", "cost", "notes")
         ]
     )
 

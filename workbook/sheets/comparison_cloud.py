@@ -182,18 +182,67 @@ def cloud_rows(w: Rows) -> None:
         "c_var",
         "variable cost",
         "money/request",
-        f'=IF({ok},IF([c_per_second],[c_s]*[c_gpus]*[c_price]/c_seconds_per_hour,0),"n/a")',
+        f'=IF({ok},0,"n/a")',
         fmt="money_small",
         names="cloud_variable",
-        note="per second: seconds x GPUs x price / 3600, above the free volume",
+        note="none: per-second billing's replicas above the warm ones are billed below (not per request)",
     )
     w.add(
         "c_free",
-        "volume the warm minimum serves",
+        "volume before the variable cost",
         "requests/month",
-        f'=IF({ok},IF([c_per_second],min_replicas_used*[c_rep_cap],0),"n/a")',
+        f'=IF({ok},0,"n/a")',
         fmt="volume",
         names="cloud_free_volume",
+    )
+    for key, typed, column, label in (
+        ("c_window", "serverless_window_s_typed", "of_scaledown_s", "scale-down window"),
+        ("c_cold", "serverless_cold_start_s_typed", "of_cold_start_s", "cold start"),
+    ):
+        w.add(
+            key,
+            label,
+            "s",
+            f"=IF(ISNUMBER({typed}),{typed},IF(ISNUMBER([c_offer_row]),IF(ISNUMBER(INDEX({column},[c_offer_row])),"
+            f"INDEX({column},[c_offer_row]),0),0))",
+            fmt="0.0",
+            names="cloud_cold_start" if key == "c_cold" else "cloud_window",
+            note=f"per second: typed, else the offer's {column[3:]} (blank: 0 counted)",
+        )
+    w.add(
+        "c_lat",
+        "a request's latency alone",
+        "s",
+        "=cloud_latency_alone",
+        kind="link",
+        fmt="0.000",
+        note="TTFT + decoded tokens x TPOT at batch 1 (Sizing); a typed seconds_per_request",
+    )
+    w.add(
+        "c_span",
+        "latency + window",
+        "s",
+        '=IF(AND(ISNUMBER([c_lat]),ISNUMBER([c_window])),[c_lat]+[c_window],"n/a")',
+        fmt="0.000",
+        names="cloud_burst_span",
+    )
+    w.add(
+        "c_brate",
+        "per-second cost of a replica",
+        "money/s",
+        f'=IF({ok},IF([c_per_second],[c_gpus]*[c_price]/c_seconds_per_hour,0),"n/a")',
+        fmt="money_small",
+        names="cloud_burst_rate",
+        note="GPUs x price per GPU-hour / 3600",
+    )
+    w.add(
+        "c_bsec",
+        "replica-seconds per request at the target utilisation",
+        "s",
+        f'=IF({ok},[c_s]/target_utilization_used,"n/a")',
+        fmt="seconds",
+        names="cloud_burst_seconds",
+        note="s / u: an hour's traffic keeps max(1, arrivals x s / u) replicas up (docs/model.md#per-second-billing)",
     )
     w.add(
         "c_step",

@@ -13,7 +13,7 @@ from costengine import price_rules as _price_rules
 from costengine import resolve as _resolve
 from costengine import serving as _serving
 from costengine.acceptance import DATE_SUFFIX_LENGTHS
-from costengine.crossing import MAX_VOLUME
+from costengine.crossing import GRID, GRID_PER_DECADE, MAX_VOLUME
 from costengine.engine import RECOMMEND_MARGIN
 from costengine.selfhosted import PLAN_TIE
 from costengine.serving.memory import PRECISIONS
@@ -162,6 +162,9 @@ CONSTANTS: tuple[tuple[str, float, str, str], ...] = (
     ),
     ("c_jump_margin", JUMP_MARGIN, "share", "the break-even walk jumps to just short of the proven bound"),
     ("c_segment_rows", SEGMENT_ROWS, "rows", "steps of the Break-even sheet's segment table"),
+    ("c_grid_first", float(GRID[0]), "requests/month", "first volume of the bisection's bracketing grid"),
+    ("c_grid_per_decade", GRID_PER_DECADE, "count", "volumes a decade in the bisection's bracketing grid"),
+    ("c_decade", 10, "ratio", "a decade"),
     ("c_plan_tie", PLAN_TIE, "share", "candidate plans within this share of the cheapest tie: the first wins"),
     (
         "c_recommend_margin",

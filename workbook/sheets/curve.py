@@ -16,6 +16,7 @@ from openpyxl.chart.layout import Layout, ManualLayout
 from costengine.plan import OPTIONS
 
 from ..kit import Book, header_row, heading, option_line, put, put_text, scatter_lines, setup_sheet, units_needed
+from .serverless_cost import CLOUD_BURST, burst_formula
 
 __all__ = ["SHEET", "POINTS", "FROM", "TO", "CHART_SERIES", "build"]
 
@@ -67,6 +68,8 @@ def build(book: Book) -> None:
                 f"{opt.format('step')}*IF(ISNUMBER({opt.format('capacity')}),"
                 f"{units_needed(f'$B{r}', opt.format('capacity'), opt.format('min_units'))},0)"
             )
+            if OPTIONS["CDE".index(col)] == "cloud":  # per-second billing's replicas above the warm ones
+                cost += f"+IF(cloud_per_second,{burst_formula(f'$B{r}', **CLOUD_BURST)},0)"
             nf = f"LEN(INDEX(option_not_feasible,MATCH({col}${_FIRST - 1},list_options,0)))>0"
             put(ws, f"{col}{r}", f'=IF({ok},{cost},IF({nf},"not feasible","n/a"))', "calc", "money0")
     _chart_series(ws, last)

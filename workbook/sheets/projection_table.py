@@ -17,6 +17,7 @@ from costengine import Scenario
 from ..kit import put, put_formula_column, put_text, units_needed
 from .projection_hybrid import CHART_COLS as _HYBRID_CHART_COLS
 from .projection_hybrid import HYBRID_COLUMNS, HYBRID_HEADERS, helper_headers, hybrid_templates
+from .serverless_cost import CLOUD_BURST, burst_formula
 
 __all__ = ["MAX_MONTHS", "HEADER_ROW", "FIRST_ROW", "LAST_ROW", "COLUMNS", "CHART_COLS", "table", "chart_headers"]
 
@@ -119,7 +120,8 @@ def _templates(first: bool) -> dict[str, tuple[str, str | None]]:
         "api": f"api_fixed+api_variable*{R}",
         "cloud_replicas": units_needed(R, "cloud_replica_capacity", "min_replicas_used"),
         "cloud": f"cloud_fixed+cloud_variable*MAX({R}-cloud_free_volume,0)+cloud_step*"
-        + units("cloud_capacity", "cloud_min_units"),
+        + units("cloud_capacity", "cloud_min_units")
+        + f"+IF(cloud_per_second,{burst_formula(R, **CLOUD_BURST)},0)",
         "onprem_servers": servers if first else f"MAX({prev['onprem_servers']},{servers})",
         "onprem": f"onprem_fixed+onprem_variable*{R}+onprem_step*{cell['onprem_servers']}/onprem_servers_per_unit",
         "onprem_capex": "onprem_capex_per_server_used*"

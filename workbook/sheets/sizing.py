@@ -62,6 +62,15 @@ ANSWERS = (
         "=IF(LEN(TRIM(cloud_gpus_per_replica))>0,cloud_gpus_per_replica,IF(ISNUMBER({min_tp_any}),{min_tp_any},"
         'IF({min_tp_any}="none",c_max_tp,"n/a")))',
     ),
+    (
+        "lat1",
+        "a request's latency alone (batch 1)",
+        "s",
+        "0.000",
+        "{o}_latency_alone",
+        '=IF({model_check}<>"","n/a",IF({derive},IF({status}="ok",{ttft1_c}+{o}*{tpot1_c},"n/a"),IF(ISNUMBER('
+        'seconds_per_request),seconds_per_request,"n/a")))',
+    ),
     ("model_check", "check (model)", "", None, None, "={model_check}"),
     ("check", "check (layout)", "", None, None, "={check}"),
     # the prompt beyond the context window, or no layout: the option is not feasible (no key: valid inputs)

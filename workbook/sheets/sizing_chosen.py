@@ -81,6 +81,8 @@ def chosen_rows(x: Rows) -> None:
         ("ttft", "TTFT", "s", "0.000"),
         ("tpot", "TPOT", "s", "0.00000"),
         ("rps", "requests/s", "1/s", "0.000"),
+        ("ttft1", "TTFT, batch 1", "s", "0.000"),
+        ("tpot1", "TPOT, batch 1", "s", "0.00000"),
     ):
         x.add(f"{key}_c", label, unit, [f'=IF([status]="ok",INDEX({r},[chosen]),"n/a")' for r in rng(key)], fmt=fmt)
     # --- the concurrency the peak traffic brings (costengine.selfhosted.at_traffic) ---------------------------

@@ -16,6 +16,7 @@ from costengine import serving
 
 from ..kit import Rows, gated, header_row, put, put_formula_column, put_text, units_needed
 from .inputs_checks import SPREAD_UNITS
+from .serverless_cost import burst_formula
 
 __all__ = [
     "TPS",
@@ -247,7 +248,15 @@ def _plan_cost(opt: str, c: dict[str, str], r_: _Refs, i: int) -> dict[str, str]
         step = f"IF(cloud_per_second,0,{gpus_unit}*{price}*hours_per_month_used)"
         cap = f"hours_per_month_used*c_seconds_per_hour*{rps}*target_utilization_used/(1+cloud_spot_share)"
         warm = f"min_replicas_used*{n}*{price}*hours_per_month_used"
-        busy = f"1/{rps}*{n}*{price}/c_seconds_per_hour*MAX(requests_per_month_used-min_replicas_used*{c['p_cap']},0)"
+        latency = f"IF(ISNUMBER({c['ttft1']}),{c['ttft1']}+{r_.m('o')}*{c['tpot1']},1/{rps})"
+        busy = burst_formula(
+            "requests_per_month_used",
+            rate=f"{n}*{price}/c_seconds_per_hour",
+            sec=f"1/{rps}/target_utilization_used",
+            span=f"{latency}+cloud_window",
+            cold="cloud_cold_start",
+            m="min_replicas_used",
+        )
         cost = f"cloud_monthly_overhead_used+cloud_staff+IF(cloud_per_second,{warm}+{busy},{bought})"
     else:
         node, terms = "onprem_node_gpus", "ISNUMBER(onprem_capital_per_server),ISNUMBER(onprem_running_cost)"
