@@ -235,6 +235,7 @@ def cold_start_note(opt: OptionCost, requests: float) -> str:
             opt.min_replicas[:1],
             opt.burst_span_s[:1],
             opt.cold_start_s[:1],
+            opt.burst_busy_s[:1],
         )[0]
     )
     if share <= 0:

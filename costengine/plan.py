@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -56,9 +57,17 @@ OPTIONS: tuple[str, ...] = ("api", "cloud", "onprem")
 def _filled(n: int, value: Any) -> np.ndarray:
     """A read-only array of ``n`` copies of ``value`` (NaN, 0, 1 or ""), shared by the coefficients that default to
     it (the coefficients are never written in place: a change makes a new array)."""
-    a = np.full(n, value, dtype=object if isinstance(value, str) else float)
-    a.flags.writeable = False
+    key = (n, "nan" if isinstance(value, float) and math.isnan(value) else value)
+    a = _FILLED.get(key)
+    if a is None:
+        a = np.full(n, value, dtype=object if isinstance(value, str) else float)
+        a.flags.writeable = False
+        if len(_FILLED) < 256:  # one scenario's lengths, a sweep's chunks: a few keys
+            _FILLED[key] = a
     return a
+
+
+_FILLED: dict[tuple, np.ndarray] = {}
 
 
 def _nan_like(a: np.ndarray) -> np.ndarray:
@@ -98,42 +107,49 @@ class OptionCost:
     # per-second billing of the replicas above the warm ones (costengine.serverless; NaN rate: none)
     burst_rate: np.ndarray = None  # [money/replica-s]
     burst_seconds: np.ndarray = None  # s / target utilisation [replica-s/request]
-    burst_span_s: np.ndarray = None  # a request's latency + the scale-down window [s]
+    burst_span_s: np.ndarray = None  # overlapping requests: latency + the scale-down window; one at a time: window [s]
+    burst_busy_s: np.ndarray = None  # one at a time (typed s): the seconds each takes; overlapping: 0 [s]
     cold_start_s: np.ndarray = None  # [s]
     month_s: np.ndarray = None  # [s/month]
     hour_shares: np.ndarray = None  # shares of a day's requests per hour, shape (n, H) (H = 1: a flat day)
 
     def __post_init__(self) -> None:
         n = np.shape(self.fixed)
-        defaults = {
-            "free_volume": _filled(n[0] if n else 1, 0.0),
-            "replica_capacity": self.capacity,
-            "min_replicas": self.min_units,
-            "replicas_per_unit": _filled(n[0] if n else 1, 1.0),
-            "nodes_per_unit": _filled(n[0] if n else 1, 1.0),
-            "gpus_per_unit": self.gpus_per_replica,
-            "tp": _nan_like(self.fixed),
-            "pp": _nan_like(self.fixed),
-            "batch": _nan_like(self.fixed),
-            "max_batch": _nan_like(self.fixed),
-            "max_batch_ttft_s": _nan_like(self.fixed),
-            "max_batch_tpot_s": _nan_like(self.fixed),
-            "ttft_s": _nan_like(self.fixed),
-            "tpot_s": _nan_like(self.fixed),
-            "source": _filled(n[0] if n else 1, ""),
-            "estimated": _filled(n[0] if n else 1, ""),
-            "problem": _filled(n[0] if n else 1, ""),
-            "notes": _filled(n[0] if n else 1, ""),
-            "burst_rate": _nan_like(self.fixed),
-            "burst_seconds": _nan_like(self.fixed),
-            "burst_span_s": _nan_like(self.fixed),
-            "cold_start_s": _nan_like(self.fixed),
-            "month_s": _nan_like(self.fixed),
-            "hour_shares": np.ones((n[0] if n else 1, 1)),
-        }
-        for name, value in defaults.items():
+        n = n[0] if n else 1
+        for name in _DEFAULTS:  # only the fields left None are built (a plan is made for every scenario)
             if getattr(self, name) is None:
+                kind = _DEFAULTS[name]
+                if isinstance(kind, tuple):  # another field's value
+                    value = getattr(self, kind[0])
+                elif kind is _NAN:
+                    value = _filled(n, np.nan)
+                elif kind is _SHARES:
+                    value = np.ones((n, 1))
+                else:
+                    value = _filled(n, kind)
                 object.__setattr__(self, name, value)
+
+
+_NAN, _SHARES = object(), object()
+#: The default of each optional field of :class:`OptionCost`: a fill value, (another field's name,), NaN, or a flat
+#: day.
+_DEFAULTS: dict[str, Any] = {
+    "free_volume": 0.0,
+    "replica_capacity": ("capacity",),
+    "min_replicas": ("min_units",),
+    "replicas_per_unit": 1.0,
+    "nodes_per_unit": 1.0,
+    "gpus_per_unit": ("gpus_per_replica",),
+    **dict.fromkeys(
+        ("tp", "pp", "batch", "max_batch", "max_batch_ttft_s", "max_batch_tpot_s", "ttft_s", "tpot_s"), _NAN
+    ),
+    "source": "",
+    "estimated": "",
+    "problem": "",
+    "notes": "",
+    **dict.fromkeys(("burst_rate", "burst_seconds", "burst_span_s", "burst_busy_s", "cold_start_s", "month_s"), _NAN),
+    "hour_shares": _SHARES,
+}
 
 
 @dataclass(frozen=True)
@@ -205,6 +221,7 @@ def burst_at(opt: OptionCost, requests, base: np.ndarray | None = None) -> np.nd
         opt.min_replicas[at],
         opt.burst_span_s[at],
         opt.cold_start_s[at],
+        opt.burst_busy_s[at],
     )
     return flat.reshape(shape)
 

@@ -102,14 +102,13 @@ def superseded(row: Any, rows: Any, has_price: Any) -> bool:
     """Whether another row of the same provider and instance (trimmed, case-insensitive) with a price at the term
     (``has_price(row)``) has a later price date (an undated row is older than any dated one): then only that newer
     price counts."""
-    return any(_same(row, o) and has_price(o) and o.price_date > row.price_date for o in rows)
+    key = _key(row.provider, row.instance)
+    return any(o.price_date > row.price_date and _key(o.provider, o.instance) == key and has_price(o) for o in rows)
 
 
-def _same(a: Any, b: Any) -> bool:
-    return (a.provider.strip().lower(), a.instance.strip().lower()) == (
-        b.provider.strip().lower(),
-        b.instance.strip().lower(),
-    )
+@functools.lru_cache(maxsize=4096)
+def _key(provider: str, instance: str) -> tuple[str, str]:
+    return provider.strip().lower(), instance.strip().lower()
 
 
 def stale_note(what: str, row_id: str, price_date: str, at: str | None = None) -> str:

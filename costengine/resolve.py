@@ -148,6 +148,7 @@ def resolve_cloud(
     source = np.array([r.id for r in offers.results] + [""], dtype=object)[offers.codes]
     notes = reasoning_notes(f, model)
     ps_rows = np.flatnonzero(per_second)
+    typed_s = ~_blank(f["seconds_per_request"])
     if ps_rows.size:
         window, cold, notes = _serverless_terms(f, offers, ps_rows, notes)
         shares = hour_shares(f, ps_rows)
@@ -156,10 +157,12 @@ def resolve_cloud(
         rate = np.full(n, np.nan)
         rate[ps_rows] = (g * per_gpu_hour / 3600.0)[ps_rows]
         latency = one_request_latency(f, model, hw, lay, ps_rows)
+        alone = typed_s  # a typed seconds_per_request: requests served one at a time (costengine.serverless)
         return {
             "burst_rate": rate,
             "burst_seconds": lay.seconds_per_request / util,
-            "burst_span_s": latency + window,
+            "burst_span_s": np.where(alone, 0.0, latency) + window,
+            "burst_busy_s": np.where(alone, lay.seconds_per_request, 0.0),
             "cold_start_s": cold,
             "month_s": hours * 3600.0,
             "hour_shares": shares,

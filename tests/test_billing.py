@@ -160,21 +160,21 @@ def test_per_second_bills_the_warm_minimum_and_scales_to_zero():
 
 
 def test_per_second_at_one_request_a_minute_bills_the_window_and_the_cold_starts():
-    # lambda = 1/60 per s; each request 2 s (typed s), window 60 s, cold start 30 s, no warm replica
-    lam, span, cold = 1 / 60, 2.0 + 60.0, 30.0
+    # lambda = 1/60 per s; each request takes 2 s of the replica (typed s: one at a time), window 60 s, cold start
+    # 30 s, no warm replica: E = e^(-lambda w), billed share 1 - (1 - lambda s) E / (1 + lambda c E)
+    lam, cold = 1 / 60, 30.0
     ps = dict(cloud_billing="per_second", load_profile=FLAT, serverless_window_s=60, serverless_cold_start_s=cold)
-    e = math.exp(-lam * span)
-    billed = 1 - e / (1 + lam * cold * e)
+    e = math.exp(-lam * 60.0)
+    billed = 1 - (1 - lam * 2.0) * e / (1 + lam * cold * e)
     month_s = 730 * 3600
     got = cost("cloud", lam * month_s, **ps, min_replicas=0)
     assert got == pytest.approx(4 * 0.001 * month_s * billed)
-    # each request's own 2 s would bill 0.05% of that: the window and the starts are most of the bill
+    # each request's own 2 s would bill 3% of the month: the window and the starts are most of the bill
     assert got > 20 * (lam * month_s) * 2.0 * 4 * 0.001
-    # without the window and the start, the bill is the busy time of the overlapping requests: 1 - e^(-lambda s)
-    bare = cost(
-        "cloud", lam * month_s, **{**ps, "serverless_window_s": 0, "serverless_cold_start_s": 0}, min_replicas=0
-    )
-    assert bare == pytest.approx(4 * 0.001 * month_s * (1 - math.exp(-lam * 2.0)))
+    # without the window and the start, the bill is the busy seconds
+    none = {**ps, "serverless_window_s": 0, "serverless_cold_start_s": 0}
+    bare = cost("cloud", lam * month_s, **none, min_replicas=0)
+    assert bare == pytest.approx(lam * month_s * 2.0 * 4 * 0.001)
 
 
 def test_per_second_without_a_published_window_counts_zero_and_says_so():

@@ -35,7 +35,7 @@ def test_cloud_per_second_formula(made_up):
     # with a 60 s window each is up all the time: k replicas x the month, i.e. R x s / u x the rate per second
     s = made_up.replace(cloud_billing="per_second", min_replicas=0, load_profile=FLAT, serverless_window_s=60)
     rate = 2 * 2.5 / 3600  # per replica-second
-    up = 1 - math.exp(-0.4 * (1.5 + 60))
+    up = 1 - (1 - 0.4 * 1.5) * math.exp(-0.4 * 60)  # one at a time (typed s), a 60 s window: up all the time
     expected = 2e6 * 1.5 / 0.6 * rate * up + 400 + 3000
     assert monthly_cost(s, "cloud") == pytest.approx(expected, rel=1e-12)
 
@@ -48,7 +48,7 @@ def test_per_second_bills_the_warm_minimum(made_up):
     assert monthly_cost(s, "cloud") == pytest.approx(warm + 3400, rel=1e-12)
     month_s = 730 * 3600
     above = 3e6 / month_s * 1.5 / 0.6 - 2
-    up = 1 - math.exp(-0.4 * (1.5 + 60))
+    up = 1 - (1 - 0.4 * 1.5) * math.exp(-0.4 * 60)  # one at a time (typed s), a 60 s window: up all the time
     assert monthly_cost(s, "cloud", 3e6) == pytest.approx(
         warm + above * 2 * 2.5 / 3600 * month_s * up + 3400, rel=1e-12
     )

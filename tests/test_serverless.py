@@ -36,6 +36,42 @@ def simulate(lam: float, latency: float, window: float, cold: float, n: int = 20
     return billed / end, colds / n
 
 
+def simulate_one_at_a_time(lam: float, service: float, window: float, cold: float, n: int = 200_000, seed: int = 2):
+    """As :func:`simulate`, but requests are served one at a time (a queue), each for ``service`` s."""
+    rng = np.random.default_rng(seed)
+    times = np.cumsum(rng.exponential(1 / lam, n))
+    billed, colds = 0.0, 0
+    start = down = -math.inf  # the current billed stretch, and when the replica goes down
+    free = -math.inf  # when the server finishes the work it has
+    for t in times:
+        if t >= down:  # down: a cold start, then the request
+            if down > -math.inf:
+                billed += down - start
+            start, colds = t, colds + 1
+            free = t + cold + service
+        else:
+            free = max(free, t) + service
+        down = free + window
+    billed += down - start
+    return billed / down, colds / n
+
+
+@pytest.mark.parametrize(
+    "lam, service, window, cold",
+    [
+        (1 / 60, 2.0, 60.0, 0.0),
+        (1 / 60, 2.0, 60.0, 95.7),
+        (0.2, 3.0, 5.0, 20.0),
+        (0.3, 1.5, 0.0, 0.0),
+        (1e-3, 4, 900, 60),
+    ],
+)
+def test_one_at_a_time_agrees_with_a_simulation(lam, service, window, cold):
+    share, cold_req = simulate_one_at_a_time(lam, service, window, cold)
+    assert float(billed_share(lam, window, cold, service)) == pytest.approx(share, rel=0.01, abs=2e-3)
+    assert float(cold_share(lam, window, cold, service)) == pytest.approx(cold_req, rel=0.02, abs=2e-3)
+
+
 @pytest.mark.parametrize(
     "lam, latency, window, cold",
     [

@@ -124,7 +124,8 @@ def build(book: Book, tiers: TierColumns) -> None:
         [
             0,
             "=IF(cloud_per_second,IF(AND(ISNUMBER(cloud_burst_rate),ISNUMBER(cloud_burst_span),"
-            "ISNUMBER(cloud_cold_start),ISNUMBER(cloud_burst_seconds),COUNT(hy_shares)=c_hours_per_day),"
+            "ISNUMBER(cloud_cold_start),ISNUMBER(cloud_burst_seconds),ISNUMBER(cloud_burst_busy),"
+            "COUNT(hy_shares)=c_hours_per_day),"
             f'{burst_formula("[R]", **CLOUD_BURST)},"n/a"),0)',
             0,
         ],

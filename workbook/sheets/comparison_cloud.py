@@ -218,13 +218,23 @@ def cloud_rows(w: Rows) -> None:
         fmt="0.000",
         note="TTFT + decoded tokens x TPOT at batch 1 (Sizing); a typed seconds_per_request",
     )
+    alone = "ISNUMBER(seconds_per_request_typed)"  # typed seconds: requests served one at a time
     w.add(
         "c_span",
-        "latency + window",
+        "latency + window (one at a time: the window)",
         "s",
-        '=IF(AND(ISNUMBER([c_lat]),ISNUMBER([c_window])),[c_lat]+[c_window],"n/a")',
+        f'=IF(AND(ISNUMBER([c_lat]),ISNUMBER([c_window])),IF({alone},0,[c_lat])+[c_window],"n/a")',
         fmt="0.000",
         names="cloud_burst_span",
+    )
+    w.add(
+        "c_busy",
+        "seconds of a request served one at a time",
+        "s",
+        f'=IF(ISNUMBER([c_s]),IF({alone},[c_s],0),"n/a")',
+        fmt="seconds",
+        names="cloud_burst_busy",
+        note="a typed seconds_per_request: one request at a time (an M/G/1 queue); derived layouts batch: 0",
     )
     w.add(
         "c_brate",

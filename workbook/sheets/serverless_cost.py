@@ -3,7 +3,8 @@ volume, as :func:`costengine.serverless.burst_cost` computes it (``docs/model.md
 
 One SUMPRODUCT over the 24 hourly shares of the load profile (``hy_shares``): for each hour, the arrivals
 lambda = R x share x 24 / month seconds, the replicas k = max(1, lambda x s / u), those above the warm ones
-max(0, k - m), each billed the share f = 1 - e^(-x D) / (1 + x c e^(-x D)) of the hour with x = lambda / k. MAX
+max(0, k - m), each billed the share f = 1 - (1 - x b) e^(-x D) / (1 + x c e^(-x D)) of the hour with x = lambda / k
+(b: the seconds of a request served one at a time, 0 when requests overlap). MAX
 and IF do not work element by element inside SUMPRODUCT, so max(a, b) is written (a + b + ABS(a - b)) / 2; e^(-x D)
 never overflows (x D >= 0).
 """
@@ -18,6 +19,7 @@ CLOUD_BURST = {
     "sec": "cloud_burst_seconds",
     "span": "cloud_burst_span",
     "cold": "cloud_cold_start",
+    "busy": "cloud_burst_busy",
     "m": "min_replicas_used",
 }
 
@@ -33,16 +35,18 @@ def burst_formula(
     span: str,
     cold: str,
     m: str,
+    busy: str = "0",
     shares: str = "hy_shares",
     month: str = "(hours_per_month_used*c_seconds_per_hour)",
 ) -> str:
     """The expression (no ``=``) of the monthly cost [money/month] of the per-second replicas above the ``m`` warm
-    ones at volume ``r``: ``rate`` [money/replica-s], ``sec`` s / u [replica-s/request], ``span`` latency + window
-    [s], ``cold`` cold start [s], ``shares`` a 24-cell range of the hours' shares of a day."""
+    ones at volume ``r``: ``rate`` [money/replica-s], ``sec`` s / u [replica-s/request], ``span`` [s] (latency +
+    window, or the window for requests served one at a time), ``cold`` cold start [s], ``busy`` [s] (the seconds of a
+    request served one at a time, else 0), ``shares`` a 24-cell range of the hours' shares of a day."""
     lam = f"({r})*{shares}*c_hours_per_day/{month}"
     k = _max("1", f"{lam}*({sec})")
     above = _max("0", f"{k}-({m})")
     x = f"({lam})/({k})"
     e = f"EXP(-{x}*({span}))"
-    f = f"(1-{e}/(1+{x}*({cold})*{e}))"
+    f = f"(1-(1-{x}*({busy}))*{e}/(1+{x}*({cold})*{e}))"
     return f"({rate})*{month}/c_hours_per_day*SUMPRODUCT({above}*{f})"
