@@ -178,6 +178,8 @@ def test_every_sheet_module_names_its_sheet_and_has_one_build():
         "projection_table",
         "inputs_checks",
         "breakeven_segments",
+        "breakeven_bisect",
+        "serverless_cost",
     }
     names = {p.stem for p in (ROOT / "workbook" / "sheets").glob("*.py")} - helpers
     assert {m.__name__.rsplit(".", 1)[1] for m in TABS} == names
