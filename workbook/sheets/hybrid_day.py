@@ -39,7 +39,14 @@ def profile_rows(a: Rows) -> int:
     """The rows that read ``load_profile``: a profile id or 24 typed values, and its check; returns the row of
     "profile used" (its value is written by :func:`day_rows`, from the hours)."""
     a.section("The day's load profile (load_profile)")
-    a.add("typed", "load_profile", "24 numbers or id", "=load_profile", kind="link")
+    # a blank cell shows its default id, not the 0 a reference to an empty cell gives
+    a.add(
+        "typed",
+        "load_profile",
+        "24 numbers or id",
+        f'=IF(LEN(load_profile)=0,"blank: {DEFAULT_PROFILE}",load_profile)',
+        kind="link",
+    )
     text = "TRIM(load_profile)"
     # the engine splits on commas, semicolons and white space; the control characters written as CHAR() (no raw
     # tab or line feed in a formula: workbook.kit.limits)
