@@ -60,7 +60,7 @@ def build(book: Book) -> None:
         f'IF(input_problems>0,"check Inputs",{other}"n/a"))))))',
         kind="answer",
         names="hybrid_option",
-        note="whose hybrid costs less (ties: cloud); the other one where an option is not feasible",
+        note="costs less (ties: cloud); the other if one is not feasible",
     )
     pick = 'IF(hybrid_option="cloud",{c},IF(hybrid_option="onprem",{o},hybrid_option))'
     for key, label, unit, fmt, name in (

@@ -39,12 +39,12 @@ def profile_rows(a: Rows) -> int:
     """The rows that read ``load_profile``: a profile id or 24 typed values, and its check; returns the row of
     "profile used" (its value is written by :func:`day_rows`, from the hours)."""
     a.section("The day's load profile (load_profile)")
-    # a blank cell shows its default id, not the 0 a reference to an empty cell gives
+    # a blank cell shows the default id, not the 0 a reference to an empty cell gives
     a.add(
         "typed",
-        "load_profile",
+        "load_profile (blank: the default)",
         "24 numbers or id",
-        f'=IF(LEN(load_profile)=0,"blank: {DEFAULT_PROFILE}",load_profile)',
+        f'=IF(LEN(load_profile)=0,"{DEFAULT_PROFILE}",load_profile)',
         kind="link",
     )
     text = "TRIM(load_profile)"
