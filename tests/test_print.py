@@ -52,7 +52,8 @@ REFERENCE_TEXT = (
     "Constants, lists and input rules",
     "Settings for the xlwings add-in (read from A1",
 )
-BAD_PROMPT = -1
+#: A load profile no sheet has: the longest message of the Inputs status box.
+BAD_PROFILE = "no-such-profile"
 
 
 def _pdf_text(pdf, layout: bool = False) -> list[str]:
@@ -71,7 +72,7 @@ def _squeezed(text: str) -> str:
 def printed(tmp_path_factory):
     folder = tmp_path_factory.mktemp("print")
     book = write_workbook(folder / "template.xlsx")
-    bad = type_over(book, folder / "bad_input.xlsx", {f"B{key_row('prompt_tokens')}": BAD_PROMPT})
+    bad = type_over(book, folder / "bad_input.xlsx", {f"B{key_row('load_profile')}": BAD_PROFILE})
     pdfs = to_pdf([book, bad], folder / "pdf")
     return {p.stem: _pdf_text(p) for p in pdfs} | {f"{p.stem} layout": _pdf_text(p, layout=True) for p in pdfs}
 
@@ -118,7 +119,8 @@ def test_ids_print_whole(printed):
 
 
 def test_the_hybrid_cost_axis_has_the_currency(printed):
-    assert "monthly cost [USD/month]" in "\f".join(printed["template"])
+    (charts,) = [p for p in printed["template"] if "self-hosted replicas N" in p]  # the chart's x axis title
+    assert "monthly cost [USD/month]" in charts
 
 
 def test_the_readme_names_the_source_article_in_plain_words(printed):
@@ -131,7 +133,9 @@ def test_the_readme_names_the_source_article_in_plain_words(printed):
 def test_messages_that_say_check_inputs_print_whole(printed):
     pages = printed["bad_input"]
     text = _squeezed("\f".join(pages))
-    status = "problem(s); first: prompt_tokens: must be >= 0"
-    assert _squeezed(status) in text  # the Inputs status box
+    check = f"load_profile: unknown profile {BAD_PROFILE}: pick an id of the Load Profiles sheet or type 24 numbers"
+    assert _squeezed(f"1 problem(s); first: load_profile: {check}") in text  # the Inputs status box
     assert _squeezed("Check Inputs: an input is invalid (Inputs sheet, column G).") in text  # the Projection's
+    (hybrid,) = [p for p in pages if "Hybrid: self-hosted replicas" in p]
+    assert _squeezed(check) in _squeezed(hybrid)  # the Hybrid sheet's check of the load profile
     assert len(pages) <= MAX_PAGES

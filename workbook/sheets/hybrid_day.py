@@ -11,6 +11,7 @@ from __future__ import annotations
 from openpyxl.chart import BarChart, Reference, Series
 from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.drawing.line import LineProperties
+from openpyxl.styles import Alignment
 
 from costengine.profiles import DEFAULT_PROFILE, HOURS
 
@@ -98,6 +99,11 @@ def profile_rows(a: Rows) -> int:
         kind="check",
         names="load_profile_check",
     )
+    check = a.at["check"]  # the message (up to ~110 characters) wraps over C:F, left-aligned, on two lines
+    a.ws.merge_cells(f"C{check}:F{check}")
+    a.ws[f"C{check}"].alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
+    a.ws.row_dimensions[check].height = 30
+    a.ws[f"A{check}"].alignment = Alignment(vertical="top")
     return a.add("used", "profile used", "id or values", None, kind="link", names="load_profile_used")
 
 
