@@ -74,7 +74,8 @@ def printed(tmp_path_factory):
     book = write_workbook(folder / "template.xlsx")
     bad = type_over(book, folder / "bad_input.xlsx", {f"B{key_row('load_profile')}": BAD_PROFILE})
     pdfs = to_pdf([book, bad], folder / "pdf")
-    return {p.stem: _pdf_text(p) for p in pdfs} | {f"{p.stem} layout": _pdf_text(p, layout=True) for p in pdfs}
+    texts = {p.stem: _pdf_text(p) for p in pdfs} | {f"{p.stem} layout": _pdf_text(p, layout=True) for p in pdfs}
+    return texts | {"path": book}
 
 
 def test_the_decision_sheets_print_in_a_handful_of_pages(printed):
@@ -139,3 +140,33 @@ def test_messages_that_say_check_inputs_print_whole(printed):
     (hybrid,) = [p for p in pages if "Hybrid: self-hosted replicas" in p]
     assert _squeezed(check) in _squeezed(hybrid)  # the Hybrid sheet's check of the load profile
     assert len(pages) <= MAX_PAGES
+
+
+def _printed_in_order(wanted: str, text: str, slack: float = 1.5) -> bool:
+    """Whether the characters of ``wanted`` appear in ``text`` in order, from a place where its first 12 start and
+    within ``slack`` times its length: cells on the same line as a wrapped note interleave with its lines in the
+    PDF's text, but a line cut off (a row too short for the wrapped text) is missing."""
+    start = text.find(wanted[:12])
+    while start >= 0:
+        at, end = start, start + int(slack * len(wanted)) + 12
+        for ch in wanted:
+            at = text.find(ch, at, end)
+            if at < 0:
+                break
+            at += 1
+        else:
+            return True
+        start = text.find(wanted[:12], start + 1)
+    return False
+
+
+def test_the_inputs_notes_print_whole(printed):
+    """Every key's note on the Inputs sheet, wrapped in a row as tall as its lines: none loses its last line."""
+    from openpyxl import load_workbook
+
+    from costengine import SCENARIO_KEYS
+
+    ws = load_workbook(printed["path"])["Inputs"]
+    text = _squeezed("\f".join(p for p in printed["template"] if "value used" in p))  # its pages (title row)
+    cut = [k for k in SCENARIO_KEYS if not _printed_in_order(_squeezed(ws[f"D{key_row(k)}"].value), text)]
+    assert not cut, cut
