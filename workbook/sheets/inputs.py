@@ -185,7 +185,7 @@ def build(book: Book, scenario: Scenario, constants: ConstantsLayout) -> None:
     ]
     for i, line in enumerate(lines):
         put_text(ws, f"I{18 + i}", line, "note")
-    # printed landscape, one page wide: narrow columns that wrap keep the type at about 65% (in portrait the ten
+    # printed landscape, one page wide: narrow columns that wrap keep the type at about 60% (in portrait the ten
     # columns would print at under half size); "value used" holds the longest ids (azure-2024-conversation)
     widths = {"A": 31, "B": 14, "C": 16, "D": 48, "E": 12, "F": 24, "G": 22, "H": 22, "I": 27, "J": 28}
     wrap_rows(ws, range(FIRST_ROW, last + 1), ["C", "D"], widths, chars_per_width=1.1, words=True)
