@@ -14,7 +14,7 @@ from costengine import SCENARIO_KEYS, Scenario
 from costengine.token_prices import token_prices_as_of, token_prices_source, token_prices_version
 from workbook.builder import SHEET_ORDER, build_workbook, workbook_bytes, write_workbook
 from workbook.kit import ALLOWED_FUNCTIONS, put_text
-from workbook.sheets.token_pricing import CACHE_NOT_LISTED, SHEET, TOP, WELL_KNOWN, api_model_list, dropdown_models
+from workbook.sheets.token_pricing import CACHE_NOT_LISTED, SHEET, TOP, api_model_list, dropdown_models
 
 #: Functions that Excel 2010 and LibreOffice 7.4 both have (the workbook may use no other; the build checks each
 # formula).
@@ -158,10 +158,18 @@ def test_protection_inputs_unlocked_formulas_locked(wb):
         assert not inputs.cell(r, 2).protection.locked
 
 
+#: The reference sheets: hidden and without a print area, so printing the workbook gives the decision sheets
+#: (LibreOffice prints a hidden sheet that has a print range; Excel prints the visible sheets).
+REFERENCE_SHEETS = ("Token Pricing", "Hardware", "Models", "Cloud Offers", "Servers", "Load Profiles", "Constants")
+
+
 def test_frozen_panes_print_areas_and_fit_to_width(wb):
     for ws in wb.worksheets:
-        assert ws.print_area, ws.title
+        reference = ws.title in (*REFERENCE_SHEETS, "xlwings.conf")
+        assert bool(ws.print_area) is not reference, ws.title
+        assert (ws.sheet_state == "hidden") is reference, ws.title
         assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+    assert wb.active.title == "README" and wb.active.sheet_state == "visible"
     for title in ("Inputs", "Comparison", "Sizing", "Token Pricing", "Hardware", "Models", "Curve"):
         assert wb[title].freeze_panes, title
 
@@ -264,10 +272,8 @@ def test_the_sheet_shows_source_flags_and_the_dropdown(wb):
     assert ws.cell(row["gpt-4"], 5).value == CACHE_NOT_LISTED  # the cache read column
     assert "off-peak" in ws.cell(row["deepseek-reasoner"], 6).value  # the note column
     assert isinstance(ws.cell(row["gpt-5-mini"], 5).value, float) and not ws.cell(row["gpt-5-mini"], 6).value
-    # the print area: the header and the well-known providers' rows only
-    area = ws.print_area if isinstance(ws.print_area, str) else ws.print_area[0]
-    last = int(area.split(":")[-1].lstrip("$ABCDEFG").replace("$", ""))
-    assert last == TOP + sum(a.base.provider in WELL_KNOWN for a in dropdown_models())
+    # a reference sheet: not printed with the workbook; shown again, it prints one page wide
+    assert ws.sheet_state == "hidden" and not ws.print_area
     assert ws.page_setup.fitToWidth == 1
 
 

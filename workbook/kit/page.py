@@ -1,4 +1,12 @@
-"""Page setup of a sheet: column widths, frozen panes, print area, protection."""
+"""Page setup of a sheet: column widths, frozen panes, print area, protection.
+
+Printing the whole workbook (Excel's "Print Entire Workbook", LibreOffice's print or PDF export of all sheets)
+gives the decision sheets only: the reference sheets (catalogs, constants, xlwings.conf) are set up with
+``in_book=False``, which hides them and leaves them without a print area. Neither application has a flag that
+keeps a visible sheet out of the printed book: Excel prints every visible sheet, LibreOffice 7.4 every visible
+sheet and every hidden sheet that has a print range (a hidden sheet without one it skips). Shown again (right-click
+a tab > Unhide in Excel, Sheet > Show Sheet in LibreOffice) such a sheet prints on its own, one page wide.
+"""
 
 from __future__ import annotations
 
@@ -12,18 +20,28 @@ def setup_sheet(
     *,
     widths: dict[str, float],
     freeze: str | None,
-    print_area: str,
+    print_area: str | None,
     landscape: bool = True,
     protect: bool = True,
     title_rows: str | None = None,
     fit_height: bool = False,
+    in_book: bool = True,
 ) -> None:
-    """Column widths, frozen panes, print area (fit to one page wide), gridlines off, protection."""
+    """Column widths, frozen panes, print area (fit to one page wide), gridlines off, protection.
+
+    ``in_book=False``: a reference sheet, hidden and without a print area, so that it is not printed with the
+    workbook (see the module docstring); ``print_area`` must then be None.
+    """
+    if not in_book and print_area is not None:
+        raise ValueError(f"{ws.title}: a sheet kept out of the printed book has no print area (print_area=None)")
     for col, width in widths.items():
         ws.column_dimensions[col].width = width
     if freeze:
         ws.freeze_panes = freeze
-    ws.print_area = print_area
+    if print_area is not None:
+        ws.print_area = print_area
+    if not in_book:
+        ws.sheet_state = "hidden"
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1

@@ -24,10 +24,12 @@ def wrap_rows(
     widths: dict[str, float],
     line_height: float = 15.0,
     chars_per_width: float = 1.25,
+    words: bool = False,
 ) -> None:
     """Wrap the text of ``cols`` and make each row tall enough for it (LibreOffice does not refit on load).
 
-    Cells of a taller row are aligned to the top, so labels and values stay level with the text.
+    Cells of a taller row are aligned to the top, so labels and values stay level with the text. ``words``: count
+    the lines as the text wraps, whole words to a line (:func:`_word_lines`), not characters over the width.
     """
     wrap = Alignment(wrap_text=True, vertical="top")
     for r in rows:
@@ -37,12 +39,32 @@ def wrap_rows(
             if isinstance(cell.value, str) and not cell.value.startswith("="):
                 cell.alignment = wrap
                 per_line = max(1, int(widths[col] * chars_per_width))
-                lines = max(lines, sum(-(-max(len(part), 1) // per_line) for part in cell.value.split("\n")))
+                count = _word_lines if words else _char_lines
+                lines = max(lines, sum(count(part, per_line) for part in cell.value.split("\n")))
         if lines > 1:
             ws.row_dimensions[r].height = line_height * lines
             for cell in ws[r]:
                 if not cell.alignment.wrap_text:
                     cell.alignment = Alignment(horizontal=cell.alignment.horizontal, vertical="top")
+
+
+def _char_lines(text: str, per_line: int) -> int:
+    """Lines of ``text`` at ``per_line`` characters a line, cut anywhere."""
+    return -(-max(len(text), 1) // per_line)
+
+
+def _word_lines(text: str, per_line: int) -> int:
+    """Lines of ``text`` wrapped whole words to a line at ``per_line`` characters (a longer word is cut)."""
+    lines, used = 1, 0
+    for word in text.split():
+        need = len(word) + (1 if used else 0)
+        if used and used + need > per_line:
+            lines, used = lines + 1, 0
+            need = len(word)
+        while need > per_line:  # a word longer than a line
+            lines, need = lines + 1, need - per_line
+        used += need
+    return lines
 
 
 def wrap_ids(ws: Worksheet, row: int, cols: str, span: str = "ABCDEF") -> None:

@@ -84,9 +84,7 @@ def catalog_sheet(
         ):
             book.name(f"{prefix}_{c}", title, f"{col}2:{col}{end}")
     book.name(list_name, title, f"A2:A{end}")
-    setup_sheet(
-        ws, widths=widths, freeze="B2", print_area=f"A1:{get_column_letter(len(columns))}{end}", title_rows="1:1"
-    )
+    setup_sheet(ws, widths=widths, freeze="B2", print_area=None, title_rows="1:1", in_book=False)
     ws.row_dimensions[1].height = 45
     wrapped = [
         get_column_letter(j + 1)

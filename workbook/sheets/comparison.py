@@ -13,7 +13,7 @@ from __future__ import annotations
 from costengine.engine import PAIRS
 from costengine.plan import OPTIONS
 
-from ..kit import Book, Rows, header_row, heading, setup_sheet, units_needed, wrap_ids
+from ..kit import Book, Rows, header_row, heading, setup_sheet, units_needed, wrap_ids, wrap_rows
 from .comparison_api import api_rows
 from .comparison_cloud import cloud_rows
 from .comparison_onprem import onprem_rows
@@ -40,6 +40,25 @@ def _binds(o: str) -> str:
 def _joined(a: str, b: str) -> str:
     """Two notes joined by "; " as the engine joins them (either may be empty)."""
     return f'=IF(AND(LEN({a})>0,LEN({b})>0),{a}&"; "&{b},{a}&{b})'
+
+
+def _wrap_notes(ws, table: range, workings: range, widths: dict[str, float]) -> None:
+    """Long notes wrap inside the print area (A:F), not cut at its edge: the table's notes in F, and in the workings a
+    note of D longer than D:F holds is merged over D:F (E and F are empty there) and wrapped, its row made taller."""
+    for r in table:
+        before = ws.row_dimensions[r].height
+        wrap_rows(ws, [r], ["F"], widths, chars_per_width=1.15)
+        if before and before > (ws.row_dimensions[r].height or 0):  # the rows of wrapped ids stay as tall
+            ws.row_dimensions[r].height = before
+    span = widths["D"] + widths["E"] + widths["F"]
+    for r in workings:
+        note = ws[f"D{r}"].value
+        if not isinstance(note, str) or note.startswith("=") or len(note) <= span * 1.1:
+            continue
+        if ws[f"E{r}"].value is not None or ws[f"F{r}"].value is not None:
+            continue
+        ws.merge_cells(f"D{r}:F{r}")
+        wrap_rows(ws, [r], ["D"], {"D": span}, chars_per_width=1.1)
 
 
 def build(book: Book, tiers: TierColumns) -> None:
@@ -285,9 +304,11 @@ def build(book: Book, tiers: TierColumns) -> None:
     api_rows(w, tiers)
     cloud_rows(w)
     onprem_rows(w)
+    widths = {"A": 40, "B": 20, "C": 17, "D": 17, "E": 17, "F": 58}
+    _wrap_notes(ws, range(top + 1, m.row), range(m.row, w.row), widths)
     setup_sheet(
         ws,
-        widths={"A": 40, "B": 20, "C": 17, "D": 17, "E": 17, "F": 58},
+        widths=widths,
         freeze="A4",
         print_area=f"A1:F{w.row - 1}",
         landscape=False,

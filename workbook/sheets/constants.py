@@ -222,7 +222,8 @@ def build(book: Book) -> ConstantsLayout:
         ws,
         widths={"A": 30, "B": 16, "C": 20, "D": 20, "E": 16, "F": 16, "G": 14, "H": 14, "I": 50},
         freeze="A5",
-        print_area=f"A1:I{r}",
+        print_area=None,
         landscape=False,
+        in_book=False,
     )
     return ConstantsLayout(rules_row=rules_row)

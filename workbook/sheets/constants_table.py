@@ -61,7 +61,7 @@ CONSTANTS: tuple[tuple[str, float, str, str], ...] = (
         _billing.CAPEX_HOST_FACTOR,
         "ratio",
         "server price = GPUs x GPU price x this, where the server catalog has no price "
-        "(docs/model.md#seed-000: ~15% for CPU, board and RAM)",
+        "(the worked example of a source article, docs/model.md: ~15% for CPU, board and RAM)",
     ),
     (
         "c_server_power_per_gpu_tdp",

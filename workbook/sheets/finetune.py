@@ -36,7 +36,8 @@ def build(book: Book) -> None:
     heading(
         ws,
         "Fine-tuning with LoRA: self-hosted or an API?",
-        "Seed article 004's calculation; the yellow cells start at its worked example (Llama 2 70B). Type your own.",
+        "The worked example of a source article (self-hosting Llama 2 70B or fine-tuning an OpenAI model; "
+        "docs/model.md, Worked examples): the yellow cells start at its figures. Type your own.",
     )
     header_row(ws, 4, ["quantity", "unit", "value", "note"])
     x = Rows(book, ws, 4, value_cols=("C",), note_col="D")
@@ -45,22 +46,22 @@ def build(book: Book) -> None:
         x.add(key, label, unit, ARTICLE[key], kind="input", fmt=fmt, names=key, note=note)
 
     x.section("Inputs")
-    inp("ft_params_billion", "model parameters", "billion", "#,##0.00", "docs/model.md#seed-004: Llama 2 70B")
+    inp("ft_params_billion", "model parameters", "billion", "#,##0.00", "source article: Llama 2 70B")
     inp("ft_bytes_per_param", "bytes per parameter", "B", "0.0", "bf16 = 2; QLoRA keeps frozen weights at 0.5")
-    inp("ft_trainable_share", "share of parameters LoRA trains", "0..1", "0.000%", "docs/model.md#seed-004: about 0.1%")
+    inp("ft_trainable_share", "share of parameters LoRA trains", "0..1", "0.000%", "source article: about 0.1%")
     inp(
         "ft_optimizer_factor",
         "memory of trainable parameters (optimiser, gradients)",
         "x their size",
         "0.0",
-        "docs/model.md#seed-004: about five times",
+        "source article: about five times",
     )
     inp(
         "ft_price_per_hour",
         "training compute price",
         "money/h",
         "0.00",
-        "docs/model.md#seed-004: AWS on demand, about $2.80/h",
+        "source article: AWS on demand, about $2.80/h",
     )
     inp("ft_hours_per_day", "training hours per day", "h/day", "0", "")
     inp(
@@ -68,14 +69,14 @@ def build(book: Book) -> None:
         "API fine-tuning price",
         "money/MTok",
         "0.000",
-        "docs/model.md#seed-004: GPT-3.5 Turbo, $0.008 per 1K tokens of training data",
+        "source article: GPT-3.5 Turbo, $0.008 per 1K tokens of training data",
     )
     inp(
         "ft_tokens_per_word",
         "tokens per word",
         "tokens/word",
         "0.00",
-        f"docs/model.md#seed-004 uses 2; a common rule of thumb for English is {finetune.TOKENS_PER_WORD}",
+        f"the source article uses 2; a common rule of thumb for English is {finetune.TOKENS_PER_WORD}",
     )
     inp("ft_words_per_page", "words per page", "words/page", "#,##0", "to express words as pages")
 
@@ -107,7 +108,7 @@ def build(book: Book) -> None:
         fmt="gb",
         kind="answer",
         names="ft_memory_gb",
-        note="docs/model.md#seed-004: about 141 GB",
+        note="source article: about 141 GB",
     )
     x.add(
         "gpus",
@@ -127,7 +128,7 @@ def build(book: Book) -> None:
         fmt="money",
         kind="answer",
         names="ft_cost_per_day",
-        note="docs/model.md#seed-004: about $67 per day",
+        note="source article: about $67 per day",
     )
     x.add(
         "cost_word",
@@ -144,7 +145,7 @@ def build(book: Book) -> None:
         fmt="#,##0",
         kind="answer",
         names="ft_breakeven_words_per_day",
-        note="below this the API's fine-tuning is cheaper (docs/model.md#seed-004: about 4.15 million words)",
+        note="below this the API's fine-tuning is cheaper (source article: about 4.15 million words)",
     )
     x.add(
         "pages",
@@ -152,7 +153,7 @@ def build(book: Book) -> None:
         "pages/day",
         "=[words]/ft_words_per_page",
         fmt="#,##0",
-        note="docs/model.md#seed-004: about 14,000 pages",
+        note="source article: about 14,000 pages",
     )
 
     x.section("Serving the fine-tuned model (the article's rough check)")
@@ -161,16 +162,16 @@ def build(book: Book) -> None:
         "memory headroom",
         "ratio",
         "0.0",
-        "docs/model.md#seed-004: keep about 1.5x for unplanned overhead",
+        "source article: keep about 1.5x for unplanned overhead",
     )
     inp(
         "ft_serving_price_per_hour",
         "serving compute price",
         "money/h",
         "0.00",
-        "docs/model.md#seed-004: AWS, about $3.70/h",
+        "source article: AWS, about $3.70/h",
     )
-    inp("ft_serving_replicas", "replicas", "count", "0", "docs/model.md#seed-004: one redundant copy")
+    inp("ft_serving_replicas", "replicas", "count", "0", "source article: one redundant copy")
     inp("ft_days_per_month", "days per month", "days", "0", "")
     x.add(
         "serve_gb",
@@ -178,7 +179,7 @@ def build(book: Book) -> None:
         "GB",
         "=([weights]+[trainable_gb])*ft_serving_headroom",
         fmt="gb",
-        note="(weights + LoRA weights) x headroom; docs/model.md#seed-004: about 210 GB",
+        note="(weights + LoRA weights) x headroom; source article: about 210 GB",
     )
     x.add(
         "serve_day",
@@ -186,7 +187,7 @@ def build(book: Book) -> None:
         "money/day",
         "=ft_serving_price_per_hour*c_hours_per_day*ft_serving_replicas",
         fmt="money",
-        note="docs/model.md#seed-004: about $180 per day with the redundant copy",
+        note="source article: about $180 per day with the redundant copy",
     )
     x.add(
         "serve_month",
@@ -196,7 +197,7 @@ def build(book: Book) -> None:
         fmt="money",
         kind="answer",
         names="ft_serving_monthly",
-        note="docs/model.md#seed-004: about $5,400 per month",
+        note="source article: about $5,400 per month",
     )
     x.add(
         "serve_year",
@@ -204,7 +205,7 @@ def build(book: Book) -> None:
         "money/year",
         "=[serve_month]*c_months_per_year",
         fmt="money",
-        note="docs/model.md#seed-004: about $65,000 per year, before staff",
+        note="source article: about $65,000 per year, before staff",
     )
     put_text(
         ws,

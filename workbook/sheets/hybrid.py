@@ -60,7 +60,7 @@ def build(book: Book) -> None:
         f'IF(input_problems>0,"check Inputs",{other}"n/a"))))))',
         kind="answer",
         names="hybrid_option",
-        note="whose hybrid costs less (ties: cloud); the other one where an option is not feasible",
+        note="costs less (ties: cloud); the other if one is not feasible",
     )
     pick = 'IF(hybrid_option="cloud",{c},IF(hybrid_option="onprem",{o},hybrid_option))'
     for key, label, unit, fmt, name in (
@@ -253,8 +253,8 @@ def build(book: Book) -> None:
     chart_end = chart_mid + 20
     candidate_table(ws, ref, h1, hourly)
     table = cost_table(book, ws, ref, hourly, first_col=NEXT_COL)
-    cost_chart(ws, table, chart_top, chart_mid)
+    cost_chart(ws, table, chart_top, chart_mid, book.currency)
     split_chart(ws, chart_mid, chart_end, h1, h24)
-    widths = {"A": 36, "B": 17, "C": 16, "D": 16, "E": 18, "F": 18, "G": 14, "H": 12, "I": 3, **COLUMN_WIDTHS}
+    widths = {"A": 36, "B": 17, "C": 24, "D": 16, "E": 18, "F": 18, "G": 14, "H": 12, "I": 3, **COLUMN_WIDTHS}
     setup_sheet(ws, widths=widths, freeze="A3", print_area=f"A1:F{chart_end}", landscape=False)
     ws.row_breaks.append(Break(id=chart_top - 1))  # the charts on a page of their own

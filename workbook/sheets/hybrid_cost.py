@@ -66,14 +66,15 @@ def cost_table(book: Book, ws, ref: dict, hourly: str, first_col: int) -> tuple[
     return first_col, first, first + POINTS - 1
 
 
-def cost_chart(ws, table: tuple[int, int, int], top: int, mid: int) -> None:
-    """The monthly cost of each option and of all-API against N, from the table (rows ``top`` to ``mid`` - 2)."""
+def cost_chart(ws, table: tuple[int, int, int], top: int, mid: int, currency: str) -> None:
+    """The monthly cost [``currency``/month] of each option and of all-API against N, from the table (rows ``top``
+    to ``mid`` - 2)."""
     first_col, first, last = table
     cost = scatter_lines()
     cost.title = "Monthly cost against N self-hosted replicas"
     cost.style = 2
     cost.x_axis.title = "self-hosted replicas N"
-    cost.y_axis.title = "monthly cost"
+    cost.y_axis.title = f"monthly cost [{currency}/month]"
     cost.x_axis.number_format = cost.y_axis.number_format = "#,##0"
     cost.x_axis.majorTickMark = cost.y_axis.majorTickMark = "out"
     cost.x_axis.delete = cost.y_axis.delete = False

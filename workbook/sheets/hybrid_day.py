@@ -11,6 +11,7 @@ from __future__ import annotations
 from openpyxl.chart import BarChart, Reference, Series
 from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.drawing.line import LineProperties
+from openpyxl.styles import Alignment
 
 from costengine.profiles import DEFAULT_PROFILE, HOURS
 
@@ -39,7 +40,14 @@ def profile_rows(a: Rows) -> int:
     """The rows that read ``load_profile``: a profile id or 24 typed values, and its check; returns the row of
     "profile used" (its value is written by :func:`day_rows`, from the hours)."""
     a.section("The day's load profile (load_profile)")
-    a.add("typed", "load_profile", "24 numbers or id", "=load_profile", kind="link")
+    # a blank cell shows the default id, not the 0 a reference to an empty cell gives
+    a.add(
+        "typed",
+        "load_profile (blank: the default)",
+        "24 numbers or id",
+        f'=IF(LEN(load_profile)=0,"{DEFAULT_PROFILE}",load_profile)',
+        kind="link",
+    )
     text = "TRIM(load_profile)"
     # the engine splits on commas, semicolons and white space; the control characters written as CHAR() (no raw
     # tab or line feed in a formula: workbook.kit.limits)
@@ -91,6 +99,11 @@ def profile_rows(a: Rows) -> int:
         kind="check",
         names="load_profile_check",
     )
+    check = a.at["check"]  # the message (up to ~110 characters) wraps over C:F, left-aligned, on two lines
+    a.ws.merge_cells(f"C{check}:F{check}")
+    a.ws[f"C{check}"].alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
+    a.ws.row_dimensions[check].height = 30
+    a.ws[f"A{check}"].alignment = Alignment(vertical="top")
     return a.add("used", "profile used", "id or values", None, kind="link", names="load_profile_used")
 
 

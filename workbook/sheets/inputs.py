@@ -185,8 +185,19 @@ def build(book: Book, scenario: Scenario, constants: ConstantsLayout) -> None:
     ]
     for i, line in enumerate(lines):
         put_text(ws, f"I{18 + i}", line, "note")
-    widths = {"A": 31, "B": 16, "C": 26, "D": 64, "E": 13, "F": 16, "G": 40, "H": 30, "I": 22, "J": 48}
-    wrap_rows(ws, range(FIRST_ROW, last + 1), ["D"], widths)
+    # printed landscape, one page wide: narrow columns that wrap keep the type at about 60% (in portrait the ten
+    # columns would print at under half size); "value used" holds the longest ids (azure-2024-conversation)
+    widths = {"A": 31, "B": 14, "C": 16, "D": 48, "E": 12, "F": 24, "G": 22, "H": 22, "I": 27, "J": 28}
+    wrap_rows(ws, range(FIRST_ROW, last + 1), ["C", "D"], widths, chars_per_width=1.1, words=True)
+    for col in "GH":  # the check and warning messages (formulas) wrap in their row
+        for r in range(FIRST_ROW, last + 1):
+            ws[f"{col}{r}"].alignment = Alignment(wrap_text=True, vertical="top")
+    for r in (3, 10):  # the status and the first warning (J3, J10): six lines
+        if (ws.row_dimensions[r].height or 15) < 90:
+            ws.row_dimensions[r].height = 90
+            for cell in ws[r]:
+                if not cell.alignment.wrap_text:
+                    cell.alignment = Alignment(horizontal=cell.alignment.horizontal, vertical="top")
     write_sensitivity_block(ws, scenario, FIRST_ROW, book.catalog)  # hidden columns L:AL, shown on Sensitivity
     for col in HELPER_COLS:
         ws.column_dimensions[col].hidden = True

@@ -43,7 +43,7 @@ def build(book: Book) -> None:
     tail = {c: get_column_letter(PROFILE_COLUMNS.index(c) + 1) for c in ("source", "as_of", "notes")}
     widths.update({tail["source"]: 40, tail["as_of"]: 11, tail["notes"]: 60})
     ncols = get_column_letter(len(PROFILE_COLUMNS))
-    setup_sheet(ws, widths=widths, freeze="B2", print_area=f"A1:{ncols}{end}", title_rows="1:1")
+    setup_sheet(ws, widths=widths, freeze="B2", print_area=None, title_rows="1:1", in_book=False)
     ws.row_dimensions[1].height = 30
     wrap_rows(ws, range(2, last + 1), [tail["source"], tail["notes"]], widths, chars_per_width=1.05)
     ws.auto_filter.ref = f"A1:{ncols}{end}"

@@ -55,12 +55,14 @@ from .projection_table import (
     table,
 )
 
-__all__ = ["SHEET", "MAX_MONTHS", "HEADER_ROW", "FIRST_ROW", "LAST_ROW", "COLUMNS", "build"]
+__all__ = ["SHEET", "MAX_MONTHS", "HEADER_ROW", "FIRST_ROW", "LAST_ROW", "COLUMNS", "build", "print_months"]
 
 SHEET = "Projection"
-#: Fewest months in the print area; it covers the scenario's horizon when that is longer (all 600 rows would
-#: print pages of empty rows past a short horizon).
-PRINT_MONTHS = 96
+#: Up to this horizon the print area (to the last month of the horizon the file was written for) prints on one
+#: page, scaled to fit; a longer horizon prints one page wide and as many pages tall as it needs, with the table's
+#: header on each. The print area stops at the horizon: the rows past it are blank (a longer print area printed
+#: pages of empty rows, or a near-empty page); `llmcost refresh` sets it anew for a changed horizon.
+ONE_PAGE_MONTHS = 48
 _VIEWS = (
     ("api", "api", "cumulative_api", None, "API"),
     ("cloud", "cloud", "cumulative_cloud", "paid_back_cloud", "cloud"),
@@ -84,7 +86,7 @@ _VIEWS = (
 )
 _WIDTHS = {
     "A": 8,
-    "B": 18,
+    "B": 28,
     "C": 15,
     "D": 15,
     "E": 15,
@@ -102,6 +104,11 @@ _WIDTHS = {
     "Q": 10,
     **{c: 15 for c in HYBRID_COLUMNS.values()},
 }
+
+
+def print_months(horizon_months: int) -> int:
+    """The months in the print area: the horizon [months], within the table's 1 .. MAX_MONTHS rows."""
+    return min(max(int(horizon_months), 1), MAX_MONTHS)
 
 
 def _rng(key: str) -> str:
@@ -134,7 +141,7 @@ def build(book: Book) -> None:
     sorted_shares(ws, put, book, SHEET)
     chart_headers(ws)
     _chart(ws, book.currency)
-    months = max(PRINT_MONTHS, book.horizon_months)
+    months = print_months(book.horizon_months)
     # the print area keeps one page wide: the hybrids' answers are in it, their monthly columns (W onwards) not
     setup_sheet(
         ws,
@@ -143,6 +150,7 @@ def build(book: Book) -> None:
         print_area=f"A1:Q{FIRST_ROW + months - 1}",
         landscape=True,
         title_rows=f"{HEADER_ROW}:{HEADER_ROW}",
+        fit_height=months <= ONE_PAGE_MONTHS,
     )
     for col in ("R", *CHART_COLS, *_HYBRID_CHART_COLS, *helper_headers()):
         ws.column_dimensions[col].hidden = True
@@ -223,7 +231,7 @@ def _settings(book: Book, ws) -> None:
 
 
 def _answers(book: Book, ws) -> None:
-    header_row(ws, 5, ["over the horizon", "", *(v[4] for v in _VIEWS), "note"], height=30)
+    header_row(ws, 5, ["over the horizon", "", *(v[4] for v in _VIEWS), "note"], height=45)
     gate = {
         i: "pj_ok" if i < 4 else f"AND(pj_ok,hy_{'cloud' if i == 4 else 'onprem'}_ok=TRUE)" for i in range(len(_VIEWS))
     }

@@ -45,7 +45,11 @@ _SHEETS = (
         "self-hosted replicas for the base load and the API for the peaks over the day's load profile: "
         "the cost for every N, the best N per option and the cheaper one, with charts",
     ),
-    ("Fine-tuning", "LoRA fine-tuning memory and cost against an API's fine-tuning price (docs/model.md#seed-004)"),
+    (
+        "Fine-tuning",
+        "LoRA fine-tuning memory and cost against an API's fine-tuning price, starting at the worked example of "
+        "a source article (docs/model.md, Worked examples)",
+    ),
     ("Token Pricing", "API token prices from genai-prices, and the api_model list the Inputs dropdown uses"),
     (
         "Hardware",
@@ -62,12 +66,21 @@ _SHEETS = (
     (CONF_NAME, f"settings for the optional xlwings add-in (UDF Modules = {UDF_MODULE})"),
 )
 
+#: The first of the reference sheets (catalogs, constants, xlwings.conf): hidden, not printed with the workbook.
+_FIRST_REFERENCE = "Token Pricing"
+_HIDDEN = (
+    "The sheets below are hidden, so that printing the workbook (or exporting it to PDF) gives the decision sheets "
+    "above and not the catalogs. Show one with right-click on a sheet tab > Unhide (Excel) or Sheet > Show Sheet "
+    "(LibreOffice) to read it, add your own rows or print it on its own."
+)
+
 _STEPS = (
     "Type your numbers into the yellow cells of the Inputs sheet (column B). Leave a cell blank to use the default "
     "(column E) or, for the keys marked 'derived', to fill it from the catalogs and the sizing model.",
     "Pick GPUs, open models, the API model, the precision and the billing from the dropdowns.",
     "A GPU, open model, cloud offer or server the catalogs lack: type it into the yellow rows at the foot of the "
-    "Hardware, Models, Cloud Offers or Servers sheet (with its source and date; the check column beside the rows "
+    "Hardware, Models, Cloud Offers or Servers sheet (hidden reference sheets: unhide them first, see Sheets "
+    "below; give the row its source and date; the check column beside the rows "
     "says what a row lacks). The dropdowns and every lookup pick it up; llmcost evaluate reads it and llmcost "
     "refresh keeps it.",
     "Read the answer on the Comparison sheet (cheapest option, cost per option) and on the Break-even sheet.",
@@ -207,10 +220,16 @@ def build(book: Book) -> None:
     r += len(_LEGEND) + 2
 
     put_text(ws, f"A{r}", "Sheets", "section")
-    for i, (name, what) in enumerate(_SHEETS, start=1):
-        put_text(ws, f"A{r + i}", name, "bold")
-        _text(ws, r + i, what)
-    r += len(_SHEETS) + 2
+    r += 1
+    for name, what in _SHEETS:
+        if name == _FIRST_REFERENCE:
+            put_text(ws, f"A{r}", "reference sheets (hidden)", "bold")
+            _text(ws, r, _HIDDEN)
+            r += 1
+        put_text(ws, f"A{r}", name, "bold")
+        _text(ws, r, what)
+        r += 1
+    r += 1
 
     dates = catalog_dates()
     put_text(ws, f"A{r}", "Decision-analysis names (use them in your own formulas)", "section")

@@ -19,6 +19,7 @@ from openpyxl.chart.series import SeriesLabel
 from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
 
 from costengine import SCENARIO_KEYS
 from costengine.engine import PAIRS
@@ -117,6 +118,7 @@ def build(book: Book) -> None:
     _breakeven_table(ws)
     _chart(ws, book.currency)
     setup_sheet(ws, widths=_WIDTHS, freeze=None, print_area=f"A1:U{BREAKEVEN_ROW + 1 + MAX_ROWS}", landscape=True)
+    ws.row_breaks.append(Break(id=BREAKEVEN_ROW - 2))  # the break-even table's heading on the page of its table
     ws.column_dimensions[_CHART_LABELS].hidden = True
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from openpyxl.utils import get_column_letter
 
-from ..kit import Book, Rows, header_row, heading, setup_sheet
+from ..kit import Book, Rows, header_row, heading, setup_sheet, wrap_rows
 from .sizing_chosen import chosen_rows
 from .sizing_gpus import gpu_rows
 from .sizing_layouts import BATCH_COLS, CAND, COL0, OPTS, SLOTS, batch_table, candidate_table
@@ -128,17 +128,19 @@ def build(book: Book) -> None:
     candidate_table(x)
     batch_table(x)
     _answers(book, x)
+    widths = {
+        "A": 36,
+        "B": 11,
+        "C": 16,
+        "D": 16,
+        "E": 60,
+        "F": 3,
+        **{get_column_letter(COL0 + i): 12 for i in range(len(CAND) + BATCH_COLS * len(SLOTS) * 2)},
+    }
+    wrap_rows(ws, range(5, last + 1), ["E"], widths, chars_per_width=1.15)  # the notes end at the print area's edge
     setup_sheet(
         ws,
-        widths={
-            "A": 36,
-            "B": 11,
-            "C": 16,
-            "D": 16,
-            "E": 60,
-            "F": 3,
-            **{get_column_letter(COL0 + i): 12 for i in range(len(CAND) + BATCH_COLS * len(SLOTS) * 2)},
-        },
+        widths=widths,
         freeze="A5",
         print_area=f"A1:E{last}",
         landscape=False,

@@ -1,11 +1,12 @@
 """The Token Pricing sheet (genai-prices).
 
+A reference sheet: hidden and not printed with the workbook (:mod:`workbook.kit.page`).
 A header names the source (genai-prices' version and its as-of date, or that none is recorded) and how the
 prices are read. Three tables follow, side by side:
 
-- on the left, printed, the Inputs ``api_model`` dropdown (:func:`dropdown_models`): chat models only, those of
+- on the left, the Inputs ``api_model`` dropdown (:func:`dropdown_models`): chat models only, those of
   the well-known providers first (:data:`WELL_KNOWN`), with their prices, whether the cache price is listed and
-  a note (an off-peak price not used); the print area stops after the well-known providers;
+  a note (an off-peak price not used);
 - in the middle, every priced text model of genai-prices (base-tier prices, for reading);
 - on the right, the ``api_model`` lookup list: one row per id that the engine resolves by itself
   (``token_price(id)`` without a provider), with the provider and model the engine picks and the prices of every
@@ -181,7 +182,7 @@ def _cache(value: float, listed: bool) -> float | str:
 
 
 def build(book: Book) -> TierColumns:
-    """The header; the dropdown (printed), the full catalog and the ``api_model`` lookup list side by side."""
+    """The header; the dropdown, the full catalog and the ``api_model`` lookup list side by side."""
     ws = book.sheet(SHEET)
     put_text(ws, "A1", "Token prices of closed models (USD per million tokens)", "title")
     put_text(
@@ -198,7 +199,7 @@ def build(book: Book) -> TierColumns:
         "A3",
         f"Cache read '{CACHE_NOT_LISTED}': the catalog lists no cache price, so cached input "
         "is priced as input (a conservative assumption). Left: the api_model dropdown (chat models, "
-        "well-known providers first; printed); right: the full catalog and the lookup list (not printed).",
+        "well-known providers first); right: the full catalog and the lookup list.",
         "note",
     )
     drop = dropdown_models()
@@ -223,7 +224,6 @@ def build(book: Book) -> TierColumns:
     ]
     dlast = write_table(ws, TOP, dcols, drows)
     book.name("list_api_models", SHEET, f"A{TOP + 1}:A{max(dlast, TOP + 1)}")
-    printed = TOP + sum(a.base.provider in WELL_KNOWN for a in drop)
 
     table = token_price_table()
     first = len(dcols) + 2
@@ -351,8 +351,9 @@ def build(book: Book) -> TierColumns:
         ws,
         widths=widths,
         freeze=f"A{TOP + 1}",
-        print_area=f"A1:F{max(printed, TOP + 1)}",
+        print_area=None,
         landscape=False,
+        in_book=False,
         title_rows=f"{TOP}:{TOP}",
     )
     ws.row_dimensions[TOP].height = 45

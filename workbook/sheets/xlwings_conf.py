@@ -31,4 +31,4 @@ def build(book: Book) -> None:
     )
     for i, line in enumerate(lines):
         put_text(ws, f"A{r + i}", line, "note")
-    setup_sheet(ws, widths={"A": 20, "B": 30}, freeze=None, print_area=f"A1:B{r + len(lines) - 1}", protect=False)
+    setup_sheet(ws, widths={"A": 20, "B": 30}, freeze=None, print_area=None, protect=False, in_book=False)

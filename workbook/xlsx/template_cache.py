@@ -164,7 +164,7 @@ class TemplateCache:
 def layout_key(s: Scenario) -> tuple:
     """What of a scenario the sheets other than Inputs show as static text: the currency in chart axis titles
     and the Projection's printed months. Scenarios with the same key share one template."""
-    return s.currency, max(projection.PRINT_MONTHS, s.horizon_months)
+    return s.currency, projection.print_months(s.horizon_months)
 
 
 def _style_sizes(wb) -> tuple[int, ...]:
