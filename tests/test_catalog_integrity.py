@@ -87,14 +87,13 @@ def test_every_gpu_figure_has_a_source_and_every_price_a_grade_and_read_day():
 
 
 def test_current_gpus_carry_dense_figures_and_their_interconnect():
-    """The rows added for issue 22: dense figures (fp8 = 2 x bf16 within rounding; FP4 where the part has it), the
-    NVL72 rack GPUs on NVLink, no invented price."""
+    """The rows added for issue 22: dense figures (fp8 = 2 x bf16 within rounding), the NVL72 rack GPUs on NVLink
+    with the rack named in the source."""
     cat = load_catalog()
     for gpu_id in CURRENT_GPU_IDS:
         g = cat.gpu(gpu_id)
         assert abs(g.fp8_tflops / g.bf16_tflops - 2) < 0.01, gpu_id
         assert g.fp8_hardware == "yes" and g.serving_efficiency == 1, gpu_id
-        assert not g.price_usd > 0 and not g.cloud_price_per_hour_usd > 0, gpu_id  # no readable price was found
     for rack in ("GB200", "GB300"):
         g = cat.gpu(rack)
         assert g.interconnect == "nvlink" and g.interconnect_gbps == 900 and "72" in g.interconnect_source, rack
