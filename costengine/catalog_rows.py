@@ -35,13 +35,16 @@ GPU_FIELDS = RowFields(
         "bf16_tflops",
         "fp8_tflops",
         "tdp_w",
-        "price_usd",
-        "cloud_price_per_hour_usd",
         "interconnect_gbps",
         "serving_efficiency",
     ),
-    text=("spec_source", "price_source", "cloud_price_source"),
-    optional=("fp4_tflops",),
+    text=("spec_source",),
+    optional=("fp4_tflops", "price_usd", "cloud_price_per_hour_usd"),
+)
+#: A GPU's two prices and the column naming each one's source (a price without a source is refused).
+GPU_PRICE_SOURCES: tuple[tuple[str, str], ...] = (
+    ("price_usd", "price_source"),
+    ("cloud_price_per_hour_usd", "cloud_price_source"),
 )
 OFFER_FIELDS = RowFields(
     positive=("gpus_per_instance",),
@@ -63,6 +66,7 @@ SERVER_FIELDS = RowFields(
 __all__ = [
     "RowFields",
     "GPU_FIELDS",
+    "GPU_PRICE_SOURCES",
     "OFFER_FIELDS",
     "SERVER_FIELDS",
     "GPU",
@@ -86,7 +90,10 @@ class GPU:
 
     Attributes: memory_gb [GB], bandwidth_tbps [TB/s], bf16_tflops and fp8_tflops [dense TFLOP/s; on GPUs
     without FP8 tensor cores (``fp8_hardware`` = no) fp8_tflops holds the dense INT8 TOPS], tdp_w [W],
-    price_usd [USD], cloud_price_per_hour_usd [USD/GPU-h], sources and date (as_of).
+    price_usd [USD], cloud_price_per_hour_usd [USD/GPU-h] (each NaN, blank in the CSV, when no source was found: a
+    blank price needs a typed figure where it is used), sources and date (as_of). Each price is dated and graded
+    (``docs/pricing.md#dates-and-grades``): ``price_date``, ``read_on``, ``grade`` for the purchase price and
+    ``cloud_price_date``, ``cloud_read_on``, ``cloud_grade`` for the cloud price.
     Serving columns (used by :mod:`costengine.serving`): ``fp4_tflops`` [dense TFLOP/s, NaN (blank) without
     FP4 tensor cores], ``interconnect`` (``nvlink``, ``xgmi`` or ``pcie``) and ``interconnect_gbps`` [GB/s per
     GPU and direction, what a tensor-parallel all-reduce can use], ``serving_efficiency`` [ratio: the share of
@@ -114,9 +121,20 @@ class GPU:
     interconnect_gbps: float = 32.0
     serving_efficiency: float = 1.0
     interconnect_source: str = ""
+    price_date: str = ""
+    read_on: str = ""
+    grade: str = ""
+    cloud_price_date: str = ""
+    cloud_read_on: str = ""
+    cloud_grade: str = ""
 
     def __post_init__(self) -> None:
         check_row(self, *GPU_FIELDS)
+        check_dating(self)
+        check_dating(self, "cloud_")
+        for value, source in GPU_PRICE_SOURCES:
+            if not math.isnan(getattr(self, value)) and not getattr(self, source).strip():
+                raise CostModelError(self.id, f"{source} is empty for a figure it should source")
         if self.interconnect not in INTERCONNECTS:
             raise CostModelError(
                 self.id, f"interconnect must be one of {', '.join(INTERCONNECTS)} (got {self.interconnect!r})"
@@ -165,21 +183,23 @@ def check_row(
         raise CostModelError(row.id, f"as_of must be a date YYYY-MM-DD (got {row.as_of!r})") from None
 
 
-def check_dating(row: Any) -> None:
+def check_dating(row: Any, prefix: str = "") -> None:
     """Check a price row's dating (``docs/pricing.md#dates-and-grades``): ``price_date`` (when the price was published
     or quoted) and ``read_on`` (the day it was read) blank or a date ``YYYY-MM-DD``, ``grade`` blank or one of
-    :data:`~costengine.price_rules.GRADES`; raises naming the row's id. (The shipped rows fill ``read_on`` and
+    :data:`~costengine.price_rules.GRADES`; ``prefix`` names another price's columns (a GPU's ``cloud_price_date``,
+    ``cloud_read_on``, ``cloud_grade``). Raises naming the row's id. (The shipped rows fill ``read_on`` and
     ``grade`` on every price: a test holds it; a user's row may leave them blank, and is then never a blank
     choice.)"""
-    for name in ("price_date", "read_on"):
+    for name in (prefix + "price_date", prefix + "read_on"):
         text = getattr(row, name)
         if text:
             try:
                 datetime.strptime(text, "%Y-%m-%d")
             except ValueError:
                 raise CostModelError(row.id, f"{name} must be blank or a date YYYY-MM-DD (got {text!r})") from None
-    if row.grade and row.grade not in GRADES:
-        raise CostModelError(row.id, f"grade must be blank or one of {', '.join(GRADES)} (got {row.grade!r})")
+    grade = getattr(row, prefix + "grade")
+    if grade and grade not in GRADES:
+        raise CostModelError(row.id, f"{prefix}grade must be blank or one of {', '.join(GRADES)} (got {grade!r})")
 
 
 #: Price terms of a cloud offer and the column holding each [USD per instance-hour].

@@ -120,8 +120,19 @@ class Catalog:
         return _lookup(self.offers, offer_id, key, "cloud offer")
 
     def server(self, server_id: str, key: str = "onprem_server") -> Server:
-        """The server with this id (case-insensitive)."""
-        return _lookup(self.servers, server_id, key, "server")
+        """The server with this id (case-insensitive); raises naming ``key`` when neither it nor its GPU has a price
+        (:meth:`priceable`)."""
+        row = _lookup(self.servers, server_id, key, "server")
+        if not self.priceable(row):
+            raise Infeasible(key, _UNPRICED.format(server=row.id, gpu=row.gpu))
+        return row
+
+    def priceable(self, server: Server) -> bool:
+        """Whether a server has a price: its own, or one estimated from its GPU's catalog price
+        (``docs/pricing.md``: GPUs x GPU price x 1.15). A GPU whose purchase price is blank (no source was found)
+        cannot price a server without one."""
+        gpu = self.gpus.get(server.gpu.lower())
+        return not math.isnan(server.price_usd) or (gpu is not None and not math.isnan(gpu.price_usd))
 
     def offers_for(self, gpu_id: str) -> tuple[CloudOffer, ...]:
         """The offers of one GPU, in catalog order."""
@@ -135,9 +146,16 @@ class Catalog:
         first, then catalog order; raises naming ``key`` when no row has a usable price."""
         g = gpu_id.strip().lower()
         rows = [r for r in self.servers.values() if r.gpu.lower() == g]
-        ranked = [(server_rank(r), not r.is_standard, j, r) for j, r in enumerate(rows) if server_rank(r)]
+        ranked = [
+            (server_rank(r), not r.is_standard, j, r)
+            for j, r in enumerate(rows)
+            if server_rank(r) and self.priceable(r)
+        ]
         if ranked:
             return min(ranked, key=lambda t: t[:3])[3]
+        unpriced = [r for r in rows if not self.priceable(r)]
+        if unpriced:
+            raise Infeasible(key, _UNPRICED.format(server=unpriced[0].id, gpu=unpriced[0].gpu))
         if rows:
             raise Infeasible(
                 key,
@@ -157,6 +175,14 @@ class Catalog:
     def model(self, model_id: str, key: str = "model") -> OpenModel:
         """The open model with this id (case-insensitive); ``key`` names the input in the error."""
         return _lookup(self.models, model_id, key, "model")
+
+
+#: Why a server cannot be priced (:meth:`Catalog.priceable`).
+_UNPRICED = (
+    "server {server} has no price and GPU {gpu} has no catalog price to estimate it from; give the server a price "
+    "(a catalog row of yours), or type onprem_gpus_per_server, onprem_capex_per_server, onprem_power_kw and "
+    "onprem_maintenance_monthly"
+)
 
 
 def _lookup(table: Mapping[str, Any], wanted: Any, key: str, what: str) -> Any:

@@ -86,6 +86,10 @@ def test_blank_user_rows_change_nothing(template):
         assert ev.answers.table.loc[option, "monthly_cost"] == want.loc[option, "monthly_cost"]
 
 
+#: The Hardware sheet's first user row: a header, the shipped GPUs, then the user block's marker and tag rows.
+HW_FIRST_USER_ROW = len(load_catalog().gpus) + 4
+
+
 def _user(values: dict, row: int = 40, table: str = "gpus") -> UserRow:
     sheet = {"gpus": "Hardware", "models": "Models", "offers": "Cloud Offers", "servers": "Servers"}[table]
     cells = {c: f"{sheet}!{openpyxl.utils.get_column_letter(j + 1)}{row}" for j, c in enumerate(TABLE_COLUMNS[table])}
@@ -175,7 +179,7 @@ def test_evaluate_uses_the_user_rows_and_names_a_bad_one(tmp_path):
     bad = _with_rows(tmp_path, gpus=[dict(GPU, tdp_w=None)])
     result = runner.invoke(app, ["evaluate", str(bad)])
     assert result.exit_code == 1
-    assert "tdp_w (Hardware!H15): is empty" in result.output
+    assert f"tdp_w (Hardware!H{HW_FIRST_USER_ROW}): is empty" in result.output
 
 
 def _cells(path, table):
@@ -290,7 +294,11 @@ def test_a_typed_catalog_row_recalculated_equals_evaluate(user_row_books, name):
 @pytest.mark.libreoffice
 @libreoffice
 @pytest.mark.parametrize(
-    "name, key", [("bad_user_row", "memory_gb (Hardware!D15)"), ("dup_user_row", "id (Hardware!A15)")]
+    "name, key",
+    [
+        ("bad_user_row", f"memory_gb (Hardware!D{HW_FIRST_USER_ROW})"),
+        ("dup_user_row", f"id (Hardware!A{HW_FIRST_USER_ROW})"),
+    ],
 )
 def test_a_bad_catalog_row_gives_its_reason_not_error_values(user_row_books, name, key):
     book, typed = user_row_books[name]

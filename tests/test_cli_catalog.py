@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from costengine import SCENARIO_KEYS, load_catalog
 from costengine.catalogs import token_price_table
+from costengine.price_rules import age_days
 from workbook.cli import app
 
 runner = CliRunner()
@@ -91,3 +92,38 @@ def test_addin_prints_the_setup_and_writes_conf_once(tmp_path):
     again = runner.invoke(app, ["addin", "--write-conf", str(tmp_path)])
     assert again.exit_code == 1 and "exists" in again.stderr
     assert conf.read_bytes() == before
+
+
+def test_stale_lists_a_gpu_whose_purchase_or_cloud_price_is_undated_or_old():
+    """Made-up rows: ages in days before the catalog's date (NaN = undated); a blank price has no age to show."""
+    from workbook.cli.catalog_view import stale
+
+    nan = float("nan")
+
+    def gpu(id, price, age, cloud, cloud_age):
+        return {
+            "id": id,
+            "price_usd": price,
+            "price_age_days": age,
+            "cloud_price_per_hour_usd": cloud,
+            "cloud_price_age_days": cloud_age,
+        }
+
+    rows = [
+        gpu("fresh", 1000.0, 10.0, 1.0, 20.0),
+        gpu("old-purchase", 1000.0, 181.0, 1.0, 20.0),
+        gpu("undated-cloud", 1000.0, 10.0, 1.0, nan),
+        gpu("unpriced", nan, nan, nan, nan),
+        gpu("exactly-180", 1000.0, 180.0, nan, nan),
+    ]
+    assert [r["id"] for r in stale("gpus", rows)] == ["old-purchase", "undated-cloud"]
+
+
+def test_catalog_gpus_stale_selects_from_the_shipped_rows():
+    stale_days = 180
+    expected = set()
+    for g in load_catalog().gpus.values():
+        for price, day in ((g.price_usd, g.price_date), (g.cloud_price_per_hour_usd, g.cloud_price_date)):
+            if price > 0 and (not day or age_days(day) > stale_days):
+                expected.add(g.id)
+    assert {r["id"] for r in _json(["gpus", "--stale"])} == expected

@@ -3,13 +3,14 @@ and staleness with made-up rows (their dates relative to a made-up catalog date,
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from datetime import date
 from types import MappingProxyType
 
 import pytest
 
-from costengine import CostModelError, load_catalog
+from costengine import CostModelError, Scenario, compare, load_catalog
 from costengine.billing import choose_offer, eligible_offers
 from costengine.catalog_rows import PRICE_TERMS
 from costengine.catalogs import Catalog, CloudOffer, Server
@@ -213,3 +214,45 @@ def test_a_stale_price_gets_a_note_with_its_age():
     )
     assert stale_note("offer", "x", "2025-11-01", "2025-12-07") == ""
     assert stale_note("server", "y", "", "2025-12-07") == "price of server y is undated (catalog 2025-12-07)"
+
+
+def _unpriced_gpu_catalog(servers):
+    """The shipped GPUs with H100-SXM's purchase price blank (no source found, as for the GPUs added in issue 22)."""
+    gpus = dict(SHIPPED.gpus)
+    gpus["h100-sxm"] = dataclasses.replace(gpus["h100-sxm"], price_usd=NAN, price_source="", price_date="", grade="")
+    return Catalog(
+        gpus=MappingProxyType(gpus),
+        models=SHIPPED.models,
+        offers=MappingProxyType({}),
+        servers=MappingProxyType({s.id: s for s in servers}),
+    )
+
+
+def test_a_server_without_a_price_on_a_gpu_without_a_price_is_refused_with_its_reason():
+    """Nothing can price it (its price is estimated from the GPU's): the blank choice passes over it, a typed id and a
+    catalog with only such rows answer with the reason, never a NaN cost."""
+    unpriced = server("unpriced", NAN, "", grade="", standard="yes")
+    ok = server("ok", 300_000.0, _days_before(30))
+    c = _unpriced_gpu_catalog([unpriced, ok])
+    assert not c.priceable(unpriced) and c.priceable(ok)
+    assert cat(servers=[unpriced]).priceable(unpriced)  # the shipped H100 has a price to estimate from
+    assert c.standard_server("H100-SXM").id == "ok"
+    reason = r"onprem_server: server unpriced has no price and GPU H100-SXM has no catalog price to estimate it from"
+    with pytest.raises(CostModelError, match=reason):
+        c.server("unpriced")
+    with pytest.raises(CostModelError, match=reason):
+        _unpriced_gpu_catalog([unpriced]).standard_server("H100-SXM")
+
+
+def test_an_unpriced_gpu_gives_a_reason_on_premises_and_typed_figures_still_work():
+    c = _unpriced_gpu_catalog([server("unpriced", NAN, "", grade="", standard="yes")])
+    s = Scenario(onprem_gpu="H100-SXM")
+    status = compare(s, catalog=c).loc["onprem", "status"]
+    assert status.startswith("not feasible: server unpriced has no price and GPU H100-SXM has no catalog price"), status
+    typed = s.model_copy(
+        update=dict(
+            onprem_gpus_per_server=8, onprem_capex_per_server=1e6, onprem_power_kw=10, onprem_maintenance_monthly=1e3
+        )
+    )
+    row = compare(typed, catalog=c).loc["onprem"]
+    assert row["status"] == "ok" and row["monthly_cost"] > 0

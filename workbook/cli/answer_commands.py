@@ -124,7 +124,7 @@ def catalog(
     stale_only: Annotated[
         bool,
         typer.Option(
-            "--stale", help="offers, servers: only prices undated or over 180 days old at the catalog's date."
+            "--stale", help="gpus, offers, servers: only prices undated or over 180 days old at the catalog's date."
         ),
     ] = False,
     id: Annotated[Optional[str], typer.Option("--id", help="add-model: the new row's id.")] = None,

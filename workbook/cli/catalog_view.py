@@ -62,7 +62,10 @@ def shipped_file(footer: str) -> str | None:
 
 
 def _gpus() -> list[dict[str, Any]]:
-    return [as_dict(g) for g in load_catalog().gpus.values()]
+    return [
+        {**as_dict(g), "price_age_days": age_days(g.price_date), "cloud_price_age_days": age_days(g.cloud_price_date)}
+        for g in load_catalog().gpus.values()
+    ]
 
 
 def _attention(m: Any) -> str:
@@ -95,13 +98,29 @@ def _servers() -> list[dict[str, Any]]:
     return [{**as_dict(s), "price_age_days": age_days(s.price_date)} for s in load_catalog().servers.values()]
 
 
+def _old(age: float) -> bool:
+    return math.isnan(age) or age > STALE_DAYS
+
+
 def stale(kind: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The rows of ``offers`` or ``servers`` whose price is undated or older than ``STALE_DAYS`` at the catalog's
-    date (``costengine.price_rules``; a server without a price has none to age)."""
-    if kind not in ("offers", "servers"):
-        raise CostModelError("--stale", "lists offers or servers (token prices carry no date: genai-prices has none)")
-    priced = (lambda r: True) if kind == "offers" else (lambda r: not math.isnan(r["price_usd"]))
-    return [r for r in rows if priced(r) and (math.isnan(r["price_age_days"]) or r["price_age_days"] > STALE_DAYS)]
+    """The rows of ``offers``, ``servers`` or ``gpus`` whose price is undated or older than ``STALE_DAYS`` at the
+    catalog's date (``costengine.price_rules``; a server or GPU without a price has none to age; a GPU is listed when
+    its purchase or its cloud price is)."""
+    if kind == "offers":
+        return [r for r in rows if _old(r["price_age_days"])]
+    if kind == "servers":
+        return [r for r in rows if not math.isnan(r["price_usd"]) and _old(r["price_age_days"])]
+    if kind == "gpus":
+        return [
+            r
+            for r in rows
+            if any(not math.isnan(r[p]) and _old(r[a]) for p, a in _GPU_PRICE_AGES)  # a blank price has no age
+        ]
+    raise CostModelError("--stale", "lists offers, servers or gpus (token prices carry no date: genai-prices has none)")
+
+
+#: A GPU's prices and their ages [days before the catalog's date].
+_GPU_PRICE_AGES = (("price_usd", "price_age_days"), ("cloud_price_per_hour_usd", "cloud_price_age_days"))
 
 
 def _prices() -> list[dict[str, Any]]:
@@ -147,11 +166,17 @@ VIEWS: dict[str, View] = {
             ("fp8_tflops", "fp8 TF/s"),
             ("tdp_w", "TDP W"),
             ("price_usd", "USD"),
+            ("price_age_days", "age d"),
+            ("grade", "grade"),
             ("cloud_price_per_hour_usd", "cloud USD/h"),
-            ("as_of", "as of"),
+            ("cloud_price_age_days", "cloud age d"),
+            ("cloud_grade", "cloud grade"),
         ),
         ("id", "name", "vendor"),
-        lambda: _shipped("hardware.csv"),
+        lambda: _shipped(
+            "hardware.csv",
+            f"; price - = none found (blank); age = days before the catalog's date {catalog_date()}, - = undated",
+        ),
         money=("price_usd", "cloud_price_per_hour_usd"),
     ),
     "models": View(

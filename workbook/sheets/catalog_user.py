@@ -24,7 +24,7 @@ from itertools import accumulate
 
 from openpyxl.utils import get_column_letter
 
-from costengine.catalog_rows import GPU_FIELDS, OFFER_FIELDS, SERVER_FIELDS
+from costengine.catalog_rows import GPU_FIELDS, GPU_PRICE_SOURCES, OFFER_FIELDS, SERVER_FIELDS
 from costengine.model_rows import MODEL_FIELDS
 from costengine.price_rules import GRADES
 
@@ -175,21 +175,22 @@ def _row_rules(rules: Rules, columns: tuple[str, ...], title: str, r: int, marke
 
     out.append((blank("as_of"), f'"{key("as_of")}is empty"'))
     out.append((f"NOT({date_ok('as_of')})", f'"{key("as_of")}must be a date typed as text YYYY-MM-DD"'))
-    if "grade" in at:  # a price's dating (costengine.catalog_rows.check_dating): each blank or well formed
-        for c in ("price_date", "read_on"):
+    for p in ("", "cloud_"):  # a price's dating (costengine.catalog_rows.check_dating): each blank or well formed
+        if p + "grade" not in at:  # a GPU dates its cloud price too (cloud_price_date, cloud_read_on, cloud_grade)
+            continue
+        for c in (p + "price_date", p + "read_on"):
             out.append(
                 (
                     f"AND(NOT({blank(c)}),NOT({date_ok(c)}))",
                     f'"{key(c)}must be blank or a date typed as text YYYY-MM-DD"',
                 )
             )
-        ok = ",".join(
-            f'AND(LEN(TRIM({at["grade"]}))=LEN("{v}"),SUBSTITUTE(TRIM({at["grade"]}),"{v}","")="")' for v in GRADES
-        )
+        g = at[p + "grade"]
+        ok = ",".join(f'AND(LEN(TRIM({g}))=LEN("{v}"),SUBSTITUTE(TRIM({g}),"{v}","")="")' for v in GRADES)
         out.append(
             (
-                f"AND(NOT({blank('grade')}),NOT(OR({ok})))",
-                f'"{key("grade")}must be blank or one of {", ".join(GRADES)}"',
+                f"AND(NOT({blank(p + 'grade')}),NOT(OR({ok})))",
+                f'"{key(p + "grade")}must be blank or one of {", ".join(GRADES)}"',
             )
         )
     for c, allowed in rules.choices:
@@ -233,19 +234,26 @@ def _row_rules(rules: Rules, columns: tuple[str, ...], title: str, r: int, marke
         )
     if "per_second_usd" in at:
         out.append(("AND(" + ",".join(blank(c) for c in rules.optional) + ")", f'{label}has no price"'))
-    if "support_source" in at:
-        for value, source in (
+    sourced = {
+        "support_source": (  # a server
             ("price_usd", "price_source"),
             ("typical_kw", "power_source"),
             ("max_kw", "power_source"),
             ("support_per_year_usd", "support_source"),
-        ):
+        ),
+        "cloud_price_source": GPU_PRICE_SOURCES,  # a GPU
+    }
+    for marker, pairs in sourced.items():
+        if marker not in at:
+            continue
+        for value, source in pairs:
             out.append(
                 (
                     f"AND(ISNUMBER({at[value]}),{blank(source)})",
                     f'"{key(source)}is empty for a figure it should source"',
                 )
             )
+    if "support_source" in at:
         out.append(
             (
                 f"AND(ISNUMBER({at['typical_kw']}),ISNUMBER({at['max_kw']}),{at['typical_kw']}>{at['max_kw']})",

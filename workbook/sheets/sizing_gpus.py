@@ -49,6 +49,12 @@ def gpu_rows(x: Rows) -> None:
         ),
     )
     for key, label, unit, col, fmt, names in cols:
+        if col in ("price_usd", "cloud_price_per_hour_usd"):  # may be blank (no source found): "none", not INDEX's 0
+            got = f"INDEX(hw_{col},[gpu_row])"
+            formula = f'=IF(ISNUMBER([gpu_row]),IF(ISNUMBER({got}),{got},"none"),"n/a")'
+            note = "none: the catalog has no price for this GPU (no source found); type the figure it feeds"
+            x.add(key, label, unit, formula, kind="link", fmt=fmt, names=names, note=note)
+            continue
         x.add(key, label, unit, gated(f"INDEX(hw_{col},[gpu_row])", "[gpu_row]"), kind="link", fmt=fmt, names=names)
     x.add(
         "fp4",
