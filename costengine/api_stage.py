@@ -53,6 +53,7 @@ def resolve_api(f: Columns, rows: np.ndarray | None = None, problems: Problems |
     inf = np.full(n, np.inf)
     return OptionCost(
         fixed=f["api_monthly_fixed"],
+        overhead=f["api_monthly_fixed"],
         variable=api_per_request,
         step=np.zeros(n),
         capacity=inf,

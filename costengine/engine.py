@@ -20,7 +20,17 @@ from .columns import TEXT_KEYS, scenario_columns
 from .crossing import PAIRS, breakeven_arrays
 from .errors import CostModelError, Infeasible
 from .hybrid_split import hourly_split, hybrid_arrays
-from .plan import OPTIONS, OptionCost, Plan, cheapest_options, cost_at, option_costs, replicas_at, units_at
+from .plan import (
+    OPTIONS,
+    OptionCost,
+    Plan,
+    cheapest_options,
+    cost_at,
+    cost_split,
+    option_costs,
+    replicas_at,
+    units_at,
+)
 from .price_rules import stale_note
 from .profiles import profile_weights
 from .resolve import resolve
@@ -174,7 +184,10 @@ def compare(
     ``offer`` (cloud offer or server id; "" when priced from typed inputs), ``status`` ("ok", or "not feasible:
     <reason>" where the option cannot be served: its numbers are NaN) and ``notes`` (what a reader must know
     about the option's figures, "; "-joined; "" when nothing; a cloud offer's or server's price that is undated or older
-    than 180 days at the catalog's date is noted with its age: :func:`price_age_note`).
+    than 180 days at the catalog's date is noted with its age: :func:`price_age_note`), then the monthly cost in
+    parts that add up to it [money/month] (:func:`costengine.plan.cost_split`): ``usage_cost`` (API tokens, cloud
+    GPU time), ``capital_cost`` (servers' capital), ``running_cost`` (their energy, colocation and support),
+    ``overhead_cost`` (API monthly fee, cloud overhead) and ``staff_cost``.
     """
     s = Scenario.parse(s)
     catalog = catalog or load_catalog()
@@ -216,6 +229,7 @@ def compare(
                     )
                     if n
                 ),
+                **{f"{k}_cost": float(v[0]) for k, v in cost_split(opt, plan.peak, r).items()},
             }
         )
     return pd.DataFrame(rows).set_index("option")

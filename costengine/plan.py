@@ -40,6 +40,8 @@ from .serverless import burst_cost
 __all__ = [
     "OPTIONS",
     "OptionCost",
+    "COST_PARTS",
+    "cost_split",
     "Plan",
     "replicas_at",
     "units_at",
@@ -112,6 +114,13 @@ class OptionCost:
     cold_start_s: np.ndarray = None  # [s]
     month_s: np.ndarray = None  # [s/month]
     hour_shares: np.ndarray = None  # shares of a day's requests per hour, shape (n, H) (H = 1: a flat day)
+    # the parts of the cost a finance reader asks for (compare()'s split): of ``fixed``, the staff and the overhead
+    # (API monthly fee, cloud overhead) [money/month]; of ``step``, the capital and the running cost (energy,
+    # colocation, support) of a unit's servers [money/month/unit]; the rest is usage (tokens, GPU time)
+    staff: np.ndarray = None
+    overhead: np.ndarray = None
+    step_capital: np.ndarray = None
+    step_running: np.ndarray = None
 
     def __post_init__(self) -> None:
         n = np.shape(self.fixed)
@@ -149,6 +158,7 @@ _DEFAULTS: dict[str, Any] = {
     "notes": "",
     **dict.fromkeys(("burst_rate", "burst_seconds", "burst_span_s", "burst_busy_s", "cold_start_s", "month_s"), _NAN),
     "hour_shares": _SHARES,
+    **dict.fromkeys(("staff", "overhead", "step_capital", "step_running"), 0.0),
 }
 
 
@@ -224,6 +234,27 @@ def burst_at(opt: OptionCost, requests, base: np.ndarray | None = None) -> np.nd
         opt.burst_busy_s[at],
     )
     return flat.reshape(shape)
+
+
+#: The parts of a monthly cost (:func:`cost_split`), in order.
+COST_PARTS: tuple[str, ...] = ("usage", "capital", "running", "overhead", "staff")
+
+
+def cost_split(opt: OptionCost, peak: np.ndarray, requests) -> dict[str, np.ndarray]:
+    """The monthly cost [money/month] in parts that add up to :func:`cost_at`: ``capital`` (servers' capital),
+    ``running`` (their energy, colocation and support), ``overhead`` (the API's monthly fee, the cloud's overhead),
+    ``staff``, and ``usage`` the rest (API tokens, cloud GPU time: instances, per-second replicas)."""
+    r = np.asarray(requests, dtype=float)
+    units = units_at(opt, peak, r)
+    total = cost_at(opt, peak, r)
+    parts = {
+        "capital": opt.step_capital * units,
+        "running": opt.step_running * units,
+        "overhead": np.broadcast_to(opt.overhead, np.shape(total)).astype(float),
+        "staff": np.broadcast_to(opt.staff, np.shape(total)).astype(float),
+    }
+    usage = total - parts["capital"] - parts["running"] - parts["overhead"] - parts["staff"]
+    return {"usage": usage, **parts}
 
 
 def option_costs(plan: Plan, requests) -> np.ndarray:

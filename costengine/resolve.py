@@ -179,6 +179,8 @@ def resolve_cloud(
         burst = _burst_terms(lay, g, per_gpu_hour) if ps_rows.size else {}
         return OptionCost(
             fixed=f["cloud_monthly_overhead"] + staff + np.where(per_second, warm, 0.0),
+            staff=staff,
+            overhead=f["cloud_monthly_overhead"],
             variable=np.zeros(n),
             step=np.where(per_second, 0.0, billing.always_on_step(gpus_per_unit, per_gpu_hour, hours)),
             capacity=np.where(per_second, np.inf, replica_cap * per_unit),
@@ -303,8 +305,11 @@ def resolve_onprem(
         replica_cap = billing.replica_capacity(hours, s, util)
         return OptionCost(
             fixed=staff,
+            staff=staff,
             variable=np.zeros(n),
             step=nodes * server,
+            step_capital=nodes * capital,
+            step_running=nodes * (server - capital),
             capacity=replica_cap * per_unit,
             min_units=billing.min_units(m_rep, per_unit, across),
             gpus_per_replica=g,

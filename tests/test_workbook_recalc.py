@@ -26,6 +26,7 @@ from costengine import (
     token_price,
 )
 from costengine.engine import price_age_note
+from costengine.plan import COST_PARTS
 from workbook.cli.report import api_price_note
 from workbook.sheets.constants import SEGMENT_ROWS
 from workbook.sheets.token_pricing import api_model_list
@@ -73,6 +74,9 @@ def _engine_answers(s: Scenario) -> dict:
         f"{o}_monthly_cost": float(table.loc[o, "monthly_cost"]) if o in ok else table.loc[o, "status"]
         for o in ("api", "cloud", "onprem")
     }
+    for o in ("api", "cloud", "onprem"):  # the parts of each cost (costengine.plan.cost_split)
+        for part in COST_PARTS:
+            out[f"{o}_cost_{part}"] = float(table.loc[o, f"{part}_cost"]) if o in ok else table.loc[o, "status"]
     out["cheapest_option"] = cheapest(s)
     out["recommendation"] = recommend(s)["option"]
     for a, b in PAIRS:

@@ -103,6 +103,11 @@ def test_compare_table_has_product_columns():
         "offer",
         "status",
         "notes",
+        "usage_cost",
+        "capital_cost",
+        "running_cost",
+        "overhead_cost",
+        "staff_cost",
     ]
     assert set(table["status"]) == {"ok"}
     # cost per MTok of the API equals the 25 EUR/MTok list price when every token costs the same

@@ -75,7 +75,7 @@ NO_CROSSING = "none"
 _BREAKEVENS = tuple(k for k in SUMMARY_ANSWERS if k.startswith("breakeven_"))
 #: summary.csv's number formats: money [currency/month] to the cent, break-evens [requests/month] to the request.
 SUMMARY_FORMATS = {
-    **{k: "{:.2f}".format for k in SUMMARY_ANSWERS if k.endswith("_monthly_cost")},
+    **{k: "{:.2f}".format for k in SUMMARY_ANSWERS if k.endswith("_monthly_cost") or "_cost_" in k},
     **{k: "{:.0f}".format for k in (*_BREAKEVENS, "hybrid_replicas")},
 }
 #: Tasks in flight per worker process (bounds memory while keeping the workers busy).

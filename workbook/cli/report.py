@@ -30,6 +30,7 @@ from costengine import (
 from costengine.engine import PAIRS
 from costengine.errors import Infeasible
 from costengine.offer_filter import offer_where
+from costengine.plan import COST_PARTS
 from costengine.price_rules import catalog_date
 from costengine.token_prices import scenario_price_note, token_prices_source
 
@@ -50,6 +51,7 @@ __all__ = [
 #: The answer columns of summary.csv (and the workbook's defined names of the same answers).
 SUMMARY_ANSWERS: tuple[str, ...] = (
     *(f"{o}_monthly_cost" for o in OPTIONS),
+    *(f"{o}_cost_{part}" for o in OPTIONS for part in COST_PARTS),
     "cheapest_option",
     "recommendation",
     *(f"breakeven_{a}_{b}" for a, b in PAIRS),
@@ -120,6 +122,8 @@ def summary_values(ans: Answers) -> dict[str, Any]:
     for o in OPTIONS:
         status = ans.table.loc[o, "status"]
         out[f"{o}_monthly_cost"] = float(ans.table.loc[o, "monthly_cost"]) if status == "ok" else status
+        for part in COST_PARTS:
+            out[f"{o}_cost_{part}"] = float(ans.table.loc[o, f"{part}_cost"]) if status == "ok" else status
     out["cheapest_option"] = ans.cheapest or "not feasible: no option can be served"
     out["recommendation"] = ans.recommendation["option"] or "not feasible: no option can be served"
     for (a, b), v in ans.breakevens.items():
@@ -187,6 +191,28 @@ def _share(v: float) -> str:
     return "-" if not math.isfinite(v) else f"{v:.1%}"
 
 
+#: The words of each part of a monthly cost (``costengine.plan.COST_PARTS``); usage is the API's tokens, the
+#: cloud's GPU time.
+PART_WORDS = {
+    "usage": "usage",
+    "capital": "capital",
+    "running": "energy, colocation, support",
+    "overhead": "overhead",
+    "staff": "staff",
+}
+
+
+def cost_split_text(rec: Any, option: str = "") -> str:
+    """The parts of an option's monthly cost with their shares, e.g. "GPU time 45,552 (73%); staff 16,667 (27%)";
+    the parts that are 0 left out; "" when the cost is not a positive number."""
+    total = rec.get("monthly_cost")
+    if total is None or not math.isfinite(total) or total <= 0:
+        return ""
+    usage = {"api": "tokens", "cloud": "GPU time"}.get(option, PART_WORDS["usage"])
+    parts = [(usage if k == "usage" else w, rec.get(f"{k}_cost", 0.0)) for k, w in PART_WORDS.items()]
+    return "; ".join(f"{w} {v:,.0f} ({v / total:.0%})" for w, v in parts if math.isfinite(v) and abs(v) >= 0.005)
+
+
 def render_answers(console: Console, ans: Answers, title: str | None = None) -> None:
     """Print the comparison table, the cheapest option and the break-even volumes."""
     cur = ans.scenario.currency
@@ -222,6 +248,10 @@ def render_answers(console: Console, ans: Answers, title: str | None = None) -> 
             ]
         )
     print_fitted(console, cols, rows, title or f"Monthly cost at {fmt_volume(ans.requests_per_month)} requests/month")
+    for option, rec in ans.table.iterrows():
+        split = cost_split_text(rec, str(option))
+        if split:
+            console.print(f"{option}: cost split: {split}", markup=False)
     for option, rec in ans.table.iterrows():
         if rec.get("offer"):
             what = "cloud offer" if option == "cloud" else "server"

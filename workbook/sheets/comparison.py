@@ -231,6 +231,42 @@ def build(book: Book, tiers: TierColumns) -> None:
         note="fixed + variable x max(0, R - free volume) + step x units + per-second replicas",
     )
     m.guard_text = short
+    # the parts of the monthly cost (costengine.plan.cost_split): what a finance reader asks first
+    for key, label, values, note in (
+        ("staff_c", "of which staff", [0, "=cloud_staff", "=onprem_fixed"], "people: FTE x loaded cost, or typed"),
+        (
+            "overhead_c",
+            "of which overhead",
+            ["=api_fixed", "=cloud_monthly_overhead_used", 0],
+            "the API's monthly fee; the cloud's storage, egress, admin",
+        ),
+        (
+            "capital_c",
+            "of which capital",
+            [0, 0, "=onprem_capital_per_server*onprem_servers_per_unit*[units]"],
+            "servers' capital per month (amortised)",
+        ),
+        (
+            "running_c",
+            "of which energy, colocation, support",
+            [0, 0, "=onprem_running_cost*onprem_servers_per_unit*[units]"],
+            "the servers' running cost",
+        ),
+    ):
+        values = [f"=IF(ISNUMBER([cost]),{str(v).lstrip('=')},[cost])" for v in values]  # not feasible: why
+        m.add(
+            key, label, "money/month", values, fmt="money", names=[f"{o}_cost_{key[:-2]}" for o in OPTIONS], note=note
+        )
+    m.add(
+        "usage_c",
+        "of which usage (tokens, GPU time)",
+        "money/month",
+        "=IF(AND(ISNUMBER([cost]),ISNUMBER([staff_c]),ISNUMBER([overhead_c]),ISNUMBER([capital_c]),"
+        "ISNUMBER([running_c])),[cost]-[staff_c]-[overhead_c]-[capital_c]-[running_c],[cost])",
+        fmt="money",
+        names=[f"{o}_cost_usage" for o in OPTIONS],
+        note="the rest: API tokens, cloud instances or per-second GPU time",
+    )
     m.add(
         "per_request",
         "cost per request",
