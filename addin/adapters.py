@@ -63,6 +63,12 @@ COMPARE_HEADER = [
     "tpot_ms",
     "offer",
     "status",
+    "usage_cost",
+    "capital_cost",
+    "running_cost",
+    "overhead_cost",
+    "staff_cost",
+    "serving_basis",
 ]
 HYBRID_HEADER = [
     "option",
@@ -82,6 +88,7 @@ LAYOUT_HEADER = [
     "ttft_s",
     "tpot_ms",
     "offer_or_server",
+    "serving_basis",
 ]
 CURVE_HEADER = ["requests_per_month", "api", "cloud", "onprem"]
 KEYS_HEADER = ["key", "default", "unit", "meaning"]
@@ -323,6 +330,7 @@ def layout(scenario: Any, option_name: Any) -> list[list[Any]]:
         row["ttft_s"],
         row["tpot_ms"],
         row["offer"],
+        row["serving_basis"],
     ]
     return table(LAYOUT_HEADER, [values])
 

@@ -123,7 +123,7 @@ def LLM_CHEAPEST(scenario, requests_per_month=None):
 @_scenario
 @_args(requests_per_month=VOLUME)
 def LLM_COMPARE(scenario, requests_per_month=None):
-    """Table (spills): option, monthly cost, cost per request and per MTok, GPUs, replicas, utilisation, GPUs per replica, units, batch, TTFT, TPOT, offer, status ("ok" or "not feasible: <reason>")."""
+    """Table (spills): option, monthly cost, cost per request and per MTok, GPUs, replicas, utilisation, GPUs per replica, units, batch, TTFT, TPOT, offer, status ("ok" or "not feasible: <reason>"), the cost split (usage, capital, running, overhead, staff) and what the serving figures rest on (estimated, with its typical error, or given)."""
     return run(a.compare, scenario, requests_per_month)
 
 
@@ -290,7 +290,7 @@ def LLM_THROUGHPUT(
     max_ttft_s=None,
     max_tpot_ms=None,
 ):
-    """Output tokens/s of one replica at the largest batch meeting the latency targets (serving estimate)."""
+    """Output tokens/s of one replica at the largest batch meeting the latency targets (an estimate: LLM_COMPARE's and LLM_LAYOUT's serving_basis says how far such estimates typically are from published measurements)."""
     return run(
         a.throughput, model, gpu, gpus, precision, concurrency, prompt_tokens, output_tokens, max_ttft_s, max_tpot_ms
     )
@@ -308,7 +308,7 @@ def LLM_HYBRID(scenario, option_name=None):
 @_scenario
 @_args(option_name='Option: "cloud" or "onprem".')
 def LLM_LAYOUT(scenario, option_name):
-    """Table (spills): GPUs per replica, tensor/pipeline split, replicas, instances or servers, batch, TTFT s, TPOT ms, offer or server."""
+    """Table (spills): GPUs per replica, tensor/pipeline split, replicas, instances or servers, batch, TTFT s, TPOT ms, offer or server, and what these figures rest on (estimated, with its typical error, or given)."""
     return run(a.layout, scenario, option_name)
 
 

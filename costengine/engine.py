@@ -36,6 +36,7 @@ from .profiles import profile_weights
 from .resolve import resolve
 from .scenario import Scenario
 from .serverless import burst_cold_share
+from .serving.parameters import ESTIMATED, GIVEN
 from .sweeps import sweep
 
 __all__ = [
@@ -187,7 +188,8 @@ def compare(
     than 180 days at the catalog's date is noted with its age: :func:`price_age_note`), then the monthly cost in
     parts that add up to it [money/month] (:func:`costengine.plan.cost_split`): ``usage_cost`` (API tokens, cloud
     GPU time), ``capital_cost`` (servers' capital), ``running_cost`` (their energy, colocation and support),
-    ``overhead_cost`` (API monthly fee, cloud overhead) and ``staff_cost``.
+    ``overhead_cost`` (API monthly fee, cloud overhead) and ``staff_cost``; ``serving_basis``: what the serving
+    figures rest on (:func:`serving_basis`: estimated, with its typical error, or given).
     """
     s = Scenario.parse(s)
     catalog = catalog or load_catalog()
@@ -230,9 +232,20 @@ def compare(
                     if n
                 ),
                 **{f"{k}_cost": float(v[0]) for k, v in cost_split(opt, plan.peak, r).items()},
+                "serving_basis": serving_basis(name, opt),
             }
         )
     return pd.DataFrame(rows).set_index("option")
+
+
+def serving_basis(option: str, opt: OptionCost) -> str:
+    """What a self-hosted option's serving figures (seconds per request, batch, TTFT, TPOT) rest on (one-row
+    ``opt``): :data:`~costengine.serving.parameters.ESTIMATED` for a layout the serving model derived (with how far
+    such estimates typically are from published measurements), :data:`~costengine.serving.parameters.GIVEN` for a
+    typed seconds_per_request; "" for the API and an option not feasible."""
+    if option == "api" or opt.problem[0]:
+        return ""
+    return ESTIMATED if np.isfinite(opt.tp[0]) else GIVEN
 
 
 def cold_start_note(opt: OptionCost, requests: float) -> str:

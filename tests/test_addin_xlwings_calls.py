@@ -94,9 +94,15 @@ def test_compare_spills_a_header_and_one_row_per_option():
         "tpot_ms",
         "offer",
         "status",
+        "usage_cost",
+        "capital_cost",
+        "running_cost",
+        "overhead_cost",
+        "staff_cost",
+        "serving_basis",
     ]
     assert [r[0] for r in got[1:]] == ["api", "cloud", "onprem"]
-    assert {len(r) for r in got} == {14}
+    assert {len(r) for r in got} == {20}
     assert [r[13] for r in got[1:]] == ["ok", "ok", "ok"]
     api, cloud, onprem = got[1:]
     assert api[1:4] == [pytest.approx(37_500), pytest.approx(API_PER_REQUEST), pytest.approx(25.0)]

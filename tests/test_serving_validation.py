@@ -22,6 +22,7 @@ from pathlib import Path
 from costengine import serving
 from costengine.catalogs import load_catalog
 from costengine.serving import throughput
+from costengine.serving.parameters import HELD_OUT
 
 DATA = Path(__file__).parent / "data" / "serving_measurements.csv"
 #: Offline benchmarks let the engine batch far beyond vLLM's default of 256 sequences.
@@ -94,6 +95,8 @@ def test_held_out_cases_median_and_band():
     # sequence length (github.com/NVIDIA/TensorRT-LLM pull 6768), so its runs held more; an engine-specific factor
     # belongs with serving_engine. Before the attention columns: 22 of 27 (0.81).
     assert inside / len(ratios) >= 0.74, sorted(round(q, 2) for q in ratios)
+    # the label every front end shows beside an estimated figure states these counts
+    assert (inside, len(ratios)) == HELD_OUT, "update costengine.serving.parameters.HELD_OUT and docs/validation.md"
 
 
 def test_interactive_latency_points_of_a_dense_70b():

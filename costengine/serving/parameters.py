@@ -7,7 +7,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Efficiencies", "DEFAULT_EFFICIENCIES", "TP_SIZES", "INTERCONNECT_CODES", "ALLREDUCE_LATENCY_S"]
+__all__ = [
+    "Efficiencies",
+    "DEFAULT_EFFICIENCIES",
+    "TP_SIZES",
+    "INTERCONNECT_CODES",
+    "ALLREDUCE_LATENCY_S",
+    "HELD_OUT",
+    "ESTIMATED",
+    "GIVEN",
+]
 
 #: Tensor-parallel sizes serving engines run inside one node (vLLM and TensorRT-LLM need the attention heads
 #: to divide evenly; 1, 2, 4 and 8 are the sizes that boards of 1, 2, 4 and 8 GPUs offer).
@@ -51,3 +60,16 @@ class Efficiencies:
 
 
 DEFAULT_EFFICIENCIES = Efficiencies()
+
+
+#: How far the estimate is typically off: of the held-out published throughput measurements the efficiencies were
+#: not fitted on, how many the estimate lands within 0.67x-1.5x of (tests/test_serving_validation.py asserts these
+#: figures; docs/validation.md lists the cases).
+HELD_OUT: tuple[int, int] = (21, 27)
+#: The label of a figure the serving model derived (throughput, seconds per request, TTFT, TPOT).
+ESTIMATED = (
+    f"estimated: throughput within 0.67x-1.5x of published measurements in {HELD_OUT[0]} of {HELD_OUT[1]} held-out "
+    "cases; TTFT often optimistic under load (docs/validation.md)"
+)
+#: The label of a typed seconds_per_request (a measurement of the user's, e.g. from llmcost calibrate).
+GIVEN = "given: seconds_per_request typed (yours, e.g. measured with llmcost calibrate)"

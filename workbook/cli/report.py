@@ -248,6 +248,12 @@ def render_answers(console: Console, ans: Answers, title: str | None = None) -> 
             ]
         )
     print_fitted(console, cols, rows, title or f"Monthly cost at {fmt_volume(ans.requests_per_month)} requests/month")
+    bases: dict[str, list[str]] = {}
+    for option, rec in ans.table.iterrows():
+        if rec.get("serving_basis"):
+            bases.setdefault(rec["serving_basis"], []).append(str(option))
+    for basis, options in bases.items():  # what the layout columns rest on: estimated (how far off) or given
+        console.print(f"{', '.join(options)}: serving figures {basis}", markup=False)
     for option, rec in ans.table.iterrows():
         split = cost_split_text(rec, str(option))
         if split:

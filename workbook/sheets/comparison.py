@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from costengine.engine import PAIRS
 from costengine.plan import OPTIONS
+from costengine.serving.parameters import ESTIMATED, GIVEN
 
 from ..kit import Book, Rows, header_row, heading, setup_sheet, units_needed, wrap_ids, wrap_rows
 from .comparison_api import api_rows
@@ -304,6 +305,22 @@ def build(book: Book, tiers: TierColumns) -> None:
     m.add("batch", "batch per replica", "sequences", ["n/a", "=cloud_batch", "=onprem_batch"], kind="link", fmt="count")
     m.add("ttft", "time to first token", "s", ["n/a", "=cloud_ttft_s", "=onprem_ttft_s"], kind="link", fmt="0.000")
     m.add("tpot", "time per output token", "ms", ["n/a", "=cloud_tpot_ms", "=onprem_tpot_ms"], kind="link", fmt="0.0")
+    m.add(
+        "basis",
+        "serving figures rest on",
+        "text",
+        [
+            "",
+            *(
+                f'=IF(ISNUMBER([cost]),IF(ISNUMBER({o}_layout_tp),"{ESTIMATED}","{GIVEN}"),"")'
+                for o in ("cloud", "onprem")
+            ),
+        ],
+        names=[None, "cloud_serving_basis", "onprem_serving_basis"],
+        note="estimated by the serving model (with how far such estimates are from published measurements), or "
+        "given (a typed seconds_per_request)",
+    )
+    wrap_ids(ws, m.at["basis"], "DE")
     m.add("offer", "offer or server", "id", ["", "=cloud_offer_used", "=onprem_server_used"], kind="link")
     m.add(
         "binds",
