@@ -89,7 +89,15 @@ def burst_cost(requests, shares, month_s, rate, seconds_at_util, min_replicas, s
     extra = np.maximum(k - col(min_replicas), 0.0)
     f = billed_share(lam / k, col(span_s), col(cold_s), col(busy_s))
     hours = lam.shape[1]
-    return np.asarray(rate, dtype=float) * np.asarray(month_s, dtype=float) / hours * (extra * f).sum(axis=1)
+    rate = np.asarray(rate, dtype=float)
+    out = rate * np.asarray(month_s, dtype=float) / hours * (extra * f).sum(axis=1)
+    # requests served one at a time with no window, no start and no warm replica bill exactly their busy seconds,
+    # R x s x rate (the sum over the hours gives it up to rounding; written so that it ties with a line exactly)
+    busy, span, cold, m = (
+        np.broadcast_to(np.asarray(x, dtype=float), out.shape) for x in (busy_s, span_s, cold_s, min_replicas)
+    )
+    exact = (busy > 0) & (span == 0) & (cold == 0) & (m == 0)
+    return np.where(exact, rate * np.asarray(requests, dtype=float).reshape(-1) * busy, out)
 
 
 def burst_cold_share(requests, shares, month_s, seconds_at_util, min_replicas, span_s, cold_s, busy_s=0.0):

@@ -49,4 +49,5 @@ def burst_formula(
     x = f"({lam})/({k})"
     e = f"EXP(-{x}*({span}))"
     f = f"(1-(1-{x}*({busy}))*{e}/(1+{x}*({cold})*{e}))"
-    return f"({rate})*{month}/c_hours_per_day*SUMPRODUCT({above}*{f})"
+    exact = f"AND(({busy})>0,({span})=0,({cold})=0,({m})=0)"  # one at a time, no window, no start: busy seconds
+    return f"IF({exact},({rate})*({r})*({busy}),({rate})*{month}/c_hours_per_day*SUMPRODUCT({above}*{f}))"
