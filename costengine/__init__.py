@@ -24,6 +24,7 @@ from .errors import CostModelError, Infeasible
 from .projection import decision_summary, npv, payback_month
 from .scenario import SCENARIO_KEYS, Scenario, key_info
 from .uncertainty import prob_cheapest, simulate
+from .verdict import horizon_verdict
 
 __all__ = [
     "Scenario",
@@ -53,6 +54,7 @@ __all__ = [
     "payback_month",
     "npv",
     "decision_summary",
+    "horizon_verdict",
     "prob_cheapest",
     "simulate",
 ]

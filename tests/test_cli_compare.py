@@ -49,6 +49,7 @@ def test_json_is_the_compare_columns_plus_option_worked_by_hand():
         "offer_where",
         "cheapest",
         "recommendation",
+        "horizon",
         "breakeven_api_cloud",
         "breakeven_api_onprem",
         "breakeven_cloud_onprem",

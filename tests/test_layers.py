@@ -227,7 +227,7 @@ ENGINE_FLOORS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("billing and plan", ("billing", "serverless", "plan", "selfhosted", "api_stage", "resolve", "binding")),
     ("crossing and hybrid", ("crossing", "hybrid_split")),
     ("engine", ("sweeps", "engine")),
-    ("decisions", ("projection", "sensitivity", "uncertainty", "finetune")),
+    ("decisions", ("projection", "verdict", "sensitivity", "uncertainty", "finetune")),
     ("public API", ("__init__",)),
 )
 #: The workbook's rooms in import order, bottom first: a module imports only its own room and the rooms below.

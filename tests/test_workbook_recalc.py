@@ -27,6 +27,7 @@ from costengine import (
 )
 from costengine.engine import price_age_note
 from costengine.plan import COST_PARTS
+from costengine.verdict import horizon_verdict
 from workbook.cli.report import api_price_note
 from workbook.sheets.constants import SEGMENT_ROWS
 from workbook.sheets.token_pricing import api_model_list
@@ -80,6 +81,10 @@ def _engine_answers(s: Scenario) -> dict:
     for o in ("cloud", "onprem"):  # what the serving figures rest on (feasible options)
         if o in ok:
             out[f"{o}_serving_basis"] = table.loc[o, "serving_basis"]
+    if ok == {"api", "cloud", "onprem"}:  # the answer over the horizon (the Projection sheet needs all three)
+        h = horizon_verdict(s)["option"]
+        if h:
+            out["horizon_option"] = h
     out["cheapest_option"] = cheapest(s)
     out["recommendation"] = recommend(s)["option"]
     for a, b in PAIRS:

@@ -33,6 +33,7 @@ from costengine.offer_filter import offer_where
 from costengine.plan import COST_PARTS
 from costengine.price_rules import catalog_date
 from costengine.token_prices import scenario_price_note, token_prices_source
+from costengine.verdict import horizon_verdict
 
 from .fit import KEY, MONEY, Col, print_fitted
 
@@ -54,6 +55,7 @@ SUMMARY_ANSWERS: tuple[str, ...] = (
     *(f"{o}_cost_{part}" for o in OPTIONS for part in COST_PARTS),
     "cheapest_option",
     "recommendation",
+    "horizon_option",
     *(f"breakeven_{a}_{b}" for a, b in PAIRS),
     "hybrid_option",
     "hybrid_monthly_cost",
@@ -79,6 +81,7 @@ class Answers:
     breakevens: dict[tuple[str, str], float | None]
     recommendation: dict[str, Any]
     catalog: Catalog | None = None
+    horizon: dict[str, Any] | None = None
 
 
 def answers(s: Scenario, requests_per_month: float | None = None, catalog: Catalog | None = None) -> Answers:
@@ -95,6 +98,7 @@ def answers(s: Scenario, requests_per_month: float | None = None, catalog: Catal
         breakevens={(a, b): breakeven(s, a, b, catalog) if {a, b} <= ok else math.nan for a, b in PAIRS},
         recommendation=recommend(s, r, catalog) if ok else {"option": "", "text": "no option can be served"},
         catalog=catalog,
+        horizon=horizon_verdict(s, catalog),
     )
 
 
@@ -126,6 +130,7 @@ def summary_values(ans: Answers) -> dict[str, Any]:
             out[f"{o}_cost_{part}"] = float(ans.table.loc[o, f"{part}_cost"]) if status == "ok" else status
     out["cheapest_option"] = ans.cheapest or "not feasible: no option can be served"
     out["recommendation"] = ans.recommendation["option"] or "not feasible: no option can be served"
+    out["horizon_option"] = (ans.horizon or {}).get("option") or "n/a"
     for (a, b), v in ans.breakevens.items():
         out[f"breakeven_{a}_{b}"] = _not_feasible(ans, a, b) if v is not None and math.isnan(v) else v
     try:  # the cheaper self-hosted option's hybrid (the feasible one)
@@ -161,10 +166,17 @@ def answer_records(ans: Answers) -> list[dict[str, Any]]:
                 "offer_where": offer_where(ans.catalog, rec["offer"]) if option == "cloud" and rec["offer"] else "",
                 "cheapest": option == ans.cheapest,
                 "recommendation": {k: ans.recommendation[k] for k in ("option", "text")},
+                "horizon": {k: _clean(v) if isinstance(v, float) else v for k, v in _horizon(ans).items()},
                 **crossings,
             }
         )
     return rows
+
+
+def _horizon(ans: Answers) -> dict[str, Any]:
+    """The answer over the horizon as JSON wants it: ``option``, ``npv``, ``months``, ``text``."""
+    h = ans.horizon or {"option": "", "npv": math.nan, "months": ans.scenario.horizon_months, "text": ""}
+    return {k: h[k] for k in ("option", "npv", "months", "text")}
 
 
 def answers_json(ans: Answers) -> str:
@@ -282,6 +294,8 @@ def render_answers(console: Console, ans: Answers, title: str | None = None) -> 
         console.print("cheapest: none (no option can be served)")
     if ans.cheapest and ans.recommendation["option"] != ans.cheapest:
         console.print(f"recommendation: {ans.recommendation['text']}", markup=False)
+    if ans.horizon and ans.horizon["option"]:  # the answer over the horizon: NPV as the volume grows
+        console.print(f"lowest cost {ans.horizon['text']}", markup=False)
     console.print("break-even (requests/month):")
     for (a, b), v in ans.breakevens.items():
         shown = _not_feasible(ans, a, b) if v is not None and math.isnan(v) else fmt_volume(v)

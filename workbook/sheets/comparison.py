@@ -13,6 +13,7 @@ from __future__ import annotations
 from costengine.engine import PAIRS
 from costengine.plan import OPTIONS
 from costengine.serving.parameters import ESTIMATED, GIVEN
+from costengine.verdict import HORIZON_COLUMNS
 
 from ..kit import Book, Rows, header_row, heading, setup_sheet, units_needed, wrap_ids, wrap_rows
 from .comparison_api import api_rows
@@ -62,6 +63,22 @@ def _wrap_notes(ws, table: range, workings: range, widths: dict[str, float]) -> 
         wrap_rows(ws, [r], ["D"], {"D": span}, chars_per_width=1.1)
 
 
+#: The options the horizon's answer ranks and their NPV names (Projection sheet; costengine.verdict.HORIZON_COLUMNS).
+_HORIZON_NPV = {o: f"npv_{o}" for o in HORIZON_COLUMNS}
+
+
+def _horizon_formula() -> str:
+    """The option with the lowest NPV over the horizon (the first of the order on ties), as
+    :func:`costengine.verdict.horizon_verdict`."""
+    low = f"MIN({','.join(_HORIZON_NPV.values())})"
+    opts = list(_HORIZON_NPV)
+    chain = f'"{opts[-1]}"'
+    for o in reversed(opts[:-1]):
+        chain = f'IF({_HORIZON_NPV[o]}={low},"{o}",{chain})'
+    known = ",".join(f"ISNUMBER({n})" for n in _HORIZON_NPV.values())
+    return f'=IF(AND({known}),{chain},"n/a: see Projection")'
+
+
 def build(book: Book, tiers: TierColumns) -> None:
     ws = book.sheet(SHEET)
     heading(
@@ -93,6 +110,16 @@ def build(book: Book, tiers: TierColumns) -> None:
         kind="answer",
         names="recommendation",
         note="the cheapest option, or the hybrid (Hybrid sheet) when it self-hosts something and costs less",
+    )
+    a.add(
+        "horizon",
+        "lowest cost over the horizon",
+        "option",
+        _horizon_formula(),
+        kind="answer",
+        names="horizon_option",
+        note="the lowest net present value over horizon_months as the volume grows (Projection sheet; on premises "
+        "in cash); ties go to the first of api, cloud, onprem, hybrid_cloud, hybrid_onprem",
     )
     for pair in PAIRS:
         a.add(
