@@ -123,7 +123,7 @@ def LLM_CHEAPEST(scenario, requests_per_month=None):
 @_scenario
 @_args(requests_per_month=VOLUME)
 def LLM_COMPARE(scenario, requests_per_month=None):
-    """Table (spills): option, monthly cost, cost per request and per MTok, GPUs, replicas, utilisation, GPUs per replica, units, batch, TTFT, TPOT, offer, status ("ok" or "not feasible: <reason>"), the cost split (usage, capital, running, overhead, staff) and what the serving figures rest on (estimated, with its typical error, or given)."""
+    """Table (spills): per option the monthly cost, per request and per MTok, GPUs, replicas, utilisation, layout, batch, TTFT, TPOT, offer, status, the cost split (usage, capital, running, overhead, staff) and serving_basis (estimated or given)."""
     return run(a.compare, scenario, requests_per_month)
 
 

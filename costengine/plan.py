@@ -243,18 +243,22 @@ COST_PARTS: tuple[str, ...] = ("usage", "capital", "running", "overhead", "staff
 def cost_split(opt: OptionCost, peak: np.ndarray, requests) -> dict[str, np.ndarray]:
     """The monthly cost [money/month] in parts that add up to :func:`cost_at`: ``capital`` (servers' capital),
     ``running`` (their energy, colocation and support), ``overhead`` (the API's monthly fee, the cloud's overhead),
-    ``staff``, and ``usage`` the rest (API tokens, cloud GPU time: instances, per-second replicas)."""
+    ``staff``, and ``usage`` (API tokens, cloud GPU time: instances, per-second replicas; 0 on premises)."""
     r = np.asarray(requests, dtype=float)
     units = units_at(opt, peak, r)
-    total = cost_at(opt, peak, r)
-    parts = {
-        "capital": opt.step_capital * units,
-        "running": opt.step_running * units,
-        "overhead": np.broadcast_to(opt.overhead, np.shape(total)).astype(float),
-        "staff": np.broadcast_to(opt.staff, np.shape(total)).astype(float),
+    shape = np.shape(cost_at(opt, peak, r))
+    usage = (
+        (opt.fixed - opt.staff - opt.overhead)
+        + opt.variable * np.maximum(r - opt.free_volume, 0.0)
+        + (opt.step - opt.step_capital - opt.step_running) * units
+    )
+    return {
+        "usage": burst_at(opt, r, np.broadcast_to(usage, shape)),
+        "capital": np.broadcast_to(opt.step_capital * units, shape).astype(float),
+        "running": np.broadcast_to(opt.step_running * units, shape).astype(float),
+        "overhead": np.broadcast_to(opt.overhead, shape).astype(float),
+        "staff": np.broadcast_to(opt.staff, shape).astype(float),
     }
-    usage = total - parts["capital"] - parts["running"] - parts["overhead"] - parts["staff"]
-    return {"usage": usage, **parts}
 
 
 def option_costs(plan: Plan, requests) -> np.ndarray:

@@ -309,7 +309,7 @@ def resolve_onprem(
             variable=np.zeros(n),
             step=nodes * server,
             step_capital=nodes * capital,
-            step_running=nodes * (server - capital),
+            step_running=nodes * server - nodes * capital,  # the rest of the unit's cost: nothing is left as usage
             capacity=replica_cap * per_unit,
             min_units=billing.min_units(m_rep, per_unit, across),
             gpus_per_replica=g,

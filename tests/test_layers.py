@@ -168,6 +168,7 @@ def test_every_sheet_module_names_its_sheet_and_has_one_build():
         "comparison_api",
         "comparison_cloud",
         "comparison_onprem",
+        "comparison_parts",
         "sizing_model",
         "sizing_gpus",
         "sizing_layouts",

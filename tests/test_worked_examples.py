@@ -108,6 +108,7 @@ def test_compare_table_has_product_columns():
         "running_cost",
         "overhead_cost",
         "staff_cost",
+        "serving_basis",
     ]
     assert set(table["status"]) == {"ok"}
     # cost per MTok of the API equals the 25 EUR/MTok list price when every token costs the same

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from costengine.engine import PAIRS
 from costengine.plan import OPTIONS
-from costengine.serving.parameters import ESTIMATED, GIVEN
 from costengine.verdict import HORIZON_COLUMNS
 
 from ..kit import Book, Rows, header_row, heading, setup_sheet, units_needed, wrap_ids, wrap_rows
 from .comparison_api import api_rows
 from .comparison_cloud import cloud_rows
 from .comparison_onprem import onprem_rows
+from .comparison_parts import basis_row, split_rows
 from .serverless_cost import CLOUD_BURST, burst_formula
 from .token_pricing import TierColumns
 
@@ -259,42 +259,7 @@ def build(book: Book, tiers: TierColumns) -> None:
         note="fixed + variable x max(0, R - free volume) + step x units + per-second replicas",
     )
     m.guard_text = short
-    # the parts of the monthly cost (costengine.plan.cost_split): what a finance reader asks first
-    for key, label, values, note in (
-        ("staff_c", "of which staff", [0, "=cloud_staff", "=onprem_fixed"], "people: FTE x loaded cost, or typed"),
-        (
-            "overhead_c",
-            "of which overhead",
-            ["=api_fixed", "=cloud_monthly_overhead_used", 0],
-            "the API's monthly fee; the cloud's storage, egress, admin",
-        ),
-        (
-            "capital_c",
-            "of which capital",
-            [0, 0, "=onprem_capital_per_server*onprem_servers_per_unit*[units]"],
-            "servers' capital per month (amortised)",
-        ),
-        (
-            "running_c",
-            "of which energy, colocation, support",
-            [0, 0, "=onprem_running_cost*onprem_servers_per_unit*[units]"],
-            "the servers' running cost",
-        ),
-    ):
-        values = [f"=IF(ISNUMBER([cost]),{str(v).lstrip('=')},[cost])" for v in values]  # not feasible: why
-        m.add(
-            key, label, "money/month", values, fmt="money", names=[f"{o}_cost_{key[:-2]}" for o in OPTIONS], note=note
-        )
-    m.add(
-        "usage_c",
-        "of which usage (tokens, GPU time)",
-        "money/month",
-        "=IF(AND(ISNUMBER([cost]),ISNUMBER([staff_c]),ISNUMBER([overhead_c]),ISNUMBER([capital_c]),"
-        "ISNUMBER([running_c])),[cost]-[staff_c]-[overhead_c]-[capital_c]-[running_c],[cost])",
-        fmt="money",
-        names=[f"{o}_cost_usage" for o in OPTIONS],
-        note="the rest: API tokens, cloud instances or per-second GPU time",
-    )
+    split_rows(m)
     m.add(
         "per_request",
         "cost per request",
@@ -332,22 +297,7 @@ def build(book: Book, tiers: TierColumns) -> None:
     m.add("batch", "batch per replica", "sequences", ["n/a", "=cloud_batch", "=onprem_batch"], kind="link", fmt="count")
     m.add("ttft", "time to first token", "s", ["n/a", "=cloud_ttft_s", "=onprem_ttft_s"], kind="link", fmt="0.000")
     m.add("tpot", "time per output token", "ms", ["n/a", "=cloud_tpot_ms", "=onprem_tpot_ms"], kind="link", fmt="0.0")
-    m.add(
-        "basis",
-        "serving figures rest on",
-        "text",
-        [
-            "",
-            *(
-                f'=IF(ISNUMBER([cost]),IF(ISNUMBER({o}_layout_tp),"{ESTIMATED}","{GIVEN}"),"")'
-                for o in ("cloud", "onprem")
-            ),
-        ],
-        names=[None, "cloud_serving_basis", "onprem_serving_basis"],
-        note="estimated by the serving model (with how far such estimates are from published measurements), or "
-        "given (a typed seconds_per_request)",
-    )
-    wrap_ids(ws, m.at["basis"], "DE")
+    basis_row(m, ws)
     m.add("offer", "offer or server", "id", ["", "=cloud_offer_used", "=onprem_server_used"], kind="link")
     m.add(
         "binds",

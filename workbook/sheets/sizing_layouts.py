@@ -111,7 +111,7 @@ def _ttft(r: _Refs, c: dict[str, str], b: str, step: str, tpot: str) -> str:
     """TTFT = queue (M/D/1 at the planned load) + prefill + chunks x decode step."""
     pf = c["pf"]
     rho = f"MIN(MAX({r.m('util')}*{b}*{pf}/({r.m('o')}*{tpot}),0),c_srv_rho_max)"
-    return f"{rho}/(2*(1-{rho}))*{pf}+{pf}+{r.m('chunks')}*{step}"
+    return f"{rho}/(2*(1-{rho}))*{pf}+{pf}+{r.m('chunks')}*({step})"  # the whole step: it may be an expression
 
 
 def cand_row(i: int, j: int) -> int:  # option i, slot j
