@@ -77,7 +77,7 @@ def _engine_answers(s: Scenario) -> dict:
     }
     for o in ("api", "cloud", "onprem"):  # the parts of each cost (costengine.plan.cost_split)
         for part in COST_PARTS:
-            out[f"{o}_cost_{part}"] = float(table.loc[o, f"{part}_cost"]) if o in ok else table.loc[o, "status"]
+            out[f"{o}_cost_{part}"] = float(table.loc[o, f"{part}_cost"]) if o in ok else "not feasible"
     for o in ("cloud", "onprem"):  # what the serving figures rest on (feasible options)
         if o in ok:
             out[f"{o}_serving_basis"] = table.loc[o, "serving_basis"]

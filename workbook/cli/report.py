@@ -121,13 +121,14 @@ def api_price_note(s: Scenario) -> str:
 def summary_values(ans: Answers) -> dict[str, Any]:
     """The answers as flat values: monthly costs [money/month], cheapest option, break-evens
     [requests/month; ``None`` where there is none]. An option that cannot be served has its status ("not
-    feasible: <reason>") in place of its cost, and the break-evens with it "not feasible: <option>"."""
+    feasible: <reason>") in place of its cost ("not feasible" in its cost's parts), and the break-evens with it "not
+    feasible: <option>"."""
     out: dict[str, Any] = {}
     for o in OPTIONS:
         status = ans.table.loc[o, "status"]
         out[f"{o}_monthly_cost"] = float(ans.table.loc[o, "monthly_cost"]) if status == "ok" else status
         for part in COST_PARTS:
-            out[f"{o}_cost_{part}"] = float(ans.table.loc[o, f"{part}_cost"]) if status == "ok" else status
+            out[f"{o}_cost_{part}"] = float(ans.table.loc[o, f"{part}_cost"]) if status == "ok" else "not feasible"
     out["cheapest_option"] = ans.cheapest or "not feasible: no option can be served"
     out["recommendation"] = ans.recommendation["option"] or "not feasible: no option can be served"
     out["horizon_option"] = (ans.horizon or {}).get("option") or "n/a"
