@@ -28,6 +28,7 @@ __all__ = [
     "GRID",
     "GRID_PER_DECADE",
     "BISECTIONS",
+    "ENGINE_BISECTIONS",
     "breakeven_arrays",
     "bisect_breakeven",
     "linear_breakeven",
@@ -172,8 +173,11 @@ def breakeven_arrays(
 #: The bracketing grid of :func:`bisect_breakeven`: volumes [requests/month] from 0.01 to MAX_VOLUME, 16 a decade.
 GRID_PER_DECADE = 16
 GRID = 1e-2 * 10.0 ** (np.arange(GRID_PER_DECADE * 14 + 1) / GRID_PER_DECADE)
-#: Bisection steps after bracketing: the bracket (a ratio of 10^(1/16)) shrinks to 2^-64 of its width.
+#: Bisection steps of the Break-even sheet after bracketing: the bracket (a ratio of 10^(1/16)) shrinks to 2^-64 of
+#: its width.
 BISECTIONS = 64
+#: The engine's bisection steps: 2^-40 of the bracket, 1.4e-13 of the volume (the sheet's 64 steps agree to that).
+ENGINE_BISECTIONS = 40
 
 
 def take(opt: OptionCost, rows: np.ndarray) -> OptionCost:
@@ -181,34 +185,74 @@ def take(opt: OptionCost, rows: np.ndarray) -> OptionCost:
     return OptionCost(**{f.name: getattr(opt, f.name)[rows] for f in dataclasses.fields(opt)})
 
 
+def _start(a: OptionCost, b: OptionCost, peak: np.ndarray, sign: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A volume below which the sign of cost_a - cost_b cannot change, and the rows where it never can, from bounds
+    of the per-second cost P (its fixed cost <= P <= fixed + rate x (month + R x s / u)) and the other option X
+    (fixed + variable x R + step x max(m, R / c) <= X <= ... + step x max(m, R / c + 1)); 0 where no bound helps."""
+    p_is_a = np.isfinite(a.burst_rate)
+    P = {k: np.where(p_is_a, getattr(a, k), getattr(b, k)) for k in ("fixed", "burst_rate", "burst_seconds", "month_s")}
+    X = {
+        k: np.where(p_is_a, getattr(b, k), getattr(a, k))
+        for k in ("fixed", "variable", "step", "capacity", "min_units")
+    }
+    with np.errstate(divide="ignore", invalid="ignore"):
+        c = np.where(X["step"] != 0, X["capacity"] / peak, np.inf)
+        steps = np.isfinite(c)
+        per_unit = np.where(steps, X["step"] / c, 0.0)
+        m = np.where(steps, np.maximum(X["min_units"], 1.0), 0.0)
+        x_cheaper = np.where(p_is_a, sign > 0, sign < 0)
+        # X cheaper first: a crossing needs X(R) >= P(R) >= P's fixed cost
+        gap = P["fixed"] - X["fixed"] - np.where(steps, X["step"] * m, 0.0)
+        slope_x = X["variable"] + per_unit
+        need = P["fixed"] - X["fixed"] - np.where(steps, X["step"], 0.0)
+        r_x = np.where(gap <= 0, 0.0, np.where(slope_x > 0, need / slope_x, np.inf))
+        # P cheaper first: a crossing needs P's upper bound >= X's lower bound
+        d = X["fixed"] + np.where(steps, X["step"] * m, 0.0) - P["fixed"] - P["burst_rate"] * P["month_s"]
+        slope_p = P["burst_rate"] * P["burst_seconds"] - X["variable"]
+        r_p = np.where(d <= 0, 0.0, np.where(slope_p > 0, d / slope_p, np.inf))
+    start = np.where(x_cheaper, r_x, r_p)
+    start = np.where(np.isnan(start), 0.0, np.maximum(start, 0.0))
+    return start, np.isinf(start)
+
+
 def bisect_breakeven(a: OptionCost, b: OptionCost, peak: np.ndarray, max_volume: float = MAX_VOLUME) -> np.ndarray:
     """The first volume [requests/month] where two costs cross when one is not piecewise linear (per-second
     billing, :mod:`costengine.serverless`): the grid :data:`GRID` brackets the first change of sign of
-    cost_a - cost_b, then :data:`BISECTIONS` halvings close the bracket (to ~1e-19 of it, far below 1e-9 relative);
+    cost_a - cost_b, then :data:`ENGINE_BISECTIONS` halvings close the bracket (to ~1e-13 of the volume, far below
+    1e-9 relative; the Break-even sheet halves it :data:`BISECTIONS` times);
     the upper end is returned. 0 where the costs are equal at the grid's first volume, NaN where no crossing up to
     ``max_volume`` or an option is not feasible. A crossing and a re-crossing between two grid volumes (a ratio of
     1.155) are not seen. ``docs/model.md#break-even``."""
     n = len(peak)
 
-    def g(r: np.ndarray) -> np.ndarray:
-        return cost_at(a, peak, r) - cost_at(b, peak, r)
+    def g(x: OptionCost, y: OptionCost, pk: np.ndarray, r: np.ndarray) -> np.ndarray:
+        return cost_at(x, pk, r) - cost_at(y, pk, r)
 
-    g0 = g(np.full(n, GRID[0]))
+    g0 = g(a, b, peak, np.full(n, GRID[0]))
     sign = np.sign(g0)
     result = np.where(sign == 0, 0.0, np.nan)
     lo, hi = np.full(n, np.nan), np.full(n, np.nan)
-    open_ = (sign != 0) & np.isfinite(g0)
-    for v0, v1 in zip(GRID[:-1], GRID[1:], strict=True):
-        if not open_.any() or v0 >= max_volume:
-            break
-        hit = open_ & (np.sign(g(np.full(n, v1))) != sign)
-        lo[hit], hi[hit] = v0, v1
-        open_ &= ~hit
+    start, never = _start(a, b, peak, sign)
+    # each row walks the grid from the last grid volume below its bound (the sign cannot change before it)
+    cur = np.clip(np.searchsorted(GRID, start, side="right") - 1, 0, len(GRID) - 1)
+    where = np.flatnonzero((sign != 0) & np.isfinite(g0) & ~never & (cur < len(GRID) - 1))
+    sa, sb, pk, cu, sg = take(a, where), take(b, where), peak[where], cur[where], sign[where]
+    alive = np.ones(len(where), dtype=bool)
+    while alive.any():
+        if np.count_nonzero(alive) <= 0.75 * len(alive):  # compaction costs a copy of every field
+            where, cu, sg, pk = where[alive], cu[alive], sg[alive], pk[alive]
+            sa, sb = take(sa, np.flatnonzero(alive)), take(sb, np.flatnonzero(alive))
+            alive = np.ones(len(where), dtype=bool)
+        nxt = GRID[np.minimum(cu + 1, len(GRID) - 1)]
+        hit = alive & (np.sign(g(sa, sb, pk, nxt)) != sg)
+        lo[where[hit]], hi[where[hit]] = GRID[cu[hit]], nxt[hit]
+        cu = np.where(alive & ~hit, cu + 1, cu)
+        alive &= ~hit & (cu < len(GRID) - 1) & (GRID[np.minimum(cu, len(GRID) - 1)] < max_volume)
     rows = np.flatnonzero(np.isfinite(hi))
     if len(rows):
         sub_a, sub_b, s = take(a, rows), take(b, rows), sign[rows]
         lo_, hi_ = lo[rows], hi[rows]
-        for _ in range(BISECTIONS):
+        for _ in range(ENGINE_BISECTIONS):
             mid = 0.5 * (lo_ + hi_)
             same = np.sign(cost_at(sub_a, peak[rows], mid) - cost_at(sub_b, peak[rows], mid)) == s
             lo_, hi_ = np.where(same, mid, lo_), np.where(same, hi_, mid)
