@@ -25,6 +25,7 @@ from .plan import (
     OptionCost,
     Plan,
     cheapest_options,
+    cold_share_at,
     cost_at,
     cost_split,
     option_costs,
@@ -35,7 +36,6 @@ from .price_rules import stale_note
 from .profiles import profile_weights
 from .resolve import resolve
 from .scenario import Scenario
-from .serverless import burst_cold_share
 from .serving.parameters import ESTIMATED, GIVEN
 from .sweeps import sweep
 
@@ -253,18 +253,7 @@ def cold_start_note(opt: OptionCost, requests: float) -> str:
     their time to first token adds to ``ttft_s`` (docs/model.md#per-second-billing); "" elsewhere or when none."""
     if not np.isfinite(opt.burst_rate[0]):
         return ""
-    share = float(
-        burst_cold_share(
-            [requests],
-            opt.hour_shares[:1],
-            opt.month_s[:1],
-            opt.burst_seconds[:1],
-            opt.min_replicas[:1],
-            opt.burst_span_s[:1],
-            opt.cold_start_s[:1],
-            opt.burst_busy_s[:1],
-        )[0]
-    )
+    share = float(cold_share_at(opt, [requests])[0])
     if share <= 0:
         return ""
     return f"{share:.1%} of requests wait for a cold start: TTFT + {float(opt.cold_start_s[0]):g} s for them"

@@ -35,13 +35,15 @@ from typing import Any
 
 import numpy as np
 
-from .serverless import burst_cost
+from .serverless import burst_cold_share, burst_cost
 
 __all__ = [
     "OPTIONS",
     "OptionCost",
     "COST_PARTS",
     "cost_split",
+    "burst_at",
+    "cold_share_at",
     "Plan",
     "replicas_at",
     "units_at",
@@ -70,10 +72,6 @@ def _filled(n: int, value: Any) -> np.ndarray:
 
 
 _FILLED: dict[tuple, np.ndarray] = {}
-
-
-def _nan_like(a: np.ndarray) -> np.ndarray:
-    return _filled(len(np.atleast_1d(a)), np.nan)
 
 
 @dataclass(frozen=True)
@@ -208,32 +206,50 @@ def cost_at(opt: OptionCost, peak: np.ndarray, requests) -> np.ndarray:
     return burst_at(opt, r, out)
 
 
+def _burst_rows(opt: OptionCost, requests) -> tuple[tuple[int, ...], np.ndarray, np.ndarray, np.ndarray]:
+    """Where per-second billing applies: the result's shape, the positions billed per second, each one's row of
+    ``opt`` and its volume. ``requests``: one volume per row, or many volumes of a one-row ``opt`` (a curve)."""
+    r = np.asarray(requests, dtype=float)
+    shape = np.broadcast(r, opt.fixed).shape
+    n = shape[0] if shape else 1
+    pick = np.zeros(n, dtype=int) if len(opt.fixed) == 1 else np.arange(n)  # the row of each result
+    rows = np.flatnonzero(np.isfinite(opt.burst_rate[pick]))
+    return shape, rows, pick[rows], np.broadcast_to(r, shape).reshape(-1)[rows]
+
+
+def _serverless_terms(opt: OptionCost, at: np.ndarray) -> dict[str, np.ndarray]:
+    """The per-second terms of the rows ``at`` of ``opt``, as :mod:`costengine.serverless` takes them."""
+    return {
+        "shares": opt.hour_shares[at],
+        "month_s": opt.month_s[at],
+        "seconds_at_util": opt.burst_seconds[at],
+        "min_replicas": opt.min_replicas[at],
+        "span_s": opt.burst_span_s[at],
+        "cold_s": opt.cold_start_s[at],
+        "busy_s": opt.burst_busy_s[at],
+    }
+
+
 def burst_at(opt: OptionCost, requests, base: np.ndarray | None = None) -> np.ndarray:
     """``base`` (zeros when None) plus, on the rows billed per second, the monthly cost of the replicas above the
     warm ones at ``requests`` [money/month] (:func:`costengine.serverless.burst_cost`). ``requests``: one volume
     per row, or many volumes of a one-row ``opt`` (a curve)."""
-    r = np.asarray(requests, dtype=float)
-    shape = np.broadcast(r, opt.fixed).shape
+    shape = np.broadcast(np.asarray(requests, dtype=float), opt.fixed).shape
     out = np.zeros(shape) if base is None else np.array(np.broadcast_to(base, shape), dtype=float)
-    if not np.isfinite(opt.burst_rate).any():
-        return out
-    n = shape[0] if shape else 1
-    pick = np.zeros(n, dtype=int) if len(opt.fixed) == 1 else np.arange(n)  # the row of each result
-    rows = np.flatnonzero(np.isfinite(opt.burst_rate[pick]))
-    at = pick[rows]
-    flat = out.reshape(-1)
-    flat[rows] += burst_cost(
-        np.broadcast_to(r, shape).reshape(-1)[rows],
-        opt.hour_shares[at],
-        opt.month_s[at],
-        opt.burst_rate[at],
-        opt.burst_seconds[at],
-        opt.min_replicas[at],
-        opt.burst_span_s[at],
-        opt.cold_start_s[at],
-        opt.burst_busy_s[at],
-    )
-    return flat.reshape(shape)
+    if np.isfinite(opt.burst_rate).any():  # (a hot path: most plans bill no row per second)
+        _, rows, at, r = _burst_rows(opt, requests)
+        out.reshape(-1)[rows] += burst_cost(r, rate=opt.burst_rate[at], **_serverless_terms(opt, at))
+    return out
+
+
+def cold_share_at(opt: OptionCost, requests) -> np.ndarray:
+    """Share of requests [fraction] that wait for a cold start at ``requests``, on the rows billed per second (0
+    elsewhere) (:func:`costengine.serverless.burst_cold_share`)."""
+    shape, rows, at, r = _burst_rows(opt, requests)
+    out = np.zeros(shape)
+    if len(rows):
+        out.reshape(-1)[rows] = burst_cold_share(r, **_serverless_terms(opt, at))
+    return out
 
 
 #: The parts of a monthly cost (:func:`cost_split`), in order.
@@ -246,7 +262,7 @@ def cost_split(opt: OptionCost, peak: np.ndarray, requests) -> dict[str, np.ndar
     ``staff``, and ``usage`` (API tokens, cloud GPU time: instances, per-second replicas; 0 on premises)."""
     r = np.asarray(requests, dtype=float)
     units = units_at(opt, peak, r)
-    shape = np.shape(cost_at(opt, peak, r))
+    shape = np.broadcast(r, opt.fixed).shape
     usage = (
         (opt.fixed - opt.staff - opt.overhead)
         + opt.variable * np.maximum(r - opt.free_volume, 0.0)

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["billed_share", "cold_share", "burst_cost", "hour_rates"]
+__all__ = ["billed_share", "cold_share", "burst_cost", "burst_cold_share", "hour_rates"]
 
 
 def _down(lam, span_s, cold_s, busy_s):
@@ -71,9 +71,16 @@ def hour_rates(requests, shares, month_s):
     return r * shares * h / np.asarray(month_s, dtype=float).reshape(-1, 1)
 
 
-def _replicas(lam, seconds_at_util):
-    """Replicas the hour's traffic keeps busy at the target utilisation [count, >= 1]: max(1, lambda x s / u)."""
-    return np.maximum(1.0, lam * np.asarray(seconds_at_util, dtype=float).reshape(-1, 1))
+def _col(x) -> np.ndarray:
+    """One value per row as a column [n, 1]."""
+    return np.asarray(x, dtype=float).reshape(-1, 1)
+
+
+def _hours(requests, shares, month_s, seconds_at_util):
+    """Each hour's arrivals [1/s] and the replicas they keep busy at the target utilisation [count, >= 1]:
+    max(1, lambda x s / u); both shape (n, H)."""
+    lam = hour_rates(requests, shares, month_s)
+    return lam, np.maximum(1.0, lam * _col(seconds_at_util))
 
 
 def burst_cost(requests, shares, month_s, rate, seconds_at_util, min_replicas, span_s, cold_s, busy_s=0.0):
@@ -83,11 +90,9 @@ def burst_cost(requests, shares, month_s, rate, seconds_at_util, min_replicas, s
     warm replicas [count], ``span_s``, ``cold_s``, ``busy_s`` as :func:`billed_share` [s]; arrays of one value per
     row, ``shares`` (n, H).
     """
-    lam = hour_rates(requests, shares, month_s)
-    k = _replicas(lam, seconds_at_util)
-    col = lambda x: np.asarray(x, dtype=float).reshape(-1, 1)  # noqa: E731
-    extra = np.maximum(k - col(min_replicas), 0.0)
-    f = billed_share(lam / k, col(span_s), col(cold_s), col(busy_s))
+    lam, k = _hours(requests, shares, month_s, seconds_at_util)
+    extra = np.maximum(k - _col(min_replicas), 0.0)
+    f = billed_share(lam / k, _col(span_s), _col(cold_s), _col(busy_s))
     hours = lam.shape[1]
     rate = np.asarray(rate, dtype=float)
     out = rate * np.asarray(month_s, dtype=float) / hours * (extra * f).sum(axis=1)
@@ -103,11 +108,9 @@ def burst_cost(requests, shares, month_s, rate, seconds_at_util, min_replicas, s
 def burst_cold_share(requests, shares, month_s, seconds_at_util, min_replicas, span_s, cold_s, busy_s=0.0):
     """Share of the month's requests [fraction] that wait for a cold start: none while the warm replicas serve the
     hour; else each hour's replicas' cold share, weighted by the hour's requests."""
-    lam = hour_rates(requests, shares, month_s)
-    k = _replicas(lam, seconds_at_util)
-    col = lambda x: np.asarray(x, dtype=float).reshape(-1, 1)  # noqa: E731
-    scaling = k > col(min_replicas)
-    q = np.where(scaling, cold_share(lam / k, col(span_s), col(cold_s), col(busy_s)), 0.0)
+    lam, k = _hours(requests, shares, month_s, seconds_at_util)
+    scaling = k > _col(min_replicas)
+    q = np.where(scaling, cold_share(lam / k, _col(span_s), _col(cold_s), _col(busy_s)), 0.0)
     total = lam.sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(total > 0, (q * lam).sum(axis=1) / total, np.where(np.asarray(min_replicas) > 0, 0.0, 1.0))

@@ -5,6 +5,18 @@ import pytest
 from costengine import Scenario
 
 #: Every price and derived input given explicitly (made-up numbers, no catalog lookup needed for costs).
+#: Issue 20's serverless pilot (its "Why" 1): an 8B model on per-second H100s at 50,000 requests a month.
+SERVERLESS_PILOT = dict(
+    requests_per_month=50_000,
+    prompt_tokens=800,
+    output_tokens=400,
+    model="llama-3.1-8b",
+    min_replicas=0,
+    cloud_gpu="H100-SXM",
+    cloud_billing="per_second",
+    staff_monthly=0,
+    cloud_monthly_overhead=0,
+)
 MADE_UP = dict(
     requests_per_month=2_000_000,
     prompt_tokens=800,

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import openpyxl
+from conftest import SERVERLESS_PILOT
 from test_decision_projection import HAND
 
 from costengine import OPTIONS, SCENARIO_KEYS, CostModelError, Scenario, load_catalog, plan_for
@@ -38,18 +39,6 @@ WORKLOAD_RAG = dict(
     workload="rag",
 )
 N_RANDOM_GROWTH = 5
-#: Issue 20's serverless pilot (its "Why" 1): an 8B model on per-second H100s at 50,000 requests a month.
-SERVERLESS_PILOT = dict(
-    requests_per_month=50_000,
-    prompt_tokens=800,
-    output_tokens=400,
-    model="llama-3.1-8b",
-    min_replicas=0,
-    cloud_gpu="H100-SXM",
-    cloud_billing="per_second",
-    staff_monthly=0,
-    cloud_monthly_overhead=0,
-)
 #: Sheets that hold catalog data only (no formula: nothing to recalculate); read for one workbook.
 DATA_SHEETS = ("Token Pricing", "Hardware", "Models")
 

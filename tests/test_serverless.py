@@ -7,6 +7,7 @@ from types import MappingProxyType
 
 import numpy as np
 import pytest
+from conftest import SERVERLESS_PILOT
 
 from costengine import Scenario, breakeven, load_catalog, monthly_cost, plan_for
 from costengine.catalogs import Catalog, CloudOffer
@@ -133,19 +134,7 @@ CAT = Catalog(
     offers=MappingProxyType({"fn": _offer(0.001, 60.0, 95.7)}),
     servers=SHIPPED.servers,
 )
-PILOT = dict(
-    requests_per_month=50_000,
-    prompt_tokens=800,
-    output_tokens=400,
-    model="llama-3.1-8b",
-    min_replicas=0,
-    cloud_gpu="H100-SXM",
-    cloud_billing="per_second",
-    staff_monthly=0,
-    cloud_monthly_overhead=0,
-    api_input_price_per_mtok=0.25,
-    api_output_price_per_mtok=2.0,
-)
+PILOT = dict(SERVERLESS_PILOT, api_input_price_per_mtok=0.25, api_output_price_per_mtok=2.0)
 
 
 def test_a_pilot_pays_the_windows_not_a_share_of_a_full_batch():
